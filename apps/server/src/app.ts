@@ -1,0 +1,81 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { LoggerOptions } from 'pino';
+import { auth } from './auth/auth-plugin.js';
+import { bootstrapAdmin } from './auth/bootstrap-admin.js';
+import type { AppConfig } from './config.js';
+import { openApi } from './docs/openapi-plugin.js';
+import { errorHandler } from './http/error-handler.js';
+import { buildLoggerOptions, type LoggerExtras } from './logger.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { userRoutes } from './routes/user-routes.js';
+import { storage } from './storage/storage-plugin.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: AppConfig;
+    /**
+     * The admin password generated on first start, returned once (then null), for main.ts to
+     * show the operator. Never logged.
+     */
+    takeGeneratedAdminPassword(): string | null;
+  }
+}
+
+export interface BuildAppOptions {
+  config: AppConfig;
+  /**
+   * false: no logging. true or omitted: pino at the configured level with redaction. An object:
+   * pino options merged over those (e.g. `{ stream }` to capture output); redaction is kept.
+   */
+  logger?: boolean | (LoggerOptions & LoggerExtras);
+}
+
+/**
+ * Builds the app without listening. Plugins load in order: error handling and config, storage
+ * (migrations; closes the db on close), auth, first-admin bootstrap, OpenAPI, then the routes.
+ * More plugins may be registered on the returned instance before `ready()`/`listen()`.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const logger =
+    options.logger === false
+      ? false
+      : buildLoggerOptions(config, typeof options.logger === 'object' ? options.logger : {});
+
+  const app = Fastify({
+    logger,
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    // Ids in logs only; never taken from a client header.
+    requestIdHeader: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  try {
+    await app.register(errorHandler);
+    app.decorate('config', config);
+    await app.register(storage, { dataDir: config.dataDir });
+    await app.register(auth, { config });
+
+    const boot = await bootstrapAdmin(app.users, app.auditLog, config.adminPassword);
+    if (boot.created) app.log.info({ username: 'admin' }, 'created the first admin user');
+    let generated = boot.generatedPassword;
+    app.decorate('takeGeneratedAdminPassword', () => {
+      const value = generated;
+      generated = null;
+      return value;
+    });
+
+    await app.register(openApi);
+    await app.register(healthRoutes);
+    await app.register(authRoutes, { prefix: '/api/auth' });
+    await app.register(userRoutes, { prefix: '/api/users' });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  return app;
+}

@@ -1,0 +1,102 @@
+import cookie from '@fastify/cookie';
+import { roleAtLeast, type Role } from '@hdns/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AppConfig } from '../config.js';
+import { AppError, isAppError } from '../http/app-error.js';
+import { UserService } from '../users/user-service.js';
+import { AccessTokens } from './access-tokens.js';
+import { AuthService } from './auth-service.js';
+import { bearerTokenFrom, invalidTokenHeaders } from './bearer-token.js';
+import type { Identity } from './identity.js';
+import { loadOrCreateJwtSecret } from './jwt-secret.js';
+import { LoginLimiter } from './login-limiter.js';
+import { RefreshTokenStore } from './refresh-token-store.js';
+
+/** A Fastify hook usable as `onRequest` or `preHandler`. */
+export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    accessTokens: AccessTokens;
+    /** Stateless check of an access token (for the WebSocket layer). */
+    verifyAccessToken(token: string): Promise<Identity>;
+    /** Requires a valid bearer token of an existing, enabled user; sets `request.identity`. */
+    authenticate: AuthHook;
+    /** Authenticates (if not yet done) and requires the role or a higher one. */
+    requireRole(role: Role): AuthHook;
+    users: UserService;
+    authService: AuthService;
+    refreshTokens: RefreshTokenStore;
+  }
+  interface FastifyRequest {
+    /** Set by `authenticate`; null on unauthenticated routes. */
+    identity: Identity | null;
+  }
+}
+
+/** The identity of an authenticated request; throws UNAUTHORIZED if the route forgot the hook. */
+export function requireIdentity(request: FastifyRequest): Identity {
+  if (!request.identity) throw new AppError('UNAUTHORIZED');
+  return request.identity;
+}
+
+export interface AuthPluginOptions {
+  config: AppConfig;
+}
+
+async function authPlugin(app: FastifyInstance, { config }: AuthPluginOptions): Promise<void> {
+  await app.register(cookie);
+
+  const secret = loadOrCreateJwtSecret(config.dataDir, config.jwtSecret);
+  const accessTokens = new AccessTokens({ secret }, config.accessTokenTtlSeconds);
+  const refreshTokens = new RefreshTokenStore(app.db, config.refreshTokenTtlSeconds);
+  const users = new UserService(app.db, app.auditLog, refreshTokens);
+  const limiter = new LoginLimiter(config.login);
+  app.addHook('onClose', () => {
+    limiter.close();
+    return Promise.resolve();
+  });
+
+  const authenticate: AuthHook = async (request) => {
+    const token = bearerTokenFrom(request.headers.authorization);
+    let claims: Identity;
+    try {
+      claims = await accessTokens.verify(token);
+    } catch (err) {
+      if (isAppError(err))
+        throw new AppError(err.code, undefined, { headers: invalidTokenHeaders() });
+      throw err;
+    }
+    // Role, zones and the disabled flag come from storage, so a demotion or a disable applies
+    // at once rather than when the token expires.
+    const user = await users.findStored(claims.userId);
+    if (!user || user.disabled) {
+      throw new AppError('AUTH_FAILED', undefined, { headers: invalidTokenHeaders() });
+    }
+    request.identity = { ...claims, username: user.username, role: user.role, zones: user.zones };
+  };
+
+  const requireRole = (role: Role): AuthHook => {
+    return async (request, reply) => {
+      if (!request.identity) await authenticate(request, reply);
+      const identity = requireIdentity(request);
+      if (!roleAtLeast(identity.role, role)) throw new AppError('FORBIDDEN', { required: role });
+    };
+  };
+
+  app.decorateRequest('identity', null);
+  app.decorate('accessTokens', accessTokens);
+  app.decorate('verifyAccessToken', (token: string) => accessTokens.verify(token));
+  app.decorate('authenticate', authenticate);
+  app.decorate('requireRole', requireRole);
+  app.decorate('users', users);
+  app.decorate('refreshTokens', refreshTokens);
+  app.decorate(
+    'authService',
+    new AuthService(users, refreshTokens, accessTokens, limiter, app.auditLog),
+  );
+}
+
+/** Auth services and hooks, shared app-wide. Needs the storage plugin first. */
+export const auth = fp(authPlugin, { name: 'hdns-auth', dependencies: ['hdns-storage'] });

@@ -1,0 +1,239 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration comes from the environment, optionally layered over a JSON file named by
+ * `HDNS_CONFIG` (same keys as the environment, e.g. `{"HDNS_PORT": 8053}`; the environment wins).
+ * Everything is validated at start so a bad setting fails fast with a message naming it.
+ */
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface LoginLimits {
+  maxFailuresPerUser: number;
+  maxFailuresPerIp: number;
+  windowSeconds: number;
+}
+
+export interface AppConfig {
+  host: string;
+  port: number;
+  /** Absolute path. */
+  dataDir: string;
+  /** Password of the first admin on first start; null → one is generated and printed once. */
+  adminPassword: string | null;
+  /** null → generated and kept in `<dataDir>/jwt-secret`. */
+  jwtSecret: string | null;
+  logLevel: LogLevel;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** Origins (besides the server's own) allowed to use cookie-authenticated endpoints. */
+  allowedOrigins: string[];
+  cookieSecure: boolean;
+  /** Honour X-Forwarded-For when the server sits behind a reverse proxy. */
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+  login: LoginLimits;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      problems.length === 1
+        ? `Invalid configuration: ${problems[0] ?? ''}`
+        : `Invalid configuration (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+function toInt(value: unknown): unknown {
+  return typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+}
+
+/** Seconds as an integer, or a string such as "900", "15m", "12h", "7d". */
+function toSeconds(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const match = /^\s*(\d+)\s*([smhd]?)\s*$/.exec(value);
+  if (!match) return value;
+  return Number(match[1]) * (DURATION_UNITS[match[2] || 's'] ?? 1);
+}
+
+function toBool(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+}
+
+const int = (min: number, max: number) => z.preprocess(toInt, z.number().int().min(min).max(max));
+const seconds = (min: number, max: number) =>
+  z.preprocess(toSeconds, z.number().int().min(min).max(max));
+const bool = () => z.preprocess(toBool, z.boolean());
+
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}
+
+const origins = z.preprocess(
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s) => s.trim().replace(/\/+$/, ''))
+          .filter((s) => s.length > 0)
+      : value,
+  z.array(z.string().refine(isOrigin)),
+);
+
+const RAW = z.object({
+  HDNS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  HDNS_PORT: int(0, 65535).default(8080),
+  HDNS_DATA_DIR: z.string().trim().min(1).default('./data'),
+  HDNS_ADMIN_PASSWORD: z.string().min(8).max(1024).optional(),
+  HDNS_JWT_SECRET: z.string().min(32).max(4096).optional(),
+  HDNS_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  HDNS_ACCESS_TOKEN_TTL: seconds(10, 86_400).default(900),
+  HDNS_REFRESH_TOKEN_TTL: seconds(60, 365 * 86_400).default(7 * 86_400),
+  HDNS_ALLOWED_ORIGINS: origins.default([]),
+  HDNS_COOKIE_SECURE: z.union([z.literal('auto'), bool()]).default('auto'),
+  HDNS_TRUST_PROXY: bool().default(false),
+  HDNS_BODY_LIMIT: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  HDNS_LOGIN_MAX_FAILURES_PER_USER: int(1, 10_000).default(5),
+  HDNS_LOGIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(20),
+  HDNS_LOGIN_WINDOW: seconds(1, 86_400).default(15 * 60),
+});
+
+type SettingName = keyof typeof RAW.shape;
+export const SETTING_NAMES = Object.keys(RAW.shape) as SettingName[];
+
+/** What each setting must be, for error messages ("HDNS_PORT must be …"). */
+const MUST: Record<SettingName, string> = {
+  HDNS_HOST: 'must be a non-empty host name or IP address',
+  HDNS_PORT: 'must be an integer between 0 and 65535',
+  HDNS_DATA_DIR: 'must be a non-empty path',
+  HDNS_ADMIN_PASSWORD: 'must be between 8 and 1024 characters long',
+  HDNS_JWT_SECRET: 'must be at least 32 characters long',
+  HDNS_LOG_LEVEL: `must be one of ${LOG_LEVELS.join(', ')}`,
+  HDNS_ACCESS_TOKEN_TTL: 'must be a duration between 10s and 24h (seconds, or with s/m/h/d)',
+  HDNS_REFRESH_TOKEN_TTL: 'must be a duration between 60s and 365d (seconds, or with s/m/h/d)',
+  HDNS_ALLOWED_ORIGINS: 'must be a comma-separated list of origins like https://dns.example.com',
+  HDNS_COOKIE_SECURE: 'must be auto, true or false',
+  HDNS_TRUST_PROXY: 'must be true or false',
+  HDNS_BODY_LIMIT: 'must be an integer number of bytes between 1024 and 104857600',
+  HDNS_LOGIN_MAX_FAILURES_PER_USER: 'must be an integer between 1 and 10000',
+  HDNS_LOGIN_MAX_FAILURES_PER_IP: 'must be an integer between 1 and 100000',
+  HDNS_LOGIN_WINDOW: 'must be a duration between 1s and 24h (seconds, or with s/m/h/d)',
+};
+
+/** Secrets are never echoed back in error messages. */
+const SECRET: ReadonlySet<SettingName> = new Set(['HDNS_ADMIN_PASSWORD', 'HDNS_JWT_SECRET']);
+
+function isSettingName(key: string): key is SettingName {
+  return Object.hasOwn(RAW.shape, key);
+}
+
+function describeValue(name: SettingName, value: unknown): string {
+  if (SECRET.has(name)) {
+    return typeof value === 'string'
+      ? `got a value of ${value.length} characters`
+      : 'got a non-string';
+  }
+  return `got ${JSON.stringify(value) ?? String(value)}`;
+}
+
+export interface LoadConfigOptions {
+  /** Base for relative paths (data dir, config file). Defaults to process.cwd(). */
+  cwd?: string;
+}
+
+function readConfigFile(file: string, problems: string[]): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    problems.push(`HDNS_CONFIG file ${file} could not be read as JSON (${reason})`);
+    return {};
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    problems.push(`HDNS_CONFIG file ${file} must contain a JSON object`);
+    return {};
+  }
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (isSettingName(key)) values[key] = value;
+    else problems.push(`HDNS_CONFIG file ${file} has an unknown setting ${JSON.stringify(key)}`);
+  }
+  return values;
+}
+
+function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/**
+ * Reads and validates the configuration. Throws ConfigError listing every problem at once.
+ * Empty environment values count as unset (as compose files often leave them).
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  opts: LoadConfigOptions = {},
+): AppConfig {
+  const cwd = opts.cwd ?? process.cwd();
+  const problems: string[] = [];
+  const configFile = env.HDNS_CONFIG?.trim();
+  const raw: Record<string, unknown> = configFile
+    ? readConfigFile(path.resolve(cwd, configFile), problems)
+    : {};
+  for (const name of SETTING_NAMES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+
+  const result = RAW.safeParse(raw);
+  if (!result.success) {
+    const seen = new Set<string>();
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0] ?? '');
+      if (!isSettingName(key) || seen.has(key)) continue;
+      seen.add(key);
+      problems.push(`${key} ${MUST[key]} (${describeValue(key, raw[key])})`);
+    }
+  }
+  if (problems.length > 0 || !result.success) {
+    throw new ConfigError(problems.length > 0 ? problems : ['unknown validation failure']);
+  }
+
+  const v = result.data;
+  return {
+    host: v.HDNS_HOST,
+    port: v.HDNS_PORT,
+    dataDir: path.resolve(cwd, v.HDNS_DATA_DIR),
+    adminPassword: v.HDNS_ADMIN_PASSWORD ?? null,
+    jwtSecret: v.HDNS_JWT_SECRET ?? null,
+    logLevel: v.HDNS_LOG_LEVEL,
+    accessTokenTtlSeconds: v.HDNS_ACCESS_TOKEN_TTL,
+    refreshTokenTtlSeconds: v.HDNS_REFRESH_TOKEN_TTL,
+    allowedOrigins: v.HDNS_ALLOWED_ORIGINS,
+    // Browsers drop Secure cookies on plain http, which is how a loopback dev server runs.
+    cookieSecure: v.HDNS_COOKIE_SECURE === 'auto' ? !isLoopback(v.HDNS_HOST) : v.HDNS_COOKIE_SECURE,
+    trustProxy: v.HDNS_TRUST_PROXY,
+    bodyLimitBytes: v.HDNS_BODY_LIMIT,
+    login: {
+      maxFailuresPerUser: v.HDNS_LOGIN_MAX_FAILURES_PER_USER,
+      maxFailuresPerIp: v.HDNS_LOGIN_MAX_FAILURES_PER_IP,
+      windowSeconds: v.HDNS_LOGIN_WINDOW,
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AppError } from './app-error.js';
+import { toAppError } from './error-handler.js';
+
+describe('toAppError', () => {
+  it('passes AppErrors through with the catalogue status', () => {
+    const err = new AppError('LAST_ADMIN');
+    expect(toAppError(err)).toBe(err);
+    expect(err.statusCode).toBe(409);
+    expect(err.toBody()).toEqual({
+      code: 'LAST_ADMIN',
+      message: 'The last active admin cannot be removed or demoted',
+    });
+  });
+
+  it('maps zod errors to VALIDATION_ERROR with issue paths', () => {
+    const result = z.object({ a: z.object({ b: z.number() }) }).safeParse({ a: { b: 'x' } });
+    if (result.success) throw new Error('expected failure');
+    const mapped = toAppError(result.error);
+    expect(mapped.code).toBe('VALIDATION_ERROR');
+    expect(mapped.details).toMatchObject({ issues: [{ path: '/a/b' }] });
+  });
+
+  it('maps Fastify client errors and hides unknown errors', () => {
+    const tooLarge = Object.assign(new Error('too large'), {
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+      statusCode: 413,
+    });
+    expect(toAppError(tooLarge).code).toBe('PAYLOAD_TOO_LARGE');
+    const media = Object.assign(new Error('Unsupported Media Type'), {
+      code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+      statusCode: 415,
+    });
+    expect(toAppError(media)).toMatchObject({ code: 'VALIDATION_ERROR', statusCode: 400 });
+    const unknown = toAppError(new Error('db password is hunter2'));
+    expect(unknown.toBody()).toEqual({ code: 'INTERNAL', message: 'Internal error' });
+  });
+});

@@ -1,0 +1,149 @@
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireIdentity } from '../auth/auth-plugin.js';
+import {
+  loginBodySchema,
+  sessionUserSchema,
+  tokenResponseSchema,
+  type TokenResponse,
+} from '../auth/auth-schemas.js';
+import type { Session } from '../auth/auth-service.js';
+import { REFRESH_COOKIE, clearRefreshCookie, setRefreshCookie } from '../auth/refresh-cookie.js';
+import { isAppError } from '../http/app-error.js';
+import { errorResponses } from '../http/error-schema.js';
+import { assertAllowedOrigin } from '../http/origin-check.js';
+
+const TAGS = ['auth'];
+/** Credentials are tiny; a big body on an unauthenticated route is only ever abuse. */
+const AUTH_BODY_LIMIT = 16 * 1024;
+
+/** Login, refresh, logout and "who am I". Mounted at /api/auth. */
+export const authRoutes: FastifyPluginAsyncZod = (app) => {
+  const { config } = app;
+
+  function respond(reply: FastifyReply, session: Session): TokenResponse {
+    setRefreshCookie(reply, session.refreshToken, session.refreshExpiresAt, config);
+    return {
+      accessToken: session.access.token,
+      expiresIn: session.access.expiresIn,
+      tokenType: 'Bearer',
+      user: session.user,
+    };
+  }
+
+  const client = (ip: string, userAgent: string | undefined) => ({
+    ip,
+    userAgent: userAgent ?? null,
+  });
+
+  app.post(
+    '/login',
+    {
+      bodyLimit: AUTH_BODY_LIMIT,
+      schema: {
+        tags: TAGS,
+        summary: 'Log in with username and password',
+        description:
+          'Returns an access token and sets the HttpOnly refresh cookie `hdns_refresh` (path /api/auth). ' +
+          'Failures are counted per username and per client IP; past the limit the answer is 429 with Retry-After.',
+        body: loginBodySchema,
+        response: {
+          200: tokenResponseSchema,
+          ...errorResponses('INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS', 'PAYLOAD_TOO_LARGE'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const session = await app.authService.login({
+        username: request.body.username,
+        password: request.body.password,
+        ...client(request.ip, request.headers['user-agent']),
+      });
+      return respond(reply, session);
+    },
+  );
+
+  app.post(
+    '/refresh',
+    {
+      bodyLimit: AUTH_BODY_LIMIT,
+      schema: {
+        tags: TAGS,
+        summary: 'Exchange the refresh cookie for a new access token',
+        description:
+          'Rotates the refresh cookie. Presenting an already rotated token revokes the whole session (REFRESH_REUSED).',
+        security: [{ refreshCookie: [] }],
+        response: {
+          200: tokenResponseSchema,
+          ...errorResponses('REFRESH_INVALID', 'REFRESH_REUSED', 'ORIGIN_REFUSED'),
+        },
+      },
+    },
+    async (request, reply) => {
+      assertAllowedOrigin(request, config.allowedOrigins);
+      try {
+        const session = await app.authService.refresh(
+          request.cookies[REFRESH_COOKIE],
+          client(request.ip, request.headers['user-agent']),
+        );
+        return respond(reply, session);
+      } catch (err) {
+        if (isAppError(err)) clearRefreshCookie(reply, config);
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/logout',
+    {
+      bodyLimit: AUTH_BODY_LIMIT,
+      schema: {
+        tags: TAGS,
+        summary: 'End the session of the refresh cookie',
+        description: 'Revokes every refresh token of this login and clears the cookie. Idempotent.',
+        security: [{ refreshCookie: [] }],
+        response: {
+          204: z.undefined().describe('Logged out'),
+          ...errorResponses('ORIGIN_REFUSED'),
+        },
+      },
+    },
+    async (request, reply) => {
+      assertAllowedOrigin(request, config.allowedOrigins);
+      await app.authService.logout(
+        request.cookies[REFRESH_COOKIE],
+        client(request.ip, request.headers['user-agent']),
+      );
+      clearRefreshCookie(reply, config);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/me',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: TAGS,
+        summary: 'The authenticated user',
+        security: [{ bearerAuth: [] }],
+        response: {
+          200: sessionUserSchema,
+          ...errorResponses('UNAUTHORIZED', 'AUTH_FAILED', 'TOKEN_EXPIRED'),
+        },
+      },
+    },
+    (request) => {
+      const identity = requireIdentity(request);
+      return Promise.resolve({
+        id: identity.userId,
+        username: identity.username,
+        role: identity.role,
+        zones: identity.zones,
+      });
+    },
+  );
+  return Promise.resolve();
+};

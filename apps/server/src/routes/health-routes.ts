@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../http/app-error.js';
+import { errorResponses } from '../http/error-schema.js';
+import { pingDatabase } from '../storage/db.js';
+
+const statusSchema = z.object({ status: z.literal('ok') });
+
+/** Liveness (the process serves) and readiness (its dependencies answer). */
+export const healthRoutes: FastifyPluginAsyncZod = (app) => {
+  let closing = false;
+  app.addHook('preClose', () => {
+    closing = true;
+    return Promise.resolve();
+  });
+
+  app.get(
+    '/healthz',
+    {
+      logLevel: 'warn',
+      schema: { tags: ['health'], summary: 'Liveness', response: { 200: statusSchema } },
+    },
+    () => Promise.resolve({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      logLevel: 'warn',
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: the database answers and the server is not shutting down',
+        response: { 200: statusSchema, ...errorResponses('NOT_READY') },
+      },
+    },
+    async (request) => {
+      if (closing) throw new AppError('NOT_READY', { reason: 'shutting down' });
+      try {
+        await pingDatabase(app.db);
+      } catch (err) {
+        request.log.warn({ err }, 'readiness check failed');
+        throw new AppError('NOT_READY', { reason: 'database unavailable' });
+      }
+      return { status: 'ok' as const };
+    },
+  );
+  return Promise.resolve();
+};

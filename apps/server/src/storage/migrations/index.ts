@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initialMigration } from './0001-initial.js';
+
+/**
+ * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
+ * number. To add one: create `NNNN-what.ts` beside this file and append it here. Never rename or
+ * edit a released migration.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-initial': initialMigration,
+};
+
+/** A static provider: no file-system scanning, so it works from any cwd and in bundles. */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...MIGRATIONS }),
+};

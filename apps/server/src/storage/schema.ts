@@ -1,0 +1,65 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The typed shape of the database. Column types are kept dialect-neutral so a Postgres dialect
+ * can be added later: ids are text (UUIDs made by the app) except the audit log's integer
+ * sequence, timestamps are ISO-8601 UTC text (`Date#toISOString`, which sorts lexicographically),
+ * booleans are 0/1 integers and structured values are JSON text.
+ */
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  /** Lower-cased (NFKC) username; unique, so names are unique case-insensitively. */
+  username_key: string;
+  password_hash: string;
+  role: string;
+  /** JSON array of zone names, or null for "all zones". */
+  zones: string | null;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+  /** Incremented on every update; PATCH must send the version it read. */
+  version: number;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  user_id: string;
+  /** All tokens descending from one login share a family; reuse revokes the family. */
+  family_id: string;
+  /** sha256 (hex) of the raw token; the raw token is never stored. */
+  token_hash: string;
+  expires_at: string;
+  revoked_at: string | null;
+  /** Id of the token that replaced this one on rotation. */
+  replaced_by: string | null;
+  created_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  ts: string;
+  actor_user_id: string | null;
+  actor_username: string | null;
+  action: string;
+  target: string | null;
+  ip: string | null;
+  /** JSON object or null. Never contains secrets. */
+  details: string | null;
+  success: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
+  audit_log: AuditLogTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type UserRowUpdate = Updateable<UsersTable>;
+export type RefreshTokenRow = Selectable<RefreshTokensTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

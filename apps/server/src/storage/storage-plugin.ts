@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { AuditLog } from '../audit/audit-log.js';
+import { openDatabase, runMigrations, type Db } from './db.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The Kysely handle. Closed by the app's onClose. */
+    db: Db;
+    auditLog: AuditLog;
+  }
+}
+
+export interface StoragePluginOptions {
+  dataDir: string;
+}
+
+async function storagePlugin(app: FastifyInstance, opts: StoragePluginOptions): Promise<void> {
+  const db = openDatabase(opts.dataDir);
+  try {
+    const applied = await runMigrations(db);
+    if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  app.decorate('db', db);
+  app.decorate('auditLog', new AuditLog(db));
+  app.addHook('onClose', async () => {
+    await db.destroy();
+  });
+}
+
+/** Opens the database, runs migrations and shares `app.db` and `app.auditLog` app-wide. */
+export const storage = fp(storagePlugin, { name: 'hdns-storage' });

@@ -1,0 +1,183 @@
+import type { Role } from '@hdns/protocol';
+import { AUDIT_ACTIONS, type AuditActor, type AuditLog } from '../audit/audit-log.js';
+import type { RefreshTokenStore } from '../auth/refresh-token-store.js';
+import { hashPassword } from '../auth/password.js';
+import { AppError } from '../http/app-error.js';
+import type { Db } from '../storage/db.js';
+import { toPublicUser, type StoredUser, type User } from './user.js';
+import { UserRepository, type UserChanges } from './user-repository.js';
+
+/** Who asks, for the audit log. */
+export interface ActionContext {
+  actor: AuditActor | null;
+  ip: string | null;
+}
+
+export interface CreateUserInput {
+  username: string;
+  password: string;
+  role: Role;
+  zones?: string[] | null;
+}
+
+export interface UpdateUserInput {
+  role?: Role;
+  zones?: string[] | null;
+  disabled?: boolean;
+  password?: string;
+  version: number;
+}
+
+function isActiveAdmin(user: { role: Role; disabled: boolean }): boolean {
+  return user.role === 'admin' && !user.disabled;
+}
+
+/** Admins are never narrowed to zones (see protocol roles). */
+function effectiveZones(role: Role, zones: string[] | null | undefined): string[] | null {
+  if (role === 'admin') {
+    if (zones !== undefined && zones !== null) {
+      throw new AppError('VALIDATION_ERROR', {
+        issues: [{ path: '/zones', message: 'admins cannot be limited to zones; use null' }],
+      });
+    }
+    return null;
+  }
+  return zones ?? null;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  // SQLite (better-sqlite3) and Postgres spellings.
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
+/**
+ * User management rules: unique usernames, optimistic concurrency, at least one active admin,
+ * sessions ended on password change or disable, and an audit entry for every change.
+ */
+export class UserService {
+  private readonly repo: UserRepository;
+
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+    private readonly refreshTokens: RefreshTokenStore,
+  ) {
+    this.repo = new UserRepository(db);
+  }
+
+  async list(): Promise<User[]> {
+    return (await this.repo.list()).map(toPublicUser);
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.repo.findById(id);
+    if (!user) throw new AppError('NOT_FOUND');
+    return toPublicUser(user);
+  }
+
+  /** With the password hash: for authentication only. */
+  findStored(id: string): Promise<StoredUser | undefined> {
+    return this.repo.findById(id);
+  }
+
+  findStoredByUsername(username: string): Promise<StoredUser | undefined> {
+    return this.repo.findByUsername(username);
+  }
+
+  count(): Promise<number> {
+    return this.repo.count();
+  }
+
+  async create(input: CreateUserInput, ctx: ActionContext): Promise<User> {
+    const zones = effectiveZones(input.role, input.zones);
+    const passwordHash = await hashPassword(input.password);
+    let created: StoredUser;
+    try {
+      created = await this.db.transaction().execute(async (trx) => {
+        const repo = new UserRepository(trx);
+        if (await repo.findByUsername(input.username)) throw new AppError('USERNAME_TAKEN');
+        return repo.insert({ username: input.username, passwordHash, role: input.role, zones });
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('USERNAME_TAKEN');
+      throw err;
+    }
+    await this.audit.record({
+      action: AUDIT_ACTIONS.userCreate,
+      actor: ctx.actor,
+      target: `user:${created.id}`,
+      ip: ctx.ip,
+      details: { username: created.username, role: created.role, zones: created.zones },
+    });
+    return toPublicUser(created);
+  }
+
+  async update(id: string, input: UpdateUserInput, ctx: ActionContext): Promise<User> {
+    const passwordHash =
+      input.password === undefined ? undefined : await hashPassword(input.password);
+    const { before, after } = await this.db.transaction().execute(async (trx) => {
+      const repo = new UserRepository(trx);
+      const current = await repo.findById(id);
+      if (!current) throw new AppError('NOT_FOUND');
+      if (current.version !== input.version) {
+        throw new AppError('STALE_VERSION', { currentVersion: current.version });
+      }
+      const role = input.role ?? current.role;
+      const disabled = input.disabled ?? current.disabled;
+      const changes: UserChanges = {};
+      if (input.role !== undefined) changes.role = input.role;
+      if (input.disabled !== undefined) changes.disabled = input.disabled;
+      if (passwordHash !== undefined) changes.passwordHash = passwordHash;
+      if (input.zones !== undefined || (role === 'admin' && current.zones !== null)) {
+        changes.zones = effectiveZones(role, input.zones);
+      }
+      if (isActiveAdmin(current) && !isActiveAdmin({ role, disabled })) {
+        if ((await repo.countActiveAdmins()) <= 1) throw new AppError('LAST_ADMIN');
+      }
+      const updated = await repo.update(id, input.version, changes);
+      if (!updated) throw new AppError('STALE_VERSION');
+      return { before: current, after: updated };
+    });
+
+    if (passwordHash !== undefined || (after.disabled && !before.disabled)) {
+      await this.refreshTokens.revokeAllForUser(id);
+    }
+    await this.audit.record({
+      action: AUDIT_ACTIONS.userUpdate,
+      actor: ctx.actor,
+      target: `user:${id}`,
+      ip: ctx.ip,
+      details: {
+        username: after.username,
+        ...(before.role !== after.role ? { role: { from: before.role, to: after.role } } : {}),
+        ...(JSON.stringify(before.zones) !== JSON.stringify(after.zones)
+          ? { zones: { from: before.zones, to: after.zones } }
+          : {}),
+        ...(before.disabled !== after.disabled ? { disabled: after.disabled } : {}),
+        ...(passwordHash !== undefined ? { passwordChanged: true } : {}),
+      },
+    });
+    return toPublicUser(after);
+  }
+
+  async delete(id: string, ctx: ActionContext): Promise<void> {
+    const deleted = await this.db.transaction().execute(async (trx) => {
+      const repo = new UserRepository(trx);
+      const current = await repo.findById(id);
+      if (!current) throw new AppError('NOT_FOUND');
+      if (isActiveAdmin(current) && (await repo.countActiveAdmins()) <= 1) {
+        throw new AppError('LAST_ADMIN');
+      }
+      await repo.delete(id);
+      return current;
+    });
+    await this.audit.record({
+      action: AUDIT_ACTIONS.userDelete,
+      actor: ctx.actor,
+      target: `user:${id}`,
+      ip: ctx.ip,
+      details: { username: deleted.username, role: deleted.role },
+    });
+  }
+}

@@ -1,0 +1,71 @@
+import {
+  encodeFrame,
+  redactEventData,
+  redactionVariant,
+  coalesceKeyOf,
+  type EventFrame,
+  type Role,
+} from '@hdns/protocol';
+import type { LoggedEvent } from './event-log/event-log.js';
+
+/** How a session's peer expects events: protocol v1, or one of the legacy shapes. */
+export type WireFormat = 'v1' | 'legacy1' | 'legacy2';
+
+/** Turns a redacted event into the bytes of one frame for a wire format. */
+export type EventEncoder = (event: LoggedEvent, data: unknown, redacted: string[]) => string;
+
+const v1Encoder: EventEncoder = (event, data, redacted) => {
+  const frame: EventFrame = {
+    type: 'event',
+    ...event,
+    data,
+    meta: redacted.length ? { ...event.meta, redacted } : event.meta,
+  } as EventFrame;
+  return encodeFrame(frame);
+};
+
+const encoders: Record<WireFormat, EventEncoder> = {
+  v1: v1Encoder,
+  legacy1: v1Encoder,
+  legacy2: v1Encoder,
+};
+
+/** Registers the encoder of a wire format (the legacy adapter registers its shapes). */
+export function setEventEncoder(wire: WireFormat, encoder: EventEncoder): void {
+  encoders[wire] = encoder;
+}
+
+/**
+ * One published event on its way to many sessions. The projection for a (wire, redaction
+ * variant) pair is encoded the first time a session of that variant needs it and the same Buffer
+ * is shared by every other session of the variant: no per-socket JSON.stringify.
+ */
+export class EncodedEvent {
+  readonly coalesceKey: string | undefined;
+  private readonly cache = new Map<string, Buffer>();
+
+  constructor(
+    readonly event: LoggedEvent,
+    /** performance.now() at publish, for the publish-to-write latency histogram. */
+    readonly publishedAt: number = performance.now(),
+    private readonly onEncode?: () => void,
+  ) {
+    this.coalesceKey = coalesceKeyOf(event.event, event.data);
+  }
+
+  get seq(): number {
+    return this.event.seq;
+  }
+
+  bytesFor(role: Role, wire: WireFormat): Buffer {
+    const key = `${wire}|${redactionVariant(this.event.event, role)}`;
+    let bytes = this.cache.get(key);
+    if (!bytes) {
+      const { data, redacted } = redactEventData(this.event.event, this.event.data, role);
+      bytes = Buffer.from(encoders[wire](this.event, data, redacted));
+      this.cache.set(key, bytes);
+      this.onEncode?.();
+    }
+    return bytes;
+  }
+}

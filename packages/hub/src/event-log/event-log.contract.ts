@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EXAMPLE_EVENTS, type Category, type EventType, type Priority } from '@hdns/protocol';
+import type { EventLog, NewEvent, RetentionPolicy } from './event-log.js';
+
+export interface EventLogHarness {
+  log: EventLog;
+  /** Close and open the same storage again; absent for storage that does not outlive a process. */
+  reopen?: () => Promise<EventLog>;
+}
+
+export type EventLogFactory = (retention?: RetentionPolicy) => Promise<EventLogHarness>;
+
+export function sampleEvent(over: Partial<NewEvent> = {}): NewEvent {
+  const event: EventType = over.event ?? 'zone_created';
+  const category: Category = over.category ?? 'dns';
+  const priority: Priority = over.priority ?? 'normal';
+  return {
+    id: randomUUID(),
+    event,
+    category,
+    priority,
+    ts: new Date().toISOString(),
+    data: EXAMPLE_EVENTS[event],
+    meta: { actor: null, zone: 'example.test' },
+    ...over,
+  };
+}
+
+/** One suite every EventLog implementation must pass. */
+export function describeEventLogContract(name: string, factory: EventLogFactory): void {
+  describe(`EventLog contract: ${name}`, () => {
+    const open: EventLog[] = [];
+    const make = async (retention?: RetentionPolicy): Promise<EventLogHarness> => {
+      const h = await factory(retention);
+      open.push(h.log);
+      return h;
+    };
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((l) => l.close()));
+    });
+
+    it('assigns seq 1, 2, 3 … in call order and reads them back', async () => {
+      const { log } = await make();
+      expect(await log.lastSeq()).toBe(0);
+      expect(await log.oldestSeq()).toBe(1);
+      const appended = await Promise.all([1, 2, 3, 4, 5].map(() => log.append(sampleEvent())));
+      expect(appended.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+      expect(await log.lastSeq()).toBe(5);
+      const read = await log.readAfter(2, 10);
+      expect(read.map((e) => e.seq)).toEqual([3, 4, 5]);
+      expect(read[0]).toEqual(appended[2]);
+      expect((await log.readAfter(0, 2)).map((e) => e.seq)).toEqual([1, 2]);
+      expect(await log.readAfter(5, 10)).toEqual([]);
+    });
+
+    it('round-trips data and meta exactly', async () => {
+      const { log } = await make();
+      const e = sampleEvent({
+        data: { ...EXAMPLE_EVENTS.zone_created, zone: 'zoné ✓.test' },
+        meta: { actor: { id: 'u1', username: 'alice' }, zone: null, source: 'api' },
+      });
+      const stored = await log.append(e);
+      const [read] = await log.readAfter(0, 1);
+      expect(read).toEqual(stored);
+      expect(read).toEqual({ ...e, seq: 1 });
+    });
+
+    it('filters queries by seq, type, category, time and zone, both orders', async () => {
+      const { log } = await make();
+      await log.append(sampleEvent({ ts: '2026-01-01T00:00:00.000Z' }));
+      await log.append(
+        sampleEvent({
+          event: 'security_alert',
+          category: 'security',
+          ts: '2026-01-02T00:00:00.000Z',
+          meta: { zone: null },
+        }),
+      );
+      await log.append(
+        sampleEvent({ ts: '2026-01-03T00:00:00.000Z', meta: { zone: 'other.test' } }),
+      );
+      expect((await log.query({ types: ['zone_created'] })).map((e) => e.seq)).toEqual([1, 3]);
+      expect((await log.query({ categories: ['security'] })).map((e) => e.seq)).toEqual([2]);
+      expect((await log.query({ since: '2026-01-02T00:00:00.000Z' })).map((e) => e.seq)).toEqual([
+        2, 3,
+      ]);
+      expect((await log.query({ until: '2026-01-02T00:00:00.000Z' })).map((e) => e.seq)).toEqual([
+        1, 2,
+      ]);
+      expect((await log.query({ zones: ['example.test'] })).map((e) => e.seq)).toEqual([1, 2]);
+      expect((await log.query({ zones: [] })).map((e) => e.seq)).toEqual([2]);
+      expect((await log.query({ order: 'desc', limit: 2 })).map((e) => e.seq)).toEqual([3, 2]);
+      expect((await log.query({ afterSeq: 1, beforeSeq: 3 })).map((e) => e.seq)).toEqual([2]);
+      expect((await log.query({ types: [] })).length).toBe(0);
+      expect(await log.countByCategory({})).toEqual({ dns: 2, security: 1 });
+      expect(await log.countByCategory({ afterSeq: 1 })).toEqual({ dns: 1, security: 1 });
+    });
+
+    it('prunes by count and by age without changing seqs', async () => {
+      const { log } = await make({ maxEvents: 3, maxAgeMs: 60_000 });
+      const now = Date.parse('2026-06-01T00:00:00.000Z');
+      const old = new Date(now - 120_000).toISOString();
+      const fresh = new Date(now - 1_000).toISOString();
+      await log.append(sampleEvent({ ts: old }));
+      for (let i = 0; i < 5; i++) await log.append(sampleEvent({ ts: fresh }));
+      await log.prune(now);
+      expect(await log.oldestSeq()).toBe(4);
+      expect((await log.readAfter(0, 10)).map((e) => e.seq)).toEqual([4, 5, 6]);
+      // A later append continues the sequence.
+      expect((await log.append(sampleEvent())).seq).toBe(7);
+    });
+
+    it('never reuses a seq after everything was pruned', async () => {
+      const { log } = await make({ maxEvents: 1000, maxAgeMs: 1 });
+      await log.append(sampleEvent({ ts: '2000-01-01T00:00:00.000Z' }));
+      await log.append(sampleEvent({ ts: '2000-01-01T00:00:00.000Z' }));
+      await log.prune(Date.now());
+      expect(await log.readAfter(0, 10)).toEqual([]);
+      expect(await log.oldestSeq()).toBe(3);
+      expect((await log.append(sampleEvent())).seq).toBe(3);
+    });
+
+    it('close is idempotent and later calls reject', async () => {
+      const { log } = await make();
+      await log.close();
+      await log.close();
+      await expect(log.append(sampleEvent())).rejects.toThrow(/closed/);
+      await expect(log.readAfter(0, 1)).rejects.toThrow(/closed/);
+    });
+
+    it('keeps epoch and seq across a reopen when the storage is durable', async () => {
+      const h = await make();
+      if (!h.reopen) {
+        // Non-durable logs must not pretend continuity: a new instance has a new epoch.
+        const other = await make();
+        expect(other.log.epoch).not.toBe(h.log.epoch);
+        return;
+      }
+      await h.log.append(sampleEvent());
+      await h.log.append(sampleEvent());
+      const epoch = h.log.epoch;
+      const again = await h.reopen();
+      open.push(again);
+      expect(again.epoch).toBe(epoch);
+      expect((await again.readAfter(0, 10)).map((e) => e.seq)).toEqual([1, 2]);
+      expect((await again.append(sampleEvent())).seq).toBe(3);
+    });
+  });
+}

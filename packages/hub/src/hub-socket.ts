@@ -1,0 +1,18 @@
+/**
+ * The part of a `ws` WebSocket the hub uses. Tests and the app pass real `ws` sockets; the
+ * interface only documents the surface and keeps the hub free of a hard type dependency.
+ */
+export interface HubSocket {
+  readonly readyState: number;
+  send(data: Buffer | string, cb?: (err?: Error) => void): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  on(
+    event: 'message',
+    listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void,
+  ): this;
+  on(event: 'close', listener: (code: number, reason: Buffer) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+}
+
+export const SOCKET_OPEN = 1;

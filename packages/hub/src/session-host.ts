@@ -1,0 +1,29 @@
+import type { EventType } from '@hdns/protocol';
+import type { EncodedEvent } from './encoded-event.js';
+import type { HubMetrics } from './hub-metrics.js';
+import type { Session } from './session.js';
+
+/**
+ * What a session needs from the hub. Keeps the dependency one-way: sessions call this small
+ * surface, the hub implements it, and tests of a session can supply their own.
+ */
+export interface SessionHost {
+  readonly metrics: HubMetrics;
+  /** Newest seq dispatched to every session (the `through` of an idle session). */
+  position(): number;
+  logPosition(): Promise<{ epoch: string; seq: number; oldest: number }>;
+  /** Events after `afterSeq` up to `head` that the session subscribes to, encoded, ascending. */
+  readReplay(
+    session: Session,
+    afterSeq: number,
+    head: number,
+    limit: number,
+  ): Promise<EncodedEvent[]>;
+  countReplay(session: Session, afterSeq: number, head: number): Promise<number>;
+  register(session: Session): void;
+  subscriptionsChanged(session: Session, types: ReadonlySet<EventType>): void;
+  heartbeat(session: Session): void;
+  tokenExpiring(session: Session): void;
+  tokenExpired(session: Session): void;
+  closed(session: Session): void;
+}

@@ -1,0 +1,285 @@
+import {
+  CloseCode,
+  encodeFrame,
+  ERRORS,
+  parseClientFrame,
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type ErrorCode,
+  type HelloFrame,
+  type ServerFrame,
+} from '@hdns/protocol';
+import { DEFAULT_SUBSCRIPTIONS } from './authorizer.js';
+import type { AuthOutcome, HubLogger } from './hub.js';
+import type { HubMetrics } from './hub-metrics.js';
+import { AuthError, type Identity, type TokenVerifier } from './identity.js';
+import { InboundGuard } from './inbound-guard.js';
+import type { QueueFraming } from './outbound-queue.js';
+import type { Session } from './session.js';
+import type { SessionOptions } from './session-options.js';
+import type { Wire } from './wire.js';
+
+/** What the v1 wire needs from the hub. */
+export interface V1Context {
+  readonly metrics: HubMetrics;
+  readonly sessionOptions: SessionOptions;
+  readonly verifyToken: TokenVerifier;
+  readonly logger: HubLogger;
+  readonly onAck:
+    | ((identity: Identity, ack: { upToSeq?: number; ids?: string[] }) => Promise<number>)
+    | undefined;
+  authOutcome(outcome: AuthOutcome): void;
+}
+
+const COMMA = Buffer.from(',');
+const BATCH_END = Buffer.from(']}');
+
+/** v1 batch frames splice the shared event bytes between a per-session head and tail. */
+export const v1Framing: QueueFraming = {
+  batch(events, through) {
+    const head = Buffer.from(`{"type":"batch","through":${through},"events":[`);
+    const parts: Buffer[] = [head];
+    events.forEach((e, i) => {
+      if (i > 0) parts.push(COMMA);
+      parts.push(e);
+    });
+    parts.push(BATCH_END);
+    return [Buffer.concat(parts)];
+  },
+  gap(range) {
+    return Buffer.from(encodeFrame({ type: 'gap', ...range }));
+  },
+};
+
+/** Protocol v1 at the edge: parses client frames, drives the session, writes replies. */
+export class V1Wire implements Wire {
+  readonly framing = v1Framing;
+  private readonly guards = new WeakMap<Session, InboundGuard>();
+  private readonly inbox = new WeakMap<Session, Promise<void>>();
+
+  constructor(private readonly ctx: V1Context) {}
+
+  onMessage(session: Session, raw: Buffer, isBinary: boolean): void {
+    if (session.isClosed) return;
+    session.touch();
+    let guard = this.guards.get(session);
+    if (!guard) this.guards.set(session, (guard = new InboundGuard(this.ctx.sessionOptions)));
+    const verdict = guard.check(raw.length);
+    if (verdict.kind === 'too_large') {
+      this.ctx.metrics.frameIn('oversize', raw.length);
+      this.error(
+        session,
+        'FRAME_TOO_LARGE',
+        `limit is ${this.ctx.sessionOptions.maxFrameBytes} bytes`,
+      );
+      if (guard.violation()) session.close(CloseCode.FRAME_TOO_LARGE, 'frames too large');
+      return;
+    }
+    if (verdict.kind === 'close_rate_limited') {
+      session.close(CloseCode.RATE_LIMITED, 'rate limit exceeded');
+      return;
+    }
+    if (verdict.kind === 'rate_limited') {
+      this.ctx.metrics.frameIn('rate_limited', raw.length);
+      if (verdict.reply) this.error(session, 'RATE_LIMITED');
+      return;
+    }
+    const parsed = isBinary
+      ? ({ ok: false, code: 'BAD_FRAME', message: 'binary frames are not accepted' } as const)
+      : parseClientFrame(raw);
+    if (!parsed.ok) {
+      this.ctx.metrics.frameIn('invalid', raw.length);
+      this.error(session, parsed.code, parsed.message, 'id' in parsed ? parsed.id : undefined);
+      if (parsed.code === 'UNSUPPORTED_PROTOCOL') {
+        session.close(CloseCode.UNSUPPORTED_PROTOCOL, 'unsupported protocol version');
+      } else if (guard.violation()) {
+        session.close(CloseCode.PROTOCOL_VIOLATION, 'too many invalid frames');
+      }
+      return;
+    }
+    const frame = parsed.frame;
+    this.ctx.metrics.frameIn(frame.type, raw.length);
+    // Frames are handled one at a time per session, in arrival order, even across awaits.
+    const previous = this.inbox.get(session) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.handle(session, frame))
+      .catch((err: unknown) => {
+        this.ctx.logger.error({ err, session: session.id }, 'frame handler failed');
+        this.error(session, 'INTERNAL', undefined, 'id' in frame ? frame.id : undefined);
+      });
+    this.inbox.set(session, next);
+  }
+
+  heartbeat(session: Session): void {
+    this.send(session, { type: 'ping', ts: Date.now() });
+  }
+
+  tokenExpiring(session: Session): void {
+    const expiresAt = session.identity?.expiresAt;
+    if (!expiresAt) return;
+    this.send(session, {
+      type: 'token_expiring',
+      expiresAt: expiresAt.toISOString(),
+      inMs: Math.max(0, expiresAt.getTime() - Date.now()),
+    });
+  }
+
+  notice(session: Session, level: 'info' | 'warning', code: string, message: string): void {
+    this.send(session, { type: 'notice', level, code, message });
+  }
+
+  private async handle(session: Session, frame: ClientFrame): Promise<void> {
+    if (session.isClosed) return;
+    if (session.state.kind === 'authenticating') {
+      if (frame.type !== 'hello') {
+        this.error(session, 'NOT_AUTHENTICATED', undefined, 'id' in frame ? frame.id : undefined);
+        session.close(CloseCode.PROTOCOL_VIOLATION, 'hello expected');
+        return;
+      }
+      await this.hello(session, frame);
+      return;
+    }
+    switch (frame.type) {
+      case 'hello':
+        this.error(session, 'ALREADY_AUTHENTICATED', undefined, frame.id);
+        return;
+      case 'auth':
+        await this.refresh(session, frame.id, frame.token);
+        return;
+      case 'subscribe':
+      case 'unsubscribe': {
+        const r =
+          frame.type === 'subscribe'
+            ? session.subscribe(frame.items)
+            : session.unsubscribe(frame.items);
+        this.send(session, {
+          type: 'subscribed',
+          id: frame.id,
+          subscriptions: session.subscriptions,
+          rejected: r.rejected,
+        });
+        return;
+      }
+      case 'ack': {
+        const identity = session.identity;
+        const ack = {
+          ...(frame.upToSeq !== undefined ? { upToSeq: frame.upToSeq } : {}),
+          ...(frame.ids ? { ids: frame.ids } : {}),
+        };
+        const count = identity && this.ctx.onAck ? await this.ctx.onAck(identity, ack) : 0;
+        this.send(session, { type: 'acked', id: frame.id, ...ack, count });
+        return;
+      }
+      case 'ping':
+        this.send(session, { type: 'pong', ts: Date.now(), ...(frame.id ? { id: frame.id } : {}) });
+        return;
+      case 'pong':
+        return;
+    }
+  }
+
+  private async hello(session: Session, frame: HelloFrame): Promise<void> {
+    let identity = session.identity;
+    if (frame.token !== undefined) {
+      try {
+        identity = await this.ctx.verifyToken(frame.token);
+      } catch (err) {
+        this.authFailed(session, frame.id, err);
+        return;
+      }
+    }
+    if (!identity) {
+      this.authFailed(session, frame.id, new AuthError('AUTH_FAILED', 'no token'));
+      return;
+    }
+    if (session.isClosed) return;
+    session.clientName = frame.client?.name;
+    session.authenticate(identity, frame.client?.instanceId);
+    this.ctx.authOutcome({
+      ok: true,
+      ip: session.ip,
+      wire: session.wire,
+      userId: identity.userId,
+      username: identity.username,
+    });
+    // No await between subscribing and starting the stream: no event can slip between them.
+    const resolution = session.replaceSubscriptions(
+      frame.subscribe ?? DEFAULT_SUBSCRIPTIONS[identity.role],
+    );
+    const start = await session.startStream(frame.resume);
+    if (session.isClosed) return;
+    const o = this.ctx.sessionOptions;
+    this.send(session, {
+      type: 'welcome',
+      id: frame.id,
+      protocol: PROTOCOL_VERSION,
+      sessionId: session.id,
+      user: {
+        id: identity.userId,
+        username: identity.username,
+        role: identity.role,
+        zones: identity.zones,
+      },
+      subscriptions: session.subscriptions,
+      rejected: resolution.rejected,
+      heartbeatMs: o.heartbeatMs,
+      position: start.position,
+      resume: start.resume,
+      tokenExpiresAt: identity.expiresAt.toISOString(),
+      limits: { maxFrameBytes: o.maxFrameBytes, ratePerSec: o.ratePerSec, burst: o.burst },
+    });
+    await start.run();
+  }
+
+  private async refresh(session: Session, id: string, token: string): Promise<void> {
+    let identity: Identity;
+    try {
+      identity = await this.ctx.verifyToken(token);
+    } catch (err) {
+      const code = err instanceof AuthError ? err.code : 'AUTH_FAILED';
+      this.ctx.authOutcome({
+        ok: false,
+        ip: session.ip,
+        wire: session.wire,
+        userId: session.userId,
+        reason: code,
+      });
+      this.error(session, code, undefined, id);
+      return;
+    }
+    if (identity.userId !== session.userId) {
+      this.error(session, 'TOKEN_USER_MISMATCH', undefined, id);
+      return;
+    }
+    session.refreshIdentity(identity);
+    this.ctx.authOutcome({
+      ok: true,
+      ip: session.ip,
+      wire: session.wire,
+      userId: identity.userId,
+      username: identity.username,
+    });
+    this.send(session, { type: 'authed', id, tokenExpiresAt: identity.expiresAt.toISOString() });
+  }
+
+  private authFailed(session: Session, id: string, err: unknown): void {
+    const code = err instanceof AuthError ? err.code : 'AUTH_FAILED';
+    if (!(err instanceof AuthError))
+      this.ctx.logger.warn({ err }, 'token verifier threw a non-auth error');
+    this.ctx.authOutcome({ ok: false, ip: session.ip, wire: session.wire, reason: code });
+    this.error(session, code, undefined, id);
+    session.close(
+      CloseCode.AUTH_FAILED,
+      code === 'TOKEN_EXPIRED' ? 'token expired' : 'authentication failed',
+    );
+  }
+
+  private error(session: Session, code: ErrorCode, detail?: string, id?: string): void {
+    const message = detail ? `${ERRORS[code].message}: ${detail}` : ERRORS[code].message;
+    this.send(session, { type: 'error', code, message, ...(id !== undefined ? { id } : {}) });
+  }
+
+  private send(session: Session, frame: ServerFrame): void {
+    session.send(frame.type, encodeFrame(frame));
+  }
+}

@@ -1,0 +1,204 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
+import WebSocket, { WebSocketServer } from 'ws';
+import { isRole, parseServerFrame, type EventFrame, type ServerFrame } from '@hdns/protocol';
+import {
+  AuthError,
+  Hub,
+  MemoryEventLog,
+  type EventLog,
+  type HubOptions,
+  type Identity,
+} from '../src/index.js';
+
+/**
+ * Test tokens: `user:<id>:<role>:<zones|*>:<expiresAtMs>`. The verifier is the only fake here;
+ * sockets, the server and the hub are real. JWT verification is tested in apps/server.
+ */
+export function token(
+  id: string,
+  role: string,
+  zones: string[] | null = null,
+  ttlMs = 3_600_000,
+): string {
+  return `user:${id}:${role}:${zones ? zones.join(',') : '*'}:${Date.now() + ttlMs}`;
+}
+
+export function verifyTestToken(raw: string): Promise<Identity> {
+  const [kind, id, role, zones, exp] = raw.split(':');
+  if (kind !== 'user' || !id || !isRole(role) || zones === undefined || !exp) {
+    return Promise.reject(new AuthError('AUTH_FAILED', 'bad token'));
+  }
+  const expiresAt = new Date(Number(exp));
+  if (expiresAt.getTime() <= Date.now())
+    return Promise.reject(new AuthError('TOKEN_EXPIRED', 'expired'));
+  return Promise.resolve({
+    userId: id,
+    username: `name-${id}`,
+    role,
+    zones: zones === '*' ? null : zones.split(',').filter(Boolean),
+    expiresAt,
+  });
+}
+
+export interface TestHub {
+  hub: Hub;
+  url: string;
+  log: EventLog;
+  registry: Registry;
+  close(): Promise<void>;
+}
+
+export async function startHub(options: Partial<HubOptions> = {}): Promise<TestHub> {
+  const log = options.log ?? new MemoryEventLog();
+  const registry = new Registry();
+  const hub = new Hub({ log, verifyToken: verifyTestToken, metricsRegistry: registry, ...options });
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', maxPayload: 1024 * 1024 });
+  wss.on('connection', (socket, req) => hub.attach(socket, { ip: req.socket.remoteAddress ?? '' }));
+  await once(wss, 'listening');
+  const { port } = wss.address() as AddressInfo;
+  return {
+    hub,
+    log,
+    registry,
+    url: `ws://127.0.0.1:${port}`,
+    async close() {
+      await hub.close();
+      for (const c of wss.clients) c.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+      await log.close();
+    },
+  };
+}
+
+/** A real ws client that records every server frame and flattens batches into events. */
+export class TestClient {
+  readonly frames: ServerFrame[] = [];
+  readonly events: EventFrame[] = [];
+  through = 0;
+  closed: { code: number; reason: string } | undefined;
+  private waiters: (() => void)[] = [];
+  private n = 0;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer) => {
+      const parsed = parseServerFrame(data.toString());
+      if (!parsed.ok) throw new Error(`server sent an invalid frame: ${parsed.message}`);
+      const frame = parsed.frame;
+      this.frames.push(frame);
+      if (frame.type === 'batch') {
+        this.events.push(...frame.events);
+        this.through = Math.max(this.through, frame.through);
+      }
+      if (frame.type === 'event') this.events.push(frame);
+      this.wake();
+    });
+    ws.on('close', (code, reason) => {
+      this.closed = { code, reason: reason.toString() };
+      this.wake();
+    });
+  }
+
+  static async open(url: string): Promise<TestClient> {
+    const ws = new WebSocket(url);
+    const client = new TestClient(ws);
+    await once(ws, 'open');
+    return client;
+  }
+
+  /** Opens, says hello and waits for the welcome. */
+  static async connect(
+    url: string,
+    hello: {
+      token: string;
+      subscribe?: string[];
+      resume?: { epoch: string; seq: number };
+      instanceId?: string;
+    },
+  ): Promise<{ client: TestClient; welcome: Extract<ServerFrame, { type: 'welcome' }> }> {
+    const client = await TestClient.open(url);
+    client.send({
+      type: 'hello',
+      id: 'h1',
+      protocol: 1,
+      token: hello.token,
+      ...(hello.subscribe ? { subscribe: hello.subscribe } : {}),
+      ...(hello.resume ? { resume: hello.resume } : {}),
+      ...(hello.instanceId ? { client: { instanceId: hello.instanceId } } : {}),
+    });
+    const welcome = await client.next('welcome');
+    // The stream starts at the resume position when the resume succeeded, else at the head.
+    client.through = Math.max(
+      client.through,
+      welcome.resume.ok && hello.resume ? hello.resume.seq : welcome.position.seq,
+    );
+    return { client, welcome };
+  }
+
+  send(frame: object | string): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  async request<T extends ServerFrame['type']>(
+    frame: object,
+    reply: T,
+  ): Promise<Extract<ServerFrame, { type: T }>> {
+    const id = `r${++this.n}`;
+    this.send({ ...frame, id });
+    return this.waitFor(
+      () =>
+        this.frames.find((f) => f.type === reply && 'id' in f && f.id === id) as
+          Extract<ServerFrame, { type: T }> | undefined,
+    );
+  }
+
+  next<T extends ServerFrame['type']>(
+    type: T,
+    from = 0,
+  ): Promise<Extract<ServerFrame, { type: T }>> {
+    return this.waitFor(
+      () =>
+        this.frames.slice(from).find((f) => f.type === type) as
+          Extract<ServerFrame, { type: T }> | undefined,
+    );
+  }
+
+  async waitForEvents(n: number, timeoutMs = 10_000): Promise<EventFrame[]> {
+    await this.waitFor(() => (this.events.length >= n ? true : undefined), timeoutMs);
+    return this.events;
+  }
+
+  async waitClosed(timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
+    return this.waitFor(() => this.closed, timeoutMs);
+  }
+
+  waitFor<T>(check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out waiting')), timeoutMs);
+      const test = (): boolean => {
+        const value = check();
+        if (value === undefined) return false;
+        clearTimeout(timer);
+        resolve(value);
+        return true;
+      };
+      if (test()) return;
+      const waiter = (): void => {
+        if (!test()) this.waiters.push(waiter);
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters.splice(0);
+    for (const w of waiters) w();
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,114 @@
+/**
+ * WebSocket close codes of protocol v1, in two ranges with one meaning each:
+ *
+ * - 4200–4299 "reconnect and resume": the client reconnects with backoff and resumes from the
+ *   last `seq` it saw. Nothing is lost: the server keeps the events in its log.
+ * - 4400–4499 "terminal": reconnecting with the same credentials cannot help; the client stops
+ *   and reports. Numbers echo HTTP status codes where one fits (401, 403, 409, 429 …).
+ *
+ * Standard codes the server may also use: 1000 normal, 1001 going away, 1009 frame too large
+ * (sent by `ws` itself when `maxPayload` is exceeded). Any code outside the terminal range is
+ * treated as "reconnect". Legacy routes use the codes the old protocols used (LEGACY_CLOSE).
+ */
+export const CloseCode = {
+  /** Server is shutting down or restarting; reconnect and resume. */
+  SERVER_RESTARTING: 4200,
+  /** The client did not read fast enough and its queue passed the hard bound; resume from the log. */
+  SLOW_CONSUMER: 4201,
+  /** No pong within two heartbeat intervals. */
+  HEARTBEAT_TIMEOUT: 4202,
+  /** Server at its connection limit; retry later with backoff. */
+  SERVER_OVERLOADED: 4203,
+  /** The access token expired without an in-band refresh; get a new token, then reconnect. */
+  TOKEN_EXPIRED: 4204,
+
+  /** Bad frame stream (e.g. first frame not `hello`, repeated malformed frames). */
+  PROTOCOL_VIOLATION: 4400,
+  /** Token missing, forged, expired at connect, or the user is disabled. */
+  AUTH_FAILED: 4401,
+  /** Authenticated but not allowed to use this endpoint (e.g. Origin refused). */
+  FORBIDDEN: 4403,
+  /** No `hello` within the auth deadline. */
+  AUTH_TIMEOUT: 4408,
+  /** A newer connection of the same client replaced this one; do not reconnect and fight back. */
+  SUPERSEDED: 4409,
+  /** Closed by an administrator. */
+  KICKED: 4410,
+  /** Frame larger than the maximum frame size. */
+  FRAME_TOO_LARGE: 4413,
+  /** The client asked for a protocol version this server does not speak. */
+  UNSUPPORTED_PROTOCOL: 4426,
+  /** Sustained flooding after rate-limit errors. */
+  RATE_LIMITED: 4429,
+} as const;
+
+export type CloseCodeName = keyof typeof CloseCode;
+export type CloseCodeValue = (typeof CloseCode)[CloseCodeName];
+
+/**
+ * Runtime descriptions of the close codes (JSDoc is not available at runtime): the generated
+ * docs and admin UIs read these. Keep them in step with the comments above.
+ */
+export const CLOSE_CODE_INFO: Readonly<Record<CloseCodeName, { description: string }>> = {
+  SERVER_RESTARTING: {
+    description: 'Server is shutting down or restarting; reconnect and resume.',
+  },
+  SLOW_CONSUMER: {
+    description:
+      'The client did not read fast enough and its queue passed the hard bound; resume from the log.',
+  },
+  HEARTBEAT_TIMEOUT: { description: 'No pong within two heartbeat intervals.' },
+  SERVER_OVERLOADED: { description: 'Server at its connection limit; retry later with backoff.' },
+  TOKEN_EXPIRED: {
+    description:
+      'The access token expired without an in-band refresh; get a new token, then reconnect.',
+  },
+  PROTOCOL_VIOLATION: {
+    description: 'Bad frame stream (e.g. first frame not `hello`, repeated malformed frames).',
+  },
+  AUTH_FAILED: {
+    description: 'Token missing, forged, expired at connect, or the user is disabled.',
+  },
+  FORBIDDEN: {
+    description: 'Authenticated but not allowed to use this endpoint (e.g. Origin refused).',
+  },
+  AUTH_TIMEOUT: { description: 'No `hello` within the auth deadline.' },
+  SUPERSEDED: {
+    description:
+      'A newer connection of the same client replaced this one; do not reconnect and fight back.',
+  },
+  KICKED: { description: 'Closed by an administrator.' },
+  FRAME_TOO_LARGE: { description: 'Frame larger than the maximum frame size.' },
+  UNSUPPORTED_PROTOCOL: {
+    description: 'The client asked for a protocol version this server does not speak.',
+  },
+  RATE_LIMITED: { description: 'Sustained flooding after rate-limit errors.' },
+};
+
+export const RECONNECT_RANGE = { min: 4200, max: 4299 } as const;
+export const TERMINAL_RANGE = { min: 4400, max: 4499 } as const;
+
+/** True when the client must not reconnect by itself. */
+export function isTerminalCloseCode(code: number): boolean {
+  return code >= TERMINAL_RANGE.min && code <= TERMINAL_RANGE.max;
+}
+
+/** True for the documented "reconnect and resume" range. Unknown codes also reconnect. */
+export function isReconnectCloseCode(code: number): boolean {
+  return code >= RECONNECT_RANGE.min && code <= RECONNECT_RANGE.max;
+}
+
+export function closeCodeName(code: number): CloseCodeName | undefined {
+  for (const [name, value] of Object.entries(CloseCode)) {
+    if (value === code) return name as CloseCodeName;
+  }
+  return undefined;
+}
+
+/** Close codes and reasons the previous protocols used; only the legacy routes send them. */
+export const LEGACY_CLOSE = {
+  REPLACED: { code: 1000, reason: 'Replaced by new connection' },
+  OVERLOADED: { code: 1013, reason: 'Server overloaded' },
+  AUTH_FAILED: { code: 4001, reason: 'Authentication failed' },
+  POLICY: { code: 1008, reason: 'Policy violation' },
+} as const;

@@ -1,0 +1,143 @@
+/** The event-catalogue and legacy sections of docs/protocol.md. */
+import { EVENT_CATALOGUE, EVENT_TYPES, SUBSCRIBE_ALL } from './catalogue.js';
+import { CATEGORIES, PRIORITIES } from './categories.js';
+import { code, fieldTable, jsonBlock, table } from './docs-markdown.js';
+import { EXAMPLE_EVENTS } from './examples.js';
+import {
+  LEGACY_CLIENT_MESSAGE_TYPES,
+  LEGACY_CONNECTION_MIN_ROLE,
+  LEGACY_CONNECTION_TYPES,
+  legacyPreset,
+} from './legacy.js';
+import { REDACTED } from './redaction.js';
+import { describeFields } from './schema-describe.js';
+
+function sensitiveText(sensitive: Readonly<Record<string, string>>): string {
+  return Object.entries(sensitive)
+    .map(([path, role]) => `${code(path)} (${role}+)`)
+    .join(', ');
+}
+
+function coalesceText(by: readonly string[] | undefined): string {
+  if (by === undefined) return '';
+  return by.length === 0 ? 'one per type' : by.map(code).join(' + ');
+}
+
+export function renderCatalogue(): string {
+  const out: string[] = [];
+  out.push(
+    '## Event catalogue',
+    '',
+    `Categories: ${CATEGORIES.map(code).join(', ')}. Priorities, most urgent first: ${PRIORITIES.map(code).join(', ')}.`,
+    `Subscription items are event types, categories, or ${code(SUBSCRIBE_ALL)} (everything the reader may receive).`,
+    '',
+    'Rules every reader and publisher relies on:',
+    '',
+    "- **Least role.** A reader below the entry's least role never receives the event. Subscribing to it by name is rejected with `forbidden`; categories and `*` expand only to the types the reader may receive.",
+    '- **Zone scope.** For zone-scoped events `data.zone` (and `meta.zone`) names the zone. Readers with zone grants receive only events of granted zones; `zone: null` means server-wide and is delivered to every reader that passes the role check. Admins are never narrowed.',
+    `- **Redaction.** A sensitive field lists the least role that sees its value; other readers receive the string ${code(REDACTED)} in its place and the path in \`meta.redacted\`. Paths are dot-separated property names into \`data\`; a segment ending in \`[]\` applies to every element of that array (\`topClients[].ip\`). Absent or null values stay as they are. Sensitive fields are strings, so redacted payloads still match the schema.`,
+    '- **Coalescing.** Latest-value events name a coalesce key (the listed `data` fields; "one per type" when none). When a client falls behind, a queued event is replaced by a newer one with the same type and key, and the client receives a `gap` frame with reason `coalesced`. Events without a key are never coalesced; `low` priority events may be shed (`gap` reason `shed`); `critical` events are never shed and bypass batching.',
+    '',
+    table(
+      [
+        'event',
+        'category',
+        'priority',
+        'least role',
+        'zone-scoped',
+        'sensitive (who sees)',
+        'coalesce key',
+        'description',
+      ],
+      EVENT_TYPES.map((t) => {
+        const s = EVENT_CATALOGUE[t];
+        return [
+          code(t),
+          s.category,
+          s.priority,
+          s.minRole,
+          s.zoneScoped ? 'yes' : 'no',
+          sensitiveText(s.sensitive),
+          coalesceText(s.coalesceBy),
+          s.description,
+        ];
+      }),
+    ),
+    '',
+    '### Event payloads',
+  );
+  for (const type of EVENT_TYPES) {
+    const spec = EVENT_CATALOGUE[type];
+    out.push(
+      '',
+      `#### ${code(type)}`,
+      '',
+      spec.description,
+      '',
+      fieldTable(
+        describeFields(spec.schema).map((row) => {
+          const role = spec.sensitive[row.path];
+          return role === undefined
+            ? row
+            : { ...row, description: `sensitive: ${role}+ sees the value` };
+        }),
+      ),
+      '',
+      jsonBlock(EXAMPLE_EVENTS[type]),
+    );
+  }
+  return out.join('\n');
+}
+
+export function renderLegacy(): string {
+  return [
+    '## Legacy protocols',
+    '',
+    'Both earlier protocols are accepted during the migration and translated at the edge into the same session model. Each legacy connection gets a `notice` with code `legacy_protocol` where the client can show it, and is counted in a metric. Legacy routes still take `?token=` in the URL; v1 never does.',
+    '',
+    '### Generation 1: `/ws/{connection_type}/{user_id}?token=…`',
+    '',
+    'The user id in the path must match the token subject. Each connection type subscribes to a preset; the hub still applies roles, zone grants and redaction.',
+    '',
+    table(
+      ['connection type', 'least role', 'default events'],
+      LEGACY_CONNECTION_TYPES.map((t) => [
+        code(t),
+        LEGACY_CONNECTION_MIN_ROLE[t],
+        t === 'admin' ? 'every event type' : legacyPreset(t).map(code).join(', '),
+      ]),
+    ),
+    '',
+    'Events are sent as `{"type": <event>, "data": {…}, "timestamp": ISO}`; on connect the server sends `connection_established` with `connection_type` and `subscribed_events`.',
+    '',
+    '### Generation 2: `/ws?token=…`',
+    '',
+    `Client message types accepted: ${LEGACY_CLIENT_MESSAGE_TYPES.map(code).join(', ')}. Subscription messages carry \`{"data": {"event_types": […]}}\`, \`subscribe_category\` carries \`{"data": {"category": …}}\`; admin-only messages are refused for other roles.`,
+    '',
+    table(
+      ['legacy', 'v1 equivalent'],
+      [
+        ['`subscribe_events`, `subscribe`', '`subscribe` frame (items = event_types)'],
+        ['`unsubscribe_events`, `unsubscribe`', '`unsubscribe` frame'],
+        ['`subscribe_category`', '`subscribe` with the category as item'],
+        ['`get_subscription_info`', '`subscribed` frame (answered as `subscription_updated`)'],
+        ['`ping` / `pong` / `heartbeat`', '`ping` / `pong` frames'],
+        [
+          '`get_connection_status`, `health_check`, `get_stats`',
+          'REST `/api` status and stats endpoints',
+        ],
+        ['`get_connection_stats`, `disconnect_user`', 'admin REST endpoints (close code KICKED)'],
+        ['`broadcast_admin_message`', '`admin_broadcast` event'],
+        ['`connection_established`', '`welcome` frame'],
+        ['`subscription_updated`', '`subscribed` frame'],
+        ['`error`, `validation_error`', '`error` frame'],
+        [
+          'event `{id, type, data, timestamp, priority, metadata}`',
+          '`event` frame (`type` → `event`, `ts` → `timestamp`, seq and meta → `metadata`)',
+        ],
+      ],
+    ),
+    '',
+    'Server messages sent on legacy routes: `connection_established` (generation-specific `data`), `subscription_updated` `{data: {subscriptions, updated_at, errors}}`, `heartbeat`, `pong`, `error` `{data: {code, message}}` and `validation_error` `{data: {message, errors}}`, each with `timestamp`. Non-admins never receive `user_login`, `user_logout` or `session_expired` (their least role is admin).',
+  ].join('\n');
+}

@@ -1,0 +1,65 @@
+/**
+ * The one catalogue of error codes, for WebSocket `error` frames and REST error bodies alike.
+ * A code is stable once released: clients switch on it; the message is for humans and may change.
+ * `status` is the HTTP status a REST route answers with for that code.
+ */
+export const ERRORS = {
+  // Frames on /ws
+  BAD_JSON: { status: 400, message: 'Frame is not valid JSON' },
+  BAD_FRAME: { status: 400, message: 'Frame does not match the protocol schema' },
+  UNKNOWN_FRAME_TYPE: { status: 400, message: 'Unknown frame type' },
+  FRAME_TOO_LARGE: { status: 413, message: 'Frame exceeds the maximum size' },
+  RATE_LIMITED: { status: 429, message: 'Too many frames; slow down' },
+  NOT_AUTHENTICATED: { status: 401, message: 'Send hello with a token first' },
+  ALREADY_AUTHENTICATED: { status: 400, message: 'This connection is already authenticated' },
+  UNSUPPORTED_PROTOCOL: { status: 400, message: 'Unsupported protocol version' },
+  UNKNOWN_EVENT_TYPE: { status: 400, message: 'Unknown event type or category' },
+  TOKEN_USER_MISMATCH: { status: 403, message: 'A refreshed token must belong to the same user' },
+
+  // Authentication and authorization (REST and /ws)
+  UNAUTHORIZED: { status: 401, message: 'Authentication required' },
+  AUTH_FAILED: { status: 401, message: 'Invalid or expired token' },
+  TOKEN_EXPIRED: { status: 401, message: 'Token expired' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Invalid username or password' },
+  TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed attempts; try again later' },
+  REFRESH_INVALID: { status: 401, message: 'Refresh token missing, invalid or expired' },
+  REFRESH_REUSED: { status: 401, message: 'Refresh token reuse detected; the session was revoked' },
+  FORBIDDEN: { status: 403, message: 'Not allowed for this role' },
+  ORIGIN_REFUSED: { status: 403, message: 'Origin not allowed' },
+
+  // REST generic
+  VALIDATION_ERROR: { status: 400, message: 'Request validation failed' },
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  CONFLICT: { status: 409, message: 'Conflict' },
+  STALE_VERSION: { status: 409, message: 'The resource changed since it was read' },
+  USERNAME_TAKEN: { status: 409, message: 'Username already exists' },
+  LAST_ADMIN: { status: 409, message: 'The last active admin cannot be removed or demoted' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body too large' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+  NOT_READY: { status: 503, message: 'Service not ready' },
+
+  // DNS and BIND
+  INVALID_RECORD: { status: 400, message: 'Invalid record data' },
+  ZONE_CHECK_FAILED: { status: 422, message: 'named-checkzone rejected the zone' },
+  BIND_UNAVAILABLE: { status: 503, message: 'BIND is not running or not reachable' },
+  BIND_RELOAD_FAILED: { status: 502, message: 'BIND did not load the new zone' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERRORS, value);
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  return ERRORS[code].status;
+}
+
+/** The body every REST error answers with, and the `error` frame's payload on /ws. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}

@@ -1,0 +1,108 @@
+/**
+ * Zone and record changes, and BIND reloads. Change events carry the full object before and
+ * after the change (`before: null` on create, `after: null` on delete) so a reader can apply
+ * them to a local copy without a refetch. The acting user travels in `meta.actor`, not in data.
+ */
+import { z } from 'zod';
+import { count, domainName, idString, recordObject, text, zoneObject } from './common.js';
+import { defineEvent } from './spec.js';
+
+const zoneChange = { zone: domainName };
+const recordChange = { zone: domainName, recordId: idString };
+
+export const DNS_EVENTS = {
+  zone_created: defineEvent({
+    category: 'dns',
+    priority: 'high',
+    minRole: 'viewer',
+    sensitive: {},
+    zoneScoped: true,
+    description: 'A zone was created and written to BIND.',
+    schema: z.object({ ...zoneChange, before: z.null(), after: zoneObject }),
+  }),
+  zone_updated: defineEvent({
+    category: 'dns',
+    priority: 'high',
+    minRole: 'viewer',
+    sensitive: {},
+    zoneScoped: true,
+    description:
+      'Zone settings changed (type, forwarders, TTL, description); `changed` names the fields.',
+    schema: z.object({
+      ...zoneChange,
+      before: zoneObject,
+      after: zoneObject,
+      changed: z.array(z.string().max(64)).max(64).optional(),
+    }),
+  }),
+  zone_deleted: defineEvent({
+    category: 'dns',
+    priority: 'high',
+    minRole: 'viewer',
+    sensitive: {},
+    zoneScoped: true,
+    description: 'A zone and all its records were removed.',
+    schema: z.object({ ...zoneChange, before: zoneObject, after: z.null() }),
+  }),
+  record_created: defineEvent({
+    category: 'dns',
+    priority: 'normal',
+    minRole: 'viewer',
+    sensitive: {},
+    zoneScoped: true,
+    description:
+      'A resource record was added to a zone; `serial` is the zone serial after the change.',
+    schema: z.object({
+      ...recordChange,
+      before: z.null(),
+      after: recordObject,
+      serial: z.number().int().nonnegative().optional(),
+    }),
+  }),
+  record_updated: defineEvent({
+    category: 'dns',
+    priority: 'normal',
+    minRole: 'viewer',
+    sensitive: {},
+    zoneScoped: true,
+    description: 'A resource record changed (name, type, TTL or value).',
+    schema: z.object({
+      ...recordChange,
+      before: recordObject,
+      after: recordObject,
+      serial: z.number().int().nonnegative().optional(),
+    }),
+  }),
+  record_deleted: defineEvent({
+    category: 'dns',
+    priority: 'normal',
+    minRole: 'viewer',
+    sensitive: {},
+    zoneScoped: true,
+    description: 'A resource record was removed from a zone.',
+    schema: z.object({
+      ...recordChange,
+      before: recordObject,
+      after: z.null(),
+      serial: z.number().int().nonnegative().optional(),
+    }),
+  }),
+  bind_reload: defineEvent({
+    category: 'dns',
+    priority: 'normal',
+    minRole: 'viewer',
+    sensitive: {},
+    zoneScoped: true,
+    description:
+      'BIND reloaded one zone (`zone`) or its whole configuration (`zone: null`), after an API write, an outside `rndc reload`, or at startup.',
+    schema: z.object({
+      zone: domainName.nullable(),
+      trigger: z.enum(['api', 'external', 'startup']),
+      /** Serial BIND confirmed after the reload, when a single zone was reloaded. */
+      serial: z.number().int().nonnegative().optional(),
+      success: z.boolean(),
+      message: text.optional(),
+      durationMs: count.optional(),
+    }),
+  }),
+} as const;

@@ -1,0 +1,100 @@
+/**
+ * Security events: alerts, RPZ hits and RPZ rule changes. Client addresses identify people, so
+ * they are redacted for viewers (operators investigate, viewers watch the dashboard).
+ */
+import { z } from 'zod';
+import { count, domainName, idString, ipAddress, isoTime, severity, text } from './common.js';
+import { defineEvent } from './spec.js';
+
+export const THREAT_CATEGORIES = [
+  'malware',
+  'phishing',
+  'adult',
+  'ads',
+  'tracking',
+  'gambling',
+  'social',
+  'custom',
+] as const;
+
+export const RPZ_ACTIONS = [
+  'nxdomain',
+  'nodata',
+  'drop',
+  'passthru',
+  'redirect',
+  'tcp_only',
+] as const;
+
+const rpzRule = z.object({
+  id: idString,
+  /** Trigger name (QNAME), e.g. `ads.example.` or `*.tracker.example.`. */
+  domain: domainName,
+  action: z.enum(RPZ_ACTIONS),
+  /** Target of a `redirect` rule (a CNAME target); null otherwise. */
+  redirectTo: domainName.nullable(),
+  category: z.enum(THREAT_CATEGORIES),
+  enabled: z.boolean(),
+  comment: text.nullable().optional(),
+});
+
+export const SECURITY_EVENTS = {
+  security_alert: defineEvent({
+    category: 'security',
+    priority: 'critical',
+    minRole: 'viewer',
+    sensitive: { clientIp: 'operator' },
+    zoneScoped: false,
+    description:
+      'Something needs a human: brute-force logins, a flood of blocked queries from one client, a failed integrity check.',
+    schema: z.object({
+      alertId: idString,
+      severity,
+      title: z.string().min(1).max(200),
+      message: text,
+      clientIp: ipAddress.nullable().optional(),
+      /** Subsystem that raised it, e.g. `auth`, `rpz`, `query_log`. */
+      source: z.string().max(64).optional(),
+      /** Occurrences folded into this alert. */
+      count: count.optional(),
+    }),
+  }),
+  threat_detected: defineEvent({
+    category: 'security',
+    priority: 'high',
+    minRole: 'viewer',
+    sensitive: { clientIp: 'operator' },
+    zoneScoped: false,
+    description: 'A query matched a response-policy rule (from the RPZ log).',
+    schema: z.object({
+      clientIp: ipAddress,
+      qname: domainName,
+      qtype: z.string().max(16),
+      /** The policy BIND applied. */
+      action: z.enum(RPZ_ACTIONS),
+      /** The matching trigger as BIND logged it. */
+      rule: z.string().max(512),
+      category: z.enum(THREAT_CATEGORIES),
+      policyZone: domainName.optional(),
+      ts: isoTime,
+    }),
+  }),
+  rpz_update: defineEvent({
+    category: 'security',
+    priority: 'normal',
+    minRole: 'viewer',
+    sensitive: {},
+    zoneScoped: false,
+    description:
+      'Response-policy rules changed: one rule (`rule`, with `ruleId` for deletes) or many at once (`action: bulk`, `count`).',
+    schema: z.object({
+      action: z.enum(['created', 'updated', 'deleted', 'bulk']),
+      ruleId: idString.optional(),
+      /** The rule after the change; null when deleted; absent for bulk changes. */
+      rule: rpzRule.nullable().optional(),
+      count: count.optional(),
+      /** RPZ zone serial after the change. */
+      serial: z.number().int().nonnegative().optional(),
+    }),
+  }),
+} as const;

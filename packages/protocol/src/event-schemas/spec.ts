@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+import type { Category, Priority } from '../categories.js';
+import type { Role } from '../roles.js';
+
+/**
+ * One catalogue entry: everything the hub, the client and the docs need to know about an event
+ * type. The entry is data, not behaviour, so it can be rendered into docs and checked by tests.
+ */
+export interface EventSpec<S extends z.ZodObject = z.ZodObject> {
+  readonly category: Category;
+  /** Default priority; a publisher may raise it for one event (e.g. a critical health_alert). */
+  readonly priority: Priority;
+  /** Least role that may receive the event at all. */
+  readonly minRole: Role;
+  /**
+   * Redactable fields: path into `data` → least role that sees the value. Readers below it get
+   * the `REDACTED` marker instead. Path syntax: dot-separated property names; a segment ending
+   * in `[]` steps into every element of an array (`topClients[].ip`). The field must be a string
+   * (optionally nullable/optional) so the redacted payload still matches the schema.
+   */
+  readonly sensitive: Readonly<Record<string, Role>>;
+  /**
+   * Present only for latest-value events. The `data` fields whose values form the coalesce key:
+   * under pressure a queued event is replaced by a newer one with the same type and key.
+   * `[]` means one per event type.
+   */
+  readonly coalesceBy?: readonly string[];
+  /**
+   * True when `data.zone` names the zone the event concerns: readers with zone grants receive it
+   * only for granted zones. `zone: null` means server-wide and passes the zone check.
+   */
+  readonly zoneScoped: boolean;
+  readonly description: string;
+  readonly schema: S;
+}
+
+/** Identity with inference: keeps the concrete schema type so `EventDataOf<T>` is precise. */
+export function defineEvent<S extends z.ZodObject>(spec: EventSpec<S>): EventSpec<S> {
+  return spec;
+}

@@ -1,0 +1,187 @@
+/**
+ * Messages the legacy protocols' servers sent, and builders that produce them from v1 values.
+ * Legacy messages have no seq on the wire (gen 2 carries it in `metadata.seq`), so legacy clients
+ * cannot resume; they simply reconnect and start fresh, as before.
+ *
+ * Where the legacy reference leaves the envelope open (`subscription_updated`, `error`), the
+ * shape below is the one this server sends: payload under `data`, plus `timestamp`.
+ */
+import { z } from 'zod';
+import { EVENT_TYPES, type EventType } from './catalogue.js';
+import type { EventFrame } from './frames-server.js';
+import { LEGACY_CONNECTION_TYPES, type LegacyConnectionType } from './legacy.js';
+
+export type LegacyGeneration = 1 | 2;
+
+const timestamp = z.string();
+
+export const legacyEventGen1 = z.object({
+  type: z.enum(EVENT_TYPES),
+  data: z.unknown(),
+  timestamp,
+});
+export type LegacyEventGen1 = z.infer<typeof legacyEventGen1>;
+
+export const legacyEventGen2 = z.object({
+  id: z.string(),
+  type: z.enum(EVENT_TYPES),
+  data: z.unknown(),
+  timestamp,
+  priority: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+});
+export type LegacyEventGen2 = z.infer<typeof legacyEventGen2>;
+
+export const legacyConnectionEstablishedGen1 = z.object({
+  type: z.literal('connection_established'),
+  data: z.object({
+    connection_type: z.enum(LEGACY_CONNECTION_TYPES),
+    subscribed_events: z.array(z.string()),
+  }),
+  timestamp,
+});
+
+export const legacyConnectionEstablishedGen2 = z.object({
+  type: z.literal('connection_established'),
+  data: z.object({
+    user_id: z.union([z.string(), z.number()]),
+    username: z.string(),
+    is_admin: z.boolean(),
+    subscriptions: z.array(z.string()),
+    connected_at: z.string(),
+  }),
+  timestamp,
+});
+
+export const legacySubscriptionUpdated = z.object({
+  type: z.literal('subscription_updated'),
+  data: z.object({
+    subscriptions: z.array(z.string()),
+    updated_at: z.string(),
+    errors: z.array(z.string()),
+  }),
+  timestamp,
+});
+
+export const legacyHeartbeat = z.object({ type: z.literal('heartbeat'), timestamp });
+export const legacyPong = z.object({ type: z.literal('pong'), timestamp });
+
+export const legacyError = z.object({
+  type: z.literal('error'),
+  data: z.object({ code: z.string(), message: z.string() }),
+  timestamp,
+});
+
+export const legacyValidationError = z.object({
+  type: z.literal('validation_error'),
+  data: z.object({ message: z.string(), errors: z.array(z.string()) }),
+  timestamp,
+});
+
+export type LegacyServerMessage =
+  | LegacyEventGen1
+  | LegacyEventGen2
+  | z.infer<typeof legacyConnectionEstablishedGen1>
+  | z.infer<typeof legacyConnectionEstablishedGen2>
+  | z.infer<typeof legacySubscriptionUpdated>
+  | z.infer<typeof legacyHeartbeat>
+  | z.infer<typeof legacyPong>
+  | z.infer<typeof legacyError>
+  | z.infer<typeof legacyValidationError>;
+
+const nowIso = (): string => new Date().toISOString();
+
+/** Projects a (redacted) v1 event frame into the legacy event shape of `generation`. */
+export function toLegacyEvent(frame: EventFrame, generation: 1): LegacyEventGen1;
+export function toLegacyEvent(frame: EventFrame, generation: 2): LegacyEventGen2;
+export function toLegacyEvent(
+  frame: EventFrame,
+  generation: LegacyGeneration,
+): LegacyEventGen1 | LegacyEventGen2;
+export function toLegacyEvent(
+  frame: EventFrame,
+  generation: LegacyGeneration,
+): LegacyEventGen1 | LegacyEventGen2 {
+  if (generation === 1) return { type: frame.event, data: frame.data, timestamp: frame.ts };
+  const { actor, ...meta } = frame.meta;
+  return {
+    id: frame.id,
+    type: frame.event,
+    data: frame.data,
+    timestamp: frame.ts,
+    priority: frame.priority,
+    metadata: {
+      seq: frame.seq,
+      category: frame.category,
+      ...meta,
+      user_id: actor?.id ?? null,
+      username: actor?.username ?? null,
+    },
+  };
+}
+
+export function legacyConnectionEstablished1(
+  connectionType: LegacyConnectionType,
+  subscribedEvents: readonly EventType[],
+  now = nowIso(),
+): z.infer<typeof legacyConnectionEstablishedGen1> {
+  return {
+    type: 'connection_established',
+    data: { connection_type: connectionType, subscribed_events: [...subscribedEvents] },
+    timestamp: now,
+  };
+}
+
+export function legacyConnectionEstablished2(
+  user: { id: string | number; username: string; isAdmin: boolean },
+  subscriptions: readonly string[],
+  now = nowIso(),
+): z.infer<typeof legacyConnectionEstablishedGen2> {
+  return {
+    type: 'connection_established',
+    data: {
+      user_id: user.id,
+      username: user.username,
+      is_admin: user.isAdmin,
+      subscriptions: [...subscriptions],
+      connected_at: now,
+    },
+    timestamp: now,
+  };
+}
+
+export function legacySubscriptionUpdatedMessage(
+  subscriptions: readonly string[],
+  errors: readonly string[],
+  now = nowIso(),
+): z.infer<typeof legacySubscriptionUpdated> {
+  return {
+    type: 'subscription_updated',
+    data: { subscriptions: [...subscriptions], updated_at: now, errors: [...errors] },
+    timestamp: now,
+  };
+}
+
+export function legacyHeartbeatMessage(now = nowIso()): z.infer<typeof legacyHeartbeat> {
+  return { type: 'heartbeat', timestamp: now };
+}
+
+export function legacyPongMessage(now = nowIso()): z.infer<typeof legacyPong> {
+  return { type: 'pong', timestamp: now };
+}
+
+export function legacyErrorMessage(
+  code: string,
+  message: string,
+  now = nowIso(),
+): z.infer<typeof legacyError> {
+  return { type: 'error', data: { code, message }, timestamp: now };
+}
+
+export function legacyValidationErrorMessage(
+  message: string,
+  errors: readonly string[],
+  now = nowIso(),
+): z.infer<typeof legacyValidationError> {
+  return { type: 'validation_error', data: { message, errors: [...errors] }, timestamp: now };
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { EXAMPLE_EVENTS } from './examples.js';
+import {
+  REDACTED,
+  canReceive,
+  coalesceKeyOf,
+  eventZone,
+  hiddenPathsFor,
+  redactEventData,
+  redactionVariant,
+  splitPath,
+} from './redaction.js';
+
+describe('redaction', () => {
+  it('replaces array element fields with the [] path rule and never mutates the input', () => {
+    const input = structuredClone(EXAMPLE_EVENTS.query_stats);
+    const { data, redacted } = redactEventData('query_stats', input, 'viewer');
+    expect(redacted).toEqual(['topClients[].ip']);
+    expect(data).toMatchObject({
+      topClients: [
+        { ip: REDACTED, count: 900 },
+        { ip: REDACTED, count: 512 },
+      ],
+      topDomains: input.topDomains,
+    });
+    expect(input).toEqual(EXAMPLE_EVENTS.query_stats);
+  });
+
+  it('returns the same reference when nothing is hidden for the role', () => {
+    const ex = EXAMPLE_EVENTS.security_alert;
+    expect(redactEventData('security_alert', ex, 'operator')).toEqual({ data: ex, redacted: [] });
+    expect(redactEventData('security_alert', ex, 'operator').data).toBe(ex);
+  });
+
+  it('leaves null and absent values alone and does not list them', () => {
+    const { clientIp: _omit, ...noIp } = EXAMPLE_EVENTS.security_alert;
+    expect(redactEventData('security_alert', noIp, 'viewer')).toEqual({ data: noIp, redacted: [] });
+    const withNull = { ...noIp, clientIp: null };
+    expect(redactEventData('security_alert', withNull, 'viewer').redacted).toEqual([]);
+  });
+
+  it('fails closed on a mistyped sensitive value and tolerates non-object data', () => {
+    const { data } = redactEventData('dns_query_log', { clientIp: { v4: '10.0.0.1' } }, 'viewer');
+    expect(data).toEqual({ clientIp: REDACTED });
+    expect(redactEventData('dns_query_log', 'garbage', 'viewer').data).toBe('garbage');
+    expect(redactEventData('query_stats', { topClients: 'x' }, 'viewer').redacted).toEqual([]);
+  });
+
+  it('hides nested paths (config_change before/after) from operators but not admins', () => {
+    expect(hiddenPathsFor('config_change', 'operator')).toEqual(['before', 'after']);
+    expect(hiddenPathsFor('config_change', 'admin')).toEqual([]);
+    const r = redactEventData('config_change', EXAMPLE_EVENTS.config_change, 'operator');
+    expect(r.data).toMatchObject({ scope: 'forwarders', before: REDACTED, after: REDACTED });
+  });
+
+  it('variants group roles that see the same projection', () => {
+    expect(redactionVariant('zone_created', 'viewer')).toBe('');
+    expect(redactionVariant('dns_query_log', 'viewer')).toBe('clientIp');
+    expect(redactionVariant('dns_query_log', 'operator')).toBe(
+      redactionVariant('dns_query_log', 'admin'),
+    );
+  });
+
+  it('splitPath understands []', () => {
+    expect(splitPath('a.b[].c')).toEqual([
+      { name: 'a', each: false },
+      { name: 'b', each: true },
+      { name: 'c', each: false },
+    ]);
+  });
+});
+
+describe('coalesce keys', () => {
+  it('is undefined for non-coalescing types, the type for [] and includes key fields', () => {
+    expect(coalesceKeyOf('zone_created', EXAMPLE_EVENTS.zone_created)).toBeUndefined();
+    expect(coalesceKeyOf('health_update', EXAMPLE_EVENTS.health_update)).toBe('health_update');
+    const a = coalesceKeyOf('bulk_operation_progress', EXAMPLE_EVENTS.bulk_operation_progress);
+    const b = coalesceKeyOf('bulk_operation_progress', {
+      ...EXAMPLE_EVENTS.bulk_operation_progress,
+      jobId: 'other',
+    });
+    expect(a).toBe('bulk_operation_progress:["job_91c2"]');
+    expect(a).not.toBe(b);
+    expect(coalesceKeyOf('query_stats', null)).toBe('query_stats:[null]');
+  });
+});
+
+describe('zone rule', () => {
+  const viewerOfExample = { role: 'viewer', zones: ['Example.com.'] } as const;
+
+  it('zone-scoped events reach readers with a matching grant only', () => {
+    expect(eventZone('zone_created', EXAMPLE_EVENTS.zone_created)).toBe('example.com');
+    expect(eventZone('health_update', EXAMPLE_EVENTS.health_update)).toBeUndefined();
+    expect(canReceive('zone_created', EXAMPLE_EVENTS.zone_created, viewerOfExample)).toBe(true);
+    const other = { ...EXAMPLE_EVENTS.zone_created, zone: 'other.org' };
+    expect(canReceive('zone_created', other, viewerOfExample)).toBe(false);
+    expect(canReceive('zone_created', other, { role: 'admin', zones: [] })).toBe(true);
+    expect(canReceive('zone_created', other, { role: 'viewer', zones: null })).toBe(true);
+  });
+
+  it('zone null is server-wide; minRole still applies', () => {
+    const full = { ...EXAMPLE_EVENTS.bind_reload, zone: null };
+    expect(canReceive('bind_reload', full, viewerOfExample)).toBe(true);
+    expect(
+      canReceive('user_login', EXAMPLE_EVENTS.user_login, { role: 'operator', zones: null }),
+    ).toBe(false);
+    expect(
+      canReceive(
+        'bulk_operation_progress',
+        EXAMPLE_EVENTS.bulk_operation_progress,
+        viewerOfExample,
+      ),
+    ).toBe(false);
+  });
+});

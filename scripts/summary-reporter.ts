@@ -1,0 +1,31 @@
+import type { Reporter, TestModule } from 'vitest/node';
+
+/**
+ * Prints one plain closing line, "tests: N passed, N failed, N skipped", so that tools reading
+ * only the last lines of a run (CI summaries) get the counts without parsing Vitest's output.
+ */
+export default class SummaryReporter implements Reporter {
+  private started = 0;
+
+  onTestRunStart(): void {
+    this.started = performance.now();
+  }
+
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+    let passed = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (const mod of testModules) {
+      for (const test of mod.children.allTests()) {
+        const state = test.result().state;
+        if (state === 'passed') passed++;
+        else if (state === 'failed') failed++;
+        else skipped++;
+      }
+      if (mod.state() === 'failed' && mod.children.size === 0) failed++;
+    }
+    const seconds = ((performance.now() - this.started) / 1000).toFixed(1);
+    console.log(`duration: ${seconds}s`);
+    console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  }
+}
