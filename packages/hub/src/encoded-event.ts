@@ -14,7 +14,7 @@ export type WireFormat = 'v1' | 'legacy1' | 'legacy2';
 /** Turns a redacted event into the bytes of one frame for a wire format. */
 export type EventEncoder = (event: LoggedEvent, data: unknown, redacted: string[]) => string;
 
-const v1Encoder: EventEncoder = (event, data, redacted) => {
+export const v1EventEncoder: EventEncoder = (event, data, redacted) => {
   const frame: EventFrame = {
     type: 'event',
     ...event,
@@ -23,17 +23,6 @@ const v1Encoder: EventEncoder = (event, data, redacted) => {
   } as EventFrame;
   return encodeFrame(frame);
 };
-
-const encoders: Record<WireFormat, EventEncoder> = {
-  v1: v1Encoder,
-  legacy1: v1Encoder,
-  legacy2: v1Encoder,
-};
-
-/** Registers the encoder of a wire format (the legacy adapter registers its shapes). */
-export function setEventEncoder(wire: WireFormat, encoder: EventEncoder): void {
-  encoders[wire] = encoder;
-}
 
 /**
  * One published event on its way to many sessions. The projection for a (wire, redaction
@@ -57,12 +46,13 @@ export class EncodedEvent {
     return this.event.seq;
   }
 
-  bytesFor(role: Role, wire: WireFormat): Buffer {
-    const key = `${wire}|${redactionVariant(this.event.event, role)}`;
+  /** The shared bytes of this event for a reader of `role` on a wire of `format`. */
+  bytesFor(role: Role, format: WireFormat, encode: EventEncoder): Buffer {
+    const key = `${format}|${redactionVariant(this.event.event, role)}`;
     let bytes = this.cache.get(key);
     if (!bytes) {
       const { data, redacted } = redactEventData(this.event.event, this.event.data, role);
-      bytes = Buffer.from(encoders[wire](this.event, data, redacted));
+      bytes = Buffer.from(encode(this.event, data, redacted));
       this.cache.set(key, bytes);
       this.onEncode?.();
     }

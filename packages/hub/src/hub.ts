@@ -168,8 +168,8 @@ export class Hub implements SessionHost {
   }
 
   /** Adds the wire of a legacy protocol generation (registered by the legacy adapter). */
-  registerWire(format: WireFormat, wire: Wire): void {
-    this.wires.set(format, wire);
+  registerWire(wire: Wire): void {
+    this.wires.set(wire.format, wire);
   }
 
   /**
@@ -183,14 +183,7 @@ export class Hub implements SessionHost {
     const format = context.wire ?? 'v1';
     const wire = this.wires.get(format);
     if (!wire) throw new Error(`no wire registered for ${format}`);
-    const session = new Session(
-      socket,
-      context.ip,
-      format,
-      wire.framing,
-      this.sessionOptions,
-      this,
-    );
+    const session = new Session(socket, context.ip, wire, this.sessionOptions, this);
     if (context.identity) session.identity = context.identity;
     this.pending.add(session);
     socket.on('message', (data, isBinary) => {

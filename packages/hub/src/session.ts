@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { CloseCode, type EventType, type StreamPosition } from '@hdns/protocol';
 import type { EncodedEvent, WireFormat } from './encoded-event.js';
+import type { Wire } from './wire.js';
 import type { Identity } from './identity.js';
 import type { HubSocket } from './hub-socket.js';
 import { SOCKET_OPEN } from './hub-socket.js';
-import { OutboundQueue, type QueueFraming } from './outbound-queue.js';
+import { OutboundQueue } from './outbound-queue.js';
 import { mayReceive, resolveSubscriptions, typesOfItem, type Resolution } from './authorizer.js';
 import type { SessionOptions } from './session-options.js';
 import type { SessionHost } from './session-host.js';
@@ -66,14 +67,13 @@ export class Session {
   constructor(
     readonly socket: HubSocket,
     readonly ip: string,
-    readonly wire: WireFormat,
-    framing: QueueFraming,
+    private readonly protocol: Wire,
     readonly options: SessionOptions,
     private readonly host: SessionHost,
   ) {
     this.queue = new OutboundQueue(
       { write: (bytes, kind, done) => this.rawSend(bytes, kind, done) },
-      framing,
+      protocol.framing,
       options.outbound,
       {
         onOverflow: () => {
@@ -91,6 +91,10 @@ export class Session {
       },
       () => host.position(),
     );
+  }
+
+  get wire(): WireFormat {
+    return this.protocol.format;
   }
 
   get userId(): string {
@@ -208,7 +212,7 @@ export class Session {
     if (!identity || !mayReceive(identity, encoded.event)) return;
     if (this.state.kind === 'replaying') this.state.pending.push(encoded);
     else if (this.state.kind === 'live')
-      this.queue.push(encoded, encoded.bytesFor(identity.role, this.wire));
+      this.queue.push(encoded, this.bytes(encoded, identity.role));
   }
 
   flush(): void {
@@ -252,6 +256,10 @@ export class Session {
     clearTimeout(this.killTimer);
   }
 
+  private bytes(encoded: EncodedEvent, role: Identity['role']): Buffer {
+    return encoded.bytesFor(role, this.protocol.format, this.protocol.encode);
+  }
+
   private role() {
     return this.identity?.role ?? 'viewer';
   }
@@ -269,7 +277,7 @@ export class Session {
       for (const encoded of page) {
         this.queue.holdPosition(encoded.seq);
         if (mayReceive(this.identity, encoded.event)) {
-          this.queue.push(encoded, encoded.bytesFor(this.identity.role, this.wire));
+          this.queue.push(encoded, this.bytes(encoded, this.identity.role));
         }
         cursor = encoded.seq;
       }
@@ -285,7 +293,7 @@ export class Session {
     this.state = { kind: 'live' };
     for (const encoded of pending) {
       if (encoded.seq > head)
-        this.queue.push(encoded, encoded.bytesFor(this.identity.role, this.wire));
+        this.queue.push(encoded, this.bytes(encoded, this.identity.role));
     }
     this.queue.holdPosition(undefined);
     this.queue.flush();

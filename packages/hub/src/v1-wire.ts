@@ -10,6 +10,7 @@ import {
   type ServerFrame,
 } from '@hdns/protocol';
 import { DEFAULT_SUBSCRIPTIONS } from './authorizer.js';
+import { v1EventEncoder } from './encoded-event.js';
 import type { AuthOutcome, HubLogger } from './hub.js';
 import type { HubMetrics } from './hub-metrics.js';
 import { AuthError, type Identity, type TokenVerifier } from './identity.js';
@@ -53,6 +54,8 @@ export const v1Framing: QueueFraming = {
 
 /** Protocol v1 at the edge: parses client frames, drives the session, writes replies. */
 export class V1Wire implements Wire {
+  readonly format = 'v1' as const;
+  readonly encode = v1EventEncoder;
   readonly framing = v1Framing;
   private readonly guards = new WeakMap<Session, InboundGuard>();
   private readonly inbox = new WeakMap<Session, Promise<void>>();

@@ -1,3 +1,4 @@
+import type { EventEncoder, WireFormat } from './encoded-event.js';
 import type { QueueFraming } from './outbound-queue.js';
 import type { Session } from './session.js';
 
@@ -6,6 +7,9 @@ import type { Session } from './session.js';
  * hub notifications become frames. v1 and the two legacy generations each implement it.
  */
 export interface Wire {
+  readonly format: WireFormat;
+  /** Encodes one (already redacted) event as this wire's event frame. */
+  readonly encode: EventEncoder;
   readonly framing: QueueFraming;
   onMessage(session: Session, raw: Buffer, isBinary: boolean): void;
   heartbeat(session: Session): void;
