@@ -11,6 +11,11 @@ import { authRoutes } from './routes/auth-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { storage } from './storage/storage-plugin.js';
+import { metrics } from './metrics/metrics-plugin.js';
+import { attachLegacy } from '@hdns/hub';
+import { realtime } from './realtime/realtime-plugin.js';
+import { eventRoutes } from './routes/event-routes.js';
+import { adminRoutes } from './routes/admin-routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -69,10 +74,22 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       return value;
     });
 
+    await app.register(metrics);
+    await app.register(realtime, {
+      realtime: config.realtime,
+      dataDir: config.dataDir,
+      allowedOrigins: config.allowedOrigins,
+      legacy: (hub) => (socket, context) => {
+        void attachLegacy(hub, socket, context);
+      },
+    });
+
     await app.register(openApi);
     await app.register(healthRoutes);
     await app.register(authRoutes, { prefix: '/api/auth' });
     await app.register(userRoutes, { prefix: '/api/users' });
+    await app.register(eventRoutes, { prefix: '/api/events' });
+    await app.register(adminRoutes, { prefix: '/api/admin' });
   } catch (err) {
     await app.close();
     throw err;

@@ -17,6 +17,23 @@ export interface LoginLimits {
   windowSeconds: number;
 }
 
+export interface RealtimeConfig {
+  /** Connections one user may hold at once; a newer one past it supersedes the oldest. */
+  maxConnectionsPerUser: number;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  /** Connection attempts allowed per address per minute. */
+  maxAttemptsPerIp: number;
+  heartbeatSeconds: number;
+  batchDelayMs: number;
+  /** Event log retention. */
+  retentionEvents: number;
+  retentionSeconds: number;
+  /** health_alert to admins above these. */
+  alertConnections: number;
+  alertQueueDepth: number;
+}
+
 export interface AppConfig {
   host: string;
   port: number;
@@ -36,6 +53,7 @@ export interface AppConfig {
   trustProxy: boolean;
   bodyLimitBytes: number;
   login: LoginLimits;
+  realtime: RealtimeConfig;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +129,16 @@ const RAW = z.object({
   HDNS_LOGIN_MAX_FAILURES_PER_USER: int(1, 10_000).default(5),
   HDNS_LOGIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(20),
   HDNS_LOGIN_WINDOW: seconds(1, 86_400).default(15 * 60),
+  HDNS_WS_MAX_PER_USER: int(1, 100).default(1),
+  HDNS_WS_MAX_CONNECTIONS: int(1, 1_000_000).default(20_000),
+  HDNS_WS_MAX_PER_IP: int(1, 1_000_000).default(20_000),
+  HDNS_WS_MAX_ATTEMPTS_PER_IP: int(1, 10_000_000).default(60_000),
+  HDNS_WS_HEARTBEAT: seconds(1, 3600).default(25),
+  HDNS_WS_BATCH_DELAY_MS: int(0, 5000).default(20),
+  HDNS_EVENT_RETENTION_COUNT: int(100, 100_000_000).default(200_000),
+  HDNS_EVENT_RETENTION: seconds(60, 3650 * 86_400).default(7 * 86_400),
+  HDNS_WS_ALERT_CONNECTIONS: int(1, 10_000_000).default(10_000),
+  HDNS_WS_ALERT_QUEUE_DEPTH: int(1, 1_000_000_000).default(100_000),
 });
 
 type SettingName = keyof typeof RAW.shape;
@@ -133,6 +161,16 @@ const MUST: Record<SettingName, string> = {
   HDNS_LOGIN_MAX_FAILURES_PER_USER: 'must be an integer between 1 and 10000',
   HDNS_LOGIN_MAX_FAILURES_PER_IP: 'must be an integer between 1 and 100000',
   HDNS_LOGIN_WINDOW: 'must be a duration between 1s and 24h (seconds, or with s/m/h/d)',
+  HDNS_WS_MAX_PER_USER: 'must be an integer between 1 and 100',
+  HDNS_WS_MAX_CONNECTIONS: 'must be an integer between 1 and 1000000',
+  HDNS_WS_MAX_PER_IP: 'must be an integer between 1 and 1000000',
+  HDNS_WS_MAX_ATTEMPTS_PER_IP: 'must be an integer between 1 and 10000000',
+  HDNS_WS_HEARTBEAT: 'must be a duration between 1s and 1h (seconds, or with s/m/h/d)',
+  HDNS_WS_BATCH_DELAY_MS: 'must be an integer number of milliseconds between 0 and 5000',
+  HDNS_EVENT_RETENTION_COUNT: 'must be an integer between 100 and 100000000',
+  HDNS_EVENT_RETENTION: 'must be a duration between 60s and 3650d (seconds, or with s/m/h/d)',
+  HDNS_WS_ALERT_CONNECTIONS: 'must be an integer between 1 and 10000000',
+  HDNS_WS_ALERT_QUEUE_DEPTH: 'must be an integer between 1 and 1000000000',
 };
 
 /** Secrets are never echoed back in error messages. */
@@ -234,6 +272,18 @@ export function loadConfig(
       maxFailuresPerUser: v.HDNS_LOGIN_MAX_FAILURES_PER_USER,
       maxFailuresPerIp: v.HDNS_LOGIN_MAX_FAILURES_PER_IP,
       windowSeconds: v.HDNS_LOGIN_WINDOW,
+    },
+    realtime: {
+      maxConnectionsPerUser: v.HDNS_WS_MAX_PER_USER,
+      maxConnections: v.HDNS_WS_MAX_CONNECTIONS,
+      maxConnectionsPerIp: v.HDNS_WS_MAX_PER_IP,
+      maxAttemptsPerIp: v.HDNS_WS_MAX_ATTEMPTS_PER_IP,
+      heartbeatSeconds: v.HDNS_WS_HEARTBEAT,
+      batchDelayMs: v.HDNS_WS_BATCH_DELAY_MS,
+      retentionEvents: v.HDNS_EVENT_RETENTION_COUNT,
+      retentionSeconds: v.HDNS_EVENT_RETENTION,
+      alertConnections: v.HDNS_WS_ALERT_CONNECTIONS,
+      alertQueueDepth: v.HDNS_WS_ALERT_QUEUE_DEPTH,
     },
   };
 }

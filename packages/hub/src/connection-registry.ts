@@ -5,6 +5,12 @@ export interface Registrant {
   /** Stable per browser or process when the client sent one. */
   readonly instanceId: string | undefined;
   readonly connectedAt: number;
+  /**
+   * Connections count against the per-user limit only within their pool: protocol v1 clients
+   * share one; legacy clients (one socket per connection type) are replaced only by a newer
+   * socket of the same instance, never by a v1 tab or another type.
+   */
+  readonly pool: 'v1' | 'legacy';
 }
 
 /**
@@ -21,20 +27,23 @@ export class ConnectionRegistry<S extends Registrant> {
 
   /** Registers `session` and returns the sessions it supersedes. */
   add(session: S): S[] {
-    const mine = this.byUser.get(session.userId) ?? [];
+    const all = this.byUser.get(session.userId) ?? [];
+    const mine = all.filter((s) => s.pool === session.pool);
     const superseded: S[] = [];
     if (session.instanceId !== undefined) {
       for (const s of mine) if (s.instanceId === session.instanceId) superseded.push(s);
     }
     const remaining = mine.filter((s) => !superseded.includes(s));
     remaining.sort((a, b) => a.connectedAt - b.connectedAt);
-    while (remaining.length >= this.maxPerUser) {
+    const limit = session.pool === 'v1' ? this.maxPerUser : Number.POSITIVE_INFINITY;
+    while (remaining.length >= limit) {
       const oldest = remaining.shift();
       if (oldest) superseded.push(oldest);
     }
     for (const s of superseded) this.byId.delete(s.id);
-    remaining.push(session);
-    this.byUser.set(session.userId, remaining);
+    const kept = all.filter((s) => !superseded.includes(s));
+    kept.push(session);
+    this.byUser.set(session.userId, kept);
     this.byId.set(session.id, session);
     return superseded;
   }

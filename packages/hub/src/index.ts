@@ -14,3 +14,4 @@ export * from './session.js';
 export * from './session-options.js';
 export * from './threshold-watch.js';
 export * from './wire.js';
+export * from './legacy/index.js';

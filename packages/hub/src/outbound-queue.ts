@@ -107,7 +107,7 @@ export class OutboundQueue {
     if (this.overflowed) return;
     const priority = encoded.event.priority;
     if (priority === 'critical') {
-      this.writeBatch([bytes], this.through(), 1, encoded.publishedAt);
+      this.writeBatch([bytes], this.through(encoded.seq), 1, encoded.publishedAt);
     } else {
       this.items.push({
         seq: encoded.seq,
@@ -165,11 +165,15 @@ export class OutboundQueue {
     this.lost = [];
   }
 
-  private through(): number {
+  /**
+   * The watermark if a frame went out now. `sending` is the seq of an event leaving with it:
+   * with nothing queued, everything up to it has been sent.
+   */
+  private through(sending = 0): number {
     if (this.holdThrough !== undefined) return this.holdThrough;
     // Dead (shed) items count too: until their gap frame is out, a resume must replay them.
     const first = this.items[this.head];
-    return first ? first.seq - 1 : this.hubPosition();
+    return first ? first.seq - 1 : Math.max(this.hubPosition(), sending);
   }
 
   private writeBatch(

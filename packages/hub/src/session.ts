@@ -97,6 +97,10 @@ export class Session {
     return this.protocol.format;
   }
 
+  get pool(): 'v1' | 'legacy' {
+    return this.protocol.format === 'v1' ? 'v1' : 'legacy';
+  }
+
   get userId(): string {
     return this.identity?.userId ?? '';
   }
@@ -238,8 +242,9 @@ export class Session {
     this.tokenTimers = [];
     this.queue.clear();
     this.host.closed(this);
+    const onWire = this.protocol.closeCodeFor?.(code, reason) ?? { code, reason };
     try {
-      this.socket.close(code, reason);
+      this.socket.close(onWire.code, onWire.reason);
     } catch {
       this.socket.terminate();
     }
@@ -292,8 +297,7 @@ export class Session {
     if (this.state.kind !== 'replaying' || !this.identity) return;
     this.state = { kind: 'live' };
     for (const encoded of pending) {
-      if (encoded.seq > head)
-        this.queue.push(encoded, this.bytes(encoded, this.identity.role));
+      if (encoded.seq > head) this.queue.push(encoded, this.bytes(encoded, this.identity.role));
     }
     this.queue.holdPosition(undefined);
     this.queue.flush();

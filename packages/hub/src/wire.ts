@@ -16,4 +16,9 @@ export interface Wire {
   tokenExpiring(session: Session): void;
   /** Frames telling the peer the token was refreshed; v1 only. */
   notice(session: Session, level: 'info' | 'warning', code: string, message: string): void;
+  /**
+   * Optional: the close code and reason this wire's peers expect for a hub close code (legacy
+   * peers know other numbers). The session keeps the hub code for its state and metrics.
+   */
+  closeCodeFor?(code: number, reason: string): { code: number; reason: string };
 }

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -50,12 +51,23 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-export async function startHub(options: Partial<HubOptions> = {}): Promise<TestHub> {
+export interface HarnessHooks {
+  /** Takes a connection over (e.g. a legacy route chosen by URL); false leaves it to v1. */
+  route?: (hub: Hub, socket: WebSocket, req: IncomingMessage) => boolean;
+}
+
+export async function startHub(
+  options: Partial<HubOptions> = {},
+  hooks: HarnessHooks = {},
+): Promise<TestHub> {
   const log = options.log ?? new MemoryEventLog();
   const registry = new Registry();
   const hub = new Hub({ log, verifyToken: verifyTestToken, metricsRegistry: registry, ...options });
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', maxPayload: 1024 * 1024 });
-  wss.on('connection', (socket, req) => hub.attach(socket, { ip: req.socket.remoteAddress ?? '' }));
+  wss.on('connection', (socket, req) => {
+    if (hooks.route?.(hub, socket, req)) return;
+    hub.attach(socket, { ip: req.socket.remoteAddress ?? '' });
+  });
   await once(wss, 'listening');
   const { port } = wss.address() as AddressInfo;
   return {
@@ -98,6 +110,11 @@ export class TestClient {
       this.closed = { code, reason: reason.toString() };
       this.wake();
     });
+  }
+
+  /** Wraps an already open socket (e.g. one opened with custom headers). */
+  static wrap(ws: WebSocket): TestClient {
+    return new TestClient(ws);
   }
 
   static async open(url: string): Promise<TestClient> {

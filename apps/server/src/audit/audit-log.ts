@@ -77,18 +77,33 @@ function toEntry(row: AuditLogRow): AuditEntry {
   };
 }
 
-/** Append-only record of security-relevant actions, newest first when listed. */
+export type AuditListener = (entry: AuditRecordInput & { ts: string }) => void;
+
+/**
+ * Append-only record of security-relevant actions, newest first when listed. Listeners hear
+ * every record after it is stored (the realtime layer turns some into user events); a throwing
+ * listener never fails the action being audited.
+ */
 export class AuditLog {
+  private readonly listeners = new Set<AuditListener>();
+
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** Adds a listener; returns its removal. */
+  onRecord(listener: AuditListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   async record(input: AuditRecordInput): Promise<void> {
+    const ts = this.now().toISOString();
     await this.db
       .insertInto('audit_log')
       .values({
-        ts: this.now().toISOString(),
+        ts,
         actor_user_id: input.actor?.userId ?? null,
         actor_username: input.actor?.username ?? null,
         action: input.action,
@@ -98,6 +113,13 @@ export class AuditLog {
         success: input.success === false ? 0 : 1,
       })
       .execute();
+    for (const listener of this.listeners) {
+      try {
+        listener({ ...input, ts });
+      } catch {
+        // Listeners report their own failures; auditing must not fail because of them.
+      }
+    }
   }
 
   async list(filter: AuditFilter = {}): Promise<AuditEntry[]> {

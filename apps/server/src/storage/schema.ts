@@ -52,7 +52,24 @@ export interface AuditLogTable {
   success: number;
 }
 
+export interface EventAckMarksTable {
+  user_id: string;
+  /** The event log epoch the watermark belongs to; another epoch means nothing is acked. */
+  epoch: string;
+  up_to_seq: number;
+  updated_at: string;
+}
+
+export interface EventAcksTable {
+  user_id: string;
+  event_id: string;
+  seq: number;
+  acked_at: string;
+}
+
 export interface Database {
+  event_ack_marks: EventAckMarksTable;
+  event_acks: EventAcksTable;
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
   audit_log: AuditLogTable;

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial.js';
+import { eventAcksMigration } from './0002-event-acks.js';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -8,6 +9,7 @@ import { initialMigration } from './0001-initial.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
+  '0002-event-acks': eventAcksMigration,
 };
 
 /** A static provider: no file-system scanning, so it works from any cwd and in bundles. */

@@ -1,0 +1,127 @@
+import type { Category } from '@hdns/protocol';
+import type { EventLog, EventQuery } from '@hdns/hub';
+import type { Db } from '../storage/db.js';
+
+export interface AckInput {
+  upToSeq?: number;
+  ids?: readonly string[];
+}
+
+/**
+ * Per-user read state over the event log: a watermark plus individually acknowledged ids above
+ * it. Unread counts are computed against the log with the reader's visibility filter.
+ */
+export class AckStore {
+  constructor(
+    private readonly db: Db,
+    private readonly log: EventLog,
+  ) {}
+
+  /** Current watermark for this user in the log's epoch (0 when none or another epoch). */
+  async watermark(userId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('event_ack_marks')
+      .select(['epoch', 'up_to_seq'])
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row && row.epoch === this.log.epoch ? row.up_to_seq : 0;
+  }
+
+  /** Records an acknowledgement; resolves to how many events it newly covered. */
+  async ack(userId: string, input: AckInput, visible: EventQuery): Promise<number> {
+    const now = new Date().toISOString();
+    const mark = await this.watermark(userId);
+    let covered = 0;
+    if (input.upToSeq !== undefined && input.upToSeq > mark) {
+      const upTo = Math.min(input.upToSeq, await this.log.lastSeq());
+      const counts = await this.log.countByCategory({
+        ...visible,
+        afterSeq: mark,
+        beforeSeq: upTo + 1,
+      });
+      const explicit = await this.db
+        .selectFrom('event_acks')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId)
+        .where('seq', '<=', upTo)
+        .executeTakeFirst();
+      covered += sum(counts) - Number(explicit?.n ?? 0);
+      await this.db
+        .insertInto('event_ack_marks')
+        .values({ user_id: userId, epoch: this.log.epoch, up_to_seq: upTo, updated_at: now })
+        .onConflict((oc) =>
+          oc
+            .column('user_id')
+            .doUpdateSet({ epoch: this.log.epoch, up_to_seq: upTo, updated_at: now }),
+        )
+        .execute();
+      await this.db
+        .deleteFrom('event_acks')
+        .where('user_id', '=', userId)
+        .where('seq', '<=', upTo)
+        .execute();
+    }
+    if (input.ids?.length) {
+      const current = await this.watermark(userId);
+      const events = await this.log.query({ ...visible, afterSeq: current });
+      const wanted = new Set(input.ids);
+      const rows = events
+        .filter((e) => wanted.has(e.id))
+        .map((e) => ({ user_id: userId, event_id: e.id, seq: e.seq, acked_at: now }));
+      if (rows.length) {
+        const result = await this.db
+          .insertInto('event_acks')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['user_id', 'event_id']).doNothing())
+          .executeTakeFirst();
+        covered += Number(result.numInsertedOrUpdatedRows ?? 0);
+      }
+    }
+    return Math.max(0, covered);
+  }
+
+  /** Unread events by category: visible, above the watermark, not acknowledged one by one. */
+  async unread(
+    userId: string,
+    visible: EventQuery,
+  ): Promise<{ total: number; byCategory: Partial<Record<Category, number>>; upToSeq: number }> {
+    const mark = await this.watermark(userId);
+    const byCategory = await this.log.countByCategory({ ...visible, afterSeq: mark });
+    const acked = await this.db
+      .selectFrom('event_acks')
+      .select('event_id')
+      .where('user_id', '=', userId)
+      .execute();
+    if (acked.length) {
+      const ids = new Set(acked.map((r) => r.event_id));
+      for (const e of await this.log.query({ ...visible, afterSeq: mark })) {
+        if (ids.has(e.id)) byCategory[e.category] = Math.max(0, (byCategory[e.category] ?? 0) - 1);
+      }
+    }
+    return { total: sum(byCategory), byCategory, upToSeq: mark };
+  }
+
+  /** Which of these event ids the user has acknowledged (by watermark or one by one). */
+  async ackedIds(
+    userId: string,
+    events: readonly { id: string; seq: number }[],
+  ): Promise<Set<string>> {
+    const mark = await this.watermark(userId);
+    const out = new Set(events.filter((e) => e.seq <= mark).map((e) => e.id));
+    const rest = events.filter((e) => e.seq > mark).map((e) => e.id);
+    if (rest.length) {
+      const rows = await this.db
+        .selectFrom('event_acks')
+        .select('event_id')
+        .where('user_id', '=', userId)
+        .where('event_id', 'in', rest)
+        .execute();
+      for (const r of rows) out.add(r.event_id);
+    }
+    return out;
+  }
+}
+
+function sum(counts: Partial<Record<Category, number>>): number {
+  return Object.values(counts).reduce((n, v) => n + (v ?? 0), 0);
+}

@@ -1,0 +1,117 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { WebSocketServer } from 'ws';
+import { Hub, IpAdmission, SqliteEventLog, type EventLog } from '@hdns/hub';
+import type { RealtimeConfig } from '../config.js';
+import { AckStore } from './ack-store.js';
+import { auditEventBridge } from './audit-events.js';
+import { hubTokenVerifier } from './hub-token-verifier.js';
+import { visibleTo } from './visibility.js';
+import { createUpgradeHandler, type LegacyAttach } from './ws-upgrade.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    hub: Hub;
+    eventLog: EventLog;
+    acks: AckStore;
+  }
+}
+
+/** Largest frame `ws` accepts at all; the hub answers FRAME_TOO_LARGE above its own smaller limit. */
+const WS_MAX_PAYLOAD = 1024 * 1024;
+
+export interface RealtimePluginOptions {
+  realtime: RealtimeConfig;
+  dataDir: string;
+  allowedOrigins: readonly string[];
+  /** Installs the legacy protocol generations; absent: legacy routes close with 1011. */
+  legacy?: (hub: Hub) => LegacyAttach;
+}
+
+/**
+ * Mounts the hub: the event log in its own SQLite file, the `/ws` upgrade routes (and the
+ * legacy ones), WebSocket auth outcomes into the audit log, audit records into user events.
+ * On close every socket gets SERVER_RESTARTING first, so clients reconnect and resume.
+ */
+function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptions): Promise<void> {
+  const rt = options.realtime;
+  const log = new SqliteEventLog({
+    path: path.join(options.dataDir, 'events.sqlite'),
+    retention: { maxEvents: rt.retentionEvents, maxAgeMs: rt.retentionSeconds * 1000 },
+  });
+  const acks = new AckStore(app.db, log);
+  const verifyToken = hubTokenVerifier((t) => app.verifyAccessToken(t), app.users);
+  const hub = new Hub({
+    log,
+    verifyToken,
+    metricsRegistry: app.metrics,
+    session: { heartbeatMs: rt.heartbeatSeconds * 1000 },
+    batchDelayMs: rt.batchDelayMs,
+    maxConnectionsPerUser: rt.maxConnectionsPerUser,
+    maxConnections: rt.maxConnections,
+    thresholds: { connections: rt.alertConnections, queueDepth: rt.alertQueueDepth },
+    logger: app.log,
+    onAck: (identity, ack) => acks.ack(identity.userId, ack, visibleTo(identity)),
+    onAuth: (outcome) => {
+      app.auditLog
+        .record({
+          action: outcome.ok ? 'ws_auth' : 'ws_auth_failure',
+          actor: { userId: outcome.userId ?? null, username: outcome.username ?? null },
+          ip: outcome.ip,
+          success: outcome.ok,
+          details: {
+            protocol: outcome.wire,
+            ...(outcome.reason ? { reason: outcome.reason } : {}),
+          },
+        })
+        .catch((err: unknown) =>
+          app.log.error({ err }, 'failed to audit a WebSocket authentication'),
+        );
+    },
+  });
+  const admission = new IpAdmission({
+    maxConnectionsPerIp: rt.maxConnectionsPerIp,
+    maxAttemptsPerIp: rt.maxAttemptsPerIp,
+    attemptWindowMs: 60_000,
+  });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: WS_MAX_PAYLOAD,
+    perMessageDeflate: false,
+  });
+  const onUpgrade = createUpgradeHandler({
+    hub,
+    wss,
+    admission,
+    verifyToken,
+    allowedOrigins: options.allowedOrigins,
+    ...(options.legacy ? { attachLegacy: options.legacy(hub) } : {}),
+    log: app.log,
+    clientIp: (req) => req.socket.remoteAddress ?? 'unknown',
+  });
+  app.server.on('upgrade', onUpgrade);
+  const stopBridge = app.auditLog.onRecord(auditEventBridge(hub, app.users, app.log));
+
+  app.decorate('hub', hub);
+  app.decorate('eventLog', log);
+  app.decorate('acks', acks);
+
+  app.addHook('preClose', async () => {
+    app.server.off('upgrade', onUpgrade);
+    stopBridge();
+    await hub.close();
+    for (const client of wss.clients) client.terminate();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    admission.close();
+  });
+  app.addHook('onClose', async () => {
+    await log.close();
+  });
+  return Promise.resolve();
+}
+
+export const realtime = fp(realtimePlugin, {
+  name: 'hdns-realtime',
+  dependencies: ['hdns-storage', 'hdns-auth', 'hdns-metrics'],
+});
