@@ -170,9 +170,13 @@ export class OutboundQueue {
    * with nothing queued, everything up to it has been sent.
    */
   private through(sending = 0): number {
-    if (this.holdThrough !== undefined) return this.holdThrough;
     // Dead (shed) items count too: until their gap frame is out, a resume must replay them.
     const first = this.items[this.head];
+    // During a replay the hold caps the watermark, and queued events cap it further (a critical
+    // event in a replay page leaves ahead of lower seqs still queued).
+    if (this.holdThrough !== undefined) {
+      return first ? Math.min(this.holdThrough, first.seq - 1) : this.holdThrough;
+    }
     return first ? first.seq - 1 : Math.max(this.hubPosition(), sending);
   }
 

@@ -1,0 +1,85 @@
+/**
+ * Plain data the BIND adapter renders from. A service layer builds these from its database rows;
+ * nothing here knows about SQL, HTTP or events. Names follow zone-file semantics throughout:
+ * `@` is the zone apex, a trailing dot makes a name absolute, anything else is relative to the
+ * zone (so `mail` in zone `example.com` means `mail.example.com.`).
+ */
+
+export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'PTR', 'CAA'] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+export interface SoaSpec {
+  /** Primary name server, e.g. `ns1.example.com.` (relative names are completed with the zone). */
+  mname: string;
+  /** Responsible mailbox, either zone-file form `hostmaster.example.com.` or `admin@example.com`. */
+  rname: string;
+  refresh: number;
+  retry: number;
+  expire: number;
+  /** Negative-caching TTL (RFC 2308). */
+  minimum: number;
+}
+
+export type ForwardPolicy = 'only' | 'first';
+
+export interface ZoneSpec {
+  /** Zone name without trailing dot, e.g. `example.com` or `1.168.192.in-addr.arpa`. */
+  name: string;
+  type: 'primary' | 'forward';
+  /** Primary zones only; defaults are documented in zone-file-serializer.ts. */
+  soa?: SoaSpec;
+  /** `$TTL` of the zone file, used by records without their own ttl. */
+  defaultTtl: number;
+  /** SOA serial to publish; compute it with `nextSerial()` and store it with the zone. */
+  serial: number;
+  /** Forward zones: `ip` or `ip#port` (rendered as BIND's `ip port N`). */
+  forwarders?: string[];
+  /** Forward zones; default `only`. */
+  forwardPolicy?: ForwardPolicy;
+}
+
+/**
+ * One resource record. `value` is the record's main datum:
+ * - A / AAAA: the address;
+ * - CNAME / NS / PTR: the target name;
+ * - MX: the exchange name, with `priority` (preference);
+ * - SRV: the target name, with `priority`, `weight` and `port`;
+ * - TXT: the raw text, unquoted and of any length (quoted, escaped and split into 255-byte
+ *   strings by the serializer);
+ * - CAA: the property value (e.g. `letsencrypt.org`), with `tag` (default `issue`) and `flags`
+ *   (default 0).
+ */
+export interface RecordSpec {
+  /** `@`, a relative name (`www`, `*.dev`), or an absolute name inside the zone (`www.example.com.`). */
+  name: string;
+  type: RecordType;
+  ttl?: number;
+  value: string;
+  priority?: number;
+  weight?: number;
+  port?: number;
+  flags?: number;
+  tag?: string;
+}
+
+export type RpzAction = 'nxdomain' | 'nodata' | 'passthru' | 'redirect';
+
+/**
+ * One response-policy rule. The category is not encoded in the zone (only as a comment): BIND's
+ * rpz log line names the matching rule (`via malware.bad.test.rpz.local`), so a monitor maps a
+ * hit back to the rule, and thus its category, by name through the database.
+ */
+export interface RpzRuleSpec {
+  /** The name to police, e.g. `bad.example.com`; `*.bad.example.com` matches its subdomains. */
+  name: string;
+  action: RpzAction;
+  /** For `redirect`: an IPv4/IPv6 address (local A/AAAA data) or an absolute host name (CNAME). */
+  redirectTo?: string;
+  category?: string;
+}
+
+/** A global forwarder (options { forwarders }). */
+export interface ForwarderSpec {
+  address: string;
+  port?: number;
+}

@@ -1,0 +1,135 @@
+/**
+ * Against a real hub: in-band token refresh with short-lived tokens (no reconnect), the failure
+ * path (refresh fails → server closes TOKEN_EXPIRED → reconnect with a fresh token, nothing
+ * lost), and the offline queue flushing after a reconnect.
+ */
+import { CloseCode, EXAMPLE_EVENTS } from '@hdns/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryEventLog } from '../../hub/src/index.js';
+import { createHub, serve, sleep, token, until, type Served } from './support/hub-server.js';
+import { nodeClient } from './support/node-client.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function start(options: Parameters<typeof createHub>[1] = {}): Promise<Served> {
+  const served = await serve(createHub(new MemoryEventLog(), options));
+  cleanups.push(() => served.stop());
+  return served;
+}
+
+describe('client against a real hub: tokens', () => {
+  it('refreshes 1.5 s tokens in-band for 5 s without reconnecting or losing events', async () => {
+    const { url, hub } = await start({ session: { tokenWarnMs: 500 } });
+    let issued = 0;
+    const c = nodeClient({
+      url,
+      getToken: () => {
+        issued++;
+        return token('t1', 'admin', null, 1_500);
+      },
+      subscriptions: ['zone_updated'],
+    });
+    cleanups.push(() => c.client.disconnect());
+    const refreshed: string[] = [];
+    c.client.onSignal('token_refreshed', (r) => refreshed.push(r.expiresAt));
+    const seen: number[] = [];
+    c.client.on('zone_updated', (e) => seen.push(e.seq));
+    c.client.connect();
+    await c.client.ready(5_000);
+    for (let i = 0; i < 50; i++) {
+      await hub.publish('zone_updated', EXAMPLE_EVENTS.zone_updated);
+      await sleep(100);
+    }
+    await until(() => seen.length === 50, 5_000, 'all events');
+    expect(c.opens()).toBe(1);
+    expect(c.states.map((s) => s.state)).toEqual(['connecting', 'open']);
+    expect(refreshed.length).toBeGreaterThanOrEqual(3); // 5 s of 1.5 s tokens
+    expect(issued).toBe(1 + refreshed.length);
+    expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  }, 15_000);
+
+  it('when a refresh fails, reconnects after TOKEN_EXPIRED with a fresh token and resumes', async () => {
+    const { url, hub } = await start({ session: { tokenWarnMs: 300 } });
+    const expected = async () =>
+      (await hub.log.query({ types: ['zone_updated'] })).map((e) => e.seq);
+    let calls = 0;
+    const c = nodeClient({
+      url,
+      getToken: () => {
+        calls++;
+        if (calls === 2) return Promise.reject(new Error('identity provider down'));
+        return token('t2', 'admin', null, calls === 1 ? 800 : 3_600_000);
+      },
+      subscriptions: ['zone_updated'],
+    });
+    cleanups.push(() => c.client.disconnect());
+    const failures: unknown[] = [];
+    c.client.onSignal('token_refresh_failed', (f) => failures.push(f.error));
+    const seen: number[] = [];
+    c.client.on('zone_updated', (e) => seen.push(e.seq));
+    c.client.connect();
+    await c.client.ready(5_000);
+    for (let i = 0; i < 30; i++) {
+      await hub.publish('zone_updated', EXAMPLE_EVENTS.zone_updated);
+      await sleep(50);
+    }
+    await until(() => c.opens() === 2 && seen.length === 30, 5_000, 'reconnected, all events');
+    expect(failures).toHaveLength(1);
+    expect(c.states).toContainEqual(
+      expect.objectContaining({
+        state: 'reconnecting',
+        reason: 'token_expired',
+        code: CloseCode.TOKEN_EXPIRED,
+      }),
+    );
+    expect(calls).toBe(3);
+    // The hub logs a session_expired event at expiry, so zone_updated seqs have a hole there.
+    expect(seen).toEqual(await expected());
+  }, 15_000);
+});
+
+describe('client against a real hub: offline queue', () => {
+  it('queues subscribe and ack while the server is down and flushes them on reconnect', async () => {
+    const log = new MemoryEventLog();
+    let served = await serve(createHub(log));
+    cleanups.push(() => served.stop());
+    const c = nodeClient({
+      url: served.url,
+      getToken: () => token('q', 'admin'),
+      subscriptions: ['zone_created'],
+      offlineQueueSize: 3,
+    });
+    cleanups.push(() => c.client.disconnect());
+    const health: number[] = [];
+    c.client.on('health_update', (e) => health.push(e.seq));
+    c.client.connect();
+    await c.client.ready(5_000);
+    await served.hub.publish('zone_created', EXAMPLE_EVENTS.zone_created);
+    await until(() => c.client.position?.seq === 1, 5_000, 'position 1');
+
+    const port = served.port;
+    await served.stop();
+    await until(() => c.client.state.state === 'reconnecting', 5_000, 'reconnecting');
+    // Four requests into a queue of three: the oldest is dropped and fails.
+    const dropped = c.client.unsubscribe(['zone_created']);
+    const sub = c.client.subscribe(['health_update']);
+    const ack = c.client.ack();
+    const sub2 = c.client.subscribe(['system']);
+    await expect(dropped).rejects.toMatchObject({ code: 'QUEUE_OVERFLOW' });
+    expect(c.warnings).toContain('offline queue full: dropped the oldest frame');
+    expect(c.client.state.state).toBe('reconnecting');
+
+    served = await serve(createHub(log), port);
+    const result = await sub;
+    expect(result.subscriptions).toContain('health_update');
+    expect(result.subscriptions).toContain('zone_created'); // the unsubscribe was dropped
+    expect((await sub2).subscriptions).toContain('system_status');
+    expect(await ack).toEqual({ count: 0 });
+    await served.hub.publish('health_update', EXAMPLE_EVENTS.health_update);
+    await until(() => health.length === 1, 5_000, 'health_update after the flush');
+    expect(health).toEqual([2]);
+  });
+});
