@@ -14,6 +14,10 @@ import { storage } from './storage/storage-plugin.js';
 import { metrics } from './metrics/metrics-plugin.js';
 import { attachLegacy } from '@hdns/hub';
 import { realtime } from './realtime/realtime-plugin.js';
+import { bind } from './bind/bind-plugin.js';
+import { dns } from './dns/dns-plugin.js';
+import { zoneRoutes, jobRoutes } from './routes/zone-routes.js';
+import { forwarderRoutes, rpzRoutes } from './routes/policy-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
 
@@ -84,12 +88,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       },
     });
 
+    await app.register(bind, { bind: config.bind, dataDir: config.dataDir });
+    await app.register(dns, { backend: () => app.bind.backend });
+
     await app.register(openApi);
     await app.register(healthRoutes);
     await app.register(authRoutes, { prefix: '/api/auth' });
     await app.register(userRoutes, { prefix: '/api/users' });
     await app.register(eventRoutes, { prefix: '/api/events' });
     await app.register(adminRoutes, { prefix: '/api/admin' });
+    await app.register(zoneRoutes, { prefix: '/api/zones' });
+    await app.register(jobRoutes, { prefix: '/api/jobs' });
+    await app.register(forwarderRoutes, { prefix: '/api/forwarders' });
+    await app.register(rpzRoutes, { prefix: '/api/rpz' });
   } catch (err) {
     await app.close();
     throw err;

@@ -34,6 +34,14 @@ export interface RealtimeConfig {
   alertQueueDepth: number;
 }
 
+export interface BindConfig {
+  /** auto: managed when named is installed, off otherwise. */
+  mode: 'auto' | 'managed' | 'off';
+  dnsPort: number;
+  rndcPort: number;
+  statsPort: number;
+}
+
 export interface AppConfig {
   host: string;
   port: number;
@@ -54,6 +62,7 @@ export interface AppConfig {
   bodyLimitBytes: number;
   login: LoginLimits;
   realtime: RealtimeConfig;
+  bind: BindConfig;
 }
 
 export class ConfigError extends Error {
@@ -139,6 +148,10 @@ const RAW = z.object({
   HDNS_EVENT_RETENTION: seconds(60, 3650 * 86_400).default(7 * 86_400),
   HDNS_WS_ALERT_CONNECTIONS: int(1, 10_000_000).default(10_000),
   HDNS_WS_ALERT_QUEUE_DEPTH: int(1, 1_000_000_000).default(100_000),
+  HDNS_BIND_MODE: z.enum(['auto', 'managed', 'off']).default('auto'),
+  HDNS_BIND_DNS_PORT: int(1, 65535).default(5300),
+  HDNS_BIND_RNDC_PORT: int(1, 65535).default(9530),
+  HDNS_BIND_STATS_PORT: int(1, 65535).default(8530),
 });
 
 type SettingName = keyof typeof RAW.shape;
@@ -171,6 +184,10 @@ const MUST: Record<SettingName, string> = {
   HDNS_EVENT_RETENTION: 'must be a duration between 60s and 3650d (seconds, or with s/m/h/d)',
   HDNS_WS_ALERT_CONNECTIONS: 'must be an integer between 1 and 10000000',
   HDNS_WS_ALERT_QUEUE_DEPTH: 'must be an integer between 1 and 1000000000',
+  HDNS_BIND_MODE: 'must be auto, managed or off',
+  HDNS_BIND_DNS_PORT: 'must be an integer between 1 and 65535',
+  HDNS_BIND_RNDC_PORT: 'must be an integer between 1 and 65535',
+  HDNS_BIND_STATS_PORT: 'must be an integer between 1 and 65535',
 };
 
 /** Secrets are never echoed back in error messages. */
@@ -284,6 +301,12 @@ export function loadConfig(
       retentionSeconds: v.HDNS_EVENT_RETENTION,
       alertConnections: v.HDNS_WS_ALERT_CONNECTIONS,
       alertQueueDepth: v.HDNS_WS_ALERT_QUEUE_DEPTH,
+    },
+    bind: {
+      mode: v.HDNS_BIND_MODE,
+      dnsPort: v.HDNS_BIND_DNS_PORT,
+      rndcPort: v.HDNS_BIND_RNDC_PORT,
+      statsPort: v.HDNS_BIND_STATS_PORT,
     },
   };
 }

@@ -111,6 +111,8 @@ export async function startTestServer(overrides: TestServerOverrides = {}): Prom
     HDNS_DATA_DIR: dataDir,
     HDNS_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     HDNS_LOG_LEVEL: 'silent',
+    // Most app tests need no DNS server; DNS tests ask for managed mode with free ports.
+    HDNS_BIND_MODE: 'off',
     ...overrides.env,
   });
   let app: FastifyInstance;

@@ -38,6 +38,7 @@ export async function startServerProcess(
       HDNS_HOST: '127.0.0.1',
       HDNS_PORT: String(port),
       HDNS_LOG_LEVEL: 'warn',
+      HDNS_BIND_MODE: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

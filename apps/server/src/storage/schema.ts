@@ -67,7 +67,86 @@ export interface EventAcksTable {
   acked_at: string;
 }
 
+export interface ZonesTable {
+  id: string;
+  name: string;
+  type: 'primary' | 'forward';
+  serial: number | null;
+  default_ttl: number;
+  /** JSON SoaSpec or null for defaults. */
+  soa: string | null;
+  /** JSON string[] of `ip` or `ip#port`. */
+  forwarders: string;
+  forward_policy: 'only' | 'first' | null;
+  description: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RecordsTable {
+  id: string;
+  zone_id: string;
+  name: string;
+  type: string;
+  ttl: number | null;
+  value: string;
+  priority: number | null;
+  weight: number | null;
+  port: number | null;
+  flags: number | null;
+  tag: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ForwardersTable {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  enabled: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RpzRulesTable {
+  id: string;
+  domain: string;
+  action: string;
+  redirect_to: string | null;
+  category: string;
+  enabled: number;
+  comment: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BulkJobsTable {
+  id: string;
+  kind: string;
+  zone: string | null;
+  status: string;
+  total: number;
+  processed: number;
+  succeeded: number;
+  failed: number;
+  /** JSON [{line, message}] (capped). */
+  errors: string;
+  created_by: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
+  zones: ZonesTable;
+  records: RecordsTable;
+  forwarders: ForwardersTable;
+  rpz_rules: RpzRulesTable;
+  bulk_jobs: BulkJobsTable;
   event_ack_marks: EventAckMarksTable;
   event_acks: EventAcksTable;
   users: UsersTable;

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial.js';
 import { eventAcksMigration } from './0002-event-acks.js';
+import { dnsMigration } from './0003-dns.js';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -10,6 +11,7 @@ import { eventAcksMigration } from './0002-event-acks.js';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
   '0002-event-acks': eventAcksMigration,
+  '0003-dns': dnsMigration,
 };
 
 /** A static provider: no file-system scanning, so it works from any cwd and in bundles. */

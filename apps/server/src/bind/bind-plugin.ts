@@ -1,0 +1,196 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { BindConfig } from '../config.js';
+import type { DnsBackend } from '../dns/dns-backend.js';
+import { offBackend } from '../dns/dns-backend.js';
+import { recordSpec, zoneSpec } from '../dns/zone-store.js';
+import { ZoneStore } from '../dns/zone-store.js';
+import { decideBindMode } from './bind-mode.js';
+import { managedBackend } from './managed-backend.js';
+import { createManagedBind, type ManagedBind } from './managed-bind.js';
+import { statsReloadSnapshot, watchExternalReloads } from './external-reload-watch.js';
+import type { SupervisorEvent } from './named-supervisor.js';
+import { stopStaleNamed } from './stale-named.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    bind: {
+      mode: 'managed' | 'system' | 'off';
+      reason: string;
+      managed: ManagedBind | null;
+      backend: DnsBackend;
+    };
+  }
+}
+
+/**
+ * Decides the BIND mode at start and, in managed mode, writes named.conf and every zone from the
+ * database and starts a supervised named on loopback. Supervisor events become health alerts;
+ * reloads done outside the app become bind_reload (trigger external) events.
+ */
+async function bindPlugin(
+  app: FastifyInstance,
+  options: { bind: BindConfig; dataDir: string },
+): Promise<void> {
+  const requested = options.bind.mode === 'auto' ? 'auto' : options.bind.mode;
+  const decision = decideBindMode({ requested });
+  if (decision.mode !== 'managed') {
+    app.log.info(
+      { mode: 'off', reason: decision.reason },
+      `BIND management is off: ${decision.reason}`,
+    );
+    app.decorate('bind', {
+      mode: 'off',
+      reason: decision.reason,
+      managed: null,
+      backend: offBackend,
+    });
+    return;
+  }
+  const store = new ZoneStore(app.db);
+  const publishSafely = (p: Promise<unknown>): void => {
+    p.catch((err: unknown) => app.log.error({ err }, 'failed to publish a BIND event'));
+  };
+  const onEvent = (e: SupervisorEvent): void => {
+    app.log[e.type === 'started' || e.type === 'restarted' ? 'info' : 'warn'](
+      { bind: e },
+      `named ${e.type}`,
+    );
+    if (e.type === 'exited' && e.restartInMs !== null) {
+      publishSafely(
+        app.hub.publish(
+          'health_alert',
+          {
+            severity: 'critical',
+            source: 'bind',
+            message: `named exited (${e.signal ?? `code ${String(e.code)}`}); restarting in ${e.restartInMs} ms`,
+          },
+          { priority: 'critical', source: 'bind' },
+        ),
+      );
+    } else if (e.type === 'restarted') {
+      publishSafely(
+        app.hub.publish(
+          'health_alert',
+          {
+            severity: 'info',
+            source: 'bind',
+            message: `named restarted (attempt ${e.attempt})`,
+            resolved: true,
+          },
+          { source: 'bind' },
+        ),
+      );
+    } else if (e.type === 'gave_up') {
+      publishSafely(
+        app.hub.publish(
+          'health_alert',
+          { severity: 'critical', source: 'bind', message: `named is down: ${e.reason}` },
+          { priority: 'critical', source: 'bind' },
+        ),
+      );
+    }
+  };
+  const managed = createManagedBind({
+    dataDir: path.join(options.dataDir, 'bind'),
+    binaries: decision.binaries,
+    ports: {
+      dns: options.bind.dnsPort,
+      rndc: options.bind.rndcPort,
+      stats: options.bind.statsPort,
+    },
+    initialState: async () => {
+      const zones = await store.listZones();
+      const rules = await app.db
+        .selectFrom('rpz_rules')
+        .selectAll()
+        .where('enabled', '=', 1)
+        .execute();
+      const forwarders = await app.db
+        .selectFrom('forwarders')
+        .selectAll()
+        .where('enabled', '=', 1)
+        .execute();
+      return {
+        zones: await Promise.all(
+          zones.map(async (z) => ({
+            zone: zoneSpec(z, z.serial ?? 1),
+            records: (await store.records(z)).map(recordSpec),
+          })),
+        ),
+        forwarders: forwarders.map((f) => ({ address: f.address, port: f.port })),
+        rpzRules: rules.map((r) => ({
+          name: r.domain,
+          action: r.action as 'nxdomain',
+          category: r.category,
+          ...(r.redirect_to ? { redirectTo: r.redirect_to } : {}),
+        })),
+      };
+    },
+    onEvent,
+  });
+  const stale = await stopStaleNamed(managed.layout.pidFile, managed.layout.namedConf);
+  if (stale !== null)
+    app.log.warn({ pid: stale }, 'stopped a named left running by an earlier server process');
+  const stop = await managed.start();
+  for (const skipped of managed.bootstrapResult?.skipped ?? []) {
+    app.log.error({ zone: skipped.zone }, `zone left out of BIND at start: ${skipped.message}`);
+  }
+  app.log.info(
+    { mode: 'managed', ports: managed.ports },
+    `BIND9 managed: DNS on 127.0.0.1:${managed.ports.dns}`,
+  );
+  publishSafely(
+    app.hub.publish(
+      'bind_reload',
+      { zone: null, trigger: 'startup', success: true, message: 'named started' },
+      { source: 'bind' },
+    ),
+  );
+
+  const stopWatch = watchExternalReloads({
+    read: () => statsReloadSnapshot(managed.stats),
+    isExpected: (c) =>
+      c.kind === 'zone'
+        ? c.after === managed.writer.appliedSerial(c.zone)
+        : Date.now() - (managed.writer.lastReconfigAt ?? 0) < 15_000,
+    onChange: (c) => {
+      publishSafely(
+        app.hub.publish(
+          'bind_reload',
+          c.kind === 'zone'
+            ? {
+                zone: c.zone,
+                trigger: 'external',
+                success: true,
+                ...(c.after !== null ? { serial: c.after } : {}),
+                message: 'reloaded outside the app',
+              }
+            : {
+                zone: null,
+                trigger: 'external',
+                success: true,
+                message: 'configuration reloaded outside the app',
+              },
+          { source: 'bind' },
+        ),
+      );
+    },
+  });
+  app.decorate('bind', {
+    mode: 'managed',
+    reason: decision.reason,
+    managed,
+    backend: managedBackend(managed),
+  });
+  app.addHook('onClose', async () => {
+    stopWatch();
+    await stop();
+  });
+}
+
+export const bind = fp(bindPlugin, {
+  name: 'hdns-bind',
+  dependencies: ['hdns-storage', 'hdns-realtime'],
+});

@@ -1,0 +1,32 @@
+import type { ForwarderSpec, RecordSpec, RpzRuleSpec, ZoneSpec } from '../bind/bind-types.js';
+
+export interface ApplyResult {
+  /** Serial BIND confirmed; null for forward zones or when there is no BIND. */
+  serial: number | null;
+  durationMs: number;
+}
+
+/**
+ * Where DNS data goes after validation: a real BIND (managed or system mode) or nowhere (off).
+ * Every method either applies the change completely, with BIND serving the new data, or throws
+ * (ZONE_CHECK_FAILED, BIND_RELOAD_FAILED, BIND_UNAVAILABLE) leaving what BIND serves unchanged.
+ */
+export interface DnsBackend {
+  readonly mode: 'managed' | 'system' | 'off';
+  /** The serial BIND last confirmed for a zone, if it knows one. */
+  appliedSerial(zone: string): number | undefined;
+  applyZone(zone: ZoneSpec, records: readonly RecordSpec[]): Promise<ApplyResult>;
+  removeZone(zone: string): Promise<void>;
+  setForwarders(forwarders: readonly ForwarderSpec[]): Promise<void>;
+  applyRpz(rules: readonly RpzRuleSpec[]): Promise<ApplyResult>;
+}
+
+/** BIND management off: data is stored and events flow, nothing is served. */
+export const offBackend: DnsBackend = {
+  mode: 'off',
+  appliedSerial: () => undefined,
+  applyZone: () => Promise.resolve({ serial: null, durationMs: 0 }),
+  removeZone: () => Promise.resolve(),
+  setForwarders: () => Promise.resolve(),
+  applyRpz: () => Promise.resolve({ serial: null, durationMs: 0 }),
+};

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { BulkJobs } from './bulk-jobs.js';
+import type { DnsBackend } from './dns-backend.js';
+import { publisher } from './dns-events.js';
+import { ForwarderService } from './forwarder-service.js';
+import { RecordService } from './record-service.js';
+import { RpzService } from './rpz-service.js';
+import { ZoneService } from './zone-service.js';
+import { ZoneStore } from './zone-store.js';
+
+export interface DnsServices {
+  backend: DnsBackend;
+  store: ZoneStore;
+  zones: ZoneService;
+  records: RecordService;
+  forwarders: ForwarderService;
+  rpz: RpzService;
+  jobs: BulkJobs;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    dns: DnsServices;
+  }
+}
+
+export interface DnsPluginOptions {
+  /** Where changes are applied; the bind plugin provides it (managed BIND or off). */
+  backend: () => DnsBackend;
+}
+
+/** The DNS services over the app's database, publishing through the hub. */
+function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promise<void> {
+  const backend = options.backend();
+  const publish = publisher(app.hub, app.log);
+  const store = new ZoneStore(app.db);
+  const zones = new ZoneService(store, backend, publish);
+  const jobs = new BulkJobs(app.db, publish, app.log);
+  app.decorate('dns', {
+    backend,
+    store,
+    zones,
+    records: new RecordService(store, zones, publish),
+    forwarders: new ForwarderService(app.db, backend, publish),
+    rpz: new RpzService(app.db, backend, publish),
+    jobs,
+  });
+  app.addHook('preClose', () => jobs.settle());
+  return Promise.resolve();
+}
+
+export const dns = fp(dnsPlugin, {
+  name: 'hdns-dns',
+  dependencies: ['hdns-storage', 'hdns-realtime'],
+});

@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import type { Identity } from '../auth/identity.js';
+import type { Db } from '../storage/db.js';
+import type { ForwardersTable } from '../storage/schema.js';
+import { AppError } from '../http/app-error.js';
+import { KeyedMutex } from '../bind/keyed-mutex.js';
+import type { DnsBackend } from './dns-backend.js';
+import type { Publish } from './dns-events.js';
+import { actorOf } from './zone-access.js';
+import { stale } from './zone-service.js';
+
+export interface Forwarder {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  enabled: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ForwarderInput {
+  name: string;
+  address: string;
+  port?: number;
+  enabled?: boolean;
+}
+
+function toForwarder(r: ForwardersTable): Forwarder {
+  return {
+    id: r.id,
+    name: r.name,
+    address: r.address,
+    port: r.port,
+    enabled: r.enabled === 1,
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+const describe = (list: readonly Forwarder[]) =>
+  list
+    .filter((f) => f.enabled)
+    .map((f) => (f.port === 53 ? f.address : `${f.address}#${f.port}`))
+    .join(', ');
+
+/**
+ * Global forwarders (options { forwarders }). Conditional, per-domain forwarding is a forward
+ * zone. Each change rewrites named.conf through the backend (checked, then reconfig) and emits
+ * config_change; the health monitor reads the enabled list.
+ */
+export class ForwarderService {
+  private readonly lock = new KeyedMutex();
+
+  constructor(
+    private readonly db: Db,
+    private readonly backend: DnsBackend,
+    private readonly publish: Publish,
+  ) {}
+
+  async list(): Promise<Forwarder[]> {
+    return (await this.db.selectFrom('forwarders').selectAll().orderBy('created_at').execute()).map(
+      toForwarder,
+    );
+  }
+
+  async create(identity: Identity, input: ForwarderInput): Promise<Forwarder> {
+    const now = new Date().toISOString();
+    const f: Forwarder = {
+      id: randomUUID(),
+      name: input.name,
+      address: input.address,
+      port: input.port ?? 53,
+      enabled: input.enabled ?? true,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    return this.change(identity, (list) => [...list, f], f);
+  }
+
+  async update(
+    identity: Identity,
+    id: string,
+    input: Partial<ForwarderInput> & { version: number },
+  ): Promise<Forwarder> {
+    let updated: Forwarder | undefined;
+    await this.change(identity, (list) =>
+      list.map((f) => {
+        if (f.id !== id) return f;
+        if (f.version !== input.version) throw stale(f, f);
+        updated = { ...f, ...input, version: f.version + 1, updatedAt: new Date().toISOString() };
+        return updated;
+      }),
+    );
+    if (!updated) throw new AppError('NOT_FOUND', { forwarder: id });
+    return updated;
+  }
+
+  async remove(identity: Identity, id: string): Promise<void> {
+    let found = false;
+    await this.change(identity, (list) =>
+      list.filter((f) => {
+        if (f.id === id) found = true;
+        return f.id !== id;
+      }),
+    );
+    if (!found) throw new AppError('NOT_FOUND', { forwarder: id });
+  }
+
+  private async change<T>(
+    identity: Identity,
+    edit: (list: Forwarder[]) => Forwarder[],
+    result?: T,
+  ): Promise<T> {
+    if (identity.role !== 'admin') throw new AppError('FORBIDDEN');
+    return this.lock.run('forwarders', async () => {
+      const before = await this.list();
+      const after = edit(before);
+      if (before.length === after.length && before.every((f, i) => f === after[i]))
+        return result as T;
+      await this.backend.setForwarders(
+        after.filter((f) => f.enabled).map((f) => ({ address: f.address, port: f.port })),
+      );
+      await this.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('forwarders').execute();
+        for (const f of after) {
+          await trx
+            .insertInto('forwarders')
+            .values({
+              id: f.id,
+              name: f.name,
+              address: f.address,
+              port: f.port,
+              enabled: f.enabled ? 1 : 0,
+              version: f.version,
+              created_at: f.createdAt,
+              updated_at: f.updatedAt,
+            })
+            .execute();
+        }
+      });
+      const actor = actorOf(identity);
+      await this.publish(
+        'config_change',
+        {
+          scope: 'forwarders',
+          key: 'forwarders',
+          before: describe(before),
+          after: describe(after),
+        },
+        { actor, source: 'api' },
+      );
+      if (this.backend.mode !== 'off') {
+        await this.publish(
+          'bind_reload',
+          { zone: null, trigger: 'api', success: true, message: 'forwarders changed' },
+          { actor, source: 'api' },
+        );
+      }
+      return result as T;
+    });
+  }
+}

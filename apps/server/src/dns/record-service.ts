@@ -1,0 +1,190 @@
+import type { Identity } from '../auth/identity.js';
+import { AppError } from '../http/app-error.js';
+import type { Publish } from './dns-events.js';
+import { canonicalOwner, type RecordInput } from './record-input.js';
+import { actorOf, assertReadZone, assertWriteZone } from './zone-access.js';
+import type { ZoneService } from './zone-service.js';
+import { stale } from './zone-service.js';
+import {
+  newRecord,
+  recordObject,
+  type DnsRecord,
+  type Zone,
+  type ZoneStore,
+} from './zone-store.js';
+
+/**
+ * The rule BIND enforces at load time, checked early for a clear message: a CNAME owns its name
+ * alone (RFC 1034 §3.6.2), and never sits at the zone apex.
+ */
+export function cnameConflict(zone: string, records: readonly DnsRecord[]): string | null {
+  const byOwner = new Map<string, DnsRecord[]>();
+  for (const r of records) {
+    const key = canonicalOwner(r.name, zone);
+    byOwner.set(key, [...(byOwner.get(key) ?? []), r]);
+  }
+  for (const [owner, list] of byOwner) {
+    const cnames = list.filter((r) => r.type === 'CNAME');
+    if (cnames.length === 0) continue;
+    if (owner === zone.toLowerCase().replace(/\.$/, ''))
+      return `a CNAME cannot be at the zone apex (${owner})`;
+    if (list.length > 1)
+      return `${owner} has a CNAME and other data; a CNAME must be the only record at its name`;
+  }
+  return null;
+}
+
+/** Records of one zone: every change re-renders the zone, applies it to BIND, then stores it. */
+export class RecordService {
+  constructor(
+    private readonly store: ZoneStore,
+    private readonly zones: ZoneService,
+    private readonly publish: Publish,
+  ) {}
+
+  async list(identity: Identity, zoneName: string): Promise<DnsRecord[]> {
+    const zone = await this.zones.require(zoneName);
+    assertReadZone(identity, zone.name);
+    return this.store.records(zone);
+  }
+
+  async create(identity: Identity, zoneName: string, input: RecordInput): Promise<DnsRecord> {
+    const [created] = await this.createMany(identity, zoneName, [input]);
+    if (!created) throw new AppError('INTERNAL');
+    return created;
+  }
+
+  /** Adds several records in one zone change (one serial, one reload); all or nothing. */
+  async createMany(
+    identity: Identity,
+    zoneName: string,
+    inputs: readonly RecordInput[],
+    options: { quiet?: boolean } = {},
+  ): Promise<DnsRecord[]> {
+    const zone = await this.writable(identity, zoneName);
+    return this.zones.locks.run(zone.name, async () => {
+      const current = await this.zones.require(zone.name);
+      const records = await this.store.records(current);
+      const now = new Date().toISOString();
+      const added = inputs.map((input) => newRecord(current.name, input, now));
+      const next = await this.commit(
+        current,
+        [...records, ...added],
+        { upsert: added },
+        actorOf(identity),
+      );
+      if (!options.quiet) {
+        const actor = actorOf(identity);
+        for (const r of added) {
+          await this.publish(
+            'record_created',
+            {
+              zone: next.name,
+              recordId: r.id,
+              before: null,
+              after: recordObject(r, next.defaultTtl),
+              ...(next.serial !== null ? { serial: next.serial } : {}),
+            },
+            { actor, source: 'api' },
+          );
+        }
+      }
+      return added;
+    });
+  }
+
+  async update(
+    identity: Identity,
+    zoneName: string,
+    id: string,
+    input: RecordInput,
+    version: number,
+  ): Promise<DnsRecord> {
+    const zone = await this.writable(identity, zoneName);
+    return this.zones.locks.run(zone.name, async () => {
+      const current = await this.zones.require(zone.name);
+      const records = await this.store.records(current);
+      const before = records.find((r) => r.id === id);
+      if (!before) throw new AppError('NOT_FOUND', { record: id });
+      if (before.version !== version) throw stale(before, before);
+      const after: DnsRecord = {
+        ...newRecord(current.name, input, new Date().toISOString(), id),
+        createdAt: before.createdAt,
+        version: before.version + 1,
+      };
+      const next = await this.commit(
+        current,
+        records.map((r) => (r.id === id ? after : r)),
+        { upsert: [after] },
+        actorOf(identity),
+      );
+      await this.publish(
+        'record_updated',
+        {
+          zone: next.name,
+          recordId: id,
+          before: recordObject(before, current.defaultTtl),
+          after: recordObject(after, next.defaultTtl),
+          ...(next.serial !== null ? { serial: next.serial } : {}),
+        },
+        { actor: actorOf(identity), source: 'api' },
+      );
+      return after;
+    });
+  }
+
+  async remove(identity: Identity, zoneName: string, id: string, version?: number): Promise<void> {
+    const zone = await this.writable(identity, zoneName);
+    await this.zones.locks.run(zone.name, async () => {
+      const current = await this.zones.require(zone.name);
+      const records = await this.store.records(current);
+      const before = records.find((r) => r.id === id);
+      if (!before) throw new AppError('NOT_FOUND', { record: id });
+      if (version !== undefined && before.version !== version) throw stale(before, before);
+      const next = await this.commit(
+        current,
+        records.filter((r) => r.id !== id),
+        { remove: [id] },
+        actorOf(identity),
+      );
+      await this.publish(
+        'record_deleted',
+        {
+          zone: next.name,
+          recordId: id,
+          before: recordObject(before, current.defaultTtl),
+          after: null,
+          ...(next.serial !== null ? { serial: next.serial } : {}),
+        },
+        { actor: actorOf(identity), source: 'api' },
+      );
+    });
+  }
+
+  private async writable(identity: Identity, zoneName: string): Promise<Zone> {
+    const zone = await this.zones.require(zoneName);
+    assertWriteZone(identity, zone.name);
+    if (zone.type !== 'primary')
+      throw new AppError('VALIDATION_ERROR', {
+        message: `${zone.name} is a forward zone and holds no records`,
+      });
+    return zone;
+  }
+
+  /** Checks, applies to BIND, stores. Caller holds the zone lock. Returns the stored zone. */
+  private async commit(
+    current: Zone,
+    records: readonly DnsRecord[],
+    changes: { upsert?: readonly DnsRecord[]; remove?: readonly string[] },
+    actor: { id: string; username: string },
+  ): Promise<Zone> {
+    const conflict = cnameConflict(current.name, records);
+    if (conflict) throw new AppError('INVALID_RECORD', { message: conflict });
+    // The zone's own version tracks its settings; a record change moves only the serial.
+    const next: Zone = { ...current, updatedAt: new Date().toISOString() };
+    const applied = await this.zones.apply(next, records);
+    await this.store.saveZoneChange(next, changes);
+    await this.zones.reloaded(next.name, applied.serial, applied.durationMs, actor);
+    return next;
+  }
+}

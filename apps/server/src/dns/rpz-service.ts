@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import type { EventDataOf } from '@hdns/protocol';
+import type { Identity } from '../auth/identity.js';
+import type { RpzAction, RpzRuleSpec } from '../bind/bind-types.js';
+import { KeyedMutex } from '../bind/keyed-mutex.js';
+import { AppError } from '../http/app-error.js';
+import type { Db } from '../storage/db.js';
+import type { RpzRulesTable } from '../storage/schema.js';
+import type { DnsBackend } from './dns-backend.js';
+import type { Publish } from './dns-events.js';
+import { actorOf } from './zone-access.js';
+import { stale } from './zone-service.js';
+
+export const RPZ_RULE_ACTIONS = ['nxdomain', 'nodata', 'passthru', 'redirect'] as const;
+export const RPZ_CATEGORIES = [
+  'malware',
+  'phishing',
+  'adult',
+  'ads',
+  'tracking',
+  'gambling',
+  'social',
+  'custom',
+] as const;
+export type RpzCategory = (typeof RPZ_CATEGORIES)[number];
+
+export interface RpzRule {
+  id: string;
+  /** The policed name; `*.example.com` also matches every subdomain. */
+  domain: string;
+  action: RpzAction;
+  redirectTo: string | null;
+  category: RpzCategory;
+  enabled: boolean;
+  comment: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RpzRuleInput {
+  domain: string;
+  action: RpzAction;
+  redirectTo?: string | null;
+  category?: RpzCategory;
+  enabled?: boolean;
+  comment?: string | null;
+}
+
+function toRule(r: RpzRulesTable): RpzRule {
+  return {
+    id: r.id,
+    domain: r.domain,
+    action: r.action as RpzAction,
+    redirectTo: r.redirect_to,
+    category: r.category as RpzCategory,
+    enabled: r.enabled === 1,
+    comment: r.comment,
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function toRow(r: RpzRule): RpzRulesTable {
+  return {
+    id: r.id,
+    domain: r.domain,
+    action: r.action,
+    redirect_to: r.redirectTo,
+    category: r.category,
+    enabled: r.enabled ? 1 : 0,
+    comment: r.comment,
+    version: r.version,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+  };
+}
+
+export function ruleEventObject(r: RpzRule): NonNullable<EventDataOf<'rpz_update'>['rule']> {
+  return {
+    id: r.id,
+    domain: r.domain,
+    action: r.action,
+    redirectTo: r.redirectTo,
+    category: r.category,
+    enabled: r.enabled,
+    comment: r.comment,
+  };
+}
+
+export function normalizeRuleDomain(domain: string): string {
+  return domain.trim().toLowerCase().replace(/\.$/, '');
+}
+
+/**
+ * Response-policy rules. The RPZ zone is re-rendered from every enabled rule on each change,
+ * checked and reloaded with a confirmed serial (min-update-interval 0, so blocks apply at once).
+ */
+export class RpzService {
+  private readonly lock = new KeyedMutex();
+
+  constructor(
+    private readonly db: Db,
+    private readonly backend: DnsBackend,
+    private readonly publish: Publish,
+  ) {}
+
+  async list(): Promise<RpzRule[]> {
+    return (await this.db.selectFrom('rpz_rules').selectAll().orderBy('domain').execute()).map(
+      toRule,
+    );
+  }
+
+  /** The category of the rule a BIND rpz log line names (by its domain), for threat events. */
+  async categoryOf(ruleDomain: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('rpz_rules')
+      .select('category')
+      .where('domain', '=', normalizeRuleDomain(ruleDomain))
+      .executeTakeFirst();
+    return row?.category ?? null;
+  }
+
+  async create(identity: Identity, input: RpzRuleInput): Promise<RpzRule> {
+    const [rule] = await this.createMany(identity, [input]);
+    if (!rule) throw new AppError('INTERNAL');
+    return rule;
+  }
+
+  /** Adds rules in one zone change; duplicates of existing domains are a CONFLICT. */
+  async createMany(
+    identity: Identity,
+    inputs: readonly RpzRuleInput[],
+    options: { quiet?: boolean } = {},
+  ): Promise<RpzRule[]> {
+    this.assertAdmin(identity);
+    return this.lock.run('rpz', async () => {
+      const existing = await this.list();
+      const taken = new Set(existing.map((r) => r.domain));
+      const now = new Date().toISOString();
+      const added = inputs.map((input): RpzRule => {
+        const domain = normalizeRuleDomain(input.domain);
+        if (taken.has(domain))
+          throw new AppError('CONFLICT', { message: `a rule for ${domain} exists`, domain });
+        taken.add(domain);
+        return {
+          id: randomUUID(),
+          domain,
+          action: input.action,
+          redirectTo: input.action === 'redirect' ? (input.redirectTo ?? null) : null,
+          category: input.category ?? 'custom',
+          enabled: input.enabled ?? true,
+          comment: input.comment ?? null,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        };
+      });
+      const serial = await this.apply([...existing, ...added]);
+      await this.db.transaction().execute(async (trx) => {
+        for (const r of added) await trx.insertInto('rpz_rules').values(toRow(r)).execute();
+      });
+      const actor = actorOf(identity);
+      if (options.quiet || added.length > 1) {
+        await this.publish(
+          'rpz_update',
+          { action: 'bulk', count: added.length, ...(serial !== null ? { serial } : {}) },
+          { actor, source: 'api' },
+        );
+      } else if (added[0]) {
+        await this.publish(
+          'rpz_update',
+          {
+            action: 'created',
+            ruleId: added[0].id,
+            rule: ruleEventObject(added[0]),
+            ...(serial !== null ? { serial } : {}),
+          },
+          { actor, source: 'api' },
+        );
+      }
+      return added;
+    });
+  }
+
+  async update(
+    identity: Identity,
+    id: string,
+    input: Partial<RpzRuleInput> & { version: number },
+  ): Promise<RpzRule> {
+    this.assertAdmin(identity);
+    return this.lock.run('rpz', async () => {
+      const rules = await this.list();
+      const before = rules.find((r) => r.id === id);
+      if (!before) throw new AppError('NOT_FOUND', { rule: id });
+      if (before.version !== input.version) throw stale(before, before);
+      const action = input.action ?? before.action;
+      const after: RpzRule = {
+        ...before,
+        ...(input.domain !== undefined ? { domain: normalizeRuleDomain(input.domain) } : {}),
+        action,
+        redirectTo: action === 'redirect' ? (input.redirectTo ?? before.redirectTo) : null,
+        ...(input.category !== undefined ? { category: input.category } : {}),
+        ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+        ...(input.comment !== undefined ? { comment: input.comment } : {}),
+        version: before.version + 1,
+        updatedAt: new Date().toISOString(),
+      };
+      if (rules.some((r) => r.id !== id && r.domain === after.domain))
+        throw new AppError('CONFLICT', { message: `a rule for ${after.domain} exists` });
+      const serial = await this.apply(rules.map((r) => (r.id === id ? after : r)));
+      await this.db.updateTable('rpz_rules').set(toRow(after)).where('id', '=', id).execute();
+      await this.publish(
+        'rpz_update',
+        {
+          action: 'updated',
+          ruleId: id,
+          rule: ruleEventObject(after),
+          ...(serial !== null ? { serial } : {}),
+        },
+        { actor: actorOf(identity), source: 'api' },
+      );
+      return after;
+    });
+  }
+
+  async remove(identity: Identity, id: string): Promise<void> {
+    this.assertAdmin(identity);
+    await this.lock.run('rpz', async () => {
+      const rules = await this.list();
+      if (!rules.some((r) => r.id === id)) throw new AppError('NOT_FOUND', { rule: id });
+      const serial = await this.apply(rules.filter((r) => r.id !== id));
+      await this.db.deleteFrom('rpz_rules').where('id', '=', id).execute();
+      await this.publish(
+        'rpz_update',
+        { action: 'deleted', ruleId: id, rule: null, ...(serial !== null ? { serial } : {}) },
+        { actor: actorOf(identity), source: 'api' },
+      );
+    });
+  }
+
+  private async apply(rules: readonly RpzRule[]): Promise<number | null> {
+    const specs: RpzRuleSpec[] = rules
+      .filter((r) => r.enabled)
+      .map((r) => ({
+        name: r.domain,
+        action: r.action,
+        category: r.category,
+        ...(r.redirectTo ? { redirectTo: r.redirectTo } : {}),
+      }));
+    return (await this.backend.applyRpz(specs)).serial;
+  }
+
+  private assertAdmin(identity: Identity): void {
+    // Blocking names affects every client of the resolver: operators manage zones, not policy.
+    if (identity.role !== 'admin') throw new AppError('FORBIDDEN');
+  }
+}

@@ -1,0 +1,286 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireIdentity } from '../auth/auth-plugin.js';
+import { AppError } from '../http/app-error.js';
+import { errorResponses } from '../http/error-schema.js';
+import {
+  importBodySchema,
+  jobSchema,
+  recordSchema,
+  zoneCreateSchema,
+  zoneNameSchema,
+  zonePatchSchema,
+  zoneSchema,
+} from '../dns/dns-schemas.js';
+import { parseImport } from '../dns/bulk-parse.js';
+import { recordInputSchema } from '../dns/record-input.js';
+
+const TAGS = ['zones'];
+const SECURITY = [{ bearerAuth: [] }];
+const READ_ERRORS = ['UNAUTHORIZED', 'AUTH_FAILED', 'TOKEN_EXPIRED', 'NOT_FOUND'] as const;
+const WRITE_ERRORS = [
+  ...READ_ERRORS,
+  'FORBIDDEN',
+  'STALE_VERSION',
+  'INVALID_RECORD',
+  'ZONE_CHECK_FAILED',
+  'BIND_RELOAD_FAILED',
+  'BIND_UNAVAILABLE',
+] as const;
+
+const zoneParams = z.object({ zone: zoneNameSchema });
+const recordParams = z.object({ zone: zoneNameSchema, id: z.string().min(1).max(64) });
+const versionQuery = z.object({ version: z.coerce.number().int().positive().optional() });
+const recordUpdateSchema = z.intersection(
+  recordInputSchema,
+  z.object({ version: z.number().int().positive() }),
+);
+
+/** Zones and their records. Mounted at /api/zones. Viewers read; operators write granted zones. */
+export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
+  app.addHook('onRequest', app.authenticate);
+  const { zones, records, jobs } = app.dns;
+
+  app.get(
+    '',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'List zones',
+        security: SECURITY,
+        response: {
+          200: z.object({ zones: z.array(zoneSchema) }),
+          ...errorResponses(...READ_ERRORS),
+        },
+      },
+    },
+    async (request) => ({
+      zones: await zones.list(requireIdentity(request)),
+    }),
+  );
+
+  app.post(
+    '',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Create a zone',
+        description:
+          'Written to BIND and checked before it is stored; the serial is managed by the server.',
+        security: SECURITY,
+        body: zoneCreateSchema,
+        response: { 201: zoneSchema, ...errorResponses(...WRITE_ERRORS, 'CONFLICT') },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await zones.create(requireIdentity(request), request.body)),
+  );
+
+  app.get(
+    '/:zone',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Get a zone',
+        security: SECURITY,
+        params: zoneParams,
+        response: { 200: zoneSchema, ...errorResponses(...READ_ERRORS) },
+      },
+    },
+    (request) => zones.get(requireIdentity(request), request.params.zone),
+  );
+
+  app.patch(
+    '/:zone',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Change a zone',
+        security: SECURITY,
+        params: zoneParams,
+        body: zonePatchSchema,
+        response: { 200: zoneSchema, ...errorResponses(...WRITE_ERRORS) },
+      },
+    },
+    (request) => zones.update(requireIdentity(request), request.params.zone, request.body),
+  );
+
+  app.delete(
+    '/:zone',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Delete a zone and its records',
+        security: SECURITY,
+        params: zoneParams,
+        querystring: versionQuery,
+        response: { 204: z.null(), ...errorResponses(...WRITE_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      await zones.remove(requireIdentity(request), request.params.zone, request.query.version);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/:zone/records',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "List a zone's records",
+        security: SECURITY,
+        params: zoneParams,
+        response: {
+          200: z.object({ records: z.array(recordSchema) }),
+          ...errorResponses(...READ_ERRORS),
+        },
+      },
+    },
+    async (request) => ({
+      records: await records.list(requireIdentity(request), request.params.zone),
+    }),
+  );
+
+  app.post(
+    '/:zone/records',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Add a record',
+        description:
+          'Validated per type, then the zone is rendered, checked with named-checkzone and reloaded; the new serial is confirmed.',
+        security: SECURITY,
+        params: zoneParams,
+        body: recordInputSchema,
+        response: { 201: recordSchema, ...errorResponses(...WRITE_ERRORS) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await records.create(requireIdentity(request), request.params.zone, request.body)),
+  );
+
+  app.put(
+    '/:zone/records/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Replace a record',
+        description:
+          'Carries the version read; a stale one gets 409 STALE_VERSION with the current record.',
+        security: SECURITY,
+        params: recordParams,
+        body: recordUpdateSchema,
+        response: { 200: recordSchema, ...errorResponses(...WRITE_ERRORS) },
+      },
+    },
+    (request) => {
+      const { version, ...input } = request.body;
+      return records.update(
+        requireIdentity(request),
+        request.params.zone,
+        request.params.id,
+        recordInputSchema.parse(input),
+        version,
+      );
+    },
+  );
+
+  app.delete(
+    '/:zone/records/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Delete a record',
+        security: SECURITY,
+        params: recordParams,
+        querystring: versionQuery,
+        response: { 204: z.null(), ...errorResponses(...WRITE_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      await records.remove(
+        requireIdentity(request),
+        request.params.zone,
+        request.params.id,
+        request.query.version,
+      );
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/:zone/records/import',
+    {
+      bodyLimit: 25 * 1024 * 1024,
+      schema: {
+        tags: TAGS,
+        summary: 'Import records in bulk (JSON or CSV)',
+        description:
+          'Starts a job and answers at once. Progress arrives as bulk_operation_progress events; bulk_operation_complete lists per-line errors. Bad lines never cost the good ones. CSV header: name,type,ttl,value,priority,weight,port,flags,tag.',
+        security: SECURITY,
+        params: zoneParams,
+        body: importBodySchema,
+        response: { 202: jobSchema, ...errorResponses(...WRITE_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      const identity = requireIdentity(request);
+      const zone = await zones.require(request.params.zone);
+      // Authorize before starting: a job must not exist for a zone the caller cannot write.
+      await records.list(identity, zone.name);
+      if (!(
+        identity.role === 'admin' ||
+        (identity.role === 'operator' &&
+          (identity.zones === null || identity.zones.includes(zone.name)))
+      )) {
+        throw new AppError('FORBIDDEN');
+      }
+      const lines = parseImport(request.body.format, request.body.data, recordInputSchema);
+      const job = await jobs.start(identity, {
+        kind: 'record_import',
+        zone: zone.name,
+        total: lines.length,
+        invalid: lines
+          .filter((l) => l.error !== undefined)
+          .map((l) => ({ line: l.line, message: l.error ?? 'invalid' })),
+        items: lines.flatMap((l) => (l.value ? [{ line: l.line, value: l.value }] : [])),
+        apply: async (items) => {
+          await records.createMany(
+            identity,
+            zone.name,
+            items.map((i) => i.value),
+            { quiet: true },
+          );
+        },
+      });
+      return reply.code(202).send(job);
+    },
+  );
+  return Promise.resolve();
+};
+
+/** Job status. Mounted at /api/jobs. */
+export const jobRoutes: FastifyPluginAsyncZod = (app) => {
+  app.addHook('onRequest', app.requireRole('operator'));
+  app.get(
+    '/:id',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'Status of a bulk job',
+        security: SECURITY,
+        params: z.object({ id: z.string().min(1).max(64) }),
+        response: { 200: jobSchema, ...errorResponses(...READ_ERRORS, 'FORBIDDEN') },
+      },
+    },
+    async (request) => {
+      const job = await app.dns.jobs.get(request.params.id);
+      if (!job) throw new AppError('NOT_FOUND');
+      return job;
+    },
+  );
+  return Promise.resolve();
+};

@@ -1,0 +1,254 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClient } from '../../../packages/hub/test/harness.js';
+import { freePort } from './process.js';
+import { startTestServer, type TestServer } from './helpers.js';
+
+const run = promisify(execFile);
+let server: TestServer;
+let admin: string;
+let dnsPort: number;
+let ws: TestClient;
+
+async function dig(name: string, type = 'A'): Promise<{ status: string; answers: string[] }> {
+  const { stdout } = await run('dig', [
+    '@127.0.0.1',
+    '-p',
+    String(dnsPort),
+    '+time=2',
+    '+tries=1',
+    '+noall',
+    '+comments',
+    '+answer',
+    name,
+    type,
+  ]);
+  const status = /status: ([A-Z]+)/.exec(stdout)?.[1] ?? 'UNKNOWN';
+  const answers = stdout
+    .split('\n')
+    .filter((l) => l && !l.startsWith(';'))
+    .map((l) => l.split(/\s+/).slice(4).join(' '));
+  return { status, answers };
+}
+
+beforeAll(async () => {
+  dnsPort = await freePort();
+  server = await startTestServer({
+    env: {
+      HDNS_BIND_MODE: 'managed',
+      HDNS_BIND_DNS_PORT: String(dnsPort),
+      HDNS_BIND_RNDC_PORT: String(await freePort()),
+      HDNS_BIND_STATS_PORT: String(await freePort()),
+    },
+  });
+  admin = (await server.login()).accessToken;
+  ws = (
+    await TestClient.connect(`${server.url.replace('http', 'ws')}/ws`, {
+      token: admin,
+      subscribe: ['dns', 'bulk', 'security'],
+    })
+  ).client;
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const api = (path: string, init: Parameters<TestServer['api']>[1] = {}) =>
+  server.api(path, { token: admin, ...init });
+const eventsOf = (type: string) => ws.events.filter((e) => e.event === type);
+
+describe('DNS over REST with a real named', () => {
+  it('creates a zone and a record, serves them, and publishes zone_created, record_created and bind_reload', async () => {
+    expect(server.app.bind.mode).toBe('managed');
+    const zone = await api('/api/zones', {
+      method: 'POST',
+      body: { name: 'example.test', type: 'primary' },
+    });
+    expect(zone.status).toBe(201);
+    const rec = await api('/api/zones/example.test/records', {
+      method: 'POST',
+      body: { name: 'www', type: 'A', value: '192.0.2.10', ttl: 300 },
+    });
+    expect(rec.status).toBe(201);
+    expect(await dig('www.example.test')).toEqual({ status: 'NOERROR', answers: ['192.0.2.10'] });
+    await ws.waitFor(() =>
+      eventsOf('record_created').length >= 1 && eventsOf('bind_reload').length >= 2
+        ? true
+        : undefined,
+    );
+    expect(eventsOf('zone_created')[0]).toMatchObject({
+      data: {
+        zone: 'example.test',
+        before: null,
+        after: { name: 'example.test', type: 'primary' },
+      },
+      meta: { actor: { username: 'admin' } },
+    });
+    expect(eventsOf('record_created')[0]).toMatchObject({
+      data: {
+        zone: 'example.test',
+        before: null,
+        after: { name: 'www', type: 'A', value: '192.0.2.10', ttl: 300 },
+      },
+    });
+    const reload = eventsOf('bind_reload').at(-1);
+    expect(reload?.data).toMatchObject({ zone: 'example.test', trigger: 'api', success: true });
+  });
+
+  it('updates with before and after, and refuses a stale version with 409', async () => {
+    const [www] = (
+      (await api('/api/zones/example.test/records')).body as {
+        records: { id: string; version: number }[];
+      }
+    ).records;
+    const updated = await api(`/api/zones/example.test/records/${www!.id}`, {
+      method: 'PUT',
+      body: { name: 'www', type: 'A', value: '192.0.2.20', version: www!.version },
+    });
+    expect(updated.status).toBe(200);
+    expect(await dig('www.example.test')).toEqual({ status: 'NOERROR', answers: ['192.0.2.20'] });
+    await ws.waitFor(() => (eventsOf('record_updated').length ? true : undefined));
+    expect(eventsOf('record_updated')[0]?.data).toMatchObject({
+      before: { value: '192.0.2.10' },
+      after: { value: '192.0.2.20' },
+    });
+    const stale = await api(`/api/zones/example.test/records/${www!.id}`, {
+      method: 'PUT',
+      body: { name: 'www', type: 'A', value: '192.0.2.30', version: www!.version },
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toMatchObject({
+      code: 'STALE_VERSION',
+      details: { currentVersion: www!.version + 1, current: { value: '192.0.2.20' } },
+    });
+    expect(await dig('www.example.test')).toEqual({ status: 'NOERROR', answers: ['192.0.2.20'] });
+  });
+
+  it('refuses bad record data with clear errors and keeps serving the old serial', async () => {
+    const before = (await api('/api/zones/example.test')).body as { serial: number };
+    const badIp = await api('/api/zones/example.test/records', {
+      method: 'POST',
+      body: { name: 'x', type: 'A', value: '999.1.1.1' },
+    });
+    expect(badIp).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
+    const cname = await api('/api/zones/example.test/records', {
+      method: 'POST',
+      body: { name: 'www', type: 'CNAME', value: 'other.example.test.' },
+    });
+    expect(cname).toMatchObject({ status: 400, body: { code: 'INVALID_RECORD' } });
+    // Only named-checkzone catches this one: an in-zone name server without an address.
+    const ns = await api('/api/zones/example.test/records', {
+      method: 'POST',
+      body: { name: '@', type: 'NS', value: 'ns9.example.test.' },
+    });
+    expect(ns.status).toBe(422);
+    expect(ns.body).toMatchObject({ code: 'ZONE_CHECK_FAILED' });
+    expect(JSON.stringify(ns.body)).toContain('ns9.example.test');
+    const after = (await api('/api/zones/example.test')).body as { serial: number };
+    expect(after.serial).toBe(before.serial);
+    const soa = await dig('example.test', 'SOA');
+    expect(soa.answers[0]?.split(' ')[2]).toBe(String(before.serial));
+    expect((await api('/api/zones/example.test/records')).body).toMatchObject({
+      records: [expect.objectContaining({ name: 'www' })],
+    });
+  });
+
+  it('enforces roles: viewers read, zone-scoped operators write only their zones', async () => {
+    await api('/api/zones', { method: 'POST', body: { name: 'other.test' } });
+    await api('/api/users', {
+      method: 'POST',
+      body: { username: 'olga', password: 'password-123', role: 'operator', zones: ['other.test'] },
+    });
+    await api('/api/users', {
+      method: 'POST',
+      body: { username: 'vic', password: 'password-123', role: 'viewer' },
+    });
+    const olga = (await server.login('olga', 'password-123')).accessToken;
+    const vic = (await server.login('vic', 'password-123')).accessToken;
+    expect(
+      (
+        (await server.api('/api/zones', { token: olga })).body as { zones: { name: string }[] }
+      ).zones.map((z) => z.name),
+    ).toEqual(['other.test']);
+    expect((await server.api('/api/zones/example.test/records', { token: olga })).status).toBe(404);
+    expect(
+      (
+        await server.api('/api/zones/other.test/records', {
+          method: 'POST',
+          token: olga,
+          body: { name: 'a', type: 'A', value: '192.0.2.1' },
+        })
+      ).status,
+    ).toBe(201);
+    expect((await server.api('/api/zones/example.test', { token: vic })).status).toBe(200);
+    expect(
+      (
+        await server.api('/api/zones/example.test/records', {
+          method: 'POST',
+          token: vic,
+          body: { name: 'b', type: 'A', value: '192.0.2.2' },
+        })
+      ).status,
+    ).toBe(403);
+  });
+
+  it('blocks a name with an RPZ rule at once', async () => {
+    expect((await dig('www.example.test')).status).toBe('NOERROR');
+    const rule = await api('/api/rpz/rules', {
+      method: 'POST',
+      body: { domain: 'www.example.test', action: 'nxdomain', category: 'malware' },
+    });
+    expect(rule.status).toBe(201);
+    expect((await dig('www.example.test')).status).toBe('NXDOMAIN');
+    await ws.waitFor(() => (eventsOf('rpz_update').length ? true : undefined));
+    expect(eventsOf('rpz_update')[0]?.data).toMatchObject({
+      action: 'created',
+      rule: { domain: 'www.example.test', category: 'malware' },
+    });
+    await api(`/api/rpz/rules/${(rule.body as { id: string }).id}`, { method: 'DELETE' });
+    expect((await dig('www.example.test')).status).toBe('NOERROR');
+  });
+
+  it('imports thousands of records as a job with progress, keeping the good lines of a bad import', async () => {
+    const lines = ['name,type,ttl,value'];
+    for (let i = 0; i < 3000; i++) lines.push(`h${i},A,300,10.${(i >> 8) & 255}.${i & 255}.1`);
+    lines.push('broken,A,300,not-an-ip');
+    lines.push('h5,CNAME,300,elsewhere.example.test.');
+    const started = await api('/api/zones/example.test/records/import', {
+      method: 'POST',
+      body: { format: 'csv', data: lines.join('\n') },
+    });
+    expect(started.status).toBe(202);
+    const jobId = (started.body as { id: string }).id;
+    await server.app.dns.jobs.settle(jobId);
+    const job = (await api(`/api/jobs/${jobId}`)).body as {
+      status: string;
+      succeeded: number;
+      failed: number;
+      errors: { line: number }[];
+    };
+    expect(job).toMatchObject({ status: 'partial', succeeded: 3000, failed: 2 });
+    expect(job.errors.map((e) => e.line)).toEqual([3001, 3002]);
+    await ws.waitFor(
+      () => (ws.events.some((e) => e.event === 'bulk_operation_complete') ? true : undefined),
+      20_000,
+    );
+    const progress = eventsOf('bulk_operation_progress').map(
+      (e) => (e.data as { percent: number }).percent,
+    );
+    expect(progress.length).toBeGreaterThan(1);
+    expect(eventsOf('bulk_operation_complete')[0]?.data).toMatchObject({
+      jobId,
+      status: 'partial',
+      succeeded: 3000,
+      failed: 2,
+      errorCount: 2,
+    });
+    expect(await dig('h2999.example.test')).toEqual({
+      status: 'NOERROR',
+      answers: ['10.11.183.1'],
+    });
+  }, 60_000);
+});
