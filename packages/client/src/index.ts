@@ -13,6 +13,16 @@ export { EventType, type EventTypeConstants } from './event-type.js';
 export type { HandlerFor, RouteKey } from './event-router.js';
 export type { ClientLogger } from './logger.js';
 export type { NetworkTarget } from './network-status.js';
+export { SharedRealtimeClient, type SharedClientSignals } from './tabs/shared-client.js';
+export type { SharedRealtimeClientOptions } from './tabs/shared-options.js';
+export type { TabRole } from './tabs/tab-node.js';
+export type {
+  LockManagerLike,
+  PageEvents,
+  StorageLike,
+  TabChannel,
+  TabChannelFactory,
+} from './tabs/platform.js';
 export {
   WebSocketTransport,
   type Transport,

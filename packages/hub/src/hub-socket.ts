@@ -4,7 +4,8 @@
  */
 export interface HubSocket {
   readonly readyState: number;
-  send(data: Buffer | string, cb?: (err?: Error) => void): void;
+  /** Frames are JSON text: callers pass `{ binary: false }` so Buffers go out as text frames. */
+  send(data: Buffer | string, options: { binary: boolean }, cb?: (err?: Error) => void): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
   on(

@@ -354,6 +354,7 @@ export class Session {
     this.counters.framesOut++;
     this.counters.bytesOut += bytes.length;
     this.host.metrics.frameOut(kind, bytes.length);
-    this.socket.send(bytes, (err) => done(err));
+    // Text frames: browsers hand binary frames to JS as Blobs, and every frame here is JSON.
+    this.socket.send(bytes, { binary: false }, (err) => done(err));
   }
 }

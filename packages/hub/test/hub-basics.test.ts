@@ -206,3 +206,20 @@ async function encodedCount(h: TestHub): Promise<number> {
   const metric = await h.registry.getSingleMetric('hdns_events_encoded_total')?.get();
   return metric?.values[0]?.value ?? 0;
 }
+
+describe('hub: wire format', () => {
+  it('sends every frame as a text frame (browsers get strings, not Blobs)', async () => {
+    t = await startHub();
+    const { client } = await TestClient.connect(t.url, {
+      token: token('a', 'admin'),
+      subscribe: ['dns'],
+    });
+    const binaryFlags: boolean[] = [];
+    client.ws.on('message', (_data, isBinary) => binaryFlags.push(isBinary));
+    await t.hub.publish('zone_created', EXAMPLE_EVENTS.zone_created);
+    await client.request({ type: 'ping' }, 'pong');
+    await client.waitForEvents(1);
+    expect(binaryFlags.length).toBeGreaterThanOrEqual(2);
+    expect(binaryFlags.every((b) => !b)).toBe(true);
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * `hdns events`: recent history over REST (GET /api/events), or with --follow the live stream
+ * over the WebSocket, one line per event (event-format.ts) or NDJSON with --json.
+ *
+ * Contract: --type and --category take catalogue names (unknown ones are a usage error listing
+ * the valid names); with neither, everything the user may see except the query log (a firehose
+ * on a busy server: that is `hdns tail queries`). History is printed oldest first, like `tail`. NDJSON lines are the event frames as the server sent them (history rows
+ * also carry `acked`).
+ */
+import { parseArgs } from 'node:util';
+import { CATEGORIES, EVENT_TYPES, isCategory, isEventType } from '@hdns/protocol';
+import type { EventFrameUnion } from '@hdns/client';
+import { CliError, EXIT_OK, usageError } from '../cli-error.js';
+import { formatEvent } from '../event-format.js';
+import { describeFailure, httpRequest } from '../http-client.js';
+import { runLive } from '../live-connection.js';
+import type { Output } from '../output.js';
+import { EVENTS_USAGE } from '../usage.js';
+import { authenticatedSession } from './authenticated.js';
+import { parse, splitList } from './parse.js';
+
+export const DEFAULT_HISTORY = 20;
+/** Left out unless asked for by --type or --category. */
+export const FIREHOSE_TYPE = 'dns_query_log';
+export const MAX_HISTORY = 500;
+
+export async function eventsCommand(args: string[], out: Output): Promise<number> {
+  const { values } = parse(() =>
+    parseArgs({
+      args,
+      options: {
+        follow: { type: 'boolean', short: 'f', default: false },
+        type: { type: 'string', short: 't', multiple: true },
+        category: { type: 'string', short: 'c', multiple: true },
+        limit: { type: 'string', short: 'n' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }),
+  );
+  if (values.help) {
+    out.line(EVENTS_USAGE);
+    return EXIT_OK;
+  }
+  const types = splitList(values.type);
+  const categories = splitList(values.category);
+  const badType = types.find((t) => !isEventType(t));
+  if (badType)
+    throw usageError(`unknown event type "${badType}"; known: ${EVENT_TYPES.join(', ')}`);
+  const badCategory = categories.find((c) => !isCategory(c));
+  if (badCategory) {
+    throw usageError(`unknown category "${badCategory}"; known: ${CATEGORIES.join(', ')}`);
+  }
+  const limit = parseLimit(values.limit);
+  const print = (event: EventFrameUnion): void =>
+    out.line(values.json ? JSON.stringify(event) : formatEvent(event));
+
+  const { session } = await authenticatedSession();
+  if (!values.follow) {
+    const query = new URLSearchParams({ limit: String(limit), order: 'desc' });
+    if (types.length > 0) query.set('type', types.join(','));
+    else if (categories.length === 0) {
+      query.set('type', EVENT_TYPES.filter((t) => t !== FIREHOSE_TYPE).join(','));
+    }
+    if (categories.length > 0) query.set('category', categories.join(','));
+    const result = await httpRequest(session.url, `/api/events?${query.toString()}`, {
+      token: await session.getToken(),
+    });
+    if (result.status !== 200) {
+      throw new CliError(`cannot read events: ${describeFailure(result)}`);
+    }
+    const { events } = result.body as { events: EventFrameUnion[] };
+    for (const event of [...events].reverse()) print(event);
+    return EXIT_OK;
+  }
+  const items = [...types, ...categories];
+  return runLive({
+    session,
+    out,
+    subscriptions: items.length > 0 ? items : defaultSubscriptions(),
+    onEvent: print,
+  });
+}
+
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_HISTORY;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_HISTORY) {
+    throw usageError(`--limit must be a whole number from 1 to ${MAX_HISTORY}`);
+  }
+  return n;
+}
+
+/** Every category but `query`, plus its one non-firehose type (categories expand per role). */
+function defaultSubscriptions(): string[] {
+  return [...CATEGORIES.filter((c) => c !== 'query'), 'query_stats'];
+}

@@ -1,0 +1,81 @@
+/**
+ * `hdns login` and `hdns logout`.
+ *
+ * login: validates the URL, reads the password (see password-input.ts), posts it, and stores the
+ * credentials (mode 0600). Success prints `logged in to URL as NAME (role)` on stderr.
+ * logout: best-effort POST /api/auth/logout with the refresh cookie (an unreachable server does
+ * not keep the local file), then removes the file.
+ */
+import { parseArgs } from 'node:util';
+import { CliError, EXIT_OK, usageError } from '../cli-error.js';
+import { loadCredentials, removeCredentials, saveCredentials } from '../credentials.js';
+import { httpRequest, normalizeBaseUrl } from '../http-client.js';
+import type { Output } from '../output.js';
+import { readPassword } from '../password-input.js';
+import { login } from '../session.js';
+import { LOGIN_USAGE, LOGOUT_USAGE } from '../usage.js';
+import { parse } from './parse.js';
+
+export async function loginCommand(args: string[], out: Output): Promise<number> {
+  const { values } = parse(() =>
+    parseArgs({
+      args,
+      options: {
+        url: { type: 'string' },
+        user: { type: 'string', short: 'u' },
+        'password-stdin': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }),
+  );
+  if (values.help) {
+    out.line(LOGIN_USAGE);
+    return EXIT_OK;
+  }
+  if (!values.url) throw usageError('login: --url is required');
+  if (!values.user) throw usageError('login: --user is required');
+  const url = normalizeBaseUrl(values.url);
+  const password = await readPassword({
+    fromStdin: values['password-stdin'],
+    prompt: `Password for ${values.user} at ${url}: `,
+  });
+  const credentials = await login(url, values.user, password);
+  await saveCredentials(credentials);
+  out.notice(`logged in to ${url} as ${credentials.username} (${credentials.role})`);
+  return EXIT_OK;
+}
+
+export async function logoutCommand(args: string[], out: Output): Promise<number> {
+  const { values } = parse(() =>
+    parseArgs({
+      args,
+      options: { help: { type: 'boolean', short: 'h', default: false } },
+      strict: true,
+    }),
+  );
+  if (values.help) {
+    out.line(LOGOUT_USAGE);
+    return EXIT_OK;
+  }
+  const credentials = await loadCredentials();
+  if (!credentials) {
+    out.notice('not logged in');
+    return EXIT_OK;
+  }
+  if (credentials.refreshCookie) {
+    try {
+      await httpRequest(credentials.url, '/api/auth/logout', {
+        method: 'POST',
+        cookie: credentials.refreshCookie,
+      });
+    } catch (err) {
+      if (!(err instanceof CliError)) throw err;
+      out.notice(`${err.message} (the server session stays until it expires)`);
+    }
+  }
+  await removeCredentials();
+  out.notice(`logged out of ${credentials.url}`);
+  return EXIT_OK;
+}

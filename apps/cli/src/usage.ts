@@ -1,0 +1,57 @@
+/** Help texts. Kept next to each other so `hdns --help` and the README stay in step. */
+export const MAIN_USAGE = `hdns: command-line client for Hybrid DNS Server
+
+Usage:
+  hdns login --url URL --user NAME [--password-stdin]
+  hdns logout
+  hdns events [--follow] [--type T,…] [--category C,…] [--limit N] [--json]
+  hdns tail queries [--client IP] [--domain NAME] [--json]
+
+Commands:
+  login     Log in and store the session in $HDNS_CONFIG_DIR or ~/.config/hdns (mode 0600)
+  logout    End the session on the server and forget it locally
+  events    Recent events (history), or with --follow a live stream, one line per event
+  tail      tail queries: the live DNS query log, filtered on this side
+
+Options:
+  -h, --help      Show help (also: hdns COMMAND --help)
+  -V, --version   Show the version
+
+Exit codes: 0 ok, 1 failure (unreachable, refused, not logged in, connection closed), 2 usage.`;
+
+export const LOGIN_USAGE = `Usage: hdns login --url URL --user NAME [--password-stdin]
+
+Logs in with a password (prompted with echo off on a terminal; read from stdin otherwise, or
+always with --password-stdin) and stores the access token and refresh cookie. The token is
+refreshed automatically when it is close to expiry.
+
+  --url URL           Server base URL, e.g. http://127.0.0.1:8080
+  -u, --user NAME     Username
+  --password-stdin    Read the password from the first line of stdin`;
+
+export const LOGOUT_USAGE = `Usage: hdns logout
+
+Revokes the stored session on the server (best effort) and deletes the local credentials.`;
+
+export const EVENTS_USAGE = `Usage: hdns events [--follow] [--type T,…] [--category C,…] [--limit N] [--json]
+
+Without --follow: prints the most recent events (oldest first) and exits.
+With --follow: prints events as they happen until Ctrl-C; lost connections are resumed
+without gaps (progress on stderr).
+
+  -f, --follow          Stream live events
+  -t, --type T,…        Only these event types (comma-separated)
+  -c, --category C,…    Only these categories: dns, security, health, system, user, bulk, query
+  -n, --limit N         History size without --follow (default 20, at most 500)
+  --json                One JSON object per line (NDJSON) instead of text`;
+
+export const TAIL_USAGE = `Usage: hdns tail queries [--client IP] [--domain NAME] [--json]
+
+Follows the DNS query log (dns_query_log) live until Ctrl-C, one line per query:
+  12:34:05 192.0.2.7 www.example.com A +E(0)K
+
+  --client IP       Only queries from this client address (exact)
+  --domain NAME     Only this name and the names below it
+  --json            One JSON object per line (NDJSON) instead of text
+
+Client addresses are shown as the server sends them: redacted ([redacted]) below operator.`;

@@ -1,0 +1,45 @@
+/**
+ * A TCP proxy in front of the test server, to cut the CLI's connection the way a network drop
+ * does (no close frame): `pause()` destroys every open connection and stops listening (new
+ * connections are refused), `resume()` listens again on the same port.
+ */
+import net from 'node:net';
+import { once } from 'node:events';
+
+export interface TcpProxy {
+  url: string;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startProxy(targetPort: number): Promise<TcpProxy> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  const stop = async (): Promise<void> => {
+    for (const s of sockets) s.destroy();
+    if (server.listening) await new Promise<void>((r) => server.close(() => r()));
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pause: stop,
+    async resume() {
+      server.listen(port, '127.0.0.1');
+      await once(server, 'listening');
+    },
+    close: stop,
+  };
+}
