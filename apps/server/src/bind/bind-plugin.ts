@@ -153,7 +153,7 @@ async function bindPlugin(
     read: () => statsReloadSnapshot(managed.stats),
     isExpected: (c) =>
       c.kind === 'zone'
-        ? c.after === managed.writer.appliedSerial(c.zone)
+        ? managed.writer.ownsSerial(c.zone, c.after)
         : Date.now() - (managed.writer.lastReconfigAt ?? 0) < 15_000,
     onChange: (c) => {
       publishSafely(

@@ -75,6 +75,8 @@ export class ZoneWriter {
   private zones = new Map<string, ZoneSpec>();
   private forwarders: ForwarderSpec[] = [];
   private readonly applied = new Map<string, number>();
+  /** Serials being written right now: BIND may serve them before the write confirms them. */
+  private readonly inflight = new Set<string>();
   private reconfiguredAt: number | null = null;
 
   constructor(private readonly opts: ZoneWriterOptions) {
@@ -92,6 +94,18 @@ export class ZoneWriter {
   /** The last serial this writer confirmed for a zone (for telling own reloads from others'). */
   appliedSerial(zone: string): number | undefined {
     return this.applied.get(normalizeZoneName(zone));
+  }
+
+  /**
+   * True when `serial` of `zone` comes from this writer: confirmed, or being written (a watcher
+   * may see BIND serve it before the write has confirmed it).
+   */
+  ownsSerial(zone: string, serial: number | null): boolean {
+    const name = normalizeZoneName(zone);
+    return (
+      serial !== null &&
+      (this.applied.get(name) === serial || this.inflight.has(`${name} ${serial}`))
+    );
   }
 
   /** The serial to give the next version of a zone (strictly above the current one). */
@@ -147,6 +161,25 @@ export class ZoneWriter {
           serial: spec.serial,
         });
       }
+      const flight = `${name} ${spec.serial}`;
+      this.inflight.add(flight);
+      try {
+        return await this.putZoneLocked(name, spec, records, before, confChange, file);
+      } finally {
+        this.inflight.delete(flight);
+      }
+    });
+  }
+
+  private async putZoneLocked(
+    name: string,
+    spec: ZoneSpec,
+    records: readonly RecordSpec[],
+    before: ZoneSpec | undefined,
+    confChange: boolean,
+    file: StagedFile | null,
+  ): Promise<ZoneWriteResult> {
+    {
       if (file) {
         const text = renderZoneFile(spec, records);
         await this.stageChecked(name, file, text);
@@ -182,7 +215,7 @@ export class ZoneWriter {
         serial: file ? spec.serial : null,
         applied: confChange ? 'reconfig' : 'reload',
       };
-    });
+    }
   }
 
   /** Removes a zone from named.conf (reconfig), then its files. False when it was not there. */
@@ -214,12 +247,16 @@ export class ZoneWriter {
     if (rpz === null) throw new Error('RPZ is disabled');
     return this.mutex.run(rpz, async () => {
       const { file, serial } = await this.writeRpzFile(rules);
-      await this.reloadZone(rpz);
+      const flight = `${rpz} ${serial}`;
+      this.inflight.add(flight);
       try {
+        await this.reloadZone(rpz);
         await this.confirmSerial(rpz, serial);
       } catch (err) {
         await file.rollback();
         throw err;
+      } finally {
+        this.inflight.delete(flight);
       }
       return { serial };
     });
