@@ -37,7 +37,7 @@ describe('client SDK across a killed server process', () => {
           return token;
         }
       },
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+      WebSocket: WebSocket,
       subscriptions: ['record_updated'],
       reconnect: { baseMs: 100, capMs: 500 },
     });
