@@ -16,6 +16,7 @@ import { attachLegacy } from '@hdns/hub';
 import { realtime } from './realtime/realtime-plugin.js';
 import { bind } from './bind/bind-plugin.js';
 import { dns } from './dns/dns-plugin.js';
+import { monitors } from './monitors/monitors-plugin.js';
 import { zoneRoutes, jobRoutes } from './routes/zone-routes.js';
 import { forwarderRoutes, rpzRoutes } from './routes/policy-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
@@ -90,6 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
     await app.register(bind, { bind: config.bind, dataDir: config.dataDir });
     await app.register(dns, { backend: () => app.bind.backend });
+    await app.register(monitors, { settings: config.monitors, dataDir: config.dataDir });
 
     await app.register(openApi);
     await app.register(healthRoutes);

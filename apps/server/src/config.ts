@@ -42,6 +42,15 @@ export interface BindConfig {
   statsPort: number;
 }
 
+export interface MonitorSettings {
+  enabled: boolean;
+  systemMetricsSeconds: number;
+  forwarderCheckSeconds: number;
+  bindStatusSeconds: number;
+  /** dns_query_log events per second before the live stream is sampled. */
+  queryLogMaxEventsPerSec: number;
+}
+
 export interface AppConfig {
   host: string;
   port: number;
@@ -63,6 +72,7 @@ export interface AppConfig {
   login: LoginLimits;
   realtime: RealtimeConfig;
   bind: BindConfig;
+  monitors: MonitorSettings;
 }
 
 export class ConfigError extends Error {
@@ -152,6 +162,11 @@ const RAW = z.object({
   HDNS_BIND_DNS_PORT: int(1, 65535).default(5300),
   HDNS_BIND_RNDC_PORT: int(1, 65535).default(9530),
   HDNS_BIND_STATS_PORT: int(1, 65535).default(8530),
+  HDNS_MONITORS: bool().default(true),
+  HDNS_SYSTEM_METRICS_INTERVAL: seconds(1, 86_400).default(30),
+  HDNS_FORWARDER_CHECK_INTERVAL: seconds(1, 86_400).default(10),
+  HDNS_BIND_STATUS_INTERVAL: seconds(1, 86_400).default(10),
+  HDNS_QUERY_LOG_MAX_EVENTS: int(1, 100_000).default(200),
 });
 
 type SettingName = keyof typeof RAW.shape;
@@ -188,6 +203,11 @@ const MUST: Record<SettingName, string> = {
   HDNS_BIND_DNS_PORT: 'must be an integer between 1 and 65535',
   HDNS_BIND_RNDC_PORT: 'must be an integer between 1 and 65535',
   HDNS_BIND_STATS_PORT: 'must be an integer between 1 and 65535',
+  HDNS_MONITORS: 'must be true or false',
+  HDNS_SYSTEM_METRICS_INTERVAL: 'must be a duration between 1s and 24h (seconds, or with s/m/h/d)',
+  HDNS_FORWARDER_CHECK_INTERVAL: 'must be a duration between 1s and 24h (seconds, or with s/m/h/d)',
+  HDNS_BIND_STATUS_INTERVAL: 'must be a duration between 1s and 24h (seconds, or with s/m/h/d)',
+  HDNS_QUERY_LOG_MAX_EVENTS: 'must be an integer between 1 and 100000',
 };
 
 /** Secrets are never echoed back in error messages. */
@@ -307,6 +327,13 @@ export function loadConfig(
       dnsPort: v.HDNS_BIND_DNS_PORT,
       rndcPort: v.HDNS_BIND_RNDC_PORT,
       statsPort: v.HDNS_BIND_STATS_PORT,
+    },
+    monitors: {
+      enabled: v.HDNS_MONITORS,
+      systemMetricsSeconds: v.HDNS_SYSTEM_METRICS_INTERVAL,
+      forwarderCheckSeconds: v.HDNS_FORWARDER_CHECK_INTERVAL,
+      bindStatusSeconds: v.HDNS_BIND_STATUS_INTERVAL,
+      queryLogMaxEventsPerSec: v.HDNS_QUERY_LOG_MAX_EVENTS,
     },
   };
 }

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient } from '../../../packages/hub/test/harness.js';
+import { REDACTED } from '@hdns/protocol';
+import { TestClient, sleep } from '../../../packages/hub/test/harness.js';
 import { freePort } from './process.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
@@ -210,6 +211,76 @@ describe('DNS over REST with a real named', () => {
     await api(`/api/rpz/rules/${(rule.body as { id: string }).id}`, { method: 'DELETE' });
     expect((await dig('www.example.test')).status).toBe('NOERROR');
   });
+
+  it('streams queries as dns_query_log and query_stats, and RPZ hits as threat_detected redacted per role', async () => {
+    await api('/api/users', {
+      method: 'POST',
+      body: { username: 'val', password: 'password-123', role: 'viewer' },
+    });
+    await api('/api/users', {
+      method: 'POST',
+      body: { username: 'ada', password: 'password-123', role: 'admin' },
+    });
+    const val = (await server.login('val', 'password-123')).accessToken;
+    // A second admin: the suite's admin socket stays open (one connection per user).
+    const ada = (await server.login('ada', 'password-123')).accessToken;
+    const base = `${server.url.replace('http', 'ws')}/ws`;
+    const adminWs = (
+      await TestClient.connect(base, { token: ada, subscribe: ['query', 'threat_detected'] })
+    ).client;
+    const viewerWs = (
+      await TestClient.connect(base, { token: val, subscribe: ['query', 'threat_detected'] })
+    ).client;
+    await sleep(300); // the tailer polls every 250 ms; give it a first look at the log
+    await dig('www.example.test');
+    const logged = await adminWs.waitFor(
+      () =>
+        adminWs.events.find(
+          (e) =>
+            e.event === 'dns_query_log' &&
+            (e.data as { qname: string }).qname === 'www.example.test',
+        ),
+      10_000,
+    );
+    expect(logged.data).toMatchObject({ clientIp: '127.0.0.1', qtype: 'A', qclass: 'IN' });
+    const stats = await adminWs.waitFor(
+      () =>
+        adminWs.events.find(
+          (e) =>
+            e.event === 'query_stats' &&
+            (e.data as { topDomains: { name: string }[] }).topDomains.some(
+              (d) => d.name === 'www.example.test',
+            ),
+        ),
+      10_000,
+    );
+    expect((stats.data as { total: number }).total).toBeGreaterThanOrEqual(1);
+    const viewerLogged = await viewerWs.waitFor(
+      () => viewerWs.events.find((e) => e.event === 'dns_query_log'),
+      10_000,
+    );
+    expect((viewerLogged.data as { clientIp: string }).clientIp).toBe(REDACTED);
+
+    await api('/api/rpz/rules', {
+      method: 'POST',
+      body: { domain: 'malware.bad.test', action: 'nxdomain', category: 'malware' },
+    });
+    expect((await dig('malware.bad.test')).status).toBe('NXDOMAIN');
+    const threat = await adminWs.waitFor(
+      () => adminWs.events.find((e) => e.event === 'threat_detected'),
+      10_000,
+    );
+    expect(threat.data).toMatchObject({
+      clientIp: '127.0.0.1',
+      qname: 'malware.bad.test',
+      category: 'malware',
+    });
+    const viewerThreat = await viewerWs.waitFor(
+      () => viewerWs.events.find((e) => e.event === 'threat_detected'),
+      10_000,
+    );
+    expect(viewerThreat.data).toMatchObject({ clientIp: REDACTED, qname: 'malware.bad.test' });
+  }, 30_000);
 
   it('imports thousands of records as a job with progress, keeping the good lines of a bad import', async () => {
     const lines = ['name,type,ttl,value'];

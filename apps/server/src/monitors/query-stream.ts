@@ -1,0 +1,202 @@
+import { LogTailer } from './log-tailer.js';
+import {
+  publishSafely,
+  silentLogger,
+  type EventPublisher,
+  type MonitorLogger,
+  type Stop,
+} from './monitor-types.js';
+import { runPeriodically } from './periodic.js';
+import { parseQueryLine } from './query-log-parser.js';
+import { QueryStatsWindow } from './query-stats-window.js';
+import { RateSampler } from './rate-sampler.js';
+
+/**
+ * BIND's query log → `dns_query_log` (one per line, priority low) and `query_stats`.
+ *
+ * Volume control, in two stages:
+ * - Events: at most `maxEventsPerSec` dns_query_log per second. Above it the stream is sampled
+ *   (1 in N, each event carrying `sampled: N`, see rate-sampler.ts), and the switch is said once
+ *   as an info `health_alert` (source `query_log`), resolved after `samplingQuietSec` seconds
+ *   without sampling.
+ * - Statistics: every line is parsed and counted, so query_stats are exact, up to
+ *   `parseCapPerSec` lines in a second; past it only 1 in `parseSampleEvery` is parsed (counted
+ *   with that weight, the others add to `total` only) and the window reports `sampled: true`.
+ *
+ * query_stats is published every `statsIntervalMs` for each window in `statsWindowsSec`
+ * (default [1, 60]: a live rate and a minute of top lists; the catalogue keeps one latest value
+ * per windowSec). `blocked` counts RPZ hits, fed by the rpz stream through `recordBlocked()`
+ * (the query log itself has no block flag).
+ */
+
+export interface QueryStreamOptions {
+  path: string;
+  from?: 'end' | 'start' | number;
+  pollIntervalMs?: number;
+  maxEventsPerSec?: number;
+  statsIntervalMs?: number;
+  statsWindowsSec?: number[];
+  topN?: number;
+  maxKeysPerSecond?: number;
+  parseCapPerSec?: number;
+  parseSampleEvery?: number;
+  samplingQuietSec?: number;
+  /** Publishes in flight past this are dropped (a slow event log must not grow memory). */
+  maxInFlight?: number;
+  logger?: MonitorLogger;
+  now?: () => number;
+}
+
+const SOURCE = 'monitor:query-log';
+
+export class QueryStream {
+  readonly stats: QueryStatsWindow;
+  private readonly sampler: RateSampler;
+  private readonly logger: MonitorLogger;
+  private readonly now: () => number;
+  private readonly windows: number[];
+  private inFlight = 0;
+  private parseSec = -1;
+  private parsedThisSec = 0;
+  private samplingAnnounced = false;
+  /** Counters for tests and metrics. */
+  readonly counters = { lines: 0, queries: 0, published: 0, dropped: 0 };
+
+  constructor(
+    private readonly hub: EventPublisher,
+    private readonly opts: QueryStreamOptions,
+  ) {
+    this.logger = opts.logger ?? silentLogger;
+    this.now = opts.now ?? Date.now;
+    this.windows = (opts.statsWindowsSec ?? [1, 60]).filter((w) => Number.isInteger(w) && w > 0);
+    this.stats = new QueryStatsWindow({
+      maxWindowSec: Math.max(1, ...this.windows),
+      now: this.now,
+      ...(opts.topN !== undefined ? { topN: opts.topN } : {}),
+      ...(opts.maxKeysPerSecond !== undefined ? { maxKeysPerSecond: opts.maxKeysPerSecond } : {}),
+    });
+    this.sampler = new RateSampler(opts.maxEventsPerSec ?? 200, this.now);
+  }
+
+  start(): Stop {
+    const tailer = new LogTailer({
+      path: this.opts.path,
+      onLine: (line) => this.handleLine(line),
+      logger: this.logger,
+      ...(this.opts.from !== undefined ? { from: this.opts.from } : {}),
+      ...(this.opts.pollIntervalMs !== undefined
+        ? { pollIntervalMs: this.opts.pollIntervalMs }
+        : {}),
+    });
+    const stopTail = tailer.start();
+    const stopStats = runPeriodically(
+      () => this.publishStats(),
+      this.opts.statsIntervalMs ?? 1000,
+      (err) => this.logger.warn({ err }, 'query stats failed'),
+    );
+    let stopped: Promise<void> | null = null;
+    return () => (stopped ??= Promise.all([stopTail(), stopStats()]).then(() => undefined));
+  }
+
+  /** An RPZ rewrite happened (called by the rpz stream). */
+  recordBlocked(): void {
+    this.stats.recordBlocked();
+  }
+
+  handleLine(line: string): void {
+    this.counters.lines++;
+    const weight = this.parseWeight();
+    if (weight === 0) {
+      this.stats.recordUnparsed();
+      return;
+    }
+    const q = parseQueryLine(line);
+    if (q === null) return;
+    this.counters.queries++;
+    this.stats.recordQuery(q, weight);
+    const n = this.sampler.offer();
+    if (n === 0) return;
+    if (this.inFlight >= (this.opts.maxInFlight ?? 1000)) {
+      this.counters.dropped++;
+      return;
+    }
+    this.inFlight++;
+    this.counters.published++;
+    void publishSafely(this.hub, this.logger, 'dns_query_log', n > 1 ? { ...q, sampled: n } : q, {
+      source: SOURCE,
+      priority: 'low',
+    }).finally(() => this.inFlight--);
+  }
+
+  /** 1 = parse and count once; k > 1 = parse, count as k; 0 = count in total only. */
+  private parseWeight(): number {
+    const sec = Math.floor(this.now() / 1000);
+    if (sec !== this.parseSec) {
+      this.parseSec = sec;
+      this.parsedThisSec = 0;
+    }
+    const i = this.parsedThisSec++;
+    const cap = this.opts.parseCapPerSec ?? 20_000;
+    if (i < cap) return 1;
+    const every = this.opts.parseSampleEvery ?? 10;
+    return (i - cap) % every === 0 ? every : 0;
+  }
+
+  private async publishStats(): Promise<void> {
+    await this.announceSampling();
+    for (const w of this.windows) {
+      await publishSafely(this.hub, this.logger, 'query_stats', this.stats.snapshot(w), {
+        source: SOURCE,
+        priority: 'low',
+      });
+    }
+  }
+
+  private async announceSampling(): Promise<void> {
+    const nowSec = Math.floor(this.now() / 1000);
+    const last = this.sampler.lastSampledSec;
+    const sampling = last >= 0 && nowSec - last <= 1;
+    const quiet = last < 0 || nowSec - last > (this.opts.samplingQuietSec ?? 10);
+    const cap = this.opts.maxEventsPerSec ?? 200;
+    if (sampling && !this.samplingAnnounced) {
+      this.samplingAnnounced = true;
+      const rate = this.sampler.lastSecondRate;
+      const message = `Query log above ${cap} lines/s (${rate}/s): dns_query_log is sampled, 1 in ${this.sampler.factor}`;
+      this.logger.info({ rate, cap, factor: this.sampler.factor }, message);
+      await publishSafely(
+        this.hub,
+        this.logger,
+        'health_alert',
+        {
+          alertId: 'query-log-sampling',
+          severity: 'info',
+          source: 'query_log',
+          message,
+          metric: 'query_log_lines_per_sec',
+          value: rate,
+          threshold: cap,
+        },
+        { source: SOURCE, priority: 'normal' },
+      );
+    } else if (this.samplingAnnounced && quiet) {
+      this.samplingAnnounced = false;
+      const message = `Query log back under ${cap} lines/s: every query is published`;
+      this.logger.info({ cap }, message);
+      await publishSafely(
+        this.hub,
+        this.logger,
+        'health_alert',
+        {
+          alertId: 'query-log-sampling',
+          severity: 'info',
+          source: 'query_log',
+          message,
+          metric: 'query_log_lines_per_sec',
+          threshold: cap,
+          resolved: true,
+        },
+        { source: SOURCE, priority: 'normal' },
+      );
+    }
+  }
+}
