@@ -322,4 +322,28 @@ describe('DNS over REST with a real named', () => {
       answers: ['10.11.183.1'],
     });
   }, 60_000);
+
+  it('restarts a killed named, alerts admins, and serves again', async () => {
+    const pid = server.app.bind.managed?.supervisor.pid;
+    expect(pid).toBeTypeOf('number');
+    await ws.request({ type: 'subscribe', items: ['health_alert'] }, 'subscribed');
+    process.kill(pid as number, 'SIGKILL');
+    const alert = await ws.waitFor(
+      () =>
+        ws.events.find(
+          (e) => e.event === 'health_alert' && (e.data as { source: string }).source === 'bind',
+        ),
+      15_000,
+    );
+    expect(alert).toMatchObject({ priority: 'critical', data: { severity: 'critical' } });
+    await ws.waitFor(
+      () =>
+        ws.events.find(
+          (e) => e.event === 'health_alert' && (e.data as { resolved?: boolean }).resolved === true,
+        ),
+      15_000,
+    );
+    expect(server.app.bind.managed?.supervisor.pid).not.toBe(pid);
+    expect((await dig('h1.example.test')).answers).toEqual(['10.0.1.1']);
+  }, 30_000);
 });
