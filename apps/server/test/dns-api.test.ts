@@ -282,6 +282,41 @@ describe('DNS over REST with a real named', () => {
     expect(viewerThreat.data).toMatchObject({ clientIp: REDACTED, qname: 'malware.bad.test' });
   }, 30_000);
 
+  it('manages global forwarders and conditional forward zones, announcing config changes', async () => {
+    await ws.request({ type: 'subscribe', items: ['config_change'] }, 'subscribed');
+    const created = await api('/api/forwarders', {
+      method: 'POST',
+      body: { name: 'upstream', address: '127.0.0.1', port: 5399 },
+    });
+    expect(created.status).toBe(201);
+    const change = await ws.waitFor(() => ws.events.find((e) => e.event === 'config_change'));
+    expect(change.data).toMatchObject({ scope: 'forwarders', before: '', after: '127.0.0.1#5399' });
+    expect(
+      ((await api('/api/forwarders')).body as { forwarders: unknown[] }).forwarders,
+    ).toHaveLength(1);
+    const forwardZone = await api('/api/zones', {
+      method: 'POST',
+      body: { name: 'corp.test', type: 'forward', forwarders: ['127.0.0.1#5399'] },
+    });
+    expect(forwardZone.status).toBe(201);
+    expect(forwardZone.body).toMatchObject({
+      type: 'forward',
+      forwarders: ['127.0.0.1#5399'],
+      forwardPolicy: 'only',
+      serial: null,
+    });
+    const noForwarders = await api('/api/zones', {
+      method: 'POST',
+      body: { name: 'empty.test', type: 'forward' },
+    });
+    expect(noForwarders).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
+    expect(
+      (await api(`/api/forwarders/${(created.body as { id: string }).id}`, { method: 'DELETE' }))
+        .status,
+    ).toBe(204);
+    expect((await dig('www.example.test')).status).toBe('NOERROR');
+  });
+
   it('imports thousands of records as a job with progress, keeping the good lines of a bad import', async () => {
     const lines = ['name,type,ttl,value'];
     for (let i = 0; i < 3000; i++) lines.push(`h${i},A,300,10.${(i >> 8) & 255}.${i & 255}.1`);
