@@ -32,6 +32,9 @@ export const v1EventEncoder: EventEncoder = (event, data, redacted) => {
 export class EncodedEvent {
   readonly coalesceKey: string | undefined;
   private readonly cache = new Map<string, Buffer>();
+  private lastRole: Role | undefined;
+  private lastFormat: WireFormat | undefined;
+  private lastBytes: Buffer | undefined;
 
   constructor(
     readonly event: LoggedEvent,
@@ -48,6 +51,9 @@ export class EncodedEvent {
 
   /** The shared bytes of this event for a reader of `role` on a wire of `format`. */
   bytesFor(role: Role, format: WireFormat, encode: EventEncoder): Buffer {
+    // Fast path: consecutive sessions mostly share role and wire.
+    if (role === this.lastRole && format === this.lastFormat && this.lastBytes)
+      return this.lastBytes;
     const key = `${format}|${redactionVariant(this.event.event, role)}`;
     let bytes = this.cache.get(key);
     if (!bytes) {
@@ -56,6 +62,9 @@ export class EncodedEvent {
       this.cache.set(key, bytes);
       this.onEncode?.();
     }
+    this.lastRole = role;
+    this.lastFormat = format;
+    this.lastBytes = bytes;
     return bytes;
   }
 }

@@ -36,8 +36,27 @@ const COMMA = Buffer.from(',');
 const BATCH_END = Buffer.from(']}');
 
 /** v1 batch frames splice the shared event bytes between a per-session head and tail. */
+/**
+ * One-event batches with the same watermark are byte-identical across sessions (in steady state
+ * every idle session's `through` is the hub position), so the frame is built once per event
+ * and watermark and shared, like the event bytes themselves.
+ */
+const singles = new WeakMap<Buffer, { through: number; frame: Buffer }>();
+
 export const v1Framing: QueueFraming = {
   batch(events, through) {
+    const only = events.length === 1 ? events[0] : undefined;
+    if (only) {
+      const cached = singles.get(only);
+      if (cached && cached.through === through) return [cached.frame];
+      const frame = Buffer.concat([
+        Buffer.from(`{"type":"batch","through":${through},"events":[`),
+        only,
+        BATCH_END,
+      ]);
+      singles.set(only, { through, frame });
+      return [frame];
+    }
     const head = Buffer.from(`{"type":"batch","through":${through},"events":[`);
     const parts: Buffer[] = [head];
     events.forEach((e, i) => {

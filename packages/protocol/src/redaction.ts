@@ -27,8 +27,17 @@ export function hiddenPathsFor(type: EventType, role: Role): readonly string[] {
  * frames, so the hub encodes an event once per variant. `''` is the unredacted variant.
  */
 export function redactionVariant(type: EventType, role: Role): string {
-  return hiddenPathsFor(type, role).join(',');
+  // Hot path (once per session per event): the catalogue is static, so memoize.
+  const key = `${type}\u0000${role}`;
+  let variant = VARIANTS.get(key);
+  if (variant === undefined) {
+    variant = hiddenPathsFor(type, role).join(',');
+    VARIANTS.set(key, variant);
+  }
+  return variant;
 }
+
+const VARIANTS = new Map<string, string>();
 
 export interface Redacted {
   /** A copy with hidden values replaced; the input is never mutated (it is shared by readers). */
