@@ -38,6 +38,7 @@ beforeAll(async () => {
   server = await startTestServer({
     env: {
       HDNS_BIND_MODE: 'managed',
+      HDNS_MONITORS: 'true',
       HDNS_BIND_DNS_PORT: String(dnsPort),
       HDNS_BIND_RNDC_PORT: String(await freePort()),
       HDNS_BIND_STATS_PORT: String(await freePort()),

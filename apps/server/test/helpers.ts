@@ -113,6 +113,8 @@ export async function startTestServer(overrides: TestServerOverrides = {}): Prom
     HDNS_LOG_LEVEL: 'silent',
     // Most app tests need no DNS server; DNS tests ask for managed mode with free ports.
     HDNS_BIND_MODE: 'off',
+    // Background monitor events would shift seqs under tests that count them.
+    HDNS_MONITORS: 'false',
     ...overrides.env,
   });
   let app: FastifyInstance;

@@ -204,7 +204,7 @@ describe('realtime over the real app', () => {
     const upTo = await server.api('/api/events/ack', {
       method: 'POST',
       token: viewer.token,
-      body: { upToSeq: 4 },
+      body: { upToSeq: (seen.body as { lastSeq: number }).lastSeq },
     });
     expect(upTo.body).toMatchObject({ acked: unread.total - 1, unread: { total: 0 } });
   });
