@@ -1,0 +1,65 @@
+/** Scenario sizes: the full run (docs/benchmarks.md) and `--quick` (CI smoke, < 2 minutes). */
+export interface BenchConfig {
+  quick: boolean;
+  runs: number;
+  /** Load-generator processes per client pool. */
+  procs: number;
+  /** Time after a measured window for queues to drain (counted in the server's CPU time). */
+  drainMs: number;
+  fanout: {
+    clients: number;
+    rate: number;
+    payloadBytes: number;
+    durationMs: number;
+    warmupMs: number;
+  };
+  critical: {
+    clients: number;
+    rampRates: number[];
+    rampStepMs: number;
+    durationMs: number;
+    payloadBytes: number;
+  };
+  memory: { sizes: [number, number]; settleMs: number };
+  storm: { clients: number; rate: number; beforeMs: number; afterMs: number; payloadBytes: number };
+  slow: { clients: number; rate: number; payloadBytes: number; durationMs: number };
+  ingest: { lines: number };
+}
+
+export const FULL: BenchConfig = {
+  quick: false,
+  runs: 3,
+  procs: 2,
+  drainMs: 1_000,
+  fanout: { clients: 1000, rate: 50, payloadBytes: 200, durationMs: 10_000, warmupMs: 1_000 },
+  critical: {
+    clients: 200,
+    rampRates: [100, 200, 400, 800, 1600, 3200, 6400],
+    rampStepMs: 4_000,
+    durationMs: 10_000,
+    payloadBytes: 200,
+  },
+  memory: { sizes: [5_000, 10_000], settleMs: 1_000 },
+  storm: { clients: 2_000, rate: 20, beforeMs: 3_000, afterMs: 3_000, payloadBytes: 200 },
+  slow: { clients: 50, rate: 200, payloadBytes: 8_000, durationMs: 10_000 },
+  ingest: { lines: 500_000 },
+};
+
+export const QUICK: BenchConfig = {
+  quick: true,
+  runs: 1,
+  procs: 1,
+  drainMs: 300,
+  fanout: { clients: 50, rate: 50, payloadBytes: 200, durationMs: 1_500, warmupMs: 300 },
+  critical: {
+    clients: 20,
+    rampRates: [200],
+    rampStepMs: 1_000,
+    durationMs: 2_000,
+    payloadBytes: 200,
+  },
+  memory: { sizes: [200, 500], settleMs: 200 },
+  storm: { clients: 100, rate: 20, beforeMs: 1_000, afterMs: 500, payloadBytes: 200 },
+  slow: { clients: 10, rate: 100, payloadBytes: 8_000, durationMs: 1_000 },
+  ingest: { lines: 20_000 },
+};

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+
+/**
+ * A WebSocket client at the TCP level (after packages/hub/test/raw-client.ts): performs the
+ * upgrade, sends masked text frames, and can stop reading altogether with socket.pause(),
+ * which is what a stuck browser tab looks like to the server.
+ */
+export async function rawConnect(url: string): Promise<Socket> {
+  const { hostname, port, pathname, search } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      socket.write(
+        `GET ${pathname || '/'}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
+          `Upgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
+      let head = '';
+      const onData = (chunk: Buffer): void => {
+        head += chunk.toString('latin1');
+        if (head.includes('\r\n\r\n')) {
+          socket.off('data', onData);
+          if (head.startsWith('HTTP/1.1 101')) resolve();
+          else reject(new Error(head.split('\r\n')[0]));
+        }
+      };
+      socket.on('data', onData);
+    });
+  });
+  socket.on('error', () => undefined);
+  return socket;
+}
+
+/** Writes one masked text frame (clients must mask). */
+export function rawSend(socket: Socket, text: string): void {
+  const payload = Buffer.from(text);
+  const mask = randomBytes(4);
+  let header: Buffer;
+  if (payload.length < 126) {
+    header = Buffer.from([0x81, 0x80 | payload.length]);
+  } else {
+    header = Buffer.alloc(4);
+    header[0] = 0x81;
+    header[1] = 0x80 | 126;
+    header.writeUInt16BE(payload.length, 2);
+  }
+  for (let i = 0; i < payload.length; i++) payload[i] = (payload[i] ?? 0) ^ (mask[i % 4] ?? 0);
+  socket.write(Buffer.concat([header, mask, payload]));
+}

@@ -1,0 +1,104 @@
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname } from 'node:path';
+import { format } from 'prettier';
+import type { Figures } from './scenarios/common.js';
+
+export interface VariantResult {
+  variant: string;
+  runs: Figures[];
+  median: Figures;
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  title: string;
+  variants: VariantResult[];
+  notes?: string[];
+  skipped?: string;
+}
+
+export function median(values: number[]): number {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return Number.NaN;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? (v[mid] ?? NaN) : ((v[mid - 1] ?? 0) + (v[mid] ?? 0)) / 2;
+}
+
+export function summarize(variant: string, runs: Figures[]): VariantResult {
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r)))];
+  const med: Figures = {};
+  for (const k of keys) med[k] = median(runs.map((r) => r[k] ?? Number.NaN));
+  return { variant, runs, median: med };
+}
+
+function fmt(x: number | undefined): string {
+  if (x === undefined || Number.isNaN(x)) return '—';
+  const a = Math.abs(x);
+  if (a === 0) return '0';
+  if (a >= 1000) return Math.round(x).toLocaleString('en-US');
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  if (a >= 1) return x.toFixed(2);
+  return x.toFixed(3);
+}
+
+/** One markdown table per scenario: medians per variant, then each peer ÷ ours. */
+export function table(results: ScenarioResult[]): string {
+  const out: string[] = [];
+  for (const s of results) {
+    out.push(`### ${s.title}`, '');
+    if (s.skipped) {
+      out.push(`Skipped: ${s.skipped}`, '');
+      continue;
+    }
+    const names = s.variants.map((v) => v.variant);
+    const ours = s.variants.find((v) => v.variant === 'ours');
+    const peers = s.variants.filter((v) => v.variant === 'raw ws' || v.variant === 'socket.io');
+    const ratioCols = ours ? peers.map((p) => `${p.variant} ÷ ours`) : [];
+    out.push(`| metric | ${[...names, ...ratioCols].join(' | ')} |`);
+    out.push(`| --- | ${[...names, ...ratioCols].map(() => '---:').join(' | ')} |`);
+    const keys = [...new Set(s.variants.flatMap((v) => Object.keys(v.median)))];
+    for (const k of keys) {
+      const cells = s.variants.map((v) => fmt(v.median[k]));
+      const ratios = ours
+        ? peers.map((p) => {
+            const a = p.median[k];
+            const b = ours.median[k];
+            return a !== undefined && b !== undefined && b !== 0 && Number.isFinite(a / b)
+              ? `${(a / b).toFixed(2)}×`
+              : '—';
+          })
+        : [];
+      out.push(`| ${k} | ${[...cells, ...ratios].join(' | ')} |`);
+    }
+    out.push('');
+    for (const n of s.notes ?? []) out.push(`- ${n}`);
+    if (s.notes?.length) out.push('');
+  }
+  return out.join('\n');
+}
+
+export function machine(): Record<string, string | number> {
+  let load = '';
+  try {
+    load = execSync('cat /proc/loadavg').toString().trim();
+  } catch {
+    load = 'unknown';
+  }
+  return {
+    nproc: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    loadavgAtEnd: load,
+  };
+}
+
+export async function writeJson(path: string, data: object): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true });
+  const text = JSON.stringify(data, (_k, v: unknown) =>
+    typeof v === 'number' && !Number.isFinite(v) ? null : v,
+  );
+  writeFileSync(path, await format(text, { parser: 'json' }));
+}

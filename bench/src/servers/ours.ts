@@ -1,0 +1,71 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { isRole } from '@hdns/protocol';
+import {
+  AuthError,
+  Hub,
+  MemoryEventLog,
+  SqliteEventLog,
+  type EventLog,
+  type Identity,
+} from '@hdns/hub';
+import type { BenchData } from '../shared.js';
+import { LISTEN_BACKLOG, type BenchServer, type ServerConfig } from './types.js';
+
+/** The hub harness's test tokens (packages/hub/test/harness.ts): no JWT cost in the figures. */
+function verifyBenchToken(raw: string): Promise<Identity> {
+  const [kind, id, role, zones, exp] = raw.split(':');
+  if (kind !== 'user' || !id || !isRole(role) || zones === undefined || !exp) {
+    return Promise.reject(new AuthError('AUTH_FAILED', 'bad token'));
+  }
+  return Promise.resolve({
+    userId: id,
+    username: `name-${id}`,
+    role,
+    zones: zones === '*' ? null : zones.split(','),
+    expiresAt: new Date(Number(exp)),
+  });
+}
+
+/** Our Hub on a `ws` server, mounted the way the hub's test harness mounts it. */
+export async function startOurs(config: ServerConfig): Promise<BenchServer> {
+  const log: EventLog = config.sqlitePath
+    ? new SqliteEventLog({ path: config.sqlitePath })
+    : new MemoryEventLog();
+  const hub = new Hub({
+    log,
+    verifyToken: verifyBenchToken,
+    batchDelayMs: config.batchDelayMs ?? 20,
+    ...(config.maxBatchEvents ? { outbound: { maxBatchEvents: config.maxBatchEvents } } : {}),
+    maxConnections: 100_000,
+  });
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http, maxPayload: 1024 * 1024 });
+  wss.on('connection', (socket, req) => hub.attach(socket, { ip: req.socket.remoteAddress ?? '' }));
+  http.listen(config.port, '127.0.0.1', LISTEN_BACKLOG);
+  await once(http, 'listening');
+  let failures = 0;
+  return {
+    port: (http.address() as AddressInfo).port,
+    publish(data: BenchData, critical: boolean) {
+      hub
+        .publish('config_change', data, {
+          source: 'bench',
+          ...(critical ? { priority: 'critical' as const } : {}),
+        })
+        .catch((err: unknown) => {
+          if (failures++ === 0) console.error('publish failed', err);
+        });
+    },
+    connections: () => hub.stats().connections,
+    async close() {
+      await hub.close();
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      http.close();
+      await log.close();
+    },
+  };
+}
