@@ -17,6 +17,7 @@ import { realtime } from './realtime/realtime-plugin.js';
 import { bind } from './bind/bind-plugin.js';
 import { dns } from './dns/dns-plugin.js';
 import { monitors } from './monitors/monitors-plugin.js';
+import { dashboardStatic } from './static/static-plugin.js';
 import { zoneRoutes, jobRoutes } from './routes/zone-routes.js';
 import { forwarderRoutes, rpzRoutes } from './routes/policy-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
@@ -103,6 +104,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(jobRoutes, { prefix: '/api/jobs' });
     await app.register(forwarderRoutes, { prefix: '/api/forwarders' });
     await app.register(rpzRoutes, { prefix: '/api/rpz' });
+    await app.register(dashboardStatic);
   } catch (err) {
     await app.close();
     throw err;

@@ -1,0 +1,70 @@
+/**
+ * Routing. Signed out: the login page at any URL (so a deep link still works after signing in).
+ * Signed in: the realtime client for this user, the shell, and the pages; admin pages behind a
+ * role guard.
+ */
+import type { ReactNode } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { AuthProvider, useAuth } from './auth/auth-context';
+import { RequireRole } from './auth/RequireRole';
+import { Loading } from './components/StateViews';
+import { AdminPage } from './pages/admin/AdminPage';
+import { DashboardPage } from './pages/dashboard/DashboardPage';
+import { MetricsHistoryProvider } from './pages/dashboard/metrics-history';
+import { EventsPage } from './pages/events/EventsPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { QueryLogPage } from './pages/querylog/QueryLogPage';
+import { SecurityPage } from './pages/security/SecurityPage';
+import { ZoneRecordsPage } from './pages/zones/ZoneRecordsPage';
+import { ZonesPage } from './pages/zones/ZonesPage';
+import { DashboardRealtime } from './realtime/client-context';
+import { Layout } from './shell/Layout';
+
+export function App(): ReactNode {
+  return (
+    <AuthProvider>
+      <BrowserRouter>
+        <Gate />
+      </BrowserRouter>
+    </AuthProvider>
+  );
+}
+
+function Gate(): ReactNode {
+  const { state } = useAuth();
+  if (state.status === 'loading') {
+    return (
+      <div className="login-wrap">
+        <Loading label="Checking your session…" />
+      </div>
+    );
+  }
+  if (state.status === 'anonymous') return <LoginPage message={state.message} />;
+  return (
+    <DashboardRealtime key={state.user.id} user={state.user}>
+      <MetricsHistoryProvider>
+        <Routes>
+          <Route element={<Layout />}>
+            <Route index element={<DashboardPage />} />
+            <Route path="queries" element={<QueryLogPage />} />
+            <Route path="zones" element={<ZonesPage />} />
+            <Route path="zones/:zone" element={<ZoneRecordsPage />} />
+            <Route path="security" element={<SecurityPage />} />
+            <Route path="events" element={<EventsPage />} />
+            <Route
+              path="admin"
+              element={
+                <RequireRole role="admin">
+                  <AdminPage />
+                </RequireRole>
+              }
+            />
+            <Route path="login" element={<DashboardPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </MetricsHistoryProvider>
+    </DashboardRealtime>
+  );
+}

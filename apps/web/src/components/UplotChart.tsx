@@ -1,0 +1,89 @@
+/**
+ * A live uPlot line chart (canvas). New points from the buffer are drawn at most once per
+ * animation frame, however many arrive; the chart follows its container's width.
+ */
+import { useEffect, useRef, type ReactNode } from 'react';
+import uPlot from 'uplot';
+import type { SeriesBuffer } from './series-buffer';
+
+/** Canvas cannot read CSS variables: a grey that works on light and dark backgrounds. */
+const AXIS = '#8a94a6';
+
+export interface ChartSeries {
+  label: string;
+  stroke: string;
+  fill?: string;
+}
+
+export function UplotChart({
+  buffer,
+  series,
+  height = 160,
+  yRange,
+  formatValue = (v) => String(v),
+  label,
+}: {
+  buffer: SeriesBuffer;
+  series: readonly ChartSeries[];
+  height?: number;
+  /** Fixed y range (e.g. [0, 100] for percentages); default: auto. */
+  yRange?: [number, number];
+  formatValue?: (v: number) => string;
+  /** Accessible name of the chart (canvas content is not readable by screen readers). */
+  label: string;
+}): ReactNode {
+  const hostRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return undefined;
+    const opts: uPlot.Options = {
+      width: Math.max(200, host.clientWidth),
+      height,
+      legend: { show: true, live: false },
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: true }, y: yRange ? { range: yRange } : { auto: true } },
+      axes: [
+        { stroke: AXIS, grid: { stroke: 'rgba(128,128,128,0.15)' } },
+        {
+          stroke: AXIS,
+          grid: { stroke: 'rgba(128,128,128,0.15)' },
+          size: 60,
+          values: (_u, ticks) => ticks.map((v) => formatValue(v)),
+        },
+      ],
+      series: [
+        {},
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.stroke,
+          width: 2,
+          ...(s.fill ? { fill: s.fill } : {}),
+          value: (_u: uPlot, v: number | null) => (v === null ? '—' : formatValue(v)),
+        })),
+      ],
+    };
+    const chart = new uPlot(opts, buffer.data(), host);
+    let frame = 0;
+    const draw = () => {
+      frame = 0;
+      chart.setData(buffer.data());
+    };
+    const off = buffer.subscribe(() => {
+      frame ||= requestAnimationFrame(draw);
+    });
+    const resize = new ResizeObserver(() => {
+      chart.setSize({ width: Math.max(200, host.clientWidth), height });
+    });
+    resize.observe(host);
+    return () => {
+      off();
+      cancelAnimationFrame(frame);
+      resize.disconnect();
+      chart.destroy();
+    };
+    // The series definition is static per chart; only the buffer identity matters.
+  }, [buffer, height]);
+
+  return <div ref={hostRef} className="chart" role="img" aria-label={label} />;
+}

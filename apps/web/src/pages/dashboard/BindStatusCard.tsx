@@ -1,0 +1,55 @@
+/** BIND's state from bind_status: running, version, uptime, zones, rcodes. */
+import type { ReactNode } from 'react';
+import { useSeededLatest } from '../../realtime/use-seeded-latest';
+import { Empty, Loading } from '../../components/StateViews';
+import { formatDuration, formatNumber, formatTime } from '../../format';
+
+export function BindStatusCard(): ReactNode {
+  const { data: d, ts, loading } = useSeededLatest('bind_status');
+  return (
+    <article className="card" aria-labelledby="bind-title">
+      <header className="card-head">
+        <h2 id="bind-title">BIND</h2>
+        {d && (
+          <span className={`pill ${d.running ? 'pill-ok' : 'pill-bad'}`}>
+            {d.running ? 'running' : 'stopped'}
+          </span>
+        )}
+      </header>
+      {!d ? (
+        loading ? (
+          <Loading />
+        ) : (
+          <Empty>No status reported yet.</Empty>
+        )
+      ) : (
+        <dl className="facts">
+          <dt>Version</dt>
+          <dd>{d.version ?? 'unknown'}</dd>
+          <dt>Mode</dt>
+          <dd>{d.managed ? 'managed by this server' : 'external'}</dd>
+          <dt>Uptime</dt>
+          <dd>{d.uptimeSec === null ? '—' : formatDuration(d.uptimeSec)}</dd>
+          <dt>Zones loaded</dt>
+          <dd>{formatNumber(d.zonesLoaded)}</dd>
+          <dt>Queries/s</dt>
+          <dd>{formatNumber(d.qps, 1)}</dd>
+          <dt>RPZ rewrites</dt>
+          <dd>{formatNumber(d.rpzRewrites)}</dd>
+          <dt>Responses</dt>
+          <dd className="small">
+            {Object.entries(d.rcodes)
+              .map(([k, v]) => `${k} ${formatNumber(v)}`)
+              .join(' · ') || '—'}
+          </dd>
+          {ts && (
+            <>
+              <dt>Updated</dt>
+              <dd className="muted">{formatTime(ts)}</dd>
+            </>
+          )}
+        </dl>
+      )}
+    </article>
+  );
+}

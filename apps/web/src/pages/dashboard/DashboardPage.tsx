@@ -1,0 +1,24 @@
+/** The live overview: traffic, top talkers, forwarders, BIND, host metrics, security. */
+import type { ReactNode } from 'react';
+import { BindStatusCard } from './BindStatusCard';
+import { ForwarderHealth } from './ForwarderHealth';
+import { QpsPanel } from './QpsPanel';
+import { SecurityAlerts } from './SecurityAlerts';
+import { SystemMetrics } from './SystemMetrics';
+import { TopLists } from './TopLists';
+
+export function DashboardPage(): ReactNode {
+  return (
+    <section className="page" aria-labelledby="dash-title">
+      <h1 id="dash-title">Dashboard</h1>
+      <div className="grid grid-dash">
+        <QpsPanel />
+        <BindStatusCard />
+        <TopLists />
+        <ForwarderHealth />
+        <SystemMetrics />
+        <SecurityAlerts />
+      </div>
+    </section>
+  );
+}

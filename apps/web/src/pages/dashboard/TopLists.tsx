@@ -1,0 +1,87 @@
+/** Top domains and clients from the newest query_stats (client addresses may be redacted). */
+import type { ReactNode } from 'react';
+import { useSeededLatest } from '../../realtime/use-seeded-latest';
+import { useMetricsHistory } from './metrics-history';
+import { useSeries } from '../../components/use-series';
+import { Sensitive } from '../../components/Sensitive';
+import { Empty, Loading } from '../../components/StateViews';
+import { formatNumber } from '../../format';
+
+const SHOWN = 8;
+
+function Ranked({
+  title,
+  rows,
+}: {
+  title: string;
+  rows: readonly { key: string; label: ReactNode; count: number }[];
+}): ReactNode {
+  const max = Math.max(1, ...rows.map((r) => r.count));
+  return (
+    <div>
+      <h3>{title}</h3>
+      {rows.length === 0 ? (
+        <Empty>No queries in this window.</Empty>
+      ) : (
+        <ol className="ranked">
+          {rows.slice(0, SHOWN).map((r) => (
+            <li key={r.key}>
+              <span className="ranked-label">{r.label}</span>
+              <span
+                className="ranked-bar"
+                style={{ width: `${(r.count / max) * 100}%` }}
+                aria-hidden="true"
+              />
+              <span className="ranked-count">{formatNumber(r.count)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
+
+export function TopLists(): ReactNode {
+  const stats = useSeededLatest('query_stats');
+  const history = useMetricsHistory();
+  useSeries(history.qps); // every stats round also extends the chart: re-render with it
+  const d = history.longestWindow() ?? stats.data;
+  return (
+    <article className="card span-2" aria-labelledby="top-title">
+      <header className="card-head">
+        <h2 id="top-title">Top domains and clients</h2>
+        {d && (
+          <span className="muted small">
+            last {d.windowSec}s · {formatNumber(d.total)} queries
+          </span>
+        )}
+      </header>
+      {!d ? (
+        stats.loading ? (
+          <Loading />
+        ) : (
+          <Empty>No query statistics yet.</Empty>
+        )
+      ) : (
+        <div className="two-col">
+          <Ranked
+            title="Domains"
+            rows={d.topDomains.map((t) => ({
+              key: t.name,
+              label: <span className="mono">{t.name}</span>,
+              count: t.count,
+            }))}
+          />
+          <Ranked
+            title="Clients"
+            rows={d.topClients.map((t, i) => ({
+              key: `${t.ip}-${i}`,
+              label: <Sensitive value={t.ip} />,
+              count: t.count,
+            }))}
+          />
+        </div>
+      )}
+    </article>
+  );
+}

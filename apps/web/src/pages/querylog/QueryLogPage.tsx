@@ -1,0 +1,91 @@
+/**
+ * The live query log: dns_query_log while this page is open (the subscription is released when
+ * it closes), seeded from the history, filterable, pausable, virtualized.
+ */
+import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useRealtimeEvent, useSubscription } from '@hdns/react';
+import { useApi } from '../../auth/auth-context';
+import type { EventPage } from '../../api/types';
+import { ErrorState } from '../../components/StateViews';
+import { useStoredState } from '../../hooks/use-stored-state';
+import { QueryBuffer, type QueryRow } from './query-buffer';
+import { QueryLogFilters, EMPTY_FILTERS, matches, type QueryFilters } from './QueryLogFilters';
+import { QueryLogList } from './QueryLogList';
+
+const SEED = 200;
+const SUBSCRIPTION = ['dns_query_log'];
+
+export function QueryLogPage(): ReactNode {
+  const api = useApi();
+  const [buffer] = useState(() => new QueryBuffer());
+  const snap = useSyncExternalStore(buffer.subscribe, buffer.getSnapshot);
+  const [filters, setFilters] = useStoredState<QueryFilters>(
+    'hdns.querylog.filters',
+    EMPTY_FILTERS,
+  );
+  const [error, setError] = useState<unknown>(undefined);
+
+  useSubscription(SUBSCRIPTION);
+  useRealtimeEvent('dns_query_log', (e) => buffer.add([{ ...e.data, id: e.id, seq: e.seq }]));
+  useRealtimeEvent('threat_detected', (e) => buffer.markBlocked(e.data.qname, e.data.clientIp));
+
+  useEffect(() => {
+    const controller = new AbortController();
+    api
+      .get<EventPage>('/api/events', {
+        query: { type: 'dns_query_log', limit: SEED },
+        signal: controller.signal,
+      })
+      .then((page) => {
+        const rows: QueryRow[] = [];
+        for (const e of page.events)
+          if (e.event === 'dns_query_log') rows.push({ ...e.data, id: e.id, seq: e.seq });
+        buffer.add(rows);
+      })
+      .catch((err: unknown) => {
+        if (!controller.signal.aborted) setError(err);
+      });
+    return () => controller.abort();
+  }, [api, buffer]);
+
+  const visible = useMemo(() => snap.rows.filter((r) => matches(r, filters)), [snap.rows, filters]);
+  const qtypes = useMemo(() => [...new Set(snap.rows.map((r) => r.qtype))].sort(), [snap.rows]);
+
+  return (
+    <section className="page page-fill" aria-labelledby="ql-title">
+      <div className="page-head">
+        <h1 id="ql-title">Query log</h1>
+        <div className="toolbar">
+          <span className="muted small" aria-live="polite">
+            {visible.length} of {snap.rows.length} shown
+            {snap.paused && snap.held > 0 && ` · ${snap.held} new while paused`}
+          </span>
+          <button
+            type="button"
+            className={`btn ${snap.paused ? 'btn-primary' : ''}`}
+            aria-pressed={snap.paused}
+            onClick={() => buffer.setPaused(!snap.paused)}
+          >
+            {snap.paused ? 'Resume' : 'Pause'}
+          </button>
+          <button type="button" className="btn" onClick={() => buffer.clear()}>
+            Clear
+          </button>
+        </div>
+      </div>
+      {snap.sampledOneIn !== undefined && (
+        <p className="notice" role="status" data-testid="sampled-notice">
+          The server is sampling the query log under load: about one query in {snap.sampledOneIn} is
+          shown.
+        </p>
+      )}
+      <QueryLogFilters value={filters} onChange={setFilters} qtypes={qtypes} />
+      {error !== undefined && <ErrorState error={error} />}
+      <QueryLogList
+        rows={visible}
+        paused={snap.paused}
+        filtered={visible.length !== snap.rows.length}
+      />
+    </section>
+  );
+}

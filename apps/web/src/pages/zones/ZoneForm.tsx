@@ -1,0 +1,91 @@
+/** Create a zone: primary (records managed here) or forward (queries go to other servers). */
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { errorMessage } from '../../api/api-error';
+import type { Zone } from '../../api/types';
+import { useApi } from '../../auth/auth-context';
+import { Field } from '../../components/Field';
+
+export function ZoneForm({
+  onCreated,
+  onCancel,
+}: {
+  onCreated: (zone: Zone) => void;
+  onCancel: () => void;
+}): ReactNode {
+  const api = useApi();
+  const [name, setName] = useState('');
+  const [type, setType] = useState<'primary' | 'forward'>('primary');
+  const [forwarders, setForwarders] = useState('');
+  const [description, setDescription] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const zone = await api.post<Zone>('/api/zones', {
+        name: name.trim(),
+        type,
+        ...(type === 'forward'
+          ? { forwarders: forwarders.split(/[\s,]+/).filter(Boolean), forwardPolicy: 'only' }
+          : {}),
+        ...(description.trim() ? { description: description.trim() } : {}),
+      });
+      onCreated(zone);
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card form" onSubmit={(e) => void submit(e)} aria-label="New zone">
+      <h2>New zone</h2>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form-row">
+        <Field label="Name">
+          <input
+            name="zone-name"
+            required
+            placeholder="example.com"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </Field>
+        <Field label="Type">
+          <select value={type} onChange={(e) => setType(e.target.value as 'primary' | 'forward')}>
+            <option value="primary">primary</option>
+            <option value="forward">forward</option>
+          </select>
+        </Field>
+        {type === 'forward' && (
+          <Field label="Forwarders" className="grow">
+            <input
+              required
+              placeholder="192.0.2.1, 192.0.2.2"
+              value={forwarders}
+              onChange={(e) => setForwarders(e.target.value)}
+            />
+          </Field>
+        )}
+        <Field label="Description" className="grow">
+          <input value={description} onChange={(e) => setDescription(e.target.value)} />
+        </Field>
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {busy ? 'Creating…' : 'Create zone'}
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

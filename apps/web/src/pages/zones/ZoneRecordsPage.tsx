@@ -1,0 +1,262 @@
+/**
+ * One zone's records: add, edit, delete, import. Changes by anyone arrive as record_* events:
+ * the list reloads and the changed row lights up with who changed it. A stale edit opens the
+ * conflict view instead of overwriting.
+ */
+import { useRef, useState, type ReactNode } from 'react';
+import { Link, useParams } from 'react-router';
+import type { EventFrameUnion } from '@hdns/client';
+import { useRealtimeEvent } from '@hdns/react';
+import { errorMessage } from '../../api/api-error';
+import { seg } from '../../api/api-client';
+import type { DnsRecord, Zone } from '../../api/types';
+import { useApi, useSignedIn } from '../../auth/auth-context';
+import { canWriteZone } from '../../auth/permissions';
+import { ImportPanel } from '../../components/ImportPanel';
+import { ErrorState, Loading } from '../../components/StateViews';
+import { useHighlights } from '../../hooks/use-highlights';
+import { useResource } from '../../hooks/use-resource';
+import { useOnResync } from '../../realtime/use-resync';
+import { showToast } from '../../shell/toast-store';
+import { ConflictPanel } from './ConflictPanel';
+import { draftOf, type RecordDraft } from './record-fields';
+import { RecordForm, type StaleEdit } from './RecordForm';
+import { RecordTable } from './RecordTable';
+
+type Editor =
+  | { mode: 'none' }
+  | { mode: 'add' }
+  | { mode: 'import' }
+  | { mode: 'edit'; record: DnsRecord; draft?: RecordDraft; baseVersion?: number }
+  | { mode: 'conflict'; record: DnsRecord; conflict: StaleEdit };
+
+export function ZoneRecordsPage(): ReactNode {
+  const { zone: zoneParam = '' } = useParams();
+  const zoneName = zoneParam.toLowerCase();
+  const api = useApi();
+  const user = useSignedIn();
+  const writable = canWriteZone(user, zoneName);
+  const zone = useResource(
+    (signal) => api.get<Zone>(`/api/zones/${seg(zoneName)}`, { signal }),
+    `zone:${zoneName}`,
+  );
+  const records = useResource(
+    (signal) =>
+      api.get<{ records: DnsRecord[] }>(`/api/zones/${seg(zoneName)}/records`, { signal }),
+    `records:${zoneName}`,
+  );
+  const [editor, setEditor] = useState<Editor>({ mode: 'none' });
+  const [deletedBy, setDeletedBy] = useState<string | undefined>(undefined);
+  const { highlights, mark } = useHighlights();
+  const lastActor = useRef(new Map<string, string>());
+
+  useOnResync(() => {
+    zone.reload();
+    records.reload();
+  });
+  useRealtimeEvent('dns', (e: EventFrameUnion) => {
+    if (!('zone' in e.data) || e.data.zone !== zoneName) return;
+    const actor = e.meta.actor?.username ?? '';
+    const mine = e.meta.actor?.id === user.id;
+    switch (e.event) {
+      case 'record_created':
+      case 'record_updated':
+      case 'record_deleted':
+        lastActor.current.set(e.data.recordId, actor);
+        mark(e.data.recordId, {
+          kind:
+            e.event === 'record_created'
+              ? 'created'
+              : e.event === 'record_updated'
+                ? 'updated'
+                : 'deleted',
+          actor,
+          mine,
+        });
+        records.reload();
+        zone.reload();
+        break;
+      case 'zone_updated':
+        zone.reload();
+        break;
+      case 'zone_deleted':
+        setDeletedBy(mine ? 'you' : actor || 'someone');
+        break;
+      default:
+        break;
+    }
+  });
+
+  const remove = async (r: DnsRecord) => {
+    try {
+      await api.delete(`/api/zones/${seg(zoneName)}/records/${seg(r.id)}`, { version: r.version });
+      records.setData((d) => d && { records: d.records.filter((x) => x.id !== r.id) });
+    } catch (err) {
+      showToast({
+        level: 'warning',
+        title: `Could not delete ${r.name} ${r.type}`,
+        body: errorMessage(err),
+      });
+      records.reload();
+    }
+  };
+
+  const saved = (r: DnsRecord) => {
+    setEditor({ mode: 'none' });
+    records.reload();
+    showToast({ level: 'success', title: `Saved ${r.name} ${r.type}` });
+  };
+
+  const overwrite = async (conflict: StaleEdit) => {
+    try {
+      const r = await api.put<DnsRecord>(
+        `/api/zones/${seg(zoneName)}/records/${seg(conflict.current.id)}`,
+        {
+          ...conflict.mine,
+          version: conflict.current.version,
+        },
+      );
+      saved(r);
+    } catch (err) {
+      showToast({ level: 'warning', title: 'Overwrite failed', body: errorMessage(err) });
+    }
+  };
+
+  if (zone.error !== undefined && !zone.data) {
+    return (
+      <section className="page">
+        <p>
+          <Link to="/zones">← Zones</Link>
+        </p>
+        <ErrorState error={zone.error} onRetry={zone.reload} />
+      </section>
+    );
+  }
+
+  const z = zone.data;
+  return (
+    <section className="page" aria-labelledby="zone-title">
+      <p className="crumbs">
+        <Link to="/zones">← Zones</Link>
+      </p>
+      <div className="page-head">
+        <h1 id="zone-title" className="mono">
+          {zoneName}
+        </h1>
+        {writable && z?.type === 'primary' && editor.mode === 'none' && (
+          <div className="toolbar">
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => setEditor({ mode: 'add' })}
+            >
+              Add record
+            </button>
+            <button type="button" className="btn" onClick={() => setEditor({ mode: 'import' })}>
+              Import
+            </button>
+          </div>
+        )}
+      </div>
+      {z && (
+        <p className="muted small">
+          {z.type} zone · serial {z.serial ?? '—'} · default TTL {z.defaultTtl}s
+          {z.description && ` · ${z.description}`}
+          {!writable && ' · read-only for you'}
+        </p>
+      )}
+      {deletedBy && (
+        <p className="notice" role="alert">
+          This zone was deleted by {deletedBy}. <Link to="/zones">Back to the zones</Link>
+        </p>
+      )}
+      {editor.mode === 'add' && (
+        <RecordForm
+          zone={zoneName}
+          onSaved={saved}
+          onCancel={() => setEditor({ mode: 'none' })}
+          onConflict={() => undefined}
+        />
+      )}
+      {editor.mode === 'import' && (
+        <ImportPanel
+          endpoint={`/api/zones/${seg(zoneName)}/records/import`}
+          csvHeader="name,type,ttl,value,priority,weight,port,flags,tag"
+          example={'name,type,ttl,value\nwww,A,300,192.0.2.10\nmail,MX,,mail.example.com.'}
+          onDone={records.reload}
+          onClose={() => setEditor({ mode: 'none' })}
+        />
+      )}
+      {editor.mode === 'edit' && (
+        <RecordForm
+          key={`${editor.record.id}:${editor.baseVersion ?? editor.record.version}`}
+          zone={zoneName}
+          editing={editor.record}
+          initialDraft={editor.draft}
+          baseVersion={editor.baseVersion}
+          onSaved={saved}
+          onCancel={() => setEditor({ mode: 'none' })}
+          onConflict={(conflict) =>
+            setEditor({ mode: 'conflict', record: editor.record, conflict })
+          }
+        />
+      )}
+      {editor.mode === 'conflict' && (
+        <ConflictPanel
+          conflict={editor.conflict}
+          changedBy={lastActor.current.get(editor.record.id)}
+          onKeepCurrent={() => {
+            setEditor({ mode: 'none' });
+            records.reload();
+          }}
+          onEditAgain={() =>
+            setEditor({
+              mode: 'edit',
+              record: editor.conflict.current,
+              draft: { ...draftOf(editor.conflict.current), ...draftFromInput(editor.conflict) },
+              baseVersion: editor.conflict.current.version,
+            })
+          }
+          onOverwrite={() => void overwrite(editor.conflict)}
+        />
+      )}
+      {z?.type === 'forward' ? (
+        <p className="state state-empty">
+          Forward zone: queries go to {z.forwarders.join(', ')} ({z.forwardPolicy ?? 'first'}). It
+          holds no records.
+        </p>
+      ) : records.error !== undefined && !records.data ? (
+        <ErrorState error={records.error} onRetry={records.reload} />
+      ) : !records.data ? (
+        <Loading />
+      ) : (
+        <RecordTable
+          records={records.data.records}
+          highlights={highlights}
+          writable={writable}
+          onEdit={(record) => setEditor({ mode: 'edit', record })}
+          onDelete={remove}
+        />
+      )}
+    </section>
+  );
+}
+
+/** The user's values from a conflict, as form strings (over the current record's draft). */
+function draftFromInput(c: StaleEdit): Partial<RecordDraft> {
+  const m = c.mine;
+  const s = (v: number | undefined) => (v === undefined ? undefined : String(v));
+  return Object.fromEntries(
+    Object.entries({
+      name: m.name,
+      type: m.type,
+      value: m.value,
+      ttl: s(m.ttl) ?? '',
+      priority: s(m.priority),
+      weight: s(m.weight),
+      port: s(m.port),
+      flags: s(m.flags),
+      tag: m.tag,
+    }).filter(([, v]) => v !== undefined),
+  );
+}

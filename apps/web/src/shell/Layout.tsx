@@ -1,0 +1,89 @@
+/**
+ * The signed-in frame: header (brand, nav, connection state, bell, user menu), the page, and
+ * the toasts. Navigation collapses behind a menu button in narrow windows.
+ */
+import { useState, type ReactNode } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router';
+import { useAuth, useSignedIn } from '../auth/auth-context';
+import { isAdmin } from '../auth/permissions';
+import { ConnectionStatus } from './ConnectionStatus';
+import { NotificationBell } from './NotificationBell';
+import { EventToasts, ToastHost } from './Toasts';
+
+interface NavItem {
+  to: string;
+  label: string;
+  end?: boolean;
+  adminOnly?: boolean;
+}
+
+const NAV: readonly NavItem[] = [
+  { to: '/', label: 'Dashboard', end: true },
+  { to: '/queries', label: 'Query log' },
+  { to: '/zones', label: 'Zones' },
+  { to: '/security', label: 'Security' },
+  { to: '/events', label: 'Events' },
+  { to: '/admin', label: 'Admin', adminOnly: true },
+];
+
+export function Layout(): ReactNode {
+  const user = useSignedIn();
+  const { session } = useAuth();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const location = useLocation();
+  const items = NAV.filter((n) => !n.adminOnly || isAdmin(user));
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="header">
+        <div className="header-row">
+          <button
+            type="button"
+            className="icon-btn menu-btn"
+            aria-label="Menu"
+            aria-expanded={menuOpen}
+            aria-controls="main-nav"
+            onClick={() => setMenuOpen((o) => !o)}
+          >
+            ☰
+          </button>
+          <span className="brand">Hybrid DNS</span>
+          <nav id="main-nav" className={`nav${menuOpen ? ' open' : ''}`} aria-label="Main">
+            {items.map((n) => (
+              <NavLink
+                key={n.to}
+                to={n.to}
+                end={n.end ?? false}
+                className="nav-link"
+                onClick={() => setMenuOpen(false)}
+              >
+                {n.label}
+              </NavLink>
+            ))}
+          </nav>
+          <div className="header-tools">
+            <ConnectionStatus />
+            <NotificationBell />
+            <span
+              className="user"
+              title={user.zones ? `Zones: ${user.zones.join(', ')}` : 'All zones'}
+            >
+              {user.username} <span className="role-tag">{user.role}</span>
+            </span>
+            <button type="button" className="btn btn-small" onClick={() => void session.logout()}>
+              Sign out
+            </button>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="main" key={location.pathname.split('/')[1]}>
+        <Outlet />
+      </main>
+      <EventToasts />
+      <ToastHost />
+    </div>
+  );
+}
