@@ -271,6 +271,37 @@ describe.skipIf(!hasChromium)(
       expect(values).not.toContain('192.0.2.99'); // nothing was overwritten
     });
 
+    it('edits zone settings, and a stale settings edit shows the current values instead', async () => {
+      const page = await asAdmin(`/zones/${ZONE}`);
+      await page.getByRole('button', { name: 'Zone settings' }).click();
+      await page.getByLabel('Default TTL (s)').fill('1800');
+      await page.getByLabel('Description', { exact: true }).fill('edited in the browser');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('default TTL 1800s').waitFor();
+      const saved = (await server.api(`/api/zones/${ZONE}`, { token: admin })).body as {
+        defaultTtl: number;
+        version: number;
+      };
+      expect(saved.defaultTtl).toBe(1800);
+
+      await page.getByRole('button', { name: 'Zone settings' }).click();
+      await page.getByLabel('Default TTL (s)').fill('600');
+      const other = await server.api(`/api/zones/${ZONE}`, {
+        method: 'PATCH',
+        token: admin,
+        body: { version: saved.version, defaultTtl: 900 },
+      });
+      expect(other.status).toBe(200);
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      const conflict = page.getByRole('alert', { name: 'Zone changed meanwhile' });
+      await conflict.getByText('default TTL 900s').waitFor();
+      await page.getByRole('button', { name: 'Keep current' }).click();
+      const after = (await server.api(`/api/zones/${ZONE}`, { token: admin })).body as {
+        defaultTtl: number;
+      };
+      expect(after.defaultTtl).toBe(900); // nothing was overwritten
+    });
+
     it('viewers cannot reach admin pages and see client addresses redacted', async () => {
       const viewer = await asViewer('/queries');
       expect(await viewer.getByRole('link', { name: 'Admin' }).count()).toBe(0);

@@ -22,11 +22,13 @@ import { ConflictPanel } from './ConflictPanel';
 import { draftOf, type RecordDraft } from './record-fields';
 import { RecordForm, type StaleEdit } from './RecordForm';
 import { RecordTable } from './RecordTable';
+import { ZoneSettingsForm } from './ZoneSettingsForm';
 
 type Editor =
   | { mode: 'none' }
   | { mode: 'add' }
   | { mode: 'import' }
+  | { mode: 'settings' }
   | { mode: 'edit'; record: DnsRecord; draft?: RecordDraft; baseVersion?: number }
   | { mode: 'conflict'; record: DnsRecord; conflict: StaleEdit };
 
@@ -143,6 +145,13 @@ export function ZoneRecordsPage(): ReactNode {
         <h1 id="zone-title" className="mono">
           {zoneName}
         </h1>
+        {writable && z && editor.mode === 'none' && (
+          <div className="toolbar">
+            <button type="button" className="btn" onClick={() => setEditor({ mode: 'settings' })}>
+              Zone settings
+            </button>
+          </div>
+        )}
         {writable && z?.type === 'primary' && editor.mode === 'none' && (
           <div className="toolbar">
             <button
@@ -169,6 +178,17 @@ export function ZoneRecordsPage(): ReactNode {
         <p className="notice" role="alert">
           This zone was deleted by {deletedBy}. <Link to="/zones">Back to the zones</Link>
         </p>
+      )}
+      {editor.mode === 'settings' && z && (
+        <ZoneSettingsForm
+          zone={z}
+          onSaved={(saved) => {
+            setEditor({ mode: 'none' });
+            zone.setData(() => saved);
+            showToast({ level: 'success', title: `Saved settings of ${saved.name}` });
+          }}
+          onCancel={() => setEditor({ mode: 'none' })}
+        />
       )}
       {editor.mode === 'add' && (
         <RecordForm

@@ -1,0 +1,121 @@
+/**
+ * Edit a zone's settings (default TTL, description, and the forwarders of a forward zone). The
+ * PATCH carries the version this form was opened with: if someone changed the zone meanwhile,
+ * the server answers 409 and the form shows their values instead of overwriting them.
+ */
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { errorMessage, isApiError } from '../../api/api-error';
+import { seg } from '../../api/api-client';
+import type { Zone } from '../../api/types';
+import { useApi } from '../../auth/auth-context';
+import { Field } from '../../components/Field';
+
+export function ZoneSettingsForm({
+  zone,
+  onSaved,
+  onCancel,
+}: {
+  zone: Zone;
+  onSaved: (zone: Zone) => void;
+  onCancel: () => void;
+}): ReactNode {
+  const api = useApi();
+  const [ttl, setTtl] = useState(String(zone.defaultTtl));
+  const [description, setDescription] = useState(zone.description ?? '');
+  const [forwarders, setForwarders] = useState(zone.forwarders.join(', '));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [conflict, setConflict] = useState<Zone | undefined>(undefined);
+  // The version read when the form opened. The page reloads `zone` on live zone_updated events;
+  // sending that newer version would silently overwrite the change the user never saw.
+  const [baseVersion] = useState(zone.version);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const saved = await api.patch<Zone>(`/api/zones/${seg(zone.name)}`, {
+        version: baseVersion,
+        defaultTtl: Number(ttl),
+        description: description.trim() || null,
+        ...(zone.type === 'forward'
+          ? { forwarders: forwarders.split(/[\s,]+/).filter(Boolean) }
+          : {}),
+      });
+      onSaved(saved);
+    } catch (err) {
+      if (isApiError(err, 'STALE_VERSION')) {
+        setConflict(await api.get<Zone>(`/api/zones/${seg(zone.name)}`));
+      } else {
+        setError(errorMessage(err));
+      }
+      setBusy(false);
+    }
+  };
+
+  if (conflict) {
+    return (
+      <div className="card form" role="alert" aria-label="Zone changed meanwhile">
+        <h2>Someone changed this zone while you were editing</h2>
+        <p>
+          Current: default TTL {conflict.defaultTtl}s
+          {conflict.description ? ` · ${conflict.description}` : ''}
+          {conflict.type === 'forward' ? ` · forwarders ${conflict.forwarders.join(', ')}` : ''}.
+          Your values were not saved.
+        </p>
+        <div className="form-actions">
+          <button type="button" className="btn btn-primary" onClick={() => onSaved(conflict)}>
+            Keep current
+          </button>
+          <button type="button" className="btn" onClick={onCancel}>
+            Close
+          </button>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <form className="card form" onSubmit={(e) => void submit(e)} aria-label="Zone settings">
+      <h2>Zone settings</h2>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form-row">
+        <Field label="Default TTL (s)">
+          <input
+            name="zone-ttl"
+            type="number"
+            min={0}
+            required
+            value={ttl}
+            onChange={(e) => setTtl(e.target.value)}
+          />
+        </Field>
+        {zone.type === 'forward' && (
+          <Field label="Forwarders" className="grow">
+            <input required value={forwarders} onChange={(e) => setForwarders(e.target.value)} />
+          </Field>
+        )}
+        <Field label="Description" className="grow">
+          <input
+            name="zone-description"
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+          />
+        </Field>
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {busy ? 'Saving…' : 'Save settings'}
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
