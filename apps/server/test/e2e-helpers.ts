@@ -82,6 +82,7 @@ export async function startDashboardServer(
     ...overrides,
     env: {
       HDNS_BIND_MODE: 'managed',
+      HDNS_MONITORS: 'true',
       HDNS_BIND_DNS_PORT: String(await freePort()),
       HDNS_BIND_RNDC_PORT: String(await freePort()),
       HDNS_BIND_STATS_PORT: String(await freePort()),
