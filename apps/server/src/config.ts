@@ -34,12 +34,31 @@ export interface RealtimeConfig {
   alertQueueDepth: number;
 }
 
+/** An existing BIND the app feeds (HDNS_BIND_MODE=system); see bind/system-bind.ts. */
+export interface SystemBindConfig {
+  /** Absolute; ours alone: zones/, hdns-zones.conf. named must be able to read it. */
+  dir: string;
+  /** Absolute path of the operator's rndc key file (e.g. /etc/bind/rndc.key). */
+  rndcKeyFile: string;
+  rndcHost: string;
+  rndcPort: number;
+  /** Where that named answers DNS (health checks only). */
+  dnsPort: number;
+  /** e.g. http://127.0.0.1:8053; null when the operator has no statistics channel. */
+  statsUrl: string | null;
+  /** Absolute paths of the operator's query / rpz log files, when they have them. */
+  queryLog: string | null;
+  rpzLog: string | null;
+}
+
 export interface BindConfig {
   /** auto: managed when named is installed, off otherwise. */
-  mode: 'auto' | 'managed' | 'off';
+  mode: 'auto' | 'managed' | 'system' | 'off';
   dnsPort: number;
   rndcPort: number;
   statsPort: number;
+  /** Set exactly when mode is system. */
+  system: SystemBindConfig | null;
 }
 
 export interface MonitorSettings {
@@ -113,6 +132,14 @@ const seconds = (min: number, max: number) =>
   z.preprocess(toSeconds, z.number().int().min(min).max(max));
 const bool = () => z.preprocess(toBool, z.boolean());
 
+function safeProtocol(value: string): string {
+  try {
+    return new URL(value).protocol;
+  } catch {
+    return '';
+  }
+}
+
 function isOrigin(value: string): boolean {
   try {
     return new URL(value).origin === value;
@@ -158,10 +185,22 @@ const RAW = z.object({
   HDNS_EVENT_RETENTION: seconds(60, 3650 * 86_400).default(7 * 86_400),
   HDNS_WS_ALERT_CONNECTIONS: int(1, 10_000_000).default(10_000),
   HDNS_WS_ALERT_QUEUE_DEPTH: int(1, 1_000_000_000).default(100_000),
-  HDNS_BIND_MODE: z.enum(['auto', 'managed', 'off']).default('auto'),
+  HDNS_BIND_MODE: z.enum(['auto', 'managed', 'system', 'off']).default('auto'),
   HDNS_BIND_DNS_PORT: int(1, 65535).default(5300),
   HDNS_BIND_RNDC_PORT: int(1, 65535).default(9530),
   HDNS_BIND_STATS_PORT: int(1, 65535).default(8530),
+  HDNS_BIND_SYSTEM_DIR: z.string().trim().min(1).optional(),
+  HDNS_BIND_SYSTEM_RNDC_KEY: z.string().trim().min(1).default('/etc/bind/rndc.key'),
+  HDNS_BIND_SYSTEM_RNDC_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  HDNS_BIND_SYSTEM_RNDC_PORT: int(1, 65535).default(953),
+  HDNS_BIND_SYSTEM_DNS_PORT: int(1, 65535).default(53),
+  HDNS_BIND_SYSTEM_STATS_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^https?:$/.test(safeProtocol(v)))
+    .optional(),
+  HDNS_BIND_SYSTEM_QUERY_LOG: z.string().trim().min(1).optional(),
+  HDNS_BIND_SYSTEM_RPZ_LOG: z.string().trim().min(1).optional(),
   HDNS_MONITORS: bool().default(true),
   HDNS_SYSTEM_METRICS_INTERVAL: seconds(1, 86_400).default(30),
   HDNS_FORWARDER_CHECK_INTERVAL: seconds(1, 86_400).default(10),
@@ -199,10 +238,18 @@ const MUST: Record<SettingName, string> = {
   HDNS_EVENT_RETENTION: 'must be a duration between 60s and 3650d (seconds, or with s/m/h/d)',
   HDNS_WS_ALERT_CONNECTIONS: 'must be an integer between 1 and 10000000',
   HDNS_WS_ALERT_QUEUE_DEPTH: 'must be an integer between 1 and 1000000000',
-  HDNS_BIND_MODE: 'must be auto, managed or off',
+  HDNS_BIND_MODE: 'must be auto, managed, system or off',
   HDNS_BIND_DNS_PORT: 'must be an integer between 1 and 65535',
   HDNS_BIND_RNDC_PORT: 'must be an integer between 1 and 65535',
   HDNS_BIND_STATS_PORT: 'must be an integer between 1 and 65535',
+  HDNS_BIND_SYSTEM_DIR: 'must be a non-empty path (required when HDNS_BIND_MODE=system)',
+  HDNS_BIND_SYSTEM_RNDC_KEY: 'must be a non-empty path to the rndc key file',
+  HDNS_BIND_SYSTEM_RNDC_HOST: 'must be a non-empty host name or IP address',
+  HDNS_BIND_SYSTEM_RNDC_PORT: 'must be an integer between 1 and 65535',
+  HDNS_BIND_SYSTEM_DNS_PORT: 'must be an integer between 1 and 65535',
+  HDNS_BIND_SYSTEM_STATS_URL: 'must be an http(s) URL such as http://127.0.0.1:8053',
+  HDNS_BIND_SYSTEM_QUERY_LOG: 'must be a non-empty path',
+  HDNS_BIND_SYSTEM_RPZ_LOG: 'must be a non-empty path',
   HDNS_MONITORS: 'must be true or false',
   HDNS_SYSTEM_METRICS_INTERVAL: 'must be a duration between 1s and 24h (seconds, or with s/m/h/d)',
   HDNS_FORWARDER_CHECK_INTERVAL: 'must be a duration between 1s and 24h (seconds, or with s/m/h/d)',
@@ -291,6 +338,14 @@ export function loadConfig(
   }
 
   const v = result.data;
+  // Checked here rather than in the schema: it depends on another setting.
+  if (v.HDNS_BIND_MODE === 'system' && v.HDNS_BIND_SYSTEM_DIR === undefined) {
+    throw new ConfigError([
+      'HDNS_BIND_SYSTEM_DIR must be set when HDNS_BIND_MODE=system (a directory the app ' +
+        'writes and named reads)',
+    ]);
+  }
+  const abs = (p: string | undefined): string | null => (p ? path.resolve(cwd, p) : null);
   return {
     host: v.HDNS_HOST,
     port: v.HDNS_PORT,
@@ -327,6 +382,19 @@ export function loadConfig(
       dnsPort: v.HDNS_BIND_DNS_PORT,
       rndcPort: v.HDNS_BIND_RNDC_PORT,
       statsPort: v.HDNS_BIND_STATS_PORT,
+      system:
+        v.HDNS_BIND_MODE === 'system' && v.HDNS_BIND_SYSTEM_DIR !== undefined
+          ? {
+              dir: path.resolve(cwd, v.HDNS_BIND_SYSTEM_DIR),
+              rndcKeyFile: path.resolve(cwd, v.HDNS_BIND_SYSTEM_RNDC_KEY),
+              rndcHost: v.HDNS_BIND_SYSTEM_RNDC_HOST,
+              rndcPort: v.HDNS_BIND_SYSTEM_RNDC_PORT,
+              dnsPort: v.HDNS_BIND_SYSTEM_DNS_PORT,
+              statsUrl: v.HDNS_BIND_SYSTEM_STATS_URL?.replace(/\/+$/, '') ?? null,
+              queryLog: abs(v.HDNS_BIND_SYSTEM_QUERY_LOG),
+              rpzLog: abs(v.HDNS_BIND_SYSTEM_RPZ_LOG),
+            }
+          : null,
     },
     monitors: {
       enabled: v.HDNS_MONITORS,

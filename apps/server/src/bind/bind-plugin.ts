@@ -12,6 +12,15 @@ import { createManagedBind, type ManagedBind } from './managed-bind.js';
 import { statsReloadSnapshot, watchExternalReloads } from './external-reload-watch.js';
 import type { SupervisorEvent } from './named-supervisor.js';
 import { stopStaleNamed } from './stale-named.js';
+import type { BootstrapInput } from './zone-writer.js';
+import {
+  createSystemBind,
+  readRndcKeyName,
+  systemBackend,
+  systemNamedConfSnippet,
+  SYSTEM_INCLUDE_FILE,
+  type SystemBind,
+} from './system-bind.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,6 +28,10 @@ declare module 'fastify' {
       mode: 'managed' | 'system' | 'off';
       reason: string;
       managed: ManagedBind | null;
+      /** Set in system mode. */
+      system?: SystemBind;
+      /** BIND's query and rpz log files for the monitors, when known. */
+      logs?: { queryLog: string | null; rpzLog: string | null };
       backend: DnsBackend;
     };
   }
@@ -34,7 +47,83 @@ async function bindPlugin(
   options: { bind: BindConfig; dataDir: string },
 ): Promise<void> {
   const requested = options.bind.mode === 'auto' ? 'auto' : options.bind.mode;
-  const decision = decideBindMode({ requested });
+  const sys = options.bind.system;
+  const decision = decideBindMode({
+    requested,
+    ...(requested === 'system' && sys
+      ? {
+          system: {
+            zonesDir: path.join(sys.dir, 'zones'),
+            includeFile: path.join(sys.dir, SYSTEM_INCLUDE_FILE),
+            rndcKeyFile: sys.rndcKeyFile,
+            rndcKeyName: await readRndcKeyName(sys.rndcKeyFile),
+            ports: {
+              dns: sys.dnsPort,
+              rndc: sys.rndcPort,
+              stats: sys.statsUrl ? Number(new URL(sys.statsUrl).port || 80) : 0,
+            },
+          },
+        }
+      : {}),
+  });
+  const store = new ZoneStore(app.db);
+  /** Everything BIND should serve, from the database (zones, enabled rules and forwarders). */
+  const initialState = async (): Promise<BootstrapInput> => {
+    const zones = await store.listZones();
+    const rules = await app.db
+      .selectFrom('rpz_rules')
+      .selectAll()
+      .where('enabled', '=', 1)
+      .execute();
+    const forwarders = await app.db
+      .selectFrom('forwarders')
+      .selectAll()
+      .where('enabled', '=', 1)
+      .execute();
+    return {
+      zones: await Promise.all(
+        zones.map(async (z) => ({
+          zone: zoneSpec(z, z.serial ?? 1),
+          records: (await store.records(z)).map(recordSpec),
+        })),
+      ),
+      forwarders: forwarders.map((f) => ({ address: f.address, port: f.port })),
+      rpzRules: rules.map((r) => ({
+        name: r.domain,
+        action: r.action as 'nxdomain',
+        category: r.category,
+        ...(r.redirect_to ? { redirectTo: r.redirect_to } : {}),
+      })),
+    };
+  };
+  if (decision.mode === 'system' && sys) {
+    const system = createSystemBind({
+      settings: sys,
+      binaries: decision.binaries,
+      stateDir: path.join(options.dataDir, 'bind'),
+      rndcKeyName: decision.system.rndcKeyName,
+      initialState,
+    });
+    // Fails the start (naming the setting) when rndc does not answer or named lacks the include.
+    const result = await system.start();
+    for (const skipped of result.skipped) {
+      app.log.error({ zone: skipped.zone }, `zone left out of BIND at start: ${skipped.message}`);
+    }
+    app.log.info(
+      { mode: 'system', dir: sys.dir },
+      `${decision.reason}; zones in ${system.layout.namedConf}. named.conf needs:\n` +
+        systemNamedConfSnippet(sys.dir),
+    );
+    app.decorate('bind', {
+      mode: 'system',
+      reason: decision.reason,
+      managed: null,
+      system,
+      logs: { queryLog: sys.queryLog, rpzLog: sys.rpzLog },
+      backend: systemBackend(system),
+    });
+    return;
+  }
   if (decision.mode !== 'managed') {
     app.log.info(
       { mode: 'off', reason: decision.reason },
@@ -48,7 +137,6 @@ async function bindPlugin(
     });
     return;
   }
-  const store = new ZoneStore(app.db);
   const publishSafely = (p: Promise<unknown>): void => {
     p.catch((err: unknown) => app.log.error({ err }, 'failed to publish a BIND event'));
   };
@@ -100,34 +188,7 @@ async function bindPlugin(
       rndc: options.bind.rndcPort,
       stats: options.bind.statsPort,
     },
-    initialState: async () => {
-      const zones = await store.listZones();
-      const rules = await app.db
-        .selectFrom('rpz_rules')
-        .selectAll()
-        .where('enabled', '=', 1)
-        .execute();
-      const forwarders = await app.db
-        .selectFrom('forwarders')
-        .selectAll()
-        .where('enabled', '=', 1)
-        .execute();
-      return {
-        zones: await Promise.all(
-          zones.map(async (z) => ({
-            zone: zoneSpec(z, z.serial ?? 1),
-            records: (await store.records(z)).map(recordSpec),
-          })),
-        ),
-        forwarders: forwarders.map((f) => ({ address: f.address, port: f.port })),
-        rpzRules: rules.map((r) => ({
-          name: r.domain,
-          action: r.action as 'nxdomain',
-          category: r.category,
-          ...(r.redirect_to ? { redirectTo: r.redirect_to } : {}),
-        })),
-      };
-    },
+    initialState,
     onEvent,
   });
   const stale = await stopStaleNamed(managed.layout.pidFile, managed.layout.namedConf);

@@ -18,6 +18,20 @@ function monitorsPlugin(
     return Promise.resolve();
   }
   const managed = app.bind.managed;
+  // System mode: the operator's log files, when configured (HDNS_BIND_SYSTEM_QUERY_LOG/_RPZ_LOG).
+  const logs = app.bind.logs ?? {
+    queryLog: managed?.layout.queryLog ?? null,
+    rpzLog: managed?.layout.rpzLog ?? null,
+  };
+  // BIND status from rndc and the statistics channel: our named, or the operator's when a
+  // statistics channel is configured in system mode.
+  const system = app.bind.system;
+  const systemStats = system?.stats;
+  const bindSource = managed
+    ? { rndcStatus: () => managed.tools.status(), serverStats: () => managed.stats.server() }
+    : system && systemStats
+      ? { rndcStatus: () => system.tools.status(), serverStats: () => systemStats.server() }
+      : undefined;
   const stop = startMonitors(
     {
       hub: app.hub,
@@ -27,25 +41,22 @@ function monitorsPlugin(
           .filter((f) => f.enabled)
           .map((f) => ({ id: f.id, name: f.name, address: f.address, port: f.port })),
       categoryOf: (rule) => app.dns.rpz.categoryOf(rule),
-      ...(managed
-        ? {
-            bind: {
-              rndcStatus: () => managed.tools.status(),
-              serverStats: () => managed.stats.server(),
-            },
-          }
-        : {}),
+      ...(bindSource ? { bind: bindSource } : {}),
     },
     {
       queryLog: {
-        enabled: managed !== null,
-        path: managed?.layout.queryLog ?? null,
+        enabled: logs.queryLog !== null,
+        path: logs.queryLog,
         maxEventsPerSec: s.queryLogMaxEventsPerSec,
       },
-      rpzLog: { enabled: managed !== null, path: managed?.layout.rpzLog ?? null },
+      rpzLog: { enabled: logs.rpzLog !== null, path: logs.rpzLog },
       forwarders: { intervalMs: s.forwarderCheckSeconds * 1000 },
       system: { intervalSec: s.systemMetricsSeconds, diskPath: options.dataDir },
-      bind: { enabled: managed !== null, intervalMs: s.bindStatusSeconds * 1000 },
+      bind: {
+        enabled: bindSource !== undefined,
+        intervalMs: s.bindStatusSeconds * 1000,
+        managed: managed !== null,
+      },
     },
   );
   app.addHook('preClose', () => stop());
