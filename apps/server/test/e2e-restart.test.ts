@@ -1,7 +1,6 @@
 /**
- * The dashboard across a crashed server: the real server runs as a child process (main.ts, or
- * e2e-main.ts = main.ts + the dashboard while app.ts does not register the static plugin); it
- * is SIGKILLed under an open page. The header must show "reconnecting" (attempt, countdown), then
+ * The dashboard across a crashed server: the real server runs as a child process (main.ts,
+ * which serves the built dashboard); it is SIGKILLed under an open page. The header must show "reconnecting" (attempt, countdown), then
  * "connected" again after the restart, and events published meanwhile must show up exactly once
  * (the client resumes from its last seq on the same SQLite event log).
  */
@@ -19,8 +18,7 @@ import {
   until,
   waitConnected,
 } from './e2e-helpers.js';
-import { startDashboardProcess } from './e2e-process.js';
-import { freePort, type ServerProcess } from './process.js';
+import { freePort, startServerProcess, type ServerProcess } from './process.js';
 
 const PASSWORD = 'restart-e2e-password';
 const cleanup: (() => Promise<void>)[] = [];
@@ -35,7 +33,7 @@ describe.skipIf(!hasChromium)('dashboard across a killed and restarted server', 
     cleanup.push(() => removeDir(dataDir));
     const port = await freePort();
     const env = { HDNS_DATA_DIR: dataDir, HDNS_ADMIN_PASSWORD: PASSWORD };
-    let proc: ServerProcess = await startDashboardProcess(env, port);
+    let proc: ServerProcess = await startServerProcess(env, port);
     cleanup.push(() => proc.stop());
     const login = await apiRequest(`${proc.url}/api/auth/login`, {
       body: { username: 'admin', password: PASSWORD },
@@ -64,7 +62,7 @@ describe.skipIf(!hasChromium)('dashboard across a killed and restarted server', 
     );
     await screenshot(page, 'reconnecting');
 
-    proc = await startDashboardProcess(env, port);
+    proc = await startServerProcess(env, port);
     // The page's token stays valid: same data dir, same signing secret. Publish right away,
     // most likely before the page's next retry.
     const titles = ['Outage alert 1', 'Outage alert 2', 'Outage alert 3'];

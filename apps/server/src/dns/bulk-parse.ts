@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import type { JobSpec } from './bulk-jobs.js';
 import type { z } from 'zod';
 
 export interface ParsedLine<T> {
@@ -66,4 +67,19 @@ export function parseImport<S extends z.ZodType>(
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
     return { line: i + 1, error: `${where}${issue?.message ?? 'invalid'}` };
   });
+}
+
+/** A bulk job over parsed lines: invalid lines are counted as failed up front, the rest applied. */
+export function importJobSpec<T>(
+  lines: readonly ParsedLine<T>[],
+  spec: Omit<JobSpec<T>, 'total' | 'invalid' | 'items'>,
+): JobSpec<T> {
+  return {
+    ...spec,
+    total: lines.length,
+    invalid: lines.flatMap((l) =>
+      l.error !== undefined ? [{ line: l.line, message: l.error }] : [],
+    ),
+    items: lines.flatMap((l) => (l.value !== undefined ? [{ line: l.line, value: l.value }] : [])),
+  };
 }

@@ -12,7 +12,7 @@ import {
   rpzRulePatchSchema,
   rpzRuleSchema,
 } from '../dns/dns-schemas.js';
-import { parseImport } from '../dns/bulk-parse.js';
+import { importJobSpec, parseImport } from '../dns/bulk-parse.js';
 
 const SECURITY = [{ bearerAuth: [] }];
 const ERRORS = [
@@ -184,23 +184,21 @@ export const rpzRoutes: FastifyPluginAsyncZod = (app) => {
       const identity = requireIdentity(request);
       if (identity.role !== 'admin') throw new AppError('FORBIDDEN');
       const lines = parseImport(request.body.format, request.body.data, rpzRuleInputSchema);
-      const job = await app.dns.jobs.start(identity, {
-        kind: 'rpz_import',
-        zone: null,
-        total: lines.length,
-        invalid: lines
-          .filter((l) => l.error !== undefined)
-          .map((l) => ({ line: l.line, message: l.error ?? 'invalid' })),
-        items: lines.flatMap((l) => (l.value ? [{ line: l.line, value: l.value }] : [])),
-        apply: async (items) => {
-          await service.createMany(
-            identity,
-            items.map((i) => i.value),
-            { quiet: true },
-          );
-        },
-        chunkSize: 1000,
-      });
+      const job = await app.dns.jobs.start(
+        identity,
+        importJobSpec(lines, {
+          kind: 'rpz_import',
+          zone: null,
+          apply: async (items) => {
+            await service.createMany(
+              identity,
+              items.map((i) => i.value),
+              { quiet: true },
+            );
+          },
+          chunkSize: 1000,
+        }),
+      );
       return reply.code(202).send(job);
     },
   );

@@ -12,7 +12,7 @@ import {
   zonePatchSchema,
   zoneSchema,
 } from '../dns/dns-schemas.js';
-import { parseImport } from '../dns/bulk-parse.js';
+import { importJobSpec, parseImport } from '../dns/bulk-parse.js';
 import { recordInputSchema } from '../dns/record-input.js';
 
 const TAGS = ['zones'];
@@ -239,23 +239,21 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
         throw new AppError('FORBIDDEN');
       }
       const lines = parseImport(request.body.format, request.body.data, recordInputSchema);
-      const job = await jobs.start(identity, {
-        kind: 'record_import',
-        zone: zone.name,
-        total: lines.length,
-        invalid: lines
-          .filter((l) => l.error !== undefined)
-          .map((l) => ({ line: l.line, message: l.error ?? 'invalid' })),
-        items: lines.flatMap((l) => (l.value ? [{ line: l.line, value: l.value }] : [])),
-        apply: async (items) => {
-          await records.createMany(
-            identity,
-            zone.name,
-            items.map((i) => i.value),
-            { quiet: true },
-          );
-        },
-      });
+      const job = await jobs.start(
+        identity,
+        importJobSpec(lines, {
+          kind: 'record_import',
+          zone: zone.name,
+          apply: async (items) => {
+            await records.createMany(
+              identity,
+              zone.name,
+              items.map((i) => i.value),
+              { quiet: true },
+            );
+          },
+        }),
+      );
       return reply.code(202).send(job);
     },
   );
