@@ -4,11 +4,11 @@
  * ProtocolSession the protocol state (resume position, subscriptions, requests and the offline
  * queue, token refresh), EventRouter the typed handlers. Each documents its own contract.
  */
+import { waitForOpen } from './wait-open.js';
 import type { EventType, StreamPosition } from '@hdns/protocol';
 import { Connection } from './connection.js';
 import type { ConnectionSnapshot } from './connection-state.js';
 import { Emitter } from './emitter.js';
-import { RealtimeError } from './errors.js';
 import { EventRouter, type HandlerFor, type RouteKey } from './event-router.js';
 import { resolveOptions, type RealtimeClientOptions, type ResolvedOptions } from './options.js';
 import { ProtocolSession } from './protocol-session.js';
@@ -61,22 +61,7 @@ export class RealtimeClient {
 
   /** Resolves when the state is `open`; rejects if it becomes `closed` or after `timeoutMs`. */
   ready(timeoutMs = Infinity): Promise<void> {
-    if (this.state.state === 'open') return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = Number.isFinite(timeoutMs)
-        ? setTimeout(() => done(new Error(`not open after ${timeoutMs} ms`)), timeoutMs)
-        : undefined;
-      const off = this.onState((s) => {
-        if (s.state === 'open') done();
-        else if (s.state === 'closed') done(new RealtimeError('CLIENT_CLOSED', s.reason, s));
-      });
-      const done = (err?: Error): void => {
-        clearTimeout(timer);
-        off();
-        if (err) reject(err);
-        else resolve();
-      };
-    });
+    return waitForOpen(this.state, (h) => this.onState(h), timeoutMs);
   }
 
   /** Adds subscription items (event types, categories, '*'); settles with the server's reply. */

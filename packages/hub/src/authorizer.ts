@@ -1,10 +1,8 @@
 import {
   canReceive,
   EVENT_CATALOGUE,
-  isCategory,
   resolveSubscriptionItem,
   roleAtLeast,
-  SUBSCRIBE_ALL,
   type EventType,
   type Role,
 } from '@hdns/protocol';
@@ -68,8 +66,4 @@ export function mayReceive(identity: Identity, event: LoggedEvent): boolean {
   const audience = event.meta.audience;
   if (audience !== undefined && !roleAtLeast(identity.role, audience)) return false;
   return canReceive(event.event, event.data, identity);
-}
-
-export function isSubscriptionWildcard(item: string): boolean {
-  return item === SUBSCRIBE_ALL || isCategory(item);
 }

@@ -27,6 +27,9 @@ export class HubMetrics {
   private readonly encodings: Counter;
   private readonly legacyUse: Counter<'generation' | 'kind'>;
   private readonly closes: Counter<'code'>;
+  private readonly framesInByType = new Map<string, Counter.Internal>();
+  private readonly framesOutByType = new Map<string, Counter.Internal>();
+  private readonly bytesOutByType = new Map<string, Counter.Internal>();
 
   constructor(registry: Registry, gauges: HubGauges) {
     this.registry = registry;
@@ -134,13 +137,27 @@ export class HubMetrics {
   }
 
   frameIn(type: string, bytes: number): void {
-    this.framesIn.inc({ type });
+    this.child(this.framesInByType, this.framesIn, type).inc();
     this.bytesIn.inc(bytes);
   }
 
+  /** Hot path (every frame to every socket): labelled children are looked up once per type. */
   frameOut(type: string, bytes: number): void {
-    this.framesOut.inc({ type });
-    this.bytesOut.inc({ type }, bytes);
+    this.child(this.framesOutByType, this.framesOut, type).inc();
+    this.child(this.bytesOutByType, this.bytesOut, type).inc(bytes);
+  }
+
+  private child(
+    cache: Map<string, Counter.Internal>,
+    counter: Counter<'type'>,
+    type: string,
+  ): Counter.Internal {
+    let child = cache.get(type);
+    if (!child) {
+      child = counter.labels(type);
+      cache.set(type, child);
+    }
+    return child;
   }
 
   batch(events: number, oldestPublishedAt: number): void {

@@ -121,6 +121,8 @@ export class Hub implements SessionHost {
   private readonly dirty = new Set<Session>();
   private flushTimer: NodeJS.Timeout | undefined;
   private dispatched = 0;
+  /** One callback for every EncodedEvent, not a closure per event. */
+  private readonly onEncode = (): void => this.metrics.encoded();
   private closing = false;
 
   constructor(private readonly options: HubOptions) {
@@ -329,7 +331,7 @@ export class Hub implements SessionHost {
     limit: number,
   ): Promise<EncodedEvent[]> {
     const events = await this.log.query({ ...this.replayFilter(session, afterSeq, head), limit });
-    return events.map((e) => new EncodedEvent(e, performance.now(), () => this.metrics.encoded()));
+    return events.map((e) => new EncodedEvent(e, performance.now(), this.onEncode));
   }
 
   async countReplay(session: Session, afterSeq: number, head: number): Promise<number> {
@@ -411,7 +413,7 @@ export class Hub implements SessionHost {
     const sessions = this.index.subscribersOf(event.event);
     if (sessions.size > 0) {
       const publishedAt = this.publishTimes.get(event.id) ?? performance.now();
-      const encoded = new EncodedEvent(event, publishedAt, () => this.metrics.encoded());
+      const encoded = new EncodedEvent(event, publishedAt, this.onEncode);
       for (const s of sessions) {
         s.deliver(encoded);
         if (s.needsFlush) this.dirty.add(s);

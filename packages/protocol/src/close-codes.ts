@@ -111,4 +111,6 @@ export const LEGACY_CLOSE = {
   OVERLOADED: { code: 1013, reason: 'Server overloaded' },
   AUTH_FAILED: { code: 4001, reason: 'Authentication failed' },
   POLICY: { code: 1008, reason: 'Policy violation' },
+  /** The server does not offer the legacy protocols (standard 1011, internal error). */
+  UNAVAILABLE: { code: 1011, reason: 'Legacy protocol unavailable' },
 } as const;

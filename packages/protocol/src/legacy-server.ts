@@ -78,7 +78,40 @@ export const legacyValidationError = z.object({
   timestamp,
 });
 
+/**
+ * Replies to the old protocols' informational and admin requests, and the deprecation notice.
+ * The reference leaves their payloads open: they share the legacy envelope `{type, data,
+ * timestamp}` with snake_case data, and legacy clients ignore types they do not know.
+ */
+export const LEGACY_REPLY_TYPES = [
+  'deprecation_notice',
+  'notice',
+  'token_expiring',
+  'stats',
+  'connection_status',
+  'health_check_response',
+  'connection_stats',
+  'user_disconnected',
+  'admin_message_sent',
+] as const;
+export type LegacyReplyType = (typeof LEGACY_REPLY_TYPES)[number];
+
+export const legacyReply = z.object({
+  type: z.enum(LEGACY_REPLY_TYPES),
+  data: z.record(z.string(), z.unknown()),
+  timestamp,
+});
+export type LegacyReply<T extends LegacyReplyType = LegacyReplyType> = {
+  type: T;
+  data: Record<string, unknown>;
+  timestamp: string;
+};
+
+/** Where legacy clients are told to migrate. */
+export const LEGACY_MIGRATE_TO = '/ws (protocol v1)';
+
 export type LegacyServerMessage =
+  | LegacyReply
   | LegacyEventGen1
   | LegacyEventGen2
   | z.infer<typeof legacyConnectionEstablishedGen1>
@@ -184,4 +217,12 @@ export function legacyValidationErrorMessage(
   now = nowIso(),
 ): z.infer<typeof legacyValidationError> {
   return { type: 'validation_error', data: { message, errors: [...errors] }, timestamp: now };
+}
+
+export function legacyReplyMessage<T extends LegacyReplyType>(
+  type: T,
+  data: Record<string, unknown>,
+  now = nowIso(),
+): LegacyReply<T> {
+  return { type, data, timestamp: now };
 }

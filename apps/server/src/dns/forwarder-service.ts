@@ -78,7 +78,8 @@ export class ForwarderService {
       createdAt: now,
       updatedAt: now,
     };
-    return this.change(identity, (list) => [...list, f], f);
+    await this.change(identity, (list) => [...list, f]);
+    return f;
   }
 
   async update(
@@ -87,40 +88,39 @@ export class ForwarderService {
     input: Partial<ForwarderInput> & { version: number },
   ): Promise<Forwarder> {
     let updated: Forwarder | undefined;
-    await this.change(identity, (list) =>
-      list.map((f) => {
-        if (f.id !== id) return f;
-        if (f.version !== input.version) throw stale(f, f);
-        updated = { ...f, ...input, version: f.version + 1, updatedAt: new Date().toISOString() };
-        return updated;
-      }),
-    );
-    if (!updated) throw new AppError('NOT_FOUND', { forwarder: id });
+    await this.change(identity, (list) => {
+      const index = list.findIndex((f) => f.id === id);
+      const current = list[index];
+      if (!current) throw new AppError('NOT_FOUND', { forwarder: id });
+      if (current.version !== input.version) throw stale(current, current);
+      updated = {
+        ...current,
+        ...input,
+        version: current.version + 1,
+        updatedAt: new Date().toISOString(),
+      };
+      return list.with(index, updated);
+    });
+    if (!updated) throw new AppError('INTERNAL');
     return updated;
   }
 
   async remove(identity: Identity, id: string): Promise<void> {
-    let found = false;
-    await this.change(identity, (list) =>
-      list.filter((f) => {
-        if (f.id === id) found = true;
-        return f.id !== id;
-      }),
-    );
-    if (!found) throw new AppError('NOT_FOUND', { forwarder: id });
+    await this.change(identity, (list) => {
+      if (!list.some((f) => f.id === id)) throw new AppError('NOT_FOUND', { forwarder: id });
+      return list.filter((f) => f.id !== id);
+    });
   }
 
-  private async change<T>(
+  /** Applies `edit` (which throws for a missing or stale forwarder) to BIND, then stores it. */
+  private async change(
     identity: Identity,
     edit: (list: Forwarder[]) => Forwarder[],
-    result?: T,
-  ): Promise<T> {
+  ): Promise<void> {
     if (identity.role !== 'admin') throw new AppError('FORBIDDEN');
-    return this.lock.run('forwarders', async () => {
+    await this.lock.run('forwarders', async () => {
       const before = await this.list();
       const after = edit(before);
-      if (before.length === after.length && before.every((f, i) => f === after[i]))
-        return result as T;
       await this.backend.setForwarders(
         after.filter((f) => f.enabled).map((f) => ({ address: f.address, port: f.port })),
       );
@@ -160,7 +160,6 @@ export class ForwarderService {
           { actor, source: 'api' },
         );
       }
-      return result as T;
     });
   }
 }

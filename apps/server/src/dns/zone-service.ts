@@ -6,7 +6,13 @@ import type { SoaSpec } from '../bind/bind-types.js';
 import { AppError } from '../http/app-error.js';
 import type { DnsBackend } from './dns-backend.js';
 import type { Publish } from './dns-events.js';
-import { actorOf, assertReadZone, assertWriteZone, canReadZone } from './zone-access.js';
+import {
+  actorOf,
+  assertReadZone,
+  assertWriteZone,
+  canReadZone,
+  canWriteZone,
+} from './zone-access.js';
 import {
   recordSpec,
   zoneObject,
@@ -74,12 +80,7 @@ export class ZoneService {
 
   async create(identity: Identity, input: ZoneInput): Promise<ZoneView> {
     const name = input.name.toLowerCase().replace(/\.$/, '');
-    if (
-      identity.role !== 'admin' &&
-      !(identity.role === 'operator' && (identity.zones === null || identity.zones.includes(name)))
-    ) {
-      throw new AppError('FORBIDDEN');
-    }
+    if (!canWriteZone(identity, name)) throw new AppError('FORBIDDEN');
     if (input.type === 'forward' && !input.forwarders?.length) {
       throw new AppError('VALIDATION_ERROR', {
         message: 'a forward zone needs at least one forwarder',

@@ -97,6 +97,8 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
     const ip = deps.clientIp(req);
     const admitted = deps.admission.admit(ip);
     if (!admitted.ok) return reject(socket, 429, 'Too Many Requests', { 'Retry-After': '10' });
+    // The one release: this socket closes however the connection ends (refused, or a WebSocket
+    // that `ws` runs on this same socket).
     socket.once('close', admitted.release);
 
     const token = route.kind === 'v1' ? bearer(req) : route.token;
@@ -115,7 +117,6 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
           return closeAfterUpgrade(LEGACY_CLOSE.POLICY.code, 'user id does not match the token');
         }
         deps.wss.handleUpgrade(req, socket, head, (ws) => {
-          ws.once('close', admitted.release);
           if (route.kind === 'v1') {
             deps.hub.attach(ws, { ip, ...(identity ? { identity } : {}) });
           } else if (identity && deps.attachLegacy) {
@@ -126,7 +127,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
               ...(route.kind === 'legacy1' ? { connectionType: route.connectionType } : {}),
             });
           } else {
-            ws.close(1011, 'legacy protocol unavailable');
+            ws.close(LEGACY_CLOSE.UNAVAILABLE.code, LEGACY_CLOSE.UNAVAILABLE.reason);
           }
         });
       },
@@ -137,7 +138,6 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
         if (!(err instanceof AuthError))
           deps.log.warn({ err }, 'token verification failed unexpectedly');
         if (route.kind === 'v1') {
-          admitted.release();
           reject(socket, 401, 'Unauthorized');
         } else {
           closeAfterUpgrade(LEGACY_CLOSE.AUTH_FAILED.code, LEGACY_CLOSE.AUTH_FAILED.reason);
@@ -148,7 +148,6 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
     /** Legacy clients expect the socket to open and then close with their protocol's code. */
     function closeAfterUpgrade(code: number, reason: string): void {
       deps.wss.handleUpgrade(req, socket, head, (ws) => {
-        ws.once('close', admitted.ok ? admitted.release : () => undefined);
         ws.close(code, reason);
       });
     }

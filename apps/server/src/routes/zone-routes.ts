@@ -14,6 +14,7 @@ import {
 } from '../dns/dns-schemas.js';
 import { importJobSpec, parseImport } from '../dns/bulk-parse.js';
 import { recordInputSchema } from '../dns/record-input.js';
+import { assertWriteZone } from '../dns/zone-access.js';
 
 const TAGS = ['zones'];
 const SECURITY = [{ bearerAuth: [] }];
@@ -230,14 +231,7 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
       const identity = requireIdentity(request);
       const zone = await zones.require(request.params.zone);
       // Authorize before starting: a job must not exist for a zone the caller cannot write.
-      await records.list(identity, zone.name);
-      if (!(
-        identity.role === 'admin' ||
-        (identity.role === 'operator' &&
-          (identity.zones === null || identity.zones.includes(zone.name)))
-      )) {
-        throw new AppError('FORBIDDEN');
-      }
+      assertWriteZone(identity, zone.name);
       const lines = parseImport(request.body.format, request.body.data, recordInputSchema);
       const job = await jobs.start(
         identity,

@@ -11,6 +11,7 @@
  *   resumes without loss: tab-stream.ts, leader-transport.ts.
  * This class is the facade: handlers, signals, this tab's items and its view of the stream.
  */
+import { waitForOpen } from '../wait-open.js';
 import type { EventType, StreamPosition } from '@hdns/protocol';
 import { INITIAL_SNAPSHOT, type ConnectionSnapshot } from '../connection-state.js';
 import { Emitter } from '../emitter.js';
@@ -144,22 +145,7 @@ export class SharedRealtimeClient {
 
   /** Resolves when the shared state is `open`; rejects if it becomes `closed` or after `timeoutMs`. */
   ready(timeoutMs = Infinity): Promise<void> {
-    if (this.snapshot.state === 'open') return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = Number.isFinite(timeoutMs)
-        ? setTimeout(() => done(new Error(`not open after ${timeoutMs} ms`)), timeoutMs)
-        : undefined;
-      const off = this.onState((s) => {
-        if (s.state === 'open') done();
-        else if (s.state === 'closed') done(new RealtimeError('CLIENT_CLOSED', s.reason, s));
-      });
-      const done = (err?: Error): void => {
-        clearTimeout(timer);
-        off();
-        if (err) reject(err);
-        else resolve();
-      };
-    });
+    return waitForOpen(this.snapshot, (h) => this.onState(h), timeoutMs);
   }
 
   /** Adds items for this tab; the leader subscribes what no other tab holds yet. */

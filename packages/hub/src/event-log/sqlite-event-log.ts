@@ -42,6 +42,8 @@ export class SqliteEventLog implements EventLog {
   private readonly retention: RetentionPolicy;
   private readonly pruneEvery: number;
   private appendsSincePrune = 0;
+  /** Prepared statements by SQL text: queries take a handful of shapes, replays repeat them. */
+  private readonly statements = new Map<string, Database.Statement>();
   private closed = false;
 
   constructor(options: SqliteEventLogOptions) {
@@ -106,18 +108,18 @@ export class SqliteEventLog implements EventLog {
     const { where, params } = whereClause(filter);
     const order = filter.order === 'desc' ? 'DESC' : 'ASC';
     const limit = filter.limit === undefined ? -1 : Math.max(0, filter.limit);
-    const rows = this.db
-      .prepare(`SELECT * FROM hub_events ${where} ORDER BY seq ${order} LIMIT ?`)
-      .all(...params, limit) as Row[];
+    const rows = this.statement(
+      `SELECT * FROM hub_events ${where} ORDER BY seq ${order} LIMIT ?`,
+    ).all(...params, limit) as Row[];
     return Promise.resolve(rows.map(fromRow));
   }
 
   countByCategory(filter: EventQuery): Promise<Partial<Record<Category, number>>> {
     if (this.closed) return Promise.reject(new EventLogClosedError());
     const { where, params } = whereClause(filter);
-    const rows = this.db
-      .prepare(`SELECT category, count(*) AS n FROM hub_events ${where} GROUP BY category`)
-      .all(...params) as { category: Category; n: number }[];
+    const rows = this.statement(
+      `SELECT category, count(*) AS n FROM hub_events ${where} GROUP BY category`,
+    ).all(...params) as { category: Category; n: number }[];
     const counts: Partial<Record<Category, number>> = {};
     for (const r of rows) counts[r.category] = r.n;
     return Promise.resolve(counts);
@@ -125,15 +127,15 @@ export class SqliteEventLog implements EventLog {
 
   lastSeq(): Promise<number> {
     if (this.closed) return Promise.reject(new EventLogClosedError());
-    const row = this.db
-      .prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'hub_events'`)
-      .get() as { seq: number } | undefined;
+    const row = this.statement(
+      `SELECT seq FROM sqlite_sequence WHERE name = 'hub_events'`,
+    ).get() as { seq: number } | undefined;
     return Promise.resolve(row?.seq ?? 0);
   }
 
   async oldestSeq(): Promise<number> {
     if (this.closed) throw new EventLogClosedError();
-    const row = this.db.prepare(`SELECT min(seq) AS seq FROM hub_events`).get() as {
+    const row = this.statement(`SELECT min(seq) AS seq FROM hub_events`).get() as {
       seq: number | null;
     };
     return row.seq ?? (await this.lastSeq()) + 1;
@@ -152,15 +154,24 @@ export class SqliteEventLog implements EventLog {
     return Promise.resolve();
   }
 
+  private statement(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      // Bounded in practice (filter shapes × IN-list lengths); cleared if it ever grows large.
+      if (this.statements.size >= 256) this.statements.clear();
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   private pruneSync(now: number): number {
     this.appendsSincePrune = 0;
     const cutoff = new Date(now - this.retention.maxAgeMs).toISOString();
-    const byAge = this.db.prepare(`DELETE FROM hub_events WHERE ts < ?`).run(cutoff).changes;
-    const byCount = this.db
-      .prepare(
-        `DELETE FROM hub_events WHERE seq <= (SELECT seq FROM hub_events ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
-      )
-      .run(this.retention.maxEvents).changes;
+    const byAge = this.statement(`DELETE FROM hub_events WHERE ts < ?`).run(cutoff).changes;
+    const byCount = this.statement(
+      `DELETE FROM hub_events WHERE seq <= (SELECT seq FROM hub_events ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+    ).run(this.retention.maxEvents).changes;
     return byAge + byCount;
   }
 }

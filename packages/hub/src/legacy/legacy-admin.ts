@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { EventDataOf, LegacyClientMessage } from '@hdns/protocol';
+import type { EventDataOf, LegacyClientMessage, LegacyReply } from '@hdns/protocol';
 import type { Session } from '../session.js';
 import {
   broadcastSentReply,
   connectionStatsReply,
   userDisconnectedReply,
-  type LegacyReply,
 } from './legacy-replies.js';
 import type { LegacyHost } from './legacy-wire.js';
 

@@ -1,31 +1,20 @@
 /**
- * Legacy server messages that `@hdns/protocol` (legacy-server.ts) has no builder for: the
- * deprecation notice and the replies to the informational and admin requests. The reference
- * leaves their payloads open; they follow the same envelope as every legacy message
- * (`{type, data, timestamp}`) and use snake_case like the old servers did. Legacy clients ignore
- * message types they do not know, so adding fields or types here never breaks them.
- *
- * Candidates to move into protocol's legacy-server.ts once its owners agree on the shapes.
+ * Payloads of the legacy replies that describe this hub's state (stats, connection status,
+ * admin results). Their envelope and type names are defined in @hdns/protocol
+ * (`legacyReplyMessage`, `LEGACY_REPLY_TYPES`); this file only fills in the data.
  */
-import { NOTICE_CODES, type LegacyGeneration } from '@hdns/protocol';
+import {
+  LEGACY_MIGRATE_TO,
+  legacyReplyMessage as reply,
+  NOTICE_CODES,
+  type LegacyGeneration,
+  type LegacyReply,
+} from '@hdns/protocol';
 import type { Rejection } from '../authorizer.js';
 import type { ConnectionInfo } from '../hub.js';
 import type { Session } from '../session.js';
 
-export interface LegacyReply<T extends string = string> {
-  type: T;
-  data: Record<string, unknown>;
-  timestamp: string;
-}
-
 const nowIso = (): string => new Date().toISOString();
-
-function reply<T extends string>(type: T, data: Record<string, unknown>): LegacyReply<T> {
-  return { type, data, timestamp: nowIso() };
-}
-
-/** Where legacy clients should go. */
-export const LEGACY_MIGRATE_TO = '/ws (protocol v1)';
 
 /** Sent right after connection_established on every legacy connection. */
 export function deprecationNotice(generation: LegacyGeneration): LegacyReply<'deprecation_notice'> {
