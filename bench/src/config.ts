@@ -23,7 +23,8 @@ export interface BenchConfig {
   memory: { sizes: [number, number]; settleMs: number };
   storm: { clients: number; rate: number; beforeMs: number; afterMs: number; payloadBytes: number };
   slow: { clients: number; rate: number; payloadBytes: number; durationMs: number };
-  ingest: { lines: number };
+  /** Throughput over `lines`; latency at `rate` lines/s (under the app's 200/s cap) for `durationMs`. */
+  ingest: { lines: number; latency: { rate: number; durationMs: number } };
 }
 
 export const FULL: BenchConfig = {
@@ -42,7 +43,7 @@ export const FULL: BenchConfig = {
   memory: { sizes: [5_000, 10_000], settleMs: 1_000 },
   storm: { clients: 2_000, rate: 20, beforeMs: 3_000, afterMs: 3_000, payloadBytes: 200 },
   slow: { clients: 50, rate: 200, payloadBytes: 8_000, durationMs: 10_000 },
-  ingest: { lines: 500_000 },
+  ingest: { lines: 500_000, latency: { rate: 100, durationMs: 10_000 } },
 };
 
 export const QUICK: BenchConfig = {
@@ -61,5 +62,5 @@ export const QUICK: BenchConfig = {
   memory: { sizes: [200, 500], settleMs: 200 },
   storm: { clients: 100, rate: 20, beforeMs: 1_000, afterMs: 500, payloadBytes: 200 },
   slow: { clients: 10, rate: 100, payloadBytes: 8_000, durationMs: 1_000 },
-  ingest: { lines: 20_000 },
+  ingest: { lines: 20_000, latency: { rate: 100, durationMs: 1_500 } },
 };

@@ -16,7 +16,6 @@ export interface ScenarioResult {
   title: string;
   variants: VariantResult[];
   notes?: string[];
-  skipped?: string;
 }
 
 export function median(values: number[]): number {
@@ -49,10 +48,6 @@ export function table(results: ScenarioResult[]): string {
   const out: string[] = [];
   for (const s of results) {
     out.push(`### ${s.title}`, '');
-    if (s.skipped) {
-      out.push(`Skipped: ${s.skipped}`, '');
-      continue;
-    }
     const names = s.variants.map((v) => v.variant);
     const ours = s.variants.find((v) => v.variant === 'ours');
     const peers = s.variants.filter((v) => v.variant === 'raw ws' || v.variant === 'socket.io');

@@ -1,7 +1,8 @@
 /**
  * The live commands against the real server: `events --follow --json` shows an event emitted
- * through the admin API, `tail queries --domain` filters the query log, a dropped connection is
- * resumed with the missed events, and a kick ends the command with exit code 1.
+ * through the admin API, `events --follow --type` and `tail queries --client` / `--domain` print
+ * only matching events, a dropped connection is resumed with the missed events, and a kick ends
+ * the command with exit code 1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_EVENTS, type EventDataOf, type EventType } from '@hdns/protocol';
@@ -90,6 +91,39 @@ describe('hdns live commands against the real server', () => {
         'm',
       ),
     );
+  });
+
+  it('events --follow --type prints only events of that type', async () => {
+    const follow = cli(['events', '--follow', '--type', 'zone_deleted']);
+    await follow.waitFor('stderr', 'connected to');
+    await emit('zone_created', { ...EXAMPLE_EVENTS.zone_created, zone: 'type-a.example' });
+    await emit('zone_deleted', { ...EXAMPLE_EVENTS.zone_deleted, zone: 'type-b.example' });
+    await emit('zone_updated', { ...EXAMPLE_EVENTS.zone_updated, zone: 'type-c.example' });
+    await emit('admin_broadcast');
+    await emit('zone_deleted', { ...EXAMPLE_EVENTS.zone_deleted, zone: 'type-d.example' });
+    // Events arrive in seq order, so once the last one is printed the others have been seen.
+    await follow.waitFor('stdout', 'type-d.example');
+    expect(follow.stdout).toHaveLength(2);
+    expect(follow.stdout[0]).toMatch(/ zone_deleted type-b\.example by admin$/);
+    expect(follow.stdout[1]).toMatch(/ zone_deleted type-d\.example by admin$/);
+    expect(await follow.interrupt()).toBe(0);
+  });
+
+  it('tail queries --client prints only that client address, matched exactly', async () => {
+    const tail = cli(['tail', 'queries', '--client', '198.51.100.9']);
+    await tail.waitFor('stderr', 'connected to');
+    await emit('dns_query_log', query('one.example.com', '192.0.2.7'));
+    await emit('dns_query_log', query('two.example.com', '198.51.100.9'));
+    await emit('dns_query_log', query('three.example.com', '198.51.100.90'));
+    await emit('zone_created', { ...EXAMPLE_EVENTS.zone_created, zone: 'not-a-query.example' });
+    await emit('dns_query_log', query('four.other.test', '198.51.100.9'));
+    await tail.waitFor('stdout', 'four.other.test');
+    expect(tail.stdout).toEqual([
+      '12:34:05 198.51.100.9 two.example.com A +E(0)K',
+      '12:34:05 198.51.100.9 four.other.test A +E(0)K',
+    ]);
+    expect(tail.stderr.join('\n')).not.toContain('redacted'); // an admin sees addresses
+    expect(await tail.interrupt()).toBe(0);
   });
 
   it('tail queries --domain shows only matching names, and resumes after a dropped connection', async () => {

@@ -1,49 +1,164 @@
-import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import WebSocket from 'ws';
+import { AuthError, Hub, MemoryEventLog } from '@hdns/hub';
+import { parseQueryLine } from '../../../apps/server/src/monitors/query-log-parser.js';
+import { QueryStatsWindow } from '../../../apps/server/src/monitors/query-stats-window.js';
+import { QueryStream } from '../../../apps/server/src/monitors/query-stream.js';
 import type { BenchConfig } from '../config.js';
+import { parseProbeName, probeName, queryLine } from '../ingest/query-lines.js';
+import { Histogram } from '../load/histogram.js';
+import { Child } from '../proc.js';
+import { benchToken, nowMs, sleep } from '../shared.js';
+import { tmpFile } from '../variants.js';
 import type { Figures } from './common.js';
 
-const PARSER = new URL('../../../apps/server/src/monitors/query-log-parser.ts', import.meta.url);
-
-const QTYPES = ['A', 'AAAA', 'HTTPS', 'MX', 'TXT', 'PTR', 'SRV', 'CNAME'];
-const FLAGS = ['+', '+E(0)', '+E(0)K', '-E(0)DC', '+ET(0)', '+E(0)CV'];
-
-/** Lines in the BIND 9.18 query-log format (print-time, category and severity on). */
-function line(i: number): string {
-  const ms = String(i % 1000).padStart(3, '0');
-  const ip =
-    i % 5 === 0 ? `2001:db8::${(i & 0xffff).toString(16)}` : `10.${(i >> 8) & 255}.${i & 255}.7`;
-  const name = `host${i % 997}.zone${i % 31}.example.com`;
-  const qtype = QTYPES[i % QTYPES.length] ?? 'A';
-  const view = i % 3 === 0 ? ' view internal:' : '';
-  const ecs = i % 7 === 0 ? ' [ECS 2001:db8::/48/0]' : '';
-  return (
-    `15-Jan-2025 10:30:${String(i % 60).padStart(2, '0')}.${ms} queries: info: client ` +
-    `@0x7f8b2c${(i % 4096).toString(16).padStart(4, '0')} ${ip}#${1024 + (i % 60000)} (${name}):` +
-    `${view} query: ${name} IN ${qtype} ${FLAGS[i % FLAGS.length] ?? '+'} (10.0.0.1)${ecs}`
-  );
+/**
+ * Query-log ingest. No peer: neither raw ws nor Socket.IO reads BIND logs, so this scenario
+ * reports ours against the bar only.
+ *
+ * 1. Throughput on one core (this process), over the same 10,000 distinct real-format lines:
+ *    parse only; parse + the query_stats aggregation; and the whole QueryStream line handler
+ *    (parse, aggregate, rate-sample, publish into a real Hub with no subscribers).
+ * 2. Latency: a writer appends lines to a file that our server process tails with the app's
+ *    default monitor settings; one WebSocket client subscribed to dns_query_log times each line
+ *    from its write to its arrival.
+ */
+export async function ingest(cfg: BenchConfig): Promise<Figures> {
+  return { ...(await throughput(cfg.ingest.lines)), ...(await latency(cfg)) };
 }
 
-/**
- * Query-log ingest: parseQueryLine over real-format lines on one core. Skipped until
- * apps/server/src/monitors/query-log-parser.ts exists.
- */
-export async function ingest(
-  cfg: BenchConfig,
-): Promise<{ figures: Figures } | { skipped: string }> {
-  if (!existsSync(PARSER))
-    return { skipped: 'apps/server/src/monitors/query-log-parser.ts absent' };
-  const mod = (await import(pathToFileURL(PARSER.pathname).href)) as {
-    parseQueryLine?: (line: string) => unknown;
-  };
-  const parse = mod.parseQueryLine;
-  if (typeof parse !== 'function') return { skipped: 'query-log-parser exports no parseQueryLine' };
-  const lines = Array.from({ length: 10_000 }, (_, i) => line(i));
-  let parsed = 0;
-  for (const l of lines) if (parse(l)) parsed++;
-  if (parsed < lines.length) return { skipped: `parser rejected ${lines.length - parsed} lines` };
+function linesPerSec(n: number, lines: string[], each: (line: string) => void): number {
   const start = performance.now();
-  for (let i = 0; i < cfg.ingest.lines; i++) parse(lines[i % lines.length] ?? '');
-  const secs = (performance.now() - start) / 1000;
-  return { figures: { linesPerSec: cfg.ingest.lines / secs } };
+  for (let i = 0; i < n; i++) each(lines[i % lines.length] ?? '');
+  return n / ((performance.now() - start) / 1000);
+}
+
+async function throughput(n: number): Promise<Figures> {
+  const lines = Array.from({ length: 10_000 }, (_, i) => queryLine(i));
+  const unparsed = lines.filter((l) => parseQueryLine(l) === null).length;
+  if (unparsed > 0) throw new Error(`ingest: the parser rejected ${unparsed} real-format lines`);
+
+  const parseOnly = linesPerSec(n, lines, (l) => parseQueryLine(l));
+  const stats = new QueryStatsWindow({ maxWindowSec: 60 });
+  const aggregate = linesPerSec(n, lines, (l) => {
+    const q = parseQueryLine(l);
+    if (q) stats.recordQuery(q);
+  });
+  const hub = new Hub({
+    log: new MemoryEventLog(),
+    verifyToken: () => Promise.reject(new AuthError('AUTH_FAILED', 'no clients here')),
+  });
+  // parseCapPerSec off: every line is parsed and counted, the cost the figure is about.
+  const stream = new QueryStream(hub, { path: '/dev/null', parseCapPerSec: Infinity });
+  const pipeline = linesPerSec(n, lines, (l) => stream.handleLine(l));
+  await hub.close();
+  return {
+    parseLinesPerSec: parseOnly,
+    parseAggregateLinesPerSec: aggregate,
+    streamLinesPerSec: pipeline,
+  };
+}
+
+interface Frame {
+  type: string;
+  events?: { data: { qname?: string } }[];
+  ts?: number;
+}
+
+async function latency(cfg: BenchConfig): Promise<Figures> {
+  const { rate, durationMs } = cfg.ingest.latency;
+  const logPath = tmpFile('query.log');
+  writeFileSync(logPath, '');
+  const child = Child.start(
+    './servers/querylog-child.ts',
+    { kind: 'ours', port: 0, sqlitePath: tmpFile('events.sqlite'), logPath },
+    [],
+    'server:ours+querylog',
+  );
+  const fd = openSync(logPath, 'a');
+  let ws: WebSocket | undefined;
+  try {
+    const ready = await child.waitFor('ready');
+    const written = new Map<number, number>();
+    const hist = new Histogram();
+    let received = 0;
+    let protocolErrors = 0;
+    const onQuery = (qname: string): void => {
+      const n = parseProbeName(qname);
+      const t = n === null ? undefined : written.get(n);
+      if (n === null || t === undefined) return;
+      written.delete(n);
+      if (n > 0) {
+        received++;
+        hist.add(nowMs() - t);
+      }
+    };
+    ws = await connect(Number(ready.port), onQuery, () => protocolErrors++);
+    const write = (n: number): void => {
+      written.set(n, nowMs());
+      writeSync(fd, `${queryLine(n, probeName(n), new Date())}\n`);
+    };
+    // Warm-up: probe 0 is repeated until one arrives, so the tailer is open before timing.
+    for (let tries = 0; written.size > 0 || tries === 0; tries++) {
+      if (tries > 100) throw new Error('ingest: the query-log stream never delivered a line');
+      write(0);
+      await sleep(100);
+    }
+    const total = Math.round((rate * durationMs) / 1000);
+    const start = performance.now();
+    for (let n = 1; n <= total; n++) {
+      const due = start + ((n - 1) * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      write(n);
+    }
+    const deadline = Date.now() + 5_000;
+    while (received < total && Date.now() < deadline) await sleep(50);
+    if (protocolErrors > 0) throw new Error(`ingest: ${protocolErrors} protocol errors`);
+    return {
+      latencyLines: total,
+      latencyReceived: received,
+      lineToClientP50Ms: hist.quantile(0.5),
+      lineToClientP99Ms: hist.quantile(0.99),
+      lineToClientMaxMs: hist.max,
+    };
+  } finally {
+    ws?.terminate();
+    closeSync(fd);
+    await child.request({ op: 'exit' }).catch(() => undefined);
+    await child.kill();
+  }
+}
+
+/** One admin client subscribed to dns_query_log; resolves once welcomed. */
+function connect(
+  port: number,
+  onQuery: (qname: string) => void,
+  onProtocolError: () => void,
+): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { perMessageDeflate: false });
+    ws.on('open', () =>
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          id: 'h1',
+          protocol: 1,
+          token: benchToken('querylog'),
+          subscribe: ['dns_query_log'],
+          client: { name: 'bench', instanceId: 'bench-querylog' },
+        }),
+      ),
+    );
+    ws.on('message', (raw: Buffer) => {
+      const frame = JSON.parse(raw.toString()) as Frame;
+      if (frame.type === 'welcome') resolve(ws);
+      else if (frame.type === 'batch')
+        for (const e of frame.events ?? []) onQuery(e.data.qname ?? '');
+      else if (frame.type === 'ping') ws.send(JSON.stringify({ type: 'pong', ts: frame.ts }));
+      else if (frame.type === 'error') onProtocolError();
+    });
+    ws.on('error', reject);
+    ws.on('close', (code) => reject(new Error(`query-log client closed ${code}`)));
+  });
 }

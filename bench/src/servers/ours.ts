@@ -31,6 +31,13 @@ function verifyBenchToken(raw: string): Promise<Identity> {
 
 /** Our Hub on a `ws` server, mounted the way the hub's test harness mounts it. */
 export async function startOurs(config: ServerConfig): Promise<BenchServer> {
+  return (await startOursWithHub(config)).server;
+}
+
+/** The same, with the Hub itself for sources that publish in-process (the query-log stream). */
+export async function startOursWithHub(
+  config: ServerConfig,
+): Promise<{ server: BenchServer; hub: Hub }> {
   const log: EventLog = config.sqlitePath
     ? new SqliteEventLog({ path: config.sqlitePath })
     : new MemoryEventLog();
@@ -47,7 +54,7 @@ export async function startOurs(config: ServerConfig): Promise<BenchServer> {
   http.listen(config.port, '127.0.0.1', LISTEN_BACKLOG);
   await once(http, 'listening');
   let failures = 0;
-  return {
+  const server: BenchServer = {
     port: (http.address() as AddressInfo).port,
     publish(data: BenchData, critical: boolean) {
       hub
@@ -68,4 +75,5 @@ export async function startOurs(config: ServerConfig): Promise<BenchServer> {
       await log.close();
     },
   };
+  return { server, hub };
 }

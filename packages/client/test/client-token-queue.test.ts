@@ -1,10 +1,13 @@
 /**
- * Against a real hub: in-band token refresh with short-lived tokens (no reconnect), the failure
- * path (refresh fails → server closes TOKEN_EXPIRED → reconnect with a fresh token, nothing
- * lost), and the offline queue flushing after a reconnect.
+ * Against a real hub: in-band token refresh with short-lived tokens (no reconnect), driven by
+ * the client's own timer and, when that timer would be too late, by the server's
+ * `token_expiring` warning alone; the failure path (refresh fails → server closes TOKEN_EXPIRED
+ * → reconnect with a fresh token, nothing lost), and the offline queue flushing after a
+ * reconnect.
  */
 import { CloseCode, EXAMPLE_EVENTS } from '@hdns/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { MemoryEventLog } from '../../hub/src/index.js';
 import { createHub, serve, sleep, token, until, type Served } from './support/hub-server.js';
 import { nodeClient } from './support/node-client.js';
@@ -49,6 +52,82 @@ describe('client against a real hub: tokens', () => {
     expect(refreshed.length).toBeGreaterThanOrEqual(3); // 5 s of 1.5 s tokens
     expect(issued).toBe(1 + refreshed.length);
     expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  }, 15_000);
+
+  it("refreshes on the server's token_expiring warning when its own timer would be too late", async () => {
+    const lifetimeMs = 2_000;
+    const { url, hub } = await start({ session: { tokenWarnMs: 1_000 } });
+    // Every socket the client opens, and the time each token_expiring warning arrived.
+    let sockets = 0;
+    const warnings: number[] = [];
+    class RecordingSocket extends WebSocket {
+      constructor(address: string) {
+        super(address);
+        sockets++;
+        this.on('message', (raw: Buffer) => {
+          const frame = JSON.parse(raw.toString()) as { type?: string };
+          if (frame.type === 'token_expiring') warnings.push(Date.now());
+        });
+      }
+    }
+    // For each getToken(): when it was called and when the token then in use expired.
+    const calls: { at: number; previousExpiry: number | undefined }[] = [];
+    let currentExpiry: number | undefined;
+    const c = nodeClient({
+      url,
+      WebSocket: RecordingSocket,
+      // Its own refresh would fall due at the very moment of expiry, when the server closes
+      // TOKEN_EXPIRED: only the warning can keep this connection alive.
+      tokenRefreshAt: 1,
+      getToken: () => {
+        const at = Date.now();
+        calls.push({ at, previousExpiry: currentExpiry });
+        currentExpiry = at + lifetimeMs;
+        return token('t3', 'admin', null, lifetimeMs);
+      },
+      subscriptions: ['zone_updated'],
+    });
+    cleanups.push(() => c.client.disconnect());
+    const refreshed: string[] = [];
+    c.client.onSignal('token_refreshed', (r) => refreshed.push(r.expiresAt));
+    const seen: number[] = [];
+    c.client.on('zone_updated', (e) => seen.push(e.seq));
+    c.client.connect();
+    await c.client.ready(5_000);
+    const firstExpiry = currentExpiry ?? 0;
+
+    // Publish until two refreshes have happened and some events went out after the first
+    // token's expiry; stop early on a reconnect (the assertions below then say what failed).
+    const publishedAt: number[] = [];
+    const deadline = firstExpiry + 4 * lifetimeMs;
+    const more = () => refreshed.length < 2 || (publishedAt.at(-1) ?? 0) <= firstExpiry + 500;
+    while (more() && sockets === 1 && Date.now() < deadline) {
+      await hub.publish('zone_updated', EXAMPLE_EVENTS.zone_updated);
+      publishedAt.push(Date.now());
+      await sleep(100);
+    }
+    await until(() => seen.length === publishedAt.length, 5_000, 'all events');
+
+    expect(sockets).toBe(1);
+    expect(refreshed.length).toBeGreaterThanOrEqual(2);
+    expect(c.opens()).toBe(1);
+    expect(c.states.map((s) => s.state)).toEqual(['connecting', 'open']);
+    expect(seen).toEqual(publishedAt.map((_, i) => i + 1));
+    expect(publishedAt.filter((t) => t > firstExpiry).length).toBeGreaterThan(0);
+    // The hello token, then one getToken() per refresh, each answering a warning that arrived
+    // since the previous call and made while the token in use was still valid.
+    expect(calls.length).toBe(1 + refreshed.length);
+    for (let i = 1; i < calls.length; i++) {
+      const call = calls[i];
+      const previous = calls[i - 1];
+      if (!call || !previous) throw new Error('unreachable');
+      expect(warnings.some((w) => w > previous.at && w <= call.at)).toBe(true);
+      expect(call.at).toBeLessThan(call.previousExpiry ?? 0);
+    }
+    console.info(
+      `token_expiring refresh: ${refreshed.length} refreshes, ${warnings.length} warnings, ` +
+        `${seen.length} events, last ${(publishedAt.at(-1) ?? 0) - firstExpiry} ms after the first expiry`,
+    );
   }, 15_000);
 
   it('when a refresh fails, reconnects after TOKEN_EXPIRED with a fresh token and resumes', async () => {
