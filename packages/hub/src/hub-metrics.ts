@@ -15,7 +15,7 @@ export interface HubGauges {
 export class HubMetrics {
   readonly registry: Registry;
   private readonly framesIn: Counter<'type'>;
-  private readonly bytesIn: Counter;
+  private readonly bytesIn: Counter<'type'>;
   private readonly framesOut: Counter<'type'>;
   private readonly bytesOut: Counter<'type'>;
   private readonly batchSize: Histogram;
@@ -28,6 +28,7 @@ export class HubMetrics {
   private readonly legacyUse: Counter<'generation' | 'kind'>;
   private readonly closes: Counter<'code'>;
   private readonly framesInByType = new Map<string, Counter.Internal>();
+  private readonly bytesInByType = new Map<string, Counter.Internal>();
   private readonly framesOutByType = new Map<string, Counter.Internal>();
   private readonly bytesOutByType = new Map<string, Counter.Internal>();
 
@@ -42,7 +43,8 @@ export class HubMetrics {
     });
     this.bytesIn = new Counter({
       name: 'hdns_ws_bytes_in_total',
-      help: 'Bytes received in frames',
+      help: 'Bytes received in frames, by frame type',
+      labelNames: ['type'],
       registers: r,
     });
     this.framesOut = new Counter({
@@ -138,7 +140,7 @@ export class HubMetrics {
 
   frameIn(type: string, bytes: number): void {
     this.child(this.framesInByType, this.framesIn, type).inc();
-    this.bytesIn.inc(bytes);
+    this.child(this.bytesInByType, this.bytesIn, type).inc(bytes);
   }
 
   /** Hot path (every frame to every socket): labelled children are looked up once per type. */

@@ -176,7 +176,7 @@ export class Hub implements SessionHost {
 
   /**
    * Takes over a freshly upgraded socket. `identity` is set when the upgrade itself was
-   * authenticated (cookie or header); the peer still opens with `hello`.
+   * authenticated (an `Authorization` header); the peer still opens with `hello`.
    */
   attach(
     socket: HubSocket,

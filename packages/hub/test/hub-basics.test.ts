@@ -155,7 +155,7 @@ describe('hub: visibility', () => {
         clientIp: REDACTED,
         qname: EXAMPLE_EVENTS.dns_query_log.qname,
       });
-      expect(e?.meta.redacted).toEqual(['clientIp']);
+      expect(e?.meta.redacted).toEqual(['clientIp', 'ecs']);
     }
     for (const o of operators) {
       const [e] = await o.client.waitForEvents(1);

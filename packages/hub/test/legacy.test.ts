@@ -432,7 +432,7 @@ describe('legacy and v1 side by side', () => {
     const [eOp] = await op.waitForEvents(1);
     expect(e1?.data).toMatchObject({ clientIp: REDACTED, qname: 'www.example.com' });
     expect(e2?.data).toMatchObject({ clientIp: REDACTED });
-    expect(e2?.metadata).toMatchObject({ redacted: ['clientIp'] });
+    expect(e2?.metadata).toMatchObject({ redacted: ['clientIp', 'ecs'] });
     expect(eOp?.data).toMatchObject({ clientIp: EXAMPLE_EVENTS.dns_query_log.clientIp });
   });
 });

@@ -26,7 +26,7 @@ export const CloseCode = {
   PROTOCOL_VIOLATION: 4400,
   /** Token missing, forged, expired at connect, or the user is disabled. */
   AUTH_FAILED: 4401,
-  /** Authenticated but not allowed to use this endpoint (e.g. Origin refused). */
+  /** Authenticated but not allowed here (e.g. a legacy connection type its role may not open). */
   FORBIDDEN: 4403,
   /** No `hello` within the auth deadline. */
   AUTH_TIMEOUT: 4408,
@@ -70,7 +70,8 @@ export const CLOSE_CODE_INFO: Readonly<Record<CloseCodeName, { description: stri
     description: 'Token missing, forged, expired at connect, or the user is disabled.',
   },
   FORBIDDEN: {
-    description: 'Authenticated but not allowed to use this endpoint (e.g. Origin refused).',
+    description:
+      'Authenticated but not allowed to use this endpoint (e.g. a legacy connection type the role may not open).',
   },
   AUTH_TIMEOUT: { description: 'No `hello` within the auth deadline.' },
   SUPERSEDED: {

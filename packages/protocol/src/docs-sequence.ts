@@ -7,7 +7,7 @@ export function docsSequenceDiagram(): string {
     'sequenceDiagram',
     '    participant C as Client',
     '    participant S as Server',
-    '    C->>S: WebSocket upgrade GET /ws (cookie or Authorization header, or nothing)',
+    '    C->>S: WebSocket upgrade GET /ws (Authorization: Bearer where the client can set one)',
     '    C->>S: hello {id, protocol: 1, token?, resume?, subscribe?, client}',
     '    S-->>C: welcome {id, sessionId, user, subscriptions, position, resume, heartbeatMs}',
     '    C->>S: subscribe {id, items: ["dns", "health_update"]}',

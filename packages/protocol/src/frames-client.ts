@@ -33,7 +33,7 @@ export const helloFrame = z.object({
   protocol: z.literal(PROTOCOL_VERSION),
   token: token
     .optional()
-    .describe('JWT; absent when the upgrade was authenticated by cookie or header'),
+    .describe('JWT; may be absent when the upgrade carried an `Authorization: Bearer` header'),
   resume: streamPosition.optional().describe('Replay events after this position'),
   subscribe: z
     .array(subscriptionItem)

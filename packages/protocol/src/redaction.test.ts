@@ -46,6 +46,15 @@ describe('redaction', () => {
     expect(redactEventData('query_stats', { topClients: 'x' }, 'viewer').redacted).toEqual([]);
   });
 
+  it('hides the ECS client subnet of a query from viewers, like the client address', () => {
+    const r = redactEventData('dns_query_log', EXAMPLE_EVENTS.dns_query_log, 'viewer');
+    expect(r.redacted).toEqual(['clientIp', 'ecs']);
+    expect(r.data).toMatchObject({ clientIp: REDACTED, ecs: REDACTED, qname: 'www.example.com' });
+    expect(redactEventData('dns_query_log', EXAMPLE_EVENTS.dns_query_log, 'operator').data).toBe(
+      EXAMPLE_EVENTS.dns_query_log,
+    );
+  });
+
   it('hides nested paths (config_change before/after) from operators but not admins', () => {
     expect(hiddenPathsFor('config_change', 'operator')).toEqual(['before', 'after']);
     expect(hiddenPathsFor('config_change', 'admin')).toEqual([]);
@@ -55,7 +64,7 @@ describe('redaction', () => {
 
   it('variants group roles that see the same projection', () => {
     expect(redactionVariant('zone_created', 'viewer')).toBe('');
-    expect(redactionVariant('dns_query_log', 'viewer')).toBe('clientIp');
+    expect(redactionVariant('dns_query_log', 'viewer')).toBe('clientIp,ecs');
     expect(redactionVariant('dns_query_log', 'operator')).toBe(
       redactionVariant('dns_query_log', 'admin'),
     );

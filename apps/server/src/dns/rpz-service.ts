@@ -77,7 +77,7 @@ function toRow(r: RpzRule): RpzRulesTable {
   };
 }
 
-export function ruleEventObject(r: RpzRule): NonNullable<EventDataOf<'rpz_update'>['rule']> {
+export function ruleEventObject(r: RpzRule): NonNullable<EventDataOf<'rpz_update'>['after']> {
   return {
     id: r.id,
     domain: r.domain,
@@ -174,6 +174,8 @@ export class RpzService {
           {
             action: 'created',
             ruleId: added[0].id,
+            before: null,
+            after: ruleEventObject(added[0]),
             rule: ruleEventObject(added[0]),
             ...(serial !== null ? { serial } : {}),
           },
@@ -216,6 +218,8 @@ export class RpzService {
         {
           action: 'updated',
           ruleId: id,
+          before: ruleEventObject(before),
+          after: ruleEventObject(after),
           rule: ruleEventObject(after),
           ...(serial !== null ? { serial } : {}),
         },
@@ -229,12 +233,20 @@ export class RpzService {
     this.assertAdmin(identity);
     await this.lock.run('rpz', async () => {
       const rules = await this.list();
-      if (!rules.some((r) => r.id === id)) throw new AppError('NOT_FOUND', { rule: id });
+      const before = rules.find((r) => r.id === id);
+      if (!before) throw new AppError('NOT_FOUND', { rule: id });
       const serial = await this.apply(rules.filter((r) => r.id !== id));
       await this.db.deleteFrom('rpz_rules').where('id', '=', id).execute();
       await this.publish(
         'rpz_update',
-        { action: 'deleted', ruleId: id, rule: null, ...(serial !== null ? { serial } : {}) },
+        {
+          action: 'deleted',
+          ruleId: id,
+          before: ruleEventObject(before),
+          after: null,
+          rule: null,
+          ...(serial !== null ? { serial } : {}),
+        },
         { actor: actorOf(identity), source: 'api' },
       );
     });

@@ -42,11 +42,22 @@ describe('parseQueryLine', () => {
       server: '::1',
       view: 'internal',
     });
-    expect(ecs).toMatchObject({ flags: '-E(0)DCK', server: '127.0.0.1', qtype: 'A' });
+    expect(ecs).toMatchObject({
+      flags: '-E(0)DCK',
+      server: '127.0.0.1',
+      qtype: 'A',
+      ecs: '192.0.2.0/24',
+    });
+    expect(v4).not.toHaveProperty('ecs');
     expect(noedns).toMatchObject({ flags: '+', qtype: 'MX' });
     expect(chaos).toMatchObject({ qclass: 'CH', qtype: 'TXT' });
     expect(chaos).not.toHaveProperty('view');
-    expect(ecs6).toMatchObject({ clientIp: '::1', server: '::1', clientPort: 49884 });
+    expect(ecs6).toMatchObject({
+      clientIp: '::1',
+      server: '::1',
+      clientPort: 49884,
+      ecs: '2001:db8::/48',
+    });
     expect(ts(ecs)).toBe(local(2026, 10, 22, 13, 28, 6, 483));
   });
 
@@ -83,6 +94,26 @@ describe('parseQueryLine', () => {
     );
     expect(noTime?.qname).toBe('b.test');
     expect(Date.parse(noTime?.ts ?? '')).toBeGreaterThan(Date.now() - 5000);
+  });
+
+  it('reads the ECS client subnet as address/source and ignores a malformed option', () => {
+    const base =
+      '22-Nov-2026 13:28:06.483 queries: info: client @0x7fc949ede098 127.0.0.1#52243 (www.example.test): query: www.example.test IN A +E(0)K (127.0.0.1)';
+    // dig +subnet=0.0.0.0/0 (a client opting out of ECS) logs a zero-length source prefix.
+    expect(parseQueryLine(`${base} [ECS 0.0.0.0/0/0]`)?.ecs).toBe('0.0.0.0/0');
+    expect(parseQueryLine(`${base} [ECS 198.51.100.0/22/0]`)?.ecs).toBe('198.51.100.0/22');
+    for (const odd of [
+      ' [ECS 192.0.2.0/24]',
+      ' [ECS 192.0.2.0/24/0',
+      ' [ECS /24/0]',
+      ' [ECS a/b/0]',
+    ]) {
+      const q = parseQueryLine(`${base}${odd}`);
+      expect(q, odd).not.toBeNull();
+      expect(q, odd).not.toHaveProperty('ecs');
+    }
+    const payload = parseEventData('dns_query_log', parseQueryLine(`${base} [ECS 192.0.2.0/24/0]`));
+    expect(payload).toMatchObject({ ok: true, data: { ecs: '192.0.2.0/24' } });
   });
 
   it('returns null for garbage, other messages and truncated lines', () => {

@@ -9,15 +9,31 @@ import { parseClientPrefix } from './bind-log-prefix.js';
  *
  * Anything else (other categories, garbage, truncated lines) gives null, never an exception,
  * and every returned object satisfies the catalogue's schema (lengths checked here), so the
- * hub never rejects it. The ECS option is accepted and dropped (the payload has no field for
- * it). The query log says nothing about blocks (those are in the rpz log), so `blocked` is left
- * out. `ts` is the log's own time (see bind-log-prefix.ts), or the parse time when the line has
- * none (print-time off).
+ * hub never rejects it. An ECS option (`[ECS address/source/scope]`) becomes
+ * `ecs: 'address/source'`: the scope is always 0 in a query, so it says nothing. The query log
+ * says nothing about blocks (those are in the rpz log), so `blocked` is left out. `ts` is the
+ * log's own time (see bind-log-prefix.ts), or the parse time when the line has none (print-time
+ * off).
  */
 
 export type ParsedQuery = Omit<EventDataOf<'dns_query_log'>, 'sampled' | 'blocked'>;
 
 const QUERY = 'query: ';
+const ECS = ' [ECS ';
+
+/** `address/source` from the ` [ECS address/source/scope]` after the server; undefined if absent. */
+function parseEcs(line: string, from: number): string | undefined {
+  if (!line.startsWith(ECS, from)) return undefined;
+  const start = from + ECS.length;
+  const end = line.indexOf(']', start);
+  if (end < 0) return undefined;
+  const parts = line.slice(start, end).split('/');
+  const [address, source] = parts;
+  if (parts.length !== 3 || !address || address.length > 45 || !/^\d{1,3}$/.test(source ?? '')) {
+    return undefined;
+  }
+  return `${address}/${source}`;
+}
 
 export function parseQueryLine(line: string): ParsedQuery | null {
   const prefix = parseClientPrefix(line);
@@ -45,6 +61,7 @@ export function parseQueryLine(line: string): ParsedQuery | null {
   }
   if (qtype.length === 0 || qtype.length > 16 || flags.length > 32) return null;
   if (server.length === 0 || server.length > 64 || prefix.clientIp.length === 0) return null;
+  const ecs = parseEcs(line, serverEnd + 1);
   return {
     ts: prefix.ts ?? new Date().toISOString(),
     clientIp: prefix.clientIp,
@@ -55,5 +72,6 @@ export function parseQueryLine(line: string): ParsedQuery | null {
     flags,
     server,
     ...(prefix.view !== undefined ? { view: prefix.view } : {}),
+    ...(ecs !== undefined ? { ecs } : {}),
   };
 }

@@ -13,9 +13,10 @@ export const QUERY_EVENTS = {
     category: 'query',
     priority: 'low',
     minRole: 'viewer',
-    sensitive: { clientIp: 'operator' },
+    sensitive: { clientIp: 'operator', ecs: 'operator' },
     zoneScoped: false,
-    description: 'One query as BIND logged it (BIND 9.18 query-log line, parsed).',
+    description:
+      'One query as BIND logged it (BIND 9.18 query-log line, parsed). `ecs` is the EDNS Client Subnet the query carried, redacted like the client address.',
     schema: z.object({
       clientIp: ipAddress,
       clientPort: z.number().int().min(0).max(65535),
@@ -27,6 +28,12 @@ export const QUERY_EVENTS = {
       /** Address the query was received on. */
       server: ipAddress,
       view: z.string().max(64).optional(),
+      /**
+       * EDNS Client Subnet from the query (`[ECS 192.0.2.0/24/0]` in the log) as address/source
+       * prefix, e.g. `192.0.2.0/24`. It locates the end user behind a resolver, so it is as
+       * sensitive as `clientIp`.
+       */
+      ecs: ipAddress.optional(),
       /** True when a response-policy rule rewrote the answer. */
       blocked: z.boolean().optional(),
       /** Query time from the log line. */

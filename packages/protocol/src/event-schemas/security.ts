@@ -86,11 +86,15 @@ export const SECURITY_EVENTS = {
     sensitive: {},
     zoneScoped: false,
     description:
-      'Response-policy rules changed: one rule (`rule`, with `ruleId` for deletes) or many at once (`action: bulk`, `count`).',
+      'Response-policy rules changed: one rule (`before` and `after`, `before: null` on create, `after: null` on delete) or many at once (`action: bulk`, `count`). The acting user is in `meta.actor`.',
     schema: z.object({
       action: z.enum(['created', 'updated', 'deleted', 'bulk']),
       ruleId: idString.optional(),
+      /** The rule before the change; null when created; absent for bulk changes. */
+      before: rpzRule.nullable().optional(),
       /** The rule after the change; null when deleted; absent for bulk changes. */
+      after: rpzRule.nullable().optional(),
+      /** Same as `after`, kept for readers written before `before`/`after` existed. */
       rule: rpzRule.nullable().optional(),
       count: count.optional(),
       /** RPZ zone serial after the change. */

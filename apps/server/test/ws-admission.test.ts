@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { CloseCode, EXAMPLE_EVENTS } from '@hdns/protocol';
+import { TestClient, sleep } from '../../../packages/hub/test/harness.js';
+import { startTestServer, type TestServer } from './helpers.js';
+
+let server: TestServer | undefined;
+const sockets: WebSocket[] = [];
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) ws.terminate();
+  await server?.close();
+  server = undefined;
+});
+
+const wsUrl = (s: TestServer) => `${s.url.replace('http', 'ws')}/ws`;
+
+// Every 127/8 address is loopback on Linux: binding the client side to another one gives the
+// server a second, distinct peer address without any network setup.
+const IP_A = '127.0.0.1';
+const IP_B = '127.0.0.2';
+
+type Attempt =
+  | { status: 101; ws: WebSocket }
+  | { status: number; retryAfter: string | undefined; ws?: undefined };
+
+/** One upgrade attempt from `localAddress`; an opened socket is kept open for the caller. */
+function attempt(url: string, localAddress: string): Promise<Attempt> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { localAddress });
+    ws.on('unexpected-response', (_req, res) => {
+      const retry = res.headers['retry-after'];
+      resolve({
+        status: res.statusCode ?? 0,
+        retryAfter: typeof retry === 'string' ? retry : undefined,
+      });
+      ws.terminate();
+    });
+    ws.on('open', () => {
+      sockets.push(ws);
+      resolve({ status: 101, ws });
+    });
+    ws.on('error', () => undefined);
+  });
+}
+
+/** Opens and authenticates a v1 session from `localAddress`. */
+async function connectFrom(url: string, localAddress: string, token: string, subscribe: string[]) {
+  const opened = await attempt(url, localAddress);
+  if (opened.status !== 101 || !opened.ws) throw new Error(`refused: ${opened.status}`);
+  const client = TestClient.wrap(opened.ws);
+  client.send({ type: 'hello', id: 'h', protocol: 1, token, subscribe });
+  await client.next('welcome');
+  return client;
+}
+
+async function viewerToken(s: TestServer, adminToken: string, username: string): Promise<string> {
+  const res = await s.api('/api/users', {
+    method: 'POST',
+    token: adminToken,
+    body: { username, password: 'password-123', role: 'viewer', zones: null },
+  });
+  expect(res.status).toBe(201);
+  return (await s.login(username, 'password-123')).accessToken;
+}
+
+describe('per-address WebSocket limits on the real app', () => {
+  it('refuses connections past HDNS_WS_MAX_PER_IP with 429, frees the slot on close, and spares other addresses', async () => {
+    server = await startTestServer({ env: { HDNS_WS_MAX_PER_IP: '2' } });
+    const admin = await server.login();
+    const viewer = await viewerToken(server, admin.accessToken, 'vic');
+    const url = wsUrl(server);
+    const a1 = await connectFrom(url, IP_A, admin.accessToken, ['dns']);
+    const a2 = await connectFrom(url, IP_A, viewer, ['dns']);
+
+    const refused = await attempt(url, IP_A);
+    expect(refused).toMatchObject({ status: 429, retryAfter: '10' });
+    // The refusal costs the address, not its open sessions, nor anyone on another address.
+    const other = await connectFrom(url, IP_B, await viewerToken(server, admin.accessToken, 'bo'), [
+      'dns',
+    ]);
+    expect(
+      server.app.hub
+        .connections()
+        .map((c) => c.ip)
+        .sort(),
+    ).toEqual([IP_A, IP_A, IP_B]);
+    await server.app.hub.publish('zone_created', EXAMPLE_EVENTS.zone_created);
+    for (const c of [a1, a2, other]) {
+      const [event] = await c.waitForEvents(1);
+      expect(event?.event).toBe('zone_created');
+      expect(c.closed).toBeUndefined();
+    }
+
+    a2.close();
+    await a2.waitClosed();
+    // The server sees the TCP close a moment after the client does; retry until the slot is free.
+    let again = await attempt(url, IP_A);
+    for (let tries = 1; again.status === 429 && tries < 100; tries++) {
+      await sleep(20);
+      again = await attempt(url, IP_A);
+    }
+    expect(again.status).toBe(101);
+    // Full again: the freed slot was taken by exactly one new socket.
+    expect((await attempt(url, IP_A)).status).toBe(429);
+  });
+
+  it('refuses connection attempts past HDNS_WS_MAX_ATTEMPTS_PER_IP with 429 even with no socket open', async () => {
+    server = await startTestServer({ env: { HDNS_WS_MAX_ATTEMPTS_PER_IP: '3' } });
+    const admin = await server.login();
+    const url = wsUrl(server);
+    for (let i = 0; i < 3; i++) {
+      const r = await attempt(url, IP_A);
+      expect(r.status).toBe(101);
+      r.ws?.close();
+    }
+    expect(await attempt(url, IP_A)).toMatchObject({ status: 429, retryAfter: '10' });
+    expect(await attempt(url, IP_A)).toMatchObject({ status: 429 });
+    // Another address has its own budget, and a user on it is served normally.
+    const b = await connectFrom(url, IP_B, admin.accessToken, ['dns']);
+    await server.app.hub.publish('zone_created', EXAMPLE_EVENTS.zone_created);
+    expect((await b.waitForEvents(1))[0]?.event).toBe('zone_created');
+  });
+});
+
+describe('upgrade authentication as docs/protocol.md describes it', () => {
+  it('checks Origin (own host and HDNS_ALLOWED_ORIGINS pass) and never authenticates by cookie', async () => {
+    server = await startTestServer({ env: { HDNS_ALLOWED_ORIGINS: 'https://dash.example' } });
+    const admin = await server.login();
+    const url = wsUrl(server);
+    const host = new URL(server.url).host;
+    const status = async (origin: string) => {
+      const ws = new WebSocket(url, { origin });
+      return new Promise<number>((resolve) => {
+        ws.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
+        ws.on('open', () => {
+          resolve(101);
+          ws.close();
+        });
+        ws.on('error', () => undefined);
+      });
+    };
+    expect(await status(`http://${host}`)).toBe(101);
+    expect(await status('https://dash.example')).toBe(101);
+    expect(await status('https://evil.example')).toBe(403);
+
+    // The browser's cookies (here the refresh cookie) do not authenticate a socket: the hello
+    // without a token is refused.
+    const ws = new WebSocket(url, {
+      headers: { cookie: admin.refreshCookie },
+      origin: `http://${host}`,
+    });
+    sockets.push(ws);
+    const client = TestClient.wrap(ws);
+    await new Promise((r) => ws.once('open', r));
+    client.send({ type: 'hello', id: 'h', protocol: 1 });
+    expect(await client.next('error')).toMatchObject({ code: 'AUTH_FAILED' });
+    expect((await client.waitClosed()).code).toBe(CloseCode.AUTH_FAILED);
+  });
+});
