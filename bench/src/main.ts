@@ -185,7 +185,9 @@ async function main(): Promise<void> {
   }
   const report = table(results);
   console.log(`\n${report}`);
-  await writeJson(`${resultsDir}${quick ? 'quick' : 'latest'}.json`, {
+  // A partial run (--only) never replaces the full run's figures that docs/benchmarks.md quotes.
+  const file = `${quick ? 'quick' : 'latest'}${only ? `-${only.join('+')}` : ''}.json`;
+  await writeJson(`${resultsDir}${file}`, {
     date: new Date().toISOString(),
     quick,
     durationSec: Math.round((Date.now() - started) / 1000),
