@@ -21,6 +21,8 @@ import type { Identity, TokenVerifier } from './identity.js';
 import { mayReceive } from './authorizer.js';
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits } from './outbound-queue.js';
 import { Session } from './session.js';
+import { SessionClock } from './session-clock.js';
+import { SocketRouter } from './socket-router.js';
 import type { SessionHost } from './session-host.js';
 import { DEFAULT_SESSION_OPTIONS, type SessionOptions } from './session-options.js';
 import { SubscriptionIndex } from './subscription-index.js';
@@ -109,6 +111,7 @@ export class Hub implements SessionHost {
   readonly metrics: HubMetrics;
   readonly log: EventLog;
   readonly sessionOptions: SessionOptions;
+  readonly clock: SessionClock<Session>;
   private readonly bus: Bus;
   private readonly ownsBus: boolean;
   private readonly registry: ConnectionRegistry<Session>;
@@ -119,6 +122,7 @@ export class Hub implements SessionHost {
   private readonly unsubscribeBus: () => void;
   private readonly thresholds: ThresholdWatch;
   private readonly dirty = new Set<Session>();
+  private readonly router = new SocketRouter(() => this.logger);
   private flushTimer: NodeJS.Timeout | undefined;
   private dispatched = 0;
   /** One callback for every EncodedEvent, not a closure per event. */
@@ -135,6 +139,7 @@ export class Hub implements SessionHost {
       outbound: { ...DEFAULT_OUTBOUND_LIMITS, ...options.outbound },
     };
     this.registry = new ConnectionRegistry(options.maxConnectionsPerUser ?? 1);
+    this.clock = new SessionClock(this.sessionOptions.heartbeatMs, () => this.registry.all());
     this.metrics = new HubMetrics(options.metricsRegistry ?? new Registry(), {
       connections: () => this.countByWire(),
       queueDepth: () => this.sum((s) => s.queueDepth),
@@ -188,18 +193,7 @@ export class Hub implements SessionHost {
     const session = new Session(socket, context.ip, wire, this.sessionOptions, this);
     if (context.identity) session.identity = context.identity;
     this.pending.add(session);
-    socket.on('message', (data, isBinary) => {
-      const buf = Buffer.isBuffer(data)
-        ? data
-        : Array.isArray(data)
-          ? Buffer.concat(data)
-          : Buffer.from(data);
-      wire.onMessage(session, buf, isBinary);
-    });
-    socket.on('close', (code) => session.socketClosed(code));
-    socket.on('error', (err) =>
-      this.logger.warn({ err: err.message, session: session.id }, 'socket error'),
-    );
+    this.router.bind(socket, session);
     if (this.closing || this.registry.size >= (this.options.maxConnections ?? 10_000)) {
       session.close(
         CloseCode.SERVER_OVERLOADED,
@@ -304,6 +298,7 @@ export class Hub implements SessionHost {
     if (this.closing) return;
     this.closing = true;
     clearTimeout(this.flushTimer);
+    this.clock.close();
     this.thresholds.close();
     for (const s of [...this.registry.all(), ...this.pending]) {
       s.flush();
@@ -353,6 +348,7 @@ export class Hub implements SessionHost {
 
   register(session: Session): void {
     this.pending.delete(session);
+    this.clock.start();
     for (const old of this.registry.add(session)) {
       old.close(CloseCode.SUPERSEDED, 'superseded by a newer connection');
     }
@@ -360,7 +356,7 @@ export class Hub implements SessionHost {
       this.metrics.legacy(session.wire === 'legacy1' ? '1' : '2', 'connection');
   }
 
-  subscriptionsChanged(session: Session, types: ReadonlySet<EventType>): void {
+  subscriptionsChanged(session: Session, types: readonly EventType[]): void {
     if (session.isClosed) return;
     this.index.set(session, types);
   }

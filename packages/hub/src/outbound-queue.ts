@@ -45,6 +45,15 @@ export interface QueueHooks {
   onBatch?(events: number, bytes: number, oldestPublishedAt: number): void;
 }
 
+/**
+ * Everything the queue calls back into, as one object: the session itself implements it with
+ * methods, so a queue costs no closures per connection.
+ */
+export interface QueueOwner extends FrameSink, QueueHooks {
+  /** Newest seq the hub has finished dispatching to every session. */
+  hubPosition(): number;
+}
+
 interface Item {
   seq: number;
   priority: Priority;
@@ -75,12 +84,9 @@ export class OutboundQueue {
   private holdThrough: number | undefined;
 
   constructor(
-    private readonly sink: FrameSink,
+    private readonly owner: QueueOwner,
     private readonly framing: QueueFraming,
     private readonly limits: OutboundLimits,
-    private readonly hooks: QueueHooks,
-    /** Newest seq the hub has finished dispatching to every session. */
-    private readonly hubPosition: () => number,
   ) {}
 
   get depth(): number {
@@ -177,7 +183,7 @@ export class OutboundQueue {
     if (this.holdThrough !== undefined) {
       return first ? Math.min(this.holdThrough, first.seq - 1) : this.holdThrough;
     }
-    return first ? first.seq - 1 : Math.max(this.hubPosition(), sending);
+    return first ? first.seq - 1 : Math.max(this.owner.hubPosition(), sending);
   }
 
   private writeBatch(
@@ -192,13 +198,13 @@ export class OutboundQueue {
       bytes += frame.length;
       this.write(frame, 'batch');
     }
-    this.hooks.onBatch?.(count, bytes, oldestPublishedAt);
+    this.owner.onBatch?.(count, bytes, oldestPublishedAt);
   }
 
   private write(frame: Buffer, kind: 'batch' | 'gap'): void {
     const size = frame.length;
     this.inflightBytes += size;
-    this.sink.write(frame, kind, () => {
+    this.owner.write(frame, kind, () => {
       this.inflightBytes -= size;
     });
   }
@@ -243,13 +249,13 @@ export class OutboundQueue {
     } else {
       this.lost.push({ fromSeq: item.seq, toSeq: item.seq, count: 1, reason });
     }
-    this.hooks.onShed?.(1, reason);
+    this.owner.onShed?.(1, reason);
   }
 
   private overflow(): void {
     this.overflowed = true;
     this.clear();
-    this.hooks.onOverflow();
+    this.owner.onOverflow();
   }
 
   private compact(): void {

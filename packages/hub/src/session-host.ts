@@ -2,6 +2,7 @@ import type { EventType } from '@hdns/protocol';
 import type { EncodedEvent } from './encoded-event.js';
 import type { HubMetrics } from './hub-metrics.js';
 import type { Session } from './session.js';
+import type { SessionClock } from './session-clock.js';
 
 /**
  * What a session needs from the hub. Keeps the dependency one-way: sessions call this small
@@ -9,6 +10,8 @@ import type { Session } from './session.js';
  */
 export interface SessionHost {
   readonly metrics: HubMetrics;
+  /** Heartbeat sweep and token deadlines, shared by every session. */
+  readonly clock: SessionClock<Session>;
   /** Newest seq dispatched to every session (the `through` of an idle session). */
   position(): number;
   logPosition(): Promise<{ epoch: string; seq: number; oldest: number }>;
@@ -21,7 +24,8 @@ export interface SessionHost {
   ): Promise<EncodedEvent[]>;
   countReplay(session: Session, afterSeq: number, head: number): Promise<number>;
   register(session: Session): void;
-  subscriptionsChanged(session: Session, types: ReadonlySet<EventType>): void;
+  /** `types` is sorted and never mutated afterwards (the session replaces it instead). */
+  subscriptionsChanged(session: Session, types: readonly EventType[]): void;
   heartbeat(session: Session): void;
   tokenExpiring(session: Session): void;
   tokenExpired(session: Session): void;

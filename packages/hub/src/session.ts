@@ -5,48 +5,38 @@ import type { Wire } from './wire.js';
 import type { Identity } from './identity.js';
 import type { HubSocket } from './hub-socket.js';
 import { SOCKET_OPEN } from './hub-socket.js';
-import { OutboundQueue } from './outbound-queue.js';
+import { OutboundQueue, type LostRange, type QueueOwner } from './outbound-queue.js';
+import type { Deadline } from './deadline-heap.js';
+import { SWEEPS_PER_INTERVAL, type Clocked } from './session-clock.js';
 import { mayReceive, resolveSubscriptions, typesOfItem, type Resolution } from './authorizer.js';
 import type { SessionOptions } from './session-options.js';
 import type { SessionHost } from './session-host.js';
+import {
+  judgeResume,
+  type SessionCounters,
+  type SessionState,
+  type StreamStart,
+} from './session-types.js';
 
-export type SessionState =
-  | { kind: 'authenticating' }
-  | { kind: 'replaying'; pending: EncodedEvent[] }
-  | { kind: 'live' }
-  | { kind: 'closed'; code: number; reason: string };
+export type { ResumeOutcome, SessionCounters, SessionState, StreamStart } from './session-types.js';
 
-export interface ResumeOutcome {
-  requested: boolean;
-  ok: boolean;
-  replayed: number;
-  reason?: 'epoch_mismatch' | 'too_old' | 'not_requested' | 'ahead';
-}
-
-export interface StreamStart {
-  position: StreamPosition;
-  resume: ResumeOutcome;
-  /** Runs the replay (if any) and switches the session live; call after the welcome is sent. */
-  run(): Promise<void>;
-}
-
-export interface SessionCounters {
-  framesIn: number;
-  framesOut: number;
-  bytesOut: number;
-  eventsOut: number;
-  eventsLost: number;
-}
+/** Shared: the stateless states cost a session no object of its own. */
+const AUTHENTICATING: SessionState = { kind: 'authenticating' };
+const LIVE: SessionState = { kind: 'live' };
 
 /**
  * One connection's state: identity, subscriptions, outbound queue, timers and counters. Wire
  * handlers (v1, legacy) translate frames into calls on it; the hub delivers events to it.
- * `close()` is idempotent and clears every timer.
+ * `close()` is idempotent and clears every timer and deadline.
+ *
+ * Thousands stay idle for hours, so an idle session holds no timer, closure or empty Set of
+ * its own: heartbeats and token deadlines run on the hub's `SessionClock`, and the session is
+ * its queue's sink and hooks (methods, not closures).
  */
-export class Session {
+export class Session implements QueueOwner, Clocked {
   readonly id = randomUUID();
   readonly connectedAt = Date.now();
-  state: SessionState = { kind: 'authenticating' };
+  state: SessionState = AUTHENTICATING;
   identity: Identity | undefined;
   instanceId: string | undefined;
   clientName: string | undefined;
@@ -57,12 +47,18 @@ export class Session {
     eventsOut: 0,
     eventsLost: 0,
   };
-  private types = new Set<EventType>();
+  /** Sorted, without duplicates; replaced, never mutated (the subscription index keeps it). */
+  private types: readonly EventType[] = [];
   private readonly queue: OutboundQueue;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private tokenTimers: NodeJS.Timeout[] = [];
+  /** Only while authenticating, draining a replay page, or closing: idle sessions hold none. */
+  private authTimer: NodeJS.Timeout | undefined;
+  private drainTimer: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
+  /** The token's next deadline: the warning, then the expiry. */
+  private tokenDeadline: Deadline<Session> | undefined;
+  private tokenWarned = false;
   lastSeen = Date.now();
+  private lastPing = 0;
 
   constructor(
     readonly socket: HubSocket,
@@ -71,26 +67,7 @@ export class Session {
     readonly options: SessionOptions,
     private readonly host: SessionHost,
   ) {
-    this.queue = new OutboundQueue(
-      { write: (bytes, kind, done) => this.rawSend(bytes, kind, done) },
-      protocol.framing,
-      options.outbound,
-      {
-        onOverflow: () => {
-          host.metrics.slowConsumerClose();
-          this.close(CloseCode.SLOW_CONSUMER, 'slow consumer');
-        },
-        onShed: (n, reason) => {
-          this.counters.eventsLost += n;
-          host.metrics.eventsShed(n, reason);
-        },
-        onBatch: (events, _bytes, oldestPublishedAt) => {
-          this.counters.eventsOut += events;
-          host.metrics.batch(events, oldestPublishedAt);
-        },
-      },
-      () => host.position(),
-    );
+    this.queue = new OutboundQueue(this, protocol.framing, options.outbound);
   }
 
   get wire(): WireFormat {
@@ -110,7 +87,7 @@ export class Session {
   }
 
   get subscriptions(): EventType[] {
-    return [...this.types].sort();
+    return [...this.types];
   }
 
   get queueDepth(): number {
@@ -127,7 +104,8 @@ export class Session {
 
   /** Starts the timer that closes the socket if it never authenticates. */
   startAuthDeadline(): void {
-    this.timer(() => {
+    this.authTimer = setTimeout(() => {
+      this.authTimer = undefined;
       if (this.state.kind === 'authenticating') this.close(CloseCode.AUTH_TIMEOUT, 'auth timeout');
     }, this.options.authTimeoutMs);
   }
@@ -136,16 +114,19 @@ export class Session {
   authenticate(identity: Identity, instanceId?: string): void {
     this.identity = identity;
     this.instanceId = instanceId;
+    clearTimeout(this.authTimer);
+    this.authTimer = undefined;
     this.host.register(this);
-    this.armTokenTimers();
-    this.startHeartbeat();
+    this.armTokenDeadline();
+    // Heartbeats start now: the hub's clock beats registered sessions.
+    this.lastPing = Date.now();
   }
 
   /** In-band refresh: same user only; the role or grants may have changed. */
   refreshIdentity(identity: Identity): void {
     this.identity = identity;
-    this.armTokenTimers();
-    const kept = resolveSubscriptions(identity.role, [...this.types]);
+    this.armTokenDeadline();
+    const kept = resolveSubscriptions(identity.role, this.types);
     this.setTypes(kept.types);
   }
 
@@ -160,7 +141,7 @@ export class Session {
     const rejected = items
       .filter((i) => typesOfItem(i).length === 0)
       .map((item) => ({ item, reason: 'unknown' as const }));
-    this.setTypes([...this.types].filter((t) => !drop.has(t)));
+    this.setTypes(this.types.filter((t) => !drop.has(t)));
     return { types: this.subscriptions, rejected };
   }
 
@@ -181,23 +162,9 @@ export class Session {
     this.state = { kind: 'replaying', pending };
     const { epoch, seq: head, oldest } = await this.host.logPosition();
     const position = { epoch, seq: head };
-    let outcome: ResumeOutcome = {
-      requested: false,
-      ok: false,
-      replayed: 0,
-      reason: 'not_requested',
-    };
-    if (resume) {
-      if (resume.epoch !== epoch)
-        outcome = { requested: true, ok: false, replayed: 0, reason: 'epoch_mismatch' };
-      else if (resume.seq < oldest - 1)
-        outcome = { requested: true, ok: false, replayed: 0, reason: 'too_old' };
-      else if (resume.seq > head)
-        outcome = { requested: true, ok: false, replayed: 0, reason: 'ahead' };
-      else {
-        const replayed = await this.host.countReplay(this, resume.seq, head);
-        outcome = { requested: true, ok: true, replayed };
-      }
+    let outcome = judgeResume(resume, epoch, head, oldest);
+    if (outcome.ok && resume) {
+      outcome = { ...outcome, replayed: await this.host.countReplay(this, resume.seq, head) };
     }
     const from = outcome.ok && resume ? resume.seq : head;
     return {
@@ -228,6 +195,11 @@ export class Session {
     this.rawSend(typeof bytes === 'string' ? Buffer.from(bytes) : bytes, kind, () => undefined);
   }
 
+  /** A frame from the peer, handed to this session's wire. */
+  receive(raw: Buffer, isBinary: boolean): void {
+    this.protocol.onMessage(this, raw, isBinary);
+  }
+
   touch(): void {
     this.lastSeen = Date.now();
     this.counters.framesIn++;
@@ -236,10 +208,11 @@ export class Session {
   close(code: number, reason: string): void {
     if (this.state.kind === 'closed') return;
     this.state = { kind: 'closed', code, reason };
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    for (const t of this.tokenTimers) clearTimeout(t);
-    this.tokenTimers = [];
+    clearTimeout(this.authTimer);
+    clearTimeout(this.drainTimer);
+    this.authTimer = this.drainTimer = undefined;
+    this.host.clock.cancel(this.tokenDeadline);
+    this.tokenDeadline = undefined;
     this.queue.clear();
     this.host.closed(this);
     const onWire = this.protocol.closeCodeFor?.(code, reason) ?? { code, reason };
@@ -270,7 +243,7 @@ export class Session {
   }
 
   private setTypes(types: Iterable<EventType>): void {
-    this.types = new Set(types);
+    this.types = [...new Set(types)].sort();
     this.host.subscriptionsChanged(this, this.types);
   }
 
@@ -295,7 +268,7 @@ export class Session {
 
   private goLive(pending: EncodedEvent[], head: number): void {
     if (this.state.kind !== 'replaying' || !this.identity) return;
-    this.state = { kind: 'live' };
+    this.state = LIVE;
     for (const encoded of pending) {
       if (encoded.seq > head) this.queue.push(encoded, this.bytes(encoded, this.identity.role));
     }
@@ -307,43 +280,76 @@ export class Session {
   private drained(): Promise<void> {
     return new Promise((resolve) => {
       const check = (): void => {
+        this.drainTimer = undefined;
         if (this.isClosed || this.queue.bufferedBytes <= this.options.outbound.softBytes / 2)
           resolve();
-        else this.timer(check, 10);
+        else this.drainTimer = setTimeout(check, 10);
       };
       check();
     });
   }
 
-  private startHeartbeat(): void {
-    const beat = (): void => {
-      if (Date.now() - this.lastSeen > 2 * this.options.heartbeatMs) {
-        this.close(CloseCode.HEARTBEAT_TIMEOUT, 'heartbeat timeout');
-        return;
-      }
+  /**
+   * Clocked: the hub's sweep calls this every quarter heartbeat interval once authenticated. A
+   * peer silent for more than two intervals is closed (so within 2¼ intervals); the others are
+   * pinged about once an interval (half a sweep of slack absorbs timer jitter).
+   */
+  beat(now: number): void {
+    if (this.isClosed) return;
+    const interval = this.options.heartbeatMs;
+    if (now - this.lastSeen > 2 * interval) {
+      this.close(CloseCode.HEARTBEAT_TIMEOUT, 'heartbeat timeout');
+    } else if (now - this.lastPing >= interval - interval / SWEEPS_PER_INTERVAL / 2) {
+      this.lastPing = now;
       this.host.heartbeat(this);
-      this.timer(beat, this.options.heartbeatMs);
-    };
-    this.timer(beat, this.options.heartbeatMs);
+    }
   }
 
-  private armTokenTimers(): void {
-    for (const t of this.tokenTimers) clearTimeout(t);
+  /** Clocked: the token deadline came; the warning first, then the expiry. */
+  due(): void {
+    this.tokenDeadline = undefined;
+    const expiresAt = this.identity?.expiresAt.getTime();
+    if (this.isClosed || expiresAt === undefined) return;
+    if (!this.tokenWarned) {
+      this.tokenWarned = true;
+      this.tokenDeadline = this.host.clock.at(this, expiresAt);
+      this.host.tokenExpiring(this);
+    } else {
+      this.host.tokenExpired(this);
+    }
+  }
+
+  private armTokenDeadline(): void {
     const identity = this.identity;
     if (!identity) return;
-    const left = identity.expiresAt.getTime() - Date.now();
-    const warnIn = left - this.options.tokenWarnMs;
-    const warn = setTimeout(() => this.host.tokenExpiring(this), Math.max(0, warnIn));
-    const expire = setTimeout(() => this.host.tokenExpired(this), Math.max(0, left));
-    this.tokenTimers = [warn, expire];
+    this.tokenWarned = false;
+    const warnAt = identity.expiresAt.getTime() - this.options.tokenWarnMs;
+    this.tokenDeadline = this.host.clock.at(this, warnAt, this.tokenDeadline);
   }
 
-  private timer(fn: () => void, ms: number): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
+  // ---- QueueOwner: the queue's sink and hooks ----------------------------------------------
+
+  write(bytes: Buffer, kind: 'batch' | 'gap', done: (err?: Error) => void): void {
+    this.rawSend(bytes, kind, done);
+  }
+
+  hubPosition(): number {
+    return this.host.position();
+  }
+
+  onOverflow(): void {
+    this.host.metrics.slowConsumerClose();
+    this.close(CloseCode.SLOW_CONSUMER, 'slow consumer');
+  }
+
+  onShed(n: number, reason: LostRange['reason']): void {
+    this.counters.eventsLost += n;
+    this.host.metrics.eventsShed(n, reason);
+  }
+
+  onBatch(events: number, _bytes: number, oldestPublishedAt: number): void {
+    this.counters.eventsOut += events;
+    this.host.metrics.batch(events, oldestPublishedAt);
   }
 
   private rawSend(bytes: Buffer, kind: string, done: (err?: Error) => void): void {

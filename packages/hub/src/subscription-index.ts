@@ -2,19 +2,20 @@ import type { EventType } from '@hdns/protocol';
 
 /**
  * Event type → the subscribers that want it, so publish touches only interested sessions.
- * Subscribers are opaque keys; the index holds no other state about them.
+ * Subscribers are opaque keys; the index holds no other state about them. The array given to
+ * `set` is kept, not copied (one per subscriber between the session and the index): callers
+ * replace it, never mutate it.
  */
 export class SubscriptionIndex<S> {
   private readonly byType = new Map<EventType, Set<S>>();
-  private readonly bySubscriber = new Map<S, Set<EventType>>();
+  private readonly bySubscriber = new Map<S, readonly EventType[]>();
 
-  /** Replaces the subscriber's set of types. */
-  set(subscriber: S, types: Iterable<EventType>): void {
+  /** Replaces the subscriber's types (without duplicates). */
+  set(subscriber: S, types: readonly EventType[]): void {
     this.remove(subscriber);
-    const mine = new Set(types);
-    if (mine.size === 0) return;
-    this.bySubscriber.set(subscriber, mine);
-    for (const type of mine) {
+    if (types.length === 0) return;
+    this.bySubscriber.set(subscriber, types);
+    for (const type of types) {
       let set = this.byType.get(type);
       if (!set) this.byType.set(type, (set = new Set()));
       set.add(subscriber);
@@ -37,8 +38,8 @@ export class SubscriptionIndex<S> {
     return this.byType.get(type) ?? EMPTY;
   }
 
-  typesOf(subscriber: S): ReadonlySet<EventType> {
-    return this.bySubscriber.get(subscriber) ?? EMPTY;
+  typesOf(subscriber: S): readonly EventType[] {
+    return this.bySubscriber.get(subscriber) ?? [];
   }
 
   hasSubscribers(type: EventType): boolean {

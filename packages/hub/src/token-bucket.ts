@@ -2,6 +2,9 @@
  * A token bucket: `ratePerSec` tokens refill continuously up to `burst`. `take()` spends one
  * token and says whether there was one. The clock is injectable for tests.
  */
+/** Shared, so a bucket per connection does not carry a closure of its own. */
+const monotonicNow = (): number => performance.now();
+
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -9,7 +12,7 @@ export class TokenBucket {
   constructor(
     private readonly ratePerSec: number,
     private readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonicNow,
   ) {
     this.tokens = burst;
     this.last = now();

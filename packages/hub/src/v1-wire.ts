@@ -77,6 +77,7 @@ export class V1Wire implements Wire {
   readonly encode = v1EventEncoder;
   readonly framing = v1Framing;
   private readonly guards = new WeakMap<Session, InboundGuard>();
+  /** The tail of a session's frame chain while one is being handled; dropped once settled. */
   private readonly inbox = new WeakMap<Session, Promise<void>>();
 
   constructor(private readonly ctx: V1Context) {}
@@ -123,11 +124,15 @@ export class V1Wire implements Wire {
     this.ctx.metrics.frameIn(frame.type, raw.length);
     // Frames are handled one at a time per session, in arrival order, even across awaits.
     const previous = this.inbox.get(session) ?? Promise.resolve();
-    const next = previous
+    const next: Promise<void> = previous
       .then(() => this.handle(session, frame))
       .catch((err: unknown) => {
         this.ctx.logger.error({ err, session: session.id }, 'frame handler failed');
         this.error(session, 'INTERNAL', undefined, 'id' in frame ? frame.id : undefined);
+      })
+      .then(() => {
+        // An idle session keeps no settled promise (nor its WeakMap entry).
+        if (this.inbox.get(session) === next) this.inbox.delete(session);
       });
     this.inbox.set(session, next);
   }

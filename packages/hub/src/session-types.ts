@@ -1,0 +1,55 @@
+import type { StreamPosition } from '@hdns/protocol';
+import type { EncodedEvent } from './encoded-event.js';
+
+// The shapes a `Session` exposes (state, resume outcome, counters) and its resume rule.
+
+export type SessionState =
+  | { kind: 'authenticating' }
+  | { kind: 'replaying'; pending: EncodedEvent[] }
+  | { kind: 'live' }
+  | { kind: 'closed'; code: number; reason: string };
+
+export interface ResumeOutcome {
+  requested: boolean;
+  ok: boolean;
+  replayed: number;
+  reason?: 'epoch_mismatch' | 'too_old' | 'not_requested' | 'ahead';
+}
+
+export interface StreamStart {
+  position: StreamPosition;
+  resume: ResumeOutcome;
+  /** Runs the replay (if any) and switches the session live; call after the welcome is sent. */
+  run(): Promise<void>;
+}
+
+export interface SessionCounters {
+  framesIn: number;
+  framesOut: number;
+  bytesOut: number;
+  eventsOut: number;
+  eventsLost: number;
+}
+
+/**
+ * Whether a client's resume position can be served from a log at `epoch` holding seqs
+ * `oldest`..`head`. `replayed` is 0 here; the session counts what it will replay when `ok`.
+ */
+export function judgeResume(
+  resume: StreamPosition | undefined,
+  epoch: string,
+  head: number,
+  oldest: number,
+): ResumeOutcome {
+  const failed = (reason: ResumeOutcome['reason']): ResumeOutcome => ({
+    requested: true,
+    ok: false,
+    replayed: 0,
+    reason,
+  });
+  if (!resume) return { requested: false, ok: false, replayed: 0, reason: 'not_requested' };
+  if (resume.epoch !== epoch) return failed('epoch_mismatch');
+  if (resume.seq < oldest - 1) return failed('too_old');
+  if (resume.seq > head) return failed('ahead');
+  return { requested: true, ok: true, replayed: 0 };
+}
