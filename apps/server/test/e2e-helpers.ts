@@ -20,7 +20,6 @@ const WEB = path.join(ROOT, 'apps/web');
 const DIST_INDEX = path.join(WEB, 'dist/index.html');
 export const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
 export const CHROMIUM = '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM);
 
 function newestMtime(target: string): number {
   const st = statSync(target);
@@ -95,7 +94,16 @@ export async function startDashboardServer(
   });
 }
 
+/**
+ * Headless Debian Chromium. A missing browser fails the suite (never skips it): the e2e tests
+ * are part of what "done" means.
+ */
 export function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: the dashboard e2e tests need Debian's chromium (apt-get install chromium)`,
+    );
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [

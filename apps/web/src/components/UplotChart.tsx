@@ -22,6 +22,7 @@ export function UplotChart({
   yRange,
   formatValue = (v) => String(v),
   label,
+  minSpanSec,
 }: {
   buffer: SeriesBuffer;
   series: readonly ChartSeries[];
@@ -31,6 +32,8 @@ export function UplotChart({
   formatValue?: (v: number) => string;
   /** Accessible name of the chart (canvas content is not readable by screen readers). */
   label: string;
+  /** Shortest time window shown, ending at the newest point (a live chart fills it leftwards). */
+  minSpanSec?: number;
 }): ReactNode {
   const hostRef = useRef<HTMLDivElement>(null);
 
@@ -42,7 +45,10 @@ export function UplotChart({
       height,
       legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: yRange ? { range: yRange } : { auto: true } },
+      scales: {
+        x: { time: true, range: (_u, min, max) => timeRange(min, max, minSpanSec) },
+        y: yRange ? { range: yRange } : { auto: true },
+      },
       axes: [
         { stroke: AXIS, grid: { stroke: 'rgba(128,128,128,0.15)' } },
         {
@@ -83,7 +89,22 @@ export function UplotChart({
       chart.destroy();
     };
     // The series definition is static per chart; only the buffer identity matters.
-  }, [buffer, height]);
+  }, [buffer, height, minSpanSec]);
 
   return <div ref={hostRef} className="chart" role="img" aria-label={label} />;
+}
+
+/**
+ * uPlot widens a single point (or none) to a span of years; a chart of live samples should
+ * show the recent past instead.
+ */
+function timeRange(
+  min: number | null,
+  max: number | null,
+  minSpanSec: number | undefined,
+): uPlot.Range.MinMax {
+  const end = max !== null && Number.isFinite(max) ? max : Date.now() / 1000;
+  const start = min !== null && Number.isFinite(min) ? min : end;
+  const span = minSpanSec ?? (end > start ? 0 : 60);
+  return end - start >= span ? [start, end] : [end - span, end];
 }

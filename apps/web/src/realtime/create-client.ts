@@ -13,10 +13,16 @@ import type { RealtimeClientLike } from '@hdns/react';
 import { EVENT_CATALOGUE, CATEGORIES, roleAtLeast, typesInCategory } from '@hdns/protocol';
 import type { SessionUser } from '../api/types';
 
-/** What the dashboard uses of either client: the hooks' surface plus reconnect and resync. */
+/** The client signals the shell listens to (the resume outcome and its failure). */
+export type ShellSignal = 'resync' | 'welcome';
+
+/** What the dashboard uses of either client: the hooks' surface plus reconnect and signals. */
 export interface DashboardClient extends RealtimeClientLike {
   reconnect(): void;
-  onSignal(name: 'resync', handler: (payload: ClientSignals['resync']) => void): () => void;
+  onSignal<K extends ShellSignal>(
+    name: K,
+    handler: (payload: ClientSignals[K]) => void,
+  ): () => void;
 }
 
 export const CLIENT_NAME = 'dashboard';

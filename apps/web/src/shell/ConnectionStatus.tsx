@@ -27,7 +27,24 @@ export function ConnectionStatus(): ReactNode {
   const reconnecting = state.state === 'reconnecting' && state.nextRetryAt !== undefined;
   const now = useNow(250, reconnecting || resyncedAt !== undefined);
 
+  // What the last welcome said about the resume: exposed as data attributes so support (and
+  // the end-to-end tests) can tell a resumed stream from a fresh or resynced one.
+  const [resume, setResume] = useState<{ outcome: string; replayed: number }>({
+    outcome: 'none',
+    replayed: 0,
+  });
+
   useEffect(() => client.onSignal('resync', () => setResyncedAt(Date.now())), [client]);
+  useEffect(
+    () =>
+      client.onSignal('welcome', (w) =>
+        setResume({
+          outcome: !w.resume.requested ? 'none' : w.resume.ok ? 'ok' : 'failed',
+          replayed: w.resume.replayed,
+        }),
+      ),
+    [client],
+  );
   useEffect(() => {
     if (resyncedAt !== undefined && now - resyncedAt > RESYNC_HINT_MS) setResyncedAt(undefined);
   }, [now, resyncedAt]);
@@ -64,7 +81,13 @@ export function ConnectionStatus(): ReactNode {
   }
 
   return (
-    <div className="conn" data-state={state.state} data-testid="connection-state">
+    <div
+      className="conn"
+      data-state={state.state}
+      data-resume={resume.outcome}
+      data-replayed={resume.replayed}
+      data-testid="connection-state"
+    >
       <span className={`conn-badge conn-${tone}`} role="status" aria-live="polite">
         <span className="conn-dot" aria-hidden="true" />
         <span className="conn-label">{label}</span>

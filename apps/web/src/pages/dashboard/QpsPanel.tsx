@@ -28,6 +28,7 @@ export function QpsPanel(): ReactNode {
         buffer={history.qps}
         series={SERIES}
         label="Queries per second over time"
+        minSpanSec={60}
         formatValue={(v) => formatNumber(v, 1)}
       />
       {history.qps.length === 0 && !latest && (

@@ -8,6 +8,7 @@ import { useApi } from '../../auth/auth-context';
 import type { EventPage } from '../../api/types';
 import { ErrorState } from '../../components/StateViews';
 import { useStoredState } from '../../hooks/use-stored-state';
+import { useDashboardClient } from '../../realtime/client-context';
 import { QueryBuffer, type QueryRow } from './query-buffer';
 import { QueryLogFilters, EMPTY_FILTERS, matches, type QueryFilters } from './QueryLogFilters';
 import { QueryLogList } from './QueryLogList';
@@ -17,6 +18,7 @@ const SUBSCRIPTION = ['dns_query_log'];
 
 export function QueryLogPage(): ReactNode {
   const api = useApi();
+  const client = useDashboardClient();
   const [buffer] = useState(() => new QueryBuffer());
   const snap = useSyncExternalStore(buffer.subscribe, buffer.getSnapshot);
   const [filters, setFilters] = useStoredState<QueryFilters>(
@@ -31,11 +33,18 @@ export function QueryLogPage(): ReactNode {
 
   useEffect(() => {
     const controller = new AbortController();
-    api
-      .get<EventPage>('/api/events', {
-        query: { type: 'dns_query_log', limit: SEED },
-        signal: controller.signal,
-      })
+    // Seed only once the server confirmed the live subscription (the hook above asks for it
+    // too; subscribing twice is harmless): a query logged after an earlier seed but before
+    // the subscription took effect would be in neither, and never shown.
+    client
+      .subscribe(SUBSCRIPTION)
+      .catch(() => undefined)
+      .then(() =>
+        api.get<EventPage>('/api/events', {
+          query: { type: 'dns_query_log', limit: SEED },
+          signal: controller.signal,
+        }),
+      )
       .then((page) => {
         const rows: QueryRow[] = [];
         for (const e of page.events)
@@ -46,7 +55,7 @@ export function QueryLogPage(): ReactNode {
         if (!controller.signal.aborted) setError(err);
       });
     return () => controller.abort();
-  }, [api, buffer]);
+  }, [api, buffer, client]);
 
   const visible = useMemo(() => snap.rows.filter((r) => matches(r, filters)), [snap.rows, filters]);
   const qtypes = useMemo(() => [...new Set(snap.rows.map((r) => r.qtype))].sort(), [snap.rows]);

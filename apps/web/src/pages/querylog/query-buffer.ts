@@ -22,6 +22,7 @@ export class QueryBuffer {
   private held: QueryRow[] = [];
   private paused = false;
   private sampled: number | undefined;
+  private newestSeq = 0;
   private seen = new Set<string>();
   /** Recent RPZ hits (qname|client), to mark the matching queries as blocked. */
   private readonly hits = new Map<string, number>();
@@ -49,8 +50,12 @@ export class QueryBuffer {
     if (fresh.length === 0) return;
     for (const r of fresh) this.seen.add(r.id);
     const last = fresh.reduce((a, b) => (b.seq > a.seq ? b : a));
-    // The newest query tells whether the server samples right now.
-    this.sampled = last.sampled !== undefined && last.sampled > 1 ? last.sampled : undefined;
+    // The newest query tells whether the server samples right now (a late history page of
+    // older queries does not).
+    if (last.seq > this.newestSeq) {
+      this.newestSeq = last.seq;
+      this.sampled = last.sampled !== undefined && last.sampled > 1 ? last.sampled : undefined;
+    }
     if (this.paused) this.held.push(...fresh);
     else this.rows = merge(fresh, this.rows, this.capacity);
     this.trimSeen();
@@ -132,11 +137,33 @@ function hitKey(qname: string, clientIp: string): string {
   return `${qname.toLowerCase().replace(/\.$/, '')}|${clientIp}`;
 }
 
+/**
+ * Merges by seq, newest first. Live rows usually are all newer (the cheap path); the history
+ * seed can arrive after the first live rows and then belongs below them.
+ */
 function merge(
-  newer: readonly QueryRow[],
-  older: readonly QueryRow[],
+  added: readonly QueryRow[],
+  existing: readonly QueryRow[],
   capacity: number,
 ): QueryRow[] {
-  const sorted = [...newer].sort((a, b) => b.seq - a.seq);
-  return sorted.concat(older).slice(0, capacity);
+  const sorted = [...added].sort((a, b) => b.seq - a.seq);
+  const oldestAdded = sorted[sorted.length - 1];
+  const newestExisting = existing[0];
+  if (!oldestAdded || !newestExisting || oldestAdded.seq > newestExisting.seq)
+    return sorted.concat(existing).slice(0, capacity);
+  const out: QueryRow[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < capacity) {
+    const a = sorted[i];
+    const b = existing[j];
+    if (a && (!b || a.seq > b.seq)) {
+      out.push(a);
+      i++;
+    } else if (b) {
+      out.push(b);
+      j++;
+    } else break;
+  }
+  return out;
 }

@@ -1,0 +1,182 @@
+/**
+ * Live behaviour of the dashboard in headless Chromium against the real server and a real
+ * managed named: the offline state and its reconnect button, the query log's pause and resume
+ * over real query traffic, record deletion seen live by a viewer, RPZ rules created and deleted
+ * in the UI taking effect in named, and an administrator disconnecting a user.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, screenshot, until, waitConnected } from './e2e-helpers.js';
+import { startDashboardSuite, WIDE, type DashboardSuite } from './e2e-suite.js';
+
+const VIEWER = { username: 'vic', password: 'viewer-password-2', role: 'viewer' };
+const KICKED = { username: 'kim', password: 'kicked-password-1', role: 'viewer' };
+const ZONE = 'pause.test';
+
+const badge = (page: Page) => page.getByTestId('connection-state');
+
+describe('dashboard live behaviour in headless Chromium', () => {
+  let s: DashboardSuite;
+
+  beforeAll(async () => {
+    s = await startDashboardSuite();
+    await createUser(s.server, s.admin, VIEWER);
+    await createUser(s.server, s.admin, KICKED);
+    const zone = await s.server.api('/api/zones', {
+      token: s.admin,
+      body: { name: ZONE, type: 'primary' },
+    });
+    expect(zone.status).toBe(201);
+  }, 150_000);
+
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('shows offline with a reconnect button, and connects again (network back, or the button)', async () => {
+    const page = await s.signedIn('/');
+    await page.context().setOffline(true); // Chromium fires the window's offline event
+    await page.locator('[data-testid="connection-state"][data-state="reconnecting"]').waitFor();
+    await badge(page).getByText('Offline').waitFor();
+    await badge(page).getByText('waiting for the network').waitFor();
+    await page.getByRole('button', { name: 'Reconnect now' }).waitFor();
+    await screenshot(page, 'offline');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'Reconnect now' }).waitFor();
+    await screenshot(page, 'offline-narrow');
+    await page.setViewportSize(WIDE);
+    await page.context().setOffline(false);
+    await waitConnected(page);
+
+    // An offline signal while the network works: only the button brings the socket back.
+    await page.evaluate(() => window.dispatchEvent(new Event('offline')));
+    await badge(page).getByText('waiting for the network').waitFor();
+    await page.waitForTimeout(1_500);
+    expect(await badge(page).getAttribute('data-state')).toBe('reconnecting');
+    await page.getByRole('button', { name: 'Reconnect now' }).click();
+    await waitConnected(page);
+    expect(await page.getByRole('button', { name: 'Reconnect now' }).count()).toBe(0);
+  });
+
+  it('pauses the query log (new queries held and counted), resume catches up', async () => {
+    const page = await s.signedIn('/queries');
+    const rows = page.getByTestId('query-row');
+    await s.dig(`before.${ZONE}`);
+    await rows
+      .filter({ hasText: `before.${ZONE}` })
+      .first()
+      .waitFor();
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect(
+      page.getByRole('button', { name: 'Resume' }).getAttribute('aria-pressed'),
+    ).resolves.toBe('true');
+    const shownBefore = await rows.count();
+    for (let i = 0; i < 3; i++) await s.dig(`held-${i}.${ZONE}`);
+    await page.getByText(/\b3 new while paused/).waitFor({ timeout: 15_000 });
+    expect(await rows.filter({ hasText: `.${ZONE}` }).allInnerTexts()).not.toContainEqual(
+      expect.stringContaining('held-'),
+    );
+    expect(await rows.count()).toBe(shownBefore);
+
+    await page.getByRole('button', { name: 'Resume' }).click();
+    for (let i = 0; i < 3; i++) await rows.filter({ hasText: `held-${i}.${ZONE}` }).waitFor();
+    expect(await page.getByText(/new while paused/).count()).toBe(0);
+    await s.dig(`after.${ZONE}`); // live again
+    await rows
+      .filter({ hasText: `after.${ZONE}` })
+      .first()
+      .waitFor();
+  });
+
+  it('deletes a record after confirmation; a viewer sees it go live, with who did it', async () => {
+    const created = await s.server.api(`/api/zones/${ZONE}/records`, {
+      token: s.admin,
+      body: { name: 'gone', type: 'A', value: '192.0.2.77' },
+    });
+    expect(created.status).toBe(201);
+    const adminPage = await s.signedIn(`/zones/${ZONE}`);
+    const viewerPage = await s.signedIn(`/zones/${ZONE}`, VIEWER);
+    const viewerRow = viewerPage.getByTestId('record-row').filter({ hasText: '192.0.2.77' });
+    await viewerRow.waitFor();
+    expect(await viewerPage.getByRole('button', { name: 'Delete gone A' }).count()).toBe(0);
+
+    await adminPage.getByRole('button', { name: 'Delete gone A' }).click();
+    const confirm = adminPage.getByRole('button', { name: 'Confirm' });
+    await confirm.waitFor(); // the first press only asks
+    expect(
+      await adminPage.getByTestId('record-row').filter({ hasText: '192.0.2.77' }).count(),
+    ).toBe(1);
+    await confirm.click();
+    await adminPage.getByTestId('record-row').filter({ hasText: '192.0.2.77' }).waitFor({
+      state: 'detached',
+    });
+    await viewerRow.waitFor({ state: 'detached' });
+    await viewerPage
+      .locator('.toast', { hasText: `Record gone A removed from ${ZONE}` })
+      .filter({ hasText: 'by admin' })
+      .waitFor();
+    const left = await s.server.api(`/api/zones/${ZONE}/records`, { token: s.admin });
+    const values = (left.body as { records: { value: string }[] }).records.map((r) => r.value);
+    expect(values).not.toContain('192.0.2.77');
+  });
+
+  it('creates and deletes an RPZ rule in the UI, and named applies both', async () => {
+    const domain = 'phish.ui.example';
+    const page = await s.signedIn('/security');
+    expect(await s.dig(domain)).not.toMatch(/192\.0\.2\.66/);
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const form = page.getByRole('form', { name: 'New RPZ rule' });
+    await form.getByLabel('Domain', { exact: true }).fill(domain);
+    await form.getByLabel('Action', { exact: true }).selectOption('redirect');
+    await form.getByLabel('Redirect to (IP)').fill('192.0.2.66');
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    const row = page.locator('tr', { hasText: domain });
+    await row.waitFor();
+    await until(
+      () => s.dig(domain),
+      (out) => /\t192\.0\.2\.66\b/.test(out),
+      'named to answer with the redirect',
+      20_000,
+    );
+
+    await page.getByRole('button', { name: `Delete rule ${domain}` }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await row.waitFor({ state: 'detached' });
+    const rules = await s.server.api('/api/rpz/rules', { token: s.admin });
+    const domains = (rules.body as { rules: { domain: string }[] }).rules.map((r) => r.domain);
+    expect(domains).not.toContain(domain);
+    await until(
+      () => s.dig(domain),
+      (out) => !/\t192\.0\.2\.66\b/.test(out),
+      'named to stop redirecting',
+      20_000,
+    );
+  });
+
+  it('an admin disconnects a user; that page says so and does not fight back', async () => {
+    const kicked = await s.signedIn('/', KICKED);
+    const adminPage = await s.signedIn('/admin');
+    const row = adminPage.getByTestId('connection-row').filter({ hasText: KICKED.username });
+    await row.getByRole('button', { name: `Disconnect ${KICKED.username}` }).click();
+    await row.getByRole('button', { name: 'Disconnect user' }).click();
+    await adminPage.locator('.toast', { hasText: `Disconnected ${KICKED.username}` }).waitFor();
+
+    await kicked.locator('[data-testid="connection-state"][data-state="closed"]').waitFor();
+    await badge(kicked).getByText('disconnected by an administrator').waitFor();
+    await screenshot(kicked, 'disconnected');
+    // No automatic reconnect: give a retry loop time to show itself (the shortest backoff is
+    // 500 ms), then check both the page and the server.
+    await kicked.waitForTimeout(3_000);
+    expect(await badge(kicked).getAttribute('data-state')).toBe('closed');
+    const mine = (await s.connections()).filter((c) => c.username === KICKED.username);
+    expect(mine).toHaveLength(0);
+    await adminPage.getByTestId('connection-row').filter({ hasText: KICKED.username }).waitFor({
+      state: 'detached',
+    });
+
+    // The user may come back deliberately.
+    await kicked.getByRole('button', { name: 'Reconnect now' }).click();
+    await waitConnected(kicked);
+  });
+});
