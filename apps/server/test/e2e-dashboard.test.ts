@@ -342,10 +342,10 @@ describe('dashboard in headless Chromium', () => {
     // Filters stay set across a reload.
     await adminPage.getByLabel('Domain', { exact: true }).fill('example.com');
     await until(
-      async () =>
-        (await adminPage.getByTestId('query-row').allInnerTexts()).every((t) =>
-          t.includes('example.com'),
-        ),
+      async () => {
+        const texts = await adminPage.getByTestId('query-row').allInnerTexts();
+        return texts.length > 0 && texts.every((t) => t.includes('example.com'));
+      },
       Boolean,
       'filtered rows',
     );
@@ -415,7 +415,10 @@ describe('dashboard in headless Chromium', () => {
 
     await page.getByLabel('Category', { exact: true }).selectOption('security');
     await until(
-      async () => (await rows.allInnerTexts()).every((t) => t.includes('security')),
+      async () => {
+        const texts = await rows.allInnerTexts();
+        return texts.length > 0 && texts.every((t) => t.includes('security'));
+      },
       Boolean,
       'only security events',
     );

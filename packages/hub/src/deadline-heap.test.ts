@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DeadlineHeap, type Deadline } from './deadline-heap.js';
 
 describe('DeadlineHeap', () => {
@@ -37,9 +37,44 @@ describe('DeadlineHeap', () => {
     heap.schedule('warn', Date.now());
     await twice;
     expect(fired).toEqual(['warn', 'expire']);
-    heap.schedule('never', Date.now() + 5);
-    heap.close();
-    expect(heap.size).toBe(0);
+  });
+
+  it('leaves no timer behind on close, and a closed heap never fires', () => {
+    vi.useFakeTimers();
+    try {
+      const fired: string[] = [];
+      const heap = new DeadlineHeap<string>((item) => fired.push(item));
+      heap.schedule('never', Date.now() + 5);
+      expect(vi.getTimerCount()).toBe(1);
+      heap.close();
+      expect(vi.getTimerCount()).toBe(0);
+      heap.schedule('after-close', Date.now() + 5);
+      vi.advanceTimersByTime(100);
+      expect(fired).toEqual([]);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps a timer for the remaining deadlines when a handler throws', () => {
+    vi.useFakeTimers();
+    try {
+      const fired: string[] = [];
+      const heap = new DeadlineHeap<string>((item) => {
+        fired.push(item);
+        if (item === 'bad') throw new Error('handler failed');
+      });
+      const now = Date.now();
+      heap.schedule('bad', now + 10);
+      heap.schedule('later', now + 50);
+      expect(() => vi.advanceTimersByTime(10)).toThrow('handler failed');
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(40);
+      expect(fired).toEqual(['bad', 'later']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps heap order under many schedules and cancels', async () => {

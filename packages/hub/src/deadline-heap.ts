@@ -62,13 +62,17 @@ export class DeadlineHeap<T> {
   private run(): void {
     this.timer = undefined;
     this.armedAt = Number.POSITIVE_INFINITY;
-    for (;;) {
-      const top = this.heap[0];
-      if (!top || top.at > this.now()) break;
-      this.cancel(top);
-      this.fire(top.item);
+    try {
+      for (;;) {
+        const top = this.heap[0];
+        if (!top || top.at > this.now()) break;
+        this.cancel(top);
+        this.fire(top.item);
+      }
+    } finally {
+      // A handler that throws must not leave the other deadlines without a timer.
+      this.arm();
     }
-    this.arm();
   }
 
   /** Keeps one timer, set for the earliest deadline. */

@@ -53,6 +53,7 @@ export class Session implements QueueOwner, Clocked {
   /** Only while authenticating, draining a replay page, or closing: idle sessions hold none. */
   private authTimer: NodeJS.Timeout | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
+  private drainDone: (() => void) | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   /** The token's next deadline: the warning, then the expiry. */
   private tokenDeadline: Deadline<Session> | undefined;
@@ -211,6 +212,8 @@ export class Session implements QueueOwner, Clocked {
     clearTimeout(this.authTimer);
     clearTimeout(this.drainTimer);
     this.authTimer = this.drainTimer = undefined;
+    this.drainDone?.();
+    this.drainDone = undefined;
     this.host.clock.cancel(this.tokenDeadline);
     this.tokenDeadline = undefined;
     this.queue.clear();
@@ -281,9 +284,14 @@ export class Session implements QueueOwner, Clocked {
     return new Promise((resolve) => {
       const check = (): void => {
         this.drainTimer = undefined;
+        this.drainDone = undefined;
         if (this.isClosed || this.queue.bufferedBytes <= this.options.outbound.softBytes / 2)
           resolve();
-        else this.drainTimer = setTimeout(check, 10);
+        else {
+          this.drainTimer = setTimeout(check, 10);
+          // close() clears the poll timer; it settles the wait through this instead.
+          this.drainDone = resolve;
+        }
       };
       check();
     });
@@ -321,7 +329,9 @@ export class Session implements QueueOwner, Clocked {
 
   private armTokenDeadline(): void {
     const identity = this.identity;
-    if (!identity) return;
+    // A refresh whose verification finished after the close must not park this session in
+    // the hub's deadline heap until the token's warning time.
+    if (!identity || this.isClosed) return;
     this.tokenWarned = false;
     const warnAt = identity.expiresAt.getTime() - this.options.tokenWarnMs;
     this.tokenDeadline = this.host.clock.at(this, warnAt, this.tokenDeadline);

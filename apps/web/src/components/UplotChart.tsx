@@ -50,7 +50,13 @@ export function UplotChart({
         y: yRange ? { range: yRange } : { auto: true },
       },
       axes: [
-        { stroke: AXIS, grid: { stroke: 'rgba(128,128,128,0.15)' } },
+        {
+          stroke: AXIS,
+          grid: { stroke: 'rgba(128,128,128,0.15)' },
+          // One row of clock times: uPlot's default adds a date row whose labels collide on
+          // narrow live windows.
+          values: (_u, ticks) => ticks.map((t) => clockTime(t)),
+        },
         {
           stroke: AXIS,
           grid: { stroke: 'rgba(128,128,128,0.15)' },
@@ -107,4 +113,15 @@ function timeRange(
   const start = min !== null && Number.isFinite(min) ? min : end;
   const span = minSpanSec ?? (end > start ? 0 : 60);
   return end - start >= span ? [start, end] : [end - span, end];
+}
+
+const CLOCK = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
+function clockTime(sec: number): string {
+  return CLOCK.format(new Date(sec * 1000));
 }

@@ -33,27 +33,30 @@ export function QueryLogPage(): ReactNode {
 
   useEffect(() => {
     const controller = new AbortController();
-    // Seed only once the server confirmed the live subscription (the hook above asks for it
-    // too; subscribing twice is harmless): a query logged after an earlier seed but before
-    // the subscription took effect would be in neither, and never shown.
-    client
-      .subscribe(SUBSCRIPTION)
-      .catch(() => undefined)
-      .then(() =>
-        api.get<EventPage>('/api/events', {
+    const load = (): Promise<void> =>
+      api
+        .get<EventPage>('/api/events', {
           query: { type: 'dns_query_log', limit: SEED },
           signal: controller.signal,
-        }),
-      )
-      .then((page) => {
-        const rows: QueryRow[] = [];
-        for (const e of page.events)
-          if (e.event === 'dns_query_log') rows.push({ ...e.data, id: e.id, seq: e.seq });
-        buffer.add(rows);
-      })
-      .catch((err: unknown) => {
-        if (!controller.signal.aborted) setError(err);
-      });
+        })
+        .then((page) => {
+          const rows: QueryRow[] = [];
+          for (const e of page.events)
+            if (e.event === 'dns_query_log') rows.push({ ...e.data, id: e.id, seq: e.seq });
+          buffer.seed(rows);
+        })
+        .catch((err: unknown) => {
+          if (!controller.signal.aborted) setError(err);
+        });
+    // History at once (also while the socket is down), and again once the server confirmed the
+    // live subscription (the hook above asks for it too; subscribing twice is harmless): a
+    // query logged after the first load but before the subscription took effect would
+    // otherwise be in neither. Rows seen twice are dropped by id.
+    void load();
+    client
+      .subscribe(SUBSCRIPTION)
+      .then(() => (controller.signal.aborted ? undefined : load()))
+      .catch(() => undefined);
     return () => controller.abort();
   }, [api, buffer, client]);
 

@@ -42,13 +42,35 @@ export class QueryBuffer {
 
   readonly getSnapshot = (): QuerySnapshot => this.snapshot;
 
-  /** Adds rows (any order); duplicates by id are dropped. */
+  /** Adds live rows (any order); duplicates by id are dropped; held aside while paused. */
   add(rows: readonly QueryRow[]): void {
-    const fresh = rows
-      .filter((r) => !this.seen.has(r.id))
-      .map((r) => (!r.blocked && this.recentHit(r) ? { ...r, blocked: true } : r));
+    const fresh = this.accept(rows);
     if (fresh.length === 0) return;
-    for (const r of fresh) this.seen.add(r.id);
+    if (this.paused) this.held.push(...fresh);
+    else this.rows = merge(fresh, this.rows, this.capacity);
+    this.schedule();
+  }
+
+  /**
+   * Adds history rows (queries from before the page opened): they go straight into the shown
+   * rows, in seq order, even while paused, since they are not "new while paused".
+   */
+  seed(rows: readonly QueryRow[]): void {
+    const fresh = this.accept(rows);
+    if (fresh.length === 0) return;
+    this.rows = merge(fresh, this.rows, this.capacity);
+    this.schedule();
+  }
+
+  /** Drops rows already seen, marks RPZ hits, and follows the newest query's sampling. */
+  private accept(rows: readonly QueryRow[]): QueryRow[] {
+    const fresh: QueryRow[] = [];
+    for (const r of rows) {
+      if (this.seen.has(r.id)) continue;
+      this.seen.add(r.id);
+      fresh.push(!r.blocked && this.recentHit(r) ? { ...r, blocked: true } : r);
+    }
+    if (fresh.length === 0) return fresh;
     const last = fresh.reduce((a, b) => (b.seq > a.seq ? b : a));
     // The newest query tells whether the server samples right now (a late history page of
     // older queries does not).
@@ -56,10 +78,8 @@ export class QueryBuffer {
       this.newestSeq = last.seq;
       this.sampled = last.sampled !== undefined && last.sampled > 1 ? last.sampled : undefined;
     }
-    if (this.paused) this.held.push(...fresh);
-    else this.rows = merge(fresh, this.rows, this.capacity);
     this.trimSeen();
-    this.schedule();
+    return fresh;
   }
 
   /**
