@@ -1,4 +1,4 @@
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, SerializedError, TestModule } from 'vitest/node';
 
 /**
  * Prints one plain closing line, "tests: N passed, N failed, N skipped", so that tools reading
@@ -11,7 +11,10 @@ export default class SummaryReporter implements Reporter {
     this.started = performance.now();
   }
 
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError> = [],
+  ): void {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
@@ -27,6 +30,9 @@ export default class SummaryReporter implements Reporter {
       if (mod.state() === 'failed' && failedHere === 0) failedHere = 1;
       failed += failedHere;
     }
+    // A worker that died (a native crash) leaves its tests unrun, not failed, and reports an
+    // unhandled error instead: the closing line must not read "0 failed" for such a run.
+    failed += unhandledErrors.length;
     const seconds = ((performance.now() - this.started) / 1000).toFixed(1);
     console.log(`duration: ${seconds}s`);
     console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
