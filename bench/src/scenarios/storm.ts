@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { SqliteDriver } from '@hdns/hub';
 import type { BenchConfig } from '../config.js';
 import { ClientPool } from '../load/pool.js';
 import { ServerHandle } from '../servers/handle.js';
@@ -23,7 +23,7 @@ import type { Figures } from './common.js';
 function publishedNumbers(ledger: string, sqlitePath: string | undefined): number[] {
   const fromLedger = readFileSync(ledger, 'utf8').trim().split('\n').map(Number);
   if (!sqlitePath) return fromLedger;
-  const db = new Database(sqlitePath, { readonly: true });
+  const db = new SqliteDriver(sqlitePath, { readonly: true });
   try {
     const rows = db.prepare(`SELECT body FROM hub_events WHERE type = 'config_change'`).all() as {
       body: string;

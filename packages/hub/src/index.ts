@@ -1,6 +1,7 @@
 export * from './event-log/event-log.js';
 export * from './event-log/memory-event-log.js';
 export * from './event-log/sqlite-event-log.js';
+export * from './event-log/sqlite-driver.js';
 export * from './bus/bus.js';
 export * from './bus/memory-bus.js';
 export * from './identity.js';

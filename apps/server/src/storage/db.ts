@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
+import { SqliteDriver } from '@hdns/hub';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -21,7 +21,7 @@ export interface OpenDatabaseOptions {
 export function openDatabase(dataDir: string, opts: OpenDatabaseOptions = {}): Db {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, DATABASE_FILE);
-  const sqlite = new SQLite(file);
+  const sqlite = new SqliteDriver(file);
   // It holds password hashes: owner only. SQLite gives the -wal/-shm files the same mode.
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   sqlite.pragma('journal_mode = WAL');

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
 import type { Category } from '@hdns/protocol';
 import {
   DEFAULT_RETENTION,
@@ -10,6 +9,7 @@ import {
   type NewEvent,
   type RetentionPolicy,
 } from './event-log.js';
+import { SqliteDriver, type SqliteDatabase, type SqliteStatement } from './sqlite-driver.js';
 
 interface Row {
   seq: number;
@@ -36,20 +36,20 @@ export interface SqliteEventLogOptions {
  */
 export class SqliteEventLog implements EventLog {
   readonly epoch: string;
-  private readonly db: Database.Database;
-  private readonly insert: Database.Statement;
-  private readonly after: Database.Statement;
+  private readonly db: SqliteDatabase;
+  private readonly insert: SqliteStatement;
+  private readonly after: SqliteStatement;
   private readonly retention: RetentionPolicy;
   private readonly pruneEvery: number;
   private appendsSincePrune = 0;
   /** Prepared statements by SQL text: queries take a handful of shapes, replays repeat them. */
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, SqliteStatement>();
   private closed = false;
 
   constructor(options: SqliteEventLogOptions) {
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.pruneEvery = options.pruneEvery ?? 1000;
-    this.db = new Database(options.path);
+    this.db = new SqliteDriver(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
@@ -154,7 +154,7 @@ export class SqliteEventLog implements EventLog {
     return Promise.resolve();
   }
 
-  private statement(sql: string): Database.Statement {
+  private statement(sql: string): SqliteStatement {
     let stmt = this.statements.get(sql);
     if (!stmt) {
       // Bounded in practice (filter shapes × IN-list lengths); cleared if it ever grows large.
