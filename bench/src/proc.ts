@@ -107,3 +107,22 @@ export function serve(handler: (msg: Reply) => Promise<object>): void {
 export function childConfig<T>(): T {
   return JSON.parse(process.argv[2] ?? '{}') as T;
 }
+
+/**
+ * Runs a child's `main` and reports a failure to the parent as `fatal` (what `waitFor`
+ * rejects with) before exiting non-zero.
+ */
+export function runChild(main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    process.send?.({ op: 'fatal', message: String(err) });
+    console.error(err);
+    process.exit(1);
+  });
+}
+
+/** The `exit` op of a server child: closes what it runs, answers, then exits. */
+export async function exitChild(close: () => Promise<void>): Promise<object> {
+  await close();
+  setTimeout(() => process.exit(0), 50);
+  return {};
+}

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { childConfig, serve } from '../proc.js';
+import { childConfig, exitChild, runChild, serve } from '../proc.js';
 import { sleep } from '../shared.js';
 import { startOurs } from './ours.js';
 import { profiled } from './profiler.js';
@@ -83,10 +83,10 @@ async function main(): Promise<void> {
       case 'stats':
         return { connections: server.connections(), ...memory() };
       case 'exit':
-        await server.close();
-        if (ledgerFd !== undefined) closeSync(ledgerFd);
-        setTimeout(() => process.exit(0), 50);
-        return {};
+        return exitChild(async () => {
+          await server.close();
+          if (ledgerFd !== undefined) closeSync(ledgerFd);
+        });
       default:
         throw new Error(`unknown op ${msg.op}`);
     }
@@ -94,8 +94,4 @@ async function main(): Promise<void> {
   process.send?.({ op: 'ready', port: server.port, pid: process.pid });
 }
 
-main().catch((err: unknown) => {
-  process.send?.({ op: 'fatal', message: String(err) });
-  console.error(err);
-  process.exit(1);
-});
+runChild(main);

@@ -1,6 +1,6 @@
 import { DEFAULT_MONITORS_CONFIG } from '../../../apps/server/src/monitors/monitors-config.js';
 import { QueryStream } from '../../../apps/server/src/monitors/query-stream.js';
-import { childConfig, serve } from '../proc.js';
+import { childConfig, exitChild, runChild, serve } from '../proc.js';
 import { startOursWithHub } from './ours.js';
 import type { ServerConfig } from './types.js';
 
@@ -23,10 +23,10 @@ async function main(): Promise<void> {
       case 'counters':
         return { ...stream.counters };
       case 'exit':
-        await stop();
-        await server.close();
-        setTimeout(() => process.exit(0), 50);
-        return {};
+        return exitChild(async () => {
+          await stop();
+          await server.close();
+        });
       default:
         throw new Error(`unknown op ${msg.op}`);
     }
@@ -34,8 +34,4 @@ async function main(): Promise<void> {
   process.send?.({ op: 'ready', port: server.port, pid: process.pid });
 }
 
-main().catch((err: unknown) => {
-  process.send?.({ op: 'fatal', message: String(err) });
-  console.error(err);
-  process.exit(1);
-});
+runChild(main);

@@ -37,6 +37,17 @@ const permissions: EventDataOf<'permission_changed'>['before'] = {
   zones: ['example.com'],
 };
 
+/** `rpz_update` carries the new rule twice: as `after`, and as `rule` for older readers. */
+const RPZ_RULE_AFTER = {
+  id: 'rpz_44',
+  domain: 'ads.example.org',
+  action: 'nodata',
+  redirectTo: null,
+  category: 'ads',
+  enabled: true,
+  comment: null,
+} as const;
+
 export const EXAMPLE_EVENTS: ExampleEvents = {
   zone_created: { zone: 'example.com', before: null, after: zoneV1 },
   zone_updated: {
@@ -130,24 +141,8 @@ export const EXAMPLE_EVENTS: ExampleEvents = {
       enabled: true,
       comment: null,
     },
-    after: {
-      id: 'rpz_44',
-      domain: 'ads.example.org',
-      action: 'nodata',
-      redirectTo: null,
-      category: 'ads',
-      enabled: true,
-      comment: null,
-    },
-    rule: {
-      id: 'rpz_44',
-      domain: 'ads.example.org',
-      action: 'nodata',
-      redirectTo: null,
-      category: 'ads',
-      enabled: true,
-      comment: null,
-    },
+    after: RPZ_RULE_AFTER,
+    rule: RPZ_RULE_AFTER,
     serial: 118,
   },
   health_update: {
