@@ -49,9 +49,10 @@ export function runLive(options: LiveOptions): Promise<number> {
   let fatal: Error | undefined;
   const client = new RealtimeClient({
     url: wsUrlOf(session.url),
-    getToken: async () => {
+    getToken: async (request) => {
       try {
-        return await session.getToken();
+        // fresh: the server voided the token (role or zones changed); refresh, not the cache.
+        return await (request.fresh ? session.refresh() : session.getToken());
       } catch (err) {
         if (err instanceof SessionExpiredError) {
           fatal = err;

@@ -5,7 +5,12 @@ import { auth } from './auth/auth-plugin.js';
 import { bootstrapAdmin } from './auth/bootstrap-admin.js';
 import type { AppConfig } from './config.js';
 import { openApi } from './docs/openapi-plugin.js';
-import { errorHandler } from './http/error-handler.js';
+import { clientAddress } from './http/client-address.js';
+import { clientErrorHandler } from './http/client-error.js';
+import { proxyTrust } from './http/trusted-proxies.js';
+import { rateLimit } from './http/rate-limit-plugin.js';
+import { errorHandler, frameworkErrors } from './http/error-handler.js';
+import { securityHeaders } from './http/security-headers.js';
 import { buildLoggerOptions, type LoggerExtras } from './logger.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -16,6 +21,7 @@ import { attachLegacy } from '@hdns/hub';
 import { realtime } from './realtime/realtime-plugin.js';
 import { bind } from './bind/bind-plugin.js';
 import { dns } from './dns/dns-plugin.js';
+import { outbox } from './outbox/outbox-plugin.js';
 import { monitors } from './monitors/monitors-plugin.js';
 import { dashboardStatic } from './static/static-plugin.js';
 import { zoneRoutes, jobRoutes } from './routes/zone-routes.js';
@@ -55,23 +61,33 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       ? false
       : buildLoggerOptions(config, typeof options.logger === 'object' ? options.logger : {});
 
+  // One trust rule for REST (Fastify's request.ip) and WebSocket upgrades (clientAddress).
+  const trust = proxyTrust(config.trustedProxies);
   const app = Fastify({
     logger,
-    trustProxy: config.trustProxy,
+    trustProxy: trust,
     bodyLimit: config.bodyLimitBytes,
     // Ids in logs only; never taken from a client header.
     requestIdHeader: false,
+    // Malformed URLs and requests the HTTP parser refuses answer with catalogue codes too.
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   try {
     await app.register(errorHandler);
+    await app.register(securityHeaders);
     app.decorate('config', config);
     await app.register(storage, { dataDir: config.dataDir });
     await app.register(auth, { config });
+    // Before every route, so its onRequest hook runs ahead of the routes' own hooks.
+    await app.register(rateLimit, { limit: config.rateLimit });
 
-    const boot = await bootstrapAdmin(app.users, app.auditLog, config.adminPassword);
+    const boot = await bootstrapAdmin(app.users, app.auditLog, config.adminPassword, {
+      dataDir: config.dataDir,
+    });
     if (boot.created) app.log.info({ username: 'admin' }, 'created the first admin user');
     let generated = boot.generatedPassword;
     app.decorate('takeGeneratedAdminPassword', () => {
@@ -85,11 +101,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       realtime: config.realtime,
       dataDir: config.dataDir,
       allowedOrigins: config.allowedOrigins,
-      legacy: (hub) => (socket, context) => {
-        void attachLegacy(hub, socket, context);
-      },
+      clientIp: (req) => clientAddress(req, trust),
+      legacy: (hub) => (socket, context) => attachLegacy(hub, socket, context),
     });
 
+    await app.register(outbox);
     await app.register(bind, { bind: config.bind, dataDir: config.dataDir });
     await app.register(dns, { backend: () => app.bind.backend });
     await app.register(monitors, { settings: config.monitors, dataDir: config.dataDir });

@@ -31,8 +31,15 @@ describe('loadConfig', () => {
       refreshTokenTtlSeconds: 7 * 86_400,
       allowedOrigins: [],
       cookieSecure: false,
-      trustProxy: false,
-      login: { maxFailuresPerUser: 5, maxFailuresPerIp: 20, windowSeconds: 900 },
+      trustedProxies: [],
+      login: {
+        maxFailuresPerIp: 20,
+        maxFailuresPerIpUser: 5,
+        slowdownAfter: 5,
+        slowdownMaxSeconds: 10,
+        windowSeconds: 900,
+      },
+      rateLimit: { max: 1000, windowSeconds: 60 },
     });
   });
 
@@ -52,10 +59,13 @@ describe('loadConfig', () => {
     ['HDNS_ALLOWED_ORIGINS', 'not a url'],
     ['HDNS_ALLOWED_ORIGINS', 'https://a.example/path'],
     ['HDNS_COOKIE_SECURE', 'maybe'],
-    ['HDNS_TRUST_PROXY', 'sometimes'],
+    ['HDNS_TRUSTED_PROXIES', '10.0.0.0/33'],
+    ['HDNS_TRUSTED_PROXIES', '127.0.0.1, proxy.example'],
+    ['HDNS_RATE_LIMIT_MAX', '0'],
+    ['HDNS_LOGIN_SLOWDOWN_MAX', '1h'],
     ['HDNS_ADMIN_PASSWORD', 'short'],
     ['HDNS_JWT_SECRET', 'too-short'],
-    ['HDNS_LOGIN_MAX_FAILURES_PER_USER', '0'],
+    ['HDNS_LOGIN_MAX_FAILURES_PER_IP_USER', '0'],
   ])('rejects %s=%s naming the setting', (key, value) => {
     const problems = problemsOf({ [key]: value });
     expect(problems).toHaveLength(1);
@@ -90,7 +100,7 @@ describe('loadConfig', () => {
         HDNS_REFRESH_TOKEN_TTL: '30d',
         HDNS_LOGIN_WINDOW: '90',
         HDNS_COOKIE_SECURE: 'true',
-        HDNS_TRUST_PROXY: '1',
+        HDNS_TRUSTED_PROXIES: ' 127.0.0.1, 10.0.0.0/8 ,[::1],fd00::/8,',
         HDNS_ALLOWED_ORIGINS: 'https://a.example, http://localhost:5173/ ,',
         HDNS_PORT: '',
         HDNS_DATA_DIR: '/var/lib/hdns',
@@ -102,11 +112,60 @@ describe('loadConfig', () => {
       refreshTokenTtlSeconds: 30 * 86_400,
       login: { windowSeconds: 90 },
       cookieSecure: true,
-      trustProxy: true,
+      trustedProxies: ['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8'],
       allowedOrigins: ['https://a.example', 'http://localhost:5173'],
       port: 8080,
       dataDir: '/var/lib/hdns',
     });
+  });
+
+  it('gives query events a retention of their own, apart from the shared one', () => {
+    expect(loadConfig({}, { cwd: tmp }).realtime).toMatchObject({
+      retentionEvents: 200_000,
+      retentionSeconds: 7 * 86_400,
+      queryRetentionEvents: 100_000,
+      queryRetentionSeconds: 86_400,
+    });
+    const config = loadConfig(
+      { HDNS_QUERY_EVENT_RETENTION: '2h', HDNS_QUERY_EVENT_RETENTION_COUNT: '5000' },
+      { cwd: tmp },
+    );
+    expect(config.realtime).toMatchObject({
+      queryRetentionEvents: 5000,
+      queryRetentionSeconds: 7200,
+    });
+    expect(() => loadConfig({ HDNS_QUERY_EVENT_RETENTION_COUNT: '10' }, { cwd: tmp })).toThrow(
+      /HDNS_QUERY_EVENT_RETENTION_COUNT must be an integer between 100 and 100000000/,
+    );
+  });
+
+  it('reads the /metrics access and audit retention settings', () => {
+    const defaults = loadConfig({}, { cwd: tmp });
+    expect(defaults.metricsAccess).toEqual({ token: null, allow: [] });
+    expect(defaults.audit).toEqual({ maxAgeSeconds: 90 * 86_400, maxRows: 100_000 });
+    const config = loadConfig(
+      {
+        HDNS_METRICS_TOKEN: 'a-long-enough-metrics-token',
+        HDNS_METRICS_ALLOW: '10.0.0.0/8, 2001:db8::/32,192.0.2.7',
+        HDNS_AUDIT_RETENTION: '30d',
+        HDNS_AUDIT_RETENTION_COUNT: '5000',
+      },
+      { cwd: tmp },
+    );
+    expect(config.metricsAccess).toEqual({
+      token: 'a-long-enough-metrics-token',
+      allow: ['10.0.0.0/8', '2001:db8::/32', '192.0.2.7'],
+    });
+    expect(config.audit).toEqual({ maxAgeSeconds: 30 * 86_400, maxRows: 5000 });
+    const problems = problemsOf({
+      HDNS_METRICS_TOKEN: 'short-secret',
+      HDNS_METRICS_ALLOW: '10.0.0.0/33',
+      HDNS_AUDIT_RETENTION_COUNT: '10',
+    });
+    expect(problems.join('\n')).toMatch(/HDNS_METRICS_TOKEN must be between 16/);
+    expect(problems.join('\n')).not.toContain('short-secret');
+    expect(problems.join('\n')).toMatch(/HDNS_METRICS_ALLOW must be a comma-separated list/);
+    expect(problems.join('\n')).toMatch(/HDNS_AUDIT_RETENTION_COUNT must be an integer/);
   });
 
   it('makes cookies Secure automatically off loopback', () => {
@@ -119,10 +178,34 @@ describe('loadConfig', () => {
     const file = path.join(tmp, 'hdns.json');
     writeFileSync(
       file,
-      JSON.stringify({ HDNS_PORT: 9000, HDNS_LOG_LEVEL: 'debug', HDNS_TRUST_PROXY: true }),
+      JSON.stringify({
+        HDNS_PORT: 9000,
+        HDNS_LOG_LEVEL: 'debug',
+        HDNS_TRUSTED_PROXIES: 'loopback',
+      }),
     );
     const config = loadConfig({ HDNS_CONFIG: 'hdns.json', HDNS_LOG_LEVEL: 'warn' }, { cwd: tmp });
-    expect(config).toMatchObject({ port: 9000, logLevel: 'warn', trustProxy: true });
+    expect(config).toMatchObject({
+      port: 9000,
+      logLevel: 'warn',
+      trustedProxies: ['127.0.0.0/8', '::1/128'],
+    });
+  });
+
+  it('refuses removed settings naming what replaces them, in the environment and in HDNS_CONFIG', () => {
+    expect(problemsOf({ HDNS_TRUST_PROXY: 'true' })).toEqual([
+      expect.stringMatching(/^HDNS_TRUST_PROXY was removed: .*HDNS_TRUSTED_PROXIES/),
+    ]);
+    expect(problemsOf({ HDNS_LOGIN_MAX_FAILURES_PER_USER: '5' })).toEqual([
+      expect.stringMatching(/^HDNS_LOGIN_MAX_FAILURES_PER_USER was removed: .*SLOWDOWN/),
+    ]);
+    const file = path.join(tmp, 'old.json');
+    writeFileSync(file, JSON.stringify({ HDNS_TRUST_PROXY: true }));
+    expect(problemsOf({ HDNS_CONFIG: file })).toEqual([
+      expect.stringMatching(/^HDNS_TRUST_PROXY was removed/),
+    ]);
+    // Asking for no proxy trust is what the new default gives: an old file keeps working.
+    expect(loadConfig({ HDNS_TRUST_PROXY: 'false' }, { cwd: tmp }).trustedProxies).toEqual([]);
   });
 
   it('reports unknown keys, bad values and unreadable files in HDNS_CONFIG', () => {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { isAddressOrCidr } from './http/address-list.js';
+import { parseTrustedProxies } from './http/trusted-proxies.js';
 
 /**
  * Configuration comes from the environment, optionally layered over a JSON file named by
@@ -11,9 +13,27 @@ import { z } from 'zod';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/**
+ * Login brute-force limits (auth/login-limiter.ts). Attempts count when they start; the hard
+ * limits are per client address and per (address, username); a username hammered from many
+ * addresses gets slower (each attempt waits, capped) but is never locked, so a stranger
+ * cannot lock the admin out.
+ */
 export interface LoginLimits {
-  maxFailuresPerUser: number;
+  /** Attempts per client address in the window before 429. */
   maxFailuresPerIp: number;
+  /** Attempts per (client address, username) in the window before 429. */
+  maxFailuresPerIpUser: number;
+  /** Failed attempts per username (from any address) before each further one is delayed. */
+  slowdownAfter: number;
+  /** Cap of that delay; 0 turns the slow-down off. */
+  slowdownMaxSeconds: number;
+  windowSeconds: number;
+}
+
+/** The REST rate limit (http/rate-limit-plugin.ts): per user id, or per address when anonymous. */
+export interface RateLimitConfig {
+  max: number;
   windowSeconds: number;
 }
 
@@ -26,9 +46,15 @@ export interface RealtimeConfig {
   maxAttemptsPerIp: number;
   heartbeatSeconds: number;
   batchDelayMs: number;
-  /** Event log retention. */
+  /** Event log retention (every category but query). */
   retentionEvents: number;
   retentionSeconds: number;
+  /**
+   * Retention of query-category events (dns_query_log, query_stats), a pool of their own so the
+   * live query stream never pushes zone, security and user events out of the history.
+   */
+  queryRetentionEvents: number;
+  queryRetentionSeconds: number;
   /** health_alert to admins above these. */
   alertConnections: number;
   alertQueueDepth: number;
@@ -85,13 +111,33 @@ export interface AppConfig {
   /** Origins (besides the server's own) allowed to use cookie-authenticated endpoints. */
   allowedOrigins: string[];
   cookieSecure: boolean;
-  /** Honour X-Forwarded-For when the server sits behind a reverse proxy. */
-  trustProxy: boolean;
+  /**
+   * Addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed (HDNS_TRUSTED_PROXIES;
+   * named groups already expanded). Empty: the socket peer is the client, whatever it sends.
+   */
+  trustedProxies: string[];
+  rateLimit: RateLimitConfig;
   bodyLimitBytes: number;
   login: LoginLimits;
   realtime: RealtimeConfig;
   bind: BindConfig;
   monitors: MonitorSettings;
+  metricsAccess: MetricsAccess;
+  audit: AuditRetention;
+}
+
+/** Who may read /metrics; with neither set it is open (as a Prometheus target usually is). */
+export interface MetricsAccess {
+  /** When set, requests need `Authorization: Bearer <token>`. */
+  token: string | null;
+  /** When non-empty, only these client addresses/CIDRs; checked besides the token. */
+  allow: string[];
+}
+
+/** The audit log keeps rows this long and at most this many (oldest pruned first). */
+export interface AuditRetention {
+  maxAgeSeconds: number;
+  maxRows: number;
 }
 
 export class ConfigError extends Error {
@@ -159,6 +205,18 @@ const origins = z.preprocess(
   z.array(z.string().refine(isOrigin)),
 );
 
+/** Comma-separated addresses and CIDRs (HDNS_METRICS_ALLOW). */
+const addressList = z.preprocess(
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+      : value,
+  z.array(z.string().refine(isAddressOrCidr)),
+);
+
 const RAW = z.object({
   HDNS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   HDNS_PORT: int(0, 65535).default(8080),
@@ -170,11 +228,18 @@ const RAW = z.object({
   HDNS_REFRESH_TOKEN_TTL: seconds(60, 365 * 86_400).default(7 * 86_400),
   HDNS_ALLOWED_ORIGINS: origins.default([]),
   HDNS_COOKIE_SECURE: z.union([z.literal('auto'), bool()]).default('auto'),
-  HDNS_TRUST_PROXY: bool().default(false),
+  HDNS_TRUSTED_PROXIES: z
+    .string()
+    .refine((v) => parseTrustedProxies(v).ok)
+    .default(''),
   HDNS_BODY_LIMIT: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
-  HDNS_LOGIN_MAX_FAILURES_PER_USER: int(1, 10_000).default(5),
   HDNS_LOGIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(20),
+  HDNS_LOGIN_MAX_FAILURES_PER_IP_USER: int(1, 10_000).default(5),
+  HDNS_LOGIN_SLOWDOWN_AFTER: int(1, 10_000).default(5),
+  HDNS_LOGIN_SLOWDOWN_MAX: seconds(0, 300).default(10),
   HDNS_LOGIN_WINDOW: seconds(1, 86_400).default(15 * 60),
+  HDNS_RATE_LIMIT_MAX: int(1, 100_000_000).default(1000),
+  HDNS_RATE_LIMIT_WINDOW: seconds(1, 86_400).default(60),
   HDNS_WS_MAX_PER_USER: int(1, 100).default(1),
   HDNS_WS_MAX_CONNECTIONS: int(1, 1_000_000).default(20_000),
   HDNS_WS_MAX_PER_IP: int(1, 1_000_000).default(20_000),
@@ -183,6 +248,8 @@ const RAW = z.object({
   HDNS_WS_BATCH_DELAY_MS: int(0, 5000).default(20),
   HDNS_EVENT_RETENTION_COUNT: int(100, 100_000_000).default(200_000),
   HDNS_EVENT_RETENTION: seconds(60, 3650 * 86_400).default(7 * 86_400),
+  HDNS_QUERY_EVENT_RETENTION_COUNT: int(100, 100_000_000).default(100_000),
+  HDNS_QUERY_EVENT_RETENTION: seconds(60, 3650 * 86_400).default(86_400),
   HDNS_WS_ALERT_CONNECTIONS: int(1, 10_000_000).default(10_000),
   HDNS_WS_ALERT_QUEUE_DEPTH: int(1, 1_000_000_000).default(100_000),
   HDNS_BIND_MODE: z.enum(['auto', 'managed', 'system', 'off']).default('auto'),
@@ -206,6 +273,10 @@ const RAW = z.object({
   HDNS_FORWARDER_CHECK_INTERVAL: seconds(1, 86_400).default(10),
   HDNS_BIND_STATUS_INTERVAL: seconds(1, 86_400).default(10),
   HDNS_QUERY_LOG_MAX_EVENTS: int(1, 100_000).default(200),
+  HDNS_METRICS_TOKEN: z.string().min(16).max(4096).optional(),
+  HDNS_METRICS_ALLOW: addressList.default([]),
+  HDNS_AUDIT_RETENTION: seconds(3600, 3650 * 86_400).default(90 * 86_400),
+  HDNS_AUDIT_RETENTION_COUNT: int(1000, 100_000_000).default(100_000),
 });
 
 type SettingName = keyof typeof RAW.shape;
@@ -223,11 +294,16 @@ const MUST: Record<SettingName, string> = {
   HDNS_REFRESH_TOKEN_TTL: 'must be a duration between 60s and 365d (seconds, or with s/m/h/d)',
   HDNS_ALLOWED_ORIGINS: 'must be a comma-separated list of origins like https://dns.example.com',
   HDNS_COOKIE_SECURE: 'must be auto, true or false',
-  HDNS_TRUST_PROXY: 'must be true or false',
+  HDNS_TRUSTED_PROXIES:
+    'must be a comma-separated list of addresses or CIDRs (or loopback, linklocal, uniquelocal)',
   HDNS_BODY_LIMIT: 'must be an integer number of bytes between 1024 and 104857600',
-  HDNS_LOGIN_MAX_FAILURES_PER_USER: 'must be an integer between 1 and 10000',
   HDNS_LOGIN_MAX_FAILURES_PER_IP: 'must be an integer between 1 and 100000',
+  HDNS_LOGIN_MAX_FAILURES_PER_IP_USER: 'must be an integer between 1 and 10000',
+  HDNS_LOGIN_SLOWDOWN_AFTER: 'must be an integer between 1 and 10000',
+  HDNS_LOGIN_SLOWDOWN_MAX: 'must be a duration between 0s and 5m (seconds, or with s/m/h/d)',
   HDNS_LOGIN_WINDOW: 'must be a duration between 1s and 24h (seconds, or with s/m/h/d)',
+  HDNS_RATE_LIMIT_MAX: 'must be an integer between 1 and 100000000',
+  HDNS_RATE_LIMIT_WINDOW: 'must be a duration between 1s and 24h (seconds, or with s/m/h/d)',
   HDNS_WS_MAX_PER_USER: 'must be an integer between 1 and 100',
   HDNS_WS_MAX_CONNECTIONS: 'must be an integer between 1 and 1000000',
   HDNS_WS_MAX_PER_IP: 'must be an integer between 1 and 1000000',
@@ -236,6 +312,8 @@ const MUST: Record<SettingName, string> = {
   HDNS_WS_BATCH_DELAY_MS: 'must be an integer number of milliseconds between 0 and 5000',
   HDNS_EVENT_RETENTION_COUNT: 'must be an integer between 100 and 100000000',
   HDNS_EVENT_RETENTION: 'must be a duration between 60s and 3650d (seconds, or with s/m/h/d)',
+  HDNS_QUERY_EVENT_RETENTION_COUNT: 'must be an integer between 100 and 100000000',
+  HDNS_QUERY_EVENT_RETENTION: 'must be a duration between 60s and 3650d (seconds, or with s/m/h/d)',
   HDNS_WS_ALERT_CONNECTIONS: 'must be an integer between 1 and 10000000',
   HDNS_WS_ALERT_QUEUE_DEPTH: 'must be an integer between 1 and 1000000000',
   HDNS_BIND_MODE: 'must be auto, managed, system or off',
@@ -255,13 +333,54 @@ const MUST: Record<SettingName, string> = {
   HDNS_FORWARDER_CHECK_INTERVAL: 'must be a duration between 1s and 24h (seconds, or with s/m/h/d)',
   HDNS_BIND_STATUS_INTERVAL: 'must be a duration between 1s and 24h (seconds, or with s/m/h/d)',
   HDNS_QUERY_LOG_MAX_EVENTS: 'must be an integer between 1 and 100000',
+  HDNS_METRICS_TOKEN: 'must be between 16 and 4096 characters long',
+  HDNS_METRICS_ALLOW: 'must be a comma-separated list of addresses or CIDRs like 10.0.0.0/8',
+  HDNS_AUDIT_RETENTION: 'must be a duration between 1h and 3650d (seconds, or with s/m/h/d)',
+  HDNS_AUDIT_RETENTION_COUNT: 'must be an integer between 1000 and 100000000',
 };
 
 /** Secrets are never echoed back in error messages. */
-const SECRET: ReadonlySet<SettingName> = new Set(['HDNS_ADMIN_PASSWORD', 'HDNS_JWT_SECRET']);
+const SECRET: ReadonlySet<SettingName> = new Set([
+  'HDNS_ADMIN_PASSWORD',
+  'HDNS_JWT_SECRET',
+  'HDNS_METRICS_TOKEN',
+]);
 
 function isSettingName(key: string): key is SettingName {
   return Object.hasOwn(RAW.shape, key);
+}
+
+/**
+ * Settings that no longer exist and would be dangerous to ignore silently, each with what to
+ * use instead. A value that asks for nothing the new settings would not give anyway (e.g.
+ * HDNS_TRUST_PROXY=false) is accepted, so an old compose file keeps starting.
+ */
+const REMOVED: Readonly<Record<string, { harmless: (value: unknown) => boolean; use: string }>> = {
+  HDNS_TRUST_PROXY: {
+    harmless: (value) => toBool(value) === false,
+    use:
+      'it trusted X-Forwarded-For from anyone, so a client could pick its own address. ' +
+      'Set HDNS_TRUSTED_PROXIES to the addresses or CIDRs of your reverse proxies instead ' +
+      '(e.g. HDNS_TRUSTED_PROXIES=127.0.0.1 when the proxy runs on this host)',
+  },
+  HDNS_LOGIN_MAX_FAILURES_PER_USER: {
+    harmless: () => false,
+    use:
+      'a username is no longer locked (a stranger could lock the admin out). Use ' +
+      'HDNS_LOGIN_MAX_FAILURES_PER_IP_USER for the per-(address, username) limit and ' +
+      'HDNS_LOGIN_SLOWDOWN_AFTER / HDNS_LOGIN_SLOWDOWN_MAX for the per-username slow-down',
+  },
+};
+
+function removedSettingProblem(name: string, value: unknown): string | null {
+  const removed = Object.hasOwn(REMOVED, name) ? REMOVED[name] : undefined;
+  if (!removed || removed.harmless(value)) return null;
+  return `${name} was removed: ${removed.use}`;
+}
+
+function trustedProxyEntries(list: string): string[] {
+  const parsed = parseTrustedProxies(list);
+  return parsed.ok ? parsed.entries : [];
 }
 
 function describeValue(name: SettingName, value: unknown): string {
@@ -293,8 +412,11 @@ function readConfigFile(file: string, problems: string[]): Record<string, unknow
   }
   const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
-    if (isSettingName(key)) values[key] = value;
-    else problems.push(`HDNS_CONFIG file ${file} has an unknown setting ${JSON.stringify(key)}`);
+    const removed = removedSettingProblem(key, value);
+    if (removed !== null) problems.push(removed);
+    else if (isSettingName(key)) values[key] = value;
+    else if (!Object.hasOwn(REMOVED, key))
+      problems.push(`HDNS_CONFIG file ${file} has an unknown setting ${JSON.stringify(key)}`);
   }
   return values;
 }
@@ -318,6 +440,11 @@ export function loadConfig(
   const raw: Record<string, unknown> = configFile
     ? readConfigFile(path.resolve(cwd, configFile), problems)
     : {};
+  for (const name of Object.keys(REMOVED)) {
+    const value = env[name];
+    const removed = value === undefined || value === '' ? null : removedSettingProblem(name, value);
+    if (removed !== null) problems.push(removed);
+  }
   for (const name of SETTING_NAMES) {
     const value = env[name];
     if (value !== undefined && value !== '') raw[name] = value;
@@ -358,11 +485,14 @@ export function loadConfig(
     allowedOrigins: v.HDNS_ALLOWED_ORIGINS,
     // Browsers drop Secure cookies on plain http, which is how a loopback dev server runs.
     cookieSecure: v.HDNS_COOKIE_SECURE === 'auto' ? !isLoopback(v.HDNS_HOST) : v.HDNS_COOKIE_SECURE,
-    trustProxy: v.HDNS_TRUST_PROXY,
+    trustedProxies: trustedProxyEntries(v.HDNS_TRUSTED_PROXIES),
+    rateLimit: { max: v.HDNS_RATE_LIMIT_MAX, windowSeconds: v.HDNS_RATE_LIMIT_WINDOW },
     bodyLimitBytes: v.HDNS_BODY_LIMIT,
     login: {
-      maxFailuresPerUser: v.HDNS_LOGIN_MAX_FAILURES_PER_USER,
       maxFailuresPerIp: v.HDNS_LOGIN_MAX_FAILURES_PER_IP,
+      maxFailuresPerIpUser: v.HDNS_LOGIN_MAX_FAILURES_PER_IP_USER,
+      slowdownAfter: v.HDNS_LOGIN_SLOWDOWN_AFTER,
+      slowdownMaxSeconds: v.HDNS_LOGIN_SLOWDOWN_MAX,
       windowSeconds: v.HDNS_LOGIN_WINDOW,
     },
     realtime: {
@@ -374,6 +504,8 @@ export function loadConfig(
       batchDelayMs: v.HDNS_WS_BATCH_DELAY_MS,
       retentionEvents: v.HDNS_EVENT_RETENTION_COUNT,
       retentionSeconds: v.HDNS_EVENT_RETENTION,
+      queryRetentionEvents: v.HDNS_QUERY_EVENT_RETENTION_COUNT,
+      queryRetentionSeconds: v.HDNS_QUERY_EVENT_RETENTION,
       alertConnections: v.HDNS_WS_ALERT_CONNECTIONS,
       alertQueueDepth: v.HDNS_WS_ALERT_QUEUE_DEPTH,
     },
@@ -402,6 +534,11 @@ export function loadConfig(
       forwarderCheckSeconds: v.HDNS_FORWARDER_CHECK_INTERVAL,
       bindStatusSeconds: v.HDNS_BIND_STATUS_INTERVAL,
       queryLogMaxEventsPerSec: v.HDNS_QUERY_LOG_MAX_EVENTS,
+    },
+    metricsAccess: { token: v.HDNS_METRICS_TOKEN ?? null, allow: v.HDNS_METRICS_ALLOW },
+    audit: {
+      maxAgeSeconds: v.HDNS_AUDIT_RETENTION,
+      maxRows: v.HDNS_AUDIT_RETENTION_COUNT,
     },
   };
 }

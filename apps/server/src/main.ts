@@ -1,16 +1,31 @@
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { initialAdminPasswordFile } from './auth/bootstrap-admin.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
+import { safeError } from './http/safe-error.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-function printAdminPassword(password: string): void {
-  // Straight to stdout, not through pino: shown once to the operator, never kept in log files.
+/**
+ * The generated first-admin password is kept in a 0600 file in the data dir; it is written to
+ * the terminal as well only when stdout is one, never into a redirected stdout (journald,
+ * `docker logs`, a CI log), where it would outlive the first login.
+ */
+function announceAdminPassword(app: FastifyInstance, password: string, file: string): void {
+  app.log.warn(
+    { username: 'admin', passwordFile: file },
+    `created user "admin" with a generated password, kept in ${file} (mode 0600); ` +
+      'log in, change it, then delete that file',
+  );
+  if (!process.stdout.isTTY) return;
+  // Straight to the terminal, not through pino: shown once to the operator, never in log files.
   const line = '='.repeat(72);
   process.stdout.write(
     `\n${line}\n  First start: created user "admin" with the generated password:\n\n` +
       `      ${password}\n\n` +
-      `  It is shown only this once. Log in and change it (PATCH /api/users/:id).\n${line}\n\n`,
+      `  Also kept in ${file} (mode 0600).\n` +
+      `  Log in, change it (PATCH /api/users/:id), then delete that file.\n${line}\n\n`,
   );
 }
 
@@ -26,12 +41,25 @@ function loadConfigOrExit(): AppConfig {
   }
 }
 
+/**
+ * The last line of defence, not the fix: every ingress path (upgrade, request, client error,
+ * frame handlers) guards itself, so reaching this is a bug. The process state is unknown after
+ * an uncaught error, so it logs (name, message, stack: never tokens or request bytes) and exits
+ * cleanly with status 1, for the supervisor to restart it.
+ */
+function lastLineOfDefence(onFatal: (err: unknown, origin: string) => void): void {
+  process.on('uncaughtException', (err, origin) => onFatal(err, origin));
+  process.on('unhandledRejection', (reason) => onFatal(reason, 'unhandledRejection'));
+}
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
 
   const app = await buildApp({ config });
   const password = app.takeGeneratedAdminPassword();
-  if (password !== null) printAdminPassword(password);
+  if (password !== null) {
+    announceAdminPassword(app, password, initialAdminPasswordFile(config.dataDir));
+  }
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -59,6 +87,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  lastLineOfDefence((err, origin) => {
+    app.log.fatal({ error: safeError(err), origin }, 'uncaught error; shutting down');
+    if (stopping) return;
+    stopping = true;
+    const timer = setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    // Clean shutdown (named stopped, clients told to reconnect), but the exit code says failure.
+    void app.close().finally(() => process.exit(1));
+  });
 
   const address = await app.listen({ host: config.host, port: config.port });
   app.log.info(`listening on ${address} (API docs at ${address}/docs)`);

@@ -38,7 +38,7 @@ describe('errors', () => {
     expect(res).toMatchObject({ status: 404, body: { code: 'NOT_FOUND', message: 'Not found' } });
   });
 
-  it('answers bad JSON with VALIDATION_ERROR and too large a body with PAYLOAD_TOO_LARGE', async () => {
+  it('answers bad JSON with BAD_JSON_BODY and too large a body with PAYLOAD_TOO_LARGE', async () => {
     const s = await start();
     const bad = await fetch(`${s.url}/api/auth/login`, {
       method: 'POST',
@@ -46,7 +46,7 @@ describe('errors', () => {
       body: '{"username": ',
     });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ code: 'VALIDATION_ERROR' });
+    expect(await bad.json()).toMatchObject({ code: 'BAD_JSON_BODY' });
 
     const big = await s.api('/api/auth/login', {
       body: { username: 'admin', password: 'x'.repeat(64 * 1024) },

@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../src/http/app-error.js';
@@ -129,7 +130,8 @@ describe('managed named', () => {
     expect(result.applied).toBe('reload');
     expect((await bind.tools.zoneStatus(ZONE))?.serial).toBe(serial);
     expect((await dig(bind.ports.dns, 'www.example.test', 'A')).answers).toEqual(['192.0.2.11']);
-    expect(await readFile(`${bind.layout.zoneFile(ZONE)}.prev`, 'utf8')).toContain('192.0.2.10');
+    const backup = path.join(bind.layout.backupDir, path.basename(bind.layout.zoneFile(ZONE)));
+    expect(await readFile(backup, 'utf8')).toContain('192.0.2.10');
   });
 
   it('rejects a zone named-checkzone refuses: old file kept, old serial still served', async () => {
@@ -145,9 +147,9 @@ describe('managed named', () => {
     const details = (err as AppError).details as { zone: string; message: string };
     expect(details.zone).toBe(ZONE);
     expect(details.message).toMatch(/db\.example\.test:\d+: .*CNAME and other data/);
-    expect(details.message).not.toContain('.tmp');
+    expect(details.message).not.toContain(bind.layout.stagingDir);
     expect(await readFile(file, 'utf8')).toBe(before);
-    await expect(readFile(`${file}.tmp`)).rejects.toThrow();
+    await expect(readdir(bind.layout.stagingDir)).resolves.toEqual([]);
     expect((await bind.tools.zoneStatus(ZONE))?.serial).toBe(serial);
     expect((await dig(bind.ports.dns, 'www.example.test', 'A')).answers).toEqual(['192.0.2.11']);
   });

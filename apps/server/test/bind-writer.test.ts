@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, utimes } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../src/http/app-error.js';
 import { bindLayout, type BindLayout } from '../src/bind/bind-layout.js';
@@ -136,6 +136,32 @@ describe('zone writer failure paths', () => {
   it('refuses the RPZ zone name for ordinary zones', async () => {
     const err = await writer.putZone({ ...zone(1), name: 'rpz.local' }).catch((e: unknown) => e);
     expect((err as AppError).code).toBe('INVALID_RECORD');
+  });
+});
+
+describe('bootstrap (the start-up resync)', () => {
+  it('rewrites only what differs from the database, so unchanged files need no disk space', async () => {
+    const fresh = await tempDir();
+    try {
+      const l = bindLayout(fresh.dir);
+      const w = new ZoneWriter({ tools: new FakeTools(l), layout: l, renderConfig: () => '' });
+      const input = {
+        zones: [{ zone: zone(7), records: www('192.0.2.7') }],
+        forwarders: [],
+        rpzRules: [{ name: 'bad.test', action: 'nxdomain' as const }],
+      };
+      await w.bootstrap(input);
+      const files = [l.zoneFile('example.test'), l.zoneFile('rpz.local'), l.namedConf];
+      const old = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000); // whole seconds
+      for (const f of files) await utimes(f, old, old);
+      await w.bootstrap(input);
+      for (const f of files) expect(Math.round((await stat(f)).mtimeMs)).toBe(old.getTime());
+      await w.bootstrap({ ...input, zones: [{ zone: zone(8), records: www('192.0.2.8') }] });
+      expect(await readFile(l.zoneFile('example.test'), 'utf8')).toContain('192.0.2.8');
+      expect((await stat(l.zoneFile('example.test'))).mtimeMs).toBeGreaterThan(old.getTime());
+    } finally {
+      await fresh.remove();
+    }
   });
 });
 

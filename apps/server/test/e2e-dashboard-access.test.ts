@@ -42,6 +42,13 @@ describe('dashboard access, keyboard, errors and bulk progress in headless Chrom
     await s?.close();
   });
 
+  it('Swagger UI at /docs renders under its own CSP (the suite fails on any CSP violation)', async () => {
+    const page = await s.newPage();
+    await page.goto(`${s.server.url}/docs`);
+    await page.locator('.opblock').first().waitFor();
+    expect(await page.locator('.opblock').count()).toBeGreaterThan(10);
+  });
+
   it('an operator with a zone grant sees and edits only the granted zone', async () => {
     const adminPage = await s.signedIn('/zones');
     await adminPage.getByRole('link', { name: OTHER }).waitFor(); // both exist

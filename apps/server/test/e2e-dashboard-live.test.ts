@@ -114,7 +114,7 @@ describe('dashboard live behaviour in headless Chromium', () => {
     await viewerRow.waitFor({ state: 'detached' });
     await viewerPage
       .locator('.toast', { hasText: `Record gone A removed from ${ZONE}` })
-      .filter({ hasText: 'by admin' })
+      .filter({ hasText: 'by another user' })
       .waitFor();
     const left = await s.server.api(`/api/zones/${ZONE}/records`, { token: s.admin });
     const values = (left.body as { records: { value: string }[] }).records.map((r) => r.value);

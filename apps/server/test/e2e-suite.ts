@@ -38,6 +38,9 @@ export interface DashboardSuite {
   /** One real query to the managed named; resolves with dig's output ('' when it timed out). */
   dig(name: string, type?: string): Promise<string>;
   connections(): Promise<ConnectionRow[]>;
+  /** Every Content-Security-Policy violation Chromium reported on any page of the suite. */
+  cspViolations: string[];
+  /** Also fails when the dashboard broke the server's CSP on any page. */
   close(): Promise<void>;
 }
 
@@ -47,11 +50,17 @@ export async function startDashboardSuite(): Promise<DashboardSuite> {
   const server = await startDashboardServer();
   const admin = (await server.login()).accessToken;
   const contexts: BrowserContext[] = [];
+  const cspViolations: string[] = [];
 
   const newPage = async (viewport = WIDE): Promise<Page> => {
     const context = await browser.newContext({ viewport });
     contexts.push(context);
-    return context.newPage();
+    const page = await context.newPage();
+    // Chromium reports a blocked script, style or connection as a console error naming the CSP.
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+    });
+    return page;
   };
   const signedIn = async (
     path = '/',
@@ -85,10 +94,14 @@ export async function startDashboardSuite(): Promise<DashboardSuite> {
     signedIn,
     dig,
     connections,
+    cspViolations,
     close: async () => {
       for (const c of contexts) await c.close().catch(() => undefined);
       await browser.close();
       await server.close();
+      if (cspViolations.length > 0) {
+        throw new Error(`CSP violations in the dashboard:\n${cspViolations.join('\n')}`);
+      }
     },
   };
 }

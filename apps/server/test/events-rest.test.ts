@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_EVENTS, type EventType } from '@hdns/protocol';
+import { EXAMPLE_EVENTS, REDACTED, type EventType } from '@hdns/protocol';
 import { TestClient, sleep } from '../../../packages/hub/test/harness.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
@@ -183,7 +183,8 @@ describe('admin real-time REST', () => {
       event: 'admin_broadcast',
       priority: 'critical',
       data: { message: 'Maintenance at 22:00', title: 'Heads up', level: 'warning' },
-      meta: { actor: { username: 'admin' } },
+      // The viewer learns which account broadcast (its id), not its username (admin-only).
+      meta: { actor: { username: REDACTED } },
     });
 
     const before = (await get('limit=1')).lastSeq;

@@ -115,6 +115,8 @@ export async function startTestServer(overrides: TestServerOverrides = {}): Prom
     HDNS_BIND_MODE: 'off',
     // Background monitor events would shift seqs under tests that count them.
     HDNS_MONITORS: 'false',
+    // Suites make many requests from one address; rate-limit tests set a low limit themselves.
+    HDNS_RATE_LIMIT_MAX: '10000000',
     ...overrides.env,
   });
   let app: FastifyInstance;

@@ -126,7 +126,7 @@ describe('realtime over the real app', () => {
     expect((await v.client.waitClosed()).code).toBe(CloseCode.KICKED);
   });
 
-  it('turns logins and permission changes into live events and narrows open sessions at once', async () => {
+  it('turns logins and permission changes into live events; the changed user reconnects with the new rights', async () => {
     server = await startTestServer();
     const admin = await server.login();
     const watcher = await TestClient.connect(wsUrl(server), {
@@ -154,13 +154,20 @@ describe('realtime over the real app', () => {
       before: { zones: null },
       after: { role: 'operator', zones: ['example.com'] },
     });
-    await sleep(50);
+    // Otto's token is void: the socket closes, and a fresh login gets the narrowed rights.
+    expect((await otto.client.waitClosed()).code).toBe(CloseCode.PERMISSIONS_CHANGED);
+    const relogin = await server.login('otto', 'password-123');
+    const again = await TestClient.connect(wsUrl(server), {
+      token: relogin.accessToken,
+      subscribe: ['dns'],
+    });
+    expect(again.welcome.user.zones).toEqual(['example.com']);
     await server.app.hub.publish('zone_created', {
       ...EXAMPLE_EVENTS.zone_created,
       zone: 'other.org',
     });
     await server.app.hub.publish('zone_created', EXAMPLE_EVENTS.zone_created);
-    const got = await otto.client.waitForEvents(1);
+    const got = await again.client.waitForEvents(1);
     await sleep(100);
     expect(got.map((e) => (e.data as { zone: string }).zone)).toEqual(['example.com']);
   });

@@ -114,7 +114,7 @@ describe('user CRUD', () => {
     expect(audit).not.toContain('carol-new-password');
   });
 
-  it('applies a role change to existing tokens at once', async () => {
+  it('applies a role change at once: the old token is void, a refreshed one has the new role', async () => {
     const u = await createUser({ username: 'promo', password: 'promo-password', role: 'viewer' });
     const session = await s.login('promo', 'promo-password');
     expect((await s.api('/api/users', { token: session.accessToken })).status).toBe(403);
@@ -123,7 +123,14 @@ describe('user CRUD', () => {
       token: admin.accessToken,
       body: { role: 'admin', version: u.version },
     });
-    expect((await s.api('/api/users', { token: session.accessToken })).status).toBe(200);
+    expect((await s.api('/api/users', { token: session.accessToken })).status).toBe(401);
+    const refresh = await s.api('/api/auth/refresh', {
+      method: 'POST',
+      cookie: session.refreshCookie,
+    });
+    expect(refresh.status).toBe(200);
+    const fresh = (refresh.body as { accessToken: string }).accessToken;
+    expect((await s.api('/api/users', { token: fresh })).status).toBe(200);
   });
 
   it.each([

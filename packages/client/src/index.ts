@@ -4,7 +4,7 @@
  * connection behaviour.
  */
 export { RealtimeClient } from './realtime-client.js';
-export type { RealtimeClientOptions } from './options.js';
+export type { RealtimeClientOptions, TokenRequest } from './options.js';
 export type { ClientSignals, SubscriptionResult } from './signals.js';
 export type { ConnectionSnapshot, ConnectionStateName } from './connection-state.js';
 export type { BackoffPolicy } from './backoff.js';

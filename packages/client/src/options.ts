@@ -9,11 +9,23 @@ import {
   type WebSocketConstructor,
 } from './transport.js';
 
+/** What a getToken() call is for. */
+export interface TokenRequest {
+  /** `connect`: for a hello; `refresh`: for an in-band `auth` before the token expires. */
+  purpose: 'connect' | 'refresh';
+  /**
+   * True when the server voided or refused the last token: the socket closed with
+   * PERMISSIONS_CHANGED (the user's role or zones changed) or TOKEN_EXPIRED. A provider that
+   * caches tokens must get a new one (e.g. call the refresh endpoint) instead of the cached one.
+   */
+  fresh: boolean;
+}
+
 export interface RealtimeClientOptions {
   /** `ws(s)://host/ws`, or a function read before every connect (e.g. to rotate hosts). */
   url: string | (() => string);
   /** Called before every connect and every in-band refresh; never cached by the client. */
-  getToken: () => Promise<string> | string;
+  getToken: (request: TokenRequest) => Promise<string> | string;
   /** WebSocket constructor; default `globalThis.WebSocket`. In Node ≤ 20 pass `ws`. */
   WebSocket?: WebSocketConstructor;
   /** Replaces the socket altogether (tab relays, tests). Takes precedence over `WebSocket`. */
@@ -45,7 +57,7 @@ export interface RealtimeClientOptions {
 
 export interface ResolvedOptions {
   url: () => string;
-  getToken: () => Promise<string> | string;
+  getToken: (request: TokenRequest) => Promise<string> | string;
   transport: Transport;
   subscriptions: string[] | undefined;
   backoff: BackoffPolicy;

@@ -6,6 +6,7 @@
  * in-band token refresh (TokenRefresher). Events go to the EventRouter, the rest to signals.
  */
 import {
+  CloseCode,
   PROTOCOL_VERSION,
   type HelloFrame,
   type ServerFrame,
@@ -22,11 +23,22 @@ import type { ClientSignals } from './signals.js';
 import { SubscriptionSet } from './subscription-set.js';
 import { TokenRefresher } from './token-refresh.js';
 
+/** Reconnect-class closes after which the old token must not be offered again. */
+const FRESH_TOKEN_CODES: ReadonlySet<number> = new Set([
+  CloseCode.PERMISSIONS_CHANGED,
+  CloseCode.TOKEN_EXPIRED,
+]);
+
 export class ProtocolSession implements ConnectionHooks {
   readonly tracker = new ResumeTracker();
   readonly wanted: SubscriptionSet;
   readonly outbox: Outbox;
   private readonly refresher: TokenRefresher;
+  /**
+   * Set when the server closed because the token is void (PERMISSIONS_CHANGED) or expired
+   * (TOKEN_EXPIRED): the next hello asks getToken() for a fresh token. Cleared by a welcome.
+   */
+  private freshTokenNeeded = false;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -39,7 +51,7 @@ export class ProtocolSession implements ConnectionHooks {
     this.wanted = new SubscriptionSet(options.subscriptions);
     this.outbox = new Outbox(options.offlineQueueSize, logger, send);
     this.refresher = new TokenRefresher({
-      getToken: options.getToken,
+      getToken: () => options.getToken({ purpose: 'refresh', fresh: false }),
       fraction: options.tokenRefreshAt,
       authenticate: async (token) =>
         (await this.outbox.request({ type: 'auth', token })).tokenExpiresAt,
@@ -54,7 +66,7 @@ export class ProtocolSession implements ConnectionHooks {
   }
 
   async hello(): Promise<HelloFrame> {
-    const token = await this.options.getToken();
+    const token = await this.options.getToken({ purpose: 'connect', fresh: this.freshTokenNeeded });
     const resume = this.tracker.resumeFrom();
     const subscribe = this.wanted.forHello();
     return {
@@ -69,6 +81,7 @@ export class ProtocolSession implements ConnectionHooks {
   }
 
   welcome(frame: WelcomeFrame, hello: HelloFrame): void {
+    this.freshTokenNeeded = false;
     const outcome = this.tracker.welcome(frame, hello.resume);
     this.wanted.replace(frame.subscriptions);
     this.refresher.start(frame.tokenExpiresAt);
@@ -128,6 +141,9 @@ export class ProtocolSession implements ConnectionHooks {
   }
 
   state(snapshot: ConnectionSnapshot): void {
+    if (snapshot.code !== undefined && FRESH_TOKEN_CODES.has(snapshot.code)) {
+      this.freshTokenNeeded = true;
+    }
     if (snapshot.state === 'closed') {
       this.refresher.stop();
       this.outbox.close(snapshot.reason);

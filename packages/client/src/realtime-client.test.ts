@@ -9,7 +9,7 @@ import { fakeWebSocket, welcomeFrame, type FakeSocket } from '../test/support/fa
 import { recordingLogger } from '../test/support/recording-logger.js';
 import type { ConnectionSnapshot } from './connection-state.js';
 import { RealtimeClient } from './realtime-client.js';
-import type { RealtimeClientOptions } from './options.js';
+import type { RealtimeClientOptions, TokenRequest } from './options.js';
 
 const tick = () => vi.advanceTimersByTimeAsync(0);
 
@@ -173,6 +173,54 @@ describe('RealtimeClient lifecycle (fake socket)', () => {
     expect(client.position).toEqual({ epoch: 'e1', seq: 6 });
     expect(ws.sockets).toHaveLength(2);
     client.disconnect();
+  });
+
+  it('after PERMISSIONS_CHANGED asks getToken for a fresh token, reconnects and resumes', async () => {
+    const requests: TokenRequest[] = [];
+    let n = 0;
+    const { client, ws, accept, states } = setup({
+      getToken: (request) => {
+        requests.push(request);
+        return `tok-${++n}`;
+      },
+    });
+    client.connect();
+    const first = await accept(welcomeFrame({ seq: 0 }));
+    first.receive({ type: 'batch', through: 3, events: [event(3)] });
+    first.serverClose(CloseCode.PERMISSIONS_CHANGED, 'permissions changed');
+    expect(states.at(-1)).toMatchObject({
+      state: 'reconnecting',
+      reason: 'permissions_changed',
+      code: 4206,
+    });
+    await vi.advanceTimersByTimeAsync(250);
+    const second = await accept(welcomeFrame({ seq: 3 }));
+    expect(second.sent[0]).toMatchObject({ token: 'tok-2', resume: { epoch: 'e1', seq: 3 } });
+    expect(requests).toEqual([
+      { purpose: 'connect', fresh: false },
+      { purpose: 'connect', fresh: true },
+    ]);
+    // Welcomed with the fresh token: a later ordinary reconnect uses the provider's cache again.
+    second.serverClose(CloseCode.SERVER_RESTARTING);
+    await vi.advanceTimersByTimeAsync(250);
+    await accept();
+    expect(requests.at(-1)).toEqual({ purpose: 'connect', fresh: false });
+    expect(ws.sockets).toHaveLength(3);
+    client.disconnect();
+  });
+
+  it('stops for good on CREDENTIALS_REVOKED (password changed or user disabled)', async () => {
+    const { client, ws, accept } = setup();
+    client.connect();
+    const s = await accept();
+    s.serverClose(CloseCode.CREDENTIALS_REVOKED, 'user disabled');
+    expect(client.state).toMatchObject({
+      state: 'closed',
+      reason: 'credentials_revoked',
+      code: 4411,
+    });
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(ws.sockets).toHaveLength(1);
   });
 
   it('emits resync when the server cannot resume (epoch changed)', async () => {

@@ -1,6 +1,6 @@
 import {
   encodeFrame,
-  redactEventData,
+  projectEvent,
   redactionVariant,
   coalesceKeyOf,
   type EventFrame,
@@ -54,11 +54,19 @@ export class EncodedEvent {
     // Fast path: consecutive sessions mostly share role and wire.
     if (role === this.lastRole && format === this.lastFormat && this.lastBytes)
       return this.lastBytes;
-    const key = `${format}|${redactionVariant(this.event.event, role)}`;
+    const hasActor = this.event.meta.actor !== null && this.event.meta.actor !== undefined;
+    const key = `${format}|${redactionVariant(this.event.event, role, hasActor)}`;
     let bytes = this.cache.get(key);
     if (!bytes) {
-      const { data, redacted } = redactEventData(this.event.event, this.event.data, role);
-      bytes = Buffer.from(encode(this.event, data, redacted));
+      // Data and meta (the actor's username) projected for the role; see projectEvent.
+      const { data, meta, redacted } = projectEvent(
+        this.event.event,
+        this.event.data,
+        this.event.meta,
+        role,
+      );
+      const event = meta === this.event.meta ? this.event : { ...this.event, meta };
+      bytes = Buffer.from(encode(event, data, redacted));
       this.cache.set(key, bytes);
       this.onEncode?.();
     }

@@ -43,6 +43,14 @@ export interface PublishOptions {
   source?: string;
   /** Narrows this one event to readers of at least this role. */
   audience?: Role;
+  /**
+   * The event's id, when the caller made it (the outbox relay: the id is chosen before the change
+   * commits). Publishing an id the log already holds publishes nothing again and resolves to the
+   * event as first logged, so a relay retry after a crash never duplicates it. Default: new.
+   */
+  id?: string;
+  /** When the event happened (ISO); the outbox gives its commit time. Default: now. */
+  ts?: string;
 }
 
 export interface AuthOutcome {
@@ -214,14 +222,14 @@ export class Hub implements SessionHost {
     const parsed = parseEventData(type, data);
     if (!parsed.ok) throw new PublishError(type, parsed.message);
     const spec = eventSpec(type);
-    const id = randomUUID();
+    const id = options.id ?? randomUUID();
     this.publishTimes.set(id, performance.now());
-    const logged = await this.log.append({
+    const { event: logged, added } = await this.log.appendIfNew({
       id,
       event: type,
       category: spec.category,
       priority: options.priority ?? spec.priority,
-      ts: new Date().toISOString(),
+      ts: options.ts ?? new Date().toISOString(),
       data: parsed.data,
       meta: {
         actor: options.actor ?? null,
@@ -230,6 +238,11 @@ export class Hub implements SessionHost {
         ...(options.audience ? { audience: options.audience } : {}),
       },
     });
+    if (!added) {
+      // Already logged (and published then, or replayed to resuming clients from the log).
+      this.publishTimes.delete(id);
+      return logged;
+    }
     this.metrics.publishedEvent(type);
     await this.bus.publish(logged);
     this.publishTimes.delete(id);
@@ -256,10 +269,17 @@ export class Hub implements SessionHost {
     }));
   }
 
-  /** Closes every connection of a user with KICKED; returns how many were closed. */
-  disconnectUser(userId: string, reason = 'disconnected by an administrator'): number {
+  /**
+   * Closes every connection of a user (v1 and legacy) with `code`, KICKED unless told otherwise
+   * (e.g. PERMISSIONS_CHANGED, CREDENTIALS_REVOKED); returns how many were closed.
+   */
+  disconnectUser(
+    userId: string,
+    reason = 'disconnected by an administrator',
+    code: number = CloseCode.KICKED,
+  ): number {
     const sessions = [...this.registry.ofUser(userId)];
-    for (const s of sessions) s.close(CloseCode.KICKED, reason);
+    for (const s of sessions) s.close(code, reason);
     return sessions.length;
   }
 
@@ -314,8 +334,15 @@ export class Hub implements SessionHost {
     return this.dispatched;
   }
 
-  async logPosition(): Promise<{ epoch: string; seq: number; oldest: number }> {
-    const [seq, oldest] = await Promise.all([this.log.lastSeq(), this.log.oldestSeq()]);
+  /**
+   * The log's head and resume horizon; with `types`, the horizon for readers of those types only
+   * (query events have their own, shorter retention and must not cut short a zone reader's resume).
+   */
+  async logPosition(
+    types?: readonly EventType[],
+  ): Promise<{ epoch: string; seq: number; oldest: number }> {
+    const categories = types ? [...new Set(types.map((t) => eventSpec(t).category))] : undefined;
+    const [seq, oldest] = await Promise.all([this.log.lastSeq(), this.log.oldestSeq(categories)]);
     return { epoch: this.log.epoch, seq, oldest };
   }
 

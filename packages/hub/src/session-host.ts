@@ -14,7 +14,10 @@ export interface SessionHost {
   readonly clock: SessionClock<Session>;
   /** Newest seq dispatched to every session (the `through` of an idle session). */
   position(): number;
-  logPosition(): Promise<{ epoch: string; seq: number; oldest: number }>;
+  /** Head and resume horizon of the log; with `types`, the horizon for readers of those only. */
+  logPosition(
+    types?: readonly EventType[],
+  ): Promise<{ epoch: string; seq: number; oldest: number }>;
   /** Events after `afterSeq` up to `head` that the session subscribes to, encoded, ascending. */
   readReplay(
     session: Session,

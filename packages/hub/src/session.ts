@@ -161,7 +161,7 @@ export class Session implements QueueOwner, Clocked {
   async startStream(resume: StreamPosition | undefined): Promise<StreamStart> {
     const pending: EncodedEvent[] = [];
     this.state = { kind: 'replaying', pending };
-    const { epoch, seq: head, oldest } = await this.host.logPosition();
+    const { epoch, seq: head, oldest } = await this.host.logPosition(this.subscriptions);
     const position = { epoch, seq: head };
     let outcome = judgeResume(resume, epoch, head, oldest);
     if (outcome.ok && resume) {

@@ -126,10 +126,9 @@ export class V1Wire implements Wire {
     const previous = this.inbox.get(session) ?? Promise.resolve();
     const next: Promise<void> = previous
       .then(() => this.handle(session, frame))
-      .catch((err: unknown) => {
-        this.ctx.logger.error({ err, session: session.id }, 'frame handler failed');
-        this.error(session, 'INTERNAL', undefined, 'id' in frame ? frame.id : undefined);
-      })
+      .catch((err: unknown) =>
+        this.handlerFailed(session, err, 'id' in frame ? frame.id : undefined),
+      )
       .then(() => {
         // An idle session keeps no settled promise (nor its WeakMap entry).
         if (this.inbox.get(session) === next) this.inbox.delete(session);
@@ -299,6 +298,24 @@ export class V1Wire implements Wire {
       CloseCode.AUTH_FAILED,
       code === 'TOKEN_EXPIRED' ? 'token expired' : 'authentication failed',
     );
+  }
+
+  /**
+   * A frame handler rejected: the peer gets an INTERNAL error frame and the connection stays.
+   * Never throws (it runs in a promise chain nobody else awaits, where a throw would be an
+   * unhandled rejection); if even the reply fails, the connection closes with INTERNAL_ERROR.
+   */
+  private handlerFailed(session: Session, err: unknown, id: string | undefined): void {
+    try {
+      const error =
+        err instanceof Error
+          ? { name: err.name, message: err.message, stack: err.stack }
+          : { message: String(err) };
+      this.ctx.logger.error({ error, session: session.id }, 'frame handler failed');
+      this.error(session, 'INTERNAL', undefined, id);
+    } catch {
+      session.close(CloseCode.INTERNAL_ERROR, 'internal error');
+    }
   }
 
   private error(session: Session, code: ErrorCode, detail?: string, id?: string): void {

@@ -65,3 +65,29 @@ describe('hub: publish validates against the catalogue', () => {
     expect(await publishedTotal(t)).toBe(1);
   });
 });
+
+describe('hub: publish with a caller-given id (the outbox relay)', () => {
+  it('logs and delivers an id once; publishing it again returns the first event and sends nothing', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'hdns-publish-'));
+    t = await startHub({ log: new SqliteEventLog({ path: path.join(dir, 'events.sqlite') }) });
+    const { client } = await TestClient.connect(t.url, {
+      token: token('a', 'admin'),
+      subscribe: ['zone_created', 'zone_deleted'],
+    });
+    const id = '6f1b2d8e-0000-4000-8000-000000000001';
+    const ts = '2026-12-04T10:00:00.000Z';
+    const first = await t.hub.publish('zone_created', EXAMPLE_EVENTS.zone_created, { id, ts });
+    expect(first).toMatchObject({ id, ts, seq: 1 });
+    const again = await t.hub.publish('zone_created', EXAMPLE_EVENTS.zone_created, { id, ts });
+    expect(again).toEqual(first);
+    // A later event proves the stream moved on without a second copy of the first.
+    await t.hub.publish('zone_deleted', EXAMPLE_EVENTS.zone_deleted);
+    await client.waitForEvents(2);
+    expect(client.events.map((e) => [e.seq, e.event, e.id === id])).toEqual([
+      [1, 'zone_created', true],
+      [2, 'zone_deleted', false],
+    ]);
+    expect(await t.log.lastSeq()).toBe(2);
+    expect(await publishedTotal(t)).toBe(2);
+  });
+});

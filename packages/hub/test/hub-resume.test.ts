@@ -69,6 +69,36 @@ describe('hub: resume', () => {
     expect(ok.welcome.resume).toMatchObject({ requested: true, ok: true, replayed: 3 });
   });
 
+  it('pruned query events cut short only the resume of clients subscribed to them', async () => {
+    t = await startHub({
+      log: new MemoryEventLog({
+        maxEvents: 100,
+        maxAgeMs: 3_600_000,
+        separate: { query: { maxEvents: 2, maxAgeMs: 3_600_000 } },
+      }),
+    });
+    await t.hub.publish('zone_updated', EXAMPLE_EVENTS.zone_updated); // 1
+    for (let i = 0; i < 5; i++) await t.hub.publish('dns_query_log', EXAMPLE_EVENTS.dns_query_log);
+    await t.hub.publish('zone_updated', EXAMPLE_EVENTS.zone_updated); // 7
+    // Query events 2-4 are gone (their pool keeps 2); zone events are all still there.
+    const zones = await TestClient.connect(t.url, {
+      token: token('a', 'admin'),
+      subscribe: ['zone_updated'],
+      resume: { epoch: t.log.epoch, seq: 1 },
+    });
+    expect(zones.welcome.resume).toMatchObject({ requested: true, ok: true, replayed: 1 });
+    const queries = await TestClient.connect(t.url, {
+      token: token('b', 'admin'),
+      subscribe: ['zone_updated', 'dns_query_log'],
+      resume: { epoch: t.log.epoch, seq: 1 },
+    });
+    expect(queries.welcome.resume).toMatchObject({
+      requested: true,
+      ok: false,
+      reason: 'too_old',
+    });
+  });
+
   it('loses nothing while events keep flowing during reconnects (SQLite log)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hdns-resume-'));
     dirs.push(dir);

@@ -304,7 +304,8 @@ describe('legacy generation 2: /ws?token=', () => {
       type: 'zone_created',
       priority: logged.priority,
       timestamp: logged.ts,
-      metadata: { seq: logged.seq, category: 'dns', user_id: 'usr_1', username: 'root' },
+      // An operator reads: the actor's id, not their username (admins only, as for user_login).
+      metadata: { seq: logged.seq, category: 'dns', user_id: 'usr_1', username: REDACTED },
     });
     const info = await client.request({ type: 'get_subscription_info' }, 'subscription_updated');
     expect(info.data).toMatchObject({ subscriptions: updated.data?.subscriptions, errors: [] });
@@ -368,9 +369,13 @@ describe('legacy generation 2: /ws?token=', () => {
     expect(broadcast).toMatchObject({
       event: 'admin_broadcast',
       data: { broadcastId: sent.data?.broadcast_id, level: 'warning', message: 'maintenance' },
-      meta: { actor: { id: 'a', username: 'name-a' } },
+      // A viewer reads: the broadcasting admin's id, not their username.
+      meta: { actor: { id: 'a', username: REDACTED } },
     });
-    expect((await admin.waitForEvents(1))[0]).toMatchObject({ type: 'admin_broadcast' });
+    expect((await admin.waitForEvents(1))[0]).toMatchObject({
+      type: 'admin_broadcast',
+      metadata: { username: 'name-a' },
+    });
     const kicked = await admin.request(
       { type: 'disconnect_user', data: { user_id: 'v' } },
       'user_disconnected',

@@ -21,6 +21,17 @@ export const CloseCode = {
   SERVER_OVERLOADED: 4203,
   /** The access token expired without an in-band refresh; get a new token, then reconnect. */
   TOKEN_EXPIRED: 4204,
+  /**
+   * A handler on the server failed unexpectedly while serving this connection (a bug, logged
+   * server-side without the frame). The server itself keeps running; reconnect and resume.
+   */
+  INTERNAL_ERROR: 4205,
+  /**
+   * The user's role or zone grants changed: every access token issued before is void and the
+   * connection closes at once. Get a fresh token (refresh), then reconnect and resume; the new
+   * session has the new rights.
+   */
+  PERMISSIONS_CHANGED: 4206,
 
   /** Bad frame stream (e.g. first frame not `hello`, repeated malformed frames). */
   PROTOCOL_VIOLATION: 4400,
@@ -34,6 +45,11 @@ export const CloseCode = {
   SUPERSEDED: 4409,
   /** Closed by an administrator. */
   KICKED: 4410,
+  /**
+   * The user's password changed or the user was disabled: their access and refresh tokens are
+   * revoked. Do not reconnect; sign in again.
+   */
+  CREDENTIALS_REVOKED: 4411,
   /** Frame larger than the maximum frame size. */
   FRAME_TOO_LARGE: 4413,
   /** The client asked for a protocol version this server does not speak. */
@@ -63,6 +79,14 @@ export const CLOSE_CODE_INFO: Readonly<Record<CloseCodeName, { description: stri
     description:
       'The access token expired without an in-band refresh; get a new token, then reconnect.',
   },
+  INTERNAL_ERROR: {
+    description:
+      'A server-side handler failed unexpectedly on this connection (logged, without the frame); the server keeps running. Reconnect and resume.',
+  },
+  PERMISSIONS_CHANGED: {
+    description:
+      "The user's role or zone grants changed and older access tokens are void; get a fresh token (refresh), then reconnect and resume.",
+  },
   PROTOCOL_VIOLATION: {
     description: 'Bad frame stream (e.g. first frame not `hello`, repeated malformed frames).',
   },
@@ -79,6 +103,10 @@ export const CLOSE_CODE_INFO: Readonly<Record<CloseCodeName, { description: stri
       'A newer connection of the same client replaced this one; do not reconnect and fight back.',
   },
   KICKED: { description: 'Closed by an administrator.' },
+  CREDENTIALS_REVOKED: {
+    description:
+      "The user's password changed or the user was disabled; access and refresh tokens are revoked. Do not reconnect: sign in again.",
+  },
   FRAME_TOO_LARGE: { description: 'Frame larger than the maximum frame size.' },
   UNSUPPORTED_PROTOCOL: {
     description: 'The client asked for a protocol version this server does not speak.',

@@ -9,7 +9,8 @@ import {
   LEGACY_CONNECTION_TYPES,
   legacyPreset,
 } from './legacy.js';
-import { REDACTED } from './redaction.js';
+import { ACTOR_USERNAME_ROLE, REDACTED, TEXT_SCRUB_ROLE } from './redaction.js';
+import { IP_MARKER, SECRET_MARKER } from './text-scrub.js';
 import { describeFields } from './schema-describe.js';
 
 function sensitiveText(sensitive: Readonly<Record<string, string>>): string {
@@ -36,6 +37,8 @@ export function renderCatalogue(): string {
     "- **Least role.** A reader below the entry's least role never receives the event. Subscribing to it by name is rejected with `forbidden`; categories and `*` expand only to the types the reader may receive.",
     '- **Zone scope.** For zone-scoped events `data.zone` (and `meta.zone`) names the zone. Readers with zone grants receive only events of granted zones; `zone: null` means server-wide and is delivered to every reader that passes the role check. Admins are never narrowed.',
     `- **Redaction.** A sensitive field lists the least role that sees its value; other readers receive the string ${code(REDACTED)} in its place and the path in \`meta.redacted\`. Paths are dot-separated property names into \`data\`; a segment ending in \`[]\` applies to every element of that array (\`topClients[].ip\`). Absent or null values stay as they are. Sensitive fields are strings, so redacted payloads still match the schema.`,
+    `- **Free text.** String fields that are neither sensitive nor listed as verbatim (messages, titles, reasons, ids) are free text. Readers below ${code(TEXT_SCRUB_ROLE)} receive them with every IPv4/IPv6 address replaced by ${code(IP_MARKER)}, credentials (JWTs, \`Bearer\`/\`Basic\` credentials, \`secret "…"\` key clauses, the value of \`password=\`, \`token:\`, \`api_key=\` and similar pairs) by ${code(SECRET_MARKER)}, and any value the reader may not see (a redacted field's value, a hidden username) by ${code(REDACTED)} (or as many \`*\` when the value is shorter); the path is listed in \`meta.redacted\`. So a message cannot repeat what a redacted field hides. Verbatim fields are DNS data every reader also gets over REST (zone and record names, record values, forwarder addresses, query names, zone descriptions, RPZ rules, broadcast text) and are never changed.`,
+    `- **Actor.** \`meta.actor.username\` is ${code(REDACTED)} for readers below ${code(ACTOR_USERNAME_ROLE)}, as usernames are in \`user_login\` and the other user events; \`meta.actor.id\` stays, so a client can still tell its own changes from others'.`,
     '- **Coalescing.** Latest-value events name a coalesce key (the listed `data` fields; "one per type" when none). When a client falls behind, a queued event is replaced by a newer one with the same type and key, and the client receives a `gap` frame with reason `coalesced`. Events without a key are never coalesced; `low` priority events may be shed (`gap` reason `shed`); `critical` events are never shed and bypass batching.',
     '',
     table(
@@ -46,6 +49,7 @@ export function renderCatalogue(): string {
         'least role',
         'zone-scoped',
         'sensitive (who sees)',
+        'verbatim',
         'coalesce key',
         'description',
       ],
@@ -58,6 +62,7 @@ export function renderCatalogue(): string {
           s.minRole,
           s.zoneScoped ? 'yes' : 'no',
           sensitiveText(s.sensitive),
+          (s.verbatim ?? []).map(code).join(', '),
           coalesceText(s.coalesceBy),
           s.description,
         ];
@@ -77,9 +82,14 @@ export function renderCatalogue(): string {
       fieldTable(
         describeFields(spec.schema).map((row) => {
           const role = spec.sensitive[row.path];
-          return role === undefined
-            ? row
-            : { ...row, description: `sensitive: ${role}+ sees the value` };
+          if (role !== undefined)
+            return { ...row, description: `sensitive: ${role}+ sees the value` };
+          const verbatim = spec.verbatim ?? [];
+          if (verbatim.includes(row.path) || verbatim.includes(`${row.path}[]`)) {
+            const note = 'verbatim to every reader';
+            return { ...row, description: row.description ? `${row.description} (${note})` : note };
+          }
+          return row;
         }),
       ),
       '',

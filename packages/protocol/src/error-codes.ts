@@ -26,6 +26,11 @@ export const ERRORS = {
   REFRESH_REUSED: { status: 401, message: 'Refresh token reuse detected; the session was revoked' },
   FORBIDDEN: { status: 403, message: 'Not allowed for this role' },
   ORIGIN_REFUSED: { status: 403, message: 'Origin not allowed' },
+  ZONE_NEEDS_ADMIN: {
+    status: 403,
+    message:
+      'Only an admin (or an operator granted this exact zone) may create or change a forward zone or a zone at or above a public suffix',
+  },
 
   // REST generic
   VALIDATION_ERROR: { status: 400, message: 'Request validation failed' },
@@ -35,6 +40,14 @@ export const ERRORS = {
   USERNAME_TAKEN: { status: 409, message: 'Username already exists' },
   LAST_ADMIN: { status: 409, message: 'The last active admin cannot be removed or demoted' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body too large' },
+  // Malformed requests, refused before any route runs (framework and HTTP parser errors)
+  BAD_REQUEST: { status: 400, message: 'Malformed HTTP request' },
+  BAD_URL: { status: 400, message: 'Malformed URL (bad percent-encoding or request target)' },
+  URL_TOO_LONG: { status: 414, message: 'A path parameter exceeds the maximum length' },
+  BAD_JSON_BODY: { status: 400, message: 'Body is not valid JSON (or empty with a JSON type)' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported Content-Type for this route' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'Request headers too large' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time' },
   INTERNAL: { status: 500, message: 'Internal error' },
   NOT_READY: { status: 503, message: 'Service not ready' },
 
@@ -43,6 +56,16 @@ export const ERRORS = {
   ZONE_CHECK_FAILED: { status: 422, message: 'named-checkzone rejected the zone' },
   BIND_UNAVAILABLE: { status: 503, message: 'BIND is not running or not reachable' },
   BIND_RELOAD_FAILED: { status: 502, message: 'BIND did not load the new zone' },
+  EVENT_NOT_REPRESENTABLE: {
+    status: 422,
+    message: 'The change cannot be described by its event; nothing was stored',
+  },
+
+  // Storage
+  STORAGE_FULL: {
+    status: 507,
+    message: 'Out of disk space in the data directory; the change was not made',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

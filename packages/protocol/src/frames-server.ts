@@ -74,7 +74,9 @@ export const eventMeta = z.object({
     .object({ id: z.string().max(MAX_ID_LENGTH), username: z.string().max(128) })
     .nullable()
     .optional()
-    .describe('User who caused the event; null for system events'),
+    .describe(
+      'User who caused the event; null for system events. Readers below admin get username "[redacted]"',
+    ),
   zone: z.string().nullable().optional().describe('Zone of a zone-scoped event'),
   source: z.string().max(64).optional().describe('Emitter, e.g. api, monitor, query_log'),
   redacted: z.array(z.string()).optional().describe('Data paths redacted for this reader'),

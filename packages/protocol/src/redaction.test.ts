@@ -8,6 +8,7 @@ import {
   hiddenPathsFor,
   redactEventData,
   redactionVariant,
+  projectEvent,
   splitPath,
 } from './redaction.js';
 
@@ -63,11 +64,42 @@ describe('redaction', () => {
   });
 
   it('variants group roles that see the same projection', () => {
-    expect(redactionVariant('zone_created', 'viewer')).toBe('');
-    expect(redactionVariant('dns_query_log', 'viewer')).toBe('clientIp,ecs');
-    expect(redactionVariant('dns_query_log', 'operator')).toBe(
-      redactionVariant('dns_query_log', 'admin'),
-    );
+    expect(redactionVariant('zone_created', 'admin')).toBe('');
+    // Viewers: free text scrubbed and the actor's username hidden; operators: the username.
+    expect(redactionVariant('zone_created', 'viewer')).toBe('|text|actor');
+    expect(redactionVariant('zone_created', 'operator')).toBe('|actor');
+    expect(redactionVariant('dns_query_log', 'viewer')).toBe('clientIp,ecs|text|actor');
+    expect(redactionVariant('config_change', 'operator')).toBe('before,after|actor');
+    expect(redactionVariant('config_change', 'admin')).toBe('');
+    // Without an actor, operators and admins share the projection of a monitor event.
+    expect(redactionVariant('dns_query_log', 'operator', false)).toBe('');
+    expect(redactionVariant('dns_query_log', 'viewer', false)).toBe('clientIp,ecs|text');
+  });
+
+  it('projectEvent hides the actor username below admin and scrubs it from free text', () => {
+    const data = {
+      ...EXAMPLE_EVENTS.security_alert,
+      message: 'alice3 saw 203.0.113.9 use token=abc123def',
+    };
+    const meta = { actor: { id: 'u7', username: 'alice3' }, source: 'api' };
+    const viewer = projectEvent('security_alert', data, meta, 'viewer');
+    expect(viewer.meta).toEqual({ actor: { id: 'u7', username: REDACTED }, source: 'api' });
+    expect(viewer.data).toMatchObject({
+      clientIp: REDACTED,
+      message: '****** saw [ip] use token=[secret]',
+    });
+    expect(viewer.redacted).toEqual(['clientIp', 'message']);
+    const operator = projectEvent('security_alert', data, meta, 'operator');
+    expect(operator.meta.actor?.username).toBe(REDACTED);
+    expect(operator.data).toMatchObject({
+      message: '****** saw 203.0.113.9 use token=abc123def',
+    });
+    const admin = projectEvent('security_alert', data, meta, 'admin');
+    expect(admin.meta).toBe(meta);
+    expect(admin.data).toBe(data);
+    // Verbatim fields stay: a record's address is zone data.
+    const record = projectEvent('record_created', EXAMPLE_EVENTS.record_created, {}, 'viewer');
+    expect(record.data).toBe(EXAMPLE_EVENTS.record_created);
   });
 
   it('splitPath understands []', () => {

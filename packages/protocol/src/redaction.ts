@@ -3,12 +3,31 @@
  * behind the hub's Redactor, Dispatcher and Authorizer, kept here so the rules live next to the
  * catalogue that declares them.
  *
- * Path rule (catalogue `sensitive` keys): dot-separated property names into `data`; a segment
- * ending in `[]` applies the rest of the path to every element of that array. Example:
- * `topClients[].ip`. A value that is absent or null stays as it is (nothing to hide).
+ * Path rule (catalogue `sensitive` and `verbatim` keys): dot-separated property names into
+ * `data`; a segment ending in `[]` applies the rest of the path to every element of that array.
+ * Example: `topClients[].ip`. A value that is absent or null stays as it is (nothing to hide).
+ *
+ * A reader's projection (`projectEvent`) applies three rules:
+ * 1. sensitive fields below the reader's role become REDACTED;
+ * 2. free text (string fields neither sensitive nor verbatim) is scrubbed for readers below
+ *    TEXT_SCRUB_ROLE: addresses, credentials and the hidden values of rule 1 and 3 are replaced,
+ *    so a message cannot repeat what a redacted field holds; readers at or above it still get
+ *    the hidden values of rules 1 and 3 replaced in free text;
+ * 3. `meta.actor.username` becomes REDACTED below ACTOR_USERNAME_ROLE. Usernames are personal
+ *    data: `user_login` and the other user events show them to admins only, so the actor of a
+ *    change is named to admins only too. `meta.actor.id` stays (an opaque id, which lets a
+ *    client tell its own changes from others').
  */
 import { EVENT_CATALOGUE, type EventType } from './catalogue.js';
 import { roleAtLeast, type Role } from './roles.js';
+import { collectStrings, scrubTree } from './scrub-tree.js';
+import { scrubText, scrubValues } from './text-scrub.js';
+
+/** Readers below this role get free text with addresses and credentials replaced. */
+export const TEXT_SCRUB_ROLE: Role = 'operator';
+
+/** Readers below this role get `meta.actor.username` as REDACTED (as `user_login.username`). */
+export const ACTOR_USERNAME_ROLE: Role = 'admin';
 
 /** What a reader below a field's role sees instead of the value. */
 export const REDACTED = '[redacted]';
@@ -24,14 +43,19 @@ export function hiddenPathsFor(type: EventType, role: Role): readonly string[] {
 
 /**
  * Names the projection `role` gets of `type`: readers with equal variants receive byte-identical
- * frames, so the hub encodes an event once per variant. `''` is the unredacted variant.
+ * frames, so the hub encodes an event once per variant. `''` is the unredacted variant; the
+ * hidden paths are followed by `|text` when free text is scrubbed and `|actor` when the actor's
+ * username is hidden. `hasActor: false` (an event without `meta.actor`, e.g. from a monitor)
+ * lets the roles that differ only in that share one variant.
  */
-export function redactionVariant(type: EventType, role: Role): string {
+export function redactionVariant(type: EventType, role: Role, hasActor = true): string {
   // Hot path (once per session per event): the catalogue is static, so memoize.
-  const key = `${type}\u0000${role}`;
+  const key = `${type}\u0000${role}\u0000${hasActor ? 1 : 0}`;
   let variant = VARIANTS.get(key);
   if (variant === undefined) {
     variant = hiddenPathsFor(type, role).join(',');
+    if (!roleAtLeast(role, TEXT_SCRUB_ROLE)) variant += '|text';
+    if (hasActor && !roleAtLeast(role, ACTOR_USERNAME_ROLE)) variant += '|actor';
     VARIANTS.set(key, variant);
   }
   return variant;
@@ -46,17 +70,76 @@ export interface Redacted {
   redacted: string[];
 }
 
-export function redactEventData(type: EventType, data: unknown, role: Role): Redacted {
+/**
+ * The data `role` may see (rules 1 and 2 of the file comment). `extraHidden`: further values to
+ * replace in free text, e.g. the actor's username when it is hidden from `role`.
+ */
+export function redactEventData(
+  type: EventType,
+  data: unknown,
+  role: Role,
+  extraHidden: readonly string[] = [],
+): Redacted {
   let out = data;
   const redacted: string[] = [];
+  const hiddenValues = [...extraHidden];
   for (const path of hiddenPathsFor(type, role)) {
+    collectStrings(out, splitPath(path), hiddenValues);
     const next = redactPath(out, splitPath(path));
     if (next !== out) {
       out = next;
       redacted.push(path);
     }
   }
+  const scrubAll = !roleAtLeast(role, TEXT_SCRUB_ROLE);
+  if (scrubAll || hiddenValues.length > 0) {
+    const spec = EVENT_CATALOGUE[type];
+    const skip = new Set<string>([...Object.keys(spec.sensitive), ...(spec.verbatim ?? [])]);
+    const values = hiddenValues.filter((v) => v !== REDACTED);
+    const scrubbed = scrubTree(out, '', skip, (text) =>
+      scrubAll ? scrubText(text, values) : scrubValues(text, values),
+    );
+    if (scrubbed.changed.length > 0) {
+      out = scrubbed.value;
+      redacted.push(...scrubbed.changed);
+    }
+  }
   return { data: out, redacted };
+}
+
+/** An event's `meta` as far as projection is concerned. */
+export interface ProjectableMeta {
+  actor?: { id: string; username: string } | null;
+}
+
+/**
+ * The whole projection of one event for `role`: data as `redactEventData`, and `meta` with the
+ * actor's username hidden below ACTOR_USERNAME_ROLE (rule 3). `meta` is copied only when it
+ * changes; `redacted` lists the data paths replaced (it goes into `meta.redacted`).
+ */
+export function projectEvent<M extends ProjectableMeta>(
+  type: EventType,
+  data: unknown,
+  meta: M,
+  role: Role,
+): { data: unknown; meta: M; redacted: string[] } {
+  const actor = meta.actor;
+  const hideActor =
+    !roleAtLeast(role, ACTOR_USERNAME_ROLE) &&
+    actor !== null &&
+    actor !== undefined &&
+    actor.username !== REDACTED;
+  const { data: projected, redacted } = redactEventData(
+    type,
+    data,
+    role,
+    hideActor ? [actor.username] : [],
+  );
+  return {
+    data: projected,
+    meta: hideActor ? { ...meta, actor: { ...actor, username: REDACTED } } : meta,
+    redacted,
+  };
 }
 
 interface Segment {

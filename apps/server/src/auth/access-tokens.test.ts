@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { AccessTokens, TOKEN_AUDIENCE, TOKEN_ISSUER, verifyAccessToken } from './access-tokens.js';
 
 const secret = new TextEncoder().encode('unit-test-secret-unit-test-secret-123');
-const subject = { id: 'u1', username: 'ann', role: 'operator' as const, zones: ['a.example'] };
+const subject = {
+  id: 'u1',
+  username: 'ann',
+  role: 'operator' as const,
+  zones: ['a.example'],
+  tokenVersion: 3,
+};
 
 describe('AccessTokens', () => {
   it('signs a token that verifies to the identity', async () => {
@@ -18,6 +24,7 @@ describe('AccessTokens', () => {
       zones: ['a.example'],
       expiresAt: signed.expiresAt,
       tokenId: signed.tokenId,
+      tokenVersion: 3,
     });
   });
 
@@ -30,7 +37,7 @@ describe('AccessTokens', () => {
   });
 
   it('refuses alg none, other keys, other issuers and bad claims with AUTH_FAILED', async () => {
-    const claims = { username: 'ann', role: 'admin', zones: null };
+    const claims = { username: 'ann', role: 'admin', zones: null, tv: 1 };
     const unsecured = new UnsecuredJWT(claims)
       .setSubject('u1')
       .setIssuer(TOKEN_ISSUER)
@@ -65,6 +72,9 @@ describe('AccessTokens', () => {
       await signWith(otherKey, TOKEN_ISSUER),
       await signWith(secret, 'someone-else'),
       await signWith(secret, TOKEN_ISSUER, { role: 'superuser' }),
+      // Signed before token versions existed (no `tv`), or with a malformed one.
+      await signWith(secret, TOKEN_ISSUER, { tv: undefined }),
+      await signWith(secret, TOKEN_ISSUER, { tv: '1' }),
       hs512,
       '',
       'a.b',

@@ -20,6 +20,8 @@ export interface AccessTokenSubject {
   username: string;
   role: Role;
   zones: string[] | null;
+  /** The user's current token version; a token with an older one is refused. */
+  tokenVersion: number;
 }
 
 export interface SignedAccessToken {
@@ -35,6 +37,8 @@ const claimsSchema = z.object({
   role: z.enum(ROLES),
   zones: z.array(z.string()).nullable(),
   jti: z.string().min(1),
+  // Tokens signed before token versions existed lack it and are refused: clients refresh.
+  tv: z.number().int().nonnegative(),
   iat: z.number(),
   exp: z.number(),
 });
@@ -42,7 +46,8 @@ const claimsSchema = z.object({
 /**
  * Verifies an access token: signature (HS256 only, so `alg: none` and asymmetric algorithms are
  * refused), issuer, audience, expiry and claim shapes. Stateless: it does not consult the user
- * table (the REST `authenticate` hook does that on top). Throws AppError TOKEN_EXPIRED for an
+ * table; the REST `authenticate` hook and the hub's verifier do that on top, including the
+ * `tv` (token version) check. Throws AppError TOKEN_EXPIRED for an
  * expired but otherwise valid token and AUTH_FAILED for anything else.
  */
 export async function verifyAccessToken(token: string, key: AccessTokenKey): Promise<Identity> {
@@ -68,6 +73,7 @@ export async function verifyAccessToken(token: string, key: AccessTokenKey): Pro
     zones: c.zones,
     expiresAt: new Date(c.exp * 1000),
     tokenId: c.jti,
+    tokenVersion: c.tv,
   };
 }
 
@@ -87,6 +93,7 @@ export class AccessTokens {
       username: subject.username,
       role: subject.role,
       zones: subject.zones,
+      tv: subject.tokenVersion,
     })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(subject.id)

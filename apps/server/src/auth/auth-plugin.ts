@@ -12,6 +12,7 @@ import type { Identity } from './identity.js';
 import { loadOrCreateJwtSecret } from './jwt-secret.js';
 import { LoginLimiter } from './login-limiter.js';
 import { RefreshTokenStore } from './refresh-token-store.js';
+import { checkTokenUser, TOKEN_USER_REFUSALS } from './token-user.js';
 
 /** A Fastify hook usable as `onRequest` or `preHandler`. */
 export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -53,7 +54,9 @@ async function authPlugin(app: FastifyInstance, { config }: AuthPluginOptions): 
   const refreshTokens = new RefreshTokenStore(app.db, config.refreshTokenTtlSeconds);
   const users = new UserService(app.db, app.auditLog, refreshTokens);
   const limiter = new LoginLimiter(config.login);
-  app.addHook('onClose', () => {
+  // preClose: a login waiting out its slow-down ends at once (NOT_READY) instead of holding
+  // the shutdown, which waits for in-flight requests, for up to HDNS_LOGIN_SLOWDOWN_MAX.
+  app.addHook('preClose', () => {
     limiter.close();
     return Promise.resolve();
   });
@@ -68,12 +71,16 @@ async function authPlugin(app: FastifyInstance, { config }: AuthPluginOptions): 
         throw new AppError(err.code, undefined, { headers: invalidTokenHeaders() });
       throw err;
     }
-    // Role, zones and the disabled flag come from storage, so a demotion or a disable applies
-    // at once rather than when the token expires.
-    const user = await users.findStored(claims.userId);
-    if (!user || user.disabled) {
-      throw new AppError('AUTH_FAILED', undefined, { headers: invalidTokenHeaders() });
+    // Role, zones, the disabled flag and the token version come from storage, so a demotion,
+    // a disable or a password change ends older tokens at once rather than when they expire.
+    const check = await checkTokenUser(claims, users);
+    if (!check.ok) {
+      throw new AppError('AUTH_FAILED', undefined, {
+        headers: invalidTokenHeaders(),
+        message: `Invalid token: ${TOKEN_USER_REFUSALS[check.reason]}`,
+      });
     }
+    const user = check.user;
     request.identity = { ...claims, username: user.username, role: user.role, zones: user.zones };
   };
 

@@ -52,7 +52,10 @@ export class AuthService {
 
   private async startSession(user: StoredUser, client: ClientInfo): Promise<Session> {
     const refresh = await this.refreshTokens.issue(user.id, client);
-    const access = await this.accessTokens.sign(sessionUser(user));
+    const access = await this.accessTokens.sign({
+      ...sessionUser(user),
+      tokenVersion: user.tokenVersion,
+    });
     return {
       access,
       refreshToken: refresh.raw,
@@ -61,8 +64,13 @@ export class AuthService {
     };
   }
 
+  /**
+   * Checks a password under the login limits. The attempt is reserved before anything is
+   * awaited, so concurrent guesses are counted as they start (see LoginLimiter); a username
+   * under attack answers more slowly but never locks.
+   */
   async login(input: LoginInput): Promise<Session> {
-    const decision = this.limiter.check(input.username, input.ip);
+    const decision = this.limiter.reserve(input.username, input.ip);
     const attempt = { username: input.username.slice(0, 128) };
     if (!decision.allowed) {
       await this.audit.record({
@@ -79,6 +87,7 @@ export class AuthService {
       );
     }
 
+    await this.limiter.wait(decision.delayMs);
     const user = await this.users.findStoredByUsername(input.username);
     // Same work and same answer whether the user is unknown, disabled or the password wrong.
     const passwordOk = await verifyPassword(
@@ -86,7 +95,6 @@ export class AuthService {
       user?.passwordHash ?? (await this.dummyHash),
     );
     if (!user || !passwordOk || user.disabled) {
-      this.limiter.recordFailure(input.username, input.ip);
       await this.audit.record({
         action: AUDIT_ACTIONS.loginFailure,
         actor: { userId: user?.id ?? null, username: attempt.username },
@@ -97,7 +105,7 @@ export class AuthService {
       throw new AppError('INVALID_CREDENTIALS');
     }
 
-    this.limiter.recordSuccess(input.username, input.ip);
+    this.limiter.succeeded(decision.ticket);
     await this.refreshTokens.pruneExpired();
     const session = await this.startSession(user, input);
     await this.audit.record({
@@ -125,7 +133,10 @@ export class AuthService {
     }
     const next = await this.refreshTokens.rotate(current, client);
     if (!next) return this.reuseDetected(current.family_id, current.user_id, client);
-    const access = await this.accessTokens.sign(sessionUser(user));
+    const access = await this.accessTokens.sign({
+      ...sessionUser(user),
+      tokenVersion: user.tokenVersion,
+    });
     return {
       access,
       refreshToken: next.raw,

@@ -11,4 +11,6 @@ export interface Identity {
   expiresAt: Date;
   /** The token's `jti`. */
   tokenId: string;
+  /** The token's `tv`: the user's token version when it was signed (see UsersTable). */
+  tokenVersion: number;
 }

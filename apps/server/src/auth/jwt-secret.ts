@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { tightenIfPresent, writePrivateFileOnce } from '../storage/private-files.js';
 
 export const JWT_SECRET_FILE = 'jwt-secret';
 
@@ -12,12 +13,8 @@ export const JWT_SECRET_FILE = 'jwt-secret';
 export function loadOrCreateJwtSecret(dataDir: string, configured: string | null): Uint8Array {
   if (configured !== null) return new TextEncoder().encode(configured);
   const file = path.join(dataDir, JWT_SECRET_FILE);
-  try {
-    writeFileSync(file, randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  writePrivateFileOnce(file, randomBytes(48).toString('base64url'));
+  tightenIfPresent(file);
   const secret = readFileSync(file, 'utf8').trim();
   if (secret.length < 32) {
     throw new Error(`${file} holds a secret shorter than 32 characters; delete it to regenerate`);

@@ -1,14 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LoginLimiter } from './login-limiter.js';
+import { isAppError } from '../http/app-error.js';
+import { LoginLimiter, SLOWDOWN_BASE_MS, type LoginReservation } from './login-limiter.js';
 
 let limiter: LoginLimiter | undefined;
 afterEach(() => limiter?.close());
 
-function make() {
+function make(overrides: { slowdownMaxSeconds?: number } = {}) {
   let now = 0;
   limiter = new LoginLimiter({
-    maxFailuresPerUser: 5,
     maxFailuresPerIp: 20,
+    maxFailuresPerIpUser: 5,
+    slowdownAfter: 5,
+    slowdownMaxSeconds: overrides.slowdownMaxSeconds ?? 10,
     windowSeconds: 900,
     now: () => now,
     sweepIntervalMs: 0,
@@ -16,34 +19,102 @@ function make() {
   return { l: limiter, advance: (s: number) => (now += s * 1000) };
 }
 
+function allowed(r: LoginReservation) {
+  if (!r.allowed) throw new Error(`refused, retry after ${r.retryAfterSeconds}s`);
+  return r;
+}
+
 describe('LoginLimiter', () => {
-  it('locks a username (case-insensitively) after 5 failures for the rest of the window', () => {
+  it('counts an attempt when it is reserved, so back-to-back reservations hit the limit without any failure being reported', () => {
+    const { l } = make();
+    const results = Array.from({ length: 300 }, () => l.reserve('admin', '192.0.2.1'));
+    expect(results.filter((r) => r.allowed)).toHaveLength(5);
+    expect(results.slice(5).every((r) => !r.allowed)).toBe(true);
+    expect(results[5]).toEqual({ allowed: false, retryAfterSeconds: 900 });
+  });
+
+  it('limits (address, username): a username (case-insensitively) is refused from that address only, until the window slides', () => {
     const { l, advance } = make();
     for (let i = 0; i < 5; i++) {
-      expect(l.check('Alice', `10.0.0.${i}`)).toEqual({ allowed: true });
-      l.recordFailure('Alice', `10.0.0.${i}`);
+      allowed(l.reserve(i % 2 ? 'Alice' : 'alice', '192.0.2.1'));
       advance(60);
     }
-    expect(l.check('alice', '10.9.9.9')).toEqual({ allowed: false, retryAfterSeconds: 600 });
+    expect(l.reserve('ALICE', '192.0.2.1')).toEqual({ allowed: false, retryAfterSeconds: 600 });
+    expect(l.reserve('bob', '192.0.2.1').allowed).toBe(true);
+    expect(l.reserve('alice', '192.0.2.2').allowed).toBe(true);
     advance(600);
-    expect(l.check('alice', '10.9.9.9')).toEqual({ allowed: true });
+    expect(l.reserve('alice', '192.0.2.1').allowed).toBe(true);
   });
 
-  it('locks an IP after 20 failures across usernames', () => {
+  it('limits an address across usernames, and an IPv6 /64 counts as one address', () => {
     const { l } = make();
-    for (let i = 0; i < 20; i++) l.recordFailure(`user${i}`, '192.0.2.1');
-    expect(l.check('someone-new', '192.0.2.1')).toMatchObject({
-      allowed: false,
-      retryAfterSeconds: 900,
+    for (let i = 0; i < 20; i++) allowed(l.reserve(`user${i}`, `2001:db8:1:2::${i + 1}`));
+    expect(l.reserve('someone-new', '2001:db8:1:2:ffff::9')).toMatchObject({ allowed: false });
+    expect(l.reserve('someone-new', '2001:db8:1:3::1').allowed).toBe(true);
+    expect(l.reserve('someone-new', '192.0.2.2').allowed).toBe(true);
+  });
+
+  it('treats an IPv4-mapped IPv6 address as the IPv4 address', () => {
+    const { l } = make();
+    for (let i = 0; i < 5; i++) allowed(l.reserve('carol', '::ffff:192.0.2.7'));
+    expect(l.reserve('carol', '192.0.2.7').allowed).toBe(false);
+  });
+
+  it('never locks a username attacked from many addresses: later attempts are delayed, doubling up to the cap', () => {
+    const { l } = make({ slowdownMaxSeconds: 3 });
+    const delays: number[] = [];
+    for (let i = 0; i < 12; i++)
+      delays.push(allowed(l.reserve('admin', `198.51.100.${i}`)).delayMs);
+    expect(delays).toEqual([
+      0,
+      0,
+      0,
+      0,
+      0,
+      SLOWDOWN_BASE_MS,
+      SLOWDOWN_BASE_MS * 2,
+      SLOWDOWN_BASE_MS * 4,
+      SLOWDOWN_BASE_MS * 8,
+      3000,
+      3000,
+      3000,
+    ]);
+    // The admin from a clean address is allowed, after at most the cap.
+    expect(allowed(l.reserve('admin', '203.0.113.9')).delayMs).toBe(3000);
+  });
+
+  it('a success takes its attempt back and clears the pair and username counts', () => {
+    const { l } = make();
+    for (let i = 0; i < 4; i++) allowed(l.reserve('bob', '192.0.2.1'));
+    for (let i = 0; i < 6; i++) allowed(l.reserve('bob', `198.51.100.${i}`));
+    const ok = allowed(l.reserve('bob', '192.0.2.1'));
+    expect(ok.delayMs).toBeGreaterThan(0);
+    l.succeeded(ok.ticket);
+    for (let i = 0; i < 4; i++) expect(allowed(l.reserve('bob', '192.0.2.1')).delayMs).toBe(0);
+    // The address keeps its 8 remaining attempts (4 before, 4 after); 12 more reach its 20.
+    for (let i = 0; i < 12; i++) allowed(l.reserve(`x${i}`, '192.0.2.1'));
+    expect(l.reserve('y', '192.0.2.1').allowed).toBe(false);
+  });
+
+  it('slow-down 0 turns the delay off', () => {
+    const { l } = make({ slowdownMaxSeconds: 0 });
+    for (let i = 0; i < 30; i++)
+      expect(allowed(l.reserve('dan', `198.51.100.${i}`)).delayMs).toBe(0);
+  });
+
+  it('close ends pending waits with NOT_READY and is idempotent', async () => {
+    limiter = new LoginLimiter({
+      maxFailuresPerIp: 20,
+      maxFailuresPerIpUser: 5,
+      slowdownAfter: 5,
+      slowdownMaxSeconds: 10,
+      windowSeconds: 900,
     });
-    expect(l.check('someone-new', '192.0.2.2')).toEqual({ allowed: true });
-  });
-
-  it('resets on success', () => {
-    const { l } = make();
-    for (let i = 0; i < 4; i++) l.recordFailure('bob', '192.0.2.1');
-    l.recordSuccess('bob', '192.0.2.1');
-    for (let i = 0; i < 4; i++) l.recordFailure('bob', '192.0.2.1');
-    expect(l.check('bob', '192.0.2.1')).toEqual({ allowed: true });
+    const pending = limiter.wait(60_000);
+    limiter.close();
+    limiter.close();
+    const err: unknown = await pending.catch((e: unknown) => e);
+    expect(isAppError(err) && err.code).toBe('NOT_READY');
+    await expect(limiter.wait(0)).resolves.toBeUndefined();
   });
 });

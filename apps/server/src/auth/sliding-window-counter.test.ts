@@ -40,6 +40,18 @@ describe('SlidingWindowCounter', () => {
     expect(c.state('a').blocked).toBe(false);
   });
 
+  it('release takes back one hit', () => {
+    const { c } = make(2, 1000);
+    c.hit('k');
+    c.hit('k');
+    expect(c.state('k').blocked).toBe(true);
+    c.release('k');
+    expect(c.state('k')).toEqual({ blocked: false, retryAfterMs: 0, count: 1 });
+    c.release('k');
+    c.release('k');
+    expect(c.size).toBe(0);
+  });
+
   it('sweeps stale keys and bounds the number of keys', () => {
     const { c, advance } = make(2, 1000, 3);
     for (const k of ['a', 'b', 'c', 'd']) c.hit(k);

@@ -77,6 +77,17 @@ export class SlidingWindowCounter {
     this.hits.delete(key);
   }
 
+  /**
+   * Takes back the newest hit of `key` (a reservation that turned out not to count, e.g. a
+   * successful login). The newest goes: it is the one the caller just added, unless others
+   * were added since, and then the count is what matters.
+   */
+  release(key: string): void {
+    const list = this.live(key, this.now());
+    list.pop();
+    if (list.length === 0) this.hits.delete(key);
+  }
+
   /** Drops keys with no hit inside the window. */
   sweep(): void {
     const now = this.now();

@@ -1,18 +1,25 @@
 import path from 'node:path';
+import { AppError } from '../http/app-error.js';
 import { normalizeZoneName } from './zone-text.js';
 
 /**
  * Where the managed BIND keeps everything: one data directory D, writable by named.
  *
- *   D/named.conf          rendered by named-config.ts (previous version kept as named.conf.prev)
+ *   D/named.conf          rendered by named-config.ts (previous version in D/backup/)
  *   D/rndc.key            generated once by rndc-confgen (key "hdns-key")
  *   D/rndc.conf           rndc client config including rndc.key
  *   D/named.pid, D/session.key, D/*.mkeys   named's own state
- *   D/zones/db.<zone>     one file per primary zone (+ .prev after the first change)
+ *   D/zones/db.<zone>     one file per primary zone, and nothing else (see zoneFileName)
  *   D/zones/db.rpz.local  the response-policy zone
+ *   D/staging/<name>      a new version of a zone file or named.conf while it is checked
+ *   D/backup/<name>       the version before the last commit, for a rollback
  *   D/logs/named.log      general log (also named's start-up errors, via -L)
  *   D/logs/query.log      query log (category queries)
  *   D/logs/rpz.log        RPZ hits (category rpz)
+ *
+ * Staged and backup files live in their own directories under their final base names, so they
+ * can never collide with another zone's file (a zone `a.test.tmp` next to a staged `a.test`).
+ * Every directory is on one file system, so the renames between them stay atomic.
  *
  * Ports default to high loopback ports unlikely to collide with a system BIND or common
  * services: DNS 5300, rndc 9530, statistics channel 8530.
@@ -36,6 +43,10 @@ export interface BindLayout {
   pidFile: string;
   sessionKey: string;
   zonesDir: string;
+  /** New versions of files while named-checkzone / named-checkconf judge them. */
+  stagingDir: string;
+  /** The previous version of each file after a commit (for a rollback). */
+  backupDir: string;
   logsDir: string;
   namedLog: string;
   queryLog: string;
@@ -56,10 +67,44 @@ export function bindLayout(dataDir: string): BindLayout {
     pidFile: path.join(dir, 'named.pid'),
     sessionKey: path.join(dir, 'session.key'),
     zonesDir,
+    stagingDir: path.join(dir, 'staging'),
+    backupDir: path.join(dir, 'backup'),
     logsDir,
     namedLog: path.join(logsDir, 'named.log'),
     queryLog: path.join(logsDir, 'query.log'),
     rpzLog: path.join(logsDir, 'rpz.log'),
-    zoneFile: (zone: string) => path.join(zonesDir, `db.${normalizeZoneName(zone)}`),
+    zoneFile: (zone: string) => path.join(zonesDir, zoneFileName(zone)),
   };
+}
+
+/** One path component may hold at most 255 bytes (ext4, xfs, tmpfs, btrfs alike). */
+export const MAX_FILE_NAME_BYTES = 255;
+export const ZONE_FILE_PREFIX = 'db.';
+/**
+ * The longest zone name (without trailing dot) that gets a zone file: 252 characters. DNS allows
+ * 253, but `db.` + 253 characters does not fit a file name. Rather than hash long names (file
+ * names an operator could no longer read), such a zone is refused up front with a clear error.
+ */
+export const MAX_ZONE_NAME_LENGTH = MAX_FILE_NAME_BYTES - ZONE_FILE_PREFIX.length;
+
+/**
+ * The base name of a zone's file, `db.<zone>`. Zone names are plain ASCII (zone-text.ts), so
+ * characters are bytes. Throws VALIDATION_ERROR for a name too long to fit, INVALID_RECORD for a
+ * malformed one.
+ */
+export function zoneFileName(zone: string): string {
+  const name = normalizeZoneName(zone);
+  if (name.length > MAX_ZONE_NAME_LENGTH) throw zoneNameTooLong(name);
+  return `${ZONE_FILE_PREFIX}${name}`;
+}
+
+export function zoneNameTooLong(name: string): AppError {
+  const message =
+    `zone name is ${name.length} characters; at most ${MAX_ZONE_NAME_LENGTH} fit a zone file ` +
+    `name (${MAX_FILE_NAME_BYTES} bytes with the "${ZONE_FILE_PREFIX}" prefix)`;
+  return new AppError(
+    'VALIDATION_ERROR',
+    { issues: [{ path: '/name', message, keyword: 'too_big' }], maxLength: MAX_ZONE_NAME_LENGTH },
+    { message },
+  );
 }

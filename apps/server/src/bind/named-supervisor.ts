@@ -7,6 +7,7 @@ import { DEFAULT_RNDC_KEY_NAME, type BindLayout } from './bind-layout.js';
 import type { BindTools } from './bind-tools.js';
 import { logExcerpt } from './log-excerpt.js';
 import { ensureRndcKey } from './rndc-key.js';
+import { toolEnv } from './tool-env.js';
 
 /**
  * Runs the app's own `named` (managed mode) as a child process and keeps it running.
@@ -161,7 +162,11 @@ export class NamedSupervisor {
     const { layout } = this.opts;
     const args = ['-c', layout.namedConf, '-f', '-n', '1', '-L', layout.namedLog];
     if (this.opts.runAsUser) args.push('-u', this.opts.runAsUser);
-    const child = spawn(this.opts.binaries.named, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // A clean environment: named never sees the server's secrets (tool-env.ts).
+    const child = spawn(this.opts.binaries.named, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: toolEnv(),
+    });
     this.output = '';
     const keep = (chunk: Buffer): void => {
       this.output = (this.output + chunk.toString('utf8')).slice(-4096);

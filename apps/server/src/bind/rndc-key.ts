@@ -1,4 +1,4 @@
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runTool } from './run-tool.js';
 
@@ -39,6 +39,9 @@ export async function ensureRndcKey(opts: {
     }
     generated = true;
   }
+  // Whoever holds the key controls named: owner only, whatever rndc-confgen or an older
+  // version left.
+  await chmod(opts.keyFile, 0o600);
   await writeFile(opts.confFile, renderRndcConf(opts.keyFile, opts.keyName), { mode: 0o600 });
   return generated;
 }

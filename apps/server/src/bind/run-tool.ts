@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import { toolEnv } from './tool-env.js';
 
 /**
  * Runs an executable with an argument array (never through a shell, so names and paths from
  * users cannot inject anything) and collects its output. Never rejects: a non-zero exit, a
  * timeout or a spawn failure (ENOENT) are all reported in the result, for the caller to map.
+ * The tool gets a minimal environment (tool-env.ts), never the server's secrets.
  */
 
 export interface ToolResult {
@@ -25,7 +27,13 @@ export function runTool(
     execFile(
       file,
       args,
-      { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
+      {
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: 4 * 1024 * 1024,
+        encoding: 'utf8',
+        env: toolEnv(),
+      },
       (error, stdout, stderr) => {
         if (!error) {
           resolve({ code: 0, stdout, stderr, timedOut: false });

@@ -179,6 +179,9 @@ export function systemBackend(system: SystemBind): DnsBackend {
       const [result, durationMs] = await timed(() => system.writer.putZone(zone, records));
       return { serial: result.serial, durationMs };
     },
+    async restoreZone(zone, records) {
+      await system.writer.putZone(zone, records, { restore: true });
+    },
     async removeZone(zone) {
       await system.writer.deleteZone(zone);
     },
@@ -195,6 +198,9 @@ export function systemBackend(system: SystemBind): DnsBackend {
     async applyRpz(rules) {
       const [result, durationMs] = await timed(() => system.writer.putRpz(rules));
       return { serial: result.serial, durationMs };
+    },
+    async restoreRpz(rules) {
+      await system.writer.putRpz(rules, { restore: true });
     },
   };
 }

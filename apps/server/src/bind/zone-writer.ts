@@ -1,24 +1,33 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { AppError } from '../http/app-error.js';
 import type { ForwarderSpec, RecordSpec, RpzRuleSpec, ZoneSpec } from './bind-types.js';
 import type { BindLayout } from './bind-layout.js';
-import { tidyCheckMessage, type BindTools } from './bind-tools.js';
+import type { BindTools } from './bind-tools.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { RPZ_ZONE_NAME, renderRpzZone } from './rpz-zone-serializer.js';
+import { RPZ_ZONE_NAME } from './rpz-zone-serializer.js';
 import { nextSerial } from './serial.js';
-import { StagedFile } from './staged-file.js';
+import { ZoneFiles } from './zone-files.js';
 import { confirmLoadedSerial, reloadZoneFile } from './zone-reload.js';
-import { renderZoneFile, serialOfRenderedZone } from './zone-file-serializer.js';
+import { renderZoneFile } from './zone-file-serializer.js';
 import { invalidRecord, normalizeZoneName } from './zone-text.js';
 
 /**
  * The one safe write path to BIND. For a zone:
- *   render → `<file>.tmp` → named-checkzone → (reject: delete tmp, throw ZONE_CHECK_FAILED with
- *   the checker's words; nothing served or stored changes) → keep `<file>.prev` → atomic rename
- *   → `rndc reload ZONE` → poll `rndc zonestatus` until the loaded serial is the new one
- *   (else roll the file back and throw BIND_RELOAD_FAILED).
- * When the set of zones or the forwarders change, named.conf goes the same way (tmp →
- * named-checkconf → .prev → rename) followed by `rndc reconfig`.
+ *   render → staged file → named-checkzone → (reject: delete it, throw ZONE_CHECK_FAILED with
+ *   the checker's words; nothing served or stored changes) → keep a backup → atomic rename
+ *   → `rndc reload ZONE` → poll `rndc zonestatus` until the loaded serial is the new one.
+ * When the set of zones or the forwarders change, named.conf goes the same way (staged →
+ * named-checkconf → backup → rename) followed by `rndc reconfig`.
+ *
+ * Failure contract: when rndc fails or times out (BIND_UNAVAILABLE, BIND_RELOAD_FAILED) or the
+ * serial never shows up, every file is rolled back BEFORE the error is thrown, so whatever
+ * named loads next (a supervisor restart after named was stopped or killed) is the version the
+ * caller's database still holds. When named did answer, it is asked to reload the restored
+ * file too (best effort), in case it loaded the new one after the confirmation gave up.
+ *
+ * Start-up (`bootstrap`) writes every file from the caller's state (the database: the truth),
+ * removes zone files of zones that state lacks and clears leftover staged/backup files, so a
+ * crash between "BIND applied" and "database stored" heals on the next start.
  *
  * Writes are serialized per zone, and every named.conf change under one more key, with a
  * promise-chain mutex, so concurrent changes never interleave. The writer remembers what BIND
@@ -78,9 +87,11 @@ export class ZoneWriter {
   /** Serials being written right now: BIND may serve them before the write confirms them. */
   private readonly inflight = new Set<string>();
   private reconfiguredAt: number | null = null;
+  private readonly files: ZoneFiles;
 
   constructor(private readonly opts: ZoneWriterOptions) {
     this.rpzZone = opts.rpzZone === null ? null : normalizeZoneName(opts.rpzZone ?? RPZ_ZONE_NAME);
+    this.files = new ZoneFiles(opts.tools, opts.layout, this.rpzZone ?? RPZ_ZONE_NAME);
     this.confirmTimeoutMs = opts.confirmTimeoutMs ?? 3000;
     this.pollIntervalMs = opts.pollIntervalMs ?? 100;
   }
@@ -124,38 +135,60 @@ export class ZoneWriter {
    * is skipped and reported rather than blocking the whole server.
    */
   async bootstrap(input: BootstrapInput, reload = false): Promise<BootstrapResult> {
-    await mkdir(this.opts.layout.zonesDir, { recursive: true });
-    await mkdir(this.opts.layout.logsDir, { recursive: true });
+    const { layout } = this.opts;
+    // Leftovers of a process that died mid-write: nothing in them is the truth.
+    await this.files.prepareDirs();
     const skipped: BootstrapResult['skipped'] = [];
     const zones = new Map<string, ZoneSpec>();
+    const keep = new Set<string>();
     for (const { zone, records } of input.zones) {
-      const name = this.zoneName(zone.name);
       try {
-        if (zone.type === 'primary') await this.writeChecked(name, renderZoneFile(zone, records));
+        const name = this.zoneName(zone.name);
+        if (zone.type === 'primary') {
+          // Kept even when the check fails below: the zone is the database's, its file the
+          // operator's best clue.
+          keep.add(path.basename(layout.zoneFile(name)));
+          await this.files.keepOrWriteZone(name, renderZoneFile(zone, records));
+        }
         zones.set(name, { ...zone, name });
       } catch (err) {
-        skipped.push({ zone: name, message: err instanceof Error ? describe(err) : String(err) });
+        const message = err instanceof Error ? describe(err) : String(err);
+        skipped.push({ zone: zone.name, message });
       }
     }
-    if (this.rpzZone !== null) await this.writeRpzFile(input.rpzRules ?? []);
-    await this.writeConf({ zones: [...zones.values()], forwarders: [...input.forwarders] });
+    if (this.rpzZone !== null) {
+      await this.files.writeRpz(input.rpzRules ?? [], 'start');
+      keep.add(path.basename(layout.zoneFile(this.rpzZone)));
+    }
+    const state = { zones: [...zones.values()], forwarders: [...input.forwarders] };
+    await this.files.keepOrWriteConf(this.opts.renderConfig(state));
     this.zones = zones;
     this.forwarders = [...input.forwarders];
+    await this.files.removeZoneFilesExcept(keep);
     if (reload) await this.opts.tools.rndc(['reload']);
     return { skipped };
   }
 
-  /** Creates or replaces a zone (primary: file and data; forward: configuration only). */
-  async putZone(zone: ZoneSpec, records: readonly RecordSpec[] = []): Promise<ZoneWriteResult> {
+  /**
+   * Creates or replaces a zone (primary: file and data; forward: configuration only).
+   * `restore`: put back an earlier version the caller's database still holds (undoing a change
+   * it could not store); its serial may then be lower than the one served, which BIND accepts
+   * for a primary zone (it logs "zone serial has gone backwards").
+   */
+  async putZone(
+    zone: ZoneSpec,
+    records: readonly RecordSpec[] = [],
+    opts: { restore?: boolean } = {},
+  ): Promise<ZoneWriteResult> {
     const name = this.zoneName(zone.name);
     const spec: ZoneSpec = { ...zone, name };
     return this.mutex.run(name, async () => {
       const before = this.zones.get(name);
       const confChange = before === undefined || confPart(before) !== confPart(spec);
-      const file = spec.type === 'primary' ? new StagedFile(this.opts.layout.zoneFile(name)) : null;
+      const primary = spec.type === 'primary';
       // The serial is the only proof of a reload, so it must move (an equal one would
       // "confirm" before BIND has loaded the new data).
-      if (file && before?.type === 'primary' && spec.serial <= before.serial) {
+      if (primary && !opts.restore && before?.type === 'primary' && spec.serial <= before.serial) {
         throw invalidRecord(`serial must be greater than ${before.serial}; use nextSerialFor()`, {
           zone: name,
           serial: spec.serial,
@@ -164,7 +197,15 @@ export class ZoneWriter {
       const flight = `${name} ${spec.serial}`;
       this.inflight.add(flight);
       try {
-        return await this.putZoneLocked(name, spec, records, before, confChange, file);
+        return await this.putZoneLocked(
+          name,
+          spec,
+          records,
+          before,
+          confChange,
+          primary,
+          opts.restore === true,
+        );
       } finally {
         this.inflight.delete(flight);
       }
@@ -177,45 +218,52 @@ export class ZoneWriter {
     records: readonly RecordSpec[],
     before: ZoneSpec | undefined,
     confChange: boolean,
-    file: StagedFile | null,
+    primary: boolean,
+    restore: boolean,
   ): Promise<ZoneWriteResult> {
-    {
-      if (file) {
-        const text = renderZoneFile(spec, records);
-        await this.stageChecked(name, file, text);
-        await file.commit();
-      }
+    const text = primary ? renderZoneFile(spec, records) : null;
+    const file =
+      text === null
+        ? null
+        : await this.files.writeZone(name, text, restore ? spec.serial : undefined);
+    // A restore writes the database's version: rolling that back would undo the truth.
+    const undo = restore ? null : file;
+    try {
       if (confChange) {
-        try {
-          await this.mutex.run(CONF_KEY, () => this.applyConf(this.withZone(spec)));
-        } catch (err) {
-          await file?.rollback();
-          throw err;
-        }
-      } else {
+        await this.mutex.run(CONF_KEY, () => this.applyConf(this.withZone(spec)));
+      } else if (file) {
         await this.reloadZone(name);
       }
-      if (file) {
-        try {
-          await this.confirmSerial(name, spec.serial);
-        } catch (err) {
-          // Put disk (and named.conf) back to what BIND still serves.
-          await file.rollback();
+    } catch (err) {
+      // rndc failed or timed out (named stopped, hung, gone): named.conf is already restored
+      // by applyConf; restore the zone file before anyone (a restart) can load it.
+      await undo?.rollback();
+      throw err;
+    }
+    if (file) {
+      try {
+        await this.confirmSerial(name, spec.serial);
+      } catch (err) {
+        if (undo) {
+          // Put disk (and named.conf) back to what BIND served before, then let named load it.
+          await undo.rollback();
           if (confChange) {
             await this.mutex
               .run(CONF_KEY, () => this.applyConf(this.withoutZone(name, before)))
               .catch(() => undefined);
+          } else {
+            await this.reloadZone(name).catch(() => undefined);
           }
-          throw err;
         }
+        throw err;
       }
-      this.zones.set(name, spec);
-      return {
-        zone: name,
-        serial: file ? spec.serial : null,
-        applied: confChange ? 'reconfig' : 'reload',
-      };
     }
+    this.zones.set(name, spec);
+    return {
+      zone: name,
+      serial: file ? spec.serial : null,
+      applied: confChange ? 'reconfig' : 'reload',
+    };
   }
 
   /** Removes a zone from named.conf (reconfig), then its files. False when it was not there. */
@@ -226,10 +274,7 @@ export class ZoneWriter {
       if (!before) return false;
       await this.mutex.run(CONF_KEY, () => this.applyConf(this.withoutZone(name)));
       this.applied.delete(name);
-      if (before.type === 'primary') {
-        const file = this.opts.layout.zoneFile(name);
-        await Promise.all([file, `${file}.prev`, `${file}.tmp`].map((f) => rm(f, { force: true })));
-      }
+      if (before.type === 'primary') await this.files.retireZone(name);
       return true;
     });
   }
@@ -241,19 +286,32 @@ export class ZoneWriter {
     );
   }
 
-  /** Rewrites the RPZ zone from the full rule list, reloads it and confirms the new serial. */
-  async putRpz(rules: readonly RpzRuleSpec[]): Promise<{ serial: number }> {
+  /**
+   * Rewrites the RPZ zone from the full rule list, reloads it and confirms the new serial.
+   * `restore`: these are the rules the caller's database holds, after a change it could not
+   * store (see putZone); no rollback then, as the restored file is the truth.
+   */
+  async putRpz(
+    rules: readonly RpzRuleSpec[],
+    opts: { restore?: boolean } = {},
+  ): Promise<{ serial: number }> {
     const rpz = this.rpzZone;
     if (rpz === null) throw new Error('RPZ is disabled');
     return this.mutex.run(rpz, async () => {
-      const { file, serial } = await this.writeRpzFile(rules);
+      const { file, serial } = await this.files.writeRpz(rules, opts.restore ? 'restore' : 'next');
       const flight = `${rpz} ${serial}`;
       this.inflight.add(flight);
+      let reloaded = false;
       try {
         await this.reloadZone(rpz);
+        reloaded = true;
         await this.confirmSerial(rpz, serial);
       } catch (err) {
-        await file.rollback();
+        // Same contract as zones: the rules on disk are the old ones again before the throw.
+        if (!opts.restore) {
+          await file.rollback();
+          if (reloaded) await this.reloadZone(rpz).catch(() => undefined);
+        }
         throw err;
       } finally {
         this.inflight.delete(flight);
@@ -281,50 +339,9 @@ export class ZoneWriter {
     return { zones, forwarders: this.forwarders };
   }
 
-  private async stageChecked(zone: string, file: StagedFile, text: string): Promise<void> {
-    await file.stage(text);
-    const check = await this.opts.tools.checkZone(zone, file.tmp);
-    if (!check.ok) {
-      await file.discard();
-      const message = tidyCheckMessage(check.message, file.tmp, file.file);
-      throw new AppError('ZONE_CHECK_FAILED', { zone, message });
-    }
-  }
-
-  private async writeChecked(zone: string, text: string): Promise<StagedFile> {
-    const file = new StagedFile(this.opts.layout.zoneFile(zone));
-    await this.stageChecked(zone, file, text);
-    await file.commit();
-    return file;
-  }
-
-  private async writeRpzFile(
-    rules: readonly RpzRuleSpec[],
-  ): Promise<{ file: StagedFile; serial: number }> {
-    const rpz = this.rpzZone ?? RPZ_ZONE_NAME;
-    const path = this.opts.layout.zoneFile(rpz);
-    const current = await readFile(path, 'utf8').then(serialOfRenderedZone, () => null);
-    const serial = nextSerial(current);
-    const file = await this.writeChecked(rpz, renderRpzZone(rules, { serial, zoneName: rpz }));
-    return { file, serial };
-  }
-
-  private async writeConf(state: BindConfigState): Promise<StagedFile> {
-    const file = new StagedFile(this.opts.layout.namedConf);
-    await file.stage(this.opts.renderConfig(state));
-    const check = await this.opts.tools.checkConf(file.tmp);
-    if (!check.ok) {
-      await file.discard();
-      const message = tidyCheckMessage(check.message, file.tmp, file.file);
-      throw new AppError('ZONE_CHECK_FAILED', { file: 'named.conf', message });
-    }
-    await file.commit();
-    return file;
-  }
-
   /** named.conf for `state` → reconfig; on a failed reconfig the previous file is restored. */
   private async applyConf(state: BindConfigState): Promise<void> {
-    const file = await this.writeConf(state);
+    const file = await this.files.writeConf(this.opts.renderConfig(state));
     try {
       await this.opts.tools.reconfig();
     } catch (err) {

@@ -3,8 +3,13 @@ import { MAX_BULK_ERRORS } from '@hdns/protocol';
 import type { Identity } from '../auth/identity.js';
 import { isAppError } from '../http/app-error.js';
 import type { Db } from '../storage/db.js';
-import type { Publish } from './dns-events.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { dnsEvent, type DnsEvent } from './dns-events.js';
+import type { JobRightsCheck } from './job-rights.js';
 import { actorOf } from './zone-access.js';
+
+/** The catalogue's bound on free text (error messages, reasons) in bulk events. */
+const MAX_TEXT = 2000;
 
 export interface JobError {
   line: number;
@@ -15,7 +20,7 @@ export interface Job {
   id: string;
   kind: string;
   zone: string | null;
-  status: 'running' | 'succeeded' | 'partial' | 'failed';
+  status: 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled';
   total: number;
   processed: number;
   succeeded: number;
@@ -24,6 +29,8 @@ export interface Job {
   createdBy: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** Why a cancelled job stopped (its user lost the right to run it); null otherwise. */
+  stopReason: string | null;
 }
 
 /** One unit of work: applies items at once, or throws to have them retried in halves. */
@@ -38,6 +45,11 @@ export interface JobSpec<T> {
   items: { line: number; value: T }[];
   apply: ApplyChunk<T>;
   chunkSize?: number;
+  /**
+   * Called before every chunk: null to go on, or why the job must stop. A stopped job ends
+   * `cancelled` with that reason; the lines not yet applied stay unapplied.
+   */
+  authorize?: JobRightsCheck;
 }
 
 /**
@@ -45,13 +57,16 @@ export interface JobSpec<T> {
  * each); a chunk BIND refuses is split in halves until the offending lines are isolated, so a bad
  * line never costs the good ones. Progress goes out as bulk_operation_progress after every chunk
  * (a latest-value event) and bulk_operation_complete at the end; the job row keeps the outcome.
+ * Before each chunk the job's rights are checked again (`authorize`): a user who lost them
+ * (disabled, demoted, zone taken away) gets the job cancelled, with the reason in the row and in
+ * bulk_operation_complete.
  */
 export class BulkJobs {
   private readonly running = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Db,
-    private readonly publish: Publish,
+    private readonly outbox: Outbox,
     private readonly log: { error(obj: object, msg?: string): void },
   ) {}
 
@@ -75,6 +90,7 @@ export class BulkJobs {
       createdBy: row.created_by,
       createdAt: row.created_at,
       finishedAt: row.finished_at,
+      stopReason: row.stop_reason,
     };
   }
 
@@ -99,6 +115,7 @@ export class BulkJobs {
       createdBy: identity.userId,
       createdAt: now,
       finishedAt: null,
+      stopReason: null,
     };
     await this.db
       .insertInto('bulk_jobs')
@@ -133,29 +150,42 @@ export class BulkJobs {
     const size = spec.chunkSize ?? 500;
     await this.progress(job, actor);
     for (let i = 0; i < spec.items.length; i += size) {
+      const stop = spec.authorize ? await spec.authorize() : null;
+      if (stop !== null) {
+        job.status = 'cancelled';
+        job.stopReason = stop;
+        break;
+      }
       await this.applyIsolating(job, spec.items.slice(i, i + size), spec.apply);
-      await this.save(job);
       await this.progress(job, actor);
     }
-    job.status = job.failed === 0 ? 'succeeded' : job.succeeded === 0 ? 'failed' : 'partial';
+    if (job.status !== 'cancelled') {
+      job.status = job.failed === 0 ? 'succeeded' : job.succeeded === 0 ? 'failed' : 'partial';
+    }
     job.finishedAt = new Date().toISOString();
     job.errors.sort((a, b) => a.line - b.line);
-    await this.save(job);
-    await this.publish(
-      'bulk_operation_complete',
-      {
-        jobId: job.id,
-        kind: job.kind,
-        zone: job.zone,
-        total: job.total,
-        status: job.status,
-        succeeded: job.succeeded,
-        failed: job.failed,
-        durationMs: Math.round(performance.now() - started),
-        errors: job.errors.slice(0, MAX_BULK_ERRORS),
-        errorCount: job.errors.length,
-      },
-      { actor, source: 'api' },
+    // The outcome row and bulk_operation_complete in one transaction (outbox).
+    await this.save(
+      job,
+      dnsEvent(
+        'bulk_operation_complete',
+        {
+          jobId: job.id,
+          kind: job.kind,
+          zone: job.zone,
+          total: job.total,
+          status: job.status,
+          succeeded: job.succeeded,
+          failed: job.failed,
+          durationMs: Math.round(performance.now() - started),
+          errors: job.errors
+            .slice(0, MAX_BULK_ERRORS)
+            .map((e) => ({ line: e.line, message: e.message.slice(0, MAX_TEXT) })),
+          errorCount: job.errors.length,
+          ...(job.stopReason !== null ? { reason: job.stopReason.slice(0, MAX_TEXT) } : {}),
+        },
+        actor,
+      ),
     );
   }
 
@@ -189,38 +219,45 @@ export class BulkJobs {
     }
   }
 
+  /** Saves the job's counts with its bulk_operation_progress event, in one transaction. */
   private async progress(job: Job, actor: { id: string; username: string }): Promise<void> {
-    await this.publish(
-      'bulk_operation_progress',
-      {
-        jobId: job.id,
-        kind: job.kind,
-        zone: job.zone,
-        total: job.total,
-        processed: job.processed,
-        succeeded: job.succeeded,
-        failed: job.failed,
-        percent:
-          job.total === 0
-            ? 100
-            : Math.min(100, Math.round((job.processed / job.total) * 1000) / 10),
-      },
-      { actor, source: 'api' },
+    await this.save(
+      job,
+      dnsEvent(
+        'bulk_operation_progress',
+        {
+          jobId: job.id,
+          kind: job.kind,
+          zone: job.zone,
+          total: job.total,
+          processed: job.processed,
+          succeeded: job.succeeded,
+          failed: job.failed,
+          percent:
+            job.total === 0
+              ? 100
+              : Math.min(100, Math.round((job.processed / job.total) * 1000) / 10),
+        },
+        actor,
+      ),
     );
   }
 
-  private async save(job: Job): Promise<void> {
-    await this.db
-      .updateTable('bulk_jobs')
-      .set({
-        status: job.status,
-        processed: job.processed,
-        succeeded: job.succeeded,
-        failed: job.failed,
-        errors: JSON.stringify(job.errors.slice(0, MAX_BULK_ERRORS)),
-        finished_at: job.finishedAt,
-      })
-      .where('id', '=', job.id)
-      .execute();
+  private async save(job: Job, event: DnsEvent): Promise<void> {
+    await this.outbox.commit([event], (trx) =>
+      trx
+        .updateTable('bulk_jobs')
+        .set({
+          status: job.status,
+          processed: job.processed,
+          succeeded: job.succeeded,
+          failed: job.failed,
+          errors: JSON.stringify(job.errors.slice(0, MAX_BULK_ERRORS)),
+          finished_at: job.finishedAt,
+          stop_reason: job.stopReason,
+        })
+        .where('id', '=', job.id)
+        .execute(),
+    );
   }
 }

@@ -16,9 +16,17 @@ export interface DnsBackend {
   /** The serial BIND last confirmed for a zone, if it knows one. */
   appliedSerial(zone: string): number | undefined;
   applyZone(zone: ZoneSpec, records: readonly RecordSpec[]): Promise<ApplyResult>;
+  /**
+   * Puts a zone back to exactly this version, which the database holds, after a change BIND
+   * already serves could not be stored. Unlike applyZone its serial may be lower than the one
+   * served (the database's).
+   */
+  restoreZone(zone: ZoneSpec, records: readonly RecordSpec[]): Promise<void>;
   removeZone(zone: string): Promise<void>;
   setForwarders(forwarders: readonly ForwarderSpec[]): Promise<void>;
   applyRpz(rules: readonly RpzRuleSpec[]): Promise<ApplyResult>;
+  /** Like restoreZone, for the rules the database holds. */
+  restoreRpz(rules: readonly RpzRuleSpec[]): Promise<void>;
 }
 
 /** BIND management off: data is stored and events flow, nothing is served. */
@@ -26,7 +34,9 @@ export const offBackend: DnsBackend = {
   mode: 'off',
   appliedSerial: () => undefined,
   applyZone: () => Promise.resolve({ serial: null, durationMs: 0 }),
+  restoreZone: () => Promise.resolve(),
   removeZone: () => Promise.resolve(),
   setForwarders: () => Promise.resolve(),
   applyRpz: () => Promise.resolve({ serial: null, durationMs: 0 }),
+  restoreRpz: () => Promise.resolve(),
 };

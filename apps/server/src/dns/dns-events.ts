@@ -1,30 +1,21 @@
 import type { EventDataOf, EventType } from '@hdns/protocol';
-import type { Hub, PublishOptions } from '@hdns/hub';
-
-/** The narrow part of the hub DNS services use; they publish and never read. */
-export type DnsPublisher = Pick<Hub, 'publish'>;
-
-interface Logger {
-  error(obj: object, msg?: string): void;
-}
+import type { Actor } from '@hdns/hub';
+import { outboxEvent, type OutboxEvent } from '../outbox/outbox-event.js';
 
 /**
- * Publishes after a change is stored and served. A failed publish is logged, never thrown: the
- * change already happened, and the caller's request must not fail because an event could not be
- * written.
+ * The events of DNS changes. Services no longer publish after a write: they build these events
+ * inside their store step and hand them to `Outbox.commit` with the write, so the change and
+ * its events are stored in one transaction (or neither is). Building validates against the
+ * catalogue, so an event that cannot be represented refuses the change (EVENT_NOT_REPRESENTABLE)
+ * before anything commits; the event schemas accept everything the API accepts
+ * (dns-event-limits.test.ts), so that is a guard, not a path users meet.
  */
-export function publisher(hub: DnsPublisher, log: Logger) {
-  return async <T extends EventType>(
-    type: T,
-    data: EventDataOf<T>,
-    options: PublishOptions,
-  ): Promise<void> => {
-    try {
-      await hub.publish(type, data, options);
-    } catch (err) {
-      log.error({ err, type }, 'failed to publish a DNS event');
-    }
-  };
+export function dnsEvent<T extends EventType>(
+  type: T,
+  data: EventDataOf<T>,
+  actor: Actor | null,
+): OutboxEvent {
+  return outboxEvent(type, data, { actor, source: 'api' });
 }
 
-export type Publish = ReturnType<typeof publisher>;
+export type { OutboxEvent as DnsEvent };

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { BulkJobs } from './bulk-jobs.js';
 import type { DnsBackend } from './dns-backend.js';
-import { publisher } from './dns-events.js';
 import { ForwarderService } from './forwarder-service.js';
 import { RecordService } from './record-service.js';
 import { RpzService } from './rpz-service.js';
@@ -30,20 +29,20 @@ export interface DnsPluginOptions {
   backend: () => DnsBackend;
 }
 
-/** The DNS services over the app's database, publishing through the hub. */
+/** The DNS services over the app's database; their events go through the outbox. */
 function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promise<void> {
   const backend = options.backend();
-  const publish = publisher(app.hub, app.log);
+  const outbox = app.outbox;
   const store = new ZoneStore(app.db);
-  const zones = new ZoneService(store, backend, publish);
-  const jobs = new BulkJobs(app.db, publish, app.log);
+  const zones = new ZoneService(store, backend, outbox);
+  const jobs = new BulkJobs(app.db, outbox, app.log);
   app.decorate('dns', {
     backend,
     store,
     zones,
-    records: new RecordService(store, zones, publish),
-    forwarders: new ForwarderService(app.db, backend, publish),
-    rpz: new RpzService(app.db, backend, publish),
+    records: new RecordService(store, zones, outbox),
+    forwarders: new ForwarderService(app.db, backend, outbox),
+    rpz: new RpzService(app.db, backend, outbox),
     jobs,
   });
   app.addHook('preClose', () => jobs.settle());
@@ -52,5 +51,5 @@ function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promise<voi
 
 export const dns = fp(dnsPlugin, {
   name: 'hdns-dns',
-  dependencies: ['hdns-storage', 'hdns-realtime'],
+  dependencies: ['hdns-storage', 'hdns-realtime', 'hdns-outbox'],
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ZONE_NAME_LENGTH } from '../bind/bind-layout.js';
 import { RECORD_INPUT_TYPES, hostName } from './record-input.js';
 import { RPZ_CATEGORIES, RPZ_RULE_ACTIONS } from './rpz-service.js';
 
@@ -18,6 +19,8 @@ export const zoneNameSchema = z
 
 const forwarderAddress = z
   .string()
+  // An address with #port is at most 45 characters; events carry it within 64.
+  .max(64)
   .regex(
     /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]+)(?:#\d{1,5})?$/,
     'must be an IP address, optionally with #port',
@@ -35,7 +38,11 @@ const soaSchema = z.object({
 const ttl = z.number().int().min(0).max(2_147_483_647);
 
 export const zoneCreateSchema = z.object({
-  name: zoneNameSchema,
+  // A new zone also needs a file name (`db.<zone>`, 255 bytes at most): see bind-layout.ts.
+  name: zoneNameSchema.refine(
+    (n) => n.replace(/\.$/, '').length <= MAX_ZONE_NAME_LENGTH,
+    `at most ${MAX_ZONE_NAME_LENGTH} characters: a longer name does not fit its zone file name`,
+  ),
   type: z.enum(['primary', 'forward']).default('primary'),
   defaultTtl: ttl.optional(),
   soa: soaSchema.optional(),
@@ -174,7 +181,7 @@ export const jobSchema = z.object({
   id: z.string(),
   kind: z.string(),
   zone: z.string().nullable(),
-  status: z.enum(['running', 'succeeded', 'partial', 'failed']),
+  status: z.enum(['running', 'succeeded', 'partial', 'failed', 'cancelled']),
   total: z.number().int(),
   processed: z.number().int(),
   succeeded: z.number().int(),
@@ -183,4 +190,6 @@ export const jobSchema = z.object({
   createdBy: z.string().nullable(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
+  /** Why a cancelled job stopped (its user lost the right to run it); null otherwise. */
+  stopReason: z.string().nullable(),
 });

@@ -5,7 +5,8 @@ import type { ForwardersTable } from '../storage/schema.js';
 import { AppError } from '../http/app-error.js';
 import { KeyedMutex } from '../bind/keyed-mutex.js';
 import type { DnsBackend } from './dns-backend.js';
-import type { Publish } from './dns-events.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { dnsEvent } from './dns-events.js';
 import { actorOf } from './zone-access.js';
 import { stale } from './zone-service.js';
 
@@ -40,6 +41,12 @@ function toForwarder(r: ForwardersTable): Forwarder {
   };
 }
 
+/**
+ * named has no limit, but a resolver with more is misconfigured; it also keeps config_change's
+ * rendered list within the event schema (64 × `ipv6#port` < 4096 characters).
+ */
+export const MAX_FORWARDERS = 64;
+
 const describe = (list: readonly Forwarder[]) =>
   list
     .filter((f) => f.enabled)
@@ -57,7 +64,7 @@ export class ForwarderService {
   constructor(
     private readonly db: Db,
     private readonly backend: DnsBackend,
-    private readonly publish: Publish,
+    private readonly outbox: Outbox,
   ) {}
 
   async list(): Promise<Forwarder[]> {
@@ -121,10 +128,39 @@ export class ForwarderService {
     await this.lock.run('forwarders', async () => {
       const before = await this.list();
       const after = edit(before);
+      if (after.length > MAX_FORWARDERS)
+        throw new AppError('VALIDATION_ERROR', {
+          message: `at most ${MAX_FORWARDERS} global forwarders`,
+        });
+      // Built (and validated) before BIND is touched: a change its event cannot describe is
+      // refused with nothing applied.
+      const actor = actorOf(identity);
+      const events = [
+        dnsEvent(
+          'config_change',
+          {
+            scope: 'forwarders',
+            key: 'forwarders',
+            before: describe(before),
+            after: describe(after),
+          },
+          actor,
+        ),
+        ...(this.backend.mode !== 'off'
+          ? [
+              dnsEvent(
+                'bind_reload',
+                { zone: null, trigger: 'api', success: true, message: 'forwarders changed' },
+                actor,
+              ),
+            ]
+          : []),
+      ];
       await this.backend.setForwarders(
         after.filter((f) => f.enabled).map((f) => ({ address: f.address, port: f.port })),
       );
-      await this.db.transaction().execute(async (trx) => {
+      // The list and its events in one transaction (outbox).
+      await this.outbox.commit(events, async (trx) => {
         await trx.deleteFrom('forwarders').execute();
         for (const f of after) {
           await trx
@@ -142,24 +178,6 @@ export class ForwarderService {
             .execute();
         }
       });
-      const actor = actorOf(identity);
-      await this.publish(
-        'config_change',
-        {
-          scope: 'forwarders',
-          key: 'forwarders',
-          before: describe(before),
-          after: describe(after),
-        },
-        { actor, source: 'api' },
-      );
-      if (this.backend.mode !== 'off') {
-        await this.publish(
-          'bind_reload',
-          { zone: null, trigger: 'api', success: true, message: 'forwarders changed' },
-          { actor, source: 'api' },
-        );
-      }
     });
   }
 }

@@ -1,6 +1,7 @@
 import type { Identity } from '../auth/identity.js';
 import { AppError } from '../http/app-error.js';
-import type { Publish } from './dns-events.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { dnsEvent, type DnsEvent } from './dns-events.js';
 import { canonicalOwner, type RecordInput } from './record-input.js';
 import { actorOf, assertReadZone, assertWriteZone } from './zone-access.js';
 import type { ZoneService } from './zone-service.js';
@@ -34,12 +35,15 @@ export function cnameConflict(zone: string, records: readonly DnsRecord[]): stri
   return null;
 }
 
-/** Records of one zone: every change re-renders the zone, applies it to BIND, then stores it. */
+/**
+ * Records of one zone: every change re-renders the zone, applies it to BIND, then stores it with
+ * its events in one transaction (outbox).
+ */
 export class RecordService {
   constructor(
     private readonly store: ZoneStore,
     private readonly zones: ZoneService,
-    private readonly publish: Publish,
+    private readonly outbox: Outbox,
   ) {}
 
   async list(identity: Identity, zoneName: string): Promise<DnsRecord[]> {
@@ -67,28 +71,25 @@ export class RecordService {
       const records = await this.store.records(current);
       const now = new Date().toISOString();
       const added = inputs.map((input) => newRecord(current.name, input, now));
-      const next = await this.commit(
-        current,
-        [...records, ...added],
-        { upsert: added },
-        actorOf(identity),
+      const actor = actorOf(identity);
+      // Quiet (bulk import): the job's own events describe the chunk, not one per record.
+      await this.commit(current, [...records, ...added], { upsert: added }, actor, (next) =>
+        options.quiet
+          ? []
+          : added.map((r) =>
+              dnsEvent(
+                'record_created',
+                {
+                  zone: next.name,
+                  recordId: r.id,
+                  before: null,
+                  after: recordObject(r, next.defaultTtl),
+                  ...(next.serial !== null ? { serial: next.serial } : {}),
+                },
+                actor,
+              ),
+            ),
       );
-      if (!options.quiet) {
-        const actor = actorOf(identity);
-        for (const r of added) {
-          await this.publish(
-            'record_created',
-            {
-              zone: next.name,
-              recordId: r.id,
-              before: null,
-              after: recordObject(r, next.defaultTtl),
-              ...(next.serial !== null ? { serial: next.serial } : {}),
-            },
-            { actor, source: 'api' },
-          );
-        }
-      }
       return added;
     });
   }
@@ -112,22 +113,25 @@ export class RecordService {
         createdAt: before.createdAt,
         version: before.version + 1,
       };
-      const next = await this.commit(
+      const actor = actorOf(identity);
+      await this.commit(
         current,
         records.map((r) => (r.id === id ? after : r)),
         { upsert: [after] },
-        actorOf(identity),
-      );
-      await this.publish(
-        'record_updated',
-        {
-          zone: next.name,
-          recordId: id,
-          before: recordObject(before, current.defaultTtl),
-          after: recordObject(after, next.defaultTtl),
-          ...(next.serial !== null ? { serial: next.serial } : {}),
-        },
-        { actor: actorOf(identity), source: 'api' },
+        actor,
+        (next) => [
+          dnsEvent(
+            'record_updated',
+            {
+              zone: next.name,
+              recordId: id,
+              before: recordObject(before, current.defaultTtl),
+              after: recordObject(after, next.defaultTtl),
+              ...(next.serial !== null ? { serial: next.serial } : {}),
+            },
+            actor,
+          ),
+        ],
       );
       return after;
     });
@@ -141,22 +145,25 @@ export class RecordService {
       const before = records.find((r) => r.id === id);
       if (!before) throw new AppError('NOT_FOUND', { record: id });
       if (version !== undefined && before.version !== version) throw stale(before, before);
-      const next = await this.commit(
+      const actor = actorOf(identity);
+      await this.commit(
         current,
         records.filter((r) => r.id !== id),
         { remove: [id] },
-        actorOf(identity),
-      );
-      await this.publish(
-        'record_deleted',
-        {
-          zone: next.name,
-          recordId: id,
-          before: recordObject(before, current.defaultTtl),
-          after: null,
-          ...(next.serial !== null ? { serial: next.serial } : {}),
-        },
-        { actor: actorOf(identity), source: 'api' },
+        actor,
+        (next) => [
+          dnsEvent(
+            'record_deleted',
+            {
+              zone: next.name,
+              recordId: id,
+              before: recordObject(before, current.defaultTtl),
+              after: null,
+              ...(next.serial !== null ? { serial: next.serial } : {}),
+            },
+            actor,
+          ),
+        ],
       );
     });
   }
@@ -171,20 +178,32 @@ export class RecordService {
     return zone;
   }
 
-  /** Checks, applies to BIND, stores. Caller holds the zone lock. Returns the stored zone. */
+  /**
+   * Checks, applies to BIND, then stores the change with its events (`describe`, given the zone
+   * with its new serial, plus the reload) in one transaction. Caller holds the zone lock.
+   * Returns the stored zone.
+   */
   private async commit(
     current: Zone,
     records: readonly DnsRecord[],
     changes: { upsert?: readonly DnsRecord[]; remove?: readonly string[] },
     actor: { id: string; username: string },
+    describe: (next: Zone) => DnsEvent[],
   ): Promise<Zone> {
     const conflict = cnameConflict(current.name, records);
     if (conflict) throw new AppError('INVALID_RECORD', { message: conflict });
     // The zone's own version tracks its settings; a record change moves only the serial.
     const next: Zone = { ...current, updatedAt: new Date().toISOString() };
     const applied = await this.zones.apply(next, records);
-    await this.store.saveZoneChange(next, changes);
-    await this.zones.reloaded(next.name, applied.serial, applied.durationMs, actor);
+    await this.zones.storeOrUndo(next.name, () =>
+      this.outbox.commit(
+        [
+          ...describe(next),
+          ...this.zones.reloadEvents(next.name, applied.serial, applied.durationMs, actor),
+        ],
+        (trx) => this.store.in(trx).saveZoneChange(next, changes),
+      ),
+    );
     return next;
   }
 }

@@ -7,7 +7,8 @@ import { AppError } from '../http/app-error.js';
 import type { Db } from '../storage/db.js';
 import type { RpzRulesTable } from '../storage/schema.js';
 import type { DnsBackend } from './dns-backend.js';
-import type { Publish } from './dns-events.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { dnsEvent } from './dns-events.js';
 import { actorOf } from './zone-access.js';
 import { stale } from './zone-service.js';
 
@@ -89,6 +90,15 @@ export function ruleEventObject(r: RpzRule): NonNullable<EventDataOf<'rpz_update
   };
 }
 
+function ruleSpec(r: RpzRule): RpzRuleSpec {
+  return {
+    name: r.domain,
+    action: r.action,
+    category: r.category,
+    ...(r.redirectTo ? { redirectTo: r.redirectTo } : {}),
+  };
+}
+
 export function normalizeRuleDomain(domain: string): string {
   return domain.trim().toLowerCase().replace(/\.$/, '');
 }
@@ -103,7 +113,7 @@ export class RpzService {
   constructor(
     private readonly db: Db,
     private readonly backend: DnsBackend,
-    private readonly publish: Publish,
+    private readonly outbox: Outbox,
   ) {}
 
   async list(): Promise<RpzRule[]> {
@@ -158,30 +168,35 @@ export class RpzService {
         };
       });
       const serial = await this.apply([...existing, ...added]);
-      await this.db.transaction().execute(async (trx) => {
-        for (const r of added) await trx.insertInto('rpz_rules').values(toRow(r)).execute();
-      });
       const actor = actorOf(identity);
-      if (options.quiet || added.length > 1) {
-        await this.publish(
-          'rpz_update',
-          { action: 'bulk', count: added.length, ...(serial !== null ? { serial } : {}) },
-          { actor, source: 'api' },
-        );
-      } else if (added[0]) {
-        await this.publish(
-          'rpz_update',
-          {
-            action: 'created',
-            ruleId: added[0].id,
-            before: null,
-            after: ruleEventObject(added[0]),
-            rule: ruleEventObject(added[0]),
-            ...(serial !== null ? { serial } : {}),
+      const only = added.length === 1 && !options.quiet ? added[0] : undefined;
+      await this.storeOrUndo(() =>
+        this.outbox.commit(
+          [
+            only
+              ? dnsEvent(
+                  'rpz_update',
+                  {
+                    action: 'created',
+                    ruleId: only.id,
+                    before: null,
+                    after: ruleEventObject(only),
+                    rule: ruleEventObject(only),
+                    ...(serial !== null ? { serial } : {}),
+                  },
+                  actor,
+                )
+              : dnsEvent(
+                  'rpz_update',
+                  { action: 'bulk', count: added.length, ...(serial !== null ? { serial } : {}) },
+                  actor,
+                ),
+          ],
+          async (trx) => {
+            for (const r of added) await trx.insertInto('rpz_rules').values(toRow(r)).execute();
           },
-          { actor, source: 'api' },
-        );
-      }
+        ),
+      );
       return added;
     });
   }
@@ -212,18 +227,24 @@ export class RpzService {
       if (rules.some((r) => r.id !== id && r.domain === after.domain))
         throw new AppError('CONFLICT', { message: `a rule for ${after.domain} exists` });
       const serial = await this.apply(rules.map((r) => (r.id === id ? after : r)));
-      await this.db.updateTable('rpz_rules').set(toRow(after)).where('id', '=', id).execute();
-      await this.publish(
-        'rpz_update',
-        {
-          action: 'updated',
-          ruleId: id,
-          before: ruleEventObject(before),
-          after: ruleEventObject(after),
-          rule: ruleEventObject(after),
-          ...(serial !== null ? { serial } : {}),
-        },
-        { actor: actorOf(identity), source: 'api' },
+      await this.storeOrUndo(() =>
+        this.outbox.commit(
+          [
+            dnsEvent(
+              'rpz_update',
+              {
+                action: 'updated',
+                ruleId: id,
+                before: ruleEventObject(before),
+                after: ruleEventObject(after),
+                rule: ruleEventObject(after),
+                ...(serial !== null ? { serial } : {}),
+              },
+              actorOf(identity),
+            ),
+          ],
+          (trx) => trx.updateTable('rpz_rules').set(toRow(after)).where('id', '=', id).execute(),
+        ),
       );
       return after;
     });
@@ -236,32 +257,47 @@ export class RpzService {
       const before = rules.find((r) => r.id === id);
       if (!before) throw new AppError('NOT_FOUND', { rule: id });
       const serial = await this.apply(rules.filter((r) => r.id !== id));
-      await this.db.deleteFrom('rpz_rules').where('id', '=', id).execute();
-      await this.publish(
-        'rpz_update',
-        {
-          action: 'deleted',
-          ruleId: id,
-          before: ruleEventObject(before),
-          after: null,
-          rule: null,
-          ...(serial !== null ? { serial } : {}),
-        },
-        { actor: actorOf(identity), source: 'api' },
+      await this.storeOrUndo(() =>
+        this.outbox.commit(
+          [
+            dnsEvent(
+              'rpz_update',
+              {
+                action: 'deleted',
+                ruleId: id,
+                before: ruleEventObject(before),
+                after: null,
+                rule: null,
+                ...(serial !== null ? { serial } : {}),
+              },
+              actorOf(identity),
+            ),
+          ],
+          (trx) => trx.deleteFrom('rpz_rules').where('id', '=', id).execute(),
+        ),
       );
     });
   }
 
+  /**
+   * The database step after BIND already serves the new rules. Should it fail (disk full), BIND
+   * gets the rules the database holds again before the error goes on; a crash at this point is
+   * healed by the start-up resync instead. Callers hold the lock.
+   */
+  private async storeOrUndo<T>(store: () => Promise<T>): Promise<T> {
+    try {
+      return await store();
+    } catch (err) {
+      // Best effort: if BIND cannot be put back either, the next start re-renders from the DB.
+      await this.list()
+        .then((rules) => this.backend.restoreRpz(rules.filter((r) => r.enabled).map(ruleSpec)))
+        .catch(() => undefined);
+      throw err;
+    }
+  }
+
   private async apply(rules: readonly RpzRule[]): Promise<number | null> {
-    const specs: RpzRuleSpec[] = rules
-      .filter((r) => r.enabled)
-      .map((r) => ({
-        name: r.domain,
-        action: r.action,
-        category: r.category,
-        ...(r.redirectTo ? { redirectTo: r.redirectTo } : {}),
-      }));
-    return (await this.backend.applyRpz(specs)).serial;
+    return (await this.backend.applyRpz(rules.filter((r) => r.enabled).map(ruleSpec))).serial;
   }
 
   private assertAdmin(identity: Identity): void {

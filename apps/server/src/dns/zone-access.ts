@@ -1,5 +1,6 @@
 import type { Identity } from '../auth/identity.js';
 import { AppError } from '../http/app-error.js';
+import { isAtOrAbovePublicSuffix } from './public-suffix.js';
 
 function normal(zone: string): string {
   return zone.toLowerCase().replace(/\.$/, '');
@@ -11,10 +12,50 @@ export function canReadZone(identity: Identity, zone: string): boolean {
   return identity.zones.map(normal).includes(normal(zone));
 }
 
-/** Operators change the zones they are granted (all zones without grants); admins everything. */
-export function canWriteZone(identity: Identity, zone: string): boolean {
+/**
+ * An explicit grant: the operator's `zones` list names this zone exactly. "All zones" (`zones`
+ * null) is not an explicit grant, and a grant of a parent (`example.com`) does not cover a child.
+ */
+export function hasExplicitGrant(identity: Identity, zone: string): boolean {
+  return identity.zones !== null && identity.zones.map(normal).includes(normal(zone));
+}
+
+/**
+ * Why creating or changing this zone needs an admin (or an explicit grant), or null when it
+ * does not. Forward zones send a domain's queries to servers of the creator's choosing, and a
+ * zone at or above a public suffix answers for names of unrelated owners: both redirect
+ * resolution for every client of this server.
+ */
+export function elevatedZoneReason(zone: string, type?: 'primary' | 'forward'): string | null {
+  const name = normal(zone);
+  if (type === 'forward') {
+    return `forward zone ${name} sends its queries to other servers for every client`;
+  }
+  if (isAtOrAbovePublicSuffix(name)) {
+    return `zone ${name || '.'} is at or above a public suffix and would answer for names of other owners`;
+  }
+  return null;
+}
+
+function mayManage(identity: Identity, zone: string, type?: 'primary' | 'forward'): boolean {
   if (identity.role === 'admin') return true;
-  return identity.role === 'operator' && canReadZone(identity, zone);
+  return elevatedZoneReason(zone, type) === null || hasExplicitGrant(identity, zone);
+}
+
+/**
+ * Operators change the zones they are granted (all zones without grants), except forward zones
+ * and zones at or above a public suffix, which need an explicit grant; admins change everything.
+ * `type` is the zone's type when known (record writes only ever hit primary zones).
+ */
+export function canWriteZone(
+  identity: Identity,
+  zone: string,
+  type?: 'primary' | 'forward',
+): boolean {
+  if (identity.role === 'admin') return true;
+  return (
+    identity.role === 'operator' && canReadZone(identity, zone) && mayManage(identity, zone, type)
+  );
 }
 
 export function assertReadZone(identity: Identity, zone: string): void {
@@ -22,9 +63,36 @@ export function assertReadZone(identity: Identity, zone: string): void {
   if (!canReadZone(identity, zone)) throw new AppError('NOT_FOUND');
 }
 
-export function assertWriteZone(identity: Identity, zone: string): void {
+/** Throws FORBIDDEN for a role or grant that may not write, ZONE_NEEDS_ADMIN with the reason. */
+function assertMayWrite(identity: Identity, zone: string, type?: 'primary' | 'forward'): void {
+  if (identity.role !== 'admin' && identity.role !== 'operator') throw new AppError('FORBIDDEN');
+  if (identity.role === 'admin' || mayManage(identity, zone, type)) return;
+  const reason = elevatedZoneReason(zone, type) ?? 'this zone needs an admin';
+  throw new AppError(
+    'ZONE_NEEDS_ADMIN',
+    { zone: normal(zone), reason },
+    { message: `${reason}: only an admin, or an operator granted exactly this zone, may do this` },
+  );
+}
+
+/** For changes to an existing zone (and its records). */
+export function assertWriteZone(
+  identity: Identity,
+  zone: string,
+  type?: 'primary' | 'forward',
+): void {
   assertReadZone(identity, zone);
-  if (!canWriteZone(identity, zone)) throw new AppError('FORBIDDEN');
+  assertMayWrite(identity, zone, type);
+}
+
+/** For a new zone: the name must lie within the operator's grants, and not be an elevated zone. */
+export function assertCreateZone(
+  identity: Identity,
+  zone: string,
+  type: 'primary' | 'forward',
+): void {
+  if (!canReadZone(identity, zone)) throw new AppError('FORBIDDEN');
+  assertMayWrite(identity, zone, type);
 }
 
 export function actorOf(identity: Identity): { id: string; username: string } {

@@ -5,13 +5,14 @@ import { nextSerial } from '../bind/serial.js';
 import type { SoaSpec } from '../bind/bind-types.js';
 import { AppError } from '../http/app-error.js';
 import type { DnsBackend } from './dns-backend.js';
-import type { Publish } from './dns-events.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { dnsEvent, type DnsEvent } from './dns-events.js';
 import {
   actorOf,
+  assertCreateZone,
   assertReadZone,
   assertWriteZone,
   canReadZone,
-  canWriteZone,
 } from './zone-access.js';
 import {
   recordSpec,
@@ -48,7 +49,8 @@ export interface ZoneView extends Zone {
 /**
  * Zone lifecycle. Every change runs under the zone's lock: read, compute, apply to BIND (which
  * checks and confirms the serial), then store. A rejected check leaves database and BIND as they
- * were. Events follow with before/after, the actor and the reload.
+ * were. The store step writes the change and its events (before/after, the actor, the reload)
+ * in one transaction through the outbox.
  */
 export class ZoneService {
   readonly locks = new KeyedMutex();
@@ -56,7 +58,7 @@ export class ZoneService {
   constructor(
     private readonly store: ZoneStore,
     private readonly backend: DnsBackend,
-    private readonly publish: Publish,
+    private readonly outbox: Outbox,
   ) {}
 
   async list(identity: Identity): Promise<ZoneView[]> {
@@ -80,7 +82,8 @@ export class ZoneService {
 
   async create(identity: Identity, input: ZoneInput): Promise<ZoneView> {
     const name = input.name.toLowerCase().replace(/\.$/, '');
-    if (!canWriteZone(identity, name)) throw new AppError('FORBIDDEN');
+    // Forward zones and zones at or above a public suffix need an admin or an explicit grant.
+    assertCreateZone(identity, name, input.type);
     if (input.type === 'forward' && !input.forwarders?.length) {
       throw new AppError('VALIDATION_ERROR', {
         message: 'a forward zone needs at least one forwarder',
@@ -106,21 +109,28 @@ export class ZoneService {
         updatedAt: now,
       };
       const applied = await this.backend.applyZone(zoneSpec(zone, serial ?? 0), []);
-      await this.store.insertZone(zone);
       const actor = actorOf(identity);
-      await this.publish(
-        'zone_created',
-        { zone: name, before: null, after: zoneObject(zone, 0) },
-        { actor, source: 'api' },
+      // The zone row and its events in one transaction (outbox): both or neither.
+      await this.storeOrUndo(name, () =>
+        this.outbox.commit(
+          [
+            dnsEvent(
+              'zone_created',
+              { zone: name, before: null, after: zoneObject(zone, 0) },
+              actor,
+            ),
+            ...this.reloadEvents(name, applied.serial, applied.durationMs, actor),
+          ],
+          (trx) => this.store.in(trx).insertZone(zone),
+        ),
       );
-      await this.reloaded(name, applied.serial, applied.durationMs, actor);
       return { ...zone, recordCount: 0 };
     });
   }
 
   async update(identity: Identity, name: string, patch: ZonePatch): Promise<ZoneView> {
     const current = await this.require(name);
-    assertWriteZone(identity, current.name);
+    assertWriteZone(identity, current.name, current.type);
     return this.locks.run(current.name, async () => {
       const before = await this.require(name);
       if (before.version !== patch.version) throw stale(before);
@@ -140,45 +150,91 @@ export class ZoneService {
         updatedAt: new Date().toISOString(),
       };
       const applied = await this.apply(next, records);
-      await this.store.updateZone(next);
       const actor = actorOf(identity);
-      await this.publish(
-        'zone_updated',
-        {
-          zone: next.name,
-          before: zoneObject(before, records.length),
-          after: zoneObject(next, records.length),
-        },
-        { actor, source: 'api' },
+      await this.storeOrUndo(next.name, () =>
+        this.outbox.commit(
+          [
+            dnsEvent(
+              'zone_updated',
+              {
+                zone: next.name,
+                before: zoneObject(before, records.length),
+                after: zoneObject(next, records.length),
+              },
+              actor,
+            ),
+            ...this.reloadEvents(next.name, applied.serial, applied.durationMs, actor),
+          ],
+          (trx) => this.store.in(trx).updateZone(next),
+        ),
       );
-      await this.reloaded(next.name, applied.serial, applied.durationMs, actor);
       return { ...next, recordCount: records.length };
     });
   }
 
   async remove(identity: Identity, name: string, version?: number): Promise<void> {
     const current = await this.require(name);
-    assertWriteZone(identity, current.name);
+    assertWriteZone(identity, current.name, current.type);
     await this.locks.run(current.name, async () => {
       const before = await this.require(name);
       if (version !== undefined && before.version !== version) throw stale(before);
       const count = (await this.store.records(before)).length;
       await this.backend.removeZone(before.name);
-      await this.store.deleteZone(before);
       const actor = actorOf(identity);
-      await this.publish(
-        'zone_deleted',
-        { zone: before.name, before: zoneObject(before, count), after: null },
-        { actor, source: 'api' },
+      await this.storeOrUndo(before.name, () =>
+        this.outbox.commit(
+          [
+            dnsEvent(
+              'zone_deleted',
+              { zone: before.name, before: zoneObject(before, count), after: null },
+              actor,
+            ),
+            ...(this.backend.mode !== 'off'
+              ? [
+                  dnsEvent(
+                    'bind_reload',
+                    {
+                      zone: null,
+                      trigger: 'api',
+                      success: true,
+                      message: `zone ${before.name} removed`,
+                    },
+                    actor,
+                  ),
+                ]
+              : []),
+          ],
+          (trx) => this.store.in(trx).deleteZone(before),
+        ),
       );
-      if (this.backend.mode !== 'off') {
-        await this.publish(
-          'bind_reload',
-          { zone: null, trigger: 'api', success: true, message: `zone ${before.name} removed` },
-          { actor, source: 'api' },
-        );
-      }
     });
+  }
+
+  /**
+   * The database step of a change BIND already serves. Should it fail (disk full, a constraint),
+   * BIND is put back to what the database holds before the error goes on, so the two never
+   * disagree; a crash at this very point is healed by the start-up resync (bind-plugin.ts)
+   * instead. Callers hold the zone's lock.
+   */
+  async storeOrUndo<T>(zone: string, store: () => Promise<T>): Promise<T> {
+    try {
+      return await store();
+    } catch (err) {
+      // Best effort: if BIND cannot be put back either, the next start re-renders from the DB.
+      await this.resync(zone).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Makes BIND serve exactly what the database holds for one zone (absent: removed). */
+  private async resync(name: string): Promise<void> {
+    const zone = await this.store.findZone(name);
+    if (!zone) {
+      await this.backend.removeZone(name);
+      return;
+    }
+    const records = (await this.store.records(zone)).map(recordSpec);
+    await this.backend.restoreZone(zoneSpec(zone, zone.serial ?? 0), records);
   }
 
   /**
@@ -197,18 +253,21 @@ export class ZoneService {
     return this.backend.applyZone(zoneSpec(next, next.serial ?? 0), records.map(recordSpec));
   }
 
-  async reloaded(
+  /** The bind_reload event of an API change BIND applied (none when BIND is off). */
+  reloadEvents(
     zone: string,
     serial: number | null,
     durationMs: number,
     actor: { id: string; username: string },
-  ): Promise<void> {
-    if (this.backend.mode === 'off') return;
-    await this.publish(
-      'bind_reload',
-      { zone, trigger: 'api', success: true, durationMs, ...(serial !== null ? { serial } : {}) },
-      { actor, source: 'api' },
-    );
+  ): DnsEvent[] {
+    if (this.backend.mode === 'off') return [];
+    return [
+      dnsEvent(
+        'bind_reload',
+        { zone, trigger: 'api', success: true, durationMs, ...(serial !== null ? { serial } : {}) },
+        actor,
+      ),
+    ];
   }
 }
 

@@ -162,6 +162,11 @@ export function newRecord(
 export class ZoneStore {
   constructor(private readonly db: Db) {}
 
+  /** The same store over a transaction (Outbox.commit's `trx`), so writes join it. */
+  in(trx: Db): ZoneStore {
+    return new ZoneStore(trx);
+  }
+
   async listZones(): Promise<Zone[]> {
     return (await this.db.selectFrom('zones').selectAll().orderBy('name').execute()).map(toZone);
   }
@@ -207,27 +212,33 @@ export class ZoneStore {
     await this.db.deleteFrom('zones').where('id', '=', zone.id).execute();
   }
 
-  /** Replaces a zone's serial/version and applies record inserts, updates and deletes at once. */
+  /**
+   * Replaces a zone's serial/version and applies record inserts, updates and deletes at once:
+   * in the caller's transaction when this store is over one (`in(trx)`), else in its own.
+   */
   async saveZoneChange(
     zone: Zone,
     changes: { upsert?: readonly DnsRecord[]; remove?: readonly string[] },
   ): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('zones').set(zoneRow(zone)).where('id', '=', zone.id).execute();
-      if (changes.remove?.length)
-        await trx
-          .deleteFrom('records')
-          .where('id', 'in', [...changes.remove])
-          .execute();
-      for (const r of changes.upsert ?? []) {
-        const row = recordRow(zone.id, r);
-        await trx
-          .insertInto('records')
-          .values(row)
-          .onConflict((oc) => oc.column('id').doUpdateSet({ ...row, created_at: r.createdAt }))
-          .execute();
-      }
-    });
+    if (!this.db.isTransaction) {
+      await this.db.transaction().execute((trx) => this.in(trx).saveZoneChange(zone, changes));
+      return;
+    }
+    const trx = this.db;
+    await trx.updateTable('zones').set(zoneRow(zone)).where('id', '=', zone.id).execute();
+    if (changes.remove?.length)
+      await trx
+        .deleteFrom('records')
+        .where('id', 'in', [...changes.remove])
+        .execute();
+    for (const r of changes.upsert ?? []) {
+      const row = recordRow(zone.id, r);
+      await trx
+        .insertInto('records')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doUpdateSet({ ...row, created_at: r.createdAt }))
+        .execute();
+    }
   }
 }
 

@@ -20,7 +20,9 @@ async function openApiPlugin(app: FastifyInstance): Promise<void> {
         version: '0.1.0',
         description:
           'REST API of the Hybrid DNS Server. Every error answers `{code, message, details?}` ' +
-          '(schema ErrorBody); switch on `code`.',
+          '(schema ErrorBody); switch on `code`. Every `/api` route is rate limited per user ' +
+          '(per client address without a valid token): past the limit the answer is 429 ' +
+          '`RATE_LIMITED` with `Retry-After` (seconds) and `X-RateLimit-*` headers.',
       },
       tags: [
         { name: 'auth', description: 'Login, token refresh, logout' },
@@ -37,7 +39,17 @@ async function openApiPlugin(app: FastifyInstance): Promise<void> {
     transform: createJsonSchemaTransform({ skipList: [DOCS_PREFIX, `${DOCS_PREFIX}/*`] }),
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
+  await app.register(swaggerUi, {
+    routePrefix: DOCS_PREFIX,
+    // Its own CSP in place of the dashboard's: scripts from 'self' only, but inline styles
+    // allowed (Swagger UI injects a <style> element); minus the upgrade-insecure-requests that
+    // would break it on a plain-HTTP server.
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      header
+        .replace(/\s*upgrade-insecure-requests;?/, '')
+        .replace(/style-src [^;]*;/, "style-src 'self' 'unsafe-inline';"),
+  });
 }
 
 export const openApi = fp(openApiPlugin, { name: 'hdns-openapi' });

@@ -32,8 +32,32 @@ describe('toAppError', () => {
       code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
       statusCode: 415,
     });
-    expect(toAppError(media)).toMatchObject({ code: 'VALIDATION_ERROR', statusCode: 400 });
+    expect(toAppError(media)).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', statusCode: 415 });
+    const unknownFramework = Object.assign(new Error('Something about the request'), {
+      code: 'FST_ERR_SOMETHING_NEW',
+      statusCode: 400,
+    });
+    expect(toAppError(unknownFramework)).toMatchObject({ code: 'BAD_REQUEST', statusCode: 400 });
     const unknown = toAppError(new Error('db password is hunter2'));
     expect(unknown.toBody()).toEqual({ code: 'INTERNAL', message: 'Internal error' });
+  });
+
+  it.each([
+    ['FST_ERR_BAD_URL', 400, 'BAD_URL'],
+    ['FST_ERR_INVALID_URL', 400, 'BAD_URL'],
+    ['FST_ERR_MAX_PARAM_LENGTH', 414, 'URL_TOO_LONG'],
+    ['FST_ERR_CTP_EMPTY_JSON_BODY', 400, 'BAD_JSON_BODY'],
+    ['FST_ERR_CTP_INVALID_JSON_BODY', 400, 'BAD_JSON_BODY'],
+    ['FST_ERR_CTP_INVALID_CONTENT_LENGTH', 400, 'BAD_REQUEST'],
+    // Fastify's own status for this one is 500; for us it is a request we cannot route.
+    ['FST_ERR_ASYNC_CONSTRAINT', 400, 'BAD_REQUEST'],
+  ])('maps the framework error %s to %i %s', (fastifyCode, status, code) => {
+    const err = Object.assign(new Error(`from ${fastifyCode}`), {
+      code: fastifyCode,
+      statusCode: 500,
+    });
+    const mapped = toAppError(err);
+    expect(mapped).toMatchObject({ code, statusCode: status });
+    expect(JSON.stringify(mapped.toBody())).not.toContain('FST_');
   });
 });

@@ -94,6 +94,17 @@ describe('parseRpzLine', () => {
     }
   });
 
+  it('refuses a via name longer than the threat_detected schema allows (found by the fuzz suite)', () => {
+    const via = `${'a'.repeat(600)}.rpz.local`;
+    const long = L.noView.replace('via malware.bad.test.rpz.local', `via ${via}`);
+    expect(parseRpzLine(long)).toBeNull();
+    const longZone = L.noView.replace(
+      'via malware.bad.test.rpz.local',
+      `via malware.bad.test.${'z'.repeat(300)}`,
+    );
+    expect(parseRpzLine(longZone, ['rpz.local'])).toBeNull();
+  });
+
   it('lists the names a wildcard rule may be stored under', () => {
     expect(ruleCandidates('x.malware.bad.test')).toEqual([
       'x.malware.bad.test',

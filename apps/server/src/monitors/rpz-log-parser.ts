@@ -90,10 +90,12 @@ export function parseRpzLine(
   const via = c >= 0 ? rest.slice(0, c) : rest.trimEnd();
   const cnameTarget =
     c >= 0 && rest.endsWith(')') ? rest.slice(c + CNAME_TO.length, -1) : undefined;
-  if (via.length === 0 || via.includes(' ') || qname.length > 255 || qtype.length > 16) {
-    return null;
-  }
+  // Bounds of the threat_detected schema (rule ≤ 512, names ≤ 255): a longer line is not one
+  // named writes, and an event the hub refuses would be dropped anyway.
+  if (via.length === 0 || via.includes(' ') || via.length > 512) return null;
+  if (qname.length > 255 || qtype.length > 16) return null;
   const { rule, policyZone } = splitVia(via.toLowerCase(), qname.toLowerCase(), policyZones);
+  if (policyZone !== undefined && policyZone.length > 255) return null;
   return {
     ts: prefix.ts ?? new Date().toISOString(),
     clientIp: prefix.clientIp,

@@ -162,7 +162,9 @@ export class RpzStream {
         alertId: randomUUID(),
         severity,
         title: 'Burst of blocked queries from one client',
-        message: `${hit.clientIp} hit response-policy rules ${count} times in ${windowSec} s (last: ${hit.qname}, rule ${hit.rule})`,
+        // The client is named by clientIp alone, which viewers receive redacted: the message
+        // must not repeat it (the projection scrubs free text too, as a second line).
+        message: `One client hit response-policy rules ${count} times in ${windowSec} s (last: ${hit.qname}, rule ${hit.rule})`,
         clientIp: hit.clientIp,
         source: 'rpz',
         count,

@@ -1,5 +1,5 @@
 import type { Category } from '@hdns/protocol';
-import type { EventLog, EventQuery } from '@hdns/hub';
+import type { EventLog, EventQuery, LoggedEvent } from '@hdns/hub';
 import type { Db } from '../storage/db.js';
 
 export interface AckInput {
@@ -63,11 +63,14 @@ export class AckStore {
     }
     if (input.ids?.length) {
       const current = await this.watermark(userId);
-      const events = await this.log.query({ ...visible, afterSeq: current });
-      const wanted = new Set(input.ids);
-      const rows = events
-        .filter((e) => wanted.has(e.id))
-        .map((e) => ({ user_id: userId, event_id: e.id, seq: e.seq, acked_at: now }));
+      // By id (the log's unique index), not a read of everything above the watermark.
+      const events = await this.visibleByIds(input.ids, { ...visible, afterSeq: current });
+      const rows = events.map((e) => ({
+        user_id: userId,
+        event_id: e.id,
+        seq: e.seq,
+        acked_at: now,
+      }));
       if (rows.length) {
         const result = await this.db
           .insertInto('event_acks')
@@ -87,18 +90,27 @@ export class AckStore {
   ): Promise<{ total: number; byCategory: Partial<Record<Category, number>>; upToSeq: number }> {
     const mark = await this.watermark(userId);
     const byCategory = await this.log.countByCategory({ ...visible, afterSeq: mark });
+    // Only the individually acked events are read (by id), not the log above the watermark.
     const acked = await this.db
       .selectFrom('event_acks')
       .select('event_id')
       .where('user_id', '=', userId)
+      .where('seq', '>', mark)
       .execute();
-    if (acked.length) {
-      const ids = new Set(acked.map((r) => r.event_id));
-      for (const e of await this.log.query({ ...visible, afterSeq: mark })) {
-        if (ids.has(e.id)) byCategory[e.category] = Math.max(0, (byCategory[e.category] ?? 0) - 1);
-      }
+    const ackedIds = acked.map((r) => r.event_id);
+    for (const e of await this.visibleByIds(ackedIds, { ...visible, afterSeq: mark })) {
+      byCategory[e.category] = Math.max(0, (byCategory[e.category] ?? 0) - 1);
     }
     return { total: sum(byCategory), byCategory, upToSeq: mark };
+  }
+
+  /** The events among `ids` that pass `filter`, looked up by id in chunks. */
+  private async visibleByIds(ids: readonly string[], filter: EventQuery): Promise<LoggedEvent[]> {
+    const out: LoggedEvent[] = [];
+    for (let i = 0; i < ids.length; i += ID_CHUNK) {
+      out.push(...(await this.log.query({ ...filter, ids: ids.slice(i, i + ID_CHUNK) })));
+    }
+    return out;
   }
 
   /** Which of these event ids the user has acknowledged (by watermark or one by one). */
@@ -121,6 +133,9 @@ export class AckStore {
     return out;
   }
 }
+
+/** SQLite binds at most a few thousand parameters per statement. */
+const ID_CHUNK = 500;
 
 function sum(counts: Partial<Record<Category, number>>): number {
   return Object.values(counts).reduce((n, v) => n + (v ?? 0), 0);

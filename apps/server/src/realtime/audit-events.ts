@@ -1,4 +1,4 @@
-import { isRole, type Role } from '@hdns/protocol';
+import { CloseCode, isRole, type Role } from '@hdns/protocol';
 import type { Hub } from '@hdns/hub';
 import type { AuditListener } from '../audit/audit-log.js';
 import { AUDIT_ACTIONS } from '../audit/audit-log.js';
@@ -21,8 +21,10 @@ function record(value: unknown): Record<string, unknown> {
 /**
  * Turns audit records into real-time user events and keeps live sessions in step with user
  * changes: a login or logout becomes user_login/user_logout; a role or zone change becomes
- * permission_changed and narrows (or widens) that user's open sessions at once; disabling or
- * deleting a user ends their sessions; refresh-token reuse ends them too (session_expired).
+ * permission_changed and closes that user's sockets with PERMISSIONS_CHANGED (reconnect with a
+ * refreshed token, which carries the new rights); a password change or a disable closes them
+ * with CREDENTIALS_REVOKED (terminal) and emits session_expired; deleting a user or refresh-token
+ * reuse ends them with KICKED (session_expired too).
  */
 export function auditEventBridge(hub: Hub, users: UserService, log: Logger): AuditListener {
   const publish = (p: Promise<unknown>): void => {
@@ -60,6 +62,9 @@ export function auditEventBridge(hub: Hub, users: UserService, log: Logger): Aud
         );
         return;
       case AUDIT_ACTIONS.refreshReuse:
+        // A replay of a family revoked before ended nothing new: no event, no disconnect (else
+        // whoever holds an old token could flood the event log and kick the user's new sessions).
+        if (details.revokedTokens === 0) return;
         hub.disconnectUser(userId, 'session revoked');
         publish(
           hub.publish(
@@ -84,15 +89,26 @@ export function auditEventBridge(hub: Hub, users: UserService, log: Logger): Aud
         const zones = record(details.zones);
         const roleChanged = isRole(role.from) && isRole(role.to);
         const zonesChanged = 'from' in zones || 'to' in zones;
-        if (details.disabled === true) {
-          hub.disconnectUser(userId, 'user disabled');
+        // Every such change voided the user's access tokens (token version), so their sockets
+        // close now: terminal when they must sign in again, reconnect-class when a refreshed
+        // token (carrying the new rights) lets them back in.
+        const revoked = details.disabled === true || details.passwordChanged === true;
+        if (revoked) {
+          const disabled = details.disabled === true;
+          hub.disconnectUser(
+            userId,
+            disabled ? 'user disabled' : 'password changed',
+            CloseCode.CREDENTIALS_REVOKED,
+          );
           publish(
             hub.publish(
               'session_expired',
-              { userId, username, reason: 'user_disabled' },
+              { userId, username, reason: disabled ? 'user_disabled' : 'password_changed' },
               { actor, source: 'users' },
             ),
           );
+        } else if (roleChanged || zonesChanged || details.disabled === false) {
+          hub.disconnectUser(userId, 'permissions changed', CloseCode.PERMISSIONS_CHANGED);
         }
         if (roleChanged || zonesChanged) {
           // The stored user is the truth for the "after" side; the audit details say what moved.
@@ -104,7 +120,6 @@ export function auditEventBridge(hub: Hub, users: UserService, log: Logger): Aud
                 role: roleChanged ? (role.from as Role) : after.role,
                 zones: zonesChanged ? asZones(zones.from) : after.zones,
               };
-              hub.updateIdentity(userId, after);
               await hub.publish(
                 'permission_changed',
                 { userId, username, before, after },

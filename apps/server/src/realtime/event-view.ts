@@ -1,4 +1,4 @@
-import { redactEventData, type Role } from '@hdns/protocol';
+import { projectEvent, type Role } from '@hdns/protocol';
 import { mayReceive, type LoggedEvent } from '@hdns/hub';
 
 /** An event as REST returns it: projected for the reader exactly like the live stream. */
@@ -14,8 +14,8 @@ export function viewFor(
   const out: EventView[] = [];
   for (const e of events) {
     if (!mayReceive(reader, e)) continue;
-    const { data, redacted } = redactEventData(e.event, e.data, reader.role);
-    out.push({ ...e, data, meta: redacted.length ? { ...e.meta, redacted } : e.meta });
+    const { data, meta, redacted } = projectEvent(e.event, e.data, e.meta, reader.role);
+    out.push({ ...e, data, meta: redacted.length ? { ...meta, redacted } : meta });
   }
   return out;
 }

@@ -2,11 +2,13 @@ import { AuthError, type Identity, type TokenVerifier } from '@hdns/hub';
 import { isAppError } from '../http/app-error.js';
 import type { Identity as TokenIdentity } from '../auth/identity.js';
 import type { UserService } from '../users/user-service.js';
+import { checkTokenUser, TOKEN_USER_REFUSALS } from '../auth/token-user.js';
 
 /**
- * The hub's token check: the JWT must verify, and the user must still exist and be enabled.
- * Role and zone grants come from the database, not the token, so a demotion applies to the
- * next connection at once (live sessions are updated by the permission listener).
+ * The hub's token check, used for `hello`, in-band `auth` refreshes and legacy `?token=`: the
+ * JWT must verify, and the user must still exist, be enabled and have the token's version (a
+ * password, role, zones or disabled change voids older tokens). Role and zone grants come from
+ * the database, not the token. Live sessions are closed by the audit bridge on such a change.
  */
 export function hubTokenVerifier(
   verifyAccessToken: (token: string) => Promise<TokenIdentity>,
@@ -22,8 +24,9 @@ export function hubTokenVerifier(
       }
       throw new AuthError('AUTH_FAILED', 'invalid token');
     }
-    const user = await users.findStored(claims.userId);
-    if (!user || user.disabled) throw new AuthError('AUTH_FAILED', 'user unknown or disabled');
+    const check = await checkTokenUser(claims, users);
+    if (!check.ok) throw new AuthError('AUTH_FAILED', TOKEN_USER_REFUSALS[check.reason]);
+    const user = check.user;
     return {
       userId: user.id,
       username: user.username,

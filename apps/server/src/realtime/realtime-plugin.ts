@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -9,6 +10,7 @@ import { auditEventBridge } from './audit-events.js';
 import { hubTokenVerifier } from './hub-token-verifier.js';
 import { visibleTo } from './visibility.js';
 import { createUpgradeHandler, type LegacyAttach } from './ws-upgrade.js';
+import { ensurePrivateFile } from '../storage/private-files.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,6 +27,11 @@ export interface RealtimePluginOptions {
   realtime: RealtimeConfig;
   dataDir: string;
   allowedOrigins: readonly string[];
+  /**
+   * The client address of an upgrade request: the same computation (and trusted proxies) as
+   * REST's `request.ip` (http/client-address.ts), for admission, the hub and audit rows.
+   */
+  clientIp: (req: IncomingMessage) => string;
   /** Installs the legacy protocol generations; absent: legacy routes close with 1011. */
   legacy?: (hub: Hub) => LegacyAttach;
 }
@@ -36,9 +43,18 @@ export interface RealtimePluginOptions {
  */
 function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptions): Promise<void> {
   const rt = options.realtime;
+  // The event log holds client addresses and usernames: owner only from the first byte.
+  ensurePrivateFile(path.join(options.dataDir, 'events.sqlite'));
   const log = new SqliteEventLog({
     path: path.join(options.dataDir, 'events.sqlite'),
-    retention: { maxEvents: rt.retentionEvents, maxAgeMs: rt.retentionSeconds * 1000 },
+    retention: {
+      maxEvents: rt.retentionEvents,
+      maxAgeMs: rt.retentionSeconds * 1000,
+      // Query events are pruned in a pool of their own (see RetentionPolicy).
+      separate: {
+        query: { maxEvents: rt.queryRetentionEvents, maxAgeMs: rt.queryRetentionSeconds * 1000 },
+      },
+    },
   });
   const acks = new AckStore(app.db, log);
   const verifyToken = hubTokenVerifier((t) => app.verifyAccessToken(t), app.users);
@@ -88,7 +104,7 @@ function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptions): P
     allowedOrigins: options.allowedOrigins,
     ...(options.legacy ? { attachLegacy: options.legacy(hub) } : {}),
     log: app.log,
-    clientIp: (req) => req.socket.remoteAddress ?? 'unknown',
+    clientIp: options.clientIp,
   });
   app.server.on('upgrade', onUpgrade);
   const stopBridge = app.auditLog.onRecord(auditEventBridge(hub, app.users, app.log));

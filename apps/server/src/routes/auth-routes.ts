@@ -46,7 +46,10 @@ export const authRoutes: FastifyPluginAsyncZod = (app) => {
         summary: 'Log in with username and password',
         description:
           'Returns an access token and sets the HttpOnly refresh cookie `hdns_refresh` (path /api/auth). ' +
-          'Failures are counted per username and per client IP; past the limit the answer is 429 with Retry-After.',
+          'Attempts are counted as they start, per client address and per (address, username); ' +
+          'past either limit the answer is 429 TOO_MANY_ATTEMPTS with Retry-After. A username ' +
+          'attacked from many addresses is never locked: its further attempts answer more ' +
+          'slowly (a growing, capped delay). A success clears the counts for that username.',
         body: loginBodySchema,
         response: {
           200: tokenResponseSchema,

@@ -13,6 +13,7 @@ import {
   rpzRuleSchema,
 } from '../dns/dns-schemas.js';
 import { importJobSpec, parseImport } from '../dns/bulk-parse.js';
+import { jobRightsCheck } from '../dns/job-rights.js';
 
 const SECURITY = [{ bearerAuth: [] }];
 const ERRORS = [
@@ -189,6 +190,7 @@ export const rpzRoutes: FastifyPluginAsyncZod = (app) => {
         importJobSpec(lines, {
           kind: 'rpz_import',
           zone: null,
+          authorize: jobRightsCheck(app.users, identity, { kind: 'admin' }),
           apply: async (items) => {
             await service.createMany(
               identity,

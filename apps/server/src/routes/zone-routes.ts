@@ -15,6 +15,7 @@ import {
 import { importJobSpec, parseImport } from '../dns/bulk-parse.js';
 import { recordInputSchema } from '../dns/record-input.js';
 import { assertWriteZone } from '../dns/zone-access.js';
+import { jobRightsCheck } from '../dns/job-rights.js';
 
 const TAGS = ['zones'];
 const SECURITY = [{ bearerAuth: [] }];
@@ -22,11 +23,13 @@ const READ_ERRORS = ['UNAUTHORIZED', 'AUTH_FAILED', 'TOKEN_EXPIRED', 'NOT_FOUND'
 const WRITE_ERRORS = [
   ...READ_ERRORS,
   'FORBIDDEN',
+  'ZONE_NEEDS_ADMIN',
   'STALE_VERSION',
   'INVALID_RECORD',
   'ZONE_CHECK_FAILED',
   'BIND_RELOAD_FAILED',
   'BIND_UNAVAILABLE',
+  'EVENT_NOT_REPRESENTABLE',
 ] as const;
 
 const zoneParams = z.object({ zone: zoneNameSchema });
@@ -238,6 +241,8 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
         importJobSpec(lines, {
           kind: 'record_import',
           zone: zone.name,
+          // Re-checked before every chunk: demoted, disabled or un-granted users stop the job.
+          authorize: jobRightsCheck(app.users, identity, { kind: 'write_zone', zone: zone.name }),
           apply: async (items) => {
             await records.createMany(
               identity,

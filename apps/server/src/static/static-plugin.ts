@@ -32,10 +32,11 @@ declare module 'fastify' {
   }
 }
 
+/** No inline style or script: the CSP (http/security-headers.ts) would block it. */
 const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Hybrid DNS Server</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem">
+<body>
 <h1>Hybrid DNS Server</h1>
 <p>The API is running, but the dashboard has not been built yet.</p>
 <p>Run <code>npm run build</code> (or <code>npm start</code>, which builds first) and reload this page.</p>
@@ -50,8 +51,16 @@ function safeDecode(raw: string): string | undefined {
   }
 }
 
+/**
+ * Never throws: a URL can name what no file system accepts (a NUL from `%00`, a segment over
+ * 255 bytes: ENAMETOOLONG, a path through a file: ENOTDIR), and none of those is a file.
+ */
 function isFile(file: string): boolean {
-  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,9 +1,10 @@
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SqliteDriver } from '@hdns/hub';
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
+import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from './private-files.js';
 import type { Database } from './schema.js';
+import { appSqliteDialect } from './sqlite-dialect.js';
 
 export const DATABASE_FILE = 'hdns.sqlite';
 
@@ -19,16 +20,18 @@ export interface OpenDatabaseOptions {
  * The caller owns the handle and must `destroy()` it.
  */
 export function openDatabase(dataDir: string, opts: OpenDatabaseOptions = {}): Db {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dataDir);
   const file = path.join(dataDir, DATABASE_FILE);
+  // It holds password hashes: owner only, from the first byte. SQLite gives the -wal/-shm files
+  // it creates the database file's mode; ones left by an older install are tightened.
+  ensurePrivateFile(file);
+  for (const extra of ['-wal', '-shm']) tightenIfPresent(`${file}${extra}`);
   const sqlite = new SqliteDriver(file);
-  // It holds password hashes: owner only. SQLite gives the -wal/-shm files the same mode.
-  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`);
   sqlite.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: appSqliteDialect(sqlite) });
 }
 
 /** Applies pending migrations; throws naming the migration that failed. */

@@ -21,6 +21,11 @@ export interface UsersTable {
   updated_at: string;
   /** Incremented on every update; PATCH must send the version it read. */
   version: number;
+  /**
+   * Access tokens carry it (`tv`); bumped on a password, role, zones or disabled change so every
+   * older token is refused at once. Defaults to 1 (migration 0005).
+   */
+  token_version: Generated<number>;
 }
 
 export interface RefreshTokensTable {
@@ -139,6 +144,29 @@ export interface BulkJobsTable {
   created_by: string | null;
   created_at: string;
   finished_at: string | null;
+  /** Why the job was cancelled (e.g. its user lost the right to run it); null otherwise. */
+  stop_reason: Generated<string | null>;
+}
+
+/**
+ * Events of committed changes not yet in the event log (migration 0004, outbox/outbox.ts). A row
+ * is written in the change's transaction and deleted once the relay has logged it.
+ */
+export interface OutboxTable {
+  seq: Generated<number>;
+  /** The event id, chosen before the commit; the event log deduplicates on it. */
+  id: string;
+  type: string;
+  /** When the change committed (the event's ts). */
+  ts: string;
+  /** JSON: the event data, validated against the catalogue before the commit. */
+  data: string;
+  /** JSON: actor, priority, source, audience (hub PublishOptions). */
+  options: string;
+  attempts: Generated<number>;
+  last_error: string | null;
+  /** Set when the catalogue refuses the row at relay time (kept for an operator, skipped). */
+  dead_at: string | null;
 }
 
 export interface Database {
@@ -152,6 +180,7 @@ export interface Database {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
   audit_log: AuditLogTable;
+  outbox: OutboxTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

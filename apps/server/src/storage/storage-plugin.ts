@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AuditLog } from '../audit/audit-log.js';
+import { AuditRetention } from '../audit/audit-retention.js';
 import { openDatabase, runMigrations, type Db } from './db.js';
 
 declare module 'fastify' {
@@ -26,7 +27,19 @@ async function storagePlugin(app: FastifyInstance, opts: StoragePluginOptions): 
   }
   app.decorate('db', db);
   app.decorate('auditLog', new AuditLog(db));
+  // The audit log's age and row limits, pruned at start and every 10 minutes.
+  const retention = new AuditRetention(db, {
+    ...app.config.audit,
+    onError: (err) => app.log.error({ err }, 'audit log pruning failed'),
+  });
+  await retention.start().then(
+    (pruned) => {
+      if (pruned.byAge + pruned.byCount > 0) app.log.info({ pruned }, 'audit log pruned');
+    },
+    (err: unknown) => app.log.error({ err }, 'audit log pruning failed'),
+  );
   app.addHook('onClose', async () => {
+    await retention.close();
     await db.destroy();
   });
 }

@@ -22,6 +22,7 @@ function toUser(row: UserRow): StoredUser {
     updatedAt: row.updated_at,
     version: row.version,
     passwordHash: row.password_hash,
+    tokenVersion: row.token_version,
   };
 }
 
@@ -37,6 +38,8 @@ export interface UserChanges {
   zones?: string[] | null;
   disabled?: boolean;
   passwordHash?: string;
+  /** Void every access token issued so far (bump `token_version`). */
+  revokeTokens?: boolean;
 }
 
 /**
@@ -131,6 +134,7 @@ export class UserRepository {
           : {}),
         ...(changes.disabled !== undefined ? { disabled: changes.disabled ? 1 : 0 } : {}),
         ...(changes.passwordHash !== undefined ? { password_hash: changes.passwordHash } : {}),
+        ...(changes.revokeTokens ? { token_version: eb('token_version', '+', 1) } : {}),
         updated_at: this.now().toISOString(),
         version: eb('version', '+', 1),
       }))

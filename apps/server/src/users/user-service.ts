@@ -45,6 +45,10 @@ function effectiveZones(role: Role, zones: string[] | null | undefined): string[
   return zones ?? null;
 }
 
+function sameZones(a: string[] | null, b: string[] | null): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   // SQLite (better-sqlite3) and Postgres spellings.
@@ -53,7 +57,9 @@ function isUniqueViolation(err: unknown): boolean {
 
 /**
  * User management rules: unique usernames, optimistic concurrency, at least one active admin,
- * sessions ended on password change or disable, and an audit entry for every change.
+ * access tokens voided (token version) on any password, role, zones or disabled change, refresh
+ * tokens revoked on password change or disable, and an audit entry for every change (the audit
+ * bridge closes the user's live sockets from it).
  */
 export class UserService {
   private readonly repo: UserRepository;
@@ -132,6 +138,16 @@ export class UserService {
       if (input.zones !== undefined || (role === 'admin' && current.zones !== null)) {
         changes.zones = effectiveZones(role, input.zones);
       }
+      // Any change to what the user may do, or to how they prove who they are, voids every
+      // access token issued so far (checked on each request and WebSocket auth).
+      if (
+        passwordHash !== undefined ||
+        role !== current.role ||
+        disabled !== current.disabled ||
+        (changes.zones !== undefined && !sameZones(changes.zones, current.zones))
+      ) {
+        changes.revokeTokens = true;
+      }
       if (isActiveAdmin(current) && !isActiveAdmin({ role, disabled })) {
         if ((await repo.countActiveAdmins()) <= 1) throw new AppError('LAST_ADMIN');
       }
@@ -151,7 +167,7 @@ export class UserService {
       details: {
         username: after.username,
         ...(before.role !== after.role ? { role: { from: before.role, to: after.role } } : {}),
-        ...(JSON.stringify(before.zones) !== JSON.stringify(after.zones)
+        ...(!sameZones(before.zones, after.zones)
           ? { zones: { from: before.zones, to: after.zones } }
           : {}),
         ...(before.disabled !== after.disabled ? { disabled: after.disabled } : {}),

@@ -16,6 +16,8 @@ export interface User {
 /** A user with its credential, for the auth code only. */
 export interface StoredUser extends User {
   passwordHash: string;
+  /** Must equal the access token's `tv` claim; bumped whenever the user's rights change. */
+  tokenVersion: number;
 }
 
 /** Case-insensitive identity of a username (unique in storage). */
@@ -24,6 +26,6 @@ export function usernameKey(username: string): string {
 }
 
 export function toPublicUser(user: StoredUser): User {
-  const { passwordHash: _omit, ...rest } = user;
+  const { passwordHash: _hash, tokenVersion: _tv, ...rest } = user;
   return rest;
 }

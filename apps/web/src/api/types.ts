@@ -90,7 +90,7 @@ export interface Job {
   id: string;
   kind: string;
   zone: string | null;
-  status: 'running' | 'succeeded' | 'partial' | 'failed';
+  status: 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled';
   total: number;
   processed: number;
   succeeded: number;
@@ -99,6 +99,8 @@ export interface Job {
   createdBy: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** Why a cancelled job stopped (its user lost the right to run it). */
+  stopReason: string | null;
 }
 
 export const RPZ_RULE_ACTIONS = ['nxdomain', 'nodata', 'passthru', 'redirect'] as const;

@@ -78,9 +78,14 @@ export class AuthSession {
     }
   }
 
-  /** A token valid for at least a little while; refreshes first when needed. */
-  async getToken(): Promise<string> {
-    if (!this.token || this.expiresAt - Date.now() < MIN_VALIDITY_MS) await this.refresh();
+  /**
+   * A token valid for at least a little while; refreshes first when needed, or when `fresh`
+   * (the server voided the current token, e.g. the user's role or zones changed).
+   */
+  async getToken(request?: { fresh?: boolean }): Promise<string> {
+    if (request?.fresh || !this.token || this.expiresAt - Date.now() < MIN_VALIDITY_MS) {
+      await this.refresh();
+    }
     if (!this.token) throw new ApiError(401, 'UNAUTHORIZED', 'Not signed in');
     return this.token;
   }

@@ -34,7 +34,12 @@ export function JobProgress({
     return () => clearTimeout(id);
   }, [api, job.id, complete, progress, polled]);
 
-  const total = complete ? complete.succeeded + complete.failed : (progress?.total ?? polled.total);
+  // A cancelled job left lines unprocessed: show them as part of the total.
+  const total = complete
+    ? complete.status === 'cancelled'
+      ? complete.total
+      : complete.succeeded + complete.failed
+    : (progress?.total ?? polled.total);
   const polledDone = polled.status !== 'running';
   const percent =
     complete || polledDone
@@ -47,6 +52,7 @@ export function JobProgress({
   const succeeded = complete?.succeeded ?? progress?.succeeded ?? polled.succeeded;
   const failed = complete?.failed ?? progress?.failed ?? polled.failed;
   const errors = complete?.errors ?? (polledDone ? polled.errors : []);
+  const stopReason = complete?.reason ?? polled.stopReason;
 
   return (
     <div className="job" data-testid="job-progress" data-status={status}>
@@ -71,6 +77,11 @@ export function JobProgress({
       <div className="small muted" aria-live="polite">
         {Math.round(percent)}% · {succeeded} imported{failed > 0 && `, ${failed} failed`} of {total}
       </div>
+      {status === 'cancelled' && stopReason && (
+        <div className="small" role="status">
+          Stopped: {stopReason}
+        </div>
+      )}
       {errors.length > 0 && (
         <details className="small">
           <summary>{complete?.errorCount ?? errors.length} line errors</summary>

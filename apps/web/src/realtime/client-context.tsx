@@ -21,7 +21,7 @@ export function DashboardRealtime({
   const { session } = useAuth();
   // One client per signed-in user id; a role change re-creates it with the new subscriptions.
   const client = useMemo(
-    () => createDashboardClient(user, () => session.getToken()),
+    () => createDashboardClient(user, (request) => session.getToken(request)),
     [user.id, user.role, session],
   );
   useEffect(() => {

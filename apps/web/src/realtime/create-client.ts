@@ -8,6 +8,7 @@ import {
   SharedRealtimeClient,
   type ClientSignals,
   type RealtimeClientOptions,
+  type TokenRequest,
 } from '@hdns/client';
 import type { RealtimeClientLike } from '@hdns/react';
 import { EVENT_CATALOGUE, CATEGORIES, roleAtLeast, typesInCategory } from '@hdns/protocol';
@@ -47,7 +48,7 @@ export function baseSubscriptions(user: SessionUser): string[] {
 
 export function createDashboardClient(
   user: SessionUser,
-  getToken: () => Promise<string>,
+  getToken: (request: TokenRequest) => Promise<string>,
 ): DashboardClient {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const options: RealtimeClientOptions = {

@@ -72,7 +72,11 @@ export function describeEvent(e: EventLike): string {
   }
 }
 
-/** "by alice", or '' for system events. */
+/**
+ * "alice", or '' for system events. Below admin the server hides usernames (as for user_login),
+ * so a redacted actor reads "another user".
+ */
 export function actorOf(meta: EventMeta): string {
-  return meta.actor?.username ?? '';
+  const name = meta.actor?.username ?? '';
+  return isRedacted(name) ? 'another user' : name;
 }

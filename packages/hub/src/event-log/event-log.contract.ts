@@ -27,6 +27,16 @@ export function sampleEvent(over: Partial<NewEvent> = {}): NewEvent {
   };
 }
 
+export function queryEvent(over: Partial<NewEvent> = {}): NewEvent {
+  return sampleEvent({
+    event: 'dns_query_log',
+    category: 'query',
+    priority: 'low',
+    meta: { actor: null, zone: null },
+    ...over,
+  });
+}
+
 /** One suite every EventLog implementation must pass. */
 export function describeEventLogContract(name: string, factory: EventLogFactory): void {
   describe(`EventLog contract: ${name}`, () => {
@@ -121,6 +131,90 @@ export function describeEventLogContract(name: string, factory: EventLogFactory)
       expect((await log.append(sampleEvent())).seq).toBe(3);
     });
 
+    it('is idempotent by event id: a second append returns the first and adds nothing', async () => {
+      const { log } = await make();
+      const first = sampleEvent();
+      const a = await log.appendIfNew(first);
+      await log.append(sampleEvent());
+      // Same id, different body (a relay retry carries the same body; the first one stands).
+      const again = await log.appendIfNew({ ...first, ts: '2030-01-01T00:00:00.000Z' });
+      expect(a.added).toBe(true);
+      expect(again.added).toBe(false);
+      expect(again.event).toEqual(a.event);
+      expect(await log.append(first)).toEqual(a.event);
+      expect(await log.lastSeq()).toBe(2);
+      expect((await log.readAfter(0, 10)).map((e) => e.id)).toEqual([first.id, expect.any(String)]);
+      expect((await log.append(sampleEvent())).seq).toBe(3);
+    });
+
+    it('concurrent appends of one id log it once', async () => {
+      const { log } = await make();
+      const e = sampleEvent();
+      const results = await Promise.all([1, 2, 3, 4].map(() => log.appendIfNew(e)));
+      expect(results.filter((r) => r.added)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.event.seq))).toEqual(new Set([1]));
+      expect(await log.readAfter(0, 10)).toHaveLength(1);
+    });
+
+    it('finds events by id, combined with other filters', async () => {
+      const { log } = await make();
+      const a = await log.append(sampleEvent());
+      await log.append(sampleEvent());
+      const c = await log.append(
+        sampleEvent({ event: 'security_alert', category: 'security', meta: { zone: null } }),
+      );
+      expect(await log.query({ ids: [c.id, a.id, 'absent'] })).toEqual([a, c]);
+      expect(await log.query({ ids: [c.id, a.id], categories: ['dns'] })).toEqual([a]);
+      expect(await log.query({ ids: [a.id], afterSeq: 1 })).toEqual([]);
+      expect(await log.query({ ids: [] })).toEqual([]);
+    });
+
+    it('query events have their own retention: a flood of them never prunes other categories', async () => {
+      const { log } = await make({
+        maxEvents: 5,
+        maxAgeMs: 3_600_000,
+        separate: { query: { maxEvents: 3, maxAgeMs: 3_600_000 } },
+      });
+      const zone = await log.append(sampleEvent());
+      const alert = await log.append(
+        sampleEvent({ event: 'security_alert', category: 'security', meta: { zone: null } }),
+      );
+      for (let i = 0; i < 50; i++) await log.append(queryEvent());
+      await log.prune();
+      const kept = await log.readAfter(0, 100);
+      expect(kept.filter((e) => e.category !== 'query')).toEqual([zone, alert]);
+      expect(kept.filter((e) => e.category === 'query').map((e) => e.seq)).toEqual([50, 51, 52]);
+      // Readers of other categories keep their full horizon; readers of query events do not.
+      expect(await log.oldestSeq(['dns', 'security'])).toBe(1);
+      expect(await log.oldestSeq(['query'])).toBe(50);
+      expect(await log.oldestSeq()).toBe(50);
+      expect(await log.countByCategory({})).toEqual({ dns: 1, security: 1, query: 3 });
+    });
+
+    it('pruning other categories by count and age never removes query events', async () => {
+      const now = Date.parse('2026-06-01T00:00:00.000Z');
+      const { log } = await make({
+        maxEvents: 2,
+        maxAgeMs: 60_000,
+        separate: { query: { maxEvents: 100, maxAgeMs: 3_600_000 } },
+      });
+      const old = new Date(now - 120_000).toISOString();
+      const q = await log.append(queryEvent({ ts: old }));
+      await log.append(sampleEvent({ ts: old }));
+      for (let i = 0; i < 4; i++)
+        await log.append(sampleEvent({ ts: new Date(now).toISOString() }));
+      await log.prune(now);
+      const kept = await log.readAfter(0, 100);
+      expect(kept.map((e) => e.seq)).toEqual([1, 5, 6]);
+      expect(kept[0]).toEqual(q);
+      expect(await log.oldestSeq(['query'])).toBe(1);
+      expect(await log.oldestSeq(['dns'])).toBe(5);
+      // The query pool's own age limit still applies.
+      await log.prune(now + 2 * 3_600_000);
+      expect((await log.query({ categories: ['query'] })).length).toBe(0);
+      expect(await log.oldestSeq(['query'])).toBe(2);
+    });
+
     it('close is idempotent and later calls reject', async () => {
       const { log } = await make();
       await log.close();
@@ -145,6 +239,24 @@ export function describeEventLogContract(name: string, factory: EventLogFactory)
       expect(again.epoch).toBe(epoch);
       expect((await again.readAfter(0, 10)).map((e) => e.seq)).toEqual([1, 2]);
       expect((await again.append(sampleEvent())).seq).toBe(3);
+    });
+
+    it("keeps id dedup and each pool's horizon (across a reopen when durable)", async () => {
+      const h = await make({
+        maxEvents: 10,
+        maxAgeMs: 3_600_000,
+        separate: { query: { maxEvents: 1, maxAgeMs: 3_600_000 } },
+      });
+      const e = sampleEvent();
+      const first = await h.log.append(e);
+      for (let i = 0; i < 3; i++) await h.log.append(queryEvent());
+      await h.log.prune();
+      const again = h.reopen ? await h.reopen() : h.log;
+      open.push(again);
+      expect(await again.oldestSeq(['dns'])).toBe(1);
+      expect(await again.oldestSeq(['query'])).toBe(4);
+      expect(await again.appendIfNew(e)).toEqual({ event: first, added: false });
+      expect(await again.lastSeq()).toBe(4);
     });
   });
 }

@@ -7,6 +7,8 @@ export type LoggedEvent = Omit<EventFrame, 'type'>;
 export type NewEvent = Omit<LoggedEvent, 'seq'>;
 
 export interface EventQuery {
+  /** Only events with one of these ids (an indexed lookup: acks, dedup checks). */
+  ids?: readonly string[];
   /** Only events with seq strictly greater than this. */
   afterSeq?: number;
   /** Only events with seq strictly less than this (paging backwards). */
@@ -26,39 +28,87 @@ export interface EventQuery {
   limit?: number;
 }
 
-export interface RetentionPolicy {
+export interface RetentionLimits {
   /** Keep at most this many events (oldest pruned first). */
   maxEvents: number;
   /** Drop events older than this many milliseconds. */
   maxAgeMs: number;
 }
 
+/**
+ * The shared limits apply to every category without limits of its own. A category listed in
+ * `separate` is a pool of its own: its events count only against its limits, so a flood of them
+ * (the live query log at 200 events/s) never pushes zone, security or user events out, and
+ * pruning other categories never removes them.
+ */
+export interface RetentionPolicy extends RetentionLimits {
+  separate?: Partial<Record<Category, RetentionLimits>>;
+}
+
 export const DEFAULT_RETENTION: RetentionPolicy = {
   maxEvents: 100_000,
   maxAgeMs: 7 * 24 * 3600_000,
+  separate: { query: { maxEvents: 100_000, maxAgeMs: 24 * 3600_000 } },
 };
+
+/** Outcome of `appendIfNew`: `added` is false when an event with that id was already logged. */
+export interface AppendResult {
+  event: LoggedEvent;
+  added: boolean;
+}
+
+/** The pool a category's events are retained in: its own when it has separate limits. */
+export function retentionPool(policy: RetentionPolicy, category: Category): string {
+  return policy.separate?.[category] ? category : SHARED_POOL;
+}
+
+/** Name of the pool of every category without separate limits. */
+export const SHARED_POOL = '*';
+
+/** Each pool's name, limits and (for separate pools) category. */
+export function retentionPools(
+  policy: RetentionPolicy,
+): { pool: string; limits: RetentionLimits; category: Category | null }[] {
+  const out: { pool: string; limits: RetentionLimits; category: Category | null }[] = [
+    { pool: SHARED_POOL, limits: policy, category: null },
+  ];
+  for (const [category, limits] of Object.entries(policy.separate ?? {})) {
+    if (limits) out.push({ pool: category, limits, category: category as Category });
+  }
+  return out;
+}
 
 /**
  * Append-only event store with a monotonically increasing `seq` per `epoch`.
  *
  * Contract (checked by event-log.contract.ts against every implementation):
  * - `append` assigns seq = previous seq + 1 (the first is 1) and resolves in call order.
+ * - Appends are idempotent by event id: appending an id that is already logged adds nothing and
+ *   resolves to the event as first logged (its seq, ts and data); `appendIfNew` says which
+ *   happened. This is what lets the outbox relay deliver at least once and the log still hold
+ *   every event exactly once. (An id is remembered as long as its event is retained.)
  * - `epoch` names one continuous seq space. It changes only when seqs could repeat (a new
  *   memory log, a wiped database). A reader holding (epoch, seq) from another epoch must reload.
  * - `readAfter(seq)` returns events with seq > `seq` in ascending order, at most `limit`.
- * - `oldestSeq()` is the smallest seq still retained (or lastSeq + 1 when empty), so a reader at
- *   position p can resume without a gap iff p >= oldestSeq() - 1.
- * - Retention prunes by count and age; pruning never changes seqs.
+ * - Retention prunes each pool (see RetentionPolicy) by count and age, always from the pool's
+ *   oldest seq forward (a prefix), so what a pool retains is contiguous; pruning never changes
+ *   seqs and never touches another pool.
+ * - `oldestSeq(categories)` is the resume horizon for a reader of those categories (all when
+ *   omitted): a reader at position p misses nothing of them iff p >= oldestSeq(categories) - 1.
+ *   It is one more than the highest seq ever pruned from the pools involved (1 when none was),
+ *   and it survives a reopen of durable storage.
+ * - Lookups by id, by seq and by (category, seq) are indexed, not scans of the whole log.
  * - `close()` is idempotent; calls after close reject.
  */
 export interface EventLog {
   readonly epoch: string;
   append(event: NewEvent): Promise<LoggedEvent>;
+  appendIfNew(event: NewEvent): Promise<AppendResult>;
   readAfter(seq: number, limit: number): Promise<LoggedEvent[]>;
   query(filter: EventQuery): Promise<LoggedEvent[]>;
   countByCategory(filter: EventQuery): Promise<Partial<Record<Category, number>>>;
   lastSeq(): Promise<number>;
-  oldestSeq(): Promise<number>;
+  oldestSeq(categories?: readonly Category[]): Promise<number>;
   /** Applies the retention policy now; returns how many events were removed. */
   prune(now?: number): Promise<number>;
   close(): Promise<void>;
@@ -66,6 +116,7 @@ export interface EventLog {
 
 /** Shared filter predicate, used by the memory log and by tests as the reference semantics. */
 export function matchesQuery(e: LoggedEvent, q: EventQuery): boolean {
+  if (q.ids && !q.ids.includes(e.id)) return false;
   if (q.afterSeq !== undefined && e.seq <= q.afterSeq) return false;
   if (q.beforeSeq !== undefined && e.seq >= q.beforeSeq) return false;
   if (q.types && !q.types.includes(e.event)) return false;
@@ -84,4 +135,21 @@ export class EventLogClosedError extends Error {
     super('event log is closed');
     this.name = 'EventLogClosedError';
   }
+}
+
+/**
+ * The resume horizon (see `EventLog.oldestSeq`) from each pool's highest pruned seq: one more
+ * than the highest among the pools the categories live in (every pool when none are given).
+ */
+export function resumeHorizon(
+  policy: RetentionPolicy,
+  prunedThrough: ReadonlyMap<string, number>,
+  categories?: readonly Category[],
+): number {
+  const pools = categories
+    ? new Set(categories.map((c) => retentionPool(policy, c)))
+    : new Set(retentionPools(policy).map((p) => p.pool));
+  let highest = 0;
+  for (const pool of pools) highest = Math.max(highest, prunedThrough.get(pool) ?? 0);
+  return highest + 1;
 }

@@ -3,6 +3,9 @@ import type { Category } from '@hdns/protocol';
 import {
   DEFAULT_RETENTION,
   EventLogClosedError,
+  resumeHorizon,
+  retentionPools,
+  type AppendResult,
   type EventLog,
   type EventQuery,
   type LoggedEvent,
@@ -10,16 +13,7 @@ import {
   type RetentionPolicy,
 } from './event-log.js';
 import { SqliteDriver, type SqliteDatabase, type SqliteStatement } from './sqlite-driver.js';
-
-interface Row {
-  seq: number;
-  id: string;
-  type: string;
-  category: string;
-  priority: string;
-  ts: string;
-  body: string;
-}
+import { fromRow, whereClause, type Row } from './sqlite-event-rows.js';
 
 export interface SqliteEventLogOptions {
   /** A file path, or ':memory:' for tests of this class alone. */
@@ -38,7 +32,10 @@ export class SqliteEventLog implements EventLog {
   readonly epoch: string;
   private readonly db: SqliteDatabase;
   private readonly insert: SqliteStatement;
+  private readonly byId: SqliteStatement;
   private readonly after: SqliteStatement;
+  /** Per retention pool, the highest seq ever pruned from it (kept in hub_meta). */
+  private readonly prunedThrough = new Map<string, number>();
   private readonly retention: RetentionPolicy;
   private readonly pruneEvery: number;
   private appendsSincePrune = 0;
@@ -67,6 +64,8 @@ export class SqliteEventLog implements EventLog {
       );
       CREATE INDEX IF NOT EXISTS hub_events_ts ON hub_events (ts);
       CREATE INDEX IF NOT EXISTS hub_events_type_seq ON hub_events (type, seq);
+      CREATE UNIQUE INDEX IF NOT EXISTS hub_events_id ON hub_events (id);
+      CREATE INDEX IF NOT EXISTS hub_events_category_seq ON hub_events (category, seq);
     `);
     const found = this.db.prepare(`SELECT value FROM hub_meta WHERE key = 'epoch'`).get() as
       { value: string } | undefined;
@@ -77,13 +76,24 @@ export class SqliteEventLog implements EventLog {
       this.db.prepare(`INSERT INTO hub_meta (key, value) VALUES ('epoch', ?)`).run(this.epoch);
     }
     this.insert = this.db.prepare(
-      `INSERT INTO hub_events (id, type, category, priority, ts, zone, body) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO hub_events (id, type, category, priority, ts, zone, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO NOTHING`,
     );
+    this.byId = this.db.prepare(`SELECT * FROM hub_events WHERE id = ?`);
+    this.loadHorizons();
     this.after = this.db.prepare(`SELECT * FROM hub_events WHERE seq > ? ORDER BY seq LIMIT ?`);
   }
 
   append(event: NewEvent): Promise<LoggedEvent> {
+    return this.appendIfNew(event).then((r) => r.event);
+  }
+
+  appendIfNew(event: NewEvent): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new EventLogClosedError());
+    // The id is logged already (a relay retrying after a crash): the first one stands. Looked up
+    // first because a refused INSERT would still use up an AUTOINCREMENT seq (a gap).
+    const known = this.byId.get(event.id) as Row | undefined;
+    if (known) return Promise.resolve({ event: fromRow(known), added: false });
     const body = JSON.stringify({ data: event.data, meta: event.meta });
     const info = this.insert.run(
       event.id,
@@ -94,8 +104,13 @@ export class SqliteEventLog implements EventLog {
       event.meta.zone ?? null,
       body,
     );
+    if (info.changes === 0) {
+      // Another writer on the same file logged it between the lookup and the insert.
+      const row = this.byId.get(event.id) as Row | undefined;
+      if (row) return Promise.resolve({ event: fromRow(row), added: false });
+    }
     if (++this.appendsSincePrune >= this.pruneEvery) this.pruneSync(Date.now());
-    return Promise.resolve({ ...event, seq: Number(info.lastInsertRowid) });
+    return Promise.resolve({ event: { ...event, seq: Number(info.lastInsertRowid) }, added: true });
   }
 
   readAfter(seq: number, limit: number): Promise<LoggedEvent[]> {
@@ -133,12 +148,9 @@ export class SqliteEventLog implements EventLog {
     return Promise.resolve(row?.seq ?? 0);
   }
 
-  async oldestSeq(): Promise<number> {
-    if (this.closed) throw new EventLogClosedError();
-    const row = this.statement(`SELECT min(seq) AS seq FROM hub_events`).get() as {
-      seq: number | null;
-    };
-    return row.seq ?? (await this.lastSeq()) + 1;
+  oldestSeq(categories?: readonly Category[]): Promise<number> {
+    if (this.closed) return Promise.reject(new EventLogClosedError());
+    return Promise.resolve(resumeHorizon(this.retention, this.prunedThrough, categories));
   }
 
   prune(now = Date.now()): Promise<number> {
@@ -165,61 +177,73 @@ export class SqliteEventLog implements EventLog {
     return stmt;
   }
 
+  /**
+   * Prunes each pool from its oldest seq forward: by age up to the first event young enough, by
+   * count down to `maxEvents`. Walks the (category, seq) index for a separate pool and the seq key
+   * (skipping separate categories, whose own retention bounds them) for the shared one.
+   */
   private pruneSync(now: number): number {
     this.appendsSincePrune = 0;
-    const cutoff = new Date(now - this.retention.maxAgeMs).toISOString();
-    const byAge = this.statement(`DELETE FROM hub_events WHERE ts < ?`).run(cutoff).changes;
-    const byCount = this.statement(
-      `DELETE FROM hub_events WHERE seq <= (SELECT seq FROM hub_events ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
-    ).run(this.retention.maxEvents).changes;
-    return byAge + byCount;
+    let removed = 0;
+    const separate = retentionPools(this.retention)
+      .map((p) => p.category)
+      .filter((c): c is Category => c !== null);
+    const others = separate.length
+      ? `category NOT IN (${separate.map(() => '?').join(',')})`
+      : 'true';
+    for (const { pool, limits, category } of retentionPools(this.retention)) {
+      const where = category === null ? others : 'category = ?';
+      const params = category === null ? separate : [category];
+      const cutoff = new Date(now - limits.maxAgeMs).toISOString();
+      const young = this.statement(
+        `SELECT seq FROM hub_events WHERE ${where} AND +ts >= ? ORDER BY seq LIMIT 1`,
+      ).get(...params, cutoff) as { seq: number } | undefined;
+      const keepFromCount = this.statement(
+        `SELECT seq FROM hub_events WHERE ${where} ORDER BY seq DESC LIMIT 1 OFFSET ?`,
+      ).get(...params, Math.max(0, limits.maxEvents - 1)) as { seq: number } | undefined;
+      // Keep from the later of "first young event" and "the maxEvents-th newest"; with no young
+      // event at all, the whole pool is too old. (`+ts`: walk by seq, not the ts index.)
+      const firstKept = Math.max(young?.seq ?? Number.MAX_SAFE_INTEGER, keepFromCount?.seq ?? 0);
+      const last = this.statement(
+        `SELECT seq FROM hub_events WHERE ${where} AND seq < ? ORDER BY seq DESC LIMIT 1`,
+      ).get(...params, firstKept) as { seq: number } | undefined;
+      if (!last) continue;
+      removed += this.statement(`DELETE FROM hub_events WHERE ${where} AND seq <= ?`).run(
+        ...params,
+        last.seq,
+      ).changes;
+      this.setPrunedThrough(pool, last.seq);
+    }
+    return removed;
   }
-}
 
-function fromRow(row: Row): LoggedEvent {
-  const body = JSON.parse(row.body) as Pick<LoggedEvent, 'data' | 'meta'>;
-  return {
-    seq: row.seq,
-    id: row.id,
-    event: row.type as LoggedEvent['event'],
-    category: row.category as LoggedEvent['category'],
-    priority: row.priority as LoggedEvent['priority'],
-    ts: row.ts,
-    data: body.data,
-    meta: body.meta,
-  };
-}
+  /**
+   * Reads each pool's pruned-through seq. A pool without one (a log written before pools
+   * existed, or a pool added by a configuration change) starts at the horizon the log had as
+   * one pool: just below its oldest retained event.
+   */
+  private loadHorizons(): void {
+    const rows = this.db
+      .prepare(`SELECT key, value FROM hub_meta WHERE key LIKE 'pruned_through:%'`)
+      .all() as { key: string; value: string }[];
+    for (const r of rows) this.prunedThrough.set(r.key.slice(15), Number(r.value));
+    const oldest = this.db.prepare(`SELECT min(seq) AS seq FROM hub_events`).get() as {
+      seq: number | null;
+    };
+    const last = this.db
+      .prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'hub_events'`)
+      .get() as { seq: number } | undefined;
+    const initial = (oldest.seq ?? (last?.seq ?? 0) + 1) - 1;
+    for (const { pool } of retentionPools(this.retention)) {
+      if (!this.prunedThrough.has(pool)) this.setPrunedThrough(pool, initial);
+    }
+  }
 
-function whereClause(q: EventQuery): { where: string; params: (string | number)[] } {
-  const parts: string[] = [];
-  const params: (string | number)[] = [];
-  if (q.afterSeq !== undefined) {
-    parts.push('seq > ?');
-    params.push(q.afterSeq);
+  private setPrunedThrough(pool: string, seq: number): void {
+    const value = Math.max(this.prunedThrough.get(pool) ?? 0, seq);
+    this.prunedThrough.set(pool, value);
+    this.statement(
+      `INSERT INTO hub_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ).run(`pruned_through:${pool}`, String(value));
   }
-  if (q.beforeSeq !== undefined) {
-    parts.push('seq < ?');
-    params.push(q.beforeSeq);
-  }
-  if (q.since !== undefined) {
-    parts.push('ts >= ?');
-    params.push(q.since);
-  }
-  if (q.until !== undefined) {
-    parts.push('ts <= ?');
-    params.push(q.until);
-  }
-  if (q.types) {
-    parts.push(`type IN (${q.types.map(() => '?').join(',') || 'NULL'})`);
-    params.push(...q.types);
-  }
-  if (q.categories) {
-    parts.push(`category IN (${q.categories.map(() => '?').join(',') || 'NULL'})`);
-    params.push(...q.categories);
-  }
-  if (q.zones) {
-    parts.push(`(zone IS NULL OR zone IN (${q.zones.map(() => '?').join(',') || 'NULL'}))`);
-    params.push(...q.zones);
-  }
-  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }

@@ -14,6 +14,9 @@ export interface WireClose {
  *   again later" is what 1013 means to the old clients).
  * - AUTH_FAILED and TOKEN_EXPIRED → 4001: the old servers only knew "authentication failed";
  *   a legacy client cannot refresh in-band, so an expired token is the same situation for it.
+ * - PERMISSIONS_CHANGED and CREDENTIALS_REVOKED → 4001 too: the legacy socket's token is void
+ *   (role, zones, password changed or user disabled); the old clients go back to their login,
+ *   which is what both need (a fresh token, or a new sign-in).
  * - FORBIDDEN → 1008 "Policy violation" (e.g. a non-admin asking for the `admin` type).
  *
  * Every other code (restart, slow consumer, kicked, rate limited …) passes through unchanged:
@@ -24,6 +27,8 @@ const LEGACY_EQUIVALENT = new Map<number, WireClose>([
   [CloseCode.SERVER_OVERLOADED, LEGACY_CLOSE.OVERLOADED],
   [CloseCode.AUTH_FAILED, LEGACY_CLOSE.AUTH_FAILED],
   [CloseCode.TOKEN_EXPIRED, LEGACY_CLOSE.AUTH_FAILED],
+  [CloseCode.PERMISSIONS_CHANGED, LEGACY_CLOSE.AUTH_FAILED],
+  [CloseCode.CREDENTIALS_REVOKED, LEGACY_CLOSE.AUTH_FAILED],
   [CloseCode.FORBIDDEN, LEGACY_CLOSE.POLICY],
 ]);
 

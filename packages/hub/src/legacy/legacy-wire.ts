@@ -99,8 +99,11 @@ export abstract class LegacyWire<L extends LegacyLink> implements Wire {
         await start.run();
       })
       .catch((err: unknown) => {
-        this.host.logger.error({ err, session: session.id }, 'legacy session failed to start');
-        session.close(CloseCode.SERVER_RESTARTING, 'internal error');
+        try {
+          this.host.logger.error({ err, session: session.id }, 'legacy session failed to start');
+        } finally {
+          session.close(CloseCode.INTERNAL_ERROR, 'internal error');
+        }
       });
     state.inbox = ready;
     return ready;
@@ -152,8 +155,13 @@ export abstract class LegacyWire<L extends LegacyLink> implements Wire {
     state.inbox = state.inbox
       .then(() => (session.isClosed ? undefined : this.handle(session, message, state.link)))
       .catch((err: unknown) => {
-        this.host.logger.error({ err, session: session.id }, 'legacy message handler failed');
-        this.error(session, 'INTERNAL');
+        // Never throws: nobody awaits this chain, so a throw would be an unhandled rejection.
+        try {
+          this.host.logger.error({ err, session: session.id }, 'legacy message handler failed');
+          this.error(session, 'INTERNAL');
+        } catch {
+          session.close(CloseCode.INTERNAL_ERROR, 'internal error');
+        }
       });
   }
 

@@ -57,6 +57,8 @@ export const BULK_EVENTS = {
         .max(MAX_BULK_ERRORS),
       /** Total number of errors, which may exceed the listed ones. */
       errorCount: count,
+      /** Why a `cancelled` job stopped, e.g. its user lost the right to run it. */
+      reason: text.optional(),
     }),
   }),
 } as const;

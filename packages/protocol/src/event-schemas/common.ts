@@ -57,8 +57,12 @@ export const recordObject = z.object({
   /** RR type mnemonic (A, AAAA, CNAME, MX, TXT, SRV, CAA, PTR, NS …). */
   type: z.string().regex(/^[A-Z][A-Z0-9]{0,9}$/),
   ttl: z.number().int().nonnegative(),
-  /** RDATA in zone-file presentation format, e.g. `10 mail.example.com.` for MX. */
-  value: z.string().max(4096),
+  /**
+   * RDATA in zone-file presentation format, e.g. `10 mail.example.com.` for MX. Bounded above
+   * what the API accepts: a TXT value of up to 4,000 characters, every `"` or `\` escaped to two,
+   * inside quotes, is at most 8,002.
+   */
+  value: z.string().max(8192),
   version: z.number().int().nonnegative(),
 });
 export type RecordObject = z.infer<typeof recordObject>;

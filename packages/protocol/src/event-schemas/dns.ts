@@ -10,12 +10,27 @@ import { defineEvent } from './spec.js';
 const zoneChange = { zone: domainName };
 const recordChange = { zone: domainName, recordId: idString };
 
+/**
+ * Zone data every reader of these events also gets over REST: names, record values (an A
+ * record's address is DNS data, not a person's), forwarder addresses and the zone description.
+ */
+function zoneVerbatim(...sides: ('before' | 'after')[]): string[] {
+  return [
+    'zone',
+    ...sides.flatMap((side) => [`${side}.name`, `${side}.forwarders[]`, `${side}.description`]),
+  ];
+}
+function recordVerbatim(...sides: ('before' | 'after')[]): string[] {
+  return ['zone', ...sides.flatMap((side) => [`${side}.name`, `${side}.value`])];
+}
+
 export const DNS_EVENTS = {
   zone_created: defineEvent({
     category: 'dns',
     priority: 'high',
     minRole: 'viewer',
     sensitive: {},
+    verbatim: zoneVerbatim('after'),
     zoneScoped: true,
     description: 'A zone was created and written to BIND.',
     schema: z.object({ ...zoneChange, before: z.null(), after: zoneObject }),
@@ -25,6 +40,7 @@ export const DNS_EVENTS = {
     priority: 'high',
     minRole: 'viewer',
     sensitive: {},
+    verbatim: zoneVerbatim('before', 'after'),
     zoneScoped: true,
     description:
       'Zone settings changed (type, forwarders, TTL, description); `changed` names the fields.',
@@ -40,6 +56,7 @@ export const DNS_EVENTS = {
     priority: 'high',
     minRole: 'viewer',
     sensitive: {},
+    verbatim: zoneVerbatim('before'),
     zoneScoped: true,
     description: 'A zone and all its records were removed.',
     schema: z.object({ ...zoneChange, before: zoneObject, after: z.null() }),
@@ -49,6 +66,7 @@ export const DNS_EVENTS = {
     priority: 'normal',
     minRole: 'viewer',
     sensitive: {},
+    verbatim: recordVerbatim('after'),
     zoneScoped: true,
     description:
       'A resource record was added to a zone; `serial` is the zone serial after the change.',
@@ -64,6 +82,7 @@ export const DNS_EVENTS = {
     priority: 'normal',
     minRole: 'viewer',
     sensitive: {},
+    verbatim: recordVerbatim('before', 'after'),
     zoneScoped: true,
     description: 'A resource record changed (name, type, TTL or value).',
     schema: z.object({
@@ -78,6 +97,7 @@ export const DNS_EVENTS = {
     priority: 'normal',
     minRole: 'viewer',
     sensitive: {},
+    verbatim: recordVerbatim('before'),
     zoneScoped: true,
     description: 'A resource record was removed from a zone.',
     schema: z.object({
@@ -92,6 +112,7 @@ export const DNS_EVENTS = {
     priority: 'normal',
     minRole: 'viewer',
     sensitive: {},
+    verbatim: ['zone'],
     zoneScoped: true,
     description:
       'BIND reloaded one zone (`zone`) or its whole configuration (`zone: null`), after an API write, an outside `rndc reload`, or at startup.',

@@ -27,6 +27,7 @@ export const HEALTH_EVENTS = {
     priority: 'low',
     minRole: 'viewer',
     sensitive: {},
+    verbatim: ['forwarders[].name', 'forwarders[].address'],
     coalesceBy: [],
     zoneScoped: false,
     description: 'Periodic snapshot of every forwarder and the overall state.',
@@ -61,6 +62,7 @@ export const HEALTH_EVENTS = {
     priority: 'high',
     minRole: 'viewer',
     sensitive: {},
+    verbatim: ['name', 'address'],
     zoneScoped: false,
     description: 'A forwarder moved between healthy, degraded and down.',
     schema: z.object({

@@ -14,6 +14,7 @@ export const QUERY_EVENTS = {
     priority: 'low',
     minRole: 'viewer',
     sensitive: { clientIp: 'operator', ecs: 'operator' },
+    verbatim: ['qname', 'server'],
     zoneScoped: false,
     description:
       'One query as BIND logged it (BIND 9.18 query-log line, parsed). `ecs` is the EDNS Client Subnet the query carried, redacted like the client address.',
@@ -47,6 +48,7 @@ export const QUERY_EVENTS = {
     priority: 'low',
     minRole: 'viewer',
     sensitive: { 'topClients[].ip': 'operator' },
+    verbatim: ['topDomains[].name'],
     coalesceBy: ['windowSec'],
     zoneScoped: false,
     description:

@@ -38,6 +38,13 @@ const rpzRule = z.object({
   comment: text.nullable().optional(),
 });
 
+/** Policy data readers also get over REST: the trigger, the redirect target and the comment. */
+const RULE_VERBATIM = ['before', 'after', 'rule'].flatMap((side) => [
+  `${side}.domain`,
+  `${side}.redirectTo`,
+  `${side}.comment`,
+]);
+
 export const SECURITY_EVENTS = {
   security_alert: defineEvent({
     category: 'security',
@@ -64,6 +71,7 @@ export const SECURITY_EVENTS = {
     priority: 'high',
     minRole: 'viewer',
     sensitive: { clientIp: 'operator' },
+    verbatim: ['qname', 'policyZone'],
     zoneScoped: false,
     description: 'A query matched a response-policy rule (from the RPZ log).',
     schema: z.object({
@@ -84,6 +92,7 @@ export const SECURITY_EVENTS = {
     priority: 'normal',
     minRole: 'viewer',
     sensitive: {},
+    verbatim: RULE_VERBATIM,
     zoneScoped: false,
     description:
       'Response-policy rules changed: one rule (`before` and `after`, `before: null` on create, `after: null` on delete) or many at once (`action: bulk`, `count`). The acting user is in `meta.actor`.',

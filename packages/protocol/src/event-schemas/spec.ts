@@ -20,6 +20,14 @@ export interface EventSpec<S extends z.ZodObject = z.ZodObject> {
    */
   readonly sensitive: Readonly<Record<string, Role>>;
   /**
+   * String fields every reader of the event receives verbatim, in the same path syntax: DNS data
+   * and text written for readers (zone and record names and values, forwarder addresses, query
+   * names, zone descriptions, broadcast text). Every other string field that is not sensitive is
+   * free text: readers below `operator` receive it with IP addresses, credentials and hidden
+   * values replaced (text-scrub.ts). Absent means none.
+   */
+  readonly verbatim?: readonly string[];
+  /**
    * Present only for latest-value events. The `data` fields whose values form the coalesce key:
    * under pressure a queued event is replaced by a newer one with the same type and key.
    * `[]` means one per event type.

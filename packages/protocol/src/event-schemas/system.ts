@@ -96,6 +96,7 @@ export const SYSTEM_EVENTS = {
     priority: 'critical',
     minRole: 'viewer',
     sensitive: {},
+    verbatim: ['title', 'message'],
     zoneScoped: false,
     description:
       'A message from an administrator to every connected user (maintenance windows, incidents).',

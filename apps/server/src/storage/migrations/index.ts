@@ -2,6 +2,8 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial.js';
 import { eventAcksMigration } from './0002-event-acks.js';
 import { dnsMigration } from './0003-dns.js';
+import { outboxMigration } from './0004-outbox.js';
+import { rightsRevocationMigration } from './0005-rights-revocation.js';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -12,6 +14,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
   '0002-event-acks': eventAcksMigration,
   '0003-dns': dnsMigration,
+  '0004-outbox': outboxMigration,
+  '0005-rights-revocation': rightsRevocationMigration,
 };
 
 /** A static provider: no file-system scanning, so it works from any cwd and in bundles. */

@@ -16,6 +16,7 @@ import { ImportPanel } from '../../components/ImportPanel';
 import { ErrorState, Loading } from '../../components/StateViews';
 import { useHighlights } from '../../hooks/use-highlights';
 import { useResource } from '../../hooks/use-resource';
+import { actorOf } from '../../realtime/describe-event';
 import { useOnResync } from '../../realtime/use-resync';
 import { showToast } from '../../shell/toast-store';
 import { ConflictPanel } from './ConflictPanel';
@@ -58,7 +59,7 @@ export function ZoneRecordsPage(): ReactNode {
   });
   useRealtimeEvent('dns', (e: EventFrameUnion) => {
     if (!('zone' in e.data) || e.data.zone !== zoneName) return;
-    const actor = e.meta.actor?.username ?? '';
+    const actor = actorOf(e.meta);
     const mine = e.meta.actor?.id === user.id;
     switch (e.event) {
       case 'record_created':

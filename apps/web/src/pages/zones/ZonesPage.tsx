@@ -16,6 +16,7 @@ import { HighlightBadge } from '../../components/HighlightBadge';
 import { ResourceView } from '../../components/StateViews';
 import { useHighlights } from '../../hooks/use-highlights';
 import { useResource } from '../../hooks/use-resource';
+import { actorOf } from '../../realtime/describe-event';
 import { useOnResync } from '../../realtime/use-resync';
 import { showToast } from '../../shell/toast-store';
 import { formatDateTime } from '../../format';
@@ -47,7 +48,7 @@ export function ZonesPage(): ReactNode {
         e.event === 'zone_created' ? 'created' : e.event === 'zone_deleted' ? 'deleted' : 'updated';
       mark(e.data.zone, {
         kind,
-        actor: e.meta.actor?.username ?? '',
+        actor: actorOf(e.meta),
         mine: e.meta.actor?.id === user.id,
       });
     }

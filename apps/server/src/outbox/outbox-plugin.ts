@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Outbox } from './outbox.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { OutboxStore } from './outbox-store.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Writes a change and its events in one transaction (see outbox.ts). */
+    outbox: Outbox;
+  }
+}
+
+export interface OutboxPluginOptions {
+  /** Safety-net poll of the relay (ms); commits wake it at once. */
+  pollMs?: number;
+}
+
+/**
+ * The transactional outbox over the app database and its relay into the hub. The relay starts
+ * here (delivering what a crashed process left) and stops on close, after the hub closed its
+ * sockets and before the event log and the database close (onClose runs in reverse order of
+ * registration); rows it did not reach go out at the next start.
+ */
+function outboxPlugin(app: FastifyInstance, options: OutboxPluginOptions): Promise<void> {
+  const store = new OutboxStore(app.db);
+  const relay = new OutboxRelay({
+    store,
+    publish: (type, data, opts) => app.hub.publish(type, data, opts),
+    log: app.log,
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+  });
+  app.decorate('outbox', new Outbox(app.db, store, relay));
+  const stop = relay.start();
+  app.addHook('onClose', async () => {
+    await stop();
+  });
+  return Promise.resolve();
+}
+
+export const outbox = fp(outboxPlugin, {
+  name: 'hdns-outbox',
+  dependencies: ['hdns-storage', 'hdns-realtime'],
+});
