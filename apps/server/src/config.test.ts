@@ -119,36 +119,41 @@ describe('loadConfig', () => {
     });
   });
 
-  it('gives query events a retention of their own, apart from the shared one', () => {
+  it('gives traffic events a retention of their own, apart from the shared one', () => {
     expect(loadConfig({}, { cwd: tmp }).realtime).toMatchObject({
       retentionEvents: 200_000,
       retentionSeconds: 7 * 86_400,
-      queryRetentionEvents: 100_000,
-      queryRetentionSeconds: 86_400,
+      trafficRetentionEvents: 100_000,
+      trafficRetentionSeconds: 86_400,
     });
     const config = loadConfig(
-      { HDNS_QUERY_EVENT_RETENTION: '2h', HDNS_QUERY_EVENT_RETENTION_COUNT: '5000' },
+      { HDNS_TRAFFIC_EVENT_RETENTION: '2h', HDNS_TRAFFIC_EVENT_RETENTION_COUNT: '5000' },
       { cwd: tmp },
     );
     expect(config.realtime).toMatchObject({
-      queryRetentionEvents: 5000,
-      queryRetentionSeconds: 7200,
+      trafficRetentionEvents: 5000,
+      trafficRetentionSeconds: 7200,
     });
-    expect(() => loadConfig({ HDNS_QUERY_EVENT_RETENTION_COUNT: '10' }, { cwd: tmp })).toThrow(
-      /HDNS_QUERY_EVENT_RETENTION_COUNT must be an integer between 100 and 100000000/,
+    expect(() => loadConfig({ HDNS_TRAFFIC_EVENT_RETENTION_COUNT: '10' }, { cwd: tmp })).toThrow(
+      /HDNS_TRAFFIC_EVENT_RETENTION_COUNT must be an integer between 100 and 100000000/,
     );
   });
 
   it('reads the /metrics access and audit retention settings', () => {
     const defaults = loadConfig({}, { cwd: tmp });
     expect(defaults.metricsAccess).toEqual({ token: null, allow: [] });
-    expect(defaults.audit).toEqual({ maxAgeSeconds: 90 * 86_400, maxRows: 100_000 });
+    expect(defaults.audit).toEqual({
+      maxAgeSeconds: 90 * 86_400,
+      maxRows: 100_000,
+      maxFailureRows: 50_000,
+    });
     const config = loadConfig(
       {
         HDNS_METRICS_TOKEN: 'a-long-enough-metrics-token',
         HDNS_METRICS_ALLOW: '10.0.0.0/8, 2001:db8::/32,192.0.2.7',
         HDNS_AUDIT_RETENTION: '30d',
         HDNS_AUDIT_RETENTION_COUNT: '5000',
+        HDNS_AUDIT_FAILURE_RETENTION_COUNT: '2000',
       },
       { cwd: tmp },
     );
@@ -156,7 +161,11 @@ describe('loadConfig', () => {
       token: 'a-long-enough-metrics-token',
       allow: ['10.0.0.0/8', '2001:db8::/32', '192.0.2.7'],
     });
-    expect(config.audit).toEqual({ maxAgeSeconds: 30 * 86_400, maxRows: 5000 });
+    expect(config.audit).toEqual({
+      maxAgeSeconds: 30 * 86_400,
+      maxRows: 5000,
+      maxFailureRows: 2000,
+    });
     const problems = problemsOf({
       HDNS_METRICS_TOKEN: 'short-secret',
       HDNS_METRICS_ALLOW: '10.0.0.0/33',

@@ -46,15 +46,16 @@ export interface RealtimeConfig {
   maxAttemptsPerIp: number;
   heartbeatSeconds: number;
   batchDelayMs: number;
-  /** Event log retention (every category but query). */
+  /** Event log retention (every event but traffic events). */
   retentionEvents: number;
   retentionSeconds: number;
   /**
-   * Retention of query-category events (dns_query_log, query_stats), a pool of their own so the
-   * live query stream never pushes zone, security and user events out of the history.
+   * Retention of traffic events (catalogue `traffic`: dns_query_log, query_stats,
+   * threat_detected), a pool of their own so what DNS clients cause never pushes zone, security
+   * and user events out of the history.
    */
-  queryRetentionEvents: number;
-  queryRetentionSeconds: number;
+  trafficRetentionEvents: number;
+  trafficRetentionSeconds: number;
   /** health_alert to admins above these. */
   alertConnections: number;
   alertQueueDepth: number;
@@ -134,10 +135,15 @@ export interface MetricsAccess {
   allow: string[];
 }
 
-/** The audit log keeps rows this long and at most this many (oldest pruned first). */
+/**
+ * The audit log keeps rows this long and at most this many (oldest pruned first). Rows of
+ * unauthenticated failures (which outsiders can cause) are counted and pruned apart, against
+ * `maxFailureRows`, so they never push other rows out.
+ */
 export interface AuditRetention {
   maxAgeSeconds: number;
   maxRows: number;
+  maxFailureRows: number;
 }
 
 export class ConfigError extends Error {
@@ -248,8 +254,8 @@ const RAW = z.object({
   HDNS_WS_BATCH_DELAY_MS: int(0, 5000).default(20),
   HDNS_EVENT_RETENTION_COUNT: int(100, 100_000_000).default(200_000),
   HDNS_EVENT_RETENTION: seconds(60, 3650 * 86_400).default(7 * 86_400),
-  HDNS_QUERY_EVENT_RETENTION_COUNT: int(100, 100_000_000).default(100_000),
-  HDNS_QUERY_EVENT_RETENTION: seconds(60, 3650 * 86_400).default(86_400),
+  HDNS_TRAFFIC_EVENT_RETENTION_COUNT: int(100, 100_000_000).default(100_000),
+  HDNS_TRAFFIC_EVENT_RETENTION: seconds(60, 3650 * 86_400).default(86_400),
   HDNS_WS_ALERT_CONNECTIONS: int(1, 10_000_000).default(10_000),
   HDNS_WS_ALERT_QUEUE_DEPTH: int(1, 1_000_000_000).default(100_000),
   HDNS_BIND_MODE: z.enum(['auto', 'managed', 'system', 'off']).default('auto'),
@@ -277,6 +283,7 @@ const RAW = z.object({
   HDNS_METRICS_ALLOW: addressList.default([]),
   HDNS_AUDIT_RETENTION: seconds(3600, 3650 * 86_400).default(90 * 86_400),
   HDNS_AUDIT_RETENTION_COUNT: int(1000, 100_000_000).default(100_000),
+  HDNS_AUDIT_FAILURE_RETENTION_COUNT: int(1000, 100_000_000).default(50_000),
 });
 
 type SettingName = keyof typeof RAW.shape;
@@ -312,8 +319,9 @@ const MUST: Record<SettingName, string> = {
   HDNS_WS_BATCH_DELAY_MS: 'must be an integer number of milliseconds between 0 and 5000',
   HDNS_EVENT_RETENTION_COUNT: 'must be an integer between 100 and 100000000',
   HDNS_EVENT_RETENTION: 'must be a duration between 60s and 3650d (seconds, or with s/m/h/d)',
-  HDNS_QUERY_EVENT_RETENTION_COUNT: 'must be an integer between 100 and 100000000',
-  HDNS_QUERY_EVENT_RETENTION: 'must be a duration between 60s and 3650d (seconds, or with s/m/h/d)',
+  HDNS_TRAFFIC_EVENT_RETENTION_COUNT: 'must be an integer between 100 and 100000000',
+  HDNS_TRAFFIC_EVENT_RETENTION:
+    'must be a duration between 60s and 3650d (seconds, or with s/m/h/d)',
   HDNS_WS_ALERT_CONNECTIONS: 'must be an integer between 1 and 10000000',
   HDNS_WS_ALERT_QUEUE_DEPTH: 'must be an integer between 1 and 1000000000',
   HDNS_BIND_MODE: 'must be auto, managed, system or off',
@@ -337,6 +345,7 @@ const MUST: Record<SettingName, string> = {
   HDNS_METRICS_ALLOW: 'must be a comma-separated list of addresses or CIDRs like 10.0.0.0/8',
   HDNS_AUDIT_RETENTION: 'must be a duration between 1h and 3650d (seconds, or with s/m/h/d)',
   HDNS_AUDIT_RETENTION_COUNT: 'must be an integer between 1000 and 100000000',
+  HDNS_AUDIT_FAILURE_RETENTION_COUNT: 'must be an integer between 1000 and 100000000',
 };
 
 /** Secrets are never echoed back in error messages. */
@@ -504,8 +513,8 @@ export function loadConfig(
       batchDelayMs: v.HDNS_WS_BATCH_DELAY_MS,
       retentionEvents: v.HDNS_EVENT_RETENTION_COUNT,
       retentionSeconds: v.HDNS_EVENT_RETENTION,
-      queryRetentionEvents: v.HDNS_QUERY_EVENT_RETENTION_COUNT,
-      queryRetentionSeconds: v.HDNS_QUERY_EVENT_RETENTION,
+      trafficRetentionEvents: v.HDNS_TRAFFIC_EVENT_RETENTION_COUNT,
+      trafficRetentionSeconds: v.HDNS_TRAFFIC_EVENT_RETENTION,
       alertConnections: v.HDNS_WS_ALERT_CONNECTIONS,
       alertQueueDepth: v.HDNS_WS_ALERT_QUEUE_DEPTH,
     },
@@ -539,6 +548,7 @@ export function loadConfig(
     audit: {
       maxAgeSeconds: v.HDNS_AUDIT_RETENTION,
       maxRows: v.HDNS_AUDIT_RETENTION_COUNT,
+      maxFailureRows: v.HDNS_AUDIT_FAILURE_RETENTION_COUNT,
     },
   };
 }

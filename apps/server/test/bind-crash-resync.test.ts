@@ -160,6 +160,20 @@ describe('a crash between "BIND applied" and "database stored"', () => {
     await proc?.stop();
   }, 60_000);
 
+  it('forwarder create: named.conf is back to the stored (empty) list after the restart', async () => {
+    const layout = bindLayout(path.join(dataDir, 'bind'));
+    await crashDuring('/api/forwarders', {
+      method: 'POST',
+      body: { name: 'crash', address: '192.0.2.77' },
+    });
+    expect(await readFile(layout.namedConf, 'utf8')).toContain('192.0.2.77 port 53;');
+
+    await start();
+    expect((await api('/api/forwarders')).body).toEqual({ forwarders: [] });
+    expect(await readFile(layout.namedConf, 'utf8')).not.toContain('192.0.2.77');
+    await proc?.stop();
+  }, 60_000);
+
   it('RPZ rule create: the block is lifted after the restart, as the database has no rule', async () => {
     await crashDuring('/api/rpz/rules', {
       method: 'POST',

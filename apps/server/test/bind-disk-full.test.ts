@@ -102,6 +102,16 @@ async function expectAgreement(probes: string[]): Promise<void> {
   const { rules } = (await api('/api/rpz/rules')).body as { rules: { domain: string }[] };
   const redirected = (await dig(dnsPort, 'moved.full.test')).answers.includes('192.0.2.99');
   expect(redirected).toBe(rules.some((r) => r.domain === 'moved.full.test'));
+  // Global forwarders: the stored list is the one named.conf (and so named) has.
+  const { forwarders } = (await api('/api/forwarders')).body as {
+    forwarders: { address: string; port: number; enabled: boolean }[];
+  };
+  const stored = forwarders
+    .filter((f) => f.enabled)
+    .map((f) => ({ address: f.address, port: f.port }));
+  expect(managed().writer.state().forwarders).toEqual(stored);
+  const conf = await readFile(managed().layout.namedConf, 'utf8');
+  for (const f of stored) expect(conf).toContain(`${f.address} port ${f.port};`);
   expect(await readdir(managed().layout.stagingDir)).toEqual([]);
 }
 
@@ -154,6 +164,11 @@ describe('a full disk under the data dir', () => {
         { method: 'PATCH', body: { version: zone.version, defaultTtl: 60 } },
       ],
       ['/api/rpz/rules', { method: 'POST', body: MOVED_RULE }],
+      [
+        '/api/zones',
+        { method: 'POST', body: { name: 'fwd.test', type: 'forward', forwarders: ['192.0.2.54'] } },
+      ],
+      ['/api/forwarders', { method: 'POST', body: { name: 'full', address: '192.0.2.53' } }],
       ['/api/zones/full.test', { method: 'DELETE' }],
     ];
     for (const [pathname, init] of attempts) {
@@ -167,6 +182,7 @@ describe('a full disk under the data dir', () => {
     expect(await readFile(zoneFile, 'utf8')).toBe(zoneText);
     expect(await readFile(managed().layout.namedConf, 'utf8')).toBe(confText);
     expect((await api('/api/zones/other.test')).status).toBe(404);
+    expect((await api('/api/zones/fwd.test')).status).toBe(404);
     expect(await managed().tools.zoneStatus('other.test')).toBeNull();
     expect(((await api('/api/zones/full.test')).body as { defaultTtl: number }).defaultTtl).toBe(
       3600,
@@ -177,6 +193,7 @@ describe('a full disk under the data dir', () => {
   it('with a little room left, each write succeeds or fails, and API and named agree after each', async () => {
     const size = await fillToTheBrim();
     const outcomes: string[] = [];
+    const fwdOutcomes: string[] = [];
     for (const room of [1, 2, 3, 4, 6, 8, 12, 16, 24, 32].map((pages) => pages * 4096)) {
       await truncate(filler(), Math.max(0, size - room));
       const name = `r${room}`;
@@ -188,11 +205,20 @@ describe('a full disk under the data dir', () => {
       outcomes.push(`${room}:${res.status}`);
       expect([201, 507], JSON.stringify(res.body)).toContain(res.status);
       await expectAgreement(probes);
+      // A named.conf change in the same room: global forwarders.
+      const fwd = await api('/api/forwarders', {
+        method: 'POST',
+        body: { name: `f${room}`, address: `192.0.2.${100 + room / 4096}` },
+      });
+      fwdOutcomes.push(`${room}:${fwd.status}`);
+      expect([201, 507], JSON.stringify(fwd.body)).toContain(fwd.status);
+      await expectAgreement(probes);
       await fillToTheBrim();
     }
     // Which writes fit depends on the page cache and SQLite's WAL reuse; the figures are kept
     // in the test output for the record.
     console.log(`room (bytes):status  ${outcomes.join('  ')}`);
+    console.log(`forwarders, room (bytes):status  ${fwdOutcomes.join('  ')}`);
   });
 
   it('once space is back, writes work again and everything still agrees', async () => {
@@ -204,6 +230,12 @@ describe('a full disk under the data dir', () => {
     expect(rec.status).toBe(201);
     const rule = await api('/api/rpz/rules', { method: 'POST', body: MOVED_RULE });
     expect(rule.status).toBe(201);
+    const fwd = await api('/api/forwarders', {
+      method: 'POST',
+      body: { name: 'after', address: '192.0.2.53' },
+    });
+    expect(fwd.status).toBe(201);
+    expect(await readFile(managed().layout.namedConf, 'utf8')).toContain('192.0.2.53 port 53;');
     await expectAgreement([...probes, 'after']);
   });
 });

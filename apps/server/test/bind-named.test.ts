@@ -10,6 +10,7 @@ import {
   type ReloadChange,
 } from '../src/bind/external-reload-watch.js';
 import { createManagedBind, type ManagedBind } from '../src/bind/managed-bind.js';
+import type { BootstrapInput } from '../src/bind/zone-writer.js';
 import { NamedSupervisor, type SupervisorEvent } from '../src/bind/named-supervisor.js';
 import { bindLayout } from '../src/bind/bind-layout.js';
 import { BindTools } from '../src/bind/bind-tools.js';
@@ -27,6 +28,8 @@ let dir: { dir: string; remove: () => Promise<void> };
 let upstream: Awaited<ReturnType<typeof startFakeUpstream>>;
 const events: SupervisorEvent[] = [];
 let serial = 2026112201;
+/** What the caller's database would hold: the supervisor renders it before every (re)start. */
+let truth: BootstrapInput = { zones: [], forwarders: [], rpzRules: [] };
 
 const zoneSpec = (s: number): ZoneSpec => ({
   name: ZONE,
@@ -81,7 +84,7 @@ beforeAll(async () => {
     binaries: bindBinaries(),
     ports: await freeBindPorts(),
     restart: { initialDelayMs: 200 },
-    initialState: () => ({ zones: [], forwarders: [], rpzRules: [] }),
+    initialState: () => truth,
     onEvent: (e) => events.push(e),
   });
   stop = await bind.start();
@@ -270,7 +273,14 @@ describe('managed named', () => {
     }
   });
 
-  it('restarts named after SIGKILL and serves again', async () => {
+  it('restarts named after SIGKILL, from the state re-rendered, and serves again', async () => {
+    // The zone is in the state; the forward zone added earlier is not, so it must be gone.
+    truth = {
+      zones: [{ zone: zoneSpec(serial), records: records('192.0.2.30') }],
+      forwarders: [{ address: '127.0.0.1', port: upstream.port }],
+      rpzRules: [],
+    };
+    expect((await dig(bind.ports.dns, 'host.corp.test', 'A')).answers).toEqual(['10.1.2.3']);
     const pid = bind.supervisor.pid;
     expect(pid).toBeTypeOf('number');
     process.kill(pid as number, 'SIGKILL');
@@ -281,6 +291,8 @@ describe('managed named', () => {
     expect(bind.supervisor.pid).not.toBe(pid);
     expect(bind.supervisor.state).toBe('running');
     expect((await dig(bind.ports.dns, 'www.example.test', 'A')).answers).toEqual(['192.0.2.30']);
+    expect(bind.writer.state().zones.map((z) => z.name)).toEqual([ZONE]);
+    expect(await readFile(bind.layout.namedConf, 'utf8')).not.toContain('corp.test');
   });
 });
 
@@ -328,19 +340,23 @@ describe('supervisor start failure', () => {
       binaries,
       rndc: { confFile: layout.rndcConf, host: '127.0.0.1', port: ports.rndc },
     });
+    let broken = false;
     const other = createManagedBind({
       dataDir: d.dir,
       binaries,
       ports,
       restart: { initialDelayMs: 50, maxAttempts: 2 },
-      initialState: () => ({ zones: [], forwarders: [] }),
+      initialState: () => {
+        if (broken) throw new Error('database unavailable');
+        return { zones: [], forwarders: [] };
+      },
       onEvent: (e) => seen.push(e),
     });
     const stopOther = await other.start();
     try {
       const pid = other.supervisor.pid as number;
-      // Break the config so every restart fails, then crash named.
-      await writeFile(layout.namedConf, 'options { bogus-option yes; };\n');
+      // Make the state unreadable so every restart fails (before launching named), then crash it.
+      broken = true;
       process.kill(pid, 'SIGKILL');
       const gaveUp = await waitFor(() => seen.find((e) => e.type === 'gave_up'), 10_000);
       expect(gaveUp).toMatchObject({ type: 'gave_up', attempts: 2 });

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,10 @@ import { startDnsHarness, type DnsHarness } from './dns-harness.js';
  * And the other order of failure: BIND applied a change, then the database refused to store it
  * (an SQLite trigger raising an error stands in for a full disk or a broken constraint). BIND
  * must be put back to what the database holds before the error answer.
+ *
+ * And named hanging after it loaded a new zone, before the write could confirm it: the undo's
+ * named.conf stays on disk although named cannot be told, and the supervisor re-renders every
+ * file from the database before it restarts named.
  */
 
 let h: DnsHarness;
@@ -93,13 +97,7 @@ describe('named stopped during a write, then killed', () => {
       if (!killed) process.kill(pid, 'SIGCONT');
     }
 
-    await until(
-      async () =>
-        m.supervisor.pid !== pid && m.supervisor.state === 'running'
-          ? (await m.tools.status()).running || undefined
-          : undefined,
-      'the supervisor to restart named',
-    );
+    await restarted(pid);
 
     // Served: the old data, no new zone, no block.
     expect(await q('www.stop.test')).toMatchObject({ status: 'NOERROR', answers: ['192.0.2.1'] });
@@ -142,9 +140,12 @@ describe('the database refuses a change BIND already serves', () => {
   it('record create, zone create, zone delete and rule create: BIND follows the database back', async () => {
     const m = managed();
     await refuse('no_boom_record', 'INSERT ON records', "NEW.name = 'boom'");
-    await refuse('no_boom_zone', 'INSERT ON zones', "NEW.name = 'boom.test'");
+    await refuse('no_boom_zone', 'INSERT ON zones', "NEW.name IN ('boom.test', 'fwd-boom.test')");
     await refuse('no_zone_delete', 'DELETE ON zones', "OLD.name = 'stop.test'");
     await refuse('no_boom_rule', 'INSERT ON rpz_rules', "NEW.domain = 'www.stop.test'");
+    await refuse('no_boom_forwarder', 'INSERT ON forwarders', "NEW.address = '192.0.2.53'");
+    const confText = await readFile(m.layout.namedConf, 'utf8');
+    const forwardersBefore = m.writer.state().forwarders;
     const serial = ((await h.api('/api/zones/stop.test')).body as { serial: number }).serial;
 
     const attempts = await Promise.all([
@@ -158,6 +159,17 @@ describe('the database refuses a change BIND already serves', () => {
         body: { domain: 'www.stop.test', action: 'nxdomain' },
       }),
     ]);
+    // named.conf changes one at a time: a forward zone, then the global forwarders.
+    attempts.push(
+      await h.api('/api/zones', {
+        method: 'POST',
+        body: { name: 'fwd-boom.test', type: 'forward', forwarders: ['192.0.2.54'] },
+      }),
+      await h.api('/api/forwarders', {
+        method: 'POST',
+        body: { name: 'boom', address: '192.0.2.53' },
+      }),
+    );
     const removal = await h.api('/api/zones/stop.test', { method: 'DELETE' });
     for (const res of [...attempts, removal]) expect(res.status).toBe(500);
 
@@ -169,5 +181,98 @@ describe('the database refuses a change BIND already serves', () => {
     expect(((await h.api('/api/zones/stop.test')).body as { serial: number }).serial).toBe(serial);
     expect((await h.api('/api/zones/boom.test')).status).toBe(404);
     expect((await h.api('/api/rpz/rules')).body).toEqual({ rules: [] });
+    // named.conf (what named loaded with the last reconfig) is back to the database's version.
+    expect(await readFile(m.layout.namedConf, 'utf8')).toBe(confText);
+    expect(m.writer.state().forwarders).toEqual(forwardersBefore);
+    expect(m.writer.state().zones.map((z) => z.name)).not.toContain('fwd-boom.test');
+    expect((await h.api('/api/zones/fwd-boom.test')).status).toBe(404);
+    expect((await h.api('/api/forwarders')).body).toEqual({ forwarders: [] });
   }, 60_000);
 });
+
+describe('named hangs after loading a new zone, before its serial is confirmed', () => {
+  it('the undo stays on disk, and the restarted named serves what the database holds', async () => {
+    const m = managed();
+    const pid = m.supervisor.pid;
+    if (pid === null) throw new Error('named not running');
+    // Deterministic hang: named is stopped right after it answered the reconfig that added
+    // the zone, so the serial check and the undo's reconfig both time out.
+    const reconfig = m.tools.reconfig.bind(m.tools);
+    let armed = true;
+    m.tools.reconfig = async () => {
+      await reconfig();
+      if (armed) {
+        armed = false;
+        process.kill(pid, 'SIGSTOP');
+      }
+    };
+    let killed = false;
+    try {
+      const res = await h.api('/api/zones', { method: 'POST', body: { name: 'hang.stop.test' } });
+      expect(armed).toBe(false);
+      expect(res.status, JSON.stringify(res.body)).toBe(503);
+      expect(res.body).toMatchObject({ code: 'BIND_UNAVAILABLE' });
+      // Before the answer, while named is still stopped: no trace of the zone on disk.
+      expect(await readFile(m.layout.namedConf, 'utf8')).not.toContain('hang.stop.test');
+      expect(await readdir(m.layout.zonesDir)).not.toContain('db.hang.stop.test');
+      expect(await readdir(m.layout.stagingDir)).toEqual([]);
+      process.kill(pid, 'SIGKILL');
+      killed = true;
+    } finally {
+      m.tools.reconfig = reconfig;
+      if (!killed) process.kill(pid, 'SIGCONT');
+    }
+    await restarted(pid);
+
+    expect(await m.tools.zoneStatus('hang.stop.test')).toBeNull();
+    // Answered from stop.test: the name does not exist there (with the zone it would have an SOA).
+    expect((await q('hang.stop.test', 'SOA')).status).toBe('NXDOMAIN');
+    expect((await h.api('/api/zones/hang.stop.test')).status).toBe(404);
+    expect(await q('www.stop.test')).toMatchObject({ status: 'NOERROR', answers: ['192.0.2.1'] });
+  }, 60_000);
+
+  it('the supervisor re-renders named.conf and the zones from the database before a restart', async () => {
+    const m = managed();
+    const pid = m.supervisor.pid;
+    if (pid === null) throw new Error('named not running');
+    // A zone the database lacks, left in named.conf and the zones dir (as by any failed
+    // write), and loaded by named: proof that a restart from these files would serve it.
+    const conf = await readFile(m.layout.namedConf, 'utf8');
+    const stanza = /zone "stop\.test" \{[^]*?\n\};/.exec(conf)?.[0];
+    if (!stanza) throw new Error(`no stop.test stanza in:\n${conf}`);
+    const zoneText = await readFile(m.layout.zoneFile('stop.test'), 'utf8');
+    await writeFile(
+      m.layout.zoneFile('phantom.stop.test'),
+      zoneText.replaceAll('stop.test', 'phantom.stop.test'),
+    );
+    await writeFile(
+      m.layout.namedConf,
+      `${conf}\n${stanza.replaceAll('stop.test', 'phantom.stop.test')}\n`,
+    );
+    await m.tools.reconfig();
+    expect(await m.tools.zoneStatus('phantom.stop.test')).not.toBeNull();
+    expect((await q('www.phantom.stop.test')).answers).toEqual(['192.0.2.1']);
+
+    process.kill(pid, 'SIGKILL');
+    await restarted(pid);
+
+    expect(await m.tools.zoneStatus('phantom.stop.test')).toBeNull();
+    expect((await q('www.phantom.stop.test')).status).toBe('NXDOMAIN');
+    expect(await readFile(m.layout.namedConf, 'utf8')).toBe(conf);
+    expect(await readdir(m.layout.zonesDir)).not.toContain('db.phantom.stop.test');
+    expect((await h.api('/api/zones/phantom.stop.test')).status).toBe(404);
+    expect(await q('www.stop.test')).toMatchObject({ status: 'NOERROR', answers: ['192.0.2.1'] });
+  }, 60_000);
+});
+
+/** Waits until the supervisor has replaced named `pid` with one that answers rndc. */
+async function restarted(pid: number): Promise<void> {
+  const m = managed();
+  await until(
+    async () =>
+      m.supervisor.pid !== pid && m.supervisor.state === 'running'
+        ? (await m.tools.status()).running || undefined
+        : undefined,
+    'the supervisor to restart named',
+  );
+}

@@ -13,7 +13,7 @@ let token: string;
 
 beforeAll(async () => {
   server = await startTestServer({
-    env: { HDNS_EVENT_RETENTION_COUNT: '100', HDNS_QUERY_EVENT_RETENTION_COUNT: '100' },
+    env: { HDNS_EVENT_RETENTION_COUNT: '100', HDNS_TRAFFIC_EVENT_RETENTION_COUNT: '100' },
   });
   token = (await server.login()).accessToken;
 });

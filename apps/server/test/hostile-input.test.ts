@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '@hdns/protocol';
 import { freePort, startServerProcess, type ServerProcess } from './process.js';
@@ -7,6 +6,7 @@ import {
   encodeWsFrame,
   rawExchange,
   rawWebSocket,
+  resetAfterWrite,
   textFrame,
   upgradeRequest,
   type RawTarget,
@@ -120,16 +120,6 @@ describe('the upgrade path survives malformed request targets', () => {
     expect(res.status).toBe(404);
   });
 });
-
-/** Writes `request`, waits `delayMs`, then aborts the connection with a TCP RST. */
-async function resetAfterWrite(t: RawTarget, request: string, delayMs: number): Promise<void> {
-  const socket = connect({ port: t.port, host: '127.0.0.1' });
-  socket.on('error', () => undefined);
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  socket.write(request);
-  await new Promise((r) => setTimeout(r, delayMs));
-  socket.resetAndDestroy();
-}
 
 describe('REST requests with malformed URLs and bodies answer catalogue codes', () => {
   const cases: [string, string, number, string][] = [

@@ -20,6 +20,7 @@ import type { HubSocket } from './hub-socket.js';
 import type { Identity, TokenVerifier } from './identity.js';
 import { mayReceive } from './authorizer.js';
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits } from './outbound-queue.js';
+import { RevocationMarks } from './revocation-marks.js';
 import { Session } from './session.js';
 import { SessionClock } from './session-clock.js';
 import { SocketRouter } from './socket-router.js';
@@ -131,6 +132,7 @@ export class Hub implements SessionHost {
   private readonly thresholds: ThresholdWatch;
   private readonly dirty = new Set<Session>();
   private readonly router = new SocketRouter(() => this.logger);
+  private readonly revocations = new RevocationMarks();
   private flushTimer: NodeJS.Timeout | undefined;
   private dispatched = 0;
   /** One callback for every EncodedEvent, not a closure per event. */
@@ -182,6 +184,20 @@ export class Hub implements SessionHost {
     return this.options.onAck;
   }
 
+  /**
+   * Read BEFORE verifying a credential and carried as `Identity.revocationMark`: a
+   * `disconnectUser` of that user after it refuses the session when it registers.
+   */
+  revocationMark(): number {
+    return this.revocations.mark();
+  }
+
+  /** `verifyToken`, with the revocation mark read before it (see `revocationMark`). */
+  async verifyIdentity(token: string): Promise<Identity> {
+    const revocationMark = this.revocations.mark();
+    return { ...(await this.options.verifyToken(token)), revocationMark };
+  }
+
   /** Adds the wire of a legacy protocol generation (registered by the legacy adapter). */
   registerWire(wire: Wire): void {
     this.wires.set(wire.format, wire);
@@ -199,7 +215,10 @@ export class Hub implements SessionHost {
     const wire = this.wires.get(format);
     if (!wire) throw new Error(`no wire registered for ${format}`);
     const session = new Session(socket, context.ip, wire, this.sessionOptions, this);
-    if (context.identity) session.identity = context.identity;
+    // An identity verified by the caller without a mark is covered from now on at least.
+    if (context.identity) {
+      session.identity = { revocationMark: this.revocations.mark(), ...context.identity };
+    }
     this.pending.add(session);
     this.router.bind(socket, session);
     if (this.closing || this.registry.size >= (this.options.maxConnections ?? 10_000)) {
@@ -271,13 +290,17 @@ export class Hub implements SessionHost {
 
   /**
    * Closes every connection of a user (v1 and legacy) with `code`, KICKED unless told otherwise
-   * (e.g. PERMISSIONS_CHANGED, CREDENTIALS_REVOKED); returns how many were closed.
+   * (e.g. PERMISSIONS_CHANGED, CREDENTIALS_REVOKED); returns how many were closed. Sessions of
+   * the user whose identity was verified before this call but that register after it (a hello
+   * still in flight, a socket upgraded with a bearer header that has not said hello yet) are
+   * refused with the same code when they register.
    */
   disconnectUser(
     userId: string,
     reason = 'disconnected by an administrator',
     code: number = CloseCode.KICKED,
   ): number {
+    this.revocations.revoke(userId, { code, reason });
     const sessions = [...this.registry.ofUser(userId)];
     for (const s of sessions) s.close(code, reason);
     return sessions.length;
@@ -373,7 +396,22 @@ export class Hub implements SessionHost {
     }
   }
 
-  register(session: Session): void {
+  register(session: Session): boolean {
+    const identity = session.identity;
+    const revoked = identity
+      ? this.revocations.since(identity.userId, identity.revocationMark ?? this.revocations.mark())
+      : undefined;
+    if (revoked) {
+      this.authOutcome({
+        ok: false,
+        ip: session.ip,
+        wire: session.wire,
+        ...(identity ? { userId: identity.userId, username: identity.username } : {}),
+        reason: 'AUTH_FAILED',
+      });
+      session.close(revoked.code, revoked.reason);
+      return false;
+    }
     this.pending.delete(session);
     this.clock.start();
     for (const old of this.registry.add(session)) {
@@ -381,6 +419,7 @@ export class Hub implements SessionHost {
     }
     if (session.wire !== 'v1')
       this.metrics.legacy(session.wire === 'legacy1' ? '1' : '2', 'connection');
+    return true;
   }
 
   subscriptionsChanged(session: Session, types: readonly EventType[]): void {

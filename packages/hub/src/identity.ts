@@ -9,6 +9,12 @@ export interface Identity {
   zones: string[] | null;
   /** When the credential behind this identity stops being valid. */
   expiresAt: Date;
+  /**
+   * The hub's revocation mark read before this identity was verified (`Hub.verifyIdentity`, or
+   * `Hub.revocationMark()` by whoever verifies): a `disconnectUser` of the user after it refuses
+   * the session at registration. Missing: the mark when the socket was attached.
+   */
+  revocationMark?: number;
 }
 
 /** Raised by a TokenVerifier; `code` is AUTH_FAILED or TOKEN_EXPIRED. */

@@ -7,6 +7,7 @@ export * from './bus/memory-bus.js';
 export * from './identity.js';
 export * from './hub.js';
 export * from './hub-socket.js';
+export * from './address-key.js';
 export * from './ip-admission.js';
 export * from './authorizer.js';
 export * from './encoded-event.js';

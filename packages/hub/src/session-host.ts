@@ -26,7 +26,11 @@ export interface SessionHost {
     limit: number,
   ): Promise<EncodedEvent[]>;
   countReplay(session: Session, afterSeq: number, head: number): Promise<number>;
-  register(session: Session): void;
+  /**
+   * Registers an authenticated session; false when it is refused (the user was disconnected or
+   * revoked after their identity was verified): the session is then closed already.
+   */
+  register(session: Session): boolean;
   /** `types` is sorted and never mutated afterwards (the session replaces it instead). */
   subscriptionsChanged(session: Session, types: readonly EventType[]): void;
   heartbeat(session: Session): void;

@@ -111,16 +111,20 @@ export class Session implements QueueOwner, Clocked {
     }, this.options.authTimeoutMs);
   }
 
-  /** Binds the identity, registers with the hub (superseding older connections), arms timers. */
-  authenticate(identity: Identity, instanceId?: string): void {
+  /**
+   * Binds the identity, registers with the hub (superseding older connections), arms timers.
+   * False when the hub refused it (and closed the session): the caller must not go on.
+   */
+  authenticate(identity: Identity, instanceId?: string): boolean {
     this.identity = identity;
     this.instanceId = instanceId;
     clearTimeout(this.authTimer);
     this.authTimer = undefined;
-    this.host.register(this);
+    if (!this.host.register(this)) return false;
     this.armTokenDeadline();
     // Heartbeats start now: the hub's clock beats registered sessions.
     this.lastPing = Date.now();
+    return true;
   }
 
   /** In-band refresh: same user only; the role or grants may have changed. */

@@ -25,6 +25,8 @@ export interface V1Context {
   readonly metrics: HubMetrics;
   readonly sessionOptions: SessionOptions;
   readonly verifyToken: TokenVerifier;
+  /** `verifyToken` plus the hub's revocation mark read before it (checked at registration). */
+  verifyIdentity(token: string): Promise<Identity>;
   readonly logger: HubLogger;
   readonly onAck:
     | ((identity: Identity, ack: { upToSeq?: number; ids?: string[] }) => Promise<number>)
@@ -208,7 +210,7 @@ export class V1Wire implements Wire {
     let identity = session.identity;
     if (frame.token !== undefined) {
       try {
-        identity = await this.ctx.verifyToken(frame.token);
+        identity = await this.ctx.verifyIdentity(frame.token);
       } catch (err) {
         this.authFailed(session, frame.id, err);
         return;
@@ -220,7 +222,9 @@ export class V1Wire implements Wire {
     }
     if (session.isClosed) return;
     session.clientName = frame.client?.name;
-    session.authenticate(identity, frame.client?.instanceId);
+    // Refused when the user was disconnected or revoked since the identity was verified (at the
+    // upgrade with a bearer header, or just now): the hub has closed the session with that code.
+    if (!session.authenticate(identity, frame.client?.instanceId)) return;
     this.ctx.authOutcome({
       ok: true,
       ip: session.ip,

@@ -74,7 +74,7 @@ describe('hub: resume', () => {
       log: new MemoryEventLog({
         maxEvents: 100,
         maxAgeMs: 3_600_000,
-        separate: { query: { maxEvents: 2, maxAgeMs: 3_600_000 } },
+        traffic: { maxEvents: 2, maxAgeMs: 3_600_000 },
       }),
     });
     await t.hub.publish('zone_updated', EXAMPLE_EVENTS.zone_updated); // 1

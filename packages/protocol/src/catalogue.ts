@@ -59,6 +59,18 @@ export function typesInCategory(category: Category): readonly EventType[] {
   return BY_CATEGORY[category];
 }
 
+/**
+ * The traffic events (`traffic: true` in the catalogue): the one list the event log's traffic
+ * retention pool and the docs are built from.
+ */
+export const TRAFFIC_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter(
+  (t) => (EVENT_CATALOGUE[t] as EventSpec).traffic === true,
+);
+
+export function isTrafficEvent(type: EventType): boolean {
+  return (EVENT_CATALOGUE[type] as EventSpec).traffic === true;
+}
+
 /** The subscription wildcard: every event type the reader may see. */
 export const SUBSCRIBE_ALL = '*';
 

@@ -97,6 +97,15 @@ describe('redaction', () => {
     const admin = projectEvent('security_alert', data, meta, 'admin');
     expect(admin.meta).toBe(meta);
     expect(admin.data).toBe(data);
+    // The actor's username is hidden as a whole token only: a user named `com` does not garble
+    // the domain names in the same message.
+    const com = projectEvent(
+      'security_alert',
+      { ...EXAMPLE_EVENTS.security_alert, message: 'com removed zone x.com' },
+      { actor: { id: 'u8', username: 'com' } },
+      'operator',
+    );
+    expect(com.data).toMatchObject({ message: '*** removed zone x.com' });
     // Verbatim fields stay: a record's address is zone data.
     const record = projectEvent('record_created', EXAMPLE_EVENTS.record_created, {}, 'viewer');
     expect(record.data).toBe(EXAMPLE_EVENTS.record_created);

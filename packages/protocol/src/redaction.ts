@@ -71,18 +71,20 @@ export interface Redacted {
 }
 
 /**
- * The data `role` may see (rules 1 and 2 of the file comment). `extraHidden`: further values to
- * replace in free text, e.g. the actor's username when it is hidden from `role`.
+ * The data `role` may see (rules 1 and 2 of the file comment). `hiddenNames`: usernames hidden
+ * from `role` (the actor's), replaced in free text where they stand as whole tokens only
+ * (text-scrub.ts `nameToken`), so a user named `com` does not garble "zone x.com removed".
  */
 export function redactEventData(
   type: EventType,
   data: unknown,
   role: Role,
-  extraHidden: readonly string[] = [],
+  hiddenNames: readonly string[] = [],
 ): Redacted {
   let out = data;
   const redacted: string[] = [];
-  const hiddenValues = [...extraHidden];
+  const hiddenValues: string[] = [];
+  const names = hiddenNames.filter((n) => n !== REDACTED);
   for (const path of hiddenPathsFor(type, role)) {
     collectStrings(out, splitPath(path), hiddenValues);
     const next = redactPath(out, splitPath(path));
@@ -92,12 +94,12 @@ export function redactEventData(
     }
   }
   const scrubAll = !roleAtLeast(role, TEXT_SCRUB_ROLE);
-  if (scrubAll || hiddenValues.length > 0) {
+  if (scrubAll || hiddenValues.length > 0 || names.length > 0) {
     const spec = EVENT_CATALOGUE[type];
     const skip = new Set<string>([...Object.keys(spec.sensitive), ...(spec.verbatim ?? [])]);
     const values = hiddenValues.filter((v) => v !== REDACTED);
     const scrubbed = scrubTree(out, '', skip, (text) =>
-      scrubAll ? scrubText(text, values) : scrubValues(text, values),
+      scrubAll ? scrubText(text, values, names) : scrubValues(text, values, names),
     );
     if (scrubbed.changed.length > 0) {
       out = scrubbed.value;

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isIPv6, scrubText } from './text-scrub.js';
+import { isIPv6, scrubText, scrubValues } from './text-scrub.js';
 
 describe('isIPv6', () => {
   it("agrees with node's parser on generated addresses and on arbitrary short strings", () => {
@@ -45,6 +45,53 @@ describe('scrubText', () => {
         expect(scrubText(s).length).toBeLessThanOrEqual(s.length);
       }),
       { seed: 14, numRuns: 5000 },
+    );
+  });
+});
+
+describe('hidden names (usernames) are replaced only as whole tokens', () => {
+  it('leaves a username inside domain names and longer words alone', () => {
+    // A user named `com` must not garble DNS names or words in the same message.
+    const text = 'zone x.com removed; com.example and income unchanged';
+    expect(scrubValues(text, [], ['com'])).toBe(text);
+    expect(scrubText(text, [], ['com'])).toBe(text);
+    expect(scrubValues('ann.smith and joann and ann-b', [], ['ann'])).toBe(
+      'ann.smith and joann and ann-b',
+    );
+  });
+
+  it('replaces the username where it stands alone, before punctuation and in any case', () => {
+    expect(scrubValues('user com removed zone x.com', [], ['com'])).toBe(
+      'user *** removed zone x.com',
+    );
+    expect(scrubValues('changed by com. (com) "com", COM', [], ['com'])).toBe(
+      'changed by ***. (***) "***", ***',
+    );
+    // Usernames with joining characters are one token; regex characters in them are literal.
+    expect(scrubValues('a.b-c@d logged in; a.b-c@d.x did not', [], ['a.b-c@d'])).toBe(
+      '******* logged in; a.b-c@d.x did not',
+    );
+    expect(scrubValues('a+b a.b', [], ['a.b'])).toBe('a+b ***');
+    // Short names are left alone as before (they would hide ordinary words).
+    expect(scrubValues('by al', [], ['al'])).toBe('by al');
+  });
+
+  it('keeps hidden values (not names) replaced wherever they occur', () => {
+    expect(scrubValues('key=abcSECRETdef', ['SECRET'], [])).toBe('key=abc******def');
+  });
+
+  it('never leaves a standalone occurrence of the name (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-z][a-z0-9]{2,8}$/),
+        fc.array(fc.constantFrom(' ', ', ', '. ', '(', ')', ': '), { minLength: 1, maxLength: 5 }),
+        (name, seps) => {
+          const text = seps.map((s) => `${s}${name}`).join('') + '.';
+          const out = scrubValues(text, [], [name]);
+          expect(out.split(/[ ,.():]+/).filter((w) => w === name)).toEqual([]);
+        },
+      ),
+      { seed: 15, numRuns: 2000 },
     );
   });
 });

@@ -14,6 +14,10 @@
  *   similar `name=value` / `name: value` pairs.
  * - Each hidden value of three characters or more becomes `[redacted]` wherever it occurs
  *   (shorter ones would match inside ordinary words).
+ * - Each hidden name (a username) of three characters or more becomes `[redacted]` where it
+ *   stands as a whole token, case-insensitively: not inside a longer run of username characters
+ *   (`com` stays in `x.com` and `income`, `ann` in `ann.smith`), but a trailing `.`, `-` or `@`
+ *   that continues no name ("by ann.") is punctuation. See `nameToken`.
  * - A replaced value shorter than its marker becomes as many `*` instead, and the result is
  *   never longer than the input (cut to its length in the one case left, an IPv6 shape such as
  *   `::1` shorter than `[ip]`), so it still fits the field's schema. An input with nothing to
@@ -96,17 +100,51 @@ export function mask(value: string, marker: string): string {
   return value.length >= marker.length ? marker : '*'.repeat(value.length);
 }
 
-/** Replaces every occurrence of each hidden value (3 characters or more) with its mask. */
-export function scrubValues(text: string, hiddenValues: readonly string[]): string {
+/** Word characters of usernames, and the ones that join two parts of one (`a.b`, `a@b`, `a-b`). */
+const NAME_CHAR = 'A-Za-z0-9_';
+const NAME_JOIN = '.@-';
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+}
+
+/**
+ * A pattern matching `name` only as a whole token: neither side touches a name character, nor a
+ * joining character (`.`, `@`, `-`) that continues into one. So `com` is found in "user com
+ * removed x" and "by com." but not in "x.com", "com.example" or "income".
+ */
+export function nameToken(name: string): RegExp {
+  const before = `(?<![${NAME_CHAR}])(?<![${NAME_CHAR}][${NAME_JOIN}])`;
+  const after = `(?![${NAME_CHAR}])(?![${NAME_JOIN}][${NAME_CHAR}])`;
+  return new RegExp(`${before}${escapeRegExp(name)}${after}`, 'gi');
+}
+
+/**
+ * Replaces every occurrence of each hidden value, and each hidden name where it stands as a
+ * whole token (both 3 characters or more), with its mask.
+ */
+export function scrubValues(
+  text: string,
+  hiddenValues: readonly string[],
+  hiddenNames: readonly string[] = [],
+): string {
   let out = text;
   for (const value of hiddenValues) {
     if (value.length >= 3 && out.includes(value))
       out = out.split(value).join(mask(value, VALUE_MARKER));
   }
+  for (const name of hiddenNames) {
+    if (name.length >= 3 && out.toLowerCase().includes(name.toLowerCase()))
+      out = out.replace(nameToken(name), (found) => mask(found, VALUE_MARKER));
+  }
   return out;
 }
 
-export function scrubText(text: string, hiddenValues: readonly string[] = []): string {
+export function scrubText(
+  text: string,
+  hiddenValues: readonly string[] = [],
+  hiddenNames: readonly string[] = [],
+): string {
   const secret = (_: string, name: string, gap: string, value: string): string =>
     `${name}${gap}${mask(value, SECRET_MARKER)}`;
   const out = scrubValues(
@@ -118,6 +156,7 @@ export function scrubText(text: string, hiddenValues: readonly string[] = []): s
       .replace(IPV6_RUN, scrubRun)
       .replace(IPV4_ANY, IP_MARKER),
     hiddenValues,
+    hiddenNames,
   );
   if (out === text) return text;
   // Only an IPv6 shape shorter than the marker ('::1') can make the text longer.

@@ -147,14 +147,68 @@ describe('AuditRetention', () => {
       maxRows: 25,
       now: () => new Date(now),
     });
-    expect(await retention.prune()).toEqual({ byAge: 10, byCount: 5 });
+    expect(await retention.prune()).toEqual({ byAge: 10, byCount: 5, failuresByCount: 0 });
     const left = await log.list({ limit: 1000 });
     expect(left).toHaveLength(25);
     expect(left.every((e) => e.action === 'recent')).toBe(true);
     // The newest 25 stay.
     expect(left.map((e) => (e.details as { i: number }).i).sort((a, b) => a - b)[0]).toBe(5);
-    expect(await retention.prune()).toEqual({ byAge: 0, byCount: 0 });
+    expect(await retention.prune()).toEqual({ byAge: 0, byCount: 0, failuresByCount: 0 });
     await retention.close();
+    await retention.close();
+  });
+
+  it('prunes failure rows only among themselves: a failure flood never pushes other rows out', async () => {
+    await db.deleteFrom('audit_log').execute();
+    const now = Date.parse('2035-06-01T00:00:00Z');
+    let t = now - 86_400_000;
+    const log = new AuditLog(db, () => new Date((t += 60_000)), { windowMs: 60_000 });
+    // The real trail: 20 user changes and logins, and the first detection of a refresh reuse.
+    for (let i = 0; i < 20; i++) {
+      await log.record({ action: i % 2 ? 'user_update' : 'login_success', details: { i } });
+    }
+    const reuse = { action: 'refresh_reuse', actor: { userId: 'u1', username: 'ann' } };
+    await log.record({ ...reuse, success: false, details: { revokedTokens: 3 } });
+    // Then outsiders: 300 failure rows (a new window each), and replays of the revoked token.
+    for (let i = 0; i < 300; i++) {
+      await log.record({
+        action: i % 3 ? 'login_failure' : 'ws_auth_failure',
+        actor: { userId: null, username: 'root' },
+        ip: '198.51.100.7',
+        success: false,
+        details: { reason: 'bad_password' },
+      });
+      if (i % 50 === 0)
+        await log.record({ ...reuse, success: false, details: { revokedTokens: 0 } });
+    }
+    const retention = new AuditRetention(db, {
+      maxAgeSeconds: 30 * 86_400,
+      maxRows: 25,
+      maxFailureRows: 100,
+      now: () => new Date(now),
+    });
+    expect(await retention.prune()).toEqual({ byAge: 0, byCount: 0, failuresByCount: 206 });
+    const left = await log.list({ limit: 1000 });
+    // Every row of the real trail stays, and the failure pool keeps its newest 100.
+    expect(
+      left.filter((e) => e.action === 'user_update' || e.action === 'login_success'),
+    ).toHaveLength(20);
+    expect(
+      left.filter((e) => (e.details as { revokedTokens?: number }).revokedTokens === 3),
+    ).toHaveLength(1);
+    // Aggregated rows are the ones with a count.
+    const failures = left.filter((e) => (e.details as { count?: number }).count !== undefined);
+    expect(failures).toHaveLength(100);
+    expect(Math.min(...failures.map((e) => e.id))).toBeGreaterThan(
+      Math.max(...left.filter((e) => e.action === 'user_update').map((e) => e.id)),
+    );
+
+    // Ordinary rows beyond their own limit go oldest first, and never a failure row for them.
+    for (let i = 0; i < 10; i++) await log.record({ action: 'user_delete', details: { i } });
+    expect(await retention.prune()).toEqual({ byAge: 0, byCount: 6, failuresByCount: 0 });
+    const after = await log.list({ limit: 1000 });
+    expect(after).toHaveLength(125);
+    expect(after.filter((e) => e.action === 'user_delete')).toHaveLength(10);
     await retention.close();
   });
 

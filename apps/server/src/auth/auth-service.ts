@@ -67,7 +67,9 @@ export class AuthService {
   /**
    * Checks a password under the login limits. The attempt is reserved before anything is
    * awaited, so concurrent guesses are counted as they start (see LoginLimiter); a username
-   * under attack answers more slowly but never locks.
+   * under attack never locks: its password checks are spaced out on one schedule, an attempt
+   * waits for its slot (at most HDNS_LOGIN_SLOWDOWN_MAX) before the hash, and one that would
+   * wait longer is refused with 429 and Retry-After.
    */
   async login(input: LoginInput): Promise<Session> {
     const decision = this.limiter.reserve(input.username, input.ip);
@@ -78,7 +80,7 @@ export class AuthService {
         actor: { userId: null, username: attempt.username },
         ip: input.ip,
         success: false,
-        details: { reason: 'locked' },
+        details: { reason: decision.reason === 'limit' ? 'locked' : 'slowed_down' },
       });
       throw new AppError(
         'TOO_MANY_ATTEMPTS',

@@ -30,7 +30,7 @@ describe('LoginLimiter', () => {
     const results = Array.from({ length: 300 }, () => l.reserve('admin', '192.0.2.1'));
     expect(results.filter((r) => r.allowed)).toHaveLength(5);
     expect(results.slice(5).every((r) => !r.allowed)).toBe(true);
-    expect(results[5]).toEqual({ allowed: false, retryAfterSeconds: 900 });
+    expect(results[5]).toEqual({ allowed: false, retryAfterSeconds: 900, reason: 'limit' });
   });
 
   it('limits (address, username): a username (case-insensitively) is refused from that address only, until the window slides', () => {
@@ -39,7 +39,11 @@ describe('LoginLimiter', () => {
       allowed(l.reserve(i % 2 ? 'Alice' : 'alice', '192.0.2.1'));
       advance(60);
     }
-    expect(l.reserve('ALICE', '192.0.2.1')).toEqual({ allowed: false, retryAfterSeconds: 600 });
+    expect(l.reserve('ALICE', '192.0.2.1')).toEqual({
+      allowed: false,
+      retryAfterSeconds: 600,
+      reason: 'limit',
+    });
     expect(l.reserve('bob', '192.0.2.1').allowed).toBe(true);
     expect(l.reserve('alice', '192.0.2.2').allowed).toBe(true);
     advance(600);
@@ -60,27 +64,22 @@ describe('LoginLimiter', () => {
     expect(l.reserve('carol', '192.0.2.7').allowed).toBe(false);
   });
 
-  it('never locks a username attacked from many addresses: later attempts are delayed, doubling up to the cap', () => {
-    const { l } = make({ slowdownMaxSeconds: 3 });
+  it('never locks a username attacked from many addresses: attempts take spaced slots on one schedule, a full queue answers Retry-After', () => {
+    const { l, advance } = make({ slowdownMaxSeconds: 3 });
     const delays: number[] = [];
-    for (let i = 0; i < 12; i++)
-      delays.push(allowed(l.reserve('admin', `198.51.100.${i}`)).delayMs);
-    expect(delays).toEqual([
-      0,
-      0,
-      0,
-      0,
-      0,
-      SLOWDOWN_BASE_MS,
-      SLOWDOWN_BASE_MS * 2,
-      SLOWDOWN_BASE_MS * 4,
-      SLOWDOWN_BASE_MS * 8,
-      3000,
-      3000,
-      3000,
-    ]);
-    // The admin from a clean address is allowed, after at most the cap.
-    expect(allowed(l.reserve('admin', '203.0.113.9')).delayMs).toBe(3000);
+    for (let i = 0; i < 9; i++) delays.push(allowed(l.reserve('admin', `198.51.100.${i}`)).delayMs);
+    const b = SLOWDOWN_BASE_MS;
+    // Same instant, different addresses: the checks are spaced out, not delayed side by side.
+    expect(delays).toEqual([0, 0, 0, 0, 0, 0, b, 3 * b, 7 * b]);
+    // The next slot (15 b = 3.75 s) is past the 3 s cap: refused at once, not held.
+    expect(l.reserve('admin', '198.51.100.99')).toEqual({
+      allowed: false,
+      retryAfterSeconds: 1,
+      reason: 'slowdown',
+    });
+    // The admin from a clean address, after Retry-After, gets a slot within the cap.
+    advance(1);
+    expect(allowed(l.reserve('admin', '203.0.113.9')).delayMs).toBe(15 * b - 1000);
   });
 
   it('a success takes its attempt back and clears the pair and username counts', () => {

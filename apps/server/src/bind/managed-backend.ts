@@ -4,8 +4,9 @@ import type { ManagedBind } from './managed-bind.js';
 
 /**
  * The DNS backend over a managed named: every call goes through the checked zone writer.
- * `faultPoint('bind-after-apply')` marks the instant a change is served but not yet stored by
- * the caller (a crash there must heal at the next start; see bind-crash-resync.test.ts).
+ * `faultPoint('bind-after-apply')` marks the instant a change (zone, RPZ, global forwarders;
+ * never a restore) is served but not yet stored by the caller (a crash there must heal at the
+ * next start; see bind-crash-resync.test.ts).
  */
 export function managedBackend(managed: ManagedBind): DnsBackend {
   const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
@@ -28,8 +29,9 @@ export function managedBackend(managed: ManagedBind): DnsBackend {
       await managed.writer.deleteZone(zone);
       faultPoint('bind-after-apply');
     },
-    async setForwarders(forwarders) {
-      await managed.writer.setForwarders(forwarders);
+    async setForwarders(forwarders, opts) {
+      await managed.writer.setForwarders(forwarders, opts);
+      if (!opts?.restore) faultPoint('bind-after-apply');
     },
     async applyRpz(rules) {
       const [result, durationMs] = await timed(() => managed.writer.putRpz(rules));

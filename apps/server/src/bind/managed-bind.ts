@@ -17,8 +17,8 @@ import { ZoneWriter, type BootstrapInput, type BootstrapResult } from './zone-wr
 /**
  * Wires the managed-mode pieces over one data directory: layout, tools (rndc on the layout's
  * rndc.conf), the zone writer (rendering named.conf with these ports), the supervisor (which
- * bootstraps the writer with `initialState()` from the database before starting named) and the
- * statistics channel. The app plugin calls `start()` once and keeps the returned stop.
+ * bootstraps the writer with `initialState()` from the database before starting named, and again
+ * before every restart) and the statistics channel. The app plugin calls `start()` once and keeps the returned stop.
  */
 
 export interface ManagedBindOptions {

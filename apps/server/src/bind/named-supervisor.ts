@@ -20,8 +20,11 @@ import { toolEnv } from './tool-env.js';
  * Returns `stop`.
  *
  * An unexpected exit is reported (`exited` with the delay) and followed by a restart with
- * exponential backoff (`restarted` once rndc answers again). A run that lasted `stableAfterMs`
- * resets the backoff; after `maxAttempts` failed restarts in a row it reports `gave_up`.
+ * exponential backoff (`restarted` once rndc answers again). Every restart runs `writeConfig()`
+ * first, as start does: named must load what the database holds, not whatever a write that
+ * failed as named hung or died left on disk (a restart whose `writeConfig()` fails counts as a
+ * failed restart). A run that lasted `stableAfterMs` resets the backoff; after `maxAttempts`
+ * failed restarts in a row it reports `gave_up`.
  *
  * stop(): SIGTERM, SIGKILL after `stopTimeoutMs`; resolves when named has exited. Idempotent.
  * Should the Node process itself exit, named is killed with it (an `exit` hook), so no orphan
@@ -54,7 +57,10 @@ export interface NamedSupervisorOptions {
   layout: BindLayout;
   tools: BindTools;
   rndcKeyName?: string;
-  /** Writes named.conf (and zone files) before the first start; runs after the key exists. */
+  /**
+   * Writes named.conf (and zone files) from the truth before every launch (start and each
+   * restart); runs after the key exists.
+   */
   writeConfig: () => Promise<void>;
   /** Passed as `named -u USER` (the data dir must then be writable by that user). */
   runAsUser?: string;
@@ -263,6 +269,8 @@ export class NamedSupervisor {
   private async restart(): Promise<void> {
     if (this.stopping !== null) return;
     try {
+      await this.opts.writeConfig();
+      if (this.stopping !== null) return;
       const pid = await this.launch();
       this.opts.onEvent?.({ type: 'restarted', pid, attempt: this.attempts });
     } catch {

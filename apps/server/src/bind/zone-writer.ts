@@ -1,14 +1,19 @@
-import path from 'node:path';
-import { AppError } from '../http/app-error.js';
 import type { ForwarderSpec, RecordSpec, RpzRuleSpec, ZoneSpec } from './bind-types.js';
 import type { BindLayout } from './bind-layout.js';
 import type { BindTools } from './bind-tools.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { NamedConfWriter, type BindConfigState } from './named-conf-writer.js';
 import { RPZ_ZONE_NAME } from './rpz-zone-serializer.js';
 import { nextSerial } from './serial.js';
 import { ZoneFiles } from './zone-files.js';
-import { confirmLoadedSerial, reloadZoneFile } from './zone-reload.js';
+import { ZoneLoads } from './zone-loads.js';
 import { renderZoneFile } from './zone-file-serializer.js';
+import {
+  writeZoneFilesFrom,
+  zoneNamesOf,
+  type BootstrapInput,
+  type BootstrapResult,
+} from './zone-bootstrap.js';
 import { invalidRecord, normalizeZoneName } from './zone-text.js';
 
 /**
@@ -23,11 +28,14 @@ import { invalidRecord, normalizeZoneName } from './zone-text.js';
  * serial never shows up, every file is rolled back BEFORE the error is thrown, so whatever
  * named loads next (a supervisor restart after named was stopped or killed) is the version the
  * caller's database still holds. When named did answer, it is asked to reload the restored
- * file too (best effort), in case it loaded the new one after the confirmation gave up.
+ * file too (best effort), in case it loaded the new one after the confirmation gave up. An undo
+ * or a restore is never itself rolled back (named-conf-writer.ts).
  *
  * Start-up (`bootstrap`) writes every file from the caller's state (the database: the truth),
  * removes zone files of zones that state lacks and clears leftover staged/backup files, so a
- * crash between "BIND applied" and "database stored" heals on the next start.
+ * crash between "BIND applied" and "database stored" heals on the next start. The supervisor
+ * runs it again before every restart of named; it holds every zone's lock and named.conf's, so
+ * a write in flight finishes (or fails and rolls back) before the files are re-rendered.
  *
  * Writes are serialized per zone, and every named.conf change under one more key, with a
  * promise-chain mutex, so concurrent changes never interleave. The writer remembers what BIND
@@ -38,10 +46,7 @@ import { invalidRecord, normalizeZoneName } from './zone-text.js';
  * managed here (read back from its file), so rules need no serial bookkeeping.
  */
 
-export interface BindConfigState {
-  zones: ZoneSpec[];
-  forwarders: ForwarderSpec[];
-}
+export type { BindConfigState } from './named-conf-writer.js';
 
 export interface ZoneWriterOptions {
   tools: BindTools;
@@ -63,48 +68,35 @@ export interface ZoneWriteResult {
   applied: 'reload' | 'reconfig';
 }
 
-export interface BootstrapInput {
-  zones: { zone: ZoneSpec; records: readonly RecordSpec[] }[];
-  forwarders: readonly ForwarderSpec[];
-  rpzRules?: readonly RpzRuleSpec[];
-}
-
-export interface BootstrapResult {
-  /** Zones left out of named.conf because their data failed the check (BIND starts anyway). */
-  skipped: { zone: string; message: string }[];
-}
+export type { BootstrapInput, BootstrapResult } from './zone-bootstrap.js';
 
 const CONF_KEY = '\u0000named.conf';
 
 export class ZoneWriter {
   private readonly mutex = new KeyedMutex();
   private readonly rpzZone: string | null;
-  private readonly confirmTimeoutMs: number;
-  private readonly pollIntervalMs: number;
-  private zones = new Map<string, ZoneSpec>();
-  private forwarders: ForwarderSpec[] = [];
-  private readonly applied = new Map<string, number>();
-  /** Serials being written right now: BIND may serve them before the write confirms them. */
-  private readonly inflight = new Set<string>();
-  private reconfiguredAt: number | null = null;
+  private readonly conf: NamedConfWriter;
+  private readonly loads: ZoneLoads;
   private readonly files: ZoneFiles;
 
   constructor(private readonly opts: ZoneWriterOptions) {
     this.rpzZone = opts.rpzZone === null ? null : normalizeZoneName(opts.rpzZone ?? RPZ_ZONE_NAME);
     this.files = new ZoneFiles(opts.tools, opts.layout, this.rpzZone ?? RPZ_ZONE_NAME);
-    this.confirmTimeoutMs = opts.confirmTimeoutMs ?? 3000;
-    this.pollIntervalMs = opts.pollIntervalMs ?? 100;
+    this.conf = new NamedConfWriter(this.files, opts.tools, opts.renderConfig);
+    this.loads = new ZoneLoads(opts.tools, opts.layout, {
+      confirmTimeoutMs: opts.confirmTimeoutMs ?? 3000,
+      pollIntervalMs: opts.pollIntervalMs ?? 100,
+    });
   }
 
   /** What named.conf currently configures (zones sorted by name). */
   state(): BindConfigState {
-    const zones = [...this.zones.values()].sort((a, b) => a.name.localeCompare(b.name));
-    return { zones, forwarders: [...this.forwarders] };
+    return this.conf.state();
   }
 
   /** The last serial this writer confirmed for a zone (for telling own reloads from others'). */
   appliedSerial(zone: string): number | undefined {
-    return this.applied.get(normalizeZoneName(zone));
+    return this.loads.appliedSerial(zone);
   }
 
   /**
@@ -112,59 +104,44 @@ export class ZoneWriter {
    * may see BIND serve it before the write has confirmed it).
    */
   ownsSerial(zone: string, serial: number | null): boolean {
-    const name = normalizeZoneName(zone);
-    return (
-      serial !== null &&
-      (this.applied.get(name) === serial || this.inflight.has(`${name} ${serial}`))
-    );
+    return this.loads.owns(zone, serial);
   }
 
   /** The serial to give the next version of a zone (strictly above the current one). */
   nextSerialFor(zone: string): number {
-    return nextSerial(this.zones.get(normalizeZoneName(zone))?.serial);
+    return nextSerial(this.conf.zone(normalizeZoneName(zone))?.serial);
   }
 
   /** When this writer last ran `rndc reconfig` (epoch ms), or null. */
   get lastReconfigAt(): number | null {
-    return this.reconfiguredAt;
+    return this.conf.lastReconfigAt;
   }
 
   /**
    * Writes every file without talking to BIND (named is not running yet), or with `reload`
    * followed by `rndc reload` (system mode, named already up). A zone whose data fails the check
    * is skipped and reported rather than blocking the whole server.
+   *
+   * Runs holding every zone's lock (the ones configured and the ones in `input`), then
+   * named.conf's: the order writes take them in, so the two never deadlock.
    */
   async bootstrap(input: BootstrapInput, reload = false): Promise<BootstrapResult> {
-    const { layout } = this.opts;
-    // Leftovers of a process that died mid-write: nothing in them is the truth.
-    await this.files.prepareDirs();
-    const skipped: BootstrapResult['skipped'] = [];
-    const zones = new Map<string, ZoneSpec>();
-    const keep = new Set<string>();
-    for (const { zone, records } of input.zones) {
-      try {
-        const name = this.zoneName(zone.name);
-        if (zone.type === 'primary') {
-          // Kept even when the check fails below: the zone is the database's, its file the
-          // operator's best clue.
-          keep.add(path.basename(layout.zoneFile(name)));
-          await this.files.keepOrWriteZone(name, renderZoneFile(zone, records));
-        }
-        zones.set(name, { ...zone, name });
-      } catch (err) {
-        const message = err instanceof Error ? describe(err) : String(err);
-        skipped.push({ zone: zone.name, message });
-      }
-    }
-    if (this.rpzZone !== null) {
-      await this.files.writeRpz(input.rpzRules ?? [], 'start');
-      keep.add(path.basename(layout.zoneFile(this.rpzZone)));
-    }
-    const state = { zones: [...zones.values()], forwarders: [...input.forwarders] };
-    await this.files.keepOrWriteConf(this.opts.renderConfig(state));
-    this.zones = zones;
-    this.forwarders = [...input.forwarders];
-    await this.files.removeZoneFilesExcept(keep);
+    const keys = [...this.conf.state().zones.map((z) => z.name), ...zoneNamesOf(input)];
+    if (this.rpzZone !== null) keys.push(this.rpzZone);
+    return this.mutex.runAll(keys, () =>
+      this.mutex.run(CONF_KEY, () => this.bootstrapLocked(input, reload)),
+    );
+  }
+
+  private async bootstrapLocked(input: BootstrapInput, reload: boolean): Promise<BootstrapResult> {
+    const { zones, skipped } = await writeZoneFilesFrom(input, {
+      files: this.files,
+      layout: this.opts.layout,
+      rpzZone: this.rpzZone,
+      zoneName: (raw) => this.zoneName(raw),
+    });
+    // Zone files first: named.conf must not name a file that is not there yet.
+    await this.conf.bootstrap({ zones, forwarders: [...input.forwarders] });
     if (reload) await this.opts.tools.rndc(['reload']);
     return { skipped };
   }
@@ -183,7 +160,7 @@ export class ZoneWriter {
     const name = this.zoneName(zone.name);
     const spec: ZoneSpec = { ...zone, name };
     return this.mutex.run(name, async () => {
-      const before = this.zones.get(name);
+      const before = this.conf.zone(name);
       const confChange = before === undefined || confPart(before) !== confPart(spec);
       const primary = spec.type === 'primary';
       // The serial is the only proof of a reload, so it must move (an equal one would
@@ -194,21 +171,9 @@ export class ZoneWriter {
           serial: spec.serial,
         });
       }
-      const flight = `${name} ${spec.serial}`;
-      this.inflight.add(flight);
-      try {
-        return await this.putZoneLocked(
-          name,
-          spec,
-          records,
-          before,
-          confChange,
-          primary,
-          opts.restore === true,
-        );
-      } finally {
-        this.inflight.delete(flight);
-      }
+      return this.loads.track(name, spec.serial, () =>
+        this.putZoneLocked(name, spec, records, before, confChange, primary, opts.restore === true),
+      );
     });
   }
 
@@ -230,35 +195,41 @@ export class ZoneWriter {
     const undo = restore ? null : file;
     try {
       if (confChange) {
-        await this.mutex.run(CONF_KEY, () => this.applyConf(this.withZone(spec)));
+        await this.mutex.run(CONF_KEY, () =>
+          this.conf.apply(this.conf.without(name, spec), !restore),
+        );
       } else if (file) {
-        await this.reloadZone(name);
+        await this.loads.reload(name);
       }
     } catch (err) {
       // rndc failed or timed out (named stopped, hung, gone): named.conf is already restored
-      // by applyConf; restore the zone file before anyone (a restart) can load it.
+      // by applyConf (unless this is a restore, which stays); restore the zone file before
+      // anyone (a restart) can load it.
       await undo?.rollback();
       throw err;
     }
     if (file) {
       try {
-        await this.confirmSerial(name, spec.serial);
+        await this.loads.confirm(name, spec.serial);
       } catch (err) {
         if (undo) {
           // Put disk (and named.conf) back to what BIND served before, then let named load it.
+          // The undo itself is never rolled back: should named not answer the reconfig (hung
+          // after loading the new zone), the restored named.conf stays on disk, so a restart
+          // cannot bring back a zone the caller's database lacks.
           await undo.rollback();
           if (confChange) {
             await this.mutex
-              .run(CONF_KEY, () => this.applyConf(this.withoutZone(name, before)))
+              .run(CONF_KEY, () => this.conf.apply(this.conf.without(name, before), false))
               .catch(() => undefined);
           } else {
-            await this.reloadZone(name).catch(() => undefined);
+            await this.loads.reload(name).catch(() => undefined);
           }
         }
         throw err;
       }
     }
-    this.zones.set(name, spec);
+    this.conf.updateZone(spec);
     return {
       zone: name,
       serial: file ? spec.serial : null,
@@ -270,19 +241,26 @@ export class ZoneWriter {
   async deleteZone(zoneName: string): Promise<boolean> {
     const name = this.zoneName(zoneName);
     return this.mutex.run(name, async () => {
-      const before = this.zones.get(name);
+      const before = this.conf.zone(name);
       if (!before) return false;
-      await this.mutex.run(CONF_KEY, () => this.applyConf(this.withoutZone(name)));
-      this.applied.delete(name);
+      await this.mutex.run(CONF_KEY, () => this.conf.apply(this.conf.without(name), true));
+      this.loads.forget(name);
       if (before.type === 'primary') await this.files.retireZone(name);
       return true;
     });
   }
 
-  /** Replaces the global forwarders (named.conf + reconfig). */
-  async setForwarders(forwarders: readonly ForwarderSpec[]): Promise<void> {
+  /**
+   * Replaces the global forwarders (named.conf + reconfig). `restore`: the list the caller's
+   * database holds, after a change it could not store; its named.conf stays even when the
+   * reconfig fails (see NamedConfWriter).
+   */
+  async setForwarders(
+    forwarders: readonly ForwarderSpec[],
+    opts: { restore?: boolean } = {},
+  ): Promise<void> {
     return this.mutex.run(CONF_KEY, () =>
-      this.applyConf({ zones: this.state().zones, forwarders: [...forwarders] }),
+      this.conf.apply(this.conf.withForwarders(forwarders), opts.restore !== true),
     );
   }
 
@@ -299,22 +277,20 @@ export class ZoneWriter {
     if (rpz === null) throw new Error('RPZ is disabled');
     return this.mutex.run(rpz, async () => {
       const { file, serial } = await this.files.writeRpz(rules, opts.restore ? 'restore' : 'next');
-      const flight = `${rpz} ${serial}`;
-      this.inflight.add(flight);
       let reloaded = false;
       try {
-        await this.reloadZone(rpz);
-        reloaded = true;
-        await this.confirmSerial(rpz, serial);
+        await this.loads.track(rpz, serial, async () => {
+          await this.loads.reload(rpz);
+          reloaded = true;
+          await this.loads.confirm(rpz, serial);
+        });
       } catch (err) {
         // Same contract as zones: the rules on disk are the old ones again before the throw.
         if (!opts.restore) {
           await file.rollback();
-          if (reloaded) await this.reloadZone(rpz).catch(() => undefined);
+          if (reloaded) await this.loads.reload(rpz).catch(() => undefined);
         }
         throw err;
-      } finally {
-        this.inflight.delete(flight);
       }
       return { serial };
     });
@@ -327,56 +303,9 @@ export class ZoneWriter {
     if (name === this.rpzZone) throw invalidRecord(`zone name ${name} is reserved for RPZ`);
     return name;
   }
-
-  private withZone(spec: ZoneSpec): BindConfigState {
-    return this.withoutZone(spec.name, spec);
-  }
-
-  /** The current state without zone `name`, or with `replacement` in its place. */
-  private withoutZone(name: string, replacement?: ZoneSpec): BindConfigState {
-    const zones = this.state().zones.filter((z) => z.name !== name);
-    if (replacement) zones.push(replacement);
-    return { zones, forwarders: this.forwarders };
-  }
-
-  /** named.conf for `state` → reconfig; on a failed reconfig the previous file is restored. */
-  private async applyConf(state: BindConfigState): Promise<void> {
-    const file = await this.files.writeConf(this.opts.renderConfig(state));
-    try {
-      await this.opts.tools.reconfig();
-    } catch (err) {
-      await file.rollback();
-      throw err;
-    }
-    this.reconfiguredAt = Date.now();
-    // Updated under the named.conf lock, so the next config change starts from this one.
-    this.zones = new Map(state.zones.map((z) => [z.name, z]));
-    this.forwarders = [...state.forwarders];
-  }
-
-  private reloadZone(zone: string): Promise<void> {
-    return reloadZoneFile(this.opts.tools, zone, this.opts.layout.zoneFile(zone));
-  }
-
-  private async confirmSerial(zone: string, serial: number): Promise<void> {
-    await confirmLoadedSerial(this.opts.tools, zone, serial, {
-      timeoutMs: this.confirmTimeoutMs,
-      pollIntervalMs: this.pollIntervalMs,
-      logFile: this.opts.layout.namedLog,
-    });
-    this.applied.set(zone, serial);
-  }
 }
 
 /** The parts of a zone that live in named.conf (a change there needs a reconfig). */
 function confPart(z: ZoneSpec): string {
   return JSON.stringify([z.type, z.forwarders ?? [], z.forwardPolicy ?? null]);
-}
-
-function describe(err: Error): string {
-  if (err instanceof AppError) {
-    const message = (err.details as { message?: unknown } | undefined)?.message;
-    return typeof message === 'string' ? message : err.message;
-  }
-  return err.message;
 }

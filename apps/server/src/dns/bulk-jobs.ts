@@ -2,14 +2,34 @@ import { randomUUID } from 'node:crypto';
 import { MAX_BULK_ERRORS } from '@hdns/protocol';
 import type { Identity } from '../auth/identity.js';
 import { isAppError } from '../http/app-error.js';
+import { faultPoint } from '../lib/fault-point.js';
 import type { Db } from '../storage/db.js';
 import type { Outbox } from '../outbox/outbox.js';
+import { outboxEvent, type OutboxEvent } from '../outbox/outbox-event.js';
 import { dnsEvent, type DnsEvent } from './dns-events.js';
 import type { JobRightsCheck } from './job-rights.js';
 import { actorOf } from './zone-access.js';
 
 /** The catalogue's bound on free text (error messages, reasons) in bulk events. */
 const MAX_TEXT = 2000;
+
+/** Why a job a dead process left `running` ended (its row and bulk_operation_complete). */
+export const INTERRUPTED_REASON = 'interrupted by a restart';
+
+/**
+ * What a job adds to the transaction that stores one chunk: the job row's new counts and the
+ * bulk_operation_progress event that describes the chunk. A chunk's records are stored without
+ * per-record events (bulk imports are quiet), so this event IS their description; writing both
+ * in the chunk's transaction means a chunk is never stored without it, nor it without the chunk.
+ *
+ * Contract for the `apply` that receives it: pass `events` to the same `Outbox.commit` that
+ * stores the items and call `write(trx)` inside its work, or throw (then nothing is stored and
+ * the job counts nothing).
+ */
+export interface ChunkCommit {
+  events: readonly OutboxEvent[];
+  write(trx: Db): Promise<void>;
+}
 
 export interface JobError {
   line: number;
@@ -33,8 +53,14 @@ export interface Job {
   stopReason: string | null;
 }
 
-/** One unit of work: applies items at once, or throws to have them retried in halves. */
-export type ApplyChunk<T> = (items: readonly { line: number; value: T }[]) => Promise<void>;
+/**
+ * One unit of work: applies items at once, committing `chunk` with them (see ChunkCommit), or
+ * throws to have them retried in halves.
+ */
+export type ApplyChunk<T> = (
+  items: readonly { line: number; value: T }[],
+  chunk: ChunkCommit,
+) => Promise<void>;
 
 export interface JobSpec<T> {
   kind: string;
@@ -100,6 +126,56 @@ export class BulkJobs {
     else await Promise.all(this.running.values());
   }
 
+  /**
+   * Ends the jobs a dead process left `running` (a job's items live only in that process's
+   * memory, so it cannot be resumed): each becomes `failed` with INTERRUPTED_REASON, its counts
+   * as its last stored chunk left them, and gets its bulk_operation_complete through the outbox
+   * in the same transaction. Call once at start, before any job runs. Returns how many ended.
+   */
+  async recover(): Promise<number> {
+    const rows = await this.db
+      .selectFrom('bulk_jobs')
+      .selectAll()
+      .where('status', '=', 'running')
+      .execute();
+    const now = new Date();
+    for (const row of rows) {
+      const errors = (JSON.parse(row.errors) as JobError[]).sort((a, b) => a.line - b.line);
+      const event = outboxEvent(
+        'bulk_operation_complete',
+        {
+          jobId: row.id,
+          kind: row.kind,
+          zone: row.zone,
+          total: row.total,
+          status: 'failed',
+          succeeded: row.succeeded,
+          failed: row.failed,
+          durationMs: Math.max(0, now.getTime() - Date.parse(row.created_at)),
+          errors: errors
+            .slice(0, MAX_BULK_ERRORS)
+            .map((e) => ({ line: e.line, message: e.message.slice(0, MAX_TEXT) })),
+          errorCount: Math.max(row.failed, errors.length),
+          reason: INTERRUPTED_REASON,
+        },
+        { actor: null, source: 'system' },
+      );
+      await this.outbox.commit([event], (trx) =>
+        trx
+          .updateTable('bulk_jobs')
+          .set({
+            status: 'failed',
+            finished_at: now.toISOString(),
+            stop_reason: INTERRUPTED_REASON,
+          })
+          .where('id', '=', row.id)
+          .where('status', '=', 'running')
+          .execute(),
+      );
+    }
+    return rows.length;
+  }
+
   async start<T>(identity: Identity, spec: JobSpec<T>): Promise<Job> {
     const now = new Date().toISOString();
     const job: Job = {
@@ -149,6 +225,8 @@ export class BulkJobs {
     const actor = actorOf(identity);
     const size = spec.chunkSize ?? 500;
     await this.progress(job, actor);
+    // What the job row holds: chunks store their counts themselves (ChunkCommit).
+    const stored = { processed: job.processed };
     for (let i = 0; i < spec.items.length; i += size) {
       const stop = spec.authorize ? await spec.authorize() : null;
       if (stop !== null) {
@@ -156,8 +234,13 @@ export class BulkJobs {
         job.stopReason = stop;
         break;
       }
-      await this.applyIsolating(job, spec.items.slice(i, i + size), spec.apply);
-      await this.progress(job, actor);
+      await this.applyIsolating(job, spec.items.slice(i, i + size), spec.apply, actor, stored);
+      // Lines refused after the last stored part of the chunk changed only counts (nothing was
+      // stored for them), so their progress has no change to share a transaction with.
+      if (job.processed !== stored.processed) {
+        await this.progress(job, actor);
+        stored.processed = job.processed;
+      }
     }
     if (job.status !== 'cancelled') {
       job.status = job.failed === 0 ? 'succeeded' : job.succeeded === 0 ? 'failed' : 'partial';
@@ -193,12 +276,21 @@ export class BulkJobs {
     job: Job,
     items: { line: number; value: T }[],
     apply: ApplyChunk<T>,
+    actor: { id: string; username: string },
+    stored: { processed: number },
   ): Promise<void> {
     if (items.length === 0) return;
+    // The job as it stands if these items are stored: committed with them, or not at all.
+    const after: Job = {
+      ...job,
+      processed: job.processed + items.length,
+      succeeded: job.succeeded + items.length,
+    };
     try {
-      await apply(items);
-      job.succeeded += items.length;
-      job.processed += items.length;
+      await apply(items, {
+        events: [this.progressEvent(after, actor)],
+        write: (trx) => this.writeRow(trx, after),
+      });
     } catch (err) {
       const only = items[0];
       if (items.length === 1 && only) {
@@ -214,50 +306,60 @@ export class BulkJobs {
         return;
       }
       const half = Math.ceil(items.length / 2);
-      await this.applyIsolating(job, items.slice(0, half), apply);
-      await this.applyIsolating(job, items.slice(half), apply);
+      await this.applyIsolating(job, items.slice(0, half), apply, actor, stored);
+      await this.applyIsolating(job, items.slice(half), apply, actor, stored);
+      return;
     }
+    job.processed = after.processed;
+    job.succeeded = after.succeeded;
+    stored.processed = job.processed;
+    // TEST fault-injection point (inert unless HDNS_TEST_CRASH_AT is set): a chunk, its job row
+    // counts and its progress event are committed; the job has not finished.
+    faultPoint('bulk-after-chunk');
   }
 
   /** Saves the job's counts with its bulk_operation_progress event, in one transaction. */
   private async progress(job: Job, actor: { id: string; username: string }): Promise<void> {
-    await this.save(
-      job,
-      dnsEvent(
-        'bulk_operation_progress',
-        {
-          jobId: job.id,
-          kind: job.kind,
-          zone: job.zone,
-          total: job.total,
-          processed: job.processed,
-          succeeded: job.succeeded,
-          failed: job.failed,
-          percent:
-            job.total === 0
-              ? 100
-              : Math.min(100, Math.round((job.processed / job.total) * 1000) / 10),
-        },
-        actor,
-      ),
+    await this.save(job, this.progressEvent(job, actor));
+  }
+
+  private progressEvent(job: Job, actor: { id: string; username: string }): DnsEvent {
+    return dnsEvent(
+      'bulk_operation_progress',
+      {
+        jobId: job.id,
+        kind: job.kind,
+        zone: job.zone,
+        total: job.total,
+        processed: job.processed,
+        succeeded: job.succeeded,
+        failed: job.failed,
+        percent:
+          job.total === 0
+            ? 100
+            : Math.min(100, Math.round((job.processed / job.total) * 1000) / 10),
+      },
+      actor,
     );
   }
 
   private async save(job: Job, event: DnsEvent): Promise<void> {
-    await this.outbox.commit([event], (trx) =>
-      trx
-        .updateTable('bulk_jobs')
-        .set({
-          status: job.status,
-          processed: job.processed,
-          succeeded: job.succeeded,
-          failed: job.failed,
-          errors: JSON.stringify(job.errors.slice(0, MAX_BULK_ERRORS)),
-          finished_at: job.finishedAt,
-          stop_reason: job.stopReason,
-        })
-        .where('id', '=', job.id)
-        .execute(),
-    );
+    await this.outbox.commit([event], (trx) => this.writeRow(trx, job));
+  }
+
+  private async writeRow(trx: Db, job: Job): Promise<void> {
+    await trx
+      .updateTable('bulk_jobs')
+      .set({
+        status: job.status,
+        processed: job.processed,
+        succeeded: job.succeeded,
+        failed: job.failed,
+        errors: JSON.stringify(job.errors.slice(0, MAX_BULK_ERRORS)),
+        finished_at: job.finishedAt,
+        stop_reason: job.stopReason,
+      })
+      .where('id', '=', job.id)
+      .execute();
   }
 }

@@ -23,7 +23,11 @@ export interface DnsBackend {
    */
   restoreZone(zone: ZoneSpec, records: readonly RecordSpec[]): Promise<void>;
   removeZone(zone: string): Promise<void>;
-  setForwarders(forwarders: readonly ForwarderSpec[]): Promise<void>;
+  /**
+   * `restore`: the list the database holds, put back after a change BIND already serves could
+   * not be stored (like restoreZone).
+   */
+  setForwarders(forwarders: readonly ForwarderSpec[], opts?: { restore?: boolean }): Promise<void>;
   applyRpz(rules: readonly RpzRuleSpec[]): Promise<ApplyResult>;
   /** Like restoreZone, for the rules the database holds. */
   restoreRpz(rules: readonly RpzRuleSpec[]): Promise<void>;

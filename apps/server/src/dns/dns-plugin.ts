@@ -30,7 +30,7 @@ export interface DnsPluginOptions {
 }
 
 /** The DNS services over the app's database; their events go through the outbox. */
-function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promise<void> {
+async function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promise<void> {
   const backend = options.backend();
   const outbox = app.outbox;
   const store = new ZoneStore(app.db);
@@ -46,7 +46,9 @@ function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promise<voi
     jobs,
   });
   app.addHook('preClose', () => jobs.settle());
-  return Promise.resolve();
+  // Jobs a dead process left running end now, with their bulk_operation_complete (outbox).
+  const interrupted = await jobs.recover();
+  if (interrupted > 0) app.log.warn({ jobs: interrupted }, 'bulk jobs interrupted by a restart');
 }
 
 export const dns = fp(dnsPlugin, {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '../auth/identity.js';
+import type { ForwarderSpec } from '../bind/bind-types.js';
 import type { Db } from '../storage/db.js';
 import type { ForwardersTable } from '../storage/schema.js';
 import { AppError } from '../http/app-error.js';
@@ -56,7 +57,9 @@ const describe = (list: readonly Forwarder[]) =>
 /**
  * Global forwarders (options { forwarders }). Conditional, per-domain forwarding is a forward
  * zone. Each change rewrites named.conf through the backend (checked, then reconfig) and emits
- * config_change; the health monitor reads the enabled list.
+ * config_change; the health monitor reads the enabled list. BIND is applied first, then the
+ * database; should the database refuse the change, BIND is put back to the stored list
+ * (storeOrUndo), as for zones and RPZ rules.
  */
 export class ForwarderService {
   private readonly lock = new KeyedMutex();
@@ -156,28 +159,53 @@ export class ForwarderService {
             ]
           : []),
       ];
-      await this.backend.setForwarders(
-        after.filter((f) => f.enabled).map((f) => ({ address: f.address, port: f.port })),
+      await this.backend.setForwarders(enabledSpecs(after));
+      // The list and its events in one transaction (outbox); BIND follows back if it fails.
+      await this.storeOrUndo(before, () =>
+        this.outbox.commit(events, async (trx) => {
+          await trx.deleteFrom('forwarders').execute();
+          for (const f of after) {
+            await trx
+              .insertInto('forwarders')
+              .values({
+                id: f.id,
+                name: f.name,
+                address: f.address,
+                port: f.port,
+                enabled: f.enabled ? 1 : 0,
+                version: f.version,
+                created_at: f.createdAt,
+                updated_at: f.updatedAt,
+              })
+              .execute();
+          }
+        }),
       );
-      // The list and its events in one transaction (outbox).
-      await this.outbox.commit(events, async (trx) => {
-        await trx.deleteFrom('forwarders').execute();
-        for (const f of after) {
-          await trx
-            .insertInto('forwarders')
-            .values({
-              id: f.id,
-              name: f.name,
-              address: f.address,
-              port: f.port,
-              enabled: f.enabled ? 1 : 0,
-              version: f.version,
-              created_at: f.createdAt,
-              updated_at: f.updatedAt,
-            })
-            .execute();
-        }
-      });
     });
   }
+
+  /**
+   * Runs `store`; when it fails (a full disk, a broken constraint) BIND is put back to `before`,
+   * the list the database still holds, before the error is rethrown, so named never serves
+   * forwarders the database lacks.
+   */
+  private async storeOrUndo(
+    before: readonly Forwarder[],
+    store: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await store();
+    } catch (err) {
+      // Best effort: if BIND cannot be told either, named.conf on disk is the restored list
+      // anyway (a restore is never rolled back), and the next named start loads it.
+      await this.backend
+        .setForwarders(enabledSpecs(before), { restore: true })
+        .catch(() => undefined);
+      throw err;
+    }
+  }
+}
+
+function enabledSpecs(list: readonly Forwarder[]): ForwarderSpec[] {
+  return list.filter((f) => f.enabled).map((f) => ({ address: f.address, port: f.port }));
 }

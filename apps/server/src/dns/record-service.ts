@@ -1,6 +1,7 @@
 import type { Identity } from '../auth/identity.js';
 import { AppError } from '../http/app-error.js';
 import type { Outbox } from '../outbox/outbox.js';
+import type { ChunkCommit } from './bulk-jobs.js';
 import { dnsEvent, type DnsEvent } from './dns-events.js';
 import { canonicalOwner, type RecordInput } from './record-input.js';
 import { actorOf, assertReadZone, assertWriteZone } from './zone-access.js';
@@ -58,12 +59,16 @@ export class RecordService {
     return created;
   }
 
-  /** Adds several records in one zone change (one serial, one reload); all or nothing. */
+  /**
+   * Adds several records in one zone change (one serial, one reload); all or nothing. With
+   * `job` (a bulk import's chunk) the job's progress row and event are committed with the
+   * records instead of one record_created each (see ChunkCommit).
+   */
   async createMany(
     identity: Identity,
     zoneName: string,
     inputs: readonly RecordInput[],
-    options: { quiet?: boolean } = {},
+    options: { job?: ChunkCommit } = {},
   ): Promise<DnsRecord[]> {
     const zone = await this.writable(identity, zoneName);
     return this.zones.locks.run(zone.name, async () => {
@@ -72,23 +77,30 @@ export class RecordService {
       const now = new Date().toISOString();
       const added = inputs.map((input) => newRecord(current.name, input, now));
       const actor = actorOf(identity);
-      // Quiet (bulk import): the job's own events describe the chunk, not one per record.
-      await this.commit(current, [...records, ...added], { upsert: added }, actor, (next) =>
-        options.quiet
-          ? []
-          : added.map((r) =>
-              dnsEvent(
-                'record_created',
-                {
-                  zone: next.name,
-                  recordId: r.id,
-                  before: null,
-                  after: recordObject(r, next.defaultTtl),
-                  ...(next.serial !== null ? { serial: next.serial } : {}),
-                },
-                actor,
+      // A bulk import's chunk: the job's progress event describes it, not one per record.
+      const job = options.job;
+      await this.commit(
+        current,
+        [...records, ...added],
+        { upsert: added },
+        actor,
+        (next) =>
+          job
+            ? [...job.events]
+            : added.map((r) =>
+                dnsEvent(
+                  'record_created',
+                  {
+                    zone: next.name,
+                    recordId: r.id,
+                    before: null,
+                    after: recordObject(r, next.defaultTtl),
+                    ...(next.serial !== null ? { serial: next.serial } : {}),
+                  },
+                  actor,
+                ),
               ),
-            ),
+        job,
       );
       return added;
     });
@@ -189,6 +201,7 @@ export class RecordService {
     changes: { upsert?: readonly DnsRecord[]; remove?: readonly string[] },
     actor: { id: string; username: string },
     describe: (next: Zone) => DnsEvent[],
+    job?: ChunkCommit,
   ): Promise<Zone> {
     const conflict = cnameConflict(current.name, records);
     if (conflict) throw new AppError('INVALID_RECORD', { message: conflict });
@@ -201,7 +214,10 @@ export class RecordService {
           ...describe(next),
           ...this.zones.reloadEvents(next.name, applied.serial, applied.durationMs, actor),
         ],
-        (trx) => this.store.in(trx).saveZoneChange(next, changes),
+        async (trx) => {
+          await this.store.in(trx).saveZoneChange(next, changes);
+          await job?.write(trx);
+        },
       ),
     );
     return next;

@@ -6,6 +6,7 @@ import { KeyedMutex } from '../bind/keyed-mutex.js';
 import { AppError } from '../http/app-error.js';
 import type { Db } from '../storage/db.js';
 import type { RpzRulesTable } from '../storage/schema.js';
+import type { ChunkCommit } from './bulk-jobs.js';
 import type { DnsBackend } from './dns-backend.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { dnsEvent } from './dns-events.js';
@@ -138,11 +139,15 @@ export class RpzService {
     return rule;
   }
 
-  /** Adds rules in one zone change; duplicates of existing domains are a CONFLICT. */
+  /**
+   * Adds rules in one zone change; duplicates of existing domains are a CONFLICT. With `job` (a
+   * bulk import's chunk) the change is described by one `bulk` rpz_update and the job's progress
+   * event, committed with the rules and the job's row (see ChunkCommit).
+   */
   async createMany(
     identity: Identity,
     inputs: readonly RpzRuleInput[],
-    options: { quiet?: boolean } = {},
+    options: { job?: ChunkCommit } = {},
   ): Promise<RpzRule[]> {
     this.assertAdmin(identity);
     return this.lock.run('rpz', async () => {
@@ -169,7 +174,8 @@ export class RpzService {
       });
       const serial = await this.apply([...existing, ...added]);
       const actor = actorOf(identity);
-      const only = added.length === 1 && !options.quiet ? added[0] : undefined;
+      const job = options.job;
+      const only = added.length === 1 && !job ? added[0] : undefined;
       await this.storeOrUndo(() =>
         this.outbox.commit(
           [
@@ -191,9 +197,11 @@ export class RpzService {
                   { action: 'bulk', count: added.length, ...(serial !== null ? { serial } : {}) },
                   actor,
                 ),
+            ...(job?.events ?? []),
           ],
           async (trx) => {
             for (const r of added) await trx.insertInto('rpz_rules').values(toRow(r)).execute();
+            await job?.write(trx);
           },
         ),
       );

@@ -1,4 +1,5 @@
-import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
+import fastifyRateLimit from '@fastify/rate-limit';
+import { addressKey } from '@hdns/hub';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RateLimitConfig } from '../config.js';
@@ -64,7 +65,8 @@ async function rateLimitPlugin(
         // An invalid or expired token: the request is anonymous, counted by address.
       }
     }
-    return `addr:${normalizeIP(request.ip)}`;
+    // The same key as login limits and /ws admission: IPv6 per /64, IPv4-mapped as IPv4.
+    return `addr:${addressKey(request.ip)}`;
   };
 
   const check = app.createRateLimit({

@@ -16,11 +16,14 @@
  *   (outbox/outbox.ts).
  * - `outbox-after-append`: the relay appended outbox rows to the event log and has not deleted
  *   them yet (outbox/outbox-relay.ts).
+ * - `bulk-after-chunk`: an import job stored a chunk with its job-row counts and progress event;
+ *   the job has not finished (dns/bulk-jobs.ts).
  */
 
 export const FAULT_POINT_ENV = 'HDNS_TEST_CRASH_AT';
 
-export type FaultPointName = 'bind-after-apply' | 'outbox-after-commit' | 'outbox-after-append';
+export type FaultPointName =
+  'bind-after-apply' | 'outbox-after-commit' | 'outbox-after-append' | 'bulk-after-chunk';
 
 export function faultPoint(name: FaultPointName): void {
   if (process.env[FAULT_POINT_ENV] !== name) return;

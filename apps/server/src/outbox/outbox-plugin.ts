@@ -30,7 +30,10 @@ function outboxPlugin(app: FastifyInstance, options: OutboxPluginOptions): Promi
     log: app.log,
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
   });
-  app.decorate('outbox', new Outbox(app.db, store, relay));
+  const outbox = new Outbox(app.db, store, relay);
+  app.decorate('outbox', outbox);
+  // User changes write their events through it too (UserService is built earlier, by auth).
+  app.users.useOutbox(outbox);
   const stop = relay.start();
   app.addHook('onClose', async () => {
     await stop();
@@ -40,5 +43,5 @@ function outboxPlugin(app: FastifyInstance, options: OutboxPluginOptions): Promi
 
 export const outbox = fp(outboxPlugin, {
   name: 'hdns-outbox',
-  dependencies: ['hdns-storage', 'hdns-realtime'],
+  dependencies: ['hdns-storage', 'hdns-auth', 'hdns-realtime'],
 });

@@ -35,8 +35,19 @@ export class Outbox {
   ) {}
 
   async commit<T>(events: readonly OutboxEvent[], work: (trx: Db) => Promise<T>): Promise<T> {
+    return this.commitDescribed(async (trx) => ({ result: await work(trx), events }));
+  }
+
+  /**
+   * Like `commit`, for changes whose events depend on what the transaction reads (e.g. a user's
+   * rights before the change): `work` returns the result and the events that describe it, built
+   * with `outboxEvent()` inside the transaction (an invalid event throws, so nothing is stored).
+   */
+  async commitDescribed<T>(
+    work: (trx: Db) => Promise<{ result: T; events: readonly OutboxEvent[] }>,
+  ): Promise<T> {
     const { result, last } = await this.db.transaction().execute(async (trx) => {
-      const result = await work(trx);
+      const { result, events } = await work(trx);
       const last = await this.store.insert(trx, events);
       return { result, last };
     });

@@ -7,15 +7,40 @@ export interface AckInput {
   ids?: readonly string[];
 }
 
+/** How many of the newest seqs unread counts look at, by default. */
+export const UNREAD_WINDOW = 10_000;
+
+export interface UnreadCounts {
+  total: number;
+  byCategory: Partial<Record<Category, number>>;
+  upToSeq: number;
+  /**
+   * True when the user's watermark lies below the counting window, so older unread events
+   * exist that the counts leave out: show the total as "at least" (e.g. "10000+").
+   */
+  capped: boolean;
+}
+
 /**
  * Per-user read state over the event log: a watermark plus individually acknowledged ids above
  * it. Unread counts are computed against the log with the reader's visibility filter.
+ *
+ * Cost contract: every count reads at most the newest `window` seqs of the log (a range of its
+ * seq key), never the whole log above an old or absent watermark. So unread counts cover only
+ * the window (`capped` says when there is more), and the number an acknowledgement reports as
+ * newly covered is counted within the `window` seqs below its `upToSeq`; the watermark itself
+ * moves all the way.
  */
 export class AckStore {
+  private readonly window: number;
+
   constructor(
     private readonly db: Db,
     private readonly log: EventLog,
-  ) {}
+    opts: { window?: number } = {},
+  ) {
+    this.window = Math.max(1, Math.trunc(opts.window ?? UNREAD_WINDOW));
+  }
 
   /** Current watermark for this user in the log's epoch (0 when none or another epoch). */
   async watermark(userId: string): Promise<number> {
@@ -34,15 +59,17 @@ export class AckStore {
     let covered = 0;
     if (input.upToSeq !== undefined && input.upToSeq > mark) {
       const upTo = Math.min(input.upToSeq, await this.log.lastSeq());
+      const from = Math.max(mark, upTo - this.window);
       const counts = await this.log.countByCategory({
         ...visible,
-        afterSeq: mark,
+        afterSeq: from,
         beforeSeq: upTo + 1,
       });
       const explicit = await this.db
         .selectFrom('event_acks')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('user_id', '=', userId)
+        .where('seq', '>', from)
         .where('seq', '<=', upTo)
         .executeTakeFirst();
       covered += sum(counts) - Number(explicit?.n ?? 0);
@@ -83,25 +110,31 @@ export class AckStore {
     return Math.max(0, covered);
   }
 
-  /** Unread events by category: visible, above the watermark, not acknowledged one by one. */
-  async unread(
-    userId: string,
-    visible: EventQuery,
-  ): Promise<{ total: number; byCategory: Partial<Record<Category, number>>; upToSeq: number }> {
+  /**
+   * Unread events by category: visible, above the watermark, not acknowledged one by one, and
+   * within the newest `window` seqs (see the class comment; `capped` when that cut any off).
+   */
+  async unread(userId: string, visible: EventQuery): Promise<UnreadCounts> {
     const mark = await this.watermark(userId);
-    const byCategory = await this.log.countByCategory({ ...visible, afterSeq: mark });
+    const head = await this.log.lastSeq();
+    const from = Math.max(mark, head - this.window);
+    const byCategory = await this.log.countByCategory({
+      ...visible,
+      afterSeq: from,
+      beforeSeq: head + 1,
+    });
     // Only the individually acked events are read (by id), not the log above the watermark.
     const acked = await this.db
       .selectFrom('event_acks')
       .select('event_id')
       .where('user_id', '=', userId)
-      .where('seq', '>', mark)
+      .where('seq', '>', from)
       .execute();
     const ackedIds = acked.map((r) => r.event_id);
-    for (const e of await this.visibleByIds(ackedIds, { ...visible, afterSeq: mark })) {
+    for (const e of await this.visibleByIds(ackedIds, { ...visible, afterSeq: from })) {
       byCategory[e.category] = Math.max(0, (byCategory[e.category] ?? 0) - 1);
     }
-    return { total: sum(byCategory), byCategory, upToSeq: mark };
+    return { total: sum(byCategory), byCategory, upToSeq: mark, capped: from > mark };
   }
 
   /** The events among `ids` that pass `filter`, looked up by id in chunks. */

@@ -1,17 +1,9 @@
-import { CloseCode, isRole, type Role } from '@hdns/protocol';
 import type { Hub } from '@hdns/hub';
 import type { AuditListener } from '../audit/audit-log.js';
 import { AUDIT_ACTIONS } from '../audit/audit-log.js';
-import type { UserService } from '../users/user-service.js';
 
 interface Logger {
   error(obj: object, msg?: string): void;
-}
-
-type Zones = string[] | null;
-
-function asZones(value: unknown): Zones {
-  return Array.isArray(value) ? value.filter((z): z is string => typeof z === 'string') : null;
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -20,13 +12,14 @@ function record(value: unknown): Record<string, unknown> {
 
 /**
  * Turns audit records into real-time user events and keeps live sessions in step with user
- * changes: a login or logout becomes user_login/user_logout; a role or zone change becomes
- * permission_changed and closes that user's sockets with PERMISSIONS_CHANGED (reconnect with a
- * refreshed token, which carries the new rights); a password change or a disable closes them
- * with CREDENTIALS_REVOKED (terminal) and emits session_expired; deleting a user or refresh-token
- * reuse ends them with KICKED (session_expired too).
+ * changes: a login or logout becomes user_login/user_logout, and refresh-token reuse
+ * session_expired (these describe audit entries, not stored changes, so they stay publishes
+ * after the fact); refresh-token reuse also ends the user's sockets with KICKED. Sockets of
+ * changed or deleted users are closed by user-session-enforcer.ts, not here. The events of stored user changes (permission_changed,
+ * session_expired of a disable, password change or deletion) are NOT published here: they are
+ * committed with the change through the outbox (users/user-events.ts).
  */
-export function auditEventBridge(hub: Hub, users: UserService, log: Logger): AuditListener {
+export function auditEventBridge(hub: Hub, log: Logger): AuditListener {
   const publish = (p: Promise<unknown>): void => {
     p.catch((err: unknown) => log.error({ err }, 'failed to publish an audit-derived event'));
   };
@@ -74,62 +67,9 @@ export function auditEventBridge(hub: Hub, users: UserService, log: Logger): Aud
           ),
         );
         return;
-      case AUDIT_ACTIONS.userDelete:
-        hub.disconnectUser(userId, 'user deleted');
-        publish(
-          hub.publish(
-            'session_expired',
-            { userId, username, reason: 'revoked' },
-            { actor, source: 'users' },
-          ),
-        );
-        return;
-      case AUDIT_ACTIONS.userUpdate: {
-        const role = record(details.role);
-        const zones = record(details.zones);
-        const roleChanged = isRole(role.from) && isRole(role.to);
-        const zonesChanged = 'from' in zones || 'to' in zones;
-        // Every such change voided the user's access tokens (token version), so their sockets
-        // close now: terminal when they must sign in again, reconnect-class when a refreshed
-        // token (carrying the new rights) lets them back in.
-        const revoked = details.disabled === true || details.passwordChanged === true;
-        if (revoked) {
-          const disabled = details.disabled === true;
-          hub.disconnectUser(
-            userId,
-            disabled ? 'user disabled' : 'password changed',
-            CloseCode.CREDENTIALS_REVOKED,
-          );
-          publish(
-            hub.publish(
-              'session_expired',
-              { userId, username, reason: disabled ? 'user_disabled' : 'password_changed' },
-              { actor, source: 'users' },
-            ),
-          );
-        } else if (roleChanged || zonesChanged || details.disabled === false) {
-          hub.disconnectUser(userId, 'permissions changed', CloseCode.PERMISSIONS_CHANGED);
-        }
-        if (roleChanged || zonesChanged) {
-          // The stored user is the truth for the "after" side; the audit details say what moved.
-          publish(
-            users.findStored(userId).then(async (user) => {
-              if (!user) return;
-              const after = { role: user.role, zones: user.role === 'admin' ? null : user.zones };
-              const before = {
-                role: roleChanged ? (role.from as Role) : after.role,
-                zones: zonesChanged ? asZones(zones.from) : after.zones,
-              };
-              await hub.publish(
-                'permission_changed',
-                { userId, username, before, after },
-                { actor, source: 'users' },
-              );
-            }),
-          );
-        }
-        return;
-      }
+      // User updates and deletions: their sockets are closed by user-session-enforcer.ts as soon
+      // as the change commits (not from this audit entry, whose insert may fail), and their
+      // events are committed with the change (users/user-events.ts, outbox).
     }
   };
 }

@@ -7,6 +7,7 @@ import { Hub, IpAdmission, SqliteEventLog, type EventLog } from '@hdns/hub';
 import type { RealtimeConfig } from '../config.js';
 import { AckStore } from './ack-store.js';
 import { auditEventBridge } from './audit-events.js';
+import { userSessionEnforcer } from './user-session-enforcer.js';
 import { hubTokenVerifier } from './hub-token-verifier.js';
 import { visibleTo } from './visibility.js';
 import { createUpgradeHandler, type LegacyAttach } from './ws-upgrade.js';
@@ -50,9 +51,10 @@ function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptions): P
     retention: {
       maxEvents: rt.retentionEvents,
       maxAgeMs: rt.retentionSeconds * 1000,
-      // Query events are pruned in a pool of their own (see RetentionPolicy).
-      separate: {
-        query: { maxEvents: rt.queryRetentionEvents, maxAgeMs: rt.queryRetentionSeconds * 1000 },
+      // Traffic events are pruned in a pool of their own (see RetentionPolicy).
+      traffic: {
+        maxEvents: rt.trafficRetentionEvents,
+        maxAgeMs: rt.trafficRetentionSeconds * 1000,
       },
     },
   });
@@ -107,7 +109,8 @@ function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptions): P
     clientIp: options.clientIp,
   });
   app.server.on('upgrade', onUpgrade);
-  const stopBridge = app.auditLog.onRecord(auditEventBridge(hub, app.users, app.log));
+  const stopBridge = app.auditLog.onRecord(auditEventBridge(hub, app.log));
+  const stopEnforcer = app.users.onChange(userSessionEnforcer(hub, app.log));
 
   app.decorate('hub', hub);
   app.decorate('eventLog', log);
@@ -116,6 +119,7 @@ function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptions): P
   app.addHook('preClose', async () => {
     app.server.off('upgrade', onUpgrade);
     stopBridge();
+    stopEnforcer();
     await hub.close();
     for (const client of wss.clients) client.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));

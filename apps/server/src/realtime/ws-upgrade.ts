@@ -144,8 +144,13 @@ function handle(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, head: B
   socket.once('close', admitted.release);
 
   const token = route.kind === 'v1' ? bearer(req) : route.token;
+  // Read before verifying: a disconnectUser of this user from now on refuses the session when it
+  // registers (at hello for v1, at once for legacy), though the identity was verified before.
+  const revocationMark = deps.hub.revocationMark();
   // A verifier that throws synchronously is caught by the caller like any other failure.
-  const authenticate = token ? deps.verifyToken(token) : Promise.resolve(undefined);
+  const authenticate = token
+    ? deps.verifyToken(token).then((identity) => ({ ...identity, revocationMark }))
+    : Promise.resolve(undefined);
   authenticate
     .then(
       (identity) => upgrade(deps, { req, socket, head, route, ip }, identity),

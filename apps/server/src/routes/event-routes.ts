@@ -65,6 +65,11 @@ const unreadSchema = z.object({
   total: z.number().int(),
   byCategory: z.record(z.string(), z.number().int()),
   upToSeq: z.number().int(),
+  capped: z
+    .boolean()
+    .describe(
+      'True when unread events older than the newest 10,000 exist: the counts cover only those, so show them as "at least"',
+    ),
   epoch: z.string(),
 });
 

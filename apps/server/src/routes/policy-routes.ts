@@ -191,11 +191,11 @@ export const rpzRoutes: FastifyPluginAsyncZod = (app) => {
           kind: 'rpz_import',
           zone: null,
           authorize: jobRightsCheck(app.users, identity, { kind: 'admin' }),
-          apply: async (items) => {
+          apply: async (items, chunk) => {
             await service.createMany(
               identity,
               items.map((i) => i.value),
-              { quiet: true },
+              { job: chunk },
             );
           },
           chunkSize: 1000,

@@ -243,12 +243,12 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
           zone: zone.name,
           // Re-checked before every chunk: demoted, disabled or un-granted users stop the job.
           authorize: jobRightsCheck(app.users, identity, { kind: 'write_zone', zone: zone.name }),
-          apply: async (items) => {
+          apply: async (items, chunk) => {
             await records.createMany(
               identity,
               zone.name,
               items.map((i) => i.value),
-              { quiet: true },
+              { job: chunk },
             );
           },
         }),

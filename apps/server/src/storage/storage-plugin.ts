@@ -34,7 +34,8 @@ async function storagePlugin(app: FastifyInstance, opts: StoragePluginOptions): 
   });
   await retention.start().then(
     (pruned) => {
-      if (pruned.byAge + pruned.byCount > 0) app.log.info({ pruned }, 'audit log pruned');
+      if (pruned.byAge + pruned.byCount + pruned.failuresByCount > 0)
+        app.log.info({ pruned }, 'audit log pruned');
     },
     (err: unknown) => app.log.error({ err }, 'audit log pruning failed'),
   );

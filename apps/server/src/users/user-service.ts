@@ -3,8 +3,12 @@ import { AUDIT_ACTIONS, type AuditActor, type AuditLog } from '../audit/audit-lo
 import type { RefreshTokenStore } from '../auth/refresh-token-store.js';
 import { hashPassword } from '../auth/password.js';
 import { AppError } from '../http/app-error.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { OutboxEvent } from '../outbox/outbox-event.js';
 import type { Db } from '../storage/db.js';
 import { toPublicUser, type StoredUser, type User } from './user.js';
+import type { UserChange, UserChangeListener } from './user-change.js';
+import { eventActor, userDeleteEvents, userUpdateEvents } from './user-events.js';
 import { UserRepository, type UserChanges } from './user-repository.js';
 
 /** Who asks, for the audit log. */
@@ -58,11 +62,15 @@ function isUniqueViolation(err: unknown): boolean {
 /**
  * User management rules: unique usernames, optimistic concurrency, at least one active admin,
  * access tokens voided (token version) on any password, role, zones or disabled change, refresh
- * tokens revoked on password change or disable, and an audit entry for every change (the audit
- * bridge closes the user's live sockets from it).
+ * tokens revoked on password change or disable, and an audit entry for every change. Change
+ * listeners (the realtime layer closing the user's sockets) hear of a change as soon as it
+ * commits, before the audit insert, so a failing audit write cannot keep sockets open.
  */
 export class UserService {
   private readonly repo: UserRepository;
+  private readonly listeners = new Set<UserChangeListener>();
+  /** Set by the outbox plugin (registered after auth, which builds this service). */
+  private outbox: Outbox | null = null;
 
   constructor(
     private readonly db: Db,
@@ -70,6 +78,38 @@ export class UserService {
     private readonly refreshTokens: RefreshTokenStore,
   ) {
     this.repo = new UserRepository(db);
+  }
+
+  /**
+   * From now on user changes write their events (user-events.ts) through the outbox, in the
+   * change's transaction. Until then (boot) a change that has events is refused.
+   */
+  useOutbox(outbox: Outbox): void {
+    this.outbox = outbox;
+  }
+
+  /** Runs a user change and the events it returns in one transaction (see Outbox). */
+  private transact<T>(
+    work: (trx: Db) => Promise<{ result: T; events: readonly OutboxEvent[] }>,
+  ): Promise<T> {
+    const outbox = this.outbox;
+    if (outbox) return outbox.commitDescribed(work);
+    return this.db.transaction().execute(async (trx) => {
+      const { result, events } = await work(trx);
+      // Nothing may be stored without its events: only event-less changes run before the outbox.
+      if (events.length > 0) throw new Error('user change with events before the outbox started');
+      return result;
+    });
+  }
+
+  /** Calls `listener` after every committed update or delete; returns the unsubscribe. */
+  onChange(listener: UserChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(change: UserChange): void {
+    for (const listener of this.listeners) listener(change);
   }
 
   async list(): Promise<User[]> {
@@ -122,7 +162,7 @@ export class UserService {
   async update(id: string, input: UpdateUserInput, ctx: ActionContext): Promise<User> {
     const passwordHash =
       input.password === undefined ? undefined : await hashPassword(input.password);
-    const { before, after } = await this.db.transaction().execute(async (trx) => {
+    const { before, after } = await this.transact(async (trx) => {
       const repo = new UserRepository(trx);
       const current = await repo.findById(id);
       if (!current) throw new AppError('NOT_FOUND');
@@ -153,8 +193,16 @@ export class UserService {
       }
       const updated = await repo.update(id, input.version, changes);
       if (!updated) throw new AppError('STALE_VERSION');
-      return { before: current, after: updated };
+      // Its session_expired / permission_changed commit with the change (user-events.ts).
+      const events = userUpdateEvents(
+        current,
+        updated,
+        passwordHash !== undefined,
+        eventActor(ctx.actor),
+      );
+      return { result: { before: current, after: updated }, events };
     });
+    this.changed({ kind: 'updated', before, after, passwordChanged: passwordHash !== undefined });
 
     if (passwordHash !== undefined || (after.disabled && !before.disabled)) {
       await this.refreshTokens.revokeAllForUser(id);
@@ -178,7 +226,7 @@ export class UserService {
   }
 
   async delete(id: string, ctx: ActionContext): Promise<void> {
-    const deleted = await this.db.transaction().execute(async (trx) => {
+    const deleted = await this.transact(async (trx) => {
       const repo = new UserRepository(trx);
       const current = await repo.findById(id);
       if (!current) throw new AppError('NOT_FOUND');
@@ -186,8 +234,9 @@ export class UserService {
         throw new AppError('LAST_ADMIN');
       }
       await repo.delete(id);
-      return current;
+      return { result: current, events: userDeleteEvents(current, eventActor(ctx.actor)) };
     });
+    this.changed({ kind: 'deleted', user: deleted });
     await this.audit.record({
       action: AUDIT_ACTIONS.userDelete,
       actor: ctx.actor,

@@ -231,3 +231,17 @@ export function encodeWsFrame(f: FrameSpec): Buffer {
 
 export const textFrame = (text: string): Buffer =>
   encodeWsFrame({ opcode: 1, payload: Buffer.from(text) });
+
+/** Writes `request`, waits `delayMs`, then aborts the connection with a TCP RST. */
+export async function resetAfterWrite(
+  t: RawTarget,
+  request: string,
+  delayMs: number,
+): Promise<void> {
+  const socket = connect({ port: t.port, host: '127.0.0.1' });
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(request);
+  await new Promise((r) => setTimeout(r, delayMs));
+  socket.resetAndDestroy();
+}

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXAMPLE_EVENTS, type Category, type EventType, type Priority } from '@hdns/protocol';
+import {
+  EXAMPLE_EVENTS,
+  TRAFFIC_EVENT_TYPES,
+  type Category,
+  type EventType,
+  type Priority,
+} from '@hdns/protocol';
 import type { EventLog, NewEvent, RetentionPolicy } from './event-log.js';
 
 export interface EventLogHarness {
@@ -32,6 +38,17 @@ export function queryEvent(over: Partial<NewEvent> = {}): NewEvent {
     event: 'dns_query_log',
     category: 'query',
     priority: 'low',
+    meta: { actor: null, zone: null },
+    ...over,
+  });
+}
+
+/** An RPZ hit: a traffic event of the security category, as DNS clients cause them. */
+export function threatEvent(over: Partial<NewEvent> = {}): NewEvent {
+  return sampleEvent({
+    event: 'threat_detected',
+    category: 'security',
+    priority: 'high',
     meta: { actor: null, zone: null },
     ...over,
   });
@@ -173,7 +190,7 @@ export function describeEventLogContract(name: string, factory: EventLogFactory)
       const { log } = await make({
         maxEvents: 5,
         maxAgeMs: 3_600_000,
-        separate: { query: { maxEvents: 3, maxAgeMs: 3_600_000 } },
+        traffic: { maxEvents: 3, maxAgeMs: 3_600_000 },
       });
       const zone = await log.append(sampleEvent());
       const alert = await log.append(
@@ -184,11 +201,50 @@ export function describeEventLogContract(name: string, factory: EventLogFactory)
       const kept = await log.readAfter(0, 100);
       expect(kept.filter((e) => e.category !== 'query')).toEqual([zone, alert]);
       expect(kept.filter((e) => e.category === 'query').map((e) => e.seq)).toEqual([50, 51, 52]);
-      // Readers of other categories keep their full horizon; readers of query events do not.
-      expect(await log.oldestSeq(['dns', 'security'])).toBe(1);
+      // Readers of other categories keep their full horizon; readers of query events do not, nor
+      // readers of the security category (threat_detected is a traffic event).
+      expect(await log.oldestSeq(['dns', 'user'])).toBe(1);
+      expect(await log.oldestSeq(['security'])).toBe(50);
       expect(await log.oldestSeq(['query'])).toBe(50);
       expect(await log.oldestSeq()).toBe(50);
       expect(await log.countByCategory({})).toEqual({ dns: 1, security: 1, query: 3 });
+    });
+
+    it('the traffic pool is the catalogue flag: query events and threat_detected, nothing else', () => {
+      expect([...TRAFFIC_EVENT_TYPES].sort()).toEqual(
+        ['dns_query_log', 'query_stats', 'threat_detected'].sort(),
+      );
+    });
+
+    it('a threat_detected flood is pruned in the traffic pool and never pushes zone, user or other security events out', async () => {
+      const { log } = await make({
+        maxEvents: 5,
+        maxAgeMs: 3_600_000,
+        traffic: { maxEvents: 4, maxAgeMs: 3_600_000 },
+      });
+      const zone = await log.append(sampleEvent());
+      const alert = await log.append(
+        sampleEvent({ event: 'security_alert', category: 'security', meta: { zone: null } }),
+      );
+      const user = await log.append(
+        sampleEvent({ event: 'user_login', category: 'user', meta: { zone: null } }),
+      );
+      for (let i = 0; i < 60; i++) {
+        await log.append(i % 2 ? threatEvent() : queryEvent());
+      }
+      await log.prune();
+      const kept = await log.readAfter(0, 100);
+      expect(kept.slice(0, 3)).toEqual([zone, alert, user]);
+      expect(kept.slice(3).map((e) => e.seq)).toEqual([60, 61, 62, 63]);
+      expect(kept.slice(3).map((e) => e.event)).toEqual([
+        'dns_query_log',
+        'threat_detected',
+        'dns_query_log',
+        'threat_detected',
+      ]);
+      expect(await log.oldestSeq(['dns', 'user'])).toBe(1);
+      expect(await log.oldestSeq(['security'])).toBe(60);
+      expect(await log.countByCategory({})).toEqual({ dns: 1, security: 3, user: 1, query: 2 });
     });
 
     it('pruning other categories by count and age never removes query events', async () => {
@@ -196,7 +252,7 @@ export function describeEventLogContract(name: string, factory: EventLogFactory)
       const { log } = await make({
         maxEvents: 2,
         maxAgeMs: 60_000,
-        separate: { query: { maxEvents: 100, maxAgeMs: 3_600_000 } },
+        traffic: { maxEvents: 100, maxAgeMs: 3_600_000 },
       });
       const old = new Date(now - 120_000).toISOString();
       const q = await log.append(queryEvent({ ts: old }));
@@ -245,7 +301,7 @@ export function describeEventLogContract(name: string, factory: EventLogFactory)
       const h = await make({
         maxEvents: 10,
         maxAgeMs: 3_600_000,
-        separate: { query: { maxEvents: 1, maxAgeMs: 3_600_000 } },
+        traffic: { maxEvents: 1, maxAgeMs: 3_600_000 },
       });
       const e = sampleEvent();
       const first = await h.log.append(e);

@@ -1,4 +1,10 @@
-import type { Category, EventFrame, EventType } from '@hdns/protocol';
+import {
+  isTrafficEvent,
+  typesInCategory,
+  type Category,
+  type EventFrame,
+  type EventType,
+} from '@hdns/protocol';
 
 /** An event as the log keeps it: the wire event minus the frame tag, never redacted. */
 export type LoggedEvent = Omit<EventFrame, 'type'>;
@@ -36,19 +42,20 @@ export interface RetentionLimits {
 }
 
 /**
- * The shared limits apply to every category without limits of its own. A category listed in
- * `separate` is a pool of its own: its events count only against its limits, so a flood of them
- * (the live query log at 200 events/s) never pushes zone, security or user events out, and
- * pruning other categories never removes them.
+ * Two retention pools. Traffic events (the catalogue's `traffic` flag: the query log, query
+ * stats, RPZ hits; events DNS clients cause at will, hundreds a second) are a pool of their own:
+ * they count only against `traffic` (the shared limits when absent), so a flood of them never
+ * pushes zone, security or user events out, and pruning the shared pool never removes them.
+ * Every other event is in the shared pool, limited by `maxEvents` and `maxAgeMs`.
  */
 export interface RetentionPolicy extends RetentionLimits {
-  separate?: Partial<Record<Category, RetentionLimits>>;
+  traffic?: RetentionLimits;
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = {
   maxEvents: 100_000,
   maxAgeMs: 7 * 24 * 3600_000,
-  separate: { query: { maxEvents: 100_000, maxAgeMs: 24 * 3600_000 } },
+  traffic: { maxEvents: 100_000, maxAgeMs: 24 * 3600_000 },
 };
 
 /** Outcome of `appendIfNew`: `added` is false when an event with that id was already logged. */
@@ -57,25 +64,30 @@ export interface AppendResult {
   added: boolean;
 }
 
-/** The pool a category's events are retained in: its own when it has separate limits. */
-export function retentionPool(policy: RetentionPolicy, category: Category): string {
-  return policy.separate?.[category] ? category : SHARED_POOL;
+/** Name of the pool of every event that is not a traffic event. */
+export const SHARED_POOL = '*';
+/** Name of the pool of traffic events. */
+export const TRAFFIC_POOL = 'traffic';
+export type PoolName = typeof SHARED_POOL | typeof TRAFFIC_POOL;
+
+/** The pool an event type is retained in (fixed by the catalogue, not by the policy). */
+export function retentionPool(type: EventType): PoolName {
+  return isTrafficEvent(type) ? TRAFFIC_POOL : SHARED_POOL;
 }
 
-/** Name of the pool of every category without separate limits. */
-export const SHARED_POOL = '*';
-
-/** Each pool's name, limits and (for separate pools) category. */
+/** Each pool's name and limits. */
 export function retentionPools(
   policy: RetentionPolicy,
-): { pool: string; limits: RetentionLimits; category: Category | null }[] {
-  const out: { pool: string; limits: RetentionLimits; category: Category | null }[] = [
-    { pool: SHARED_POOL, limits: policy, category: null },
+): { pool: PoolName; limits: RetentionLimits }[] {
+  return [
+    { pool: SHARED_POOL, limits: { maxEvents: policy.maxEvents, maxAgeMs: policy.maxAgeMs } },
+    { pool: TRAFFIC_POOL, limits: policy.traffic ?? policy },
   ];
-  for (const [category, limits] of Object.entries(policy.separate ?? {})) {
-    if (limits) out.push({ pool: category, limits, category: category as Category });
-  }
-  return out;
+}
+
+/** The pools the events of these categories live in (a category may span both). */
+export function poolsOfCategories(categories: readonly Category[]): Set<PoolName> {
+  return new Set(categories.flatMap((c) => typesInCategory(c).map(retentionPool)));
 }
 
 /**
@@ -142,13 +154,12 @@ export class EventLogClosedError extends Error {
  * than the highest among the pools the categories live in (every pool when none are given).
  */
 export function resumeHorizon(
-  policy: RetentionPolicy,
   prunedThrough: ReadonlyMap<string, number>,
   categories?: readonly Category[],
 ): number {
-  const pools = categories
-    ? new Set(categories.map((c) => retentionPool(policy, c)))
-    : new Set(retentionPools(policy).map((p) => p.pool));
+  const pools: Set<PoolName> = categories
+    ? poolsOfCategories(categories)
+    : new Set([SHARED_POOL, TRAFFIC_POOL]);
   let highest = 0;
   for (const pool of pools) highest = Math.max(highest, prunedThrough.get(pool) ?? 0);
   return highest + 1;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Category } from '@hdns/protocol';
+import type { Category, EventType } from '@hdns/protocol';
 import {
   DEFAULT_RETENTION,
   EventLogClosedError,
@@ -50,10 +50,10 @@ export class MemoryEventLog implements EventLog {
     const known = this.byId.get(event.id);
     if (known) return Promise.resolve({ event: known, added: false });
     const logged: LoggedEvent = { ...event, seq: ++this.seq };
-    const pool = this.poolOf(event.category);
+    const pool = this.poolOf(event.event);
     pool.events.push(logged);
     this.byId.set(logged.id, logged);
-    if (pool.events.length - pool.head > pool.limits.maxEvents) this.dropOldest(event.category);
+    if (pool.events.length - pool.head > pool.limits.maxEvents) this.dropOldest(event.event);
     return Promise.resolve({ event: logged, added: true });
   }
 
@@ -95,7 +95,7 @@ export class MemoryEventLog implements EventLog {
 
   oldestSeq(categories?: readonly Category[]): Promise<number> {
     if (this.closed) return Promise.reject(new EventLogClosedError());
-    return Promise.resolve(resumeHorizon(this.retention, this.prunedThrough, categories));
+    return Promise.resolve(resumeHorizon(this.prunedThrough, categories));
   }
 
   prune(now = Date.now()): Promise<number> {
@@ -121,14 +121,14 @@ export class MemoryEventLog implements EventLog {
     return Promise.resolve();
   }
 
-  private poolOf(category: Category): Pool {
-    const pool = this.pools.get(retentionPool(this.retention, category));
-    if (!pool) throw new Error(`no retention pool for ${category}`);
+  private poolOf(type: EventType): Pool {
+    const pool = this.pools.get(retentionPool(type));
+    if (!pool) throw new Error(`no retention pool for ${type}`);
     return pool;
   }
 
-  private dropOldest(category: Category): void {
-    this.dropHead(retentionPool(this.retention, category), this.poolOf(category));
+  private dropOldest(type: EventType): void {
+    this.dropHead(retentionPool(type), this.poolOf(type));
   }
 
   private dropHead(name: string, pool: Pool): void {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Category } from '@hdns/protocol';
+import { TRAFFIC_EVENT_TYPES, type Category } from '@hdns/protocol';
 import {
   DEFAULT_RETENTION,
   EventLogClosedError,
   resumeHorizon,
+  retentionPool,
   retentionPools,
+  TRAFFIC_POOL,
   type AppendResult,
   type EventLog,
   type EventQuery,
@@ -60,13 +62,15 @@ export class SqliteEventLog implements EventLog {
         priority TEXT NOT NULL,
         ts TEXT NOT NULL,
         zone TEXT,
-        body TEXT NOT NULL
+        body TEXT NOT NULL,
+        pool TEXT NOT NULL DEFAULT '*'
       );
       CREATE INDEX IF NOT EXISTS hub_events_ts ON hub_events (ts);
       CREATE INDEX IF NOT EXISTS hub_events_type_seq ON hub_events (type, seq);
       CREATE UNIQUE INDEX IF NOT EXISTS hub_events_id ON hub_events (id);
       CREATE INDEX IF NOT EXISTS hub_events_category_seq ON hub_events (category, seq);
     `);
+    this.assignPools();
     const found = this.db.prepare(`SELECT value FROM hub_meta WHERE key = 'epoch'`).get() as
       { value: string } | undefined;
     if (found) {
@@ -76,7 +80,7 @@ export class SqliteEventLog implements EventLog {
       this.db.prepare(`INSERT INTO hub_meta (key, value) VALUES ('epoch', ?)`).run(this.epoch);
     }
     this.insert = this.db.prepare(
-      `INSERT INTO hub_events (id, type, category, priority, ts, zone, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO hub_events (id, type, category, priority, ts, zone, body, pool) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
     );
     this.byId = this.db.prepare(`SELECT * FROM hub_events WHERE id = ?`);
@@ -103,6 +107,7 @@ export class SqliteEventLog implements EventLog {
       event.ts,
       event.meta.zone ?? null,
       body,
+      retentionPool(event.event),
     );
     if (info.changes === 0) {
       // Another writer on the same file logged it between the lookup and the insert.
@@ -150,7 +155,7 @@ export class SqliteEventLog implements EventLog {
 
   oldestSeq(categories?: readonly Category[]): Promise<number> {
     if (this.closed) return Promise.reject(new EventLogClosedError());
-    return Promise.resolve(resumeHorizon(this.retention, this.prunedThrough, categories));
+    return Promise.resolve(resumeHorizon(this.prunedThrough, categories));
   }
 
   prune(now = Date.now()): Promise<number> {
@@ -178,22 +183,37 @@ export class SqliteEventLog implements EventLog {
   }
 
   /**
+   * Each row's `pool` column names its retention pool (retentionPool of its type). A file
+   * written before the column existed gets it here, and rows whose type's pool changed (the
+   * catalogue's `traffic` flag is the one definition) are moved; both walk indexes.
+   */
+  private assignPools(): void {
+    const columns = this.db.prepare(`PRAGMA table_info(hub_events)`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'pool')) {
+      this.db.exec(`ALTER TABLE hub_events ADD COLUMN pool TEXT NOT NULL DEFAULT '*'`);
+    }
+    this.db.exec(`CREATE INDEX IF NOT EXISTS hub_events_pool_seq ON hub_events (pool, seq)`);
+    const types = [...TRAFFIC_EVENT_TYPES];
+    const list = types.map(() => '?').join(',') || 'NULL';
+    this.db
+      .prepare(`UPDATE hub_events SET pool = ? WHERE type IN (${list}) AND pool <> ?`)
+      .run(TRAFFIC_POOL, ...types, TRAFFIC_POOL);
+    this.db
+      .prepare(`UPDATE hub_events SET pool = '*' WHERE pool = ? AND type NOT IN (${list})`)
+      .run(TRAFFIC_POOL, ...types);
+  }
+
+  /**
    * Prunes each pool from its oldest seq forward: by age up to the first event young enough, by
-   * count down to `maxEvents`. Walks the (category, seq) index for a separate pool and the seq key
-   * (skipping separate categories, whose own retention bounds them) for the shared one.
+   * count down to `maxEvents`. Walks the (pool, seq) index, so one pool's size never costs the
+   * other's pruning.
    */
   private pruneSync(now: number): number {
     this.appendsSincePrune = 0;
     let removed = 0;
-    const separate = retentionPools(this.retention)
-      .map((p) => p.category)
-      .filter((c): c is Category => c !== null);
-    const others = separate.length
-      ? `category NOT IN (${separate.map(() => '?').join(',')})`
-      : 'true';
-    for (const { pool, limits, category } of retentionPools(this.retention)) {
-      const where = category === null ? others : 'category = ?';
-      const params = category === null ? separate : [category];
+    for (const { pool, limits } of retentionPools(this.retention)) {
+      const where = 'pool = ?';
+      const params = [pool];
       const cutoff = new Date(now - limits.maxAgeMs).toISOString();
       const young = this.statement(
         `SELECT seq FROM hub_events WHERE ${where} AND +ts >= ? ORDER BY seq LIMIT 1`,
@@ -233,7 +253,12 @@ export class SqliteEventLog implements EventLog {
     const last = this.db
       .prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'hub_events'`)
       .get() as { seq: number } | undefined;
-    const initial = (oldest.seq ?? (last?.seq ?? 0) + 1) - 1;
+    // A new pool may hold events another pool (by an older definition) already pruned from:
+    // starting it at the highest horizon any pool had errs towards a reload, never a silent gap.
+    const initial = Math.max(
+      (oldest.seq ?? (last?.seq ?? 0) + 1) - 1,
+      ...this.prunedThrough.values(),
+    );
     for (const { pool } of retentionPools(this.retention)) {
       if (!this.prunedThrough.has(pool)) this.setPrunedThrough(pool, initial);
     }

@@ -91,7 +91,7 @@ export async function attachLegacy(
   });
 
   if (generation === 2) {
-    authenticate(hub, session, identity, 'legacy2');
+    if (!authenticate(hub, session, identity, 'legacy2')) return session;
     await wires[2].begin(session, link);
     return session;
   }
@@ -113,13 +113,15 @@ export async function attachLegacy(
     return session;
   }
   session.clientName = `legacy1/${type}`;
-  authenticate(hub, session, identity, `legacy1:${type}`);
+  if (!authenticate(hub, session, identity, `legacy1:${type}`)) return session;
   await wires[1].begin(session, { ...link, connectionType: type });
   return session;
 }
 
-function authenticate(hub: Hub, session: Session, identity: Identity, instanceId: string): void {
-  session.authenticate(identity, instanceId);
+/** False when the hub refused the session (user revoked since `identity` was verified). */
+function authenticate(hub: Hub, session: Session, identity: Identity, instanceId: string): boolean {
+  // The session's identity carries the revocation mark (stamped at attach when missing).
+  if (!session.authenticate(session.identity ?? identity, instanceId)) return false;
   hub.authOutcome({
     ok: true,
     ip: session.ip,
@@ -127,4 +129,5 @@ function authenticate(hub: Hub, session: Session, identity: Identity, instanceId
     userId: identity.userId,
     username: identity.username,
   });
+  return true;
 }

@@ -11,6 +11,7 @@ const ranked = { count };
 export const QUERY_EVENTS = {
   dns_query_log: defineEvent({
     category: 'query',
+    traffic: true,
     priority: 'low',
     minRole: 'viewer',
     sensitive: { clientIp: 'operator', ecs: 'operator' },
@@ -45,6 +46,7 @@ export const QUERY_EVENTS = {
   }),
   query_stats: defineEvent({
     category: 'query',
+    traffic: true,
     priority: 'low',
     minRole: 'viewer',
     sensitive: { 'topClients[].ip': 'operator' },

@@ -68,6 +68,8 @@ export const SECURITY_EVENTS = {
   }),
   threat_detected: defineEvent({
     category: 'security',
+    // One per RPZ hit, so as many as DNS clients cause (monitors/rpz-stream.ts: up to 50/s).
+    traffic: true,
     priority: 'high',
     minRole: 'viewer',
     sensitive: { clientIp: 'operator' },

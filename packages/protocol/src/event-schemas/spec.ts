@@ -38,6 +38,12 @@ export interface EventSpec<S extends z.ZodObject = z.ZodObject> {
    * only for granted zones. `zone: null` means server-wide and passes the zone check.
    */
   readonly zoneScoped: boolean;
+  /**
+   * True for traffic events: ones DNS clients cause at will (the query log, RPZ hits), at up
+   * to hundreds a second. The event log keeps them in a retention pool of their own, so they
+   * never push zone, security or user history out. Absent means false.
+   */
+  readonly traffic?: true;
   readonly description: string;
   readonly schema: S;
 }

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { AppError } from '../http/app-error.js';
+import type { BindLayout } from './bind-layout.js';
+import type { ForwarderSpec, RecordSpec, RpzRuleSpec, ZoneSpec } from './bind-types.js';
+import { renderZoneFile } from './zone-file-serializer.js';
+import type { ZoneFiles } from './zone-files.js';
+import { normalizeZoneName } from './zone-text.js';
+
+export interface BootstrapInput {
+  zones: { zone: ZoneSpec; records: readonly RecordSpec[] }[];
+  forwarders: readonly ForwarderSpec[];
+  rpzRules?: readonly RpzRuleSpec[];
+}
+
+export interface BootstrapResult {
+  /** Zones left out of named.conf because their data failed the check (BIND starts anyway). */
+  skipped: { zone: string; message: string }[];
+}
+
+/**
+ * The zone-file half of ZoneWriter.bootstrap: clears staged and backup files (leftovers of a
+ * process that died mid-write: nothing in them is the truth), writes (or keeps, when already
+ * identical) every primary zone's file and the RPZ zone's from `input` (the database), and
+ * deletes zone files no zone of `input` owns. Returns the zones named.conf should configure:
+ * those whose data passed the check (the rest are reported in `skipped`).
+ *
+ * `zoneName` normalizes a name and refuses reserved ones (it throws for a bad zone, which is then
+ * skipped rather than blocking the whole server).
+ */
+export async function writeZoneFilesFrom(
+  input: BootstrapInput,
+  deps: {
+    files: ZoneFiles;
+    layout: BindLayout;
+    rpzZone: string | null;
+    zoneName: (raw: string) => string;
+  },
+): Promise<{ zones: ZoneSpec[] } & BootstrapResult> {
+  const { files, layout, rpzZone } = deps;
+  await files.prepareDirs();
+  const skipped: BootstrapResult['skipped'] = [];
+  const zones = new Map<string, ZoneSpec>();
+  const keep = new Set<string>();
+  for (const { zone, records } of input.zones) {
+    try {
+      const name = deps.zoneName(zone.name);
+      if (zone.type === 'primary') {
+        // Kept even when the check fails below: the zone is the database's, its file the
+        // operator's best clue.
+        keep.add(path.basename(layout.zoneFile(name)));
+        await files.keepOrWriteZone(name, renderZoneFile(zone, records));
+      }
+      zones.set(name, { ...zone, name });
+    } catch (err) {
+      const message = err instanceof Error ? describe(err) : String(err);
+      skipped.push({ zone: zone.name, message });
+    }
+  }
+  if (rpzZone !== null) {
+    await files.writeRpz(input.rpzRules ?? [], 'start');
+    keep.add(path.basename(layout.zoneFile(rpzZone)));
+  }
+  await files.removeZoneFilesExcept(keep);
+  return { zones: [...zones.values()], skipped };
+}
+
+/** The normalized names of `input`'s zones; a name that does not normalize is left out. */
+export function zoneNamesOf(input: BootstrapInput): string[] {
+  const names: string[] = [];
+  for (const { zone } of input.zones) {
+    try {
+      names.push(normalizeZoneName(zone.name));
+    } catch {
+      // Skipped (and reported) by writeZoneFilesFrom itself.
+    }
+  }
+  return names;
+}
+
+function describe(err: Error): string {
+  if (err instanceof AppError) {
+    const message = (err.details as { message?: unknown } | undefined)?.message;
+    return typeof message === 'string' ? message : err.message;
+  }
+  return err.message;
+}
