@@ -6,10 +6,12 @@ import { bootstrapAdmin } from './auth/bootstrap-admin.js';
 import type { AppConfig } from './config.js';
 import { openApi } from './docs/openapi-plugin.js';
 import { clientAddress } from './http/client-address.js';
+import { requestHost } from './http/request-host.js';
 import { clientErrorHandler } from './http/client-error.js';
 import { proxyTrust } from './http/trusted-proxies.js';
 import { rateLimit } from './http/rate-limit-plugin.js';
 import { errorHandler, frameworkErrors } from './http/error-handler.js';
+import { closeKeepAlive } from './http/close-keepalive.js';
 import { securityHeaders } from './http/security-headers.js';
 import { buildLoggerOptions, type LoggerExtras } from './logger.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -61,7 +63,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       ? false
       : buildLoggerOptions(config, typeof options.logger === 'object' ? options.logger : {});
 
-  // One trust rule for REST (Fastify's request.ip) and WebSocket upgrades (clientAddress).
+  // One trust rule for REST (Fastify's request.ip and request.host) and WebSocket upgrades
+  // (clientAddress, requestHost).
   const trust = proxyTrust(config.trustedProxies);
   const app = Fastify({
     logger,
@@ -79,6 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   try {
     await app.register(errorHandler);
     await app.register(securityHeaders);
+    await app.register(closeKeepAlive);
     app.decorate('config', config);
     await app.register(storage, { dataDir: config.dataDir });
     await app.register(auth, { config });
@@ -102,6 +106,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       dataDir: config.dataDir,
       allowedOrigins: config.allowedOrigins,
       clientIp: (req) => clientAddress(req, trust),
+      clientHost: (req) => requestHost(req, trust),
       legacy: (hub) => (socket, context) => attachLegacy(hub, socket, context),
     });
 

@@ -31,11 +31,59 @@ export const REDACT_PATHS: readonly string[] = [
   '*.*.refreshToken',
 ];
 
-const SECRET_QUERY_PARAMS = /([?&](?:token|access_token|accessToken|refresh_token|jwt)=)[^&#]*/gi;
+/** Query parameter names whose values are secrets, compared decoded and lower-cased. */
+const SECRET_QUERY_NAMES: ReadonlySet<string> = new Set([
+  'token',
+  'access_token',
+  'accesstoken',
+  'refresh_token',
+  'jwt',
+]);
 
-/** `/ws/x/1?token=abc&y=2` → `/ws/x/1?token=[REDACTED]&y=2`. */
+/**
+ * `?name=` or `&name=` (the name never spans white space: error messages quote URLs in prose).
+ * Only the name is matched: a value that is not masked is still searched (`?next=/ws?token=x`
+ * masks the inner token), and no value is scanned twice, so the cost stays linear.
+ */
+const QUERY_PAIR = /[?&]([^=&#?\s]*)=/g;
+
+const VALUE = /[^&#]*/y;
+
+/** The end of the value starting at `from`: the next `&` or `#`, or the end of the text. */
+function valueEnd(text: string, from: number): number {
+  VALUE.lastIndex = from;
+  VALUE.exec(text);
+  return VALUE.lastIndex;
+}
+
+/**
+ * The parameter name as the server's own query parsing reads it: `routeUpgrade` takes the legacy
+ * token with URLSearchParams, which decodes `%74oken` and `+` and leaves malformed `%` escapes
+ * literal, never throwing. Judging the decoded name means no spelling of a name the server
+ * accepts as `token` can slip past the mask.
+ */
+function decodedName(raw: string): string {
+  if (!raw.includes('%') && !raw.includes('+')) return raw.toLowerCase();
+  const [first] = new URLSearchParams(`${raw}=`).keys();
+  return (first ?? raw).toLowerCase();
+}
+
+/**
+ * `/ws/x/1?token=abc&y=2` → `/ws/x/1?token=[REDACTED]&y=2`; also `?%74oken=` and `?TOKEN=`, with
+ * the name kept as written. Works on free text too (error messages that quote a URL).
+ */
 export function maskUrlSecrets(url: string): string {
-  return url.replace(SECRET_QUERY_PARAMS, '$1[REDACTED]');
+  let out = '';
+  let copied = 0;
+  for (const m of url.matchAll(QUERY_PAIR)) {
+    const [head, name = ''] = m;
+    const valueAt = m.index + head.length;
+    // A match inside a value already masked is part of that secret.
+    if (valueAt <= copied || !SECRET_QUERY_NAMES.has(decodedName(name))) continue;
+    out += `${url.slice(copied, valueAt)}[REDACTED]`;
+    copied = valueEnd(url, valueAt);
+  }
+  return out + url.slice(copied);
 }
 
 export function serializeRequest(req: FastifyRequest): Record<string, unknown> {

@@ -9,25 +9,15 @@
  */
 import { CloseCode } from '@hdns/protocol';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TestClient } from '../../../packages/hub/test/harness.js';
-import { startTestServer, type LoginResult, type TestServer } from './helpers.js';
+import { serverForFile } from './server-per-file.js';
 
-let s: TestServer;
-let admin: LoginResult;
-const wsUrl = () => `${s.url.replace('http', 'ws')}/ws`;
-
-beforeAll(async () => {
-  s = await startTestServer();
-  admin = await s.login();
-});
-afterAll(async () => {
-  await s.close();
-});
+const f = serverForFile();
 
 async function bearerSocket(token: string): Promise<TestClient> {
-  const ws = new WebSocket(wsUrl(), { headers: { authorization: `Bearer ${token}` } });
+  const ws = new WebSocket(f.s.wsUrl, { headers: { authorization: `Bearer ${token}` } });
   const client = TestClient.wrap(ws);
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -44,18 +34,18 @@ const cases = [
 describe('a bearer-upgraded socket that says hello after a revocation', () => {
   it.each(cases)('is refused with $code after a $change change', async (c) => {
     const username = `pending-${c.change}`;
-    const created = await s.api('/api/users', {
-      token: admin.accessToken,
+    const created = await f.s.api('/api/users', {
+      token: f.admin.accessToken,
       body: { username, password: 'first-password-1', role: 'operator', zones: null },
     });
     expect(created.status).toBe(201);
     const user = created.body as { id: string; version: number };
-    const session = await s.login(username, 'first-password-1');
+    const session = await f.s.login(username, 'first-password-1');
     const client = await bearerSocket(session.accessToken);
 
-    const patched = await s.api(`/api/users/${user.id}`, {
+    const patched = await f.s.api(`/api/users/${user.id}`, {
       method: 'PATCH',
-      token: admin.accessToken,
+      token: f.admin.accessToken,
       body: { ...c.body, version: user.version },
     });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
@@ -69,22 +59,22 @@ describe('a bearer-upgraded socket that says hello after a revocation', () => {
   });
 
   it('still goes live when nothing changed for its user', async () => {
-    const other = await s.api('/api/users', {
-      token: admin.accessToken,
+    const other = await f.s.api('/api/users', {
+      token: f.admin.accessToken,
       body: { username: 'pending-other', password: 'first-password-1', role: 'operator' },
     });
     expect(other.status).toBe(201);
-    const session = await s.login('pending-other', 'first-password-1');
+    const session = await f.s.login('pending-other', 'first-password-1');
     const client = await bearerSocket(session.accessToken);
     // Another user's revocation moves the global mark but must not refuse this one.
-    const victim = await s.api('/api/users', {
-      token: admin.accessToken,
+    const victim = await f.s.api('/api/users', {
+      token: f.admin.accessToken,
       body: { username: 'pending-victim', password: 'first-password-1', role: 'operator' },
     });
     const v = victim.body as { id: string; version: number };
-    const patched = await s.api(`/api/users/${v.id}`, {
+    const patched = await f.s.api(`/api/users/${v.id}`, {
       method: 'PATCH',
-      token: admin.accessToken,
+      token: f.admin.accessToken,
       body: { disabled: true, version: v.version },
     });
     expect(patched.status).toBe(200);
@@ -97,29 +87,29 @@ describe('a bearer-upgraded socket that says hello after a revocation', () => {
 
 describe('closing sockets does not depend on the audit insert', () => {
   it('closes the socket of a disabled user although the audit write fails', async () => {
-    const created = await s.api('/api/users', {
-      token: admin.accessToken,
+    const created = await f.s.api('/api/users', {
+      token: f.admin.accessToken,
       body: { username: 'audit-broken', password: 'first-password-1', role: 'operator' },
     });
     expect(created.status).toBe(201);
     const user = created.body as { id: string; version: number };
-    const session = await s.login('audit-broken', 'first-password-1');
-    const { client } = await TestClient.connect(wsUrl(), { token: session.accessToken });
+    const session = await f.s.login('audit-broken', 'first-password-1');
+    const { client } = await TestClient.connect(f.s.wsUrl, { token: session.accessToken });
     // Every audit insert fails from now on, as on a full disk; the user change itself commits.
     await sql`CREATE TRIGGER audit_fails BEFORE INSERT ON audit_log
-      BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`.execute(s.app.db);
+      BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`.execute(f.s.app.db);
     try {
-      const patched = await s.api(`/api/users/${user.id}`, {
+      const patched = await f.s.api(`/api/users/${user.id}`, {
         method: 'PATCH',
-        token: admin.accessToken,
+        token: f.admin.accessToken,
         body: { disabled: true, version: user.version },
       });
       expect(patched.status).toBe(500);
       expect((await client.waitClosed()).code).toBe(CloseCode.CREDENTIALS_REVOKED);
-      const stored = await s.app.users.findStored(user.id);
+      const stored = await f.s.app.users.findStored(user.id);
       expect(stored?.disabled).toBe(true);
     } finally {
-      await sql`DROP TRIGGER audit_fails`.execute(s.app.db);
+      await sql`DROP TRIGGER audit_fails`.execute(f.s.app.db);
     }
   });
 });

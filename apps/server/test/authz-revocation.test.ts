@@ -7,26 +7,16 @@
  * real port, real WebSockets.
  */
 import { CloseCode, LEGACY_CLOSE } from '@hdns/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TestClient } from '../../../packages/hub/test/harness.js';
-import { startTestServer, type LoginResult, type TestServer } from './helpers.js';
+import { serverForFile } from './server-per-file.js';
 
-let s: TestServer;
-let admin: LoginResult;
-const wsUrl = () => `${s.url.replace('http', 'ws')}/ws`;
-
-beforeAll(async () => {
-  s = await startTestServer();
-  admin = await s.login();
-});
-afterAll(async () => {
-  await s.close();
-});
+const f = serverForFile();
 
 async function createOperator(username: string): Promise<{ id: string; version: number }> {
-  const res = await s.api('/api/users', {
-    token: admin.accessToken,
+  const res = await f.s.api('/api/users', {
+    token: f.admin.accessToken,
     body: { username, password: 'first-password-1', role: 'operator', zones: null },
   });
   expect(res.status).toBe(201);
@@ -35,7 +25,7 @@ async function createOperator(username: string): Promise<{ id: string; version: 
 
 /** A legacy (generation 2) socket, open and greeted; resolves its close code when it closes. */
 async function openLegacy(token: string): Promise<{ closed: Promise<number> }> {
-  const ws = new WebSocket(`${wsUrl()}?token=${token}`);
+  const ws = new WebSocket(`${f.s.wsUrl}?token=${token}`);
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     ws.on('message', (data: Buffer) => {
@@ -50,7 +40,7 @@ async function openLegacy(token: string): Promise<{ closed: Promise<number> }> {
 
 /** Opens a v1 socket with `token`; resolves the close code when the server refuses the hello. */
 async function helloRefusedWith(token: string): Promise<number> {
-  const client = await TestClient.open(wsUrl());
+  const client = await TestClient.open(f.s.wsUrl);
   client.send({ type: 'hello', id: 'h1', protocol: 1, token });
   return (await client.waitClosed()).code;
 }
@@ -81,21 +71,21 @@ describe('a change of rights or credentials ends the old access token at once', 
     'after a $change change: REST 401, v1 socket closes $code, legacy socket closes 4001',
     async (c) => {
       const user = await createOperator(`u-${c.change}`);
-      const session = await s.login(`u-${c.change}`, 'first-password-1');
+      const session = await f.s.login(`u-${c.change}`, 'first-password-1');
       const old = session.accessToken;
-      expect((await s.api('/api/zones', { token: old })).status).toBe(200);
-      const { client: v1 } = await TestClient.connect(wsUrl(), { token: old });
+      expect((await f.s.api('/api/zones', { token: old })).status).toBe(200);
+      const { client: v1 } = await TestClient.connect(f.s.wsUrl, { token: old });
       const legacy = await openLegacy(old);
 
-      const patched = await s.api(`/api/users/${user.id}`, {
+      const patched = await f.s.api(`/api/users/${user.id}`, {
         method: 'PATCH',
-        token: admin.accessToken,
+        token: f.admin.accessToken,
         body: { ...c.body, version: user.version },
       });
       expect(patched.status, JSON.stringify(patched.body)).toBe(200);
 
       // REST, at once: the very next request with the old token is refused.
-      const rest = await s.api('/api/zones', { token: old });
+      const rest = await f.s.api('/api/zones', { token: old });
       expect(rest.status).toBe(401);
       expect(rest.body).toMatchObject({ code: 'AUTH_FAILED' });
       // Open sockets close with the documented codes.
@@ -104,7 +94,7 @@ describe('a change of rights or credentials ends the old access token at once', 
       // A new socket with the old token is refused too.
       expect(await helloRefusedWith(old)).toBe(CloseCode.AUTH_FAILED);
 
-      const refresh = await s.api('/api/auth/refresh', {
+      const refresh = await f.s.api('/api/auth/refresh', {
         method: 'POST',
         cookie: session.refreshCookie,
       });
@@ -116,8 +106,8 @@ describe('a change of rights or credentials ends the old access token at once', 
       // Role and zones: a refreshed token carries the new rights and gets back in.
       expect(refresh.status).toBe(200);
       const fresh = (refresh.body as { accessToken: string }).accessToken;
-      expect((await s.api('/api/zones', { token: fresh })).status).toBe(200);
-      const again = await TestClient.connect(wsUrl(), { token: fresh });
+      expect((await f.s.api('/api/zones', { token: fresh })).status).toBe(200);
+      const again = await TestClient.connect(f.s.wsUrl, { token: fresh });
       expect(again.welcome.user).toMatchObject(c.refreshed);
       // In-band refresh with the voided token is refused; the fresh session stays.
       const reply = await again.client.request({ type: 'auth', token: old }, 'error');
@@ -129,20 +119,20 @@ describe('a change of rights or credentials ends the old access token at once', 
 
   it('leaves other users, and a change that moves no right, alone', async () => {
     const user = await createOperator('u-same');
-    const session = await s.login('u-same', 'first-password-1');
-    const { client } = await TestClient.connect(wsUrl(), { token: session.accessToken });
-    const patched = await s.api(`/api/users/${user.id}`, {
+    const session = await f.s.login('u-same', 'first-password-1');
+    const { client } = await TestClient.connect(f.s.wsUrl, { token: session.accessToken });
+    const patched = await f.s.api(`/api/users/${user.id}`, {
       method: 'PATCH',
-      token: admin.accessToken,
+      token: f.admin.accessToken,
       body: { role: 'operator', zones: null, version: user.version },
     });
     expect(patched.status).toBe(200);
-    expect((await s.api('/api/zones', { token: session.accessToken })).status).toBe(200);
+    expect((await f.s.api('/api/zones', { token: session.accessToken })).status).toBe(200);
     // The same socket still answers a request, so it was not closed.
     const pong = await client.request({ type: 'ping' }, 'pong');
     expect(pong.type).toBe('pong');
     expect(client.closed).toBeUndefined();
-    expect((await s.api('/api/users', { token: admin.accessToken })).status).toBe(200);
+    expect((await f.s.api('/api/users', { token: f.admin.accessToken })).status).toBe(200);
     client.close();
   });
 });

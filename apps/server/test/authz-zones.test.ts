@@ -104,6 +104,25 @@ describe('zones at or above a public suffix, and forward zones', () => {
     expect((await s.api('/api/zones/co.uk', { token: adminToken })).status).toBe(200);
   });
 
+  it('marks the zones ZONE_NEEDS_ADMIN guards with needsAdmin, in the list and one by one', async () => {
+    const list = (await s.api('/api/zones', { token: adminToken })).body as {
+      zones: { name: string; needsAdmin: boolean }[];
+    };
+    const flags = new Map(list.zones.map((z) => [z.name, z.needsAdmin]));
+    expect(
+      Object.fromEntries(
+        ['com', 'co.uk', 'fwd.example', 'example.com'].map((n) => [n, flags.get(n)]),
+      ),
+    ).toEqual({
+      com: true,
+      'co.uk': true,
+      'fwd.example': true,
+      'example.com': false,
+    });
+    const one = await s.api('/api/zones/fwd.example', { token: adminToken });
+    expect(one.body).toMatchObject({ name: 'fwd.example', needsAdmin: true });
+  });
+
   it('lets an operator granted exactly that zone create it (the explicit grant)', async () => {
     const op = await tokenFor('gina', ['lab.example', 'org.uk']);
     const forward = await createZone(op, {

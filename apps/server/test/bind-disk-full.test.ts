@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BindPorts } from '../src/bind/bind-layout.js';
 import { dig, freeBindPorts } from './bind-helpers.js';
 import {
+  createZoneWithWww,
   makeTempDir,
   removeDir,
   startTestServer,
@@ -122,14 +123,7 @@ beforeAll(async () => {
   ports = await freeBindPorts();
   dnsPort = ports.dns;
   await start();
-  expect((await api('/api/zones', { method: 'POST', body: { name: 'full.test' } })).status).toBe(
-    201,
-  );
-  const rec = await api('/api/zones/full.test/records', {
-    method: 'POST',
-    body: { name: 'www', type: 'A', value: '192.0.2.1' },
-  });
-  expect(rec.status).toBe(201);
+  await createZoneWithWww(api, 'full.test');
 }, 60_000);
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dig } from './bind-helpers.js';
+import { dig, zoneNameOfLength } from './bind-helpers.js';
 import { startDnsHarness, type DnsHarness } from './dns-harness.js';
 
 /**
@@ -16,18 +16,6 @@ function managed() {
   const m = h.server.app.bind.managed;
   if (!m) throw new Error('not in managed mode');
   return m;
-}
-
-/** A valid zone name of exactly `length` characters (labels of at most 63). */
-function nameOf(length: number): string {
-  const labels: string[] = [];
-  let left = length - 'test'.length;
-  while (left > 0) {
-    const size = Math.min(63, left - 1);
-    labels.push('x'.repeat(size));
-    left -= size + 1;
-  }
-  return [...labels, 'test'].join('.');
 }
 
 async function addRecord(zone: string, name: string, value: string): Promise<string> {
@@ -75,7 +63,7 @@ describe('zone file names', () => {
 
   it('refuses a zone name too long for its file name, and accepts the longest that fits', async () => {
     const before = await readdir(managed().layout.zonesDir);
-    const tooLong = nameOf(253);
+    const tooLong = zoneNameOfLength(253);
     const refused = await h.api('/api/zones', { method: 'POST', body: { name: tooLong } });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({
@@ -94,7 +82,7 @@ describe('zone file names', () => {
 
     // The longest name that fits. A forward zone, because a primary zone this long cannot
     // hold its default `ns1.<zone>` name server (that name would exceed 253 characters).
-    const longest = nameOf(252);
+    const longest = zoneNameOfLength(252);
     const created = await h.api('/api/zones', {
       method: 'POST',
       body: { name: longest, type: 'forward', forwarders: ['192.0.2.53'] },

@@ -144,3 +144,15 @@ export async function startFakeUpstream(
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };
 }
+
+/** A valid zone name of exactly `length` characters under `test` (labels of at most 63). */
+export function zoneNameOfLength(length: number): string {
+  const labels: string[] = [];
+  let left = length - 'test'.length;
+  while (left > 0) {
+    const size = Math.min(63, left - 1);
+    labels.push('x'.repeat(size));
+    left -= size + 1;
+  }
+  return [...labels, 'test'].join('.');
+}

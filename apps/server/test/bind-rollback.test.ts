@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dig } from './bind-helpers.js';
 import { startDnsHarness, type DnsHarness } from './dns-harness.js';
+import { createZoneWithWww } from './helpers.js';
 
 /**
  * named hangs (SIGSTOP) while the app writes, then dies (SIGKILL) and the supervisor restarts
@@ -37,16 +38,27 @@ async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/**
+ * Three kinds of write at once: record `name` in stop.test (a zone reload), zone `zone` (a
+ * reconfig) and a rule blocking www.stop.test (an RPZ reload).
+ */
+function threeWrites(name: string, value: string, zone: string) {
+  return Promise.all([
+    h.api('/api/zones/stop.test/records', {
+      method: 'POST',
+      body: { name, type: 'A', value },
+    }),
+    h.api('/api/zones', { method: 'POST', body: { name: zone } }),
+    h.api('/api/rpz/rules', {
+      method: 'POST',
+      body: { domain: 'www.stop.test', action: 'nxdomain' },
+    }),
+  ]);
+}
+
 beforeAll(async () => {
   h = await startDnsHarness(['dns']);
-  expect((await h.api('/api/zones', { method: 'POST', body: { name: 'stop.test' } })).status).toBe(
-    201,
-  );
-  const rec = await h.api('/api/zones/stop.test/records', {
-    method: 'POST',
-    body: { name: 'www', type: 'A', value: '192.0.2.1' },
-  });
-  expect(rec.status).toBe(201);
+  await createZoneWithWww(h.api, 'stop.test');
 }, 60_000);
 
 afterAll(async () => {
@@ -68,18 +80,7 @@ describe('named stopped during a write, then killed', () => {
     process.kill(pid, 'SIGSTOP');
     let killed = false;
     try {
-      // Three kinds of write at once: a record (zone reload), a new zone (reconfig), a rule.
-      const [record, zone, rule] = await Promise.all([
-        h.api('/api/zones/stop.test/records', {
-          method: 'POST',
-          body: { name: 'new', type: 'A', value: '192.0.2.2' },
-        }),
-        h.api('/api/zones', { method: 'POST', body: { name: 'fresh.test' } }),
-        h.api('/api/rpz/rules', {
-          method: 'POST',
-          body: { domain: 'www.stop.test', action: 'nxdomain' },
-        }),
-      ]);
+      const [record, zone, rule] = await threeWrites('new', '192.0.2.2', 'fresh.test');
       for (const res of [record, zone, rule]) {
         expect(res.status, JSON.stringify(res.body)).toBe(503);
         expect(res.body).toMatchObject({ code: 'BIND_UNAVAILABLE' });
@@ -148,17 +149,7 @@ describe('the database refuses a change BIND already serves', () => {
     const forwardersBefore = m.writer.state().forwarders;
     const serial = ((await h.api('/api/zones/stop.test')).body as { serial: number }).serial;
 
-    const attempts = await Promise.all([
-      h.api('/api/zones/stop.test/records', {
-        method: 'POST',
-        body: { name: 'boom', type: 'A', value: '192.0.2.66' },
-      }),
-      h.api('/api/zones', { method: 'POST', body: { name: 'boom.test' } }),
-      h.api('/api/rpz/rules', {
-        method: 'POST',
-        body: { domain: 'www.stop.test', action: 'nxdomain' },
-      }),
-    ]);
+    const attempts = await threeWrites('boom', '192.0.2.66', 'boom.test');
     // named.conf changes one at a time: a forward zone, then the global forwarders.
     attempts.push(
       await h.api('/api/zones', {

@@ -1,8 +1,6 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteDriver } from '@hdns/hub';
-import { apiRequest, makeTempDir, removeDir, type ApiInit } from './helpers.js';
-import { freePort, startServerProcess, type ServerProcess } from './process.js';
+import type { ApiInit } from './helpers.js';
+import { restartableServer, type RestartableServer } from './process.js';
 
 /**
  * A bulk import killed mid-job. The real server process runs a record import of three chunks
@@ -18,34 +16,8 @@ const PASSWORD = 'bulk-crash-password';
 const ZONE = 'bulk-crash.test';
 const LINES = 1500;
 const CHUNK = 500; // the record import's chunk size (zone-routes.ts uses the default)
-let dataDir: string;
-let httpPort: number;
-let proc: ServerProcess | null = null;
-let token = '';
-
-async function start(extra: Record<string, string> = {}): Promise<ServerProcess> {
-  const p = await startServerProcess(
-    { HDNS_DATA_DIR: dataDir, HDNS_ADMIN_PASSWORD: PASSWORD, HDNS_MONITORS: 'false', ...extra },
-    httpPort,
-  );
-  proc = p;
-  const login = await apiRequest(`${p.url}/api/auth/login`, {
-    body: { username: 'admin', password: PASSWORD },
-  });
-  expect(login.status).toBe(200);
-  token = (login.body as { accessToken: string }).accessToken;
-  return p;
-}
-
-async function stopServer(): Promise<void> {
-  await proc?.stop();
-  proc = null;
-}
-
-function api(pathname: string, init: ApiInit = {}) {
-  if (!proc) throw new Error('no server');
-  return apiRequest(`${proc.url}${pathname}`, { token, ...init });
-}
+let srv: RestartableServer;
+const api = (pathname: string, init?: ApiInit) => srv.api(pathname, init);
 
 interface JobRow {
   id: string;
@@ -70,9 +42,7 @@ function readFiles(): {
   progress: BulkData[];
   complete: BulkData[];
 } {
-  const app = new SqliteDriver(path.join(dataDir, 'hdns.sqlite'), { readonly: true });
-  const events = new SqliteDriver(path.join(dataDir, 'events.sqlite'), { readonly: true });
-  try {
+  return srv.readFiles((app, events) => {
     const jobs = app
       .prepare('SELECT id, status, processed, succeeded FROM bulk_jobs')
       .all() as JobRow[];
@@ -97,48 +67,39 @@ function readFiles(): {
       progress: logged('bulk_operation_progress'),
       complete: logged('bulk_operation_complete'),
     };
-  } finally {
-    app.close();
-    events.close();
-  }
+  });
 }
 
 beforeAll(async () => {
-  dataDir = await makeTempDir('hdns-bulk-crash-');
-  httpPort = await freePort();
-  await start();
-  expect((await api('/api/zones', { method: 'POST', body: { name: ZONE } })).status).toBe(201);
-  await proc?.stop();
-  proc = null;
+  srv = await restartableServer({
+    prefix: 'hdns-bulk-crash-',
+    adminPassword: PASSWORD,
+    zones: [ZONE],
+  });
 }, 60_000);
 
 afterAll(async () => {
-  await proc?.stop();
-  await removeDir(dataDir);
+  await srv?.close();
 });
 
 describe('bulk import: a chunk and its progress event survive a crash together', () => {
   it('killed after the first chunk: its records and progress are stored once, and the restart ends the job as interrupted', async () => {
-    const armed = await start({ HDNS_TEST_CRASH_AT: 'bulk-after-chunk' });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      armed.child.once('exit', (_code, signal) => resolve(signal)),
-    );
     const rows = Array.from({ length: LINES }, (_, i) => ({
       name: `b${i}`,
       type: 'A',
       value: '192.0.2.20',
     }));
     // The 202 usually leaves before the job's first chunk commits, but the crash may win.
-    const answer = await api(`/api/zones/${ZONE}/records/import`, {
-      method: 'POST',
-      body: { format: 'json', data: rows },
-    }).then(
-      (r) => r.status,
-      () => null,
+    const answer = await srv.crashAt('bulk-after-chunk', () =>
+      api(`/api/zones/${ZONE}/records/import`, {
+        method: 'POST',
+        body: { format: 'json', data: rows },
+      }).then(
+        (r) => r.status,
+        () => null,
+      ),
     );
     expect([202, null]).toContain(answer);
-    expect(await exited).toBe('SIGKILL');
-    proc = null;
 
     // Between crash and restart: the first chunk, its counts and its progress, nothing more.
     const between = readFiles();
@@ -154,7 +115,7 @@ describe('bulk import: a chunk and its progress event survive a crash together',
     expect(chunkProgress(between.progress).length + between.outbox).toBe(1);
     expect(between.complete).toHaveLength(0);
 
-    await start();
+    await srv.start();
     const after = readFiles();
     expect(after.outbox).toBe(0);
     expect(after.records).toHaveLength(CHUNK);
@@ -190,9 +151,9 @@ describe('bulk import: a chunk and its progress event survive a crash together',
     expect(completes.map((e) => e.data.reason)).toEqual(['interrupted by a restart']);
 
     // A further restart finds nothing left running: still one complete event.
-    await stopServer();
-    await start();
+    await srv.stop();
+    await srv.start();
     expect(readFiles().complete.filter((d) => d.jobId === job.id)).toHaveLength(1);
-    await stopServer();
+    await srv.stop();
   }, 120_000);
 });

@@ -51,6 +51,8 @@ export interface ApiInit {
 
 export interface TestServer {
   url: string;
+  /** The v1 WebSocket endpoint, `ws://…/ws`. */
+  wsUrl: string;
   app: FastifyInstance;
   dataDir: string;
   config: AppConfig;
@@ -102,6 +104,24 @@ export async function apiRequest(url: string, init: ApiInit = {}): Promise<ApiRe
   return { status: response.status, headers: response.headers, body };
 }
 
+/**
+ * Creates primary zone `zone` holding `www A 192.0.2.1` through `api` (any server's, already
+ * authorized as someone who may): the usual starting point of the DNS tests. Throws unless both
+ * answer 201.
+ */
+export async function createZoneWithWww(
+  api: (pathname: string, init?: ApiInit) => Promise<ApiResponse>,
+  zone: string,
+): Promise<void> {
+  const created = await api('/api/zones', { method: 'POST', body: { name: zone } });
+  if (created.status !== 201) throw new Error(`zone ${zone}: ${created.status}`);
+  const rec = await api(`/api/zones/${zone}/records`, {
+    method: 'POST',
+    body: { name: 'www', type: 'A', value: '192.0.2.1' },
+  });
+  if (rec.status !== 201) throw new Error(`www.${zone}: ${rec.status}`);
+}
+
 export async function startTestServer(overrides: TestServerOverrides = {}): Promise<TestServer> {
   const ownsDir = overrides.dataDir === undefined;
   const dataDir = overrides.dataDir ?? (await makeTempDir());
@@ -136,6 +156,7 @@ export async function startTestServer(overrides: TestServerOverrides = {}): Prom
   let closed: Promise<void> | null = null;
   return {
     url,
+    wsUrl: `${url.replace('http', 'ws')}/ws`,
     app,
     dataDir,
     config,

@@ -132,7 +132,7 @@ describe('shutdown', () => {
       env: { ...BEHIND_PROXY, HDNS_LOGIN_SLOWDOWN_AFTER: '1', HDNS_LOGIN_SLOWDOWN_MAX: '300' },
     });
     const s = server;
-    // Delays 0, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64 s for the ten attempts, in arrival order.
+    // Slots 0, 0.25, 0.75, 1.75, 3.75 … 127.75 s after arrival (spacing doubling from 0.25 s).
     const pending = Array.from({ length: 10 }, (_, i) =>
       login(s, `198.51.100.${i % 2}`, 'admin', `guess-${i}-pw`).catch(() => null),
     );

@@ -1,9 +1,7 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteDriver } from '@hdns/hub';
 import { TestClient } from '../../../packages/hub/test/harness.js';
-import { apiRequest, makeTempDir, removeDir, type ApiInit } from './helpers.js';
-import { freePort, startServerProcess, type ServerProcess } from './process.js';
+import type { ApiInit } from './helpers.js';
+import { restartableServer, type RestartableServer } from './process.js';
 
 /**
  * Every change has its event, even across a crash. The real server process is killed with
@@ -17,50 +15,19 @@ import { freePort, startServerProcess, type ServerProcess } from './process.js';
 
 const PASSWORD = 'outbox-crash-password';
 const ZONE = 'outbox.test';
-let dataDir: string;
-let httpPort: number;
-let proc: ServerProcess | null = null;
-let token = '';
-
-async function start(extra: Record<string, string> = {}): Promise<ServerProcess> {
-  const p = await startServerProcess(
-    { HDNS_DATA_DIR: dataDir, HDNS_ADMIN_PASSWORD: PASSWORD, HDNS_MONITORS: 'false', ...extra },
-    httpPort,
-  );
-  proc = p;
-  const login = await apiRequest(`${p.url}/api/auth/login`, {
-    body: { username: 'admin', password: PASSWORD },
-  });
-  expect(login.status).toBe(200);
-  token = (login.body as { accessToken: string }).accessToken;
-  return p;
-}
-
-function api(pathname: string, init: ApiInit = {}) {
-  if (!proc) throw new Error('no server');
-  return apiRequest(`${proc.url}${pathname}`, { token, ...init });
-}
-
-function wsUrl(): string {
-  if (!proc) throw new Error('no server');
-  return `${proc.url.replace('http', 'ws')}/ws`;
-}
+let srv: RestartableServer;
+const api = (pathname: string, init?: ApiInit) => srv.api(pathname, init);
 
 /** Rows in the app database's outbox and events with this record id in the event log. */
 function readFiles(recordId: (data: unknown) => boolean): { outbox: number; logged: number } {
-  const app = new SqliteDriver(path.join(dataDir, 'hdns.sqlite'), { readonly: true });
-  const events = new SqliteDriver(path.join(dataDir, 'events.sqlite'), { readonly: true });
-  try {
+  return srv.readFiles((app, events) => {
     const outbox = (app.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
     const bodies = events
       .prepare(`SELECT body FROM hub_events WHERE type = 'record_created'`)
       .all() as { body: string }[];
     const logged = bodies.filter((b) => recordId((JSON.parse(b.body) as { data: unknown }).data));
     return { outbox, logged: logged.length };
-  } finally {
-    app.close();
-    events.close();
-  }
+  });
 }
 
 const named = (name: string) => (data: unknown) =>
@@ -75,30 +42,30 @@ async function crashAt(
   point: string,
   name: string,
 ): Promise<{ between: { outbox: number; logged: number }; seen: string[]; history: string[] }> {
-  await proc?.stop(); // one process per data dir and port at a time
-  const armed = await start({ HDNS_TEST_CRASH_AT: point });
-  const first = await TestClient.connect(wsUrl(), { token, subscribe: ['record_created'] });
-  const position = { epoch: first.welcome.position.epoch, seq: first.client.through };
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    armed.child.once('exit', (_code, signal) => resolve(signal)),
-  );
-  const answer = await api(`/api/zones/${ZONE}/records`, {
-    method: 'POST',
-    body: { name, type: 'A', value: '192.0.2.10' },
-  }).then(
-    (r) => `answered ${r.status}`,
-    () => 'no answer',
-  );
+  await srv.stop(); // one process per data dir and port at a time
+  const { first, position, answer } = await srv.crashAt(point, async () => {
+    const client = await TestClient.connect(srv.wsUrl(), {
+      token: srv.token,
+      subscribe: ['record_created'],
+    });
+    const at = { epoch: client.welcome.position.epoch, seq: client.client.through };
+    const sent = await api(`/api/zones/${ZONE}/records`, {
+      method: 'POST',
+      body: { name, type: 'A', value: '192.0.2.10' },
+    }).then(
+      (r) => `answered ${r.status}`,
+      () => 'no answer',
+    );
+    return { first: client, position: at, answer: sent };
+  });
   expect(answer).toBe('no answer');
-  expect(await exited).toBe('SIGKILL');
-  proc = null;
   await first.client.waitClosed();
   const between = readFiles(named(name));
 
-  await start();
+  await srv.start();
   const resumeFrom = { epoch: position.epoch, seq: Math.max(position.seq, first.client.through) };
-  const second = await TestClient.connect(wsUrl(), {
-    token,
+  const second = await TestClient.connect(srv.wsUrl(), {
+    token: srv.token,
     subscribe: ['record_created'],
     resume: resumeFrom,
   });
@@ -124,17 +91,15 @@ async function crashAt(
 const count = (list: readonly string[], value: string) => list.filter((v) => v === value).length;
 
 beforeAll(async () => {
-  dataDir = await makeTempDir('hdns-outbox-crash-');
-  httpPort = await freePort();
-  await start();
-  expect((await api('/api/zones', { method: 'POST', body: { name: ZONE } })).status).toBe(201);
-  await proc?.stop();
-  proc = null;
+  srv = await restartableServer({
+    prefix: 'hdns-outbox-crash-',
+    adminPassword: PASSWORD,
+    zones: [ZONE],
+  });
 }, 60_000);
 
 afterAll(async () => {
-  await proc?.stop();
-  await removeDir(dataDir);
+  await srv?.close();
 });
 
 describe('outbox: a change and its event survive a crash together', () => {
@@ -163,9 +128,12 @@ describe('outbox: a change and its event survive a crash together', () => {
   }, 90_000);
 
   it('a TXT value of 2,100 `"` is stored (201) and its record_created is delivered', async () => {
-    await proc?.stop();
-    await start();
-    const client = await TestClient.connect(wsUrl(), { token, subscribe: ['record_created'] });
+    await srv.stop();
+    await srv.start();
+    const client = await TestClient.connect(srv.wsUrl(), {
+      token: srv.token,
+      subscribe: ['record_created'],
+    });
     const value = '"'.repeat(2100);
     const res = await api(`/api/zones/${ZONE}/records`, {
       method: 'POST',
@@ -180,7 +148,6 @@ describe('outbox: a change and its event survive a crash together', () => {
     const history = await api('/api/events?type=record_created&order=desc&limit=1');
     const [logged] = (history.body as { events: { data: { after: { value: string } } }[] }).events;
     expect(logged?.data.after.value).toBe(after.value);
-    await proc?.stop();
-    proc = null;
+    await srv.stop();
   }, 60_000);
 });

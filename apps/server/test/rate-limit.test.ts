@@ -34,7 +34,7 @@ function expectRateLimited(res: ApiResponse): void {
   expect(res.status).toBe(429);
   expect(res.body).toEqual({
     code: 'RATE_LIMITED',
-    message: 'Too many requests; slow down',
+    message: 'Too many requests; slow down and retry later',
     details: { retryAfterSeconds: expect.any(Number) },
   });
   const retryAfter = Number(res.headers.get('retry-after'));

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -93,6 +93,36 @@ describe('named and the BIND tools run without the server environment', () => {
       }
     }
   });
+});
+
+describe('the databases of an older install', () => {
+  it('a crash leaves -wal/-shm files; wider modes on them are tightened to 0600 at the next start', async () => {
+    const dataDir = await makeTempDir('hdns-modes-');
+    cleanup.push(() => removeDir(dataDir));
+    const port = await freePort();
+    const env = { HDNS_DATA_DIR: dataDir, HDNS_ADMIN_PASSWORD: 'older-install-password' };
+    const crashed = await startServerProcess(env, port);
+    cleanup.push(() => crashed.stop());
+    // A login writes to both databases (refresh token, audit row; user_login event).
+    const login = await apiRequest(`${crashed.url}/api/auth/login`, {
+      method: 'POST',
+      body: { username: 'admin', password: env.HDNS_ADMIN_PASSWORD },
+    });
+    expect(login.status).toBe(200);
+    // SIGKILL: SQLite gets no chance to checkpoint and remove its sidecar files.
+    await crashed.kill();
+    const files = ['hdns.sqlite', 'events.sqlite'].flatMap((db) =>
+      ['', '-wal', '-shm'].map((extra) => `${db}${extra}`),
+    );
+    // As a restore from a backup or a hand-made copy might leave them.
+    for (const file of files) await chmod(path.join(dataDir, file), 0o644);
+
+    const again = await startServerProcess(env, port);
+    cleanup.push(() => again.stop());
+    for (const file of files) {
+      expect([file, await modeOf(path.join(dataDir, file))]).toEqual([file, 0o600]);
+    }
+  }, 60_000);
 });
 
 describe('the generated first-admin password', () => {

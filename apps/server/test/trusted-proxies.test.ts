@@ -8,7 +8,8 @@ import { freePort, startServerProcess } from './process.js';
 /**
  * HDNS_TRUSTED_PROXIES against the real app: REST (audit rows, login limits) and /ws
  * (admission, the hub's connection address, ws_auth audit rows) see the same client address,
- * and X-Forwarded-For counts only when it arrives from a trusted proxy.
+ * and X-Forwarded-For counts only when it arrives from a trusted proxy. The same goes for
+ * X-Forwarded-Host in the Origin checks of REST and /ws.
  */
 
 let server: TestServer | undefined;
@@ -19,7 +20,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-const wsUrl = (s: TestServer) => `${s.url.replace('http', 'ws')}/ws`;
+const wsUrl = (s: TestServer) => s.wsUrl;
 
 type Attempt = { status: 101; ws: WebSocket } | { status: number; ws?: undefined };
 
@@ -185,6 +186,46 @@ describe('with 127.0.0.1 trusted', () => {
     );
     expect(server.app.hub.connections().map((c) => c.ip)).toEqual(['127.0.0.2']);
     expect(await auditedIp(server, 'ws_auth')).toBe('127.0.0.2');
+  });
+});
+
+describe('the /ws Origin check behind a proxy', () => {
+  // A TLS-terminating proxy serving the dashboard as https://dns.example.
+  const proxied = {
+    origin: 'https://dns.example',
+    'x-forwarded-host': 'dns.example',
+    'x-forwarded-proto': 'https',
+  };
+
+  it('takes X-Forwarded-Host from a trusted proxy, as REST does', async () => {
+    server = await startTestServer({ env: { HDNS_TRUSTED_PROXIES: '127.0.0.1' } });
+    const url = wsUrl(server);
+    expect((await upgrade(url, proxied)).status).toBe(101);
+    expect(await postFrom(server, '127.0.0.1', '/api/auth/logout', {}, proxied)).toBe(204);
+    // The forwarded host is the one checked: the proxy's inner address is not an origin of ours.
+    const inner = { ...proxied, origin: server.url };
+    expect((await upgrade(url, inner)).status).toBe(403);
+    expect(await postFrom(server, '127.0.0.1', '/api/auth/logout', {}, inner)).toBe(403);
+    const foreign = { ...proxied, origin: 'https://evil.example' };
+    expect((await upgrade(url, foreign)).status).toBe(403);
+  });
+
+  it('ignores X-Forwarded-Host from an untrusted address, as REST does', async () => {
+    server = await startTestServer({ env: { HDNS_TRUSTED_PROXIES: '127.0.0.1' } });
+    const url = wsUrl(server);
+    // From 127.0.0.2 a client cannot choose the host its Origin is checked against…
+    expect((await upgrade(url, proxied, '127.0.0.2')).status).toBe(403);
+    expect(await postFrom(server, '127.0.0.2', '/api/auth/logout', {}, proxied)).toBe(403);
+    // … its Host header is what counts, on /ws and REST alike.
+    const own = { origin: server.url, 'x-forwarded-host': 'dns.example' };
+    expect((await upgrade(url, own, '127.0.0.2')).status).toBe(101);
+    expect(await postFrom(server, '127.0.0.2', '/api/auth/logout', {}, own)).toBe(204);
+  });
+
+  it('ignores X-Forwarded-Host with no trusted proxies at all', async () => {
+    server = await startTestServer();
+    expect((await upgrade(wsUrl(server), proxied)).status).toBe(403);
+    expect((await upgrade(wsUrl(server), { ...proxied, origin: server.url })).status).toBe(101);
   });
 });
 

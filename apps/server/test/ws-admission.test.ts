@@ -2,7 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CloseCode, EXAMPLE_EVENTS } from '@hdns/protocol';
 import { TestClient, sleep } from '../../../packages/hub/test/harness.js';
-import { startTestServer, type TestServer } from './helpers.js';
+import {
+  TEST_ADMIN_PASSWORD,
+  apiRequest,
+  makeTempDir,
+  removeDir,
+  startTestServer,
+  type TestServer,
+} from './helpers.js';
+import { freePort, startServerProcess, type ServerProcess } from './process.js';
 
 let server: TestServer | undefined;
 const sockets: WebSocket[] = [];
@@ -12,7 +20,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-const wsUrl = (s: TestServer) => `${s.url.replace('http', 'ws')}/ws`;
+const wsUrl = (s: TestServer) => s.wsUrl;
 
 // Every 127/8 address is loopback on Linux: binding the client side to another one gives the
 // server a second, distinct peer address without any network setup.
@@ -155,5 +163,107 @@ describe('upgrade authentication as docs/protocol.md describes it', () => {
     client.send({ type: 'hello', id: 'h', protocol: 1 });
     expect(await client.next('error')).toMatchObject({ code: 'AUTH_FAILED' });
     expect((await client.waitClosed()).code).toBe(CloseCode.AUTH_FAILED);
+  });
+});
+
+/**
+ * IPv6 on the real server process (`npm start`) listening on ::1, with ::1 as the trusted proxy
+ * so X-Forwarded-For can name any IPv6 client. /ws admission and the REST rate limit must count
+ * the same key (packages/hub/src/address-key.ts: an IPv6 client by its /64): addresses inside
+ * one /64, however spelled, share one budget in both; the next /64 has its own in both.
+ */
+describe('per-address limits over IPv6, on a server process listening on ::1', () => {
+  const A = '2001:db8:1:2::a';
+  // The same /64 as A: the last four groups differ, and the spelling too.
+  const A_SIBLINGS = ['2001:db8:1:2:ffff:ffff:ffff:ffff', '2001:DB8:1:2:0:0:0:b'];
+  // The neighbouring /64: differs from A in the fourth group only.
+  const B = '2001:db8:1:3::a';
+  const B_SIBLING = '2001:db8:1:3:1::';
+
+  let proc: ServerProcess | undefined;
+  let dataDir: string | undefined;
+  afterEach(async () => {
+    await proc?.stop();
+    proc = undefined;
+    if (dataDir) await removeDir(dataDir);
+    dataDir = undefined;
+  });
+
+  /** One upgrade attempt from ::1 with the given X-Forwarded-For (none: the peer itself). */
+  function attemptV6(url: string, forwardedFor?: string): Promise<Attempt> {
+    const headers = forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor };
+    return new Promise((resolve) => {
+      const ws = new WebSocket(url, { headers, localAddress: '::1' });
+      ws.on('unexpected-response', (_req, res) => {
+        resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] });
+        ws.terminate();
+      });
+      ws.on('open', () => {
+        sockets.push(ws);
+        resolve({ status: 101, ws });
+      });
+      ws.on('error', () => undefined);
+    });
+  }
+
+  async function helloV6(url: string, forwardedFor: string | undefined, token: string) {
+    const opened = await attemptV6(url, forwardedFor);
+    if (opened.status !== 101 || !opened.ws) throw new Error(`refused: ${opened.status}`);
+    const client = TestClient.wrap(opened.ws);
+    client.send({ type: 'hello', id: 'h', protocol: 1, token, subscribe: ['dns'] });
+    await client.next('welcome');
+    return client;
+  }
+
+  it('admits /ws per /64 and the REST rate limit counts the very same keys', async () => {
+    dataDir = await makeTempDir();
+    proc = await startServerProcess(
+      {
+        HDNS_HOST: '::1',
+        HDNS_DATA_DIR: dataDir,
+        HDNS_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+        HDNS_MONITORS: 'false',
+        HDNS_TRUSTED_PROXIES: '::1',
+        HDNS_WS_MAX_PER_IP: '1',
+        // One admin token opens every socket here; none may supersede another.
+        HDNS_WS_MAX_PER_USER: '100',
+        HDNS_RATE_LIMIT_MAX: '2',
+        HDNS_RATE_LIMIT_WINDOW: '60',
+      },
+      await freePort('::1'),
+    );
+    expect(new URL(proc.url).hostname).toBe('[::1]');
+    // fetch connects over ::1 too: the server listens on nothing else.
+    const login = await apiRequest(`${proc.url}/api/auth/login`, {
+      body: { username: 'admin', password: TEST_ADMIN_PASSWORD },
+    });
+    expect(login.status).toBe(200);
+    const token = (login.body as { accessToken: string }).accessToken;
+    const url = `${proc.url.replace('http', 'ws')}/ws`;
+
+    // /ws, one socket per key: A's /64 is full for every address in it, B's /64 is not.
+    const a = await helloV6(url, A, token);
+    for (const sibling of A_SIBLINGS) {
+      expect(await attemptV6(url, sibling)).toMatchObject({ status: 429, retryAfter: '10' });
+    }
+    const b = await helloV6(url, B, token);
+    expect((await attemptV6(url, B_SIBLING)).status).toBe(429);
+    // The proxy's own peer address (::1, no header) is a client of its own /64.
+    const direct = await helloV6(url, undefined, token);
+    expect((await attemptV6(url)).status).toBe(429);
+    for (const c of [a, b, direct]) expect(c.closed).toBeUndefined();
+
+    // REST, two anonymous requests per key: the same grouping.
+    const anon = (forwardedFor: string) =>
+      apiRequest(`${proc?.url}/api/zones`, { headers: { 'x-forwarded-for': forwardedFor } });
+    expect((await anon(A)).status).toBe(401);
+    expect((await anon(A_SIBLINGS[0] ?? '')).status).toBe(401);
+    const refused = await anon(A_SIBLINGS[1] ?? '');
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect((await anon(B)).status).toBe(401);
+    expect((await anon(B_SIBLING)).status).toBe(401);
+    expect((await anon(B)).status).toBe(429);
   });
 });

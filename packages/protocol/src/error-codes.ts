@@ -9,7 +9,7 @@ export const ERRORS = {
   BAD_FRAME: { status: 400, message: 'Frame does not match the protocol schema' },
   UNKNOWN_FRAME_TYPE: { status: 400, message: 'Unknown frame type' },
   FRAME_TOO_LARGE: { status: 413, message: 'Frame exceeds the maximum size' },
-  RATE_LIMITED: { status: 429, message: 'Too many frames; slow down' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; slow down and retry later' },
   NOT_AUTHENTICATED: { status: 401, message: 'Send hello with a token first' },
   ALREADY_AUTHENTICATED: { status: 400, message: 'This connection is already authenticated' },
   UNSUPPORTED_PROTOCOL: { status: 400, message: 'Unsupported protocol version' },

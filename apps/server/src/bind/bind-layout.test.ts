@@ -1,31 +1,20 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../http/app-error.js';
+import { zoneNameOfLength } from '../../test/bind-helpers.js';
 import { bindLayout, MAX_ZONE_NAME_LENGTH, zoneFileName } from './bind-layout.js';
-
-/** A valid zone name of exactly `length` characters (labels of at most 63). */
-function nameOf(length: number): string {
-  const labels: string[] = [];
-  let left = length - 'test'.length;
-  while (left > 0) {
-    const size = Math.min(63, left - 1);
-    labels.push('a'.repeat(size));
-    left -= size + 1;
-  }
-  return [...labels, 'test'].join('.');
-}
 
 describe('zone file names', () => {
   it('fit one path component up to the longest allowed zone name', () => {
     expect(MAX_ZONE_NAME_LENGTH).toBe(252);
-    const name = nameOf(252);
+    const name = zoneNameOfLength(252);
     expect(name).toHaveLength(252);
     expect(Buffer.byteLength(zoneFileName(name))).toBe(255);
     expect(zoneFileName('Example.TEST.')).toBe('db.example.test');
   });
 
   it('refuses a longer (still DNS-valid) name with a clear validation error', () => {
-    const name = nameOf(253);
+    const name = zoneNameOfLength(253);
     expect(name).toHaveLength(253);
     let err: unknown;
     try {

@@ -7,7 +7,7 @@ import type { Db } from '../storage/db.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { outboxEvent, type OutboxEvent } from '../outbox/outbox-event.js';
 import { dnsEvent, type DnsEvent } from './dns-events.js';
-import type { JobRightsCheck } from './job-rights.js';
+import { JobStoppedError, type JobRightsCheck } from './job-rights.js';
 import { actorOf } from './zone-access.js';
 
 /** The catalogue's bound on free text (error messages, reasons) in bulk events. */
@@ -22,12 +22,16 @@ export const INTERRUPTED_REASON = 'interrupted by a restart';
  * per-record events (bulk imports are quiet), so this event IS their description; writing both
  * in the chunk's transaction means a chunk is never stored without it, nor it without the chunk.
  *
- * Contract for the `apply` that receives it: pass `events` to the same `Outbox.commit` that
- * stores the items and call `write(trx)` inside its work, or throw (then nothing is stored and
- * the job counts nothing).
+ * Contract for the `apply` that receives it: holding the lock of what the chunk changes, call
+ * `check()` before touching BIND (so a job whose user lost the right does not even reach the
+ * DNS server); pass `events` to the same `Outbox.commit` that stores the items and call
+ * `write(trx)` inside its work, or throw (then nothing is stored and the job counts nothing).
+ * Both throw JobStoppedError once the job's rights are gone: `write` checks them again inside
+ * the transaction, so a revocation that committed before the chunk's commit always wins.
  */
 export interface ChunkCommit {
   events: readonly OutboxEvent[];
+  check(): Promise<void>;
   write(trx: Db): Promise<void>;
 }
 
@@ -49,7 +53,10 @@ export interface Job {
   createdBy: string | null;
   createdAt: string;
   finishedAt: string | null;
-  /** Why a cancelled job stopped (its user lost the right to run it); null otherwise. */
+  /**
+   * Why a job stopped early: `cancelled` (its user lost the right to run it) or `failed` by a
+   * restart (INTERRUPTED_REASON); null otherwise.
+   */
   stopReason: string | null;
 }
 
@@ -72,8 +79,9 @@ export interface JobSpec<T> {
   apply: ApplyChunk<T>;
   chunkSize?: number;
   /**
-   * Called before every chunk: null to go on, or why the job must stop. A stopped job ends
-   * `cancelled` with that reason; the lines not yet applied stay unapplied.
+   * Called for every chunk inside its lock and again inside its transaction (ChunkCommit): null
+   * to go on, or why the job must stop. A stopped job ends `cancelled` with that reason; the
+   * chunk and the lines after it stay unapplied.
    */
   authorize?: JobRightsCheck;
 }
@@ -83,9 +91,10 @@ export interface JobSpec<T> {
  * each); a chunk BIND refuses is split in halves until the offending lines are isolated, so a bad
  * line never costs the good ones. Progress goes out as bulk_operation_progress after every chunk
  * (a latest-value event) and bulk_operation_complete at the end; the job row keeps the outcome.
- * Before each chunk the job's rights are checked again (`authorize`): a user who lost them
- * (disabled, demoted, zone taken away) gets the job cancelled, with the reason in the row and in
- * bulk_operation_complete.
+ * Every chunk checks the job's rights again as it is stored (`authorize`, see ChunkCommit): a
+ * user who lost them (disabled, demoted, zone taken away, sign-in revoked) gets the job
+ * cancelled, with the reason in the row and in bulk_operation_complete, and once that
+ * revocation has committed no further chunk of the job is stored.
  */
 export class BulkJobs {
   private readonly running = new Map<string, Promise<void>>();
@@ -227,14 +236,24 @@ export class BulkJobs {
     await this.progress(job, actor);
     // What the job row holds: chunks store their counts themselves (ChunkCommit).
     const stored = { processed: job.processed };
+    const authorize = spec.authorize;
+    const rights = async (db: Db): Promise<void> => {
+      const stop = authorize ? await authorize(db) : null;
+      if (stop !== null) throw new JobStoppedError(stop);
+    };
     for (let i = 0; i < spec.items.length; i += size) {
-      const stop = spec.authorize ? await spec.authorize() : null;
-      if (stop !== null) {
+      try {
+        await this.applyIsolating(job, spec.items.slice(i, i + size), spec.apply, actor, {
+          stored,
+          rights,
+        });
+      } catch (err) {
+        if (!(err instanceof JobStoppedError)) throw err;
+        // The final save below stores the counts of the lines handled before the stop.
         job.status = 'cancelled';
-        job.stopReason = stop;
+        job.stopReason = err.reason;
         break;
       }
-      await this.applyIsolating(job, spec.items.slice(i, i + size), spec.apply, actor, stored);
       // Lines refused after the last stored part of the chunk changed only counts (nothing was
       // stored for them), so their progress has no change to share a transaction with.
       if (job.processed !== stored.processed) {
@@ -277,7 +296,7 @@ export class BulkJobs {
     items: { line: number; value: T }[],
     apply: ApplyChunk<T>,
     actor: { id: string; username: string },
-    stored: { processed: number },
+    ctx: { stored: { processed: number }; rights: (db: Db) => Promise<void> },
   ): Promise<void> {
     if (items.length === 0) return;
     // The job as it stands if these items are stored: committed with them, or not at all.
@@ -289,9 +308,15 @@ export class BulkJobs {
     try {
       await apply(items, {
         events: [this.progressEvent(after, actor)],
-        write: (trx) => this.writeRow(trx, after),
+        check: () => ctx.rights(this.db),
+        write: async (trx) => {
+          await ctx.rights(trx);
+          await this.writeRow(trx, after);
+        },
       });
     } catch (err) {
+      // Not the lines' fault: splitting would only try the rest again.
+      if (err instanceof JobStoppedError) throw err;
       const only = items[0];
       if (items.length === 1 && only) {
         job.failed++;
@@ -306,13 +331,13 @@ export class BulkJobs {
         return;
       }
       const half = Math.ceil(items.length / 2);
-      await this.applyIsolating(job, items.slice(0, half), apply, actor, stored);
-      await this.applyIsolating(job, items.slice(half), apply, actor, stored);
+      await this.applyIsolating(job, items.slice(0, half), apply, actor, ctx);
+      await this.applyIsolating(job, items.slice(half), apply, actor, ctx);
       return;
     }
     job.processed = after.processed;
     job.succeeded = after.succeeded;
-    stored.processed = job.processed;
+    ctx.stored.processed = job.processed;
     // TEST fault-injection point (inert unless HDNS_TEST_CRASH_AT is set): a chunk, its job row
     // counts and its progress event are committed; the job has not finished.
     faultPoint('bulk-after-chunk');

@@ -80,6 +80,11 @@ export const zoneSchema = z.object({
   description: z.string().nullable(),
   version: z.number().int(),
   recordCount: z.number().int(),
+  needsAdmin: z
+    .boolean()
+    .describe(
+      'A forward zone or a zone at or above a public suffix: changing it or its records needs an admin or an operator granted exactly this zone (else 403 ZONE_NEEDS_ADMIN)',
+    ),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -190,6 +195,9 @@ export const jobSchema = z.object({
   createdBy: z.string().nullable(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
-  /** Why a cancelled job stopped (its user lost the right to run it); null otherwise. */
+  /**
+   * Why a job stopped early: `cancelled` when its user lost the right to run it, `failed` when a
+   * restart interrupted it; null otherwise.
+   */
   stopReason: z.string().nullable(),
 });

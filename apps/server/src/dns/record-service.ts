@@ -77,8 +77,10 @@ export class RecordService {
       const now = new Date().toISOString();
       const added = inputs.map((input) => newRecord(current.name, input, now));
       const actor = actorOf(identity);
-      // A bulk import's chunk: the job's progress event describes it, not one per record.
+      // A bulk import's chunk: the job's progress event describes it, not one per record. Its
+      // rights are checked under the lock, before BIND sees the chunk (and again as it commits).
       const job = options.job;
+      await job?.check();
       await this.commit(
         current,
         [...records, ...added],

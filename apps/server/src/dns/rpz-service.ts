@@ -151,6 +151,8 @@ export class RpzService {
   ): Promise<RpzRule[]> {
     this.assertAdmin(identity);
     return this.lock.run('rpz', async () => {
+      // A job's chunk: its rights are checked under the lock, before BIND sees it (see ChunkCommit).
+      await options.job?.check();
       const existing = await this.list();
       const taken = new Set(existing.map((r) => r.domain));
       const now = new Date().toISOString();

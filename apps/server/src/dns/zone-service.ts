@@ -13,6 +13,7 @@ import {
   assertReadZone,
   assertWriteZone,
   canReadZone,
+  elevatedZoneReason,
 } from './zone-access.js';
 import {
   recordSpec,
@@ -44,6 +45,17 @@ export interface ZonePatch {
 
 export interface ZoneView extends Zone {
   recordCount: number;
+  /** ZONE_NEEDS_ADMIN applies: see `view`. */
+  needsAdmin: boolean;
+}
+
+/**
+ * A zone as the REST API shows it. `needsAdmin` tells clients (the dashboard hides its edit
+ * controls by it) that changing the zone or its records needs an admin or an operator granted
+ * exactly this zone: the public-suffix rule lives here only, not in every client.
+ */
+function view(zone: Zone, recordCount: number): ZoneView {
+  return { ...zone, recordCount, needsAdmin: elevatedZoneReason(zone.name, zone.type) !== null };
 }
 
 /**
@@ -65,13 +77,13 @@ export class ZoneService {
     const [zones, counts] = await Promise.all([this.store.listZones(), this.store.recordCounts()]);
     return zones
       .filter((z) => canReadZone(identity, z.name))
-      .map((z) => ({ ...z, recordCount: counts.get(z.id) ?? 0 }));
+      .map((z) => view(z, counts.get(z.id) ?? 0));
   }
 
   async get(identity: Identity, name: string): Promise<ZoneView> {
     const zone = await this.require(name);
     assertReadZone(identity, zone.name);
-    return { ...zone, recordCount: (await this.store.records(zone)).length };
+    return view(zone, (await this.store.records(zone)).length);
   }
 
   async require(name: string): Promise<Zone> {
@@ -124,7 +136,7 @@ export class ZoneService {
           (trx) => this.store.in(trx).insertZone(zone),
         ),
       );
-      return { ...zone, recordCount: 0 };
+      return view(zone, 0);
     });
   }
 
@@ -168,7 +180,7 @@ export class ZoneService {
           (trx) => this.store.in(trx).updateZone(next),
         ),
       );
-      return { ...next, recordCount: records.length };
+      return view(next, records.length);
     });
   }
 

@@ -87,10 +87,7 @@ async function rateLimitPlugin(
     throw new AppError(
       'RATE_LIMITED',
       { retryAfterSeconds },
-      {
-        message: 'Too many requests; slow down',
-        headers: { 'retry-after': String(retryAfterSeconds) },
-      },
+      { headers: { 'retry-after': String(retryAfterSeconds) } },
     );
   });
 }

@@ -10,7 +10,9 @@
  * not a documented setting (no row in config.ts or the README): operators have no use for it.
  *
  * Points in use (keep this list current):
- * - `bind-after-apply`: BIND serves a zone/RPZ change, the database does not hold it yet
+ * - `bind-after-apply`: BIND serves a change the database does not hold yet: a zone (creation,
+ *   settings such as a forward zone's forwarders, records, deletion), the RPZ rules, or the
+ *   global forwarders (dns/forwarder-service.ts); never a rollback's restore
  *   (bind/managed-backend.ts).
  * - `outbox-after-commit`: a change and its outbox row are committed, the event not yet relayed
  *   (outbox/outbox.ts).

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { THREAT_CATEGORIES } from '@hdns/protocol';
+import { THREAT_CATEGORIES, type EventDataOf } from '@hdns/protocol';
 import { BurstDetector, type BurstOptions } from './burst-detector.js';
 import { LogTailer } from './log-tailer.js';
 import {
@@ -34,6 +34,23 @@ import {
 
 export type CategoryLookup = (ruleName: string) => Promise<string | null>;
 type ThreatCategory = (typeof THREAT_CATEGORIES)[number];
+
+/** The `threat_detected` data for one applied hit; the fuzz suite checks it against the catalogue. */
+export function threatPayload(
+  hit: ParsedRpzHit,
+  category: ThreatCategory,
+): EventDataOf<'threat_detected'> {
+  return {
+    clientIp: hit.clientIp,
+    qname: hit.qname,
+    qtype: hit.qtype,
+    action: hit.action,
+    rule: hit.rule,
+    category,
+    ...(hit.policyZone !== undefined ? { policyZone: hit.policyZone } : {}),
+    ts: hit.ts,
+  };
+}
 
 export interface RpzStreamOptions {
   path: string;
@@ -137,16 +154,7 @@ export class RpzStream {
       this.hub,
       this.logger,
       'threat_detected',
-      {
-        clientIp: hit.clientIp,
-        qname: hit.qname,
-        qtype: hit.qtype,
-        action: hit.action,
-        rule: hit.rule,
-        category,
-        ...(hit.policyZone !== undefined ? { policyZone: hit.policyZone } : {}),
-        ts: hit.ts,
-      },
+      threatPayload(hit, category),
       { source: SOURCE },
     );
     if (ok) this.counters.threats++;

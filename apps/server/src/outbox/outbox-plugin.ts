@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Outbox } from './outbox.js';
+import { registerOutboxGauges } from './outbox-metrics.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxStore } from './outbox-store.js';
 
@@ -31,6 +32,7 @@ function outboxPlugin(app: FastifyInstance, options: OutboxPluginOptions): Promi
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
   });
   const outbox = new Outbox(app.db, store, relay);
+  registerOutboxGauges(app.metrics, store, app.log);
   app.decorate('outbox', outbox);
   // User changes write their events through it too (UserService is built earlier, by auth).
   app.users.useOutbox(outbox);
@@ -43,5 +45,5 @@ function outboxPlugin(app: FastifyInstance, options: OutboxPluginOptions): Promi
 
 export const outbox = fp(outboxPlugin, {
   name: 'hdns-outbox',
-  dependencies: ['hdns-storage', 'hdns-auth', 'hdns-realtime'],
+  dependencies: ['hdns-storage', 'hdns-auth', 'hdns-metrics', 'hdns-realtime'],
 });

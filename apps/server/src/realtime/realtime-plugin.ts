@@ -11,7 +11,7 @@ import { userSessionEnforcer } from './user-session-enforcer.js';
 import { hubTokenVerifier } from './hub-token-verifier.js';
 import { visibleTo } from './visibility.js';
 import { createUpgradeHandler, type LegacyAttach } from './ws-upgrade.js';
-import { ensurePrivateFile } from '../storage/private-files.js';
+import { ensurePrivateFile, tightenSqliteFiles } from '../storage/private-files.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,6 +33,11 @@ export interface RealtimePluginOptions {
    * REST's `request.ip` (http/client-address.ts), for admission, the hub and audit rows.
    */
   clientIp: (req: IncomingMessage) => string;
+  /**
+   * The requested host for the Origin check: the same computation (and trusted proxies) as
+   * REST's `request.host` (http/request-host.ts).
+   */
+  clientHost: (req: IncomingMessage) => string;
   /** Installs the legacy protocol generations; absent: legacy routes close with 1011. */
   legacy?: (hub: Hub) => LegacyAttach;
 }
@@ -44,10 +49,13 @@ export interface RealtimePluginOptions {
  */
 function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptions): Promise<void> {
   const rt = options.realtime;
-  // The event log holds client addresses and usernames: owner only from the first byte.
-  ensurePrivateFile(path.join(options.dataDir, 'events.sqlite'));
+  // The event log holds client addresses and usernames: owner only from the first byte, its
+  // -wal/-shm/-journal files too (leftovers before the open, what the open created after it).
+  const eventsFile = path.join(options.dataDir, 'events.sqlite');
+  ensurePrivateFile(eventsFile);
+  tightenSqliteFiles(eventsFile);
   const log = new SqliteEventLog({
-    path: path.join(options.dataDir, 'events.sqlite'),
+    path: eventsFile,
     retention: {
       maxEvents: rt.retentionEvents,
       maxAgeMs: rt.retentionSeconds * 1000,
@@ -58,6 +66,7 @@ function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptions): P
       },
     },
   });
+  tightenSqliteFiles(eventsFile);
   const acks = new AckStore(app.db, log);
   const verifyToken = hubTokenVerifier((t) => app.verifyAccessToken(t), app.users);
   const hub = new Hub({
@@ -107,6 +116,7 @@ function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptions): P
     ...(options.legacy ? { attachLegacy: options.legacy(hub) } : {}),
     log: app.log,
     clientIp: options.clientIp,
+    clientHost: options.clientHost,
   });
   app.server.on('upgrade', onUpgrade);
   const stopBridge = app.auditLog.onRecord(auditEventBridge(hub, app.log));

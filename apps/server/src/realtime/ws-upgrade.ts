@@ -34,6 +34,11 @@ export interface UpgradeDeps {
     debug(obj: object, msg?: string): void;
   };
   clientIp(req: IncomingMessage): string;
+  /**
+   * The host the client asked for, as REST's `request.host` resolves it (X-Forwarded-Host only
+   * from a trusted proxy; http/request-host.ts): a browser's own Origin is checked against it.
+   */
+  clientHost(req: IncomingMessage): string;
 }
 
 /** A catalogue error as the body of a refused upgrade, so a client can switch on `code`. */
@@ -67,13 +72,13 @@ function reject(
   );
 }
 
-function originAllowed(req: IncomingMessage, allowed: readonly string[]): boolean {
+function originAllowed(req: IncomingMessage, deps: UpgradeDeps): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true; // not a browser: cannot be a cross-site hijack
-  const host = req.headers.host;
+  const host = deps.clientHost(req);
   return (
-    (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`)) ||
-    allowed.includes(origin)
+    (host !== '' && (origin === `http://${host}` || origin === `https://${host}`)) ||
+    deps.allowedOrigins.includes(origin)
   );
 }
 
@@ -131,7 +136,7 @@ function handle(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, head: B
     return reject(socket, 400, 'Bad Request', { code: 'BAD_URL' });
   }
   if (route.kind === 'not_found') return reject(socket, 404, 'Not Found', { code: 'NOT_FOUND' });
-  if (!originAllowed(req, deps.allowedOrigins)) {
+  if (!originAllowed(req, deps)) {
     return reject(socket, 403, 'Forbidden', { code: 'ORIGIN_REFUSED' });
   }
   const ip = deps.clientIp(req);

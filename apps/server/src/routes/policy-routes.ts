@@ -190,7 +190,7 @@ export const rpzRoutes: FastifyPluginAsyncZod = (app) => {
         importJobSpec(lines, {
           kind: 'rpz_import',
           zone: null,
-          authorize: jobRightsCheck(app.users, identity, { kind: 'admin' }),
+          authorize: jobRightsCheck(identity, { kind: 'admin' }),
           apply: async (items, chunk) => {
             await service.createMany(
               identity,

@@ -241,8 +241,9 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
         importJobSpec(lines, {
           kind: 'record_import',
           zone: zone.name,
-          // Re-checked before every chunk: demoted, disabled or un-granted users stop the job.
-          authorize: jobRightsCheck(app.users, identity, { kind: 'write_zone', zone: zone.name }),
+          // Re-checked as every chunk is stored: demoted, disabled, un-granted or signed-out
+          // (token revoked) users stop the job.
+          authorize: jobRightsCheck(identity, { kind: 'write_zone', zone: zone.name }),
           apply: async (items, chunk) => {
             await records.createMany(
               identity,
@@ -259,7 +260,11 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
   return Promise.resolve();
 };
 
-/** Job status. Mounted at /api/jobs. */
+/**
+ * Job status. Mounted at /api/jobs. A job is its starter's (and admins'): its counts and line
+ * errors describe that user's import, so anyone else gets the same 404 as for a job that does
+ * not exist, which does not tell them it does.
+ */
 export const jobRoutes: FastifyPluginAsyncZod = (app) => {
   app.addHook('onRequest', app.requireRole('operator'));
   app.get(
@@ -268,14 +273,19 @@ export const jobRoutes: FastifyPluginAsyncZod = (app) => {
       schema: {
         tags: ['jobs'],
         summary: 'Status of a bulk job',
+        description:
+          "Only the job's starter and admins see it; for anyone else it is 404 NOT_FOUND, as if it did not exist.",
         security: SECURITY,
         params: z.object({ id: z.string().min(1).max(64) }),
         response: { 200: jobSchema, ...errorResponses(...READ_ERRORS, 'FORBIDDEN') },
       },
     },
     async (request) => {
+      const identity = requireIdentity(request);
       const job = await app.dns.jobs.get(request.params.id);
-      if (!job) throw new AppError('NOT_FOUND');
+      if (!job || (identity.role !== 'admin' && job.createdBy !== identity.userId)) {
+        throw new AppError('NOT_FOUND');
+      }
       return job;
     },
   );

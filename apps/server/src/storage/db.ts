@@ -2,7 +2,7 @@ import path from 'node:path';
 import { SqliteDriver } from '@hdns/hub';
 import { Kysely, Migrator, sql } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
-import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from './private-files.js';
+import { ensurePrivateDir, ensurePrivateFile, tightenSqliteFiles } from './private-files.js';
 import type { Database } from './schema.js';
 import { appSqliteDialect } from './sqlite-dialect.js';
 
@@ -23,11 +23,13 @@ export function openDatabase(dataDir: string, opts: OpenDatabaseOptions = {}): D
   ensurePrivateDir(dataDir);
   const file = path.join(dataDir, DATABASE_FILE);
   // It holds password hashes: owner only, from the first byte. SQLite gives the -wal/-shm files
-  // it creates the database file's mode; ones left by an older install are tightened.
+  // it creates the database file's mode; ones left by an older install are tightened, before
+  // the open (which reuses them) and after it.
   ensurePrivateFile(file);
-  for (const extra of ['-wal', '-shm']) tightenIfPresent(`${file}${extra}`);
+  tightenSqliteFiles(file);
   const sqlite = new SqliteDriver(file);
   sqlite.pragma('journal_mode = WAL');
+  tightenSqliteFiles(file);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`);
   sqlite.pragma('synchronous = NORMAL');

@@ -39,6 +39,19 @@ export function tightenIfPresent(file: string): void {
   tighten(file, PRIVATE_FILE_MODE);
 }
 
+/** The files SQLite keeps next to a database: its WAL, shared-memory index and rollback journal. */
+const SQLITE_SIDECAR_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
+
+/**
+ * Tightens a SQLite database and every sidecar of it that exists to 0600. SQLite creates its
+ * sidecars with the database file's mode, but ones left by an older install (or a hand-made copy)
+ * keep whatever mode they had, and the WAL holds recently written rows in clear. Called before
+ * the open (for leftovers the open would reuse) and after it (for what the open created).
+ */
+export function tightenSqliteFiles(file: string): void {
+  for (const suffix of ['', ...SQLITE_SIDECAR_SUFFIXES]) tightenIfPresent(`${file}${suffix}`);
+}
+
 /**
  * Writes `content` to a new file created 0600. Returns false, writing nothing, when the file
  * already exists (`wx`: concurrent first starts agree on whichever wrote first).

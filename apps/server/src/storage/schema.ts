@@ -144,7 +144,7 @@ export interface BulkJobsTable {
   created_by: string | null;
   created_at: string;
   finished_at: string | null;
-  /** Why the job was cancelled (e.g. its user lost the right to run it); null otherwise. */
+  /** Why the job stopped early (cancelled: its user lost the right; failed: a restart). */
   stop_reason: Generated<string | null>;
 }
 

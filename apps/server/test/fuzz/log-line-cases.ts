@@ -10,7 +10,7 @@ import type { EventPublisher } from '../../src/monitors/monitor-types.js';
 import { parseQueryLine } from '../../src/monitors/query-log-parser.js';
 import { parseRpzLine } from '../../src/monitors/rpz-log-parser.js';
 import { QueryStream } from '../../src/monitors/query-stream.js';
-import { RpzStream } from '../../src/monitors/rpz-stream.js';
+import { RpzStream, threatPayload } from '../../src/monitors/rpz-stream.js';
 import { defineTarget, FuzzFailure } from './fuzz-target.js';
 import { logLine } from './log-line-arb.js';
 
@@ -37,20 +37,7 @@ function checkLine(line: string): void {
   if (q) mustPublish('dns_query_log', q, line);
   const hit = parseRpzLine(line);
   if (hit && !hit.disabled) {
-    mustPublish(
-      'threat_detected',
-      {
-        clientIp: hit.clientIp,
-        qname: hit.qname,
-        qtype: hit.qtype,
-        action: hit.action,
-        rule: hit.rule,
-        category: 'custom',
-        ...(hit.policyZone !== undefined ? { policyZone: hit.policyZone } : {}),
-        ts: hit.ts,
-      },
-      line,
-    );
+    mustPublish('threat_detected', threatPayload(hit, 'custom'), line);
   }
 }
 

@@ -8,6 +8,28 @@ import type { Json } from './schema-arb.js';
  * Infinity). Everything is chosen by the arbitraries, so a seed replays it exactly.
  */
 
+/**
+ * Percent-encoding that is invalid, truncated, overlong (`%C0%AF`), encodes a separator or a
+ * NUL, or is a dot segment: for path segments in REST requests and upgrade targets alike.
+ */
+export const BROKEN_PERCENT: readonly string[] = [
+  '%ZZ',
+  '%E0%A4%A',
+  '%C0%AF',
+  '%00',
+  '%2F',
+  '%2e%2e',
+  '%25',
+  '%25%',
+  '%u0041',
+  '%ff',
+  '%ff%fe',
+  '%',
+  '%%',
+  '..',
+  '.',
+];
+
 /** Values that break type expectations; several hit known parser edge cases. */
 export const hostileValue: fc.Arbitrary<Json> = fc.oneof(
   fc.constantFrom<Json>(

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { FUZZ_ZONE, type FuzzServer, type OpenApiDoc } from './fuzz-server.js';
 import { checkHttp, defineTarget } from './fuzz-target.js';
-import { mutatedJson } from './mutate.js';
+import { BROKEN_PERCENT, mutatedJson } from './mutate.js';
 import { rawExchange } from './raw-wire.js';
 import { schemaArb, type Json } from './schema-arb.js';
 
@@ -64,20 +64,7 @@ const pathParam = fc.oneof(
     '0x10',
     'NaN',
   ),
-  fc.constantFrom(
-    '%ZZ',
-    '%E0%A4%A',
-    '%C0%AF',
-    '%00',
-    '%2F',
-    '%2e%2e',
-    '..',
-    '.',
-    '%',
-    '%25%',
-    '%u0041',
-    '%ff',
-  ),
+  fc.constantFrom(...BROKEN_PERCENT),
   fc.string({ maxLength: 20, unit: 'binary' }).map(targetSafe),
   fc.integer({ min: 90, max: 400 }).map((n) => 'a'.repeat(n)),
   fc.domain(),

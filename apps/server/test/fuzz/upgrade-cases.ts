@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { LEGACY_CONNECTION_TYPES } from '@hdns/protocol';
 import { checkHttp, defineTarget } from './fuzz-target.js';
+import { BROKEN_PERCENT } from './mutate.js';
 import { rawExchange } from './raw-wire.js';
 
 /**
@@ -21,20 +22,7 @@ const pctSegment = fc.oneof(
       maxLength: 4,
     })
     .map((parts) => parts.map(([p, h]) => p + h.join('')).join('')),
-  fc.constantFrom(
-    '%ZZ',
-    '%E0%A4%A',
-    '%C0%AF',
-    '%00',
-    '%2F',
-    '%2e%2e',
-    '%25',
-    '%',
-    '%%',
-    '%ff%fe',
-    '..',
-    '.',
-  ),
+  fc.constantFrom(...BROKEN_PERCENT),
   fc.string({ maxLength: 10, unit: 'binary-ascii' }),
 );
 

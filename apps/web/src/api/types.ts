@@ -49,6 +49,11 @@ export interface Zone {
   description: string | null;
   version: number;
   recordCount: number;
+  /**
+   * A forward zone or one at or above a public suffix: changing it or its records takes an admin
+   * or an operator granted exactly this zone (the server answers ZONE_NEEDS_ADMIN otherwise).
+   */
+  needsAdmin: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -3,15 +3,25 @@
  * refused, so viewers get a read-only dashboard instead of buttons that fail.
  */
 import { roleAtLeast } from '@hdns/protocol';
-import type { SessionUser } from '../api/types';
+import type { SessionUser, Zone } from '../api/types';
 
 export const isAdmin = (user: SessionUser): boolean => user.role === 'admin';
 
-/** Operators write the zones they were granted (null = all); admins write everything. */
-export function canWriteZone(user: SessionUser, zone: string): boolean {
+/** Zone names compare as the server compares them: case-insensitive, trailing dot ignored. */
+const normal = (zone: string): string => zone.toLowerCase().replace(/\.$/, '');
+
+/**
+ * The server's rule for changing a zone, its settings and its records (zone-access.ts):
+ * operators write the zones they were granted (null = all), except a zone the server marks
+ * `needsAdmin` (a forward zone, or one at or above a public suffix), which takes an admin or an
+ * operator granted exactly that zone; admins write everything.
+ */
+export function canWriteZone(user: SessionUser, zone: Pick<Zone, 'name' | 'needsAdmin'>): boolean {
   if (user.role === 'admin') return true;
   if (user.role !== 'operator') return false;
-  return user.zones === null || user.zones.includes(zone);
+  const granted = user.zones !== null && user.zones.map(normal).includes(normal(zone.name));
+  if (zone.needsAdmin) return granted;
+  return user.zones === null || granted;
 }
 
 /** Operators may create zones within their grants; the server checks the name. */

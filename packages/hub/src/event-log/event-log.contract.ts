@@ -265,7 +265,7 @@ export function describeEventLogContract(name: string, factory: EventLogFactory)
       expect(kept[0]).toEqual(q);
       expect(await log.oldestSeq(['query'])).toBe(1);
       expect(await log.oldestSeq(['dns'])).toBe(5);
-      // The query pool's own age limit still applies.
+      // The traffic pool's own age limit still applies.
       await log.prune(now + 2 * 3_600_000);
       expect((await log.query({ categories: ['query'] })).length).toBe(0);
       expect(await log.oldestSeq(['query'])).toBe(2);

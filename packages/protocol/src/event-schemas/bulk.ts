@@ -57,8 +57,15 @@ export const BULK_EVENTS = {
         .max(MAX_BULK_ERRORS),
       /** Total number of errors, which may exceed the listed ones. */
       errorCount: count,
-      /** Why a `cancelled` job stopped, e.g. its user lost the right to run it. */
-      reason: text.optional(),
+      /**
+       * Why a job stopped early; absent when it ran to the end. Set for a `cancelled` job (its
+       * user lost the right to run it) and for a `failed` one a restart interrupted.
+       */
+      reason: text
+        .optional()
+        .describe(
+          'Why the job stopped early: set when `cancelled` (its user lost the right to run it) or `failed` by a restart; absent when it ran to the end',
+        ),
     }),
   }),
 } as const;

@@ -1,9 +1,9 @@
 /** Create a zone: primary (records managed here) or forward (queries go to other servers). */
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { errorMessage } from '../../api/api-error';
 import type { Zone } from '../../api/types';
 import { useApi } from '../../auth/auth-context';
 import { Field } from '../../components/Field';
+import { createZoneErrorText } from './zone-errors';
 
 export function ZoneForm({
   onCreated,
@@ -35,7 +35,7 @@ export function ZoneForm({
       });
       onCreated(zone);
     } catch (err) {
-      setError(errorMessage(err));
+      setError(createZoneErrorText(err));
       setBusy(false);
     }
   };

@@ -38,11 +38,12 @@ export function ZoneRecordsPage(): ReactNode {
   const zoneName = zoneParam.toLowerCase();
   const api = useApi();
   const user = useSignedIn();
-  const writable = canWriteZone(user, zoneName);
   const zone = useResource(
     (signal) => api.get<Zone>(`/api/zones/${seg(zoneName)}`, { signal }),
     `zone:${zoneName}`,
   );
+  // Read-only until the zone is loaded: whether it needs an admin comes with it.
+  const writable = zone.data !== undefined && canWriteZone(user, zone.data);
   const records = useResource(
     (signal) =>
       api.get<{ records: DnsRecord[] }>(`/api/zones/${seg(zoneName)}/records`, { signal }),

@@ -131,7 +131,7 @@ export function ZonesPage(): ReactNode {
                         {formatDateTime(z.updatedAt)}
                       </td>
                       <td className="actions">
-                        {canWriteZone(user, z.name) && (
+                        {canWriteZone(user, z) && (
                           <ConfirmButton
                             label="Delete"
                             confirmLabel="Delete zone"
