@@ -28,6 +28,40 @@ export default tseslint.config(
     },
   },
   {
+    // apps/server layering: bind/ implements the dns/ backend interface (dns/dns-backend.ts), so
+    // dns/ never imports bind/; lib/ is neutral ground both use and imports neither.
+    files: ['apps/server/src/dns/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)bind(/|$)',
+              message: 'dns/ must not depend on bind/: put shared code in dns/ or lib/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/server/src/lib/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(dns|bind)(/|$)',
+              message: 'lib/ is neutral: it must not depend on dns/ or bind/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -1,4 +1,5 @@
 /** What every bench server publishes and every load client parses. */
+import { token } from '@hdns/testkit/tokens';
 
 export type ServerKind = 'ours' | 'raw' | 'sio';
 
@@ -30,9 +31,10 @@ export function parseKey(key: string): { n: number; t: number; critical: boolean
   return { n: Number(n), t: Number(t), critical: c === '1' };
 }
 
-/** Test token in the hub harness format: `user:<id>:<role>:<zones|*>:<expiresAtMs>`. */
+/** A testkit test token (no JWT cost in the figures), admin, valid for a whole run. */
 export function benchToken(id: string): string {
-  return `user:${id}:admin:*:${Date.now() + 6 * 3_600_000}`;
+  return token(id, 'admin', null, 6 * 3_600_000);
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+// Subpath imports: a load client or bench server must not load the rest of the test kit.
+export { sleep } from '@hdns/testkit/wait';

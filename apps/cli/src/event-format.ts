@@ -16,6 +16,10 @@ import {
   type EventFrameUnion,
   type EventType,
 } from '@hdns/protocol';
+import type { StoredEvent } from '@hdns/protocol/rest';
+
+/** A live event frame or one from the history (GET /api/events): the fields printed are common. */
+type PrintedEvent = EventFrameUnion | StoredEvent;
 
 export const MAX_LINE = 400;
 
@@ -72,13 +76,13 @@ const SUMMARIES: Summaries = {
     `${d.username}: ${d.before.role} → ${d.after.role}${d.after.zones ? ` zones ${d.after.zones.join(',')}` : ''}`,
 };
 
-export function formatEvent(event: EventFrameUnion): string {
+export function formatEvent(event: PrintedEvent): string {
   const actor = event.meta.actor?.username;
   const line = `${utcSecond(event.ts)} ${event.event} ${summarize(event)}${actor ? ` by ${actor}` : ''}`;
   return oneLine(line);
 }
 
-export function summarize(event: EventFrameUnion): string {
+export function summarize(event: PrintedEvent): string {
   const summary = SUMMARIES[event.event] as ((data: unknown) => string) | undefined;
   // Summaries trust the catalogue's payload shape; a payload that does not match it (a newer or
   // older server) gets the generic line instead of "undefined" fields.

@@ -15,7 +15,9 @@
  */
 import { CliError } from './cli-error.js';
 import { saveCredentials, type Credentials } from './credentials.js';
-import { apiError, describeFailure, httpRequest, type HttpResult } from './http-client.js';
+import type { TokenResponse } from '@hdns/protocol/rest';
+import { apiError, describeFailure, type HttpResult } from './http-client.js';
+import { callRoute } from './rest-call.js';
 
 export const REFRESH_COOKIE = 'hdns_refresh';
 const MIN_MARGIN_MS = 30_000;
@@ -27,15 +29,9 @@ export class SessionExpiredError extends CliError {
   }
 }
 
-interface TokenBody {
-  accessToken: string;
-  expiresIn: number;
-  user: { username: string; role: string };
-}
-
 export async function login(url: string, username: string, password: string): Promise<Credentials> {
-  const result = await httpRequest(url, '/api/auth/login', { body: { username, password } });
-  if (result.status === 200 && isTokenBody(result.body)) return credentialsFrom(url, result, null);
+  const { result, body } = await callRoute(url, 'login', {}, { body: { username, password } });
+  if (body) return credentialsFrom(url, result, body, null);
   const err = apiError(result);
   if (err?.code === 'INVALID_CREDENTIALS') {
     throw new CliError('login failed: invalid username or password');
@@ -91,15 +87,10 @@ export class Session {
   private async doRefresh(): Promise<string> {
     const { url, refreshCookie } = this.credentials;
     if (!refreshCookie) throw new SessionExpiredError(url);
-    const result = await httpRequest(url, '/api/auth/refresh', {
-      method: 'POST',
-      cookie: refreshCookie,
-    });
+    const { result, body } = await callRoute(url, 'refresh', { cookie: refreshCookie });
     if (result.status === 401) throw new SessionExpiredError(url);
-    if (result.status !== 200 || !isTokenBody(result.body)) {
-      throw new CliError(`token refresh failed: ${describeFailure(result)}`);
-    }
-    this.credentials = credentialsFrom(url, result, refreshCookie, this.now());
+    if (!body) throw new CliError(`token refresh failed: ${describeFailure(result)}`);
+    this.credentials = credentialsFrom(url, result, body, refreshCookie, this.now());
     await saveCredentials(this.credentials, this.file);
     return this.credentials.accessToken;
   }
@@ -108,10 +99,10 @@ export class Session {
 function credentialsFrom(
   url: string,
   result: HttpResult,
+  body: TokenResponse,
   previousCookie: string | null,
   now = Date.now(),
 ): Credentials {
-  const body = result.body as TokenBody;
   const cookie = refreshCookieFrom(result.headers);
   return {
     version: 1,
@@ -145,14 +136,4 @@ export function refreshCookieFrom(
     return { pair, expiresAt };
   }
   return undefined;
-}
-
-function isTokenBody(body: unknown): body is TokenBody {
-  if (typeof body !== 'object' || body === null) return false;
-  const b = body as Partial<TokenBody>;
-  return (
-    typeof b.accessToken === 'string' &&
-    typeof b.expiresIn === 'number' &&
-    typeof b.user?.username === 'string'
-  );
 }

@@ -6,15 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_EVENTS, type EventDataOf, type EventType } from '@hdns/protocol';
-import {
-  startTestServer,
-  TEST_ADMIN_PASSWORD,
-  type TestServer,
-} from '../../server/test/helpers.js';
+import { startProcessServer, TEST_ADMIN_PASSWORD, type ProcessServer } from '@hdns/testkit';
 import { makeConfigDir, runCli, startCli, type CliRun } from './cli-process.js';
 import { startProxy, type TcpProxy } from './tcp-proxy.js';
 
-let server: TestServer;
+let server: ProcessServer;
 let proxy: TcpProxy;
 let adminToken: string;
 let adminId: string;
@@ -23,7 +19,7 @@ let removeDir: () => Promise<void>;
 const running: CliRun[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startProcessServer();
   const port = Number(new URL(server.url).port);
   proxy = await startProxy(port);
   const admin = await server.login();

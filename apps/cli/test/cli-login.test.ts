@@ -7,18 +7,14 @@ import { stat, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startTestServer,
-  TEST_ADMIN_PASSWORD,
-  type TestServer,
-} from '../../server/test/helpers.js';
+import { startProcessServer, TEST_ADMIN_PASSWORD, type ProcessServer } from '@hdns/testkit';
 import { makeConfigDir, runCli } from './cli-process.js';
 
-let server: TestServer;
+let server: ProcessServer;
 const dirs: { remove(): Promise<void> }[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startProcessServer();
 });
 afterAll(async () => {
   await server.close();

@@ -1,24 +1,21 @@
 /**
- * Session against the real server, in-process: a token near expiry is exchanged with the refresh
- * cookie (once, even for concurrent callers), the rotated cookie is saved with mode 0600, and a
+ * Session against the real server process (@hdns/testkit): a token near expiry is exchanged
+ * with the refresh cookie (once, even for concurrent callers), the rotated cookie is saved with
+ * mode 0600, and a
  * revoked session becomes SessionExpiredError.
  */
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startTestServer,
-  TEST_ADMIN_PASSWORD,
-  type TestServer,
-} from '../../server/test/helpers.js';
+import { startProcessServer, TEST_ADMIN_PASSWORD, type ProcessServer } from '@hdns/testkit';
 import type { Credentials } from '../src/credentials.js';
 import { login, Session, SessionExpiredError } from '../src/session.js';
 
-let server: TestServer;
+let server: ProcessServer;
 let dir: string;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startProcessServer();
   dir = await mkdtemp(path.join(os.tmpdir(), 'hdns-session-'));
 });
 afterAll(async () => {

@@ -23,6 +23,8 @@ import { attachLegacy } from '@hdns/hub';
 import { realtime } from './realtime/realtime-plugin.js';
 import { bind } from './bind/bind-plugin.js';
 import { dns } from './dns/dns-plugin.js';
+import { readDnsState } from './dns/dns-state.js';
+import { KeyedMutex } from './lib/keyed-mutex.js';
 import { outbox } from './outbox/outbox-plugin.js';
 import { monitors } from './monitors/monitors-plugin.js';
 import { dashboardStatic } from './static/static-plugin.js';
@@ -111,8 +113,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     });
 
     await app.register(outbox);
-    await app.register(bind, { bind: config.bind, dataDir: config.dataDir });
-    await app.register(dns, { backend: () => app.bind.backend });
+    // One registry of per-zone locks: the DNS services hold them, BIND's writer takes the same.
+    const zoneLocks = new KeyedMutex();
+    await app.register(bind, {
+      bind: config.bind,
+      dataDir: config.dataDir,
+      state: () => readDnsState(app.db),
+      zoneLocks,
+    });
+    await app.register(dns, { backend: () => app.bind.backend, zoneLocks });
     await app.register(monitors, { settings: config.monitors, dataDir: config.dataDir });
 
     await app.register(openApi);

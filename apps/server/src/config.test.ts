@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, SETTING_NAMES } from './config.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'hdns-config-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -41,6 +41,12 @@ describe('loadConfig', () => {
       },
       rateLimit: { max: 1000, windowSeconds: 60 },
     });
+  });
+
+  it('has one row per environment name', () => {
+    expect(SETTING_NAMES.length).toBeGreaterThan(40);
+    expect(new Set(SETTING_NAMES).size).toBe(SETTING_NAMES.length);
+    for (const name of SETTING_NAMES) expect(name).toMatch(/^HDNS_[A-Z0-9_]+$/);
   });
 
   it('names the bad setting and the value in the message', () => {

@@ -2,8 +2,9 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir, removeDir } from '@hdns/testkit';
 import { JWT_SECRET_FILE } from '../src/auth/jwt-secret.js';
-import { makeTempDir, removeDir, startTestServer, type TestServer } from './helpers.js';
+import { startTestServer, type TestServer } from './helpers.js';
 
 const servers: TestServer[] = [];
 const dirs: string[] = [];

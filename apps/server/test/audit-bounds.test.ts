@@ -1,8 +1,9 @@
 import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
+import { makeTempDir, removeDir } from '@hdns/testkit';
 import { AuditLog } from '../src/audit/audit-log.js';
 import { openDatabase, runMigrations } from '../src/storage/db.js';
-import { makeTempDir, removeDir, startTestServer, type TestServer } from './helpers.js';
+import { startTestServer, type TestServer } from './helpers.js';
 
 /**
  * Issue 11, item 9: what an unauthenticated client can make the server store. 2,000 failed

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient } from '../../../packages/hub/test/harness.js';
+import { TestClient } from '@hdns/testkit';
 import { startTestServer, type LoginResult, type TestServer } from './helpers.js';
 
 const LINES = 2_000;

@@ -11,7 +11,7 @@ import { CloseCode } from '@hdns/protocol';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { TestClient } from '../../../packages/hub/test/harness.js';
+import { TestClient } from '@hdns/testkit';
 import { serverForFile } from './server-per-file.js';
 
 const f = serverForFile();

@@ -6,10 +6,11 @@
  * CREDENTIALS_REVOKED (terminal) for password/disable; legacy sockets get 4001. Real app on a
  * real port, real WebSockets.
  */
-import { CloseCode, LEGACY_CLOSE } from '@hdns/protocol';
+import { CloseCode } from '@hdns/protocol';
+import { LEGACY_CLOSE } from '@hdns/protocol/legacy';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { TestClient } from '../../../packages/hub/test/harness.js';
+import { TestClient } from '@hdns/testkit';
 import { serverForFile } from './server-per-file.js';
 
 const f = serverForFile();

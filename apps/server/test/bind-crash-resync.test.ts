@@ -1,11 +1,12 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiInit } from '@hdns/testkit';
 import { bindLayout, type BindPorts } from '../src/bind/bind-layout.js';
 import { BindTools } from '../src/bind/bind-tools.js';
 import { stopStaleNamed } from '../src/bind/stale-named.js';
 import { bindBinaries, dig, freeBindPorts } from './bind-helpers.js';
-import { createZoneWithWww, type ApiInit } from './helpers.js';
+import { createZoneWithWww } from './helpers.js';
 import { restartableServer, type RestartableServer } from './process.js';
 
 /**

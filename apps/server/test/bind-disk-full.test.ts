@@ -3,16 +3,10 @@ import { open, readdir, readFile, rm, statfs, truncate } from 'node:fs/promises'
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, removeDir, type ApiInit } from '@hdns/testkit';
 import type { BindPorts } from '../src/bind/bind-layout.js';
 import { dig, freeBindPorts } from './bind-helpers.js';
-import {
-  createZoneWithWww,
-  makeTempDir,
-  removeDir,
-  startTestServer,
-  type ApiInit,
-  type TestServer,
-} from './helpers.js';
+import { createZoneWithWww, startTestServer, type TestServer } from './helpers.js';
 
 /**
  * A full disk, for real: the whole data dir (app database, event log, named's files) sits on a
@@ -213,7 +207,9 @@ describe('a full disk under the data dir', () => {
     // in the test output for the record.
     console.log(`room (bytes):status  ${outcomes.join('  ')}`);
     console.log(`forwarders, room (bytes):status  ${fwdOutcomes.join('  ')}`);
-  });
+    // Twenty writes with named reloads and dig checks after each: minutes on a loaded machine.
+    // A timeout would leave this loop refilling the disk under the next test, so allow plenty.
+  }, 180_000);
 
   it('once space is back, writes work again and everything still agrees', async () => {
     await rm(filler());

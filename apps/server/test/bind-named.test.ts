@@ -1,9 +1,9 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor, sleep } from '@hdns/testkit';
 import { AppError } from '../src/http/app-error.js';
-import type { RecordSpec, ZoneSpec } from '../src/bind/bind-types.js';
+import type { RecordSpec, ZoneSpec } from '../src/dns/dns-specs.js';
 import {
   statsReloadSnapshot,
   watchExternalReloads,
@@ -52,16 +52,6 @@ const records = (wwwAddress: string): RecordSpec[] => [
   { name: '10', type: 'PTR', value: 'www.example.test.' },
   { name: 'sub', type: 'NS', value: 'ns.elsewhere.test.' },
 ];
-
-async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
 
 function isAlive(pid: number): boolean {
   try {

@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@hdns/testkit';
 import { dig } from './bind-helpers.js';
 import { startDnsHarness, type DnsHarness } from './dns-harness.js';
 import { createZoneWithWww } from './helpers.js';
@@ -27,15 +27,6 @@ function managed() {
   const m = h.server.app.bind.managed;
   if (!m) throw new Error('not in managed mode');
   return m;
-}
-
-async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /**
@@ -259,11 +250,14 @@ describe('named hangs after loading a new zone, before its serial is confirmed',
 /** Waits until the supervisor has replaced named `pid` with one that answers rndc. */
 async function restarted(pid: number): Promise<void> {
   const m = managed();
-  await until(
+  // rndc fails while named restarts: a failed status is "not yet".
+  await waitFor(
     async () =>
       m.supervisor.pid !== pid && m.supervisor.state === 'running'
-        ? (await m.tools.status()).running || undefined
+        ? ((await m.tools.status().catch(() => undefined))?.running ?? false) || undefined
         : undefined,
+    30_000,
     'the supervisor to restart named',
+    100,
   );
 }

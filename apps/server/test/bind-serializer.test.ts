@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../src/http/app-error.js';
-import type { RecordSpec, RpzRuleSpec, ZoneSpec } from '../src/bind/bind-types.js';
+import type { RecordSpec, RpzRuleSpec, ZoneSpec } from '../src/dns/dns-specs.js';
 import { BindTools } from '../src/bind/bind-tools.js';
 import { renderRpzZone } from '../src/bind/rpz-zone-serializer.js';
 import { renderZoneFile, serialOfRenderedZone } from '../src/bind/zone-file-serializer.js';

@@ -3,8 +3,9 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep, makeTempDir } from '@hdns/testkit';
 import { dig, freePort, tempDir } from './bind-helpers.js';
-import { makeTempDir, startTestServer, type TestServer } from './helpers.js';
+import { startTestServer, type TestServer } from './helpers.js';
 
 /**
  * System mode against a named this test starts itself, standing in for the operator's BIND:
@@ -12,7 +13,6 @@ import { makeTempDir, startTestServer, type TestServer } from './helpers.js';
  */
 
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let named: ChildProcess | null = null;
 let server: TestServer | null = null;

@@ -10,11 +10,10 @@ import {
   type ReloadChange,
   type ReloadSnapshot,
 } from '../src/bind/external-reload-watch.js';
-import { KeyedMutex } from '../src/bind/keyed-mutex.js';
 import { forwarderEntry, renderNamedConf } from '../src/bind/named-config.js';
 import { parseRndcStatus, parseZoneStatus } from '../src/bind/rndc-parsers.js';
 import { ensureRndcKey } from '../src/bind/rndc-key.js';
-import { nextSerial } from '../src/bind/serial.js';
+import { nextSerial } from '../src/lib/serial.js';
 import { bindBinaries, tempDir } from './bind-helpers.js';
 
 describe('nextSerial', () => {
@@ -64,33 +63,6 @@ describe('rndc parsers', () => {
       loaded: true,
     });
     expect(parseZoneStatus('').loaded).toBe(false);
-  });
-});
-
-describe('KeyedMutex', () => {
-  it('serializes per key, runs keys in parallel, survives failures, forgets drained keys', async () => {
-    const mutex = new KeyedMutex();
-    const log: string[] = [];
-    const task =
-      (id: string, ms: number, fail = false) =>
-      async () => {
-        log.push(`start ${id}`);
-        await new Promise((r) => setTimeout(r, ms));
-        log.push(`end ${id}`);
-        if (fail) throw new Error(id);
-        return id;
-      };
-    const a1 = mutex.run('a', task('a1', 30, true));
-    const a2 = mutex.run('a', task('a2', 5));
-    const b1 = mutex.run('b', task('b1', 5));
-    await expect(a1).rejects.toThrow('a1');
-    await expect(a2).resolves.toBe('a2');
-    await expect(b1).resolves.toBe('b1');
-    expect(log.indexOf('end a1')).toBeLessThan(log.indexOf('start a2'));
-    expect(log.indexOf('start b1')).toBeLessThan(log.indexOf('end a1'));
-    await new Promise((r) => setTimeout(r, 0));
-    expect(mutex.size).toBe(0);
-    await expect(mutex.runAll(['b', 'a'], () => Promise.resolve(1))).resolves.toBe(1);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiInit } from './helpers.js';
+import type { ApiInit } from '@hdns/testkit';
 import { restartableServer, type RestartableServer } from './process.js';
 
 /**

@@ -1,8 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { RealtimeClient } from '@hdns/client';
-import { freePort, startServerProcess, type ServerProcess } from './process.js';
-import { apiRequest, makeTempDir, removeDir } from './helpers.js';
+import {
+  allEvents,
+  apiRequest,
+  freePort,
+  makeTempDir,
+  removeDir,
+  startServerProcess,
+  type ServerProcess,
+} from '@hdns/testkit';
 
 const PASSWORD = 'client-restart-password';
 const cleanup: (() => Promise<void>)[] = [];
@@ -68,24 +75,7 @@ describe('client SDK across a killed server process', () => {
         token = await login();
       }
     }
-    const history = await apiRequest(
-      `${proc.url}/api/events?type=record_updated&order=asc&limit=500`,
-      { token },
-    );
-    const all: number[] = [];
-    let page = history.body as { events: { seq: number }[] };
-    let cursor = 0;
-    for (;;) {
-      all.push(...page.events.map((e) => e.seq));
-      if (page.events.length < 500) break;
-      cursor = all[all.length - 1] ?? cursor;
-      page = (
-        await apiRequest(
-          `${proc.url}/api/events?type=record_updated&order=asc&limit=500&afterSeq=${cursor}`,
-          { token },
-        )
-      ).body as typeof page;
-    }
+    const all = (await allEvents(proc.url, token, { type: 'record_updated' })).map((e) => e.seq);
     expect(all).toHaveLength(2100);
     const last = all[all.length - 1] ?? 0;
     const deadline = Date.now() + 30_000;

@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDACTED } from '@hdns/protocol';
-import { TestClient, sleep } from '../../../packages/hub/test/harness.js';
-import { freePort } from './process.js';
+import { TestClient, sleep, freePort } from '@hdns/testkit';
 import { startTestServer, type TestServer } from './helpers.js';
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 import type { EventFrame } from '@hdns/protocol';
-import { TestClient } from '../../../packages/hub/test/harness.js';
+import { TestClient, type ApiInit, type ApiResponse } from '@hdns/testkit';
 import { freeBindPorts } from './bind-helpers.js';
-import { startTestServer, type ApiInit, type ApiResponse, type TestServer } from './helpers.js';
+import { startTestServer, type TestServer } from './helpers.js';
 
 /**
  * The app in managed mode (a real named on free loopback ports), logged in as admin, with an

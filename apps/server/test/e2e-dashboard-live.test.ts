@@ -6,7 +6,8 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, screenshot, until, waitConnected } from './e2e-helpers.js';
+import { waitForValue } from '@hdns/testkit';
+import { createUser, screenshot, waitConnected } from './e2e-helpers.js';
 import { startDashboardSuite, WIDE, type DashboardSuite } from './e2e-suite.js';
 
 const VIEWER = { username: 'vic', password: 'viewer-password-2', role: 'viewer' };
@@ -133,7 +134,7 @@ describe('dashboard live behaviour in headless Chromium', () => {
     await form.getByRole('button', { name: 'Add rule' }).click();
     const row = page.locator('tr', { hasText: domain });
     await row.waitFor();
-    await until(
+    await waitForValue(
       () => s.dig(domain),
       (out) => /\t192\.0\.2\.66\b/.test(out),
       'named to answer with the redirect',
@@ -146,7 +147,7 @@ describe('dashboard live behaviour in headless Chromium', () => {
     const rules = await s.server.api('/api/rpz/rules', { token: s.admin });
     const domains = (rules.body as { rules: { domain: string }[] }).rules.map((r) => r.domain);
     expect(domains).not.toContain(domain);
-    await until(
+    await waitForValue(
       () => s.dig(domain),
       (out) => !/\t192\.0\.2\.66\b/.test(out),
       'named to stop redirecting',

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { EXAMPLE_EVENTS } from '@hdns/protocol';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForValue } from '@hdns/testkit';
 import type { TestServer } from './helpers.js';
 import {
   createUser,
@@ -19,7 +20,6 @@ import {
   screenshot,
   signIn,
   startDashboardServer,
-  until,
   waitConnected,
 } from './e2e-helpers.js';
 
@@ -184,7 +184,7 @@ describe('dashboard in headless Chromium', () => {
     await second.goto(server.url); // signed in by the shared refresh cookie
     await waitConnected(second);
     const mine = async () => (await connections()).filter((c) => c.username === TABS.username);
-    await until(mine, (c) => c.length === 1, 'one connection for two tabs');
+    await waitForValue(mine, (c) => c.length === 1, 'one connection for two tabs');
     await second.waitForTimeout(1_000);
     expect(await mine()).toHaveLength(1);
 
@@ -200,7 +200,7 @@ describe('dashboard in headless Chromium', () => {
     // The leader goes away: the other tab takes over, still one connection.
     await first.close();
     await waitConnected(second);
-    await until(mine, (c) => c.length === 1, 'one connection after the leader left', 15_000);
+    await waitForValue(mine, (c) => c.length === 1, 'one connection after the leader left', 15_000);
   });
 
   it('a record created by an admin appears live for a viewer, with a toast and an unread count', async () => {
@@ -223,7 +223,7 @@ describe('dashboard in headless Chromium', () => {
     await row.getByText('created by another user').waitFor();
     await viewerPage.locator('.toast', { hasText: 'by another user' }).first().waitFor();
     expect(await viewerPage.getByText('by admin').count()).toBe(0);
-    await until(
+    await waitForValue(
       async () => Number((await viewerPage.getByTestId('unread-count').textContent()) ?? 0),
       (n) => n >= 1,
       'unread count',
@@ -235,7 +235,7 @@ describe('dashboard in headless Chromium', () => {
     // The viewer acknowledges everything from the bell.
     await viewerPage.getByRole('button', { name: /Notifications/ }).click();
     await viewerPage.getByRole('button', { name: 'Acknowledge all' }).click();
-    await until(
+    await waitForValue(
       () => viewerPage.getByTestId('unread-count').count(),
       (n) => n === 0,
       'unread cleared',
@@ -339,7 +339,7 @@ describe('dashboard in headless Chromium', () => {
     const blockedRows = viewer.locator('.qlog-row.blocked', { hasText: 'ads.tracker.example' });
     const blockedBefore = await blockedRows.count();
     await dnsTraffic(1 + 3); // the fourth name is the blocked one
-    await until(
+    await waitForValue(
       () => blockedRows.count(),
       (n) => n > blockedBefore,
       'the real blocked query',
@@ -349,7 +349,7 @@ describe('dashboard in headless Chromium', () => {
 
     // Filters stay set across a reload.
     await adminPage.getByLabel('Domain', { exact: true }).fill('example.com');
-    await until(
+    await waitForValue(
       async () => {
         const texts = await adminPage.getByTestId('query-row').allInnerTexts();
         return texts.length > 0 && texts.every((t) => t.includes('example.com'));
@@ -401,7 +401,7 @@ describe('dashboard in headless Chromium', () => {
     await page.getByRole('button', { name: 'Load older events' }).waitFor();
     const before = await rows.count();
     await page.getByRole('button', { name: 'Load older events' }).click();
-    await until(
+    await waitForValue(
       () => rows.count(),
       (n) => n > before,
       'older page',
@@ -422,7 +422,7 @@ describe('dashboard in headless Chromium', () => {
     expect(acked?.acked).toBe(true);
 
     await page.getByLabel('Category', { exact: true }).selectOption('security');
-    await until(
+    await waitForValue(
       async () => {
         const texts = await rows.allInnerTexts();
         return texts.length > 0 && texts.every((t) => t.includes('security'));

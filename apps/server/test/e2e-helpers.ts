@@ -9,17 +9,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { freePort, launchChromium } from '@hdns/testkit';
 import { startTestServer, type TestServer, type TestServerOverrides } from './helpers.js';
 import { mountDashboard } from './e2e-mount.js';
-import { freePort } from './process.js';
 
 const run = promisify(execFile);
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const WEB = path.join(ROOT, 'apps/web');
 const DIST_INDEX = path.join(WEB, 'dist/index.html');
 export const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
-export const CHROMIUM = '/usr/bin/chromium';
 
 function newestMtime(target: string): number {
   const st = statSync(target);
@@ -95,25 +94,11 @@ export async function startDashboardServer(
 }
 
 /**
- * Headless Debian Chromium. A missing browser fails the suite (never skips it): the e2e tests
- * are part of what "done" means.
+ * Headless Debian Chromium (@hdns/testkit). A missing browser fails the suite (never skips it):
+ * the e2e tests are part of what "done" means.
  */
 export function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: the dashboard e2e tests need Debian's chromium (apt-get install chromium)`,
-    );
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return launchChromium();
 }
 
 /** Signs in through the login form and waits for the shell to show a live connection. */
@@ -132,23 +117,6 @@ export async function waitConnected(page: Page, timeout = 15_000): Promise<void>
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
-}
-
-export async function until<T>(
-  read: () => Promise<T>,
-  ok: (v: T) => boolean,
-  what: string,
-  ms = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Creates a user as admin; returns its id. */

@@ -13,17 +13,23 @@ import path from 'node:path';
 import { CloseCode, EXAMPLE_EVENTS } from '@hdns/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiRequest, makeTempDir, removeDir } from './helpers.js';
+import {
+  waitForValue,
+  apiRequest,
+  makeTempDir,
+  removeDir,
+  freePort,
+  startServerProcess,
+  type ServerProcess,
+} from '@hdns/testkit';
 import {
   ensureDashboardBuilt,
   launchBrowser,
   publish,
   screenshot,
   signIn,
-  until,
   waitConnected,
 } from './e2e-helpers.js';
-import { freePort, startServerProcess, type ServerProcess } from './process.js';
 
 const PASSWORD = 'restart-e2e-password';
 const cleanup: (() => Promise<void>)[] = [];
@@ -95,12 +101,12 @@ describe('dashboard across a killed and restarted server', () => {
     await proc().kill();
     const state = stateBadge(page);
     await page.locator('[data-testid="connection-state"][data-state="reconnecting"]').waitFor();
-    await until(
+    await waitForValue(
       () => state.innerText(),
       (t) => /Reconnecting \(attempt \d+\)/.test(t),
       'attempt',
     );
-    await until(
+    await waitForValue(
       () => state.innerText(),
       (t) => /retry in \d+s|retrying/.test(t),
       'countdown',

@@ -1,6 +1,6 @@
 import { EXAMPLE_EVENTS } from '@hdns/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient } from '../../../packages/hub/test/harness.js';
+import { TestClient } from '@hdns/testkit';
 import { startTestServer, type TestServer } from './helpers.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_EVENTS, REDACTED, type EventType } from '@hdns/protocol';
-import { TestClient, sleep } from '../../../packages/hub/test/harness.js';
+import { TestClient, sleep } from '@hdns/testkit';
 import { startTestServer, type TestServer } from './helpers.js';
 
 interface View {

@@ -1,17 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import {
+  apiRequest,
+  loginAt,
+  makeTempDir,
+  removeDir,
+  TEST_ADMIN_PASSWORD,
+  type ApiInit,
+  type ApiResponse,
+  type ProcessLogin,
+  type ProcessServer,
+} from '@hdns/testkit';
 import { buildApp, type BuildAppOptions } from '../src/app.js';
 import { loadConfig, type AppConfig } from '../src/config.js';
 import { REFRESH_COOKIE } from '../src/auth/refresh-cookie.js';
 
 /**
  * Starts the real app on 127.0.0.1 port 0 over a temporary data dir (a real SQLite file).
- * Generic on purpose: WebSocket and DNS tests build on it too.
+ * Generic on purpose: WebSocket and DNS tests build on it too. REST calls, temp dirs and the
+ * admin password are @hdns/testkit's.
  */
-
-export const TEST_ADMIN_PASSWORD = 'admin-test-password';
 
 export interface TestServerOverrides {
   /** Extra settings as environment strings, e.g. `{ HDNS_LOGIN_MAX_FAILURES_PER_IP: '3' }`. */
@@ -24,52 +31,20 @@ export interface TestServerOverrides {
   beforeListen?: (app: FastifyInstance) => void | Promise<void>;
 }
 
-export interface LoginResult {
-  accessToken: string;
-  expiresIn: number;
-  user: { id: string; username: string; role: string; zones: string[] | null };
+/** The login answer as testkit's process server gives it, plus the refresh cookie. */
+export interface LoginResult extends ProcessLogin {
   /** `hdns_refresh=<token>`, ready for a Cookie header. */
   refreshCookie: string;
 }
 
-export interface ApiResponse {
-  status: number;
-  headers: Headers;
-  /** Parsed JSON, or the text when the body is not JSON, or undefined when empty. */
-  body: unknown;
-}
-
-export interface ApiInit {
-  method?: string;
-  /** Sent as `Authorization: Bearer <token>`. */
-  token?: string;
-  /** Serialised as JSON. */
-  body?: unknown;
-  cookie?: string;
-  headers?: Record<string, string>;
-}
-
-export interface TestServer {
-  url: string;
-  /** The v1 WebSocket endpoint, `ws://…/ws`. */
-  wsUrl: string;
+/** The in-process app; the rest of its surface is testkit's process server's. */
+export interface TestServer extends Omit<ProcessServer, 'proc' | 'login' | 'close'> {
   app: FastifyInstance;
-  dataDir: string;
   config: AppConfig;
-  adminPassword: string;
-  api(pathname: string, init?: ApiInit): Promise<ApiResponse>;
   /** Logs in; throws unless the answer is 200. */
   login(username?: string, password?: string): Promise<LoginResult>;
   /** Closes the app; removes the data dir if this helper created it. Idempotent. */
   close(): Promise<void>;
-}
-
-export function makeTempDir(prefix = 'hdns-test-'): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), prefix));
-}
-
-export function removeDir(dir: string): Promise<void> {
-  return rm(dir, { recursive: true, force: true });
 }
 
 /** The `name=value` pair of a Set-Cookie header for the refresh cookie, or null. */
@@ -80,28 +55,6 @@ export function refreshCookieFrom(headers: Headers): string | null {
       return pair;
   }
   return null;
-}
-
-export async function apiRequest(url: string, init: ApiInit = {}): Promise<ApiResponse> {
-  const headers: Record<string, string> = { ...init.headers };
-  if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
-  if (init.cookie !== undefined) headers.cookie = init.cookie;
-  if (init.body !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await fetch(url, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers,
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-  });
-  const text = await response.text();
-  let body: unknown = undefined;
-  if (text.length > 0) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-  }
-  return { status: response.status, headers: response.headers, body };
 }
 
 /**
@@ -163,19 +116,10 @@ export async function startTestServer(overrides: TestServerOverrides = {}): Prom
     adminPassword: config.adminPassword ?? TEST_ADMIN_PASSWORD,
     api,
     async login(username = 'admin', password = config.adminPassword ?? TEST_ADMIN_PASSWORD) {
-      const res = await api('/api/auth/login', { body: { username, password } });
-      if (res.status !== 200) {
-        throw new Error(`login as ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
-      }
-      const body = res.body as Omit<LoginResult, 'refreshCookie'>;
-      const refreshCookie = refreshCookieFrom(res.headers);
+      const { headers, ...login } = await loginAt(url, username, password);
+      const refreshCookie = refreshCookieFrom(headers);
       if (!refreshCookie) throw new Error('login set no refresh cookie');
-      return {
-        accessToken: body.accessToken,
-        expiresIn: body.expiresIn,
-        user: body.user,
-        refreshCookie,
-      };
+      return { ...login, refreshCookie };
     },
     close() {
       closed ??= (async () => {

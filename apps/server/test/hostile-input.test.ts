@@ -1,7 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  freePort,
+  startServerProcess,
+  type ServerProcess,
+  makeTempDir,
+  removeDir,
+  TEST_ADMIN_PASSWORD,
+} from '@hdns/testkit';
 import { CloseCode } from '@hdns/protocol';
-import { freePort, startServerProcess, type ServerProcess } from './process.js';
-import { makeTempDir, removeDir, TEST_ADMIN_PASSWORD } from './helpers.js';
 import {
   encodeWsFrame,
   rawExchange,

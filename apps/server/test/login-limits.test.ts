@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, type ApiResponse, type TestServer } from './helpers.js';
+import { type ApiResponse } from '@hdns/testkit';
+import { startTestServer, type TestServer } from './helpers.js';
 
 /**
  * Login limits on the real app (issue 11, item 3). Different client addresses come from

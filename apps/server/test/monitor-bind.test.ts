@@ -1,8 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Hub, MemoryEventLog } from '@hdns/hub';
+import { MemoryEventLog, type Hub } from '@hdns/hub';
 import type { EventDataOf, EventType } from '@hdns/protocol';
-import { verifyTestToken } from '../../../packages/hub/test/harness.js';
+import { createTestHub, findLogged, waitFor } from '@hdns/testkit';
 import { createManagedBind, type ManagedBind } from '../src/bind/managed-bind.js';
 import { startMonitors } from '../src/monitors/monitors.js';
 import type { Stop } from '../src/monitors/monitor-types.js';
@@ -21,7 +20,7 @@ let hub: Hub;
 
 beforeAll(async () => {
   dir = await tempDir('hdns-monitor-bind-');
-  hub = new Hub({ log: new MemoryEventLog(), verifyToken: verifyTestToken });
+  hub = createTestHub(new MemoryEventLog());
   bind = createManagedBind({
     dataDir: dir.dir,
     binaries: bindBinaries(),
@@ -70,26 +69,16 @@ afterAll(async () => {
   await dir?.remove();
 });
 
-async function until<T>(fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
-
 /** The payload of the first logged event of `type` matching `pred`. */
 const find =
   <T extends EventType>(type: T, pred: (d: EventDataOf<T>) => boolean) =>
-  async (): Promise<EventDataOf<T> | undefined> =>
-    (await hub.log.query({ types: [type] })).map((e) => e.data as EventDataOf<T>).find(pred);
+  (): Promise<EventDataOf<T> | undefined> =>
+    findLogged(hub.log, type, pred);
 
 describe('monitors against a real named', () => {
   it('a dig appears as dns_query_log', async () => {
     expect((await dig(bind.ports.dns, 'www.example.test', 'A')).answers).toEqual(['192.0.2.10']);
-    const e = await until(find('dns_query_log', (e) => e.qname === 'www.example.test'));
+    const e = await waitFor(find('dns_query_log', (e) => e.qname === 'www.example.test'));
     expect(e).toMatchObject({
       clientIp: '127.0.0.1',
       qclass: 'IN',
@@ -101,7 +90,7 @@ describe('monitors against a real named', () => {
 
   it('an RPZ block appears as threat_detected with its category and counts as blocked', async () => {
     expect((await dig(bind.ports.dns, 'malware.bad.test', 'A')).status).toBe('NXDOMAIN');
-    const threat = await until(find('threat_detected', (e) => e.qname === 'malware.bad.test'));
+    const threat = await waitFor(find('threat_detected', (e) => e.qname === 'malware.bad.test'));
     expect(threat).toMatchObject({
       clientIp: '127.0.0.1',
       action: 'nxdomain',
@@ -109,11 +98,11 @@ describe('monitors against a real named', () => {
       category: 'malware',
       policyZone: 'rpz.local',
     });
-    await until(find('query_stats', (e) => (e.blocked ?? 0) >= 1 && e.windowSec === 60));
+    await waitFor(find('query_stats', (e) => (e.blocked ?? 0) >= 1 && e.windowSec === 60));
   });
 
   it('bind_status reports running named with its counters; a stopped named raises an alert', async () => {
-    const status = await until(find('bind_status', (e) => e.running && e.rpzRewrites >= 1));
+    const status = await waitFor(find('bind_status', (e) => e.running && e.rpzRewrites >= 1));
     expect(status).toMatchObject({ running: true, managed: true });
     expect(status.version).toMatch(/^9\./);
     expect(status.zonesLoaded).toBeGreaterThanOrEqual(2);
@@ -121,9 +110,9 @@ describe('monitors against a real named', () => {
     expect(status.uptimeSec).toBeGreaterThanOrEqual(0);
 
     await stopBind();
-    const down = await until(find('bind_status', (e) => !e.running));
+    const down = await waitFor(find('bind_status', (e) => !e.running));
     expect(down).toMatchObject({ running: false, qps: 0, version: null });
-    const alert = await until(find('health_alert', (e) => e.source === 'bind'));
+    const alert = await waitFor(find('health_alert', (e) => e.source === 'bind'));
     expect(alert).toMatchObject({ severity: 'critical', alertId: 'bind:unreachable' });
   });
 });

@@ -1,10 +1,15 @@
 import dgram from 'node:dgram';
-import { setTimeout as sleep } from 'node:timers/promises';
 import dnsPacket from 'dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventLog, LoggedEvent } from '@hdns/hub';
-import type { EventDataOf, EventType } from '@hdns/protocol';
-import { TestClient, startHub, token, type TestHub } from '../../../packages/hub/test/harness.js';
+import {
+  TestClient,
+  startHub,
+  token,
+  type TestHub,
+  waitFor,
+  logged,
+  type TypedLoggedEvent,
+} from '@hdns/testkit';
 import { ForwarderHealthMonitor, type ForwarderInfo } from '../src/monitors/forwarder-health.js';
 import { probeDns } from '../src/monitors/dns-probe.js';
 import type { Stop } from '../src/monitors/monitor-types.js';
@@ -38,12 +43,6 @@ async function startResponder(
   };
 }
 
-/** Logged events of one type, with their payload typed from the catalogue. */
-type Typed<T extends EventType> = Omit<LoggedEvent, 'data'> & { data: EventDataOf<T> };
-async function logged<T extends EventType>(log: EventLog, type: T): Promise<Typed<T>[]> {
-  return (await log.query({ types: [type] })) as unknown as Typed<T>[];
-}
-
 let th: TestHub | null = null;
 let stops: Stop[] = [];
 
@@ -53,16 +52,6 @@ afterEach(async () => {
   await th?.close();
   th = null;
 });
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
 
 describe('dns probe', () => {
   it('measures an answer, reports the rcode, and times out on a silent port', async () => {
@@ -106,10 +95,10 @@ describe('ForwarderHealthMonitor', () => {
       policy: { downAfter: 2, window: 3, minSuccessRate: 0.6 },
     });
     stops.push(monitor.start());
-    const changes = async (): Promise<Typed<'forwarder_status_change'>[]> =>
+    const changes = async (): Promise<TypedLoggedEvent<'forwarder_status_change'>[]> =>
       (await logged(t.log, 'forwarder_status_change')).filter((e) => e.data.forwarderId === 'f1');
 
-    await until(async () => ((await changes()).length >= 1 ? true : undefined));
+    await waitFor(async () => ((await changes()).length >= 1 ? true : undefined));
     expect((await changes())[0]?.data).toMatchObject({
       from: null,
       to: 'healthy',
@@ -118,7 +107,7 @@ describe('ForwarderHealthMonitor', () => {
     });
 
     await responder.close();
-    await until(async () =>
+    await waitFor(async () =>
       (await changes()).some((e) => e.data.to === 'down') ? true : undefined,
     );
     const down = (await changes()).find((e) => e.data.to === 'down');
@@ -126,10 +115,10 @@ describe('ForwarderHealthMonitor', () => {
     expect(down?.data.reason).toMatch(/2 consecutive failed probes \(timeout\)/);
 
     responder = await startResponder(port);
-    await until(async () =>
+    await waitFor(async () =>
       (await changes()).some((e) => e.data.from === 'down') ? true : undefined,
     );
-    await until(async () => ((await changes()).at(-1)?.data.to === 'healthy' ? true : undefined));
+    await waitFor(async () => ((await changes()).at(-1)?.data.to === 'healthy' ? true : undefined));
     expect((await changes()).map((e) => [e.data.from, e.data.to])).toEqual([
       [null, 'healthy'],
       ['healthy', 'degraded'],

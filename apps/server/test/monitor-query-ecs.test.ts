@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDACTED, type EventFrame } from '@hdns/protocol';
-import { TestClient } from '../../../packages/hub/test/harness.js';
+import { TestClient } from '@hdns/testkit';
 import { startDnsHarness, type DnsHarness } from './dns-harness.js';
 
 /**

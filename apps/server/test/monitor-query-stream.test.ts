@@ -1,31 +1,14 @@
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Hub, MemoryEventLog, type EventLog, type LoggedEvent } from '@hdns/hub';
-import type { EventDataOf, EventType } from '@hdns/protocol';
-import { verifyTestToken } from '../../../packages/hub/test/harness.js';
+import { describe, expect, it } from 'vitest';
+import type { EventType } from '@hdns/protocol';
+import { waitFor, sleep, logged, type TypedLoggedEvent } from '@hdns/testkit';
 import { QueryStream } from '../src/monitors/query-stream.js';
-import type { Stop } from '../src/monitors/monitor-types.js';
+import { monitorFixture } from './monitor-fixture.js';
 
 /** A real hub and real files: lines appended the way BIND writes them → published events. */
 
-let dir: string;
-let hub: Hub;
-let stops: Stop[] = [];
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'hdns-qs-'));
-  hub = new Hub({ log: new MemoryEventLog(), verifyToken: verifyTestToken });
-});
-
-afterEach(async () => {
-  for (const stop of stops) await stop();
-  stops = [];
-  await hub.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const f = monitorFixture('hdns-qs-');
 
 function bindTime(d: Date): string {
   const mon = d.toLocaleString('en-US', { month: 'short' });
@@ -37,43 +20,27 @@ function queryLine(i: number, name = `host${i % 5}.example.test`, ip = `192.0.2.
   return `${bindTime(new Date())} queries: info: client @0x7fc949ede098 ${ip}#${10000 + i} (${name}): query: ${name} IN ${i % 4 === 0 ? 'AAAA' : 'A'} +E(0)K (127.0.0.1)\n`;
 }
 
-/** Logged events of one type, with their payload typed from the catalogue. */
-type Typed<T extends EventType> = Omit<LoggedEvent, 'data'> & { data: EventDataOf<T> };
-async function logged<T extends EventType>(log: EventLog, type: T): Promise<Typed<T>[]> {
-  return (await log.query({ types: [type] })) as unknown as Typed<T>[];
-}
-
-function events<T extends EventType>(type: T): Promise<Typed<T>[]> {
-  return logged(hub.log, type);
-}
-
-async function until<T>(fn: () => Promise<T | undefined>, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(25);
-  }
+function events<T extends EventType>(type: T): Promise<TypedLoggedEvent<T>[]> {
+  return logged(f.hub.log, type);
 }
 
 describe('QueryStream', () => {
   it('publishes one dns_query_log per line and query_stats with the right counts', async () => {
-    const file = path.join(dir, 'query.log');
+    const file = path.join(f.dir, 'query.log');
     await writeFile(file, queryLine(999, 'before.start.test'));
-    const stream = new QueryStream(hub, {
+    const stream = new QueryStream(f.hub, {
       path: file,
       pollIntervalMs: 20,
       statsIntervalMs: 200,
       statsWindowsSec: [60],
     });
-    stops.push(stream.start());
+    f.track(stream.start());
     await sleep(100);
     let text = '';
     for (let i = 0; i < 50; i++) text += queryLine(i);
     text += 'garbage line that is not a query\n';
     await appendFile(file, text);
-    const logs = await until(async () => {
+    const logs = await waitFor(async () => {
       const e = await events('dns_query_log');
       return e.length >= 50 ? e : undefined;
     });
@@ -88,7 +55,7 @@ describe('QueryStream', () => {
     expect(logs[0]?.priority).toBe('low');
     expect(logs[0]?.meta.source).toBe('monitor:query-log');
     expect(logs.some((e) => 'sampled' in e.data)).toBe(false);
-    const stats = await until(async () => {
+    const stats = await waitFor(async () => {
       const all = await events('query_stats');
       return all.map((e) => e.data).find((d) => d.total === 50);
     });
@@ -105,10 +72,10 @@ describe('QueryStream', () => {
   });
 
   it('switches to sampling above the cap, says so, and keeps the statistics exact', async () => {
-    const file = path.join(dir, 'query.log');
+    const file = path.join(f.dir, 'query.log');
     await writeFile(file, '');
     const cap = 20;
-    const stream = new QueryStream(hub, {
+    const stream = new QueryStream(f.hub, {
       path: file,
       pollIntervalMs: 20,
       statsIntervalMs: 200,
@@ -116,7 +83,7 @@ describe('QueryStream', () => {
       maxEventsPerSec: cap,
       samplingQuietSec: 1,
     });
-    stops.push(stream.start());
+    f.track(stream.start());
     await sleep(100);
     // ~500 lines/s for 2.5 s, then quiet.
     let n = 0;
@@ -126,7 +93,7 @@ describe('QueryStream', () => {
       await appendFile(file, text);
       await sleep(100);
     }
-    const stats = await until(async () => {
+    const stats = await waitFor(async () => {
       const all = await events('query_stats');
       return all.map((e) => e.data).find((d) => d.total === n);
     });
@@ -142,7 +109,7 @@ describe('QueryStream', () => {
       perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
     }
     expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(cap + 1);
-    const alerts = await until(async () => {
+    const alerts = await waitFor(async () => {
       const all = (await events('health_alert')).filter((e) => e.data.source === 'query_log');
       return all.length >= 2 ? all : undefined;
     });

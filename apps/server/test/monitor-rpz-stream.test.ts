@@ -1,29 +1,12 @@
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Hub, MemoryEventLog, type EventLog, type LoggedEvent } from '@hdns/hub';
-import type { EventDataOf, EventType } from '@hdns/protocol';
-import { verifyTestToken } from '../../../packages/hub/test/harness.js';
+import { describe, expect, it } from 'vitest';
+import type { EventType } from '@hdns/protocol';
+import { waitFor, sleep, logged, type TypedLoggedEvent } from '@hdns/testkit';
 import { RpzStream } from '../src/monitors/rpz-stream.js';
-import type { Stop } from '../src/monitors/monitor-types.js';
+import { monitorFixture } from './monitor-fixture.js';
 
-let dir: string;
-let hub: Hub;
-let stops: Stop[] = [];
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'hdns-rpz-'));
-  hub = new Hub({ log: new MemoryEventLog(), verifyToken: verifyTestToken });
-});
-
-afterEach(async () => {
-  for (const stop of stops) await stop();
-  stops = [];
-  await hub.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const f = monitorFixture('hdns-rpz-');
 
 /** BIND 9.18 rpz-category line (print-time, category, severity), optional view. */
 function rpzLine(ip: string, qname: string, policy = 'NXDOMAIN', view = ''): string {
@@ -31,32 +14,16 @@ function rpzLine(ip: string, qname: string, policy = 'NXDOMAIN', view = ''): str
   return `22-Nov-2026 13:28:11.495 rpz: info: client @0x7fc949ede098 ${ip}#35273 (${qname}): ${v}rpz QNAME ${policy} rewrite ${qname}/A/IN via ${qname}.rpz.local\n`;
 }
 
-async function until<T>(fn: () => Promise<T | undefined>, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}
-
-/** Logged events of one type, with their payload typed from the catalogue. */
-type Typed<T extends EventType> = Omit<LoggedEvent, 'data'> & { data: EventDataOf<T> };
-async function logged<T extends EventType>(log: EventLog, type: T): Promise<Typed<T>[]> {
-  return (await log.query({ types: [type] })) as unknown as Typed<T>[];
-}
-
 const atLeast =
   <T extends EventType>(type: T, n: number) =>
-  async (): Promise<Typed<T>[] | undefined> => {
-    const e = await logged(hub.log, type);
+  async (): Promise<TypedLoggedEvent<T>[] | undefined> => {
+    const e = await logged(f.hub.log, type);
     return e.length >= n ? e : undefined;
   };
 
 describe('RpzStream', () => {
   it('publishes threat_detected per hit with the rule category from the lookup', async () => {
-    const file = path.join(dir, 'rpz.log');
+    const file = path.join(f.dir, 'rpz.log');
     await writeFile(file, '');
     const rules: Record<string, string> = {
       'malware.bad.test': 'malware',
@@ -65,7 +32,7 @@ describe('RpzStream', () => {
     };
     const lookups: string[] = [];
     const hits: string[] = [];
-    const stream = new RpzStream(hub, {
+    const stream = new RpzStream(f.hub, {
       path: file,
       pollIntervalMs: 20,
       categoryOf: (rule) => {
@@ -74,7 +41,7 @@ describe('RpzStream', () => {
       },
       onHit: (h) => hits.push(h.rule),
     });
-    stops.push(stream.start());
+    f.track(stream.start());
     await sleep(80);
     await appendFile(
       file,
@@ -85,7 +52,7 @@ describe('RpzStream', () => {
         'not an rpz line\n' +
         rpzLine('127.0.0.1', 'malware.bad.test'),
     );
-    const threats = await until(atLeast('threat_detected', 5));
+    const threats = await waitFor(atLeast('threat_detected', 5));
     expect(threats.map((e) => [e.data.qname, e.data.category, e.data.action])).toEqual([
       ['malware.bad.test', 'malware', 'nxdomain'],
       ['tracker.ads.test', 'ads', 'redirect'],
@@ -103,27 +70,27 @@ describe('RpzStream', () => {
     // Cached: the repeated hit did not ask again; the wildcard was found through its parent.
     expect(lookups.filter((r) => r === 'malware.bad.test')).toHaveLength(1);
     expect(lookups).toContain('*.ads.test');
-    expect(await hub.log.query({ types: ['security_alert'] })).toHaveLength(0);
+    expect(await f.hub.log.query({ types: ['security_alert'] })).toHaveLength(0);
   });
 
   it('a burst from one client raises one security_alert; the event rate is capped', async () => {
-    const file = path.join(dir, 'rpz.log');
+    const file = path.join(f.dir, 'rpz.log');
     await writeFile(file, '');
-    const stream = new RpzStream(hub, {
+    const stream = new RpzStream(f.hub, {
       path: file,
       pollIntervalMs: 20,
       maxEventsPerSec: 10,
       burst: { threshold: 20, criticalThreshold: 1000, windowMs: 60_000, cooldownMs: 60_000 },
     });
-    stops.push(stream.start());
+    f.track(stream.start());
     await sleep(80);
     let text = '';
     for (let i = 0; i < 40; i++) text += rpzLine('192.0.2.66', `c${i}.bad.test`);
     for (let i = 0; i < 5; i++) text += rpzLine('192.0.2.7', `q${i}.bad.test`);
     await appendFile(file, text);
-    const alerts = await until(atLeast('security_alert', 1));
+    const alerts = await waitFor(atLeast('security_alert', 1));
     await sleep(300);
-    expect(await hub.log.query({ types: ['security_alert'] })).toHaveLength(1);
+    expect(await f.hub.log.query({ types: ['security_alert'] })).toHaveLength(1);
     expect(alerts[0]?.data).toMatchObject({
       severity: 'warning',
       clientIp: '192.0.2.66',
@@ -132,26 +99,26 @@ describe('RpzStream', () => {
     });
     expect(alerts[0]?.priority).toBe('high');
     expect(stream.counters.hits).toBe(45);
-    const threats = await logged(hub.log, 'threat_detected');
+    const threats = await logged(f.hub.log, 'threat_detected');
     expect(threats.length).toBeLessThanOrEqual(20);
     expect(threats.length).toBeGreaterThanOrEqual(10);
   });
 
   it('escalates to critical above the second threshold', async () => {
-    const file = path.join(dir, 'rpz.log');
+    const file = path.join(f.dir, 'rpz.log');
     await writeFile(file, '');
-    const stream = new RpzStream(hub, {
+    const stream = new RpzStream(f.hub, {
       path: file,
       pollIntervalMs: 20,
       burst: { threshold: 5, criticalThreshold: 10 },
     });
-    stops.push(stream.start());
+    f.track(stream.start());
     await sleep(80);
     await appendFile(
       file,
       Array.from({ length: 15 }, () => rpzLine('2001:db8::66', 'x.bad.test')).join(''),
     );
-    const alerts = await until(atLeast('security_alert', 2));
+    const alerts = await waitFor(atLeast('security_alert', 2));
     expect(alerts.map((a) => [a.data.severity, a.priority])).toEqual([
       ['warning', 'high'],
       ['critical', 'critical'],

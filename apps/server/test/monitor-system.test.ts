@@ -1,18 +1,11 @@
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Hub, MemoryEventLog, type EventLog, type LoggedEvent } from '@hdns/hub';
-import type { EventDataOf, EventType } from '@hdns/protocol';
-import { verifyTestToken } from '../../../packages/hub/test/harness.js';
+import { MemoryEventLog, type Hub } from '@hdns/hub';
+import { createTestHub, logged } from '@hdns/testkit';
 import { parseNetDev } from '../src/monitors/host-readings.js';
 import { SystemMetricsMonitor } from '../src/monitors/system-metrics.js';
 import { ThresholdAlert } from '../src/monitors/threshold-alert.js';
-
-/** Logged events of one type, with their payload typed from the catalogue. */
-type Typed<T extends EventType> = Omit<LoggedEvent, 'data'> & { data: EventDataOf<T> };
-async function logged<T extends EventType>(log: EventLog, type: T): Promise<Typed<T>[]> {
-  return (await log.query({ types: [type] })) as unknown as Typed<T>[];
-}
 
 let hub: Hub | null = null;
 
@@ -23,7 +16,7 @@ afterEach(async () => {
 
 describe('SystemMetricsMonitor', () => {
   it('publishes valid system_metrics on its interval and alerts once per crossing', async () => {
-    hub = new Hub({ log: new MemoryEventLog(), verifyToken: verifyTestToken });
+    hub = createTestHub(new MemoryEventLog());
     const monitor = new SystemMetricsMonitor(hub, {
       diskPath: os.tmpdir(),
       intervalSec: 0.2,

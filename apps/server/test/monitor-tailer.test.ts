@@ -1,8 +1,8 @@
 import { appendFile, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor, sleep } from '@hdns/testkit';
 import { LogTailer, type LogTailerOptions } from '../src/monitors/log-tailer.js';
 import type { Stop } from '../src/monitors/monitor-types.js';
 
@@ -20,14 +20,6 @@ afterEach(async () => {
   stops = [];
   await rm(dir, { recursive: true, force: true });
 });
-
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
 
 function follow(file: string, extra: Partial<LogTailerOptions> = {}) {
   const lines: string[] = [];
@@ -66,7 +58,7 @@ describe('LogTailer', () => {
     const file = path.join(dir, 'query.log');
     await writeFile(file, 'old line before start\n');
     const { lines, notices } = follow(file);
-    await until(() => notices.includes('opened'));
+    await waitFor(() => notices.includes('opened'));
     const total = 6000;
     let written = 0;
     let truncated = false;
@@ -85,16 +77,16 @@ describe('LogTailer', () => {
       if (!truncated && written >= 3500) {
         truncated = true;
         // copytruncate loses whatever was not read yet: let the tailer catch up first.
-        await until(() => lines.length === written);
+        await waitFor(() => lines.length === written);
         await truncate(file, 0);
         await appendFile(file, numbered(written, written + 5));
         written += 5;
-        await until(() => notices.includes('truncated'));
+        await waitFor(() => notices.includes('truncated'));
       }
       await sleep(3);
     }
     await appendFile(file, numbered(written, total));
-    await until(() => lines.length >= total);
+    await waitFor(() => lines.length >= total);
     await sleep(100);
     expect(lines).toHaveLength(total);
     // Every line whole, in order, once.
@@ -108,11 +100,11 @@ describe('LogTailer', () => {
     await sleep(100);
     expect(notices).toContain('missing');
     await writeFile(file, 'first\nsecond\n');
-    await until(() => lines.length === 2);
+    await waitFor(() => lines.length === 2);
     await appendFile(file, 'third\npartial');
-    await until(() => lines.length === 3);
+    await waitFor(() => lines.length === 3);
     await appendFile(file, ' done\n');
-    await until(() => lines.length === 4);
+    await waitFor(() => lines.length === 4);
     expect(lines).toEqual(['first', 'second', 'third', 'partial done']);
   });
 
@@ -122,10 +114,10 @@ describe('LogTailer', () => {
     const fromEnd = follow(file);
     const fromStart = follow(file, { from: 'start' });
     const fromOffset = follow(file, { from: 2 });
-    await until(() => fromEnd.notices.includes('opened') && fromStart.lines.length === 3);
+    await waitFor(() => fromEnd.notices.includes('opened') && fromStart.lines.length === 3);
     await appendFile(file, 'd\n');
-    await until(() => fromEnd.lines.length === 1 && fromStart.lines.length === 4);
-    await until(() => fromOffset.lines.length === 3);
+    await waitFor(() => fromEnd.lines.length === 1 && fromStart.lines.length === 4);
+    await waitFor(() => fromOffset.lines.length === 3);
     expect(fromEnd.lines).toEqual(['d']);
     expect(fromStart.lines).toEqual(['a', 'b', 'c', 'd']);
     expect(fromOffset.lines).toEqual(['b', 'c', 'd']);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient } from '../../../packages/hub/test/harness.js';
-import type { ApiInit } from './helpers.js';
+import { TestClient, type ApiInit } from '@hdns/testkit';
 import { restartableServer, type RestartableServer } from './process.js';
 
 /**

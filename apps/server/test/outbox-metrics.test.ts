@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { makeTempDir, removeDir } from '@hdns/testkit';
 import { SqliteDriver } from '@hdns/hub';
-import { makeTempDir, removeDir, startTestServer, type TestServer } from './helpers.js';
+import { startTestServer, type TestServer } from './helpers.js';
 import { parseMetrics, type Sample } from './prometheus-text.js';
 
 /**

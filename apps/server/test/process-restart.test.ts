@@ -1,7 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestClient } from '../../../packages/hub/test/harness.js';
-import { freePort, startServerProcess, type ServerProcess } from './process.js';
-import { apiRequest, makeTempDir, removeDir } from './helpers.js';
+import {
+  TestClient,
+  freePort,
+  startServerProcess,
+  type ServerProcess,
+  apiRequest,
+  makeTempDir,
+  queryEvents,
+  removeDir,
+} from '@hdns/testkit';
 
 const PASSWORD = 'restart-test-password';
 const cleanup: (() => Promise<void>)[] = [];
@@ -61,11 +68,12 @@ describe('resume across a killed server process', () => {
     expect(second.welcome.resume).toMatchObject({ requested: true, ok: true, replayed: 150 });
     await emit(50); // live after the resume
 
-    const history = await apiRequest(
-      `${proc.url}/api/events?type=system_metrics,zone_updated&order=asc&limit=500`,
-      { token },
-    );
-    const logged = (history.body as { events: { seq: number }[] }).events.map((e) => e.seq);
+    const history = await queryEvents(proc.url, token, {
+      type: ['system_metrics', 'zone_updated'],
+      order: 'asc',
+      limit: 500,
+    });
+    const logged = history.map((e) => e.seq);
     expect(logged).toHaveLength(400);
     const last = logged[logged.length - 1] ?? 0;
     await second.client.waitFor(() => (second.client.through >= last ? true : undefined), 20_000);

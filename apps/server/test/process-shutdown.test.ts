@@ -1,9 +1,14 @@
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '@hdns/protocol';
-import { TestClient } from '../../../packages/hub/test/harness.js';
-import { freePort, startServerProcess } from './process.js';
-import { apiRequest, makeTempDir, removeDir } from './helpers.js';
+import {
+  TestClient,
+  freePort,
+  startServerProcess,
+  apiRequest,
+  makeTempDir,
+  removeDir,
+} from '@hdns/testkit';
 
 const PASSWORD = 'shutdown-test-password';
 const cleanup: (() => Promise<void>)[] = [];

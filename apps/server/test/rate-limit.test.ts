@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, type ApiInit, type ApiResponse, type TestServer } from './helpers.js';
+import { type ApiInit, type ApiResponse } from '@hdns/testkit';
+import { startTestServer, type TestServer } from './helpers.js';
 
 /**
  * The REST rate limit (HDNS_RATE_LIMIT_MAX per HDNS_RATE_LIMIT_WINDOW) on the real app: per

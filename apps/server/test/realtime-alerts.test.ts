@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXAMPLE_EVENTS, type EventFrame } from '@hdns/protocol';
-import { TestClient } from '../../../packages/hub/test/harness.js';
+import { TestClient } from '@hdns/testkit';
 import { startTestServer, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;

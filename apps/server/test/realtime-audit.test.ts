@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { TestClient, sleep } from '../../../packages/hub/test/harness.js';
+import { TestClient, sleep } from '@hdns/testkit';
 import { startTestServer, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CloseCode, EXAMPLE_EVENTS } from '@hdns/protocol';
-import { TestClient, sleep } from '../../../packages/hub/test/harness.js';
-import { rawConnect, rawSend } from '../../../packages/hub/test/raw-client.js';
+import { TestClient, rawConnect, rawHello, sleep } from '@hdns/testkit';
 import { startTestServer, type TestServer } from './helpers.js';
 import { labelValues, metricValue, parseMetrics, type Sample } from './prometheus-text.js';
 
@@ -77,17 +76,11 @@ describe('/metrics after real traffic', () => {
     // the soft bound and the latest-value / low events queued behind them are coalesced / shed.
     const stuck = await rawConnect(ws);
     cleanup.push(() => stuck.destroy());
-    rawSend(
-      stuck,
-      JSON.stringify({
-        type: 'hello',
-        id: 'h',
-        protocol: 1,
-        token: admin.accessToken,
-        subscribe: ['config_change', 'health_update', 'dns_query_log'],
-        client: { name: 'stuck' },
-      }),
-    );
+    rawHello(stuck, {
+      token: admin.accessToken,
+      subscribe: ['config_change', 'health_update', 'dns_query_log'],
+      client: { name: 'stuck' },
+    });
     const stuckInfo = () => s.app.hub.connections().find((c) => c.client === 'stuck');
     for (let tries = 0; !stuckInfo(); tries++) {
       if (tries > 500) throw new Error('the stuck client was never welcomed');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CloseCode, EXAMPLE_EVENTS, REDACTED } from '@hdns/protocol';
-import { TestClient, sleep } from '../../../packages/hub/test/harness.js';
+import { TestClient, sleep, waitFor } from '@hdns/testkit';
 import { startTestServer, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
@@ -11,14 +11,6 @@ afterEach(async () => {
 });
 
 const wsUrl = (s: TestServer) => `${s.url.replace('http', 'ws')}/ws`;
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await sleep(20);
-  }
-}
 
 async function createUser(
   s: TestServer,
@@ -255,14 +247,14 @@ describe('legacy clients on the real app', () => {
     const gen1Frames = frames(gen1);
     const gen2 = new WebSocket(`${base}/ws?token=${admin.accessToken}`);
     const gen2Frames = frames(gen2);
-    await until(
+    await waitFor(
       () =>
         gen1Frames.some((f) => f.type === 'connection_established') &&
         gen2Frames.some((f) => f.type === 'connection_established'),
     );
     await server.app.hub.publish('health_alert', EXAMPLE_EVENTS.health_alert);
     await v1.client.waitForEvents(1);
-    await until(
+    await waitFor(
       () =>
         gen1Frames.some((f) => f.type === 'health_alert') &&
         gen2Frames.some((f) => f.type === 'health_alert'),

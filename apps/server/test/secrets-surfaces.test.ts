@@ -4,9 +4,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  apiRequest,
+  makeTempDir,
+  removeDir,
+  freePort,
+  startServerProcess,
+  type ServerProcess,
+} from '@hdns/testkit';
 import { freeBindPorts } from './bind-helpers.js';
-import { apiRequest, makeTempDir, removeDir, startTestServer, type TestServer } from './helpers.js';
-import { freePort, startServerProcess, type ServerProcess } from './process.js';
+import { startTestServer, type TestServer } from './helpers.js';
 
 /**
  * Issue 11, item 10: what the server exposes besides its API. Real server processes (main.ts),

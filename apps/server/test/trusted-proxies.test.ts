@@ -1,9 +1,15 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { TestClient, sleep } from '../../../packages/hub/test/harness.js';
-import { makeTempDir, removeDir, startTestServer, type TestServer } from './helpers.js';
-import { freePort, startServerProcess } from './process.js';
+import {
+  TestClient,
+  sleep,
+  makeTempDir,
+  removeDir,
+  freePort,
+  startServerProcess,
+} from '@hdns/testkit';
+import { startTestServer, type TestServer } from './helpers.js';
 
 /**
  * HDNS_TRUSTED_PROXIES against the real app: REST (audit rows, login limits) and /ws

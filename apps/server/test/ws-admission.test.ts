@@ -1,16 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CloseCode, EXAMPLE_EVENTS } from '@hdns/protocol';
-import { TestClient, sleep } from '../../../packages/hub/test/harness.js';
 import {
+  TestClient,
+  sleep,
   TEST_ADMIN_PASSWORD,
   apiRequest,
   makeTempDir,
   removeDir,
-  startTestServer,
-  type TestServer,
-} from './helpers.js';
-import { freePort, startServerProcess, type ServerProcess } from './process.js';
+  freePort,
+  startServerProcess,
+  type ServerProcess,
+} from '@hdns/testkit';
+import { startTestServer, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
 const sockets: WebSocket[] = [];

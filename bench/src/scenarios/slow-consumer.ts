@@ -1,24 +1,15 @@
 import type { Socket } from 'node:net';
 import type { BenchConfig } from '../config.js';
-import { rawConnect, rawSend } from '../load/raw-socket.js';
+import { rawConnect, rawHello, rawSend } from '@hdns/testkit/raw-socket';
 import { benchToken, sleep, type ServerKind } from '../shared.js';
 import type { Variant } from '../variants.js';
 import { assertClean, withSetup, type Figures } from './common.js';
 
 /** Opens one client that completes the handshake of its protocol, then never reads again. */
 async function stuckClient(kind: ServerKind, url: string): Promise<Socket> {
-  const socket = await rawConnect(url);
+  const socket = await rawConnect(url, { ignoreErrors: true });
   if (kind === 'ours') {
-    rawSend(
-      socket,
-      JSON.stringify({
-        type: 'hello',
-        id: 'h1',
-        protocol: 1,
-        token: benchToken('stuck'),
-        subscribe: ['config_change'],
-      }),
-    );
+    rawHello(socket, { id: 'h1', token: benchToken('stuck'), subscribe: ['config_change'] });
   }
   if (kind === 'sio') rawSend(socket, '40');
   await sleep(300);

@@ -2,32 +2,11 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { isRole } from '@hdns/protocol';
-import {
-  AuthError,
-  Hub,
-  MemoryEventLog,
-  SqliteEventLog,
-  type EventLog,
-  type Identity,
-} from '@hdns/hub';
+import { Hub, MemoryEventLog, SqliteEventLog, type EventLog } from '@hdns/hub';
+// The testkit's token verifier: no JWT cost in the figures.
+import { verifyTestToken } from '@hdns/testkit/token-verifier';
 import type { BenchData } from '../shared.js';
 import { LISTEN_BACKLOG, type BenchServer, type ServerConfig } from './types.js';
-
-/** The hub harness's test tokens (packages/hub/test/harness.ts): no JWT cost in the figures. */
-function verifyBenchToken(raw: string): Promise<Identity> {
-  const [kind, id, role, zones, exp] = raw.split(':');
-  if (kind !== 'user' || !id || !isRole(role) || zones === undefined || !exp) {
-    return Promise.reject(new AuthError('AUTH_FAILED', 'bad token'));
-  }
-  return Promise.resolve({
-    userId: id,
-    username: `name-${id}`,
-    role,
-    zones: zones === '*' ? null : zones.split(','),
-    expiresAt: new Date(Number(exp)),
-  });
-}
 
 /** Our Hub on a `ws` server, mounted the way the hub's test harness mounts it. */
 export async function startOurs(config: ServerConfig): Promise<BenchServer> {
@@ -43,7 +22,7 @@ export async function startOursWithHub(
     : new MemoryEventLog();
   const hub = new Hub({
     log,
-    verifyToken: verifyBenchToken,
+    verifyToken: verifyTestToken,
     batchDelayMs: config.batchDelayMs ?? 20,
     ...(config.maxBatchEvents ? { outbound: { maxBatchEvents: config.maxBatchEvents } } : {}),
     maxConnections: 100_000,

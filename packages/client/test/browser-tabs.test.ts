@@ -4,31 +4,29 @@
  * WebSocket; when the leader tab closes, the other takes over with a resume and ends up with
  * every event exactly once and in order, compared with the server's own event history.
  *
- * The page (test/fixtures/page.ts) is bundled with esbuild and served by the server itself
- * (startTestServer's beforeListen), so it is same-origin with /api and /ws: no CORS.
+ * The page (test/fixtures/page.ts) is bundled with esbuild and served, with the server process
+ * behind it, from one origin (support/page-front.ts), so it is same-origin with /api and /ws.
  * Needs Debian's /usr/bin/chromium (`scripts/setup.sh --test`, run by `npm test`, installs it);
  * without it the suite fails with a message saying so rather than being skipped.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  startTestServer,
+  launchChromium,
+  queryEvents,
+  requireChromium,
+  startProcessServer,
   TEST_ADMIN_PASSWORD,
-  type TestServer,
-} from '../../../apps/server/test/helpers.js';
+  waitForValue,
+  type ProcessServer,
+} from '@hdns/testkit';
+import { startPageFront, type PageFront } from './support/page-front.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 // Fails the file at collection (no test is reported as skipped) when the browser is missing.
-if (!existsSync(CHROMIUM)) {
-  throw new Error(
-    `${CHROMIUM} is missing: these tests need Debian's chromium. Install it with ` +
-      '`bash scripts/setup.sh --test` (what `npm test` runs first) or `apt-get install chromium`.',
-  );
-}
+requireChromium();
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CLIENT_NAME = 'browser-tabs-test';
 
@@ -56,19 +54,9 @@ const view = (page: Page): Promise<TabView> =>
     welcomes: window.__welcomes,
   }));
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('shared connection across browser tabs (headless Chromium)', () => {
-  let server: TestServer;
+  let server: ProcessServer;
+  let front: PageFront;
   let browser: Browser;
   let context: BrowserContext;
   let token: string;
@@ -86,29 +74,20 @@ describe('shared connection across browser tabs (headless Chromium)', () => {
       define: { __ADMIN_PASSWORD__: JSON.stringify(TEST_ADMIN_PASSWORD) },
     });
     const js = bundle.outputFiles[0]?.text ?? '';
-    server = await startTestServer({
-      beforeListen: (app) => {
-        app.get('/tabs-test/', (_req, reply) => reply.type('text/html').send(HTML));
-        app.get('/tabs-test/page.js', (_req, reply) => reply.type('text/javascript').send(js));
-      },
+    server = await startProcessServer();
+    front = await startPageFront(server.url, {
+      '/tabs-test/': { type: 'text/html', body: HTML },
+      '/tabs-test/page.js': { type: 'text/javascript', body: js },
     });
     token = (await server.login()).accessToken;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext();
   });
 
   afterAll(async () => {
     await context?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
+    await front?.close();
     await server?.close();
   });
 
@@ -116,7 +95,7 @@ describe('shared connection across browser tabs (headless Chromium)', () => {
     const page = await context.newPage();
     pages.push(page);
     page.on('pageerror', (err) => console.error('[page error]', err.message));
-    await page.goto(`${server.url}/tabs-test/`);
+    await page.goto(`${front.url}/tabs-test/`);
     return page;
   };
 
@@ -136,13 +115,13 @@ describe('shared connection across browser tabs (headless Chromium)', () => {
 
   it('two tabs of one user hold exactly one server connection and both get the events', async () => {
     const leader = await openTab();
-    await until(
+    await waitForValue(
       () => view(leader),
       (v) => v.state === 'open' && v.role === 'leader',
       'leader open',
     );
     const follower = await openTab();
-    await until(
+    await waitForValue(
       () => view(follower),
       (v) => v.state === 'open',
       'follower open',
@@ -156,7 +135,7 @@ describe('shared connection across browser tabs (headless Chromium)', () => {
     const seqs: number[] = [];
     for (let i = 0; i < 5; i++) seqs.push(await emit());
     for (const page of [leader, follower]) {
-      const v = await until(
+      const v = await waitForValue(
         () => view(page),
         (x) => x.events.length >= 5,
         'five events',
@@ -176,20 +155,23 @@ describe('shared connection across browser tabs (headless Chromium)', () => {
     await leader.close();
     const during: number[] = [];
     for (let i = 0; i < 5; i++) during.push(await emit()); // while the follower takes over
-    await until(
+    await waitForValue(
       () => view(follower),
       (v) => v.role === 'leader' && v.state === 'open',
       'follower took over',
     );
     for (let i = 0; i < 5; i++) during.push(await emit());
 
-    const res = await server.api('/api/events?type=zone_created&order=asc&limit=500', { token });
-    expect(res.status).toBe(200);
-    const logged = (res.body as { events: { seq: number }[] }).events.map((e) => e.seq);
+    const history = await queryEvents(server.url, token, {
+      type: 'zone_created',
+      order: 'asc',
+      limit: 500,
+    });
+    const logged = history.map((e) => e.seq);
     expect(logged).toHaveLength(15);
     expect(logged.slice(-10)).toEqual(during);
 
-    const v = await until(
+    const v = await waitForValue(
       () => view(follower),
       (x) => x.events.length >= 15,
       'all 15 events',
@@ -197,7 +179,7 @@ describe('shared connection across browser tabs (headless Chromium)', () => {
     await new Promise((r) => setTimeout(r, 200)); // nothing more (no duplicate) arrives
     expect((await view(follower)).events).toEqual(logged);
     expect(new Set(v.events).size).toBe(v.events.length);
-    await until(pageConnections, (c) => c.length === 1, 'one connection after the handover');
+    await waitForValue(pageConnections, (c) => c.length === 1, 'one connection after the handover');
     // The new leader resumed from the position the tabs shared (not a fresh start).
     const resume = v.welcomes.at(-1);
     expect(resume).toMatchObject({ requested: true, ok: true });

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { MemoryEventLog } from '../../hub/src/index.js';
 import { EventType } from '../src/event-type.js';
 import type { RealtimeClient } from '../src/realtime-client.js';
-import { createHub, serve, sleep, token, until, type Served } from './support/hub-server.js';
+import { sleep, token, waitFor } from '@hdns/testkit';
+import { createHub, serve, type Served } from './support/hub-server.js';
 import { nodeClient } from './support/node-client.js';
 
 let server: Served | undefined;
@@ -54,7 +55,7 @@ describe('client against a real hub: basics', () => {
     await hub.publish('zone_created', EXAMPLE_EVENTS.zone_created);
     await hub.publish('health_update', EXAMPLE_EVENTS.health_update); // not subscribed
     await hub.publish('record_created', EXAMPLE_EVENTS.record_created);
-    await until(() => all.length === 2, 5_000, 'two events');
+    await waitFor(() => all.length === 2, 5_000, 'two events');
     expect(all).toEqual([1, 3]);
     expect(byCategory).toEqual(['zone_created', 'record_created']);
     expect(typed[0]?.data).toEqual(EXAMPLE_EVENTS.record_created);
@@ -79,9 +80,9 @@ describe('client against a real hub: basics', () => {
       (s) => (confirmed = s.subscriptions.includes('health_update')),
     );
     const off = client.subscribe(EventType.HEALTH_UPDATE, (e) => seen.push(e.data.overall));
-    await until(() => confirmed, 5_000, 'server confirmed the subscription');
+    await waitFor(() => confirmed, 5_000, 'server confirmed the subscription');
     await hub.publish('health_update', EXAMPLE_EVENTS.health_update);
-    await until(() => seen.length === 1, 5_000, 'health_update');
+    await waitFor(() => seen.length === 1, 5_000, 'health_update');
     expect(seen).toEqual([EXAMPLE_EVENTS.health_update.overall]);
     off();
     await hub.publish('health_update', EXAMPLE_EVENTS.health_update);
@@ -110,7 +111,7 @@ describe('client against a real hub: basics', () => {
     );
     second.client.connect();
     await second.client.ready(5_000);
-    await until(() => first.client.state.state === 'closed', 5_000, 'first closed');
+    await waitFor(() => first.client.state.state === 'closed', 5_000, 'first closed');
     expect(first.client.state).toMatchObject({
       state: 'closed',
       reason: 'superseded',
@@ -148,7 +149,7 @@ describe('client against a real hub: basics', () => {
     c.client.connect();
     await c.client.ready(5_000);
     expect(hub.disconnectUser('kick')).toBe(1);
-    await until(() => c.client.state.state === 'closed', 5_000, 'closed');
+    await waitFor(() => c.client.state.state === 'closed', 5_000, 'closed');
     expect(c.client.state.reason).toBe('kicked');
     await sleep(200);
     expect(c.opens()).toBe(1);

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { EXAMPLE_EVENTS } from '@hdns/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryEventLog, SqliteEventLog, type Hub } from '../../hub/src/index.js';
-import { createHub, serve, sleep, token, until, type Served } from './support/hub-server.js';
+import { sleep, token, waitFor } from '@hdns/testkit';
+import { createHub, serve, type Served } from './support/hub-server.js';
 import { nodeClient } from './support/node-client.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -58,7 +59,7 @@ describe('client against a real hub: restarts', () => {
     for (let i = 1; i <= total; i++) {
       if (restartAt.has(i) || clientDropAt.has(i)) {
         // One disruption at a time, so each one is a separate reconnect to count.
-        await until(() => client.state.state === 'open', 10_000, 'open before disrupting');
+        await waitFor(() => client.state.state === 'open', 10_000, 'open before disrupting');
       }
       if (restartAt.has(i)) {
         // Stop the process: sessions close SERVER_RESTARTING, the log file stays.
@@ -80,7 +81,7 @@ describe('client against a real hub: restarts', () => {
       if (i % 20 === 0) await sleep(2);
     }
     expect(lastSeq).toBe(total);
-    await until(() => seqs.at(-1) === lastSeq, 20_000, 'the last event');
+    await waitFor(() => seqs.at(-1) === lastSeq, 20_000, 'the last event');
     await sleep(100); // anything late would be a duplicate
 
     expect(seqs).toHaveLength(total);
@@ -125,7 +126,7 @@ describe('client against a real hub: restarts', () => {
         served = await serve(createHub(log, { batchDelayMs: 30 }), port);
       }
     }
-    await until(() => new Set(seqs).size === 300, 10_000, `all 300 (have ${new Set(seqs).size})`);
+    await waitFor(() => new Set(seqs).size === 300, 10_000, `all 300 (have ${new Set(seqs).size})`);
     await sleep(100);
     expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     expect(seqs.some((s, i) => i > 0 && s < (seqs[i - 1] ?? 0))).toBe(true); // criticals overtook
@@ -148,19 +149,19 @@ describe('client against a real hub: restarts', () => {
     await client.ready(5_000);
     for (let i = 0; i < 5; i++)
       await served.hub.publish('zone_created', EXAMPLE_EVENTS.zone_created);
-    await until(() => client.position?.seq === 5, 5_000, 'position 5');
+    await waitFor(() => client.position?.seq === 5, 5_000, 'position 5');
     const before = client.position;
 
     const port = served.port;
     await served.stop();
     const fresh = new MemoryEventLog();
     served = await serve(createHub(fresh), port);
-    await until(() => opens() === 2, 5_000, 'reconnected');
+    await waitFor(() => opens() === 2, 5_000, 'reconnected');
     expect(resyncs).toEqual([
       { reason: 'epoch_mismatch', previous: before, position: { epoch: fresh.epoch, seq: 0 } },
     ]);
     await served.hub.publish('zone_created', EXAMPLE_EVENTS.zone_created);
-    await until(() => seen.length === 6, 5_000, 'event of the new epoch');
+    await waitFor(() => seen.length === 6, 5_000, 'event of the new epoch');
     expect(seen).toEqual([1, 2, 3, 4, 5, 1]);
     expect(client.position).toEqual({ epoch: fresh.epoch, seq: 1 });
   });

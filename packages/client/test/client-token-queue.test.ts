@@ -9,7 +9,8 @@ import { CloseCode, EXAMPLE_EVENTS } from '@hdns/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MemoryEventLog } from '../../hub/src/index.js';
-import { createHub, serve, sleep, token, until, type Served } from './support/hub-server.js';
+import { sleep, token, waitFor } from '@hdns/testkit';
+import { createHub, serve, type Served } from './support/hub-server.js';
 import { nodeClient } from './support/node-client.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -46,7 +47,7 @@ describe('client against a real hub: tokens', () => {
       await hub.publish('zone_updated', EXAMPLE_EVENTS.zone_updated);
       await sleep(100);
     }
-    await until(() => seen.length === 50, 5_000, 'all events');
+    await waitFor(() => seen.length === 50, 5_000, 'all events');
     expect(c.opens()).toBe(1);
     expect(c.states.map((s) => s.state)).toEqual(['connecting', 'open']);
     expect(refreshed.length).toBeGreaterThanOrEqual(3); // 5 s of 1.5 s tokens
@@ -106,7 +107,7 @@ describe('client against a real hub: tokens', () => {
       publishedAt.push(Date.now());
       await sleep(100);
     }
-    await until(() => seen.length === publishedAt.length, 5_000, 'all events');
+    await waitFor(() => seen.length === publishedAt.length, 5_000, 'all events');
 
     expect(sockets).toBe(1);
     expect(refreshed.length).toBeGreaterThanOrEqual(2);
@@ -155,7 +156,7 @@ describe('client against a real hub: tokens', () => {
       await hub.publish('zone_updated', EXAMPLE_EVENTS.zone_updated);
       await sleep(50);
     }
-    await until(() => c.opens() === 2 && seen.length === 30, 5_000, 'reconnected, all events');
+    await waitFor(() => c.opens() === 2 && seen.length === 30, 5_000, 'reconnected, all events');
     expect(failures).toHaveLength(1);
     expect(c.states).toContainEqual(
       expect.objectContaining({
@@ -187,11 +188,11 @@ describe('client against a real hub: offline queue', () => {
     c.client.connect();
     await c.client.ready(5_000);
     await served.hub.publish('zone_created', EXAMPLE_EVENTS.zone_created);
-    await until(() => c.client.position?.seq === 1, 5_000, 'position 1');
+    await waitFor(() => c.client.position?.seq === 1, 5_000, 'position 1');
 
     const port = served.port;
     await served.stop();
-    await until(() => c.client.state.state === 'reconnecting', 5_000, 'reconnecting');
+    await waitFor(() => c.client.state.state === 'reconnecting', 5_000, 'reconnecting');
     // Four requests into a queue of three: the oldest is dropped and fails.
     const dropped = c.client.unsubscribe(['zone_created']);
     const sub = c.client.subscribe(['health_update']);
@@ -208,7 +209,7 @@ describe('client against a real hub: offline queue', () => {
     expect((await sub2).subscriptions).toContain('system_status');
     expect(await ack).toEqual({ count: 0 });
     await served.hub.publish('health_update', EXAMPLE_EVENTS.health_update);
-    await until(() => health.length === 1, 5_000, 'health_update after the flush');
+    await waitFor(() => health.length === 1, 5_000, 'health_update after the flush');
     expect(health).toEqual([2]);
   });
 });

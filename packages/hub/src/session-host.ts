@@ -1,14 +1,14 @@
 import type { EventType } from '@hdns/protocol';
 import type { EncodedEvent } from './encoded-event.js';
 import type { HubMetrics } from './hub-metrics.js';
-import type { Session } from './session.js';
-import type { SessionClock } from './session-clock.js';
+import type { Clocked, SessionClock } from './session-clock.js';
 
 /**
  * What a session needs from the hub. Keeps the dependency one-way: sessions call this small
- * surface, the hub implements it, and tests of a session can supply their own.
+ * surface, the hub implements it, and tests of a session can supply their own. Generic in the
+ * session type (`Session` passes itself) so that this file does not import the session back.
  */
-export interface SessionHost {
+export interface SessionHost<Session extends Clocked> {
   readonly metrics: HubMetrics;
   /** Heartbeat sweep and token deadlines, shared by every session. */
   readonly clock: SessionClock<Session>;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CloseCode, type EventType, type StreamPosition } from '@hdns/protocol';
 import type { EncodedEvent, WireFormat } from './encoded-event.js';
-import type { Wire } from './wire.js';
 import type { Identity } from './identity.js';
 import type { HubSocket } from './hub-socket.js';
 import { SOCKET_OPEN } from './hub-socket.js';
@@ -11,6 +10,7 @@ import { SWEEPS_PER_INTERVAL, type Clocked } from './session-clock.js';
 import { mayReceive, resolveSubscriptions, typesOfItem, type Resolution } from './authorizer.js';
 import type { SessionOptions } from './session-options.js';
 import type { SessionHost } from './session-host.js';
+import type { SessionWire } from './session-wire.js';
 import {
   judgeResume,
   type SessionCounters,
@@ -64,9 +64,9 @@ export class Session implements QueueOwner, Clocked {
   constructor(
     readonly socket: HubSocket,
     readonly ip: string,
-    private readonly protocol: Wire,
+    private readonly protocol: SessionWire<Session>,
     readonly options: SessionOptions,
-    private readonly host: SessionHost,
+    private readonly host: SessionHost<Session>,
   ) {
     this.queue = new OutboundQueue(this, protocol.framing, options.outbound);
   }

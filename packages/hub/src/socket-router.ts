@@ -1,5 +1,5 @@
 import { CloseCode } from '@hdns/protocol';
-import type { HubLogger } from './hub.js';
+import type { HubLogger } from './hub-hooks.js';
 import type { HubSocket } from './hub-socket.js';
 import type { Session } from './session.js';
 

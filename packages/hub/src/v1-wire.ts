@@ -11,7 +11,7 @@ import {
 } from '@hdns/protocol';
 import { DEFAULT_SUBSCRIPTIONS } from './authorizer.js';
 import { v1EventEncoder } from './encoded-event.js';
-import type { AuthOutcome, HubLogger } from './hub.js';
+import type { AuthOutcome, HubLogger } from './hub-hooks.js';
 import type { HubMetrics } from './hub-metrics.js';
 import { AuthError, type Identity, type TokenVerifier } from './identity.js';
 import { InboundGuard } from './inbound-guard.js';

@@ -4,7 +4,7 @@ import { v1EventEncoder } from '../src/encoded-event.js';
 import type { Session } from '../src/session.js';
 import { v1Framing } from '../src/v1-wire.js';
 import type { Wire } from '../src/wire.js';
-import { startHub, TestClient, token, verifyTestToken, type TestHub } from './harness.js';
+import { startHub, TestClient, token, verifyTestToken, type TestHub } from '@hdns/testkit';
 
 let t: TestHub | undefined;
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode, EXAMPLE_EVENTS, REDACTED } from '@hdns/protocol';
-import { startHub, TestClient, token, sleep, type TestHub } from './harness.js';
+import { startHub, TestClient, token, sleep, type TestHub } from '@hdns/testkit';
 
 let t: TestHub | undefined;
 afterEach(async () => {

@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode, EXAMPLE_EVENTS } from '@hdns/protocol';
-import { startHub, TestClient, token, sleep, type TestHub } from './harness.js';
-import { rawConnect, rawSend } from './raw-client.js';
+import {
+  rawConnect,
+  rawHello,
+  rawSend,
+  sleep,
+  startHub,
+  TestClient,
+  token,
+  type TestHub,
+} from '@hdns/testkit';
 
 let t: TestHub | undefined;
 afterEach(async () => {
@@ -24,16 +32,7 @@ describe('hub: backpressure', () => {
     const hardBytes = 256 * 1024;
     t = await startHub({ outbound: { softBytes: 64 * 1024, hardBytes } });
     const stuck = await rawConnect(t.url);
-    rawSend(
-      stuck,
-      JSON.stringify({
-        type: 'hello',
-        id: 'h',
-        protocol: 1,
-        token: token('slow', 'admin'),
-        subscribe: ['dns'],
-      }),
-    );
+    rawHello(stuck, { token: token('slow', 'admin'), subscribe: ['dns'] });
     const healthy = await TestClient.connect(t.url, {
       token: token('fast', 'admin'),
       subscribe: ['dns'],

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXAMPLE_EVENTS, type EventDataOf, type EventType } from '@hdns/protocol';
 import { PublishError, SqliteEventLog } from '../src/index.js';
-import { startHub, TestClient, token, type TestHub } from './harness.js';
+import { startHub, TestClient, token, type TestHub } from '@hdns/testkit';
 
 let t: TestHub | undefined;
 let dir: string | undefined;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXAMPLE_EVENTS } from '@hdns/protocol';
 import { MemoryEventLog, SqliteEventLog } from '../src/index.js';
-import { startHub, TestClient, token, sleep, type TestHub } from './harness.js';
+import { startHub, TestClient, token, sleep, type TestHub } from '@hdns/testkit';
 
 let t: TestHub | undefined;
 const dirs: string[] = [];

@@ -10,7 +10,7 @@ import {
   type EventType,
   type Role,
 } from '@hdns/protocol';
-import { startHub, TestClient, token } from './harness.js';
+import { startHub, TestClient, token } from '@hdns/testkit';
 
 // The oracle below restates the visibility rules from the catalogue's data in the simplest
 // possible way, independently of the hub's authorizer and the protocol's redaction helpers.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CloseCode, EXAMPLE_EVENTS, LEGACY_CLOSE, REDACTED } from '@hdns/protocol';
+import { CloseCode, EXAMPLE_EVENTS, REDACTED } from '@hdns/protocol';
+import { LEGACY_CLOSE } from '@hdns/protocol/legacy';
 import {
   EncodedEvent,
   legacy1EventEncoder,

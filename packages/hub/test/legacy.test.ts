@@ -1,19 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { CloseCode, EVENT_TYPES, EXAMPLE_EVENTS, REDACTED, type EventType } from '@hdns/protocol';
 import {
-  CloseCode,
-  EVENT_TYPES,
-  EXAMPLE_EVENTS,
   LEGACY_CLOSE,
   legacyEventGen1,
   legacyEventGen2,
   legacyPreset,
-  REDACTED,
-  type EventType,
-} from '@hdns/protocol';
+} from '@hdns/protocol/legacy';
 import { attachLegacy, type Hub, type HubOptions } from '../src/index.js';
-import { sleep, startHub, TestClient, token, verifyTestToken, type TestHub } from './harness.js';
+import { sleep, startHub, TestClient, token, verifyTestToken, type TestHub } from '@hdns/testkit';
 
 /**
  * Legacy routes as the app mounts them: `/ws/{type}/{user_id}?token=` (gen1) and `/ws?token=`

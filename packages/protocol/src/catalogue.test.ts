@@ -10,7 +10,7 @@ import {
   typesInCategory,
 } from './catalogue.js';
 import { EXAMPLE_EVENTS } from './examples.js';
-import { LEGACY_CONNECTION_TYPES, LEGACY_EVENT_NAMES, legacyPreset } from './legacy.js';
+import { LEGACY_CONNECTION_TYPES, LEGACY_EVENT_NAMES, legacyPreset } from './legacy/index.js';
 import { REDACTED, redactEventData } from './redaction.js';
 import { isRole, ROLES } from './roles.js';
 import { describeType, schemaAtPath, shapeOf, unwrap } from './schema-describe.js';

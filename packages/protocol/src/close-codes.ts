@@ -8,7 +8,8 @@
  *
  * Standard codes the server may also use: 1000 normal, 1001 going away, 1009 frame too large
  * (sent by `ws` itself when `maxPayload` is exceeded). Any code outside the terminal range is
- * treated as "reconnect". Legacy routes use the codes the old protocols used (LEGACY_CLOSE).
+ * treated as "reconnect". Legacy routes use the codes the old protocols used (LEGACY_CLOSE, in
+ * `@hdns/protocol/legacy`).
  */
 export const CloseCode = {
   /** Server is shutting down or restarting; reconnect and resume. */
@@ -133,13 +134,3 @@ export function closeCodeName(code: number): CloseCodeName | undefined {
   }
   return undefined;
 }
-
-/** Close codes and reasons the previous protocols used; only the legacy routes send them. */
-export const LEGACY_CLOSE = {
-  REPLACED: { code: 1000, reason: 'Replaced by new connection' },
-  OVERLOADED: { code: 1013, reason: 'Server overloaded' },
-  AUTH_FAILED: { code: 4001, reason: 'Authentication failed' },
-  POLICY: { code: 1008, reason: 'Policy violation' },
-  /** The server does not offer the legacy protocols (standard 1011, internal error). */
-  UNAVAILABLE: { code: 1011, reason: 'Legacy protocol unavailable' },
-} as const;

@@ -8,7 +8,7 @@ import {
   LEGACY_CONNECTION_MIN_ROLE,
   LEGACY_CONNECTION_TYPES,
   legacyPreset,
-} from './legacy.js';
+} from './legacy/index.js';
 import { ACTOR_USERNAME_ROLE, REDACTED, TEXT_SCRUB_ROLE } from './redaction.js';
 import { IP_MARKER, SECRET_MARKER } from './text-scrub.js';
 import { describeFields } from './schema-describe.js';

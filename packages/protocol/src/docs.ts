@@ -6,12 +6,12 @@
 import {
   CLOSE_CODE_INFO,
   CloseCode,
-  LEGACY_CLOSE,
   RECONNECT_RANGE,
   TERMINAL_RANGE,
   isTerminalCloseCode,
   type CloseCodeName,
 } from './close-codes.js';
+import { LEGACY_CLOSE } from './legacy/index.js';
 import { docsSequenceDiagram } from './docs-sequence.js';
 import { renderCatalogue, renderLegacy } from './docs-events.js';
 import { code, fieldTable, jsonBlock, table } from './docs-markdown.js';

@@ -9,6 +9,4 @@ export * from './examples.js';
 export * from './frames-client.js';
 export * from './frames-server.js';
 export * from './frame-codec.js';
-export * from './legacy.js';
-export * from './legacy-server.js';
 export * from './examples-frames.js';

@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXAMPLE_EVENTS } from '@hdns/protocol';
 import type { RealtimeClientOptions } from '@hdns/client';
-import { startHub, token, type TestHub } from '../../hub/test/harness.js';
+import { startHub, token, type TestHub } from '@hdns/testkit';
 import {
   RealtimeProvider,
   useConnectionState,

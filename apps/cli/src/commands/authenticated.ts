@@ -7,7 +7,8 @@
  */
 import { CliError } from '../cli-error.js';
 import { credentialsPath, loadCredentials } from '../credentials.js';
-import { describeFailure, httpRequest } from '../http-client.js';
+import { describeFailure } from '../http-client.js';
+import { callRoute } from '../rest-call.js';
 import { Session } from '../session.js';
 
 export interface Me {
@@ -23,12 +24,12 @@ export async function authenticatedSession(): Promise<{ session: Session; me: Me
     );
   }
   const session = new Session(credentials);
-  let result = await httpRequest(session.url, '/api/auth/me', { token: await session.getToken() });
-  if (result.status === 401) {
-    result = await httpRequest(session.url, '/api/auth/me', { token: await session.refresh() });
+  let answer = await callRoute(session.url, 'me', { token: await session.getToken() });
+  if (answer.result.status === 401) {
+    answer = await callRoute(session.url, 'me', { token: await session.refresh() });
   }
-  if (result.status !== 200) {
-    throw new CliError(`unexpected answer from ${session.url}: ${describeFailure(result)}`);
+  if (!answer.body) {
+    throw new CliError(`unexpected answer from ${session.url}: ${describeFailure(answer.result)}`);
   }
-  return { session, me: result.body as Me };
+  return { session, me: answer.body };
 }

@@ -10,9 +10,11 @@
 import { parseArgs } from 'node:util';
 import { CATEGORIES, EVENT_TYPES, isCategory, isEventType } from '@hdns/protocol';
 import type { EventFrameUnion } from '@hdns/client';
+import type { StoredEvent } from '@hdns/protocol/rest';
 import { CliError, EXIT_OK, usageError } from '../cli-error.js';
 import { formatEvent } from '../event-format.js';
-import { describeFailure, httpRequest } from '../http-client.js';
+import { describeFailure } from '../http-client.js';
+import { callRoute } from '../rest-call.js';
 import { runLive } from '../live-connection.js';
 import type { Output } from '../output.js';
 import { EVENTS_USAGE } from '../usage.js';
@@ -54,25 +56,32 @@ export async function eventsCommand(args: string[], out: Output): Promise<number
     throw usageError(`unknown category "${badCategory}"; known: ${CATEGORIES.join(', ')}`);
   }
   const limit = parseLimit(values.limit);
-  const print = (event: EventFrameUnion): void =>
+  const print = (event: EventFrameUnion | StoredEvent): void =>
     out.line(values.json ? JSON.stringify(event) : formatEvent(event));
 
   const { session } = await authenticatedSession();
   if (!values.follow) {
-    const query = new URLSearchParams({ limit: String(limit), order: 'desc' });
-    if (types.length > 0) query.set('type', types.join(','));
-    else if (categories.length === 0) {
-      query.set('type', EVENT_TYPES.filter((t) => t !== FIREHOSE_TYPE).join(','));
-    }
-    if (categories.length > 0) query.set('category', categories.join(','));
-    const result = await httpRequest(session.url, `/api/events?${query.toString()}`, {
-      token: await session.getToken(),
-    });
-    if (result.status !== 200) {
-      throw new CliError(`cannot read events: ${describeFailure(result)}`);
-    }
-    const { events } = result.body as { events: EventFrameUnion[] };
-    for (const event of [...events].reverse()) print(event);
+    const type =
+      types.length > 0
+        ? types
+        : categories.length === 0
+          ? EVENT_TYPES.filter((t) => t !== FIREHOSE_TYPE)
+          : undefined;
+    const { result, body } = await callRoute(
+      session.url,
+      'listEvents',
+      { token: await session.getToken() },
+      {
+        query: {
+          limit,
+          order: 'desc',
+          ...(type ? { type } : {}),
+          ...(categories.length > 0 ? { category: categories } : {}),
+        },
+      },
+    );
+    if (!body) throw new CliError(`cannot read events: ${describeFailure(result)}`);
+    for (const event of [...body.events].reverse()) print(event);
     return EXIT_OK;
   }
   const items = [...types, ...categories];

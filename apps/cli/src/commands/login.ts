@@ -9,7 +9,8 @@
 import { parseArgs } from 'node:util';
 import { CliError, EXIT_OK, usageError } from '../cli-error.js';
 import { loadCredentials, removeCredentials, saveCredentials } from '../credentials.js';
-import { httpRequest, normalizeBaseUrl } from '../http-client.js';
+import { normalizeBaseUrl } from '../http-client.js';
+import { callRoute } from '../rest-call.js';
 import type { Output } from '../output.js';
 import { readPassword } from '../password-input.js';
 import { login } from '../session.js';
@@ -66,10 +67,7 @@ export async function logoutCommand(args: string[], out: Output): Promise<number
   }
   if (credentials.refreshCookie) {
     try {
-      await httpRequest(credentials.url, '/api/auth/logout', {
-        method: 'POST',
-        cookie: credentials.refreshCookie,
-      });
+      await callRoute(credentials.url, 'logout', { cookie: credentials.refreshCookie });
     } catch (err) {
       if (!(err instanceof CliError)) throw err;
       out.notice(`${err.message} (the server session stays until it expires)`);

@@ -2,17 +2,15 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { BindConfig } from '../config.js';
-import type { DnsBackend } from '../dns/dns-backend.js';
+import type { DnsBackend, DnsStateSource } from '../dns/dns-backend.js';
 import { offBackend } from '../dns/dns-backend.js';
-import { recordSpec, zoneSpec } from '../dns/zone-store.js';
-import { ZoneStore } from '../dns/zone-store.js';
+import type { KeyedMutex } from '../lib/keyed-mutex.js';
 import { decideBindMode } from './bind-mode.js';
 import { managedBackend } from './managed-backend.js';
 import { createManagedBind, type ManagedBind } from './managed-bind.js';
 import { statsReloadSnapshot, watchExternalReloads } from './external-reload-watch.js';
 import type { SupervisorEvent } from './named-supervisor.js';
 import { stopStaleNamed } from './stale-named.js';
-import type { BootstrapInput } from './zone-writer.js';
 import {
   createSystemBind,
   readRndcKeyName,
@@ -39,12 +37,20 @@ declare module 'fastify' {
 
 /**
  * Decides the BIND mode at start and, in managed mode, writes named.conf and every zone from the
- * database and starts a supervised named on loopback. Supervisor events become health alerts;
- * reloads done outside the app become bind_reload (trigger external) events.
+ * database (`state`, read by the dns side) and starts a supervised named on loopback.
+ * Supervisor events become health alerts; reloads done outside the app become bind_reload
+ * (trigger external) events.
  */
 async function bindPlugin(
   app: FastifyInstance,
-  options: { bind: BindConfig; dataDir: string },
+  options: {
+    bind: BindConfig;
+    dataDir: string;
+    /** What BIND should serve, from the database: rendered at start and before every restart. */
+    state: DnsStateSource;
+    /** The DNS services' per-zone locks: BIND writes and re-renders take the same ones. */
+    zoneLocks: KeyedMutex;
+  },
 ): Promise<void> {
   const requested = options.bind.mode === 'auto' ? 'auto' : options.bind.mode;
   const sys = options.bind.system;
@@ -66,36 +72,8 @@ async function bindPlugin(
         }
       : {}),
   });
-  const store = new ZoneStore(app.db);
-  /** Everything BIND should serve, from the database (zones, enabled rules and forwarders). */
-  const initialState = async (): Promise<BootstrapInput> => {
-    const zones = await store.listZones();
-    const rules = await app.db
-      .selectFrom('rpz_rules')
-      .selectAll()
-      .where('enabled', '=', 1)
-      .execute();
-    const forwarders = await app.db
-      .selectFrom('forwarders')
-      .selectAll()
-      .where('enabled', '=', 1)
-      .execute();
-    return {
-      zones: await Promise.all(
-        zones.map(async (z) => ({
-          zone: zoneSpec(z, z.serial ?? 1),
-          records: (await store.records(z)).map(recordSpec),
-        })),
-      ),
-      forwarders: forwarders.map((f) => ({ address: f.address, port: f.port })),
-      rpzRules: rules.map((r) => ({
-        name: r.domain,
-        action: r.action as 'nxdomain',
-        category: r.category,
-        ...(r.redirect_to ? { redirectTo: r.redirect_to } : {}),
-      })),
-    };
-  };
+  // The database's state comes from the dns side (dns/dns-state.ts): BIND knows no tables.
+  const initialState = options.state;
   if (decision.mode === 'system' && sys) {
     const system = createSystemBind({
       settings: sys,
@@ -103,6 +81,7 @@ async function bindPlugin(
       stateDir: path.join(options.dataDir, 'bind'),
       rndcKeyName: decision.system.rndcKeyName,
       initialState,
+      zoneLocks: options.zoneLocks,
     });
     // Fails the start (naming the setting) when rndc does not answer or named lacks the include.
     const result = await system.start();
@@ -190,6 +169,7 @@ async function bindPlugin(
     },
     initialState,
     onEvent,
+    zoneLocks: options.zoneLocks,
   });
   const stale = await stopStaleNamed(managed.layout.pidFile, managed.layout.namedConf);
   if (stale !== null)

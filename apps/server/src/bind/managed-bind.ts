@@ -7,11 +7,12 @@ import {
   type BindLayout,
   type BindPorts,
 } from './bind-layout.js';
-import type { ForwardPolicy } from './bind-types.js';
+import type { ForwardPolicy } from '../dns/dns-specs.js';
 import { BindTools } from './bind-tools.js';
 import { renderNamedConf } from './named-config.js';
 import { NamedSupervisor, type RestartPolicy, type SupervisorEvent } from './named-supervisor.js';
 import { StatsChannel } from './stats-channel.js';
+import type { KeyedMutex } from '../lib/keyed-mutex.js';
 import { ZoneWriter, type BootstrapInput, type BootstrapResult } from './zone-writer.js';
 
 /**
@@ -33,6 +34,8 @@ export interface ManagedBindOptions {
   /** Everything BIND should serve at start: zones with records, forwarders, RPZ rules. */
   initialState: () => BootstrapInput | Promise<BootstrapInput>;
   onEvent?: (event: SupervisorEvent) => void;
+  /** The per-zone locks the DNS services hold (see ZoneWriterOptions); default: the writer's. */
+  zoneLocks?: KeyedMutex;
 }
 
 export interface ManagedBind {
@@ -59,6 +62,7 @@ export function createManagedBind(opts: ManagedBindOptions): ManagedBind {
     tools,
     layout,
     ...(opts.confirmTimeoutMs !== undefined ? { confirmTimeoutMs: opts.confirmTimeoutMs } : {}),
+    ...(opts.zoneLocks ? { zoneLocks: opts.zoneLocks } : {}),
     renderConfig: (state) =>
       renderNamedConf({
         layout,

@@ -1,4 +1,4 @@
-import type { ForwarderSpec, ZoneSpec } from './bind-types.js';
+import type { ForwarderSpec, ZoneSpec } from '../dns/dns-specs.js';
 import type { BindTools } from './bind-tools.js';
 import type { ZoneFiles } from './zone-files.js';
 

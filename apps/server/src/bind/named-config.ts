@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { ForwardPolicy, ForwarderSpec, ZoneSpec } from './bind-types.js';
+import type { ForwardPolicy, ForwarderSpec, ZoneSpec } from '../dns/dns-specs.js';
 import { BIND_LISTEN_ADDRESS, type BindLayout, type BindPorts } from './bind-layout.js';
 import { RPZ_ZONE_NAME } from './rpz-zone-serializer.js';
 import { MAX_U16, invalidRecord, normalizeZoneName, uint } from './zone-text.js';

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { RpzRuleSpec } from './bind-types.js';
+import type { RpzRuleSpec } from '../dns/dns-specs.js';
 import {
   MAX_U32,
   commentText,

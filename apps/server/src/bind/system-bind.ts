@@ -10,6 +10,7 @@ import { renderIncludedZones } from './named-config.js';
 import { renderRndcConf } from './rndc-key.js';
 import { RPZ_ZONE_NAME } from './rpz-zone-serializer.js';
 import { StatsChannel } from './stats-channel.js';
+import type { KeyedMutex } from '../lib/keyed-mutex.js';
 import { ZoneWriter, type BootstrapInput, type BootstrapResult } from './zone-writer.js';
 
 /**
@@ -36,6 +37,8 @@ export interface SystemBindOptions {
   rndcKeyName?: string;
   confirmTimeoutMs?: number;
   initialState: () => BootstrapInput | Promise<BootstrapInput>;
+  /** The per-zone locks the DNS services hold (see ZoneWriterOptions); default: the writer's. */
+  zoneLocks?: KeyedMutex;
 }
 
 export interface SystemBind {
@@ -115,6 +118,7 @@ export function createSystemBind(opts: SystemBindOptions): SystemBind {
     tools,
     layout,
     ...(opts.confirmTimeoutMs !== undefined ? { confirmTimeoutMs: opts.confirmTimeoutMs } : {}),
+    ...(opts.zoneLocks ? { zoneLocks: opts.zoneLocks } : {}),
     renderConfig: (state) => renderIncludedZones(state.zones, layout),
   });
 

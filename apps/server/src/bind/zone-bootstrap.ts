@@ -1,16 +1,14 @@
 import path from 'node:path';
 import { AppError } from '../http/app-error.js';
 import type { BindLayout } from './bind-layout.js';
-import type { ForwarderSpec, RecordSpec, RpzRuleSpec, ZoneSpec } from './bind-types.js';
+import type { DnsState } from '../dns/dns-backend.js';
+import type { ZoneSpec } from '../dns/dns-specs.js';
 import { renderZoneFile } from './zone-file-serializer.js';
 import type { ZoneFiles } from './zone-files.js';
 import { normalizeZoneName } from './zone-text.js';
 
-export interface BootstrapInput {
-  zones: { zone: ZoneSpec; records: readonly RecordSpec[] }[];
-  forwarders: readonly ForwarderSpec[];
-  rpzRules?: readonly RpzRuleSpec[];
-}
+/** What bootstrap renders: the database's state (dns/dns-backend.ts). */
+export type BootstrapInput = DnsState;
 
 export interface BootstrapResult {
   /** Zones left out of named.conf because their data failed the check (BIND starts anyway). */

@@ -1,4 +1,4 @@
-import type { RecordSpec, SoaSpec, ZoneSpec } from './bind-types.js';
+import type { RecordSpec, SoaSpec, ZoneSpec } from '../dns/dns-specs.js';
 import {
   MAX_TTL,
   MAX_U16,

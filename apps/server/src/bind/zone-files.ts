@@ -3,9 +3,9 @@ import path from 'node:path';
 import { AppError } from '../http/app-error.js';
 import { ZONE_FILE_PREFIX, type BindLayout } from './bind-layout.js';
 import { tidyCheckMessage, type BindTools } from './bind-tools.js';
-import type { RpzRuleSpec } from './bind-types.js';
+import type { RpzRuleSpec } from '../dns/dns-specs.js';
 import { renderRpzZone } from './rpz-zone-serializer.js';
-import { nextSerial } from './serial.js';
+import { nextSerial } from '../lib/serial.js';
 import { StagedFile } from './staged-file.js';
 import { serialOfRenderedZone } from './zone-file-serializer.js';
 

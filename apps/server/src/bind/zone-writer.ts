@@ -1,10 +1,9 @@
-import type { ForwarderSpec, RecordSpec, RpzRuleSpec, ZoneSpec } from './bind-types.js';
+import type { ForwarderSpec, RecordSpec, RpzRuleSpec, ZoneSpec } from '../dns/dns-specs.js';
 import type { BindLayout } from './bind-layout.js';
 import type { BindTools } from './bind-tools.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { KeyedMutex } from '../lib/keyed-mutex.js';
 import { NamedConfWriter, type BindConfigState } from './named-conf-writer.js';
 import { RPZ_ZONE_NAME } from './rpz-zone-serializer.js';
-import { nextSerial } from './serial.js';
 import { ZoneFiles } from './zone-files.js';
 import { ZoneLoads } from './zone-loads.js';
 import { renderZoneFile } from './zone-file-serializer.js';
@@ -37,13 +36,16 @@ import { invalidRecord, normalizeZoneName } from './zone-text.js';
  * runs it again before every restart of named; it holds every zone's lock and named.conf's, so
  * a write in flight finishes (or fails and rolls back) before the files are re-rendered.
  *
- * Writes are serialized per zone, and every named.conf change under one more key, with a
- * promise-chain mutex, so concurrent changes never interleave. The writer remembers what BIND
- * was configured with (`state()`), seeded by `bootstrap()` at start.
+ * Writes are serialized per zone with the per-zone locks (`zoneLocks`: in the server the DNS
+ * services' own, which they already hold while they write, so there is one lock per zone), and
+ * every named.conf change under one more lock of the writer's, so concurrent changes never
+ * interleave. The writer remembers what BIND was configured with (`state()`), seeded by
+ * `bootstrap()` at start.
  *
- * Callers pass the serial in ZoneSpec (from `nextSerial()`, stored with the zone); it must grow
- * with every change, since the serial is how a reload is confirmed. The RPZ zone's serial is
- * managed here (read back from its file), so rules need no serial bookkeeping.
+ * Callers pass the serial in ZoneSpec (the DNS services compute it with `nextSerial()` and store
+ * it with the zone); it must grow with every change, since the serial is how a reload is
+ * confirmed. The RPZ zone's serial is managed here (read back from its file), as the rules have
+ * no zone row to keep one in.
  */
 
 export type { BindConfigState } from './named-conf-writer.js';
@@ -58,6 +60,11 @@ export interface ZoneWriterOptions {
   /** How long to wait for BIND to load a new serial; default 3000 ms. */
   confirmTimeoutMs?: number;
   pollIntervalMs?: number;
+  /**
+   * The per-zone locks (re-entrant) its callers hold while they write a zone; the writer takes
+   * them too, so direct calls are serialized as well. Default: a registry of its own.
+   */
+  zoneLocks?: KeyedMutex;
 }
 
 export interface ZoneWriteResult {
@@ -70,16 +77,19 @@ export interface ZoneWriteResult {
 
 export type { BootstrapInput, BootstrapResult } from './zone-bootstrap.js';
 
-const CONF_KEY = '\u0000named.conf';
+const CONF_KEY = 'named.conf';
 
 export class ZoneWriter {
-  private readonly mutex = new KeyedMutex();
+  private readonly zoneLocks: KeyedMutex;
+  /** named.conf is one file for every zone: its changes take this lock inside a zone's. */
+  private readonly confLock = new KeyedMutex();
   private readonly rpzZone: string | null;
   private readonly conf: NamedConfWriter;
   private readonly loads: ZoneLoads;
   private readonly files: ZoneFiles;
 
   constructor(private readonly opts: ZoneWriterOptions) {
+    this.zoneLocks = opts.zoneLocks ?? new KeyedMutex();
     this.rpzZone = opts.rpzZone === null ? null : normalizeZoneName(opts.rpzZone ?? RPZ_ZONE_NAME);
     this.files = new ZoneFiles(opts.tools, opts.layout, this.rpzZone ?? RPZ_ZONE_NAME);
     this.conf = new NamedConfWriter(this.files, opts.tools, opts.renderConfig);
@@ -107,11 +117,6 @@ export class ZoneWriter {
     return this.loads.owns(zone, serial);
   }
 
-  /** The serial to give the next version of a zone (strictly above the current one). */
-  nextSerialFor(zone: string): number {
-    return nextSerial(this.conf.zone(normalizeZoneName(zone))?.serial);
-  }
-
   /** When this writer last ran `rndc reconfig` (epoch ms), or null. */
   get lastReconfigAt(): number | null {
     return this.conf.lastReconfigAt;
@@ -128,8 +133,8 @@ export class ZoneWriter {
   async bootstrap(input: BootstrapInput, reload = false): Promise<BootstrapResult> {
     const keys = [...this.conf.state().zones.map((z) => z.name), ...zoneNamesOf(input)];
     if (this.rpzZone !== null) keys.push(this.rpzZone);
-    return this.mutex.runAll(keys, () =>
-      this.mutex.run(CONF_KEY, () => this.bootstrapLocked(input, reload)),
+    return this.zoneLocks.runAll(keys, () =>
+      this.confLock.run(CONF_KEY, () => this.bootstrapLocked(input, reload)),
     );
   }
 
@@ -159,14 +164,14 @@ export class ZoneWriter {
   ): Promise<ZoneWriteResult> {
     const name = this.zoneName(zone.name);
     const spec: ZoneSpec = { ...zone, name };
-    return this.mutex.run(name, async () => {
+    return this.zoneLocks.run(name, async () => {
       const before = this.conf.zone(name);
       const confChange = before === undefined || confPart(before) !== confPart(spec);
       const primary = spec.type === 'primary';
       // The serial is the only proof of a reload, so it must move (an equal one would
       // "confirm" before BIND has loaded the new data).
       if (primary && !opts.restore && before?.type === 'primary' && spec.serial <= before.serial) {
-        throw invalidRecord(`serial must be greater than ${before.serial}; use nextSerialFor()`, {
+        throw invalidRecord(`serial must be greater than ${before.serial}`, {
           zone: name,
           serial: spec.serial,
         });
@@ -195,7 +200,7 @@ export class ZoneWriter {
     const undo = restore ? null : file;
     try {
       if (confChange) {
-        await this.mutex.run(CONF_KEY, () =>
+        await this.confLock.run(CONF_KEY, () =>
           this.conf.apply(this.conf.without(name, spec), !restore),
         );
       } else if (file) {
@@ -219,7 +224,7 @@ export class ZoneWriter {
           // cannot bring back a zone the caller's database lacks.
           await undo.rollback();
           if (confChange) {
-            await this.mutex
+            await this.confLock
               .run(CONF_KEY, () => this.conf.apply(this.conf.without(name, before), false))
               .catch(() => undefined);
           } else {
@@ -240,10 +245,10 @@ export class ZoneWriter {
   /** Removes a zone from named.conf (reconfig), then its files. False when it was not there. */
   async deleteZone(zoneName: string): Promise<boolean> {
     const name = this.zoneName(zoneName);
-    return this.mutex.run(name, async () => {
+    return this.zoneLocks.run(name, async () => {
       const before = this.conf.zone(name);
       if (!before) return false;
-      await this.mutex.run(CONF_KEY, () => this.conf.apply(this.conf.without(name), true));
+      await this.confLock.run(CONF_KEY, () => this.conf.apply(this.conf.without(name), true));
       this.loads.forget(name);
       if (before.type === 'primary') await this.files.retireZone(name);
       return true;
@@ -259,7 +264,7 @@ export class ZoneWriter {
     forwarders: readonly ForwarderSpec[],
     opts: { restore?: boolean } = {},
   ): Promise<void> {
-    return this.mutex.run(CONF_KEY, () =>
+    return this.confLock.run(CONF_KEY, () =>
       this.conf.apply(this.conf.withForwarders(forwarders), opts.restore !== true),
     );
   }
@@ -275,7 +280,7 @@ export class ZoneWriter {
   ): Promise<{ serial: number }> {
     const rpz = this.rpzZone;
     if (rpz === null) throw new Error('RPZ is disabled');
-    return this.mutex.run(rpz, async () => {
+    return this.zoneLocks.run(rpz, async () => {
       const { file, serial } = await this.files.writeRpz(rules, opts.restore ? 'restore' : 'next');
       let reloaded = false;
       try {

@@ -1,4 +1,18 @@
-import type { ForwarderSpec, RecordSpec, RpzRuleSpec, ZoneSpec } from '../bind/bind-types.js';
+import type { ForwarderSpec, RecordSpec, RpzRuleSpec, ZoneSpec } from './dns-specs.js';
+
+/**
+ * Everything BIND should serve, as the database holds it: the start-up resync (and a supervised
+ * named's restart) renders all of it, so a crash between "BIND applied" and "database stored"
+ * heals from the truth.
+ */
+export interface DnsState {
+  zones: { zone: ZoneSpec; records: readonly RecordSpec[] }[];
+  forwarders: readonly ForwarderSpec[];
+  rpzRules?: readonly RpzRuleSpec[];
+}
+
+/** Reads DnsState from the database (dns-state.ts); called at start and before every restart. */
+export type DnsStateSource = () => DnsState | Promise<DnsState>;
 
 export interface ApplyResult {
   /** Serial BIND confirmed; null for forward zones or when there is no BIND. */

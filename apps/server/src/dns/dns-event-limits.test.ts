@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseEventData } from '@hdns/protocol';
-import { forwarderInputSchema, zoneCreateSchema } from './dns-schemas.js';
+import { forwarderInputSchema, zoneCreateSchema } from '@hdns/protocol/rest';
 import { MAX_FORWARDERS } from './forwarder-service.js';
 import { recordInputSchema } from './record-input.js';
 import { newRecord, recordObject, zoneObject, type Zone } from './zone-store.js';

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { BulkJobs } from './bulk-jobs.js';
+import type { KeyedMutex } from '../lib/keyed-mutex.js';
 import type { DnsBackend } from './dns-backend.js';
 import { ForwarderService } from './forwarder-service.js';
 import { RecordService } from './record-service.js';
@@ -27,6 +28,11 @@ declare module 'fastify' {
 export interface DnsPluginOptions {
   /** Where changes are applied; the bind plugin provides it (managed BIND or off). */
   backend: () => DnsBackend;
+  /**
+   * The one registry of per-zone locks (ZoneService.locks); the bind plugin gets the same one,
+   * so its writes and its re-render of every zone wait for the services' changes.
+   */
+  zoneLocks: KeyedMutex;
 }
 
 /** The DNS services over the app's database; their events go through the outbox. */
@@ -34,7 +40,7 @@ async function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promi
   const backend = options.backend();
   const outbox = app.outbox;
   const store = new ZoneStore(app.db);
-  const zones = new ZoneService(store, backend, outbox);
+  const zones = new ZoneService(store, backend, outbox, options.zoneLocks);
   const jobs = new BulkJobs(app.db, outbox, app.log);
   app.decorate('dns', {
     backend,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '../auth/identity.js';
-import type { ForwarderSpec } from '../bind/bind-types.js';
+import type { ForwarderSpec } from './dns-specs.js';
 import type { Db } from '../storage/db.js';
 import type { ForwardersTable } from '../storage/schema.js';
 import { AppError } from '../http/app-error.js';
-import { KeyedMutex } from '../bind/keyed-mutex.js';
+import { KeyedMutex } from '../lib/keyed-mutex.js';
 import type { DnsBackend } from './dns-backend.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { dnsEvent } from './dns-events.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventDataOf } from '@hdns/protocol';
 import type { Identity } from '../auth/identity.js';
-import type { RpzAction, RpzRuleSpec } from '../bind/bind-types.js';
-import { KeyedMutex } from '../bind/keyed-mutex.js';
+import type { RpzAction, RpzRuleSpec } from './dns-specs.js';
+import { KeyedMutex } from '../lib/keyed-mutex.js';
 import { AppError } from '../http/app-error.js';
 import type { Db } from '../storage/db.js';
 import type { RpzRulesTable } from '../storage/schema.js';
@@ -12,19 +12,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import { dnsEvent } from './dns-events.js';
 import { actorOf } from './zone-access.js';
 import { stale } from './zone-service.js';
-
-export const RPZ_RULE_ACTIONS = ['nxdomain', 'nodata', 'passthru', 'redirect'] as const;
-export const RPZ_CATEGORIES = [
-  'malware',
-  'phishing',
-  'adult',
-  'ads',
-  'tracking',
-  'gambling',
-  'social',
-  'custom',
-] as const;
-export type RpzCategory = (typeof RPZ_CATEGORIES)[number];
+import type { RpzCategory } from '@hdns/protocol/rest';
 
 export interface RpzRule {
   id: string;

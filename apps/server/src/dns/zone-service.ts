@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '../auth/identity.js';
-import { KeyedMutex } from '../bind/keyed-mutex.js';
-import { nextSerial } from '../bind/serial.js';
-import type { SoaSpec } from '../bind/bind-types.js';
+import type { KeyedMutex } from '../lib/keyed-mutex.js';
+import { nextSerial } from '../lib/serial.js';
+import type { SoaSpec } from './dns-specs.js';
 import { AppError } from '../http/app-error.js';
 import type { DnsBackend } from './dns-backend.js';
 import type { Outbox } from '../outbox/outbox.js';
@@ -65,12 +65,15 @@ function view(zone: Zone, recordCount: number): ZoneView {
  * in one transaction through the outbox.
  */
 export class ZoneService {
-  readonly locks = new KeyedMutex();
-
   constructor(
     private readonly store: ZoneStore,
     private readonly backend: DnsBackend,
     private readonly outbox: Outbox,
+    /**
+     * The per-zone locks, held while a zone is read, applied and stored; re-entrant, and shared
+     * with the BIND writer (which takes them too), so each zone has exactly one lock.
+     */
+    readonly locks: KeyedMutex,
   ) {}
 
   async list(identity: Identity): Promise<ZoneView[]> {
@@ -225,7 +228,7 @@ export class ZoneService {
   /**
    * The database step of a change BIND already serves. Should it fail (disk full, a constraint),
    * BIND is put back to what the database holds before the error goes on, so the two never
-   * disagree; a crash at this very point is healed by the start-up resync (bind-plugin.ts)
+   * disagree; a crash at this very point is healed by the start-up resync (dns-state.ts)
    * instead. Callers hold the zone's lock.
    */
   async storeOrUndo<T>(zone: string, store: () => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordObject, ZoneObject } from '@hdns/protocol';
-import type { RecordSpec, SoaSpec, ZoneSpec } from '../bind/bind-types.js';
+import type { RecordSpec, SoaSpec, ZoneSpec } from './dns-specs.js';
 import type { Db } from '../storage/db.js';
 import type { RecordsTable, ZonesTable } from '../storage/schema.js';
 import type { RecordInput } from './record-input.js';

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { CloseCode, ERRORS, LEGACY_CLOSE } from '@hdns/protocol';
+import { CloseCode, ERRORS } from '@hdns/protocol';
+import { LEGACY_CLOSE } from '@hdns/protocol/legacy';
 import {
   AuthError,
   type Hub,

@@ -1,64 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import {
-  EVENT_TYPES,
-  EXAMPLE_EVENTS,
-  parseEventData,
-  PRIORITIES,
-  type EventType,
-} from '@hdns/protocol';
-import { z } from 'zod';
+import { EXAMPLE_EVENTS, parseEventData, type EventType } from '@hdns/protocol';
+import { routes } from '@hdns/protocol/rest';
 import { requireIdentity } from '../auth/auth-plugin.js';
 import { AppError } from '../http/app-error.js';
 import { errorResponses } from '../http/error-schema.js';
+import { okResponse, pathUnder, requestSchema } from '../http/route-contract.js';
 
+const ADMIN = '/api/admin';
 const TAGS = ['admin'];
 const SECURITY = [{ bearerAuth: [] }];
 const AUTH_ERRORS = ['UNAUTHORIZED', 'AUTH_FAILED', 'TOKEN_EXPIRED', 'FORBIDDEN'] as const;
-
-const connectionSchema = z.object({
-  sessionId: z.string(),
-  userId: z.string(),
-  username: z.string(),
-  role: z.string(),
-  ip: z.string(),
-  protocol: z.string(),
-  client: z.string().nullable(),
-  connectedAt: z.string(),
-  subscriptions: z.array(z.string()),
-  queueDepth: z.number().int(),
-  bufferedBytes: z.number().int(),
-  framesIn: z.number().int(),
-  framesOut: z.number().int(),
-  eventsOut: z.number().int(),
-  eventsLost: z.number().int(),
-});
-
-const emitBody = z.object({
-  type: z.enum(EVENT_TYPES),
-  data: z.unknown().optional().describe("Payload; omitted: the catalogue's example for the type"),
-  priority: z.enum(PRIORITIES).optional(),
-});
-
-const broadcastBody = z.object({
-  message: z.string().min(1).max(2000),
-  title: z.string().max(200).optional(),
-  level: z.enum(['info', 'warning', 'critical']).default('info'),
-});
 
 /** Admin view and control of the real-time layer. Mounted at /api/admin. */
 export const adminRoutes: FastifyPluginAsyncZod = (app) => {
   app.addHook('onRequest', app.requireRole('admin'));
 
   app.get(
-    '/connections',
+    pathUnder(ADMIN, routes.listConnections),
     {
       schema: {
         tags: TAGS,
         summary: 'Live WebSocket connections',
         security: SECURITY,
         response: {
-          200: z.object({ connections: z.array(connectionSchema) }),
+          ...okResponse(routes.listConnections),
           ...errorResponses(...AUTH_ERRORS),
         },
       },
@@ -67,7 +33,7 @@ export const adminRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.delete(
-    '/connections/users/:userId',
+    pathUnder(ADMIN, routes.disconnectUser),
     {
       schema: {
         tags: TAGS,
@@ -75,9 +41,9 @@ export const adminRoutes: FastifyPluginAsyncZod = (app) => {
         description:
           'Closes them with the KICKED code (terminal: clients do not reconnect by themselves).',
         security: SECURITY,
-        params: z.object({ userId: z.string().min(1).max(64) }),
+        ...requestSchema(routes.disconnectUser),
         response: {
-          200: z.object({ closed: z.number().int() }),
+          ...okResponse(routes.disconnectUser),
           ...errorResponses(...AUTH_ERRORS),
         },
       },
@@ -86,22 +52,14 @@ export const adminRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.get(
-    '/realtime',
+    pathUnder(ADMIN, routes.realtimeStats),
     {
       schema: {
         tags: TAGS,
         summary: 'Hub statistics',
         security: SECURITY,
         response: {
-          200: z.object({
-            connections: z.number().int(),
-            users: z.number().int(),
-            pendingAuth: z.number().int(),
-            queueDepth: z.number().int(),
-            bufferedBytes: z.number().int(),
-            position: z.number().int(),
-            epoch: z.string(),
-          }),
+          ...okResponse(routes.realtimeStats),
           ...errorResponses(...AUTH_ERRORS),
         },
       },
@@ -110,15 +68,15 @@ export const adminRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.post(
-    '/events',
+    pathUnder(ADMIN, routes.emitEvent),
     {
       schema: {
         tags: TAGS,
         summary: 'Emit a test event of any catalogue type',
         security: SECURITY,
-        body: emitBody,
+        ...requestSchema(routes.emitEvent),
         response: {
-          201: z.object({ id: z.string(), seq: z.number().int(), event: z.string() }),
+          ...okResponse(routes.emitEvent),
           ...errorResponses(...AUTH_ERRORS),
         },
       },
@@ -139,16 +97,16 @@ export const adminRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.post(
-    '/broadcast',
+    pathUnder(ADMIN, routes.broadcast),
     {
       schema: {
         tags: TAGS,
         summary: 'Send a message to every connected user',
         description: 'Published as admin_broadcast (critical: it is sent ahead of queued events).',
         security: SECURITY,
-        body: broadcastBody,
+        ...requestSchema(routes.broadcast),
         response: {
-          201: z.object({ id: z.string(), seq: z.number().int() }),
+          ...okResponse(routes.broadcast),
           ...errorResponses(...AUTH_ERRORS),
         },
       },

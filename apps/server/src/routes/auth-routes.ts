@@ -1,19 +1,15 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { routes, type TokenResponse } from '@hdns/protocol/rest';
 import { requireIdentity } from '../auth/auth-plugin.js';
-import {
-  loginBodySchema,
-  sessionUserSchema,
-  tokenResponseSchema,
-  type TokenResponse,
-} from '../auth/auth-schemas.js';
 import type { Session } from '../auth/auth-service.js';
 import { REFRESH_COOKIE, clearRefreshCookie, setRefreshCookie } from '../auth/refresh-cookie.js';
 import { isAppError } from '../http/app-error.js';
 import { errorResponses } from '../http/error-schema.js';
+import { okResponse, pathUnder, requestSchema } from '../http/route-contract.js';
 import { assertAllowedOrigin } from '../http/origin-check.js';
 
+const AUTH = '/api/auth';
 const TAGS = ['auth'];
 /** Credentials are tiny; a big body on an unauthenticated route is only ever abuse. */
 const AUTH_BODY_LIMIT = 16 * 1024;
@@ -38,7 +34,7 @@ export const authRoutes: FastifyPluginAsyncZod = (app) => {
   });
 
   app.post(
-    '/login',
+    pathUnder(AUTH, routes.login),
     {
       bodyLimit: AUTH_BODY_LIMIT,
       schema: {
@@ -50,9 +46,9 @@ export const authRoutes: FastifyPluginAsyncZod = (app) => {
           'past either limit the answer is 429 TOO_MANY_ATTEMPTS with Retry-After. A username ' +
           'attacked from many addresses is never locked: its further attempts answer more ' +
           'slowly (a growing, capped delay). A success clears the counts for that username.',
-        body: loginBodySchema,
+        ...requestSchema(routes.login),
         response: {
-          200: tokenResponseSchema,
+          ...okResponse(routes.login),
           ...errorResponses('INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS', 'PAYLOAD_TOO_LARGE'),
         },
       },
@@ -68,7 +64,7 @@ export const authRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.post(
-    '/refresh',
+    pathUnder(AUTH, routes.refresh),
     {
       bodyLimit: AUTH_BODY_LIMIT,
       schema: {
@@ -78,7 +74,7 @@ export const authRoutes: FastifyPluginAsyncZod = (app) => {
           'Rotates the refresh cookie. Presenting an already rotated token revokes the whole session (REFRESH_REUSED).',
         security: [{ refreshCookie: [] }],
         response: {
-          200: tokenResponseSchema,
+          ...okResponse(routes.refresh),
           ...errorResponses('REFRESH_INVALID', 'REFRESH_REUSED', 'ORIGIN_REFUSED'),
         },
       },
@@ -99,7 +95,7 @@ export const authRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.post(
-    '/logout',
+    pathUnder(AUTH, routes.logout),
     {
       bodyLimit: AUTH_BODY_LIMIT,
       schema: {
@@ -108,7 +104,7 @@ export const authRoutes: FastifyPluginAsyncZod = (app) => {
         description: 'Revokes every refresh token of this login and clears the cookie. Idempotent.',
         security: [{ refreshCookie: [] }],
         response: {
-          204: z.undefined().describe('Logged out'),
+          ...okResponse(routes.logout),
           ...errorResponses('ORIGIN_REFUSED'),
         },
       },
@@ -125,7 +121,7 @@ export const authRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.get(
-    '/me',
+    pathUnder(AUTH, routes.me),
     {
       onRequest: app.authenticate,
       schema: {
@@ -133,7 +129,7 @@ export const authRoutes: FastifyPluginAsyncZod = (app) => {
         summary: 'The authenticated user',
         security: [{ bearerAuth: [] }],
         response: {
-          200: sessionUserSchema,
+          ...okResponse(routes.me),
           ...errorResponses('UNAUTHORIZED', 'AUTH_FAILED', 'TOKEN_EXPIRED'),
         },
       },

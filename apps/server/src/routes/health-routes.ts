@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { routes } from '@hdns/protocol/rest';
 import { AppError } from '../http/app-error.js';
 import { errorResponses } from '../http/error-schema.js';
+import { okResponse } from '../http/route-contract.js';
 import { pingDatabase } from '../storage/db.js';
-
-const statusSchema = z.object({ status: z.literal('ok') });
 
 /** Liveness (the process serves) and readiness (its dependencies answer). */
 export const healthRoutes: FastifyPluginAsyncZod = (app) => {
@@ -15,22 +14,22 @@ export const healthRoutes: FastifyPluginAsyncZod = (app) => {
   });
 
   app.get(
-    '/healthz',
+    routes.liveness.path,
     {
       logLevel: 'warn',
-      schema: { tags: ['health'], summary: 'Liveness', response: { 200: statusSchema } },
+      schema: { tags: ['health'], summary: 'Liveness', response: okResponse(routes.liveness) },
     },
     () => Promise.resolve({ status: 'ok' as const }),
   );
 
   app.get(
-    '/readyz',
+    routes.readiness.path,
     {
       logLevel: 'warn',
       schema: {
         tags: ['health'],
         summary: 'Readiness: the database answers and the server is not shutting down',
-        response: { 200: statusSchema, ...errorResponses('NOT_READY') },
+        response: { ...okResponse(routes.readiness), ...errorResponses('NOT_READY') },
       },
     },
     async (request) => {

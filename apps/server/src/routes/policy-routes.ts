@@ -1,17 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { routes, rpzRuleInputSchema } from '@hdns/protocol/rest';
 import { requireIdentity } from '../auth/auth-plugin.js';
 import { AppError } from '../http/app-error.js';
 import { errorResponses } from '../http/error-schema.js';
-import {
-  forwarderInputSchema,
-  forwarderSchema,
-  importBodySchema,
-  jobSchema,
-  rpzRuleInputSchema,
-  rpzRulePatchSchema,
-  rpzRuleSchema,
-} from '../dns/dns-schemas.js';
+import { okResponse, pathUnder, requestSchema } from '../http/route-contract.js';
 import { importJobSpec, parseImport } from '../dns/bulk-parse.js';
 import { jobRightsCheck } from '../dns/job-rights.js';
 
@@ -28,7 +20,8 @@ const ERRORS = [
   'BIND_RELOAD_FAILED',
   'BIND_UNAVAILABLE',
 ] as const;
-const idParams = z.object({ id: z.string().min(1).max(64) });
+const FORWARDERS = '/api/forwarders';
+const RPZ = '/api/rpz';
 
 /** Global forwarders. Mounted at /api/forwarders. Everyone reads; admins change. */
 export const forwarderRoutes: FastifyPluginAsyncZod = (app) => {
@@ -36,14 +29,14 @@ export const forwarderRoutes: FastifyPluginAsyncZod = (app) => {
   const service = app.dns.forwarders;
   const TAGS = ['forwarders'];
   app.get(
-    '',
+    pathUnder(FORWARDERS, routes.listForwarders),
     {
       schema: {
         tags: TAGS,
         summary: 'List global forwarders',
         security: SECURITY,
         response: {
-          200: z.object({ forwarders: z.array(forwarderSchema) }),
+          ...okResponse(routes.listForwarders),
           ...errorResponses(...ERRORS),
         },
       },
@@ -53,42 +46,41 @@ export const forwarderRoutes: FastifyPluginAsyncZod = (app) => {
     }),
   );
   app.post(
-    '',
+    pathUnder(FORWARDERS, routes.createForwarder),
     {
       schema: {
         tags: TAGS,
         summary: 'Add a global forwarder',
         security: SECURITY,
-        body: forwarderInputSchema,
-        response: { 201: forwarderSchema, ...errorResponses(...ERRORS) },
+        ...requestSchema(routes.createForwarder),
+        response: { ...okResponse(routes.createForwarder), ...errorResponses(...ERRORS) },
       },
     },
     async (request, reply) =>
       reply.code(201).send(await service.create(requireIdentity(request), request.body)),
   );
   app.patch(
-    '/:id',
+    pathUnder(FORWARDERS, routes.updateForwarder),
     {
       schema: {
         tags: TAGS,
         summary: 'Change a forwarder',
         security: SECURITY,
-        params: idParams,
-        body: forwarderInputSchema.partial().extend({ version: z.number().int().positive() }),
-        response: { 200: forwarderSchema, ...errorResponses(...ERRORS) },
+        ...requestSchema(routes.updateForwarder),
+        response: { ...okResponse(routes.updateForwarder), ...errorResponses(...ERRORS) },
       },
     },
     (request) => service.update(requireIdentity(request), request.params.id, request.body),
   );
   app.delete(
-    '/:id',
+    pathUnder(FORWARDERS, routes.deleteForwarder),
     {
       schema: {
         tags: TAGS,
         summary: 'Remove a forwarder',
         security: SECURITY,
-        params: idParams,
-        response: { 204: z.null(), ...errorResponses(...ERRORS) },
+        ...requestSchema(routes.deleteForwarder),
+        response: { ...okResponse(routes.deleteForwarder), ...errorResponses(...ERRORS) },
       },
     },
     async (request, reply) => {
@@ -105,14 +97,14 @@ export const rpzRoutes: FastifyPluginAsyncZod = (app) => {
   const service = app.dns.rpz;
   const TAGS = ['security'];
   app.get(
-    '/rules',
+    pathUnder(RPZ, routes.listRpzRules),
     {
       schema: {
         tags: TAGS,
         summary: 'List RPZ rules',
         security: SECURITY,
         response: {
-          200: z.object({ rules: z.array(rpzRuleSchema) }),
+          ...okResponse(routes.listRpzRules),
           ...errorResponses(...ERRORS),
         },
       },
@@ -122,7 +114,7 @@ export const rpzRoutes: FastifyPluginAsyncZod = (app) => {
     }),
   );
   app.post(
-    '/rules',
+    pathUnder(RPZ, routes.createRpzRule),
     {
       schema: {
         tags: TAGS,
@@ -130,36 +122,35 @@ export const rpzRoutes: FastifyPluginAsyncZod = (app) => {
         description:
           'nxdomain / nodata block, passthru allows, redirect answers with an address. `*.domain` matches subdomains. Applies at once.',
         security: SECURITY,
-        body: rpzRuleInputSchema,
-        response: { 201: rpzRuleSchema, ...errorResponses(...ERRORS) },
+        ...requestSchema(routes.createRpzRule),
+        response: { ...okResponse(routes.createRpzRule), ...errorResponses(...ERRORS) },
       },
     },
     async (request, reply) =>
       reply.code(201).send(await service.create(requireIdentity(request), request.body)),
   );
   app.patch(
-    '/rules/:id',
+    pathUnder(RPZ, routes.updateRpzRule),
     {
       schema: {
         tags: TAGS,
         summary: 'Change an RPZ rule',
         security: SECURITY,
-        params: idParams,
-        body: rpzRulePatchSchema,
-        response: { 200: rpzRuleSchema, ...errorResponses(...ERRORS) },
+        ...requestSchema(routes.updateRpzRule),
+        response: { ...okResponse(routes.updateRpzRule), ...errorResponses(...ERRORS) },
       },
     },
     (request) => service.update(requireIdentity(request), request.params.id, request.body),
   );
   app.delete(
-    '/rules/:id',
+    pathUnder(RPZ, routes.deleteRpzRule),
     {
       schema: {
         tags: TAGS,
         summary: 'Delete an RPZ rule',
         security: SECURITY,
-        params: idParams,
-        response: { 204: z.null(), ...errorResponses(...ERRORS) },
+        ...requestSchema(routes.deleteRpzRule),
+        response: { ...okResponse(routes.deleteRpzRule), ...errorResponses(...ERRORS) },
       },
     },
     async (request, reply) => {
@@ -168,7 +159,7 @@ export const rpzRoutes: FastifyPluginAsyncZod = (app) => {
     },
   );
   app.post(
-    '/rules/import',
+    pathUnder(RPZ, routes.importRpzRules),
     {
       bodyLimit: 25 * 1024 * 1024,
       schema: {
@@ -177,8 +168,8 @@ export const rpzRoutes: FastifyPluginAsyncZod = (app) => {
         description:
           'CSV header: domain,action,redirectTo,category,comment. Runs as a job with progress events.',
         security: SECURITY,
-        body: importBodySchema,
-        response: { 202: jobSchema, ...errorResponses(...ERRORS) },
+        ...requestSchema(routes.importRpzRules),
+        response: { ...okResponse(routes.importRpzRules), ...errorResponses(...ERRORS) },
       },
     },
     async (request, reply) => {

@@ -1,17 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { requireIdentity } from '../auth/auth-plugin.js';
+import { routes } from '@hdns/protocol/rest';
 import { errorResponses } from '../http/error-schema.js';
-import {
-  createUserBodySchema,
-  updateUserBodySchema,
-  userIdParamsSchema,
-  userListSchema,
-  userSchema,
-} from '../users/user-schemas.js';
+import { okResponse, pathUnder, requestSchema } from '../http/route-contract.js';
 import type { ActionContext } from '../users/user-service.js';
 
+const USERS = '/api/users';
 const TAGS = ['users'];
 const SECURITY = [{ bearerAuth: [] }];
 const AUTH_ERRORS = ['UNAUTHORIZED', 'AUTH_FAILED', 'TOKEN_EXPIRED', 'FORBIDDEN'] as const;
@@ -28,20 +23,20 @@ export const userRoutes: FastifyPluginAsyncZod = (app) => {
 
   // '' rather than '/': the collection is /api/users, without a trailing slash.
   app.get(
-    '',
+    pathUnder(USERS, routes.listUsers),
     {
       schema: {
         tags: TAGS,
         summary: 'List users',
         security: SECURITY,
-        response: { 200: userListSchema, ...errorResponses(...AUTH_ERRORS) },
+        response: { ...okResponse(routes.listUsers), ...errorResponses(...AUTH_ERRORS) },
       },
     },
     async () => ({ users: await app.users.list() }),
   );
 
   app.post(
-    '',
+    pathUnder(USERS, routes.createUser),
     {
       schema: {
         tags: TAGS,
@@ -49,8 +44,11 @@ export const userRoutes: FastifyPluginAsyncZod = (app) => {
         description:
           '`zones: null` (or omitted) means all zones; admins are never limited to zones.',
         security: SECURITY,
-        body: createUserBodySchema,
-        response: { 201: userSchema, ...errorResponses(...AUTH_ERRORS, 'USERNAME_TAKEN') },
+        ...requestSchema(routes.createUser),
+        response: {
+          ...okResponse(routes.createUser),
+          ...errorResponses(...AUTH_ERRORS, 'USERNAME_TAKEN'),
+        },
       },
     },
     async (request, reply) => {
@@ -60,21 +58,21 @@ export const userRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.get(
-    '/:id',
+    pathUnder(USERS, routes.getUser),
     {
       schema: {
         tags: TAGS,
         summary: 'Get a user',
         security: SECURITY,
-        params: userIdParamsSchema,
-        response: { 200: userSchema, ...errorResponses(...AUTH_ERRORS, 'NOT_FOUND') },
+        ...requestSchema(routes.getUser),
+        response: { ...okResponse(routes.getUser), ...errorResponses(...AUTH_ERRORS, 'NOT_FOUND') },
       },
     },
     (request) => app.users.get(request.params.id),
   );
 
   app.patch(
-    '/:id',
+    pathUnder(USERS, routes.updateUser),
     {
       schema: {
         tags: TAGS,
@@ -84,10 +82,9 @@ export const userRoutes: FastifyPluginAsyncZod = (app) => {
           'The last active admin cannot be demoted or disabled (LAST_ADMIN). A password change or ' +
           'a disable ends all of the user’s sessions.',
         security: SECURITY,
-        params: userIdParamsSchema,
-        body: updateUserBodySchema,
+        ...requestSchema(routes.updateUser),
         response: {
-          200: userSchema,
+          ...okResponse(routes.updateUser),
           ...errorResponses(...AUTH_ERRORS, 'NOT_FOUND', 'STALE_VERSION', 'LAST_ADMIN'),
         },
       },
@@ -96,15 +93,15 @@ export const userRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.delete(
-    '/:id',
+    pathUnder(USERS, routes.deleteUser),
     {
       schema: {
         tags: TAGS,
         summary: 'Delete a user',
         security: SECURITY,
-        params: userIdParamsSchema,
+        ...requestSchema(routes.deleteUser),
         response: {
-          204: z.undefined().describe('Deleted'),
+          ...okResponse(routes.deleteUser),
           ...errorResponses(...AUTH_ERRORS, 'NOT_FOUND', 'LAST_ADMIN'),
         },
       },

@@ -1,19 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { requireIdentity } from '../auth/auth-plugin.js';
 import { AppError } from '../http/app-error.js';
 import { errorResponses } from '../http/error-schema.js';
-import {
-  importBodySchema,
-  jobSchema,
-  recordSchema,
-  zoneCreateSchema,
-  zoneNameSchema,
-  zonePatchSchema,
-  zoneSchema,
-} from '../dns/dns-schemas.js';
+import { okResponse, pathUnder, requestSchema } from '../http/route-contract.js';
+import { recordInputSchema, routes } from '@hdns/protocol/rest';
 import { importJobSpec, parseImport } from '../dns/bulk-parse.js';
-import { recordInputSchema } from '../dns/record-input.js';
 import { assertWriteZone } from '../dns/zone-access.js';
 import { jobRightsCheck } from '../dns/job-rights.js';
 
@@ -32,13 +23,8 @@ const WRITE_ERRORS = [
   'EVENT_NOT_REPRESENTABLE',
 ] as const;
 
-const zoneParams = z.object({ zone: zoneNameSchema });
-const recordParams = z.object({ zone: zoneNameSchema, id: z.string().min(1).max(64) });
-const versionQuery = z.object({ version: z.coerce.number().int().positive().optional() });
-const recordUpdateSchema = z.intersection(
-  recordInputSchema,
-  z.object({ version: z.number().int().positive() }),
-);
+const ZONES = '/api/zones';
+const JOBS = '/api/jobs';
 
 /** Zones and their records. Mounted at /api/zones. Viewers read; operators write granted zones. */
 export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
@@ -46,14 +32,14 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
   const { zones, records, jobs } = app.dns;
 
   app.get(
-    '',
+    pathUnder(ZONES, routes.listZones),
     {
       schema: {
         tags: TAGS,
         summary: 'List zones',
         security: SECURITY,
         response: {
-          200: z.object({ zones: z.array(zoneSchema) }),
+          ...okResponse(routes.listZones),
           ...errorResponses(...READ_ERRORS),
         },
       },
@@ -64,7 +50,7 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.post(
-    '',
+    pathUnder(ZONES, routes.createZone),
     {
       schema: {
         tags: TAGS,
@@ -72,8 +58,11 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
         description:
           'Written to BIND and checked before it is stored; the serial is managed by the server.',
         security: SECURITY,
-        body: zoneCreateSchema,
-        response: { 201: zoneSchema, ...errorResponses(...WRITE_ERRORS, 'CONFLICT') },
+        ...requestSchema(routes.createZone),
+        response: {
+          ...okResponse(routes.createZone),
+          ...errorResponses(...WRITE_ERRORS, 'CONFLICT'),
+        },
       },
     },
     async (request, reply) =>
@@ -81,44 +70,42 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.get(
-    '/:zone',
+    pathUnder(ZONES, routes.getZone),
     {
       schema: {
         tags: TAGS,
         summary: 'Get a zone',
         security: SECURITY,
-        params: zoneParams,
-        response: { 200: zoneSchema, ...errorResponses(...READ_ERRORS) },
+        ...requestSchema(routes.getZone),
+        response: { ...okResponse(routes.getZone), ...errorResponses(...READ_ERRORS) },
       },
     },
     (request) => zones.get(requireIdentity(request), request.params.zone),
   );
 
   app.patch(
-    '/:zone',
+    pathUnder(ZONES, routes.updateZone),
     {
       schema: {
         tags: TAGS,
         summary: 'Change a zone',
         security: SECURITY,
-        params: zoneParams,
-        body: zonePatchSchema,
-        response: { 200: zoneSchema, ...errorResponses(...WRITE_ERRORS) },
+        ...requestSchema(routes.updateZone),
+        response: { ...okResponse(routes.updateZone), ...errorResponses(...WRITE_ERRORS) },
       },
     },
     (request) => zones.update(requireIdentity(request), request.params.zone, request.body),
   );
 
   app.delete(
-    '/:zone',
+    pathUnder(ZONES, routes.deleteZone),
     {
       schema: {
         tags: TAGS,
         summary: 'Delete a zone and its records',
         security: SECURITY,
-        params: zoneParams,
-        querystring: versionQuery,
-        response: { 204: z.null(), ...errorResponses(...WRITE_ERRORS) },
+        ...requestSchema(routes.deleteZone),
+        response: { ...okResponse(routes.deleteZone), ...errorResponses(...WRITE_ERRORS) },
       },
     },
     async (request, reply) => {
@@ -128,15 +115,15 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.get(
-    '/:zone/records',
+    pathUnder(ZONES, routes.listRecords),
     {
       schema: {
         tags: TAGS,
         summary: "List a zone's records",
         security: SECURITY,
-        params: zoneParams,
+        ...requestSchema(routes.listRecords),
         response: {
-          200: z.object({ records: z.array(recordSchema) }),
+          ...okResponse(routes.listRecords),
           ...errorResponses(...READ_ERRORS),
         },
       },
@@ -147,7 +134,7 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.post(
-    '/:zone/records',
+    pathUnder(ZONES, routes.createRecord),
     {
       schema: {
         tags: TAGS,
@@ -155,9 +142,8 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
         description:
           'Validated per type, then the zone is rendered, checked with named-checkzone and reloaded; the new serial is confirmed.',
         security: SECURITY,
-        params: zoneParams,
-        body: recordInputSchema,
-        response: { 201: recordSchema, ...errorResponses(...WRITE_ERRORS) },
+        ...requestSchema(routes.createRecord),
+        response: { ...okResponse(routes.createRecord), ...errorResponses(...WRITE_ERRORS) },
       },
     },
     async (request, reply) =>
@@ -167,7 +153,7 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.put(
-    '/:zone/records/:id',
+    pathUnder(ZONES, routes.updateRecord),
     {
       schema: {
         tags: TAGS,
@@ -175,9 +161,8 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
         description:
           'Carries the version read; a stale one gets 409 STALE_VERSION with the current record.',
         security: SECURITY,
-        params: recordParams,
-        body: recordUpdateSchema,
-        response: { 200: recordSchema, ...errorResponses(...WRITE_ERRORS) },
+        ...requestSchema(routes.updateRecord),
+        response: { ...okResponse(routes.updateRecord), ...errorResponses(...WRITE_ERRORS) },
       },
     },
     (request) => {
@@ -193,15 +178,14 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.delete(
-    '/:zone/records/:id',
+    pathUnder(ZONES, routes.deleteRecord),
     {
       schema: {
         tags: TAGS,
         summary: 'Delete a record',
         security: SECURITY,
-        params: recordParams,
-        querystring: versionQuery,
-        response: { 204: z.null(), ...errorResponses(...WRITE_ERRORS) },
+        ...requestSchema(routes.deleteRecord),
+        response: { ...okResponse(routes.deleteRecord), ...errorResponses(...WRITE_ERRORS) },
       },
     },
     async (request, reply) => {
@@ -216,7 +200,7 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
   );
 
   app.post(
-    '/:zone/records/import',
+    pathUnder(ZONES, routes.importRecords),
     {
       bodyLimit: 25 * 1024 * 1024,
       schema: {
@@ -225,9 +209,8 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
         description:
           'Starts a job and answers at once. Progress arrives as bulk_operation_progress events; bulk_operation_complete lists per-line errors. Bad lines never cost the good ones. CSV header: name,type,ttl,value,priority,weight,port,flags,tag.',
         security: SECURITY,
-        params: zoneParams,
-        body: importBodySchema,
-        response: { 202: jobSchema, ...errorResponses(...WRITE_ERRORS) },
+        ...requestSchema(routes.importRecords),
+        response: { ...okResponse(routes.importRecords), ...errorResponses(...WRITE_ERRORS) },
       },
     },
     async (request, reply) => {
@@ -268,7 +251,7 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
 export const jobRoutes: FastifyPluginAsyncZod = (app) => {
   app.addHook('onRequest', app.requireRole('operator'));
   app.get(
-    '/:id',
+    pathUnder(JOBS, routes.getJob),
     {
       schema: {
         tags: ['jobs'],
@@ -276,8 +259,8 @@ export const jobRoutes: FastifyPluginAsyncZod = (app) => {
         description:
           "Only the job's starter and admins see it; for anyone else it is 404 NOT_FOUND, as if it did not exist.",
         security: SECURITY,
-        params: z.object({ id: z.string().min(1).max(64) }),
-        response: { 200: jobSchema, ...errorResponses(...READ_ERRORS, 'FORBIDDEN') },
+        ...requestSchema(routes.getJob),
+        response: { ...okResponse(routes.getJob), ...errorResponses(...READ_ERRORS, 'FORBIDDEN') },
       },
     },
     async (request) => {

@@ -1,6 +1,12 @@
+import {
+  makeTempDir,
+  removeDir,
+  TEST_ADMIN_PASSWORD,
+  freePort,
+  startServerProcess,
+  type ServerProcess,
+} from '@hdns/testkit';
 import WebSocket from 'ws';
-import { makeTempDir, removeDir, TEST_ADMIN_PASSWORD } from '../helpers.js';
-import { freePort, startServerProcess, type ServerProcess } from '../process.js';
 import type { RawTarget } from './raw-wire.js';
 
 /**

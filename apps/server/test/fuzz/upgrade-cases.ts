@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { LEGACY_CONNECTION_TYPES } from '@hdns/protocol';
+import { LEGACY_CONNECTION_TYPES } from '@hdns/protocol/legacy';
 import { checkHttp, defineTarget } from './fuzz-target.js';
 import { BROKEN_PERCENT } from './mutate.js';
 import { rawExchange } from './raw-wire.js';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { z } from 'zod';
-import { CLIENT_FRAMES, legacyClientMessageSchema } from '@hdns/protocol';
+import { CLIENT_FRAMES } from '@hdns/protocol';
+import { legacyClientMessageSchema } from '@hdns/protocol/legacy';
 import { openRoute, settle, type Route } from './frame-cases.js';
 import { checkWebSocket, defineTarget } from './fuzz-target.js';
 import { mutatedJson } from './mutate.js';

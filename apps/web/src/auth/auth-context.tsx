@@ -5,13 +5,13 @@
  */
 import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react';
 import type { ReactNode } from 'react';
-import { ApiClient } from '../api/api-client';
-import type { SessionUser } from '../api/types';
+import type { SessionUser } from '@hdns/protocol/rest';
+import { createApi, type Api } from '../api/api-client';
 import { AuthSession, type AuthState } from './auth-session';
 
 interface AuthContextValue {
   session: AuthSession;
-  api: ApiClient;
+  api: Api;
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null);
@@ -19,7 +19,7 @@ const AuthContext = createContext<AuthContextValue | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }): ReactNode {
   const [value] = useState<AuthContextValue>(() => {
     const session = new AuthSession();
-    return { session, api: new ApiClient(session) };
+    return { session, api: createApi(session) };
   });
   useEffect(() => {
     void value.session.init();
@@ -39,7 +39,7 @@ export function useAuth(): { state: AuthState; session: AuthSession } {
   return { state, session };
 }
 
-export function useApi(): ApiClient {
+export function useApi(): Api {
   return useAuthContext().api;
 }
 

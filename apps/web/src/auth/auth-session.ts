@@ -8,7 +8,12 @@
  * across tabs with a Web Lock: the second tab then presents the cookie the first one received.
  */
 import { ApiError } from '../api/api-error';
-import type { SessionUser, TokenResponse } from '../api/types';
+import {
+  routes,
+  tokenResponseSchema,
+  type SessionUser,
+  type TokenResponse,
+} from '@hdns/protocol/rest';
 
 export type AuthState =
   | { status: 'loading' }
@@ -58,20 +63,20 @@ export class AuthSession {
   }
 
   async login(username: string, password: string): Promise<void> {
-    const response = await fetch('/api/auth/login', {
+    const response = await fetch(routes.login.path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       credentials: 'same-origin',
       body: JSON.stringify({ username, password }),
     });
     if (!response.ok) throw await ApiError.fromResponse(response);
-    this.accept((await response.json()) as TokenResponse);
+    this.accept(tokenResponse(await response.json()));
     this.channel?.postMessage({ type: 'login' } satisfies ChannelMessage);
   }
 
   async logout(): Promise<void> {
     try {
-      await fetch('/api/auth/logout', { method: 'POST', credentials: 'same-origin' });
+      await fetch(routes.logout.path, { method: 'POST', credentials: 'same-origin' });
     } finally {
       this.clear({ status: 'anonymous' });
       this.channel?.postMessage({ type: 'logout' } satisfies ChannelMessage);
@@ -105,7 +110,7 @@ export class AuthSession {
 
   private async refreshNow(): Promise<boolean> {
     try {
-      const response = await fetch('/api/auth/refresh', {
+      const response = await fetch(routes.refresh.path, {
         method: 'POST',
         credentials: 'same-origin',
       });
@@ -120,7 +125,7 @@ export class AuthSession {
         this.clear({ status: 'anonymous', ...(message ? { message } : {}) });
         return false;
       }
-      this.accept((await response.json()) as TokenResponse);
+      this.accept(tokenResponse(await response.json()));
       return true;
     } catch {
       // Network trouble: keep the current state; the next attempt may succeed.
@@ -159,4 +164,9 @@ export class AuthSession {
     this.state = next;
     for (const l of this.listeners) l();
   }
+}
+
+/** A login or refresh answer; development builds check it against the contract. */
+function tokenResponse(body: unknown): TokenResponse {
+  return import.meta.env.DEV ? tokenResponseSchema.parse(body) : (body as TokenResponse);
 }

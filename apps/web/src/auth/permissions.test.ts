@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionUser } from '../api/types';
+import type { SessionUser } from '@hdns/protocol/rest';
 import { canWriteZone } from './permissions';
 
 const user = (role: SessionUser['role'], zones: string[] | null): SessionUser => ({

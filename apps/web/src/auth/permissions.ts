@@ -3,7 +3,7 @@
  * refused, so viewers get a read-only dashboard instead of buttons that fail.
  */
 import { roleAtLeast } from '@hdns/protocol';
-import type { SessionUser, Zone } from '../api/types';
+import type { SessionUser, Zone } from '@hdns/protocol/rest';
 
 export const isAdmin = (user: SessionUser): boolean => user.role === 'admin';
 

@@ -5,26 +5,25 @@
 import { useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
 import { useRealtimeEvent } from '@hdns/react';
 import { errorMessage } from '../api/api-error';
-import type { Job } from '../api/types';
-import { useApi } from '../auth/auth-context';
+import type { BodyOf, Job } from '@hdns/protocol/rest';
 import { JobProgress, type JobCompletion } from './JobProgress';
 import { Field } from './Field';
 
 export function ImportPanel({
-  endpoint,
+  start,
   csvHeader,
   example,
   onDone,
   onClose,
 }: {
-  endpoint: string;
+  /** Starts the import job (POST …/import). */
+  start: (body: BodyOf<'importRecords'>) => Promise<Job>;
   csvHeader: string;
   example: string;
   /** Called when the job finished (reload the list). */
   onDone: () => void;
   onClose: () => void;
 }): ReactNode {
-  const api = useApi();
   const [format, setFormat] = useState<'csv' | 'json'>('csv');
   const [data, setData] = useState('');
   // A chosen file is kept aside, not echoed into the textarea: block lists run to megabytes.
@@ -55,9 +54,8 @@ export function ImportPanel({
     setError(undefined);
     try {
       const text = file?.text ?? data;
-      const body =
-        format === 'json' ? { format, data: JSON.parse(text) as unknown } : { format, data: text };
-      setJob(await api.post<Job>(endpoint, body));
+      const body = format === 'json' ? { format, data: jsonArray(text) } : { format, data: text };
+      setJob(await start(body));
     } catch (err) {
       setError(err instanceof SyntaxError ? `Not valid JSON: ${err.message}` : errorMessage(err));
     } finally {
@@ -123,6 +121,13 @@ export function ImportPanel({
       {job && <JobProgress job={job} complete={completions.get(job.id)} />}
     </form>
   );
+}
+
+/** The rows of a JSON import; anything but an array is refused here, as the server would. */
+function jsonArray(text: string): unknown[] {
+  const parsed = JSON.parse(text) as unknown;
+  if (!Array.isArray(parsed)) throw new SyntaxError('expected an array of rows');
+  return parsed;
 }
 
 /** Data lines of an import (without the CSV header), for the summary before sending. */

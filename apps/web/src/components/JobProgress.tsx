@@ -7,8 +7,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { EventDataOf } from '@hdns/protocol';
 import { useLatest } from '@hdns/react';
-import { seg } from '../api/api-client';
-import type { Job } from '../api/types';
+import type { Job } from '@hdns/protocol/rest';
 import { useApi } from '../auth/auth-context';
 
 export type JobCompletion = EventDataOf<'bulk_operation_complete'>;
@@ -29,7 +28,7 @@ export function JobProgress({
   useEffect(() => {
     if (complete) return undefined;
     const id = setTimeout(() => {
-      api.get<Job>(`/api/jobs/${seg(job.id)}`).then(setPolled, () => undefined);
+      api.getJob({ params: { id: job.id } }).then(setPolled, () => undefined);
     }, POLL_AFTER_MS);
     return () => clearTimeout(id);
   }, [api, job.id, complete, progress, polled]);

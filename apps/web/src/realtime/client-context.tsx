@@ -5,7 +5,7 @@
  */
 import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { RealtimeProvider } from '@hdns/react';
-import type { SessionUser } from '../api/types';
+import type { SessionUser } from '@hdns/protocol/rest';
 import { useAuth } from '../auth/auth-context';
 import { createDashboardClient, type DashboardClient } from './create-client';
 

@@ -12,7 +12,7 @@ import {
 } from '@hdns/client';
 import type { RealtimeClientLike } from '@hdns/react';
 import { EVENT_CATALOGUE, CATEGORIES, roleAtLeast, typesInCategory } from '@hdns/protocol';
-import type { SessionUser } from '../api/types';
+import type { SessionUser } from '@hdns/protocol/rest';
 
 /** The client signals the shell listens to (the resume outcome and its failure). */
 export type ShellSignal = 'resync' | 'welcome';

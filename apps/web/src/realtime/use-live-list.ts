@@ -7,7 +7,7 @@ import type { EventFrameUnion } from '@hdns/client';
 import type { EventType } from '@hdns/protocol';
 import { useRealtimeEvent } from '@hdns/react';
 import { useApi } from '../auth/auth-context';
-import type { EventPage, StoredEvent } from '../api/types';
+import type { StoredEvent } from '@hdns/protocol/rest';
 
 /** A stored or live event; both carry the catalogue-typed `event`/`data` pair. */
 export type ListedEvent = StoredEvent | EventFrameUnion;
@@ -28,19 +28,17 @@ export function useLiveList(types: readonly EventType[], limit = 50): LiveList {
   useEffect(() => {
     const controller = new AbortController();
     setLoading(true);
-    api
-      .get<EventPage>('/api/events', { query: { type: key, limit }, signal: controller.signal })
-      .then(
-        (page) => {
-          setEvents((live) => merge(live, page.events, limit));
-          setLoading(false);
-        },
-        (err: unknown) => {
-          if (controller.signal.aborted) return;
-          setError(err);
-          setLoading(false);
-        },
-      );
+    api.listEvents({ query: { type: key, limit }, signal: controller.signal }).then(
+      (page) => {
+        setEvents((live) => merge(live, page.events, limit));
+        setLoading(false);
+      },
+      (err: unknown) => {
+        if (controller.signal.aborted) return;
+        setError(err);
+        setLoading(false);
+      },
+    );
     return () => controller.abort();
   }, [api, key, limit]);
 

@@ -7,7 +7,6 @@ import { useEffect, useState } from 'react';
 import type { EventDataOf, EventType } from '@hdns/protocol';
 import { useLatest } from '@hdns/react';
 import { useApi } from '../auth/auth-context';
-import type { EventPage } from '../api/types';
 
 export interface Latest<T extends EventType> {
   data: EventDataOf<T> | undefined;
@@ -25,7 +24,7 @@ export function useSeededLatest<T extends EventType>(type: T): Latest<T> {
   useEffect(() => {
     const controller = new AbortController();
     api
-      .get<EventPage>('/api/events', { query: { type, limit: 1 }, signal: controller.signal })
+      .listEvents({ query: { type, limit: 1 }, signal: controller.signal })
       .then((page) => {
         const e = page.events[0];
         if (e && e.event === type) setSeed({ data: e.data as EventDataOf<T>, ts: e.ts });

@@ -9,14 +9,8 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryEventLog } from '../../../hub/src/index.js';
 import { FakeBroadcast, FakeLocks, memoryStorage } from '../../test/fixtures/tab-fakes.js';
-import {
-  createHub,
-  serve,
-  sleep,
-  token,
-  until,
-  type Served,
-} from '../../test/support/hub-server.js';
+import { sleep, token, waitFor } from '@hdns/testkit';
+import { createHub, serve, type Served } from '../../test/support/hub-server.js';
 import { recordingLogger } from '../../test/support/recording-logger.js';
 import { SharedRealtimeClient } from './shared-client.js';
 
@@ -97,7 +91,7 @@ describe('SharedRealtimeClient (fake channel and locks, real hub)', () => {
     const b = browser(s.url);
     const a = b.open(['zone_created']);
     const tabs = [a, b.open(['dns']), b.open(['health_update'])];
-    await until(() => allOpen(tabs) && s.hub.connections().length === 1, 5_000, 'open');
+    await waitFor(() => allOpen(tabs) && s.hub.connections().length === 1, 5_000, 'open');
     await sleep(150); // heartbeats carry the followers' items to the leader
     expect(leaders(tabs)).toEqual([a]);
     expect(new Set(tabs.map((t) => t.client.instanceId)).size).toBe(1);
@@ -108,7 +102,7 @@ describe('SharedRealtimeClient (fake channel and locks, real hub)', () => {
     await publish(s, 'zone_created');
     await publish(s, 'health_update');
     await publish(s, 'record_created');
-    await until(() => tabs[1]!.seqs.length === 2 && tabs[2]!.seqs.length === 1, 5_000, 'events');
+    await waitFor(() => tabs[1]!.seqs.length === 2 && tabs[2]!.seqs.length === 1, 5_000, 'events');
     await sleep(50);
     expect(a.types).toEqual(['zone_created']);
     expect(tabs[1]!.types).toEqual(['zone_created', 'record_created']);
@@ -121,7 +115,7 @@ describe('SharedRealtimeClient (fake channel and locks, real hub)', () => {
     const b = browser(s.url);
     const a = b.open(['zone_created']);
     const f = b.open(['zone_created']);
-    await until(() => allOpen([a, f]), 5_000, 'open');
+    await waitFor(() => allOpen([a, f]), 5_000, 'open');
     expect(f.client.role).toBe('follower');
 
     const added = await f.client.subscribe(['security', 'no_such_item']);
@@ -138,7 +132,7 @@ describe('SharedRealtimeClient (fake channel and locks, real hub)', () => {
     expect(s.hub.connections()[0]?.subscriptions).toEqual(['zone_created']);
 
     await publish(s, 'zone_created');
-    await until(() => a.seqs.length === 1, 5_000, 'event');
+    await waitFor(() => a.seqs.length === 1, 5_000, 'event');
     expect(await f.client.ack({ upToSeq: 1 })).toEqual({ count: 0 }); // the bare hub records no acks
     expect(f.seqs).toEqual([]); // it unsubscribed
   });
@@ -147,18 +141,18 @@ describe('SharedRealtimeClient (fake channel and locks, real hub)', () => {
     const s = await start();
     const b = browser(s.url);
     const tabs = [b.open(['dns']), b.open(['dns']), b.open(['dns'])];
-    await until(() => allOpen(tabs), 5_000, 'open');
+    await waitFor(() => allOpen(tabs), 5_000, 'open');
     for (let i = 0; i < 10; i++) await publish(s, 'zone_created');
-    await until(() => tabs.every((t) => t.seqs.length === 10), 5_000, 'first ten');
+    await waitFor(() => tabs.every((t) => t.seqs.length === 10), 5_000, 'first ten');
 
     tabs[0]!.crash();
     for (let i = 0; i < 10; i++) await publish(s, 'zone_created'); // during the takeover
     const rest = tabs.slice(1);
-    await until(() => leaders(rest).length === 1 && allOpen(rest), 5_000, 'new leader');
+    await waitFor(() => leaders(rest).length === 1 && allOpen(rest), 5_000, 'new leader');
     for (let i = 0; i < 10; i++) await publish(s, 'record_created');
 
     const expected = Array.from({ length: 30 }, (_, i) => i + 1);
-    await until(() => rest.every((t) => t.seqs.length >= 30), 5_000, 'all events');
+    await waitFor(() => rest.every((t) => t.seqs.length >= 30), 5_000, 'all events');
     await sleep(100);
     for (const t of rest) expect(t.seqs).toEqual(expected);
     expect(s.hub.connections()).toHaveLength(1);
@@ -169,14 +163,14 @@ describe('SharedRealtimeClient (fake channel and locks, real hub)', () => {
     const b = browser(s.url);
     const a = b.open(['zone_created']);
     const f = b.open(['health_update']);
-    await until(() => allOpen([a, f]), 5_000, 'open');
-    await until(
+    await waitFor(() => allOpen([a, f]), 5_000, 'open');
+    await waitFor(
       () => s.hub.connections()[0]?.subscriptions.includes('health_update') === true,
       5_000,
       'union',
     );
     f.crash();
-    await until(
+    await waitFor(
       () => s.hub.connections()[0]?.subscriptions.includes('health_update') === false,
       5_000,
       'expired tab removed',
@@ -190,17 +184,17 @@ describe('SharedRealtimeClient (fake channel and locks, real hub)', () => {
     const first = b.open(['dns']);
     await sleep(30);
     const second = b.open(['dns']);
-    await until(() => allOpen([first, second]), 5_000, 'open');
+    await waitFor(() => allOpen([first, second]), 5_000, 'open');
     expect(first.client.role).toBe('leader'); // the oldest tab leads
     expect(second.client.role).toBe('follower');
     await publish(s, 'zone_created');
-    await until(() => second.seqs.length === 1, 5_000, 'relayed');
+    await waitFor(() => second.seqs.length === 1, 5_000, 'relayed');
 
     first.crash();
     await publish(s, 'zone_created');
-    await until(() => second.client.role === 'leader' && allOpen([second]), 5_000, 'takeover');
+    await waitFor(() => second.client.role === 'leader' && allOpen([second]), 5_000, 'takeover');
     await publish(s, 'zone_created');
-    await until(() => second.seqs.length === 3, 5_000, 'all events');
+    await waitFor(() => second.seqs.length === 3, 5_000, 'all events');
     await sleep(50);
     expect(second.seqs).toEqual([1, 2, 3]);
     expect(s.hub.connections()).toHaveLength(1);
@@ -211,11 +205,11 @@ describe('SharedRealtimeClient (fake channel and locks, real hub)', () => {
     const b = browser(s.url);
     const a = b.open(['dns']);
     const f = b.open(['dns']);
-    await until(() => allOpen([a, f]), 5_000, 'open');
+    await waitFor(() => allOpen([a, f]), 5_000, 'open');
     const states: string[] = [];
     f.client.onState((st) => states.push(`${st.state}:${st.reason}`));
     a.client.disconnect();
-    await until(() => f.client.role === 'leader' && allOpen([f]), 5_000, 'takeover');
+    await waitFor(() => f.client.role === 'leader' && allOpen([f]), 5_000, 'takeover');
     // Never `closed`: the old leader stops relaying before it drops its socket.
     expect(states.some((st) => st.startsWith('closed'))).toBe(false);
     expect(states.at(-1)).toBe('open:welcome');

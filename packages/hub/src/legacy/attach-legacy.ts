@@ -1,10 +1,9 @@
+import { CloseCode, roleAtLeast } from '@hdns/protocol';
 import {
-  CloseCode,
   isLegacyConnectionType,
   LEGACY_CONNECTION_MIN_ROLE,
-  roleAtLeast,
   type LegacyGeneration,
-} from '@hdns/protocol';
+} from '@hdns/protocol/legacy';
 import type { Hub } from '../hub.js';
 import type { HubSocket } from '../hub-socket.js';
 import type { Identity } from '../identity.js';

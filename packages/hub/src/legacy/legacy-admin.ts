@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EventDataOf, LegacyClientMessage, LegacyReply } from '@hdns/protocol';
+import type { EventDataOf } from '@hdns/protocol';
+import type { LegacyClientMessage, LegacyReply } from '@hdns/protocol/legacy';
 import type { Session } from '../session.js';
 import {
   broadcastSentReply,

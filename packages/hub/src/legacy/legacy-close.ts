@@ -1,4 +1,5 @@
-import { CloseCode, LEGACY_CLOSE } from '@hdns/protocol';
+import { CloseCode } from '@hdns/protocol';
+import { LEGACY_CLOSE } from '@hdns/protocol/legacy';
 
 export interface WireClose {
   code: number;

@@ -1,4 +1,5 @@
-import { toLegacyEvent, type EventFrame, type LegacyGeneration } from '@hdns/protocol';
+import { type EventFrame } from '@hdns/protocol';
+import { toLegacyEvent, type LegacyGeneration } from '@hdns/protocol/legacy';
 import type { EventEncoder, WireFormat } from '../encoded-event.js';
 import type { LoggedEvent } from '../event-log/event-log.js';
 import type { QueueFraming } from '../outbound-queue.js';

@@ -3,15 +3,15 @@
  * admin results). Their envelope and type names are defined in @hdns/protocol
  * (`legacyReplyMessage`, `LEGACY_REPLY_TYPES`); this file only fills in the data.
  */
+import { NOTICE_CODES } from '@hdns/protocol';
 import {
   LEGACY_MIGRATE_TO,
   legacyReplyMessage as reply,
-  NOTICE_CODES,
   type LegacyGeneration,
   type LegacyReply,
-} from '@hdns/protocol';
+} from '@hdns/protocol/legacy';
 import type { Rejection } from '../authorizer.js';
-import type { ConnectionInfo } from '../hub.js';
+import type { ConnectionInfo } from '../connection-info.js';
 import type { Session } from '../session.js';
 
 const nowIso = (): string => new Date().toISOString();

@@ -1,15 +1,13 @@
+import { CloseCode, ERRORS, type ErrorCode } from '@hdns/protocol';
 import {
-  CloseCode,
-  ERRORS,
   legacyErrorMessage,
   legacyPongMessage,
   legacySubscriptionUpdatedMessage,
   legacyValidationErrorMessage,
   parseLegacyMessage,
-  type ErrorCode,
   type LegacyClientMessage,
   type LegacyGeneration,
-} from '@hdns/protocol';
+} from '@hdns/protocol/legacy';
 import type { Rejection } from '../authorizer.js';
 import type { EventEncoder } from '../encoded-event.js';
 import type { Hub } from '../hub.js';

@@ -3,7 +3,7 @@ import {
   legacyPreset,
   type LegacyClientMessage,
   type LegacyConnectionType,
-} from '@hdns/protocol';
+} from '@hdns/protocol/legacy';
 import type { Session } from '../session.js';
 import { legacy1EventEncoder } from './legacy-encoding.js';
 import { statsReply } from './legacy-replies.js';

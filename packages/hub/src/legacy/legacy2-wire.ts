@@ -2,7 +2,7 @@ import {
   legacyConnectionEstablished2,
   legacyHeartbeatMessage,
   type LegacyClientMessage,
-} from '@hdns/protocol';
+} from '@hdns/protocol/legacy';
 import { DEFAULT_SUBSCRIPTIONS } from '../authorizer.js';
 import type { Session } from '../session.js';
 import { isLegacyAdminMessage, runLegacyAdmin } from './legacy-admin.js';

@@ -20,10 +20,12 @@ export function BroadcastForm(): ReactNode {
     setBusy(true);
     setError(undefined);
     try {
-      await api.post('/api/admin/broadcast', {
-        message: message.trim(),
-        level,
-        ...(title.trim() ? { title: title.trim() } : {}),
+      await api.broadcast({
+        body: {
+          message: message.trim(),
+          level,
+          ...(title.trim() ? { title: title.trim() } : {}),
+        },
       });
       setMessage('');
       setTitle('');

@@ -4,8 +4,7 @@
  */
 import { useEffect, type ReactNode } from 'react';
 import { errorMessage } from '../../api/api-error';
-import { seg } from '../../api/api-client';
-import type { Connection, RealtimeStats } from '../../api/types';
+import type { Connection } from '@hdns/protocol/rest';
 import { useApi, useSignedIn } from '../../auth/auth-context';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { ResourceView } from '../../components/StateViews';
@@ -18,14 +17,8 @@ const REFRESH_MS = 3_000;
 export function ConnectionsPanel(): ReactNode {
   const api = useApi();
   const me = useSignedIn();
-  const connections = useResource(
-    (signal) => api.get<{ connections: Connection[] }>('/api/admin/connections', { signal }),
-    'conns',
-  );
-  const stats = useResource(
-    (signal) => api.get<RealtimeStats>('/api/admin/realtime', { signal }),
-    'rt',
-  );
+  const connections = useResource((signal) => api.listConnections({ signal }), 'conns');
+  const stats = useResource((signal) => api.realtimeStats({ signal }), 'rt');
 
   useEffect(() => {
     const id = setInterval(() => {
@@ -37,7 +30,7 @@ export function ConnectionsPanel(): ReactNode {
 
   const kick = async (c: Connection) => {
     try {
-      await api.delete(`/api/admin/connections/users/${seg(c.userId)}`);
+      await api.disconnectUser({ params: { userId: c.userId } });
       showToast({ level: 'success', title: `Disconnected ${c.username}` });
       connections.reload();
     } catch (err) {

@@ -2,7 +2,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { ROLES, type Role } from '@hdns/protocol';
 import { errorMessage } from '../../api/api-error';
-import type { User } from '../../api/types';
+import type { User } from '@hdns/protocol/rest';
 import { useApi } from '../../auth/auth-context';
 import { parseZones } from './zones-input';
 import { Field } from '../../components/Field';
@@ -28,11 +28,13 @@ export function UserForm({
     setError(undefined);
     try {
       onCreated(
-        await api.post<User>('/api/users', {
-          username: username.trim(),
-          password,
-          role,
-          zones: role === 'admin' ? null : parseZones(zones),
+        await api.createUser({
+          body: {
+            username: username.trim(),
+            password,
+            role,
+            zones: role === 'admin' ? null : parseZones(zones),
+          },
         }),
       );
     } catch (err) {

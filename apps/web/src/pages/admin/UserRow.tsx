@@ -5,8 +5,7 @@
 import { useState, type ReactNode } from 'react';
 import { ROLES, type Role } from '@hdns/protocol';
 import { errorMessage, isApiError } from '../../api/api-error';
-import { seg } from '../../api/api-client';
-import type { User } from '../../api/types';
+import type { User } from '@hdns/protocol/rest';
 import { useApi, useSignedIn } from '../../auth/auth-context';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { showToast } from '../../shell/toast-store';
@@ -34,7 +33,7 @@ export function UserRow({
     setBusy(true);
     try {
       onChanged(
-        await api.patch<User>(`/api/users/${seg(user.id)}`, { ...body, version: user.version }),
+        await api.updateUser({ params: { id: user.id }, body: { ...body, version: user.version } }),
       );
       setEditing(false);
     } catch (err) {
@@ -59,7 +58,7 @@ export function UserRow({
 
   const remove = async () => {
     try {
-      await api.delete(`/api/users/${seg(user.id)}`);
+      await api.deleteUser({ params: { id: user.id } });
       onDeleted(user.id);
     } catch (err) {
       showToast({

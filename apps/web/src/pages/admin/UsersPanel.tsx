@@ -1,6 +1,6 @@
 /** Users and roles: list, create, change role and zone grants, disable, delete. */
 import { useState, type ReactNode } from 'react';
-import type { User } from '../../api/types';
+import type { User } from '@hdns/protocol/rest';
 import { useApi } from '../../auth/auth-context';
 import { ResourceView } from '../../components/StateViews';
 import { useResource } from '../../hooks/use-resource';
@@ -9,10 +9,7 @@ import { UserRow } from './UserRow';
 
 export function UsersPanel(): ReactNode {
   const api = useApi();
-  const users = useResource(
-    (signal) => api.get<{ users: User[] }>('/api/users', { signal }),
-    'users',
-  );
+  const users = useResource((signal) => api.listUsers({ signal }), 'users');
   const [creating, setCreating] = useState(false);
 
   const replace = (u: User) =>

@@ -7,7 +7,6 @@ import { useState, type ReactNode } from 'react';
 import type { EventFrame } from '@hdns/client';
 import { useRealtimeEvent } from '@hdns/react';
 import { useApi } from '../../auth/auth-context';
-import type { Forwarder } from '../../api/types';
 import { Empty, ErrorState, Loading } from '../../components/StateViews';
 import { useResource } from '../../hooks/use-resource';
 import { useSeededLatest } from '../../realtime/use-seeded-latest';
@@ -24,10 +23,7 @@ interface CardState {
 
 export function ForwarderHealth(): ReactNode {
   const api = useApi();
-  const configured = useResource(
-    (signal) => api.get<{ forwarders: Forwarder[] }>('/api/forwarders', { signal }),
-    'forwarders',
-  );
+  const configured = useResource((signal) => api.listForwarders({ signal }), 'forwarders');
   const snapshot = useSeededLatest('health_update');
   const [changes, setChanges] = useState<
     ReadonlyMap<string, EventFrame<'forwarder_status_change'>>

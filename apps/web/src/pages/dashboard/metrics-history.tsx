@@ -5,7 +5,6 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { EventDataOf, EventType } from '@hdns/protocol';
 import { useApi } from '../../auth/auth-context';
-import type { EventPage } from '../../api/types';
 import { SeriesBuffer } from '../../components/series-buffer';
 import { useDashboardClient } from '../../realtime/client-context';
 
@@ -77,7 +76,7 @@ export function MetricsHistoryProvider({ children }: { children: ReactNode }): R
     );
     const controller = new AbortController();
     const load = (type: string) =>
-      api.get<EventPage>('/api/events', {
+      api.listEvents({
         query: { type, limit: SEED },
         signal: controller.signal,
       });

@@ -1,6 +1,6 @@
 /** Rows of the event history. */
 import type { ReactNode } from 'react';
-import type { StoredEvent } from '../../api/types';
+import type { StoredEvent } from '@hdns/protocol/rest';
 import { formatDateTime } from '../../format';
 import { actorOf, describeEvent } from '../../realtime/describe-event';
 

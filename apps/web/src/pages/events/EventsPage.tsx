@@ -7,7 +7,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { EventFrameUnion } from '@hdns/client';
 import { useRealtimeEvent } from '@hdns/react';
 import { errorMessage } from '../../api/api-error';
-import type { EventPage, StoredEvent } from '../../api/types';
+import type { StoredEvent } from '@hdns/protocol/rest';
 import { useApi } from '../../auth/auth-context';
 import { Empty, ErrorState, Loading } from '../../components/StateViews';
 import { useStoredState } from '../../hooks/use-stored-state';
@@ -31,7 +31,7 @@ export function EventsPage(): ReactNode {
 
   const query = useCallback(
     (beforeSeq?: number) =>
-      api.get<EventPage>('/api/events', {
+      api.listEvents({
         query: {
           limit: PAGE,
           type: filters.type || undefined,
@@ -87,7 +87,7 @@ export function EventsPage(): ReactNode {
 
   const ack = async (target: { ids: string[] } | { upToSeq: number }) => {
     try {
-      await api.post('/api/events/ack', target);
+      await api.ackEvents({ body: target });
       const ids = 'ids' in target ? new Set(target.ids) : undefined;
       setEvents((list) =>
         list.map((e) =>

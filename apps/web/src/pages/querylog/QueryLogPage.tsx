@@ -5,7 +5,6 @@
 import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useRealtimeEvent, useSubscription } from '@hdns/react';
 import { useApi } from '../../auth/auth-context';
-import type { EventPage } from '../../api/types';
 import { ErrorState } from '../../components/StateViews';
 import { useStoredState } from '../../hooks/use-stored-state';
 import { useDashboardClient } from '../../realtime/client-context';
@@ -35,7 +34,7 @@ export function QueryLogPage(): ReactNode {
     const controller = new AbortController();
     const load = (): Promise<void> =>
       api
-        .get<EventPage>('/api/events', {
+        .listEvents({
           query: { type: 'dns_query_log', limit: SEED },
           signal: controller.signal,
         })

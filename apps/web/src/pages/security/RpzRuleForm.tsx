@@ -1,8 +1,13 @@
 /** Add one RPZ rule. */
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { THREAT_CATEGORIES } from '@hdns/protocol';
 import { errorMessage } from '../../api/api-error';
-import { RPZ_RULE_ACTIONS, type RpzRule, type RpzRuleAction } from '../../api/types';
+import {
+  RPZ_CATEGORIES,
+  RPZ_RULE_ACTIONS,
+  type RpzCategory,
+  type RpzRule,
+  type RpzRuleAction,
+} from '@hdns/protocol/rest';
 import { useApi } from '../../auth/auth-context';
 import { Field } from '../../components/Field';
 
@@ -17,7 +22,7 @@ export function RpzRuleForm({
   const [domain, setDomain] = useState('');
   const [action, setAction] = useState<RpzRuleAction>('nxdomain');
   const [redirectTo, setRedirectTo] = useState('');
-  const [category, setCategory] = useState<string>('custom');
+  const [category, setCategory] = useState<RpzCategory>('custom');
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
@@ -28,12 +33,14 @@ export function RpzRuleForm({
     setError(undefined);
     try {
       onCreated(
-        await api.post<RpzRule>('/api/rpz/rules', {
-          domain: domain.trim(),
-          action,
-          category,
-          ...(action === 'redirect' ? { redirectTo: redirectTo.trim() } : {}),
-          ...(comment.trim() ? { comment: comment.trim() } : {}),
+        await api.createRpzRule({
+          body: {
+            domain: domain.trim(),
+            action,
+            category,
+            ...(action === 'redirect' ? { redirectTo: redirectTo.trim() } : {}),
+            ...(comment.trim() ? { comment: comment.trim() } : {}),
+          },
         }),
       );
     } catch (err) {
@@ -74,8 +81,13 @@ export function RpzRuleForm({
           </Field>
         )}
         <Field label="Category">
-          <select value={category} onChange={(e) => setCategory(e.target.value)}>
-            {THREAT_CATEGORIES.map((c) => (
+          <select
+            value={category}
+            onChange={(e) =>
+              setCategory(RPZ_CATEGORIES.find((c) => c === e.target.value) ?? 'custom')
+            }
+          >
+            {RPZ_CATEGORIES.map((c) => (
               <option key={c} value={c}>
                 {c}
               </option>

@@ -5,8 +5,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { useRealtimeEvent } from '@hdns/react';
 import { errorMessage } from '../../api/api-error';
-import { seg } from '../../api/api-client';
-import type { RpzRule } from '../../api/types';
+import type { RpzRule } from '@hdns/protocol/rest';
 import { useApi, useSignedIn } from '../../auth/auth-context';
 import { canEditPolicy } from '../../auth/permissions';
 import { ConfirmButton } from '../../components/ConfirmButton';
@@ -24,10 +23,7 @@ export function RpzRules(): ReactNode {
   const api = useApi();
   const user = useSignedIn();
   const editable = canEditPolicy(user);
-  const rules = useResource(
-    (signal) => api.get<{ rules: RpzRule[] }>('/api/rpz/rules', { signal }),
-    'rpz',
-  );
+  const rules = useResource((signal) => api.listRpzRules({ signal }), 'rpz');
   const [panel, setPanel] = useState<'none' | 'add' | 'import'>('none');
   const [filter, setFilter] = useState('');
 
@@ -44,7 +40,7 @@ export function RpzRules(): ReactNode {
 
   const remove = async (r: RpzRule) => {
     try {
-      await api.delete(`/api/rpz/rules/${seg(r.id)}`);
+      await api.deleteRpzRule({ params: { id: r.id } });
       rules.setData((d) => d && { rules: d.rules.filter((x) => x.id !== r.id) });
     } catch (err) {
       showToast({
@@ -86,7 +82,7 @@ export function RpzRules(): ReactNode {
       )}
       {panel === 'import' && (
         <ImportPanel
-          endpoint="/api/rpz/rules/import"
+          start={(body) => api.importRpzRules({ body })}
           csvHeader="domain,action,redirectTo,category,comment"
           example={
             'domain,action,redirectTo,category,comment\nads.example,nxdomain,,ads,\n*.tracker.example,nxdomain,,tracking,'

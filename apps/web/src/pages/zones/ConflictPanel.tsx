@@ -4,7 +4,7 @@
  * deliberately overwrite. Nothing is overwritten silently.
  */
 import type { ReactNode } from 'react';
-import type { DnsRecord } from '../../api/types';
+import type { DnsRecord } from '@hdns/protocol/rest';
 import { presentation } from './record-fields';
 import type { StaleEdit } from './RecordForm';
 

@@ -4,13 +4,19 @@
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { errorMessage, isApiError } from '../../api/api-error';
-import { seg } from '../../api/api-client';
-import { RECORD_TYPES, type DnsRecord, type RecordInput, type RecordType } from '../../api/types';
+import {
+  CAA_TAGS,
+  RECORD_TYPES,
+  type DnsRecord,
+  type RecordInputBody,
+  type RecordType,
+} from '@hdns/protocol/rest';
 import { useApi } from '../../auth/auth-context';
 import {
   EMPTY_DRAFT,
   EXTRA_FIELDS,
   VALUE_HINT,
+  caaTag,
   draftOf,
   inputOf,
   type RecordDraft,
@@ -18,7 +24,7 @@ import {
 import { Field } from '../../components/Field';
 
 export interface StaleEdit {
-  mine: RecordInput;
+  mine: RecordInputBody;
   current: DnsRecord;
 }
 
@@ -58,11 +64,11 @@ export function RecordForm({
     const input = inputOf(draft);
     try {
       const saved = editing
-        ? await api.put<DnsRecord>(`/api/zones/${seg(zone)}/records/${seg(editing.id)}`, {
-            ...input,
-            version: baseVersion ?? editing.version,
+        ? await api.updateRecord({
+            params: { zone, id: editing.id },
+            body: { ...input, version: baseVersion ?? editing.version },
           })
-        : await api.post<DnsRecord>(`/api/zones/${seg(zone)}/records`, input);
+        : await api.createRecord({ params: { zone }, body: input });
       onSaved(saved);
     } catch (err) {
       setBusy(false);
@@ -131,10 +137,12 @@ export function RecordForm({
         {extra.map((f) =>
           f === 'tag' ? (
             <Field key={f} label="Tag" className="narrow">
-              <select value={draft.tag} onChange={(e) => set({ tag: e.target.value })}>
-                <option value="issue">issue</option>
-                <option value="issuewild">issuewild</option>
-                <option value="iodef">iodef</option>
+              <select value={draft.tag} onChange={(e) => set({ tag: caaTag(e.target.value) })}>
+                {CAA_TAGS.map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
               </select>
             </Field>
           ) : (

@@ -1,6 +1,6 @@
 /** The records of a zone, with live highlights and (for writers) edit/delete controls. */
 import type { ReactNode } from 'react';
-import type { DnsRecord } from '../../api/types';
+import type { DnsRecord } from '@hdns/protocol/rest';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { HighlightBadge } from '../../components/HighlightBadge';
 import { Empty } from '../../components/StateViews';

@@ -1,6 +1,6 @@
 /** Create a zone: primary (records managed here) or forward (queries go to other servers). */
 import { useState, type FormEvent, type ReactNode } from 'react';
-import type { Zone } from '../../api/types';
+import type { Zone } from '@hdns/protocol/rest';
 import { useApi } from '../../auth/auth-context';
 import { Field } from '../../components/Field';
 import { createZoneErrorText } from './zone-errors';
@@ -25,13 +25,15 @@ export function ZoneForm({
     setBusy(true);
     setError(undefined);
     try {
-      const zone = await api.post<Zone>('/api/zones', {
-        name: name.trim(),
-        type,
-        ...(type === 'forward'
-          ? { forwarders: forwarders.split(/[\s,]+/).filter(Boolean), forwardPolicy: 'only' }
-          : {}),
-        ...(description.trim() ? { description: description.trim() } : {}),
+      const zone = await api.createZone({
+        body: {
+          name: name.trim(),
+          type,
+          ...(type === 'forward'
+            ? { forwarders: forwarders.split(/[\s,]+/).filter(Boolean), forwardPolicy: 'only' }
+            : {}),
+          ...(description.trim() ? { description: description.trim() } : {}),
+        },
       });
       onCreated(zone);
     } catch (err) {

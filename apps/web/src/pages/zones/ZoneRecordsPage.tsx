@@ -8,8 +8,7 @@ import { Link, useParams } from 'react-router';
 import type { EventFrameUnion } from '@hdns/client';
 import { useRealtimeEvent } from '@hdns/react';
 import { errorMessage } from '../../api/api-error';
-import { seg } from '../../api/api-client';
-import type { DnsRecord, Zone } from '../../api/types';
+import type { DnsRecord, RecordFields } from '@hdns/protocol/rest';
 import { useApi, useSignedIn } from '../../auth/auth-context';
 import { canWriteZone } from '../../auth/permissions';
 import { ImportPanel } from '../../components/ImportPanel';
@@ -39,14 +38,13 @@ export function ZoneRecordsPage(): ReactNode {
   const api = useApi();
   const user = useSignedIn();
   const zone = useResource(
-    (signal) => api.get<Zone>(`/api/zones/${seg(zoneName)}`, { signal }),
+    (signal) => api.getZone({ params: { zone: zoneName }, signal }),
     `zone:${zoneName}`,
   );
   // Read-only until the zone is loaded: whether it needs an admin comes with it.
   const writable = zone.data !== undefined && canWriteZone(user, zone.data);
   const records = useResource(
-    (signal) =>
-      api.get<{ records: DnsRecord[] }>(`/api/zones/${seg(zoneName)}/records`, { signal }),
+    (signal) => api.listRecords({ params: { zone: zoneName }, signal }),
     `records:${zoneName}`,
   );
   const [editor, setEditor] = useState<Editor>({ mode: 'none' });
@@ -93,7 +91,10 @@ export function ZoneRecordsPage(): ReactNode {
 
   const remove = async (r: DnsRecord) => {
     try {
-      await api.delete(`/api/zones/${seg(zoneName)}/records/${seg(r.id)}`, { version: r.version });
+      await api.deleteRecord({
+        params: { zone: zoneName, id: r.id },
+        query: { version: r.version },
+      });
       records.setData((d) => d && { records: d.records.filter((x) => x.id !== r.id) });
     } catch (err) {
       showToast({
@@ -113,13 +114,10 @@ export function ZoneRecordsPage(): ReactNode {
 
   const overwrite = async (conflict: StaleEdit) => {
     try {
-      const r = await api.put<DnsRecord>(
-        `/api/zones/${seg(zoneName)}/records/${seg(conflict.current.id)}`,
-        {
-          ...conflict.mine,
-          version: conflict.current.version,
-        },
-      );
+      const r = await api.updateRecord({
+        params: { zone: zoneName, id: conflict.current.id },
+        body: { ...conflict.mine, version: conflict.current.version },
+      });
       saved(r);
     } catch (err) {
       showToast({ level: 'warning', title: 'Overwrite failed', body: errorMessage(err) });
@@ -202,7 +200,7 @@ export function ZoneRecordsPage(): ReactNode {
       )}
       {editor.mode === 'import' && (
         <ImportPanel
-          endpoint={`/api/zones/${seg(zoneName)}/records/import`}
+          start={(body) => api.importRecords({ params: { zone: zoneName }, body })}
           csvHeader="name,type,ttl,value,priority,weight,port,flags,tag"
           example={'name,type,ttl,value\nwww,A,300,192.0.2.10\nmail,MX,,mail.example.com.'}
           onDone={records.reload}
@@ -266,7 +264,8 @@ export function ZoneRecordsPage(): ReactNode {
 
 /** The user's values from a conflict, as form strings (over the current record's draft). */
 function draftFromInput(c: StaleEdit): Partial<RecordDraft> {
-  const m = c.mine;
+  // Every type's fields, the ones this record's type lacks undefined.
+  const m: RecordFields = c.mine;
   const s = (v: number | undefined) => (v === undefined ? undefined : String(v));
   return Object.fromEntries(
     Object.entries({

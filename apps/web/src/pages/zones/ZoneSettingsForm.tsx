@@ -5,8 +5,7 @@
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { errorMessage, isApiError } from '../../api/api-error';
-import { seg } from '../../api/api-client';
-import type { Zone } from '../../api/types';
+import type { Zone } from '@hdns/protocol/rest';
 import { useApi } from '../../auth/auth-context';
 import { Field } from '../../components/Field';
 
@@ -35,18 +34,21 @@ export function ZoneSettingsForm({
     setBusy(true);
     setError(undefined);
     try {
-      const saved = await api.patch<Zone>(`/api/zones/${seg(zone.name)}`, {
-        version: baseVersion,
-        defaultTtl: Number(ttl),
-        description: description.trim() || null,
-        ...(zone.type === 'forward'
-          ? { forwarders: forwarders.split(/[\s,]+/).filter(Boolean) }
-          : {}),
+      const saved = await api.updateZone({
+        params: { zone: zone.name },
+        body: {
+          version: baseVersion,
+          defaultTtl: Number(ttl),
+          description: description.trim() || null,
+          ...(zone.type === 'forward'
+            ? { forwarders: forwarders.split(/[\s,]+/).filter(Boolean) }
+            : {}),
+        },
       });
       onSaved(saved);
     } catch (err) {
       if (isApiError(err, 'STALE_VERSION')) {
-        setConflict(await api.get<Zone>(`/api/zones/${seg(zone.name)}`));
+        setConflict(await api.getZone({ params: { zone: zone.name } }));
       } else {
         setError(errorMessage(err));
       }

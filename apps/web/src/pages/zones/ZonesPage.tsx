@@ -7,8 +7,7 @@ import { Link } from 'react-router';
 import type { EventFrameUnion } from '@hdns/client';
 import { useRealtimeEvent } from '@hdns/react';
 import { errorMessage } from '../../api/api-error';
-import { seg } from '../../api/api-client';
-import type { Zone } from '../../api/types';
+import type { Zone } from '@hdns/protocol/rest';
 import { useApi, useSignedIn } from '../../auth/auth-context';
 import { canCreateZone, canWriteZone } from '../../auth/permissions';
 import { ConfirmButton } from '../../components/ConfirmButton';
@@ -25,10 +24,7 @@ import { ZoneForm } from './ZoneForm';
 export function ZonesPage(): ReactNode {
   const api = useApi();
   const user = useSignedIn();
-  const zones = useResource(
-    (signal) => api.get<{ zones: Zone[] }>('/api/zones', { signal }),
-    'zones',
-  );
+  const zones = useResource((signal) => api.listZones({ signal }), 'zones');
   const { highlights, mark } = useHighlights();
   const [creating, setCreating] = useState(false);
 
@@ -56,7 +52,7 @@ export function ZonesPage(): ReactNode {
 
   const remove = async (zone: Zone) => {
     try {
-      await api.delete(`/api/zones/${seg(zone.name)}`, { version: zone.version });
+      await api.deleteZone({ params: { zone: zone.name }, query: { version: zone.version } });
       zones.setData((d) => d && { zones: d.zones.filter((z) => z.id !== zone.id) });
       showToast({ level: 'success', title: `Zone ${zone.name} deleted` });
     } catch (err) {
@@ -116,7 +112,7 @@ export function ZonesPage(): ReactNode {
                   return (
                     <tr key={z.id} className={h ? `row-live row-${h.kind}` : undefined}>
                       <td data-label="Name">
-                        <Link to={`/zones/${seg(z.name)}`} className="mono">
+                        <Link to={`/zones/${encodeURIComponent(z.name)}`} className="mono">
                           {z.name}
                         </Link>{' '}
                         <HighlightBadge highlight={h} />

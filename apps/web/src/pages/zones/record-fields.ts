@@ -1,5 +1,12 @@
 /** The record form's string fields and their conversion to and from the API's record shape. */
-import type { DnsRecord, RecordInput, RecordType } from '../../api/types';
+import {
+  CAA_TAGS,
+  type CaaTag,
+  type DnsRecord,
+  type RecordFields,
+  type RecordInputBody,
+  type RecordType,
+} from '@hdns/protocol/rest';
 
 export interface RecordDraft {
   name: string;
@@ -10,7 +17,7 @@ export interface RecordDraft {
   weight: string;
   port: string;
   flags: string;
-  tag: string;
+  tag: CaaTag;
 }
 
 export const EMPTY_DRAFT: RecordDraft = {
@@ -57,24 +64,42 @@ export function draftOf(r: DnsRecord): RecordDraft {
     weight: s(r.weight, EMPTY_DRAFT.weight),
     port: s(r.port, ''),
     flags: s(r.flags, EMPTY_DRAFT.flags),
-    tag: r.tag ?? EMPTY_DRAFT.tag,
+    tag: caaTag(r.tag),
   };
 }
 
-export function inputOf(d: RecordDraft): RecordInput {
-  const extra = EXTRA_FIELDS[d.type] ?? [];
-  const input: RecordInput = { name: d.name.trim(), type: d.type, value: d.value.trim() };
-  if (d.ttl.trim()) input.ttl = Number(d.ttl);
-  if (extra.includes('priority')) input.priority = Number(d.priority);
-  if (extra.includes('weight')) input.weight = Number(d.weight);
-  if (extra.includes('port')) input.port = Number(d.port);
-  if (extra.includes('flags')) input.flags = Number(d.flags);
-  if (extra.includes('tag')) input.tag = d.tag;
-  return input;
+/** A CAA tag from a stored record's text; the server only ever stores one of CAA_TAGS. */
+export function caaTag(value: string | null): CaaTag {
+  return CAA_TAGS.find((t) => t === value) ?? EMPTY_DRAFT.tag;
+}
+
+/** The request body for a draft: only the fields its type has (the server refuses others). */
+export function inputOf(d: RecordDraft): RecordInputBody {
+  const base = {
+    name: d.name.trim(),
+    value: d.value.trim(),
+    ...(d.ttl.trim() ? { ttl: Number(d.ttl) } : {}),
+  };
+  switch (d.type) {
+    case 'MX':
+      return { ...base, type: d.type, priority: Number(d.priority) };
+    case 'SRV':
+      return {
+        ...base,
+        type: d.type,
+        priority: Number(d.priority),
+        weight: Number(d.weight),
+        port: Number(d.port),
+      };
+    case 'CAA':
+      return { ...base, type: d.type, flags: Number(d.flags), tag: d.tag };
+    default:
+      return { ...base, type: d.type };
+  }
 }
 
 /** The fields that differ between two records, for the conflict view. */
-export function presentation(r: RecordInput | DnsRecord): Record<string, string> {
+export function presentation(r: RecordFields | DnsRecord): Record<string, string> {
   return {
     name: r.name,
     type: r.type,

@@ -1,88 +1,6 @@
 import { once } from 'node:events';
-import type { IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Registry } from 'prom-client';
-import WebSocket, { WebSocketServer } from 'ws';
-import { isRole, parseServerFrame, type EventFrame, type ServerFrame } from '@hdns/protocol';
-import {
-  AuthError,
-  Hub,
-  MemoryEventLog,
-  type EventLog,
-  type HubOptions,
-  type Identity,
-} from '../src/index.js';
-
-/**
- * Test tokens: `user:<id>:<role>:<zones|*>:<expiresAtMs>`. The verifier is the only fake here;
- * sockets, the server and the hub are real. JWT verification is tested in apps/server.
- */
-export function token(
-  id: string,
-  role: string,
-  zones: string[] | null = null,
-  ttlMs = 3_600_000,
-): string {
-  return `user:${id}:${role}:${zones ? zones.join(',') : '*'}:${Date.now() + ttlMs}`;
-}
-
-export function verifyTestToken(raw: string): Promise<Identity> {
-  const [kind, id, role, zones, exp] = raw.split(':');
-  if (kind !== 'user' || !id || !isRole(role) || zones === undefined || !exp) {
-    return Promise.reject(new AuthError('AUTH_FAILED', 'bad token'));
-  }
-  const expiresAt = new Date(Number(exp));
-  if (expiresAt.getTime() <= Date.now())
-    return Promise.reject(new AuthError('TOKEN_EXPIRED', 'expired'));
-  return Promise.resolve({
-    userId: id,
-    username: `name-${id}`,
-    role,
-    zones: zones === '*' ? null : zones.split(',').filter(Boolean),
-    expiresAt,
-  });
-}
-
-export interface TestHub {
-  hub: Hub;
-  url: string;
-  log: EventLog;
-  registry: Registry;
-  close(): Promise<void>;
-}
-
-export interface HarnessHooks {
-  /** Takes a connection over (e.g. a legacy route chosen by URL); false leaves it to v1. */
-  route?: (hub: Hub, socket: WebSocket, req: IncomingMessage) => boolean;
-}
-
-export async function startHub(
-  options: Partial<HubOptions> = {},
-  hooks: HarnessHooks = {},
-): Promise<TestHub> {
-  const log = options.log ?? new MemoryEventLog();
-  const registry = new Registry();
-  const hub = new Hub({ log, verifyToken: verifyTestToken, metricsRegistry: registry, ...options });
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', maxPayload: 1024 * 1024 });
-  wss.on('connection', (socket, req) => {
-    if (hooks.route?.(hub, socket, req)) return;
-    hub.attach(socket, { ip: req.socket.remoteAddress ?? '' });
-  });
-  await once(wss, 'listening');
-  const { port } = wss.address() as AddressInfo;
-  return {
-    hub,
-    log,
-    registry,
-    url: `ws://127.0.0.1:${port}`,
-    async close() {
-      await hub.close();
-      for (const c of wss.clients) c.terminate();
-      await new Promise<void>((r) => wss.close(() => r()));
-      await log.close();
-    },
-  };
-}
+import WebSocket from 'ws';
+import { parseServerFrame, type EventFrame, type ServerFrame } from '@hdns/protocol';
 
 /** A real ws client that records every server frame and flattens batches into events. */
 export class TestClient {
@@ -217,5 +135,3 @@ export class TestClient {
     for (const w of waiters) w();
   }
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,9 +7,9 @@
  * shape below is the one this server sends: payload under `data`, plus `timestamp`.
  */
 import { z } from 'zod';
-import { EVENT_TYPES, type EventType } from './catalogue.js';
-import type { EventFrame } from './frames-server.js';
-import { LEGACY_CONNECTION_TYPES, type LegacyConnectionType } from './legacy.js';
+import { EVENT_TYPES, type EventType } from '../catalogue.js';
+import type { EventFrame } from '../frames-server.js';
+import { LEGACY_CONNECTION_TYPES, type LegacyConnectionType } from './legacy-client.js';
 
 export type LegacyGeneration = 1 | 2;
 

@@ -1,10 +1,9 @@
-import { ROLES } from '@hdns/protocol';
-import { z } from 'zod';
-
 /**
- * Request and response shapes for users, shared by the routes (validation and OpenAPI) and by
- * the tests. One definition each.
+ * Users and sessions: bodies of /api/users (admin only) and /api/auth. The `.meta({ id })`
+ * shapes are OpenAPI components.
  */
+import { z } from 'zod';
+import { ROLES } from './lists.js';
 
 export const usernameSchema = z
   .string()
@@ -15,8 +14,8 @@ export const usernameSchema = z
 
 export const passwordSchema = z.string().min(8).max(1024);
 
-/** A DNS zone name, lower-cased and without the trailing dot. */
-export const zoneNameSchema = z
+/** A zone named in a grant: lower-cased and without the trailing dot. */
+export const grantZoneSchema = z
   .string()
   .trim()
   .toLowerCase()
@@ -33,7 +32,7 @@ export const zoneNameSchema = z
 
 /** null: all zones. An array (maybe empty): only these zones. */
 export const zonesSchema = z
-  .array(zoneNameSchema)
+  .array(grantZoneSchema)
   .max(10_000)
   .transform((zones) => [...new Set(zones)].sort())
   .nullable();
@@ -54,6 +53,7 @@ export const userSchema = z
     version: z.number().int(),
   })
   .meta({ id: 'User' });
+export type User = z.infer<typeof userSchema>;
 
 export const userListSchema = z.object({ users: z.array(userSchema) });
 
@@ -74,3 +74,28 @@ export const updateUserBodySchema = z.strictObject({
   version: z.number().int().min(1),
 });
 export type UpdateUserBody = z.infer<typeof updateUserBodySchema>;
+
+export const loginBodySchema = z.object({
+  username: z.string().min(1).max(256),
+  password: z.string().min(1).max(1024),
+});
+
+export const sessionUserSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    role: z.enum(ROLES),
+    zones: z.array(z.string()).nullable(),
+  })
+  .meta({ id: 'SessionUser' });
+export type SessionUser = z.infer<typeof sessionUserSchema>;
+
+export const tokenResponseSchema = z
+  .object({
+    accessToken: z.string().describe('JWT (HS256); send as `Authorization: Bearer <token>`'),
+    expiresIn: z.number().int().describe('Seconds until the access token expires'),
+    tokenType: z.literal('Bearer'),
+    user: sessionUserSchema,
+  })
+  .meta({ id: 'TokenResponse' });
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;

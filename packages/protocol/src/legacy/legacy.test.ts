@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_EVENT_FRAME } from './examples-frames.js';
-import { LEGACY_CLIENT_MESSAGE_TYPES, legacyPreset, parseLegacyMessage } from './legacy.js';
+import { EXAMPLE_EVENT_FRAME } from '../examples-frames.js';
+import { LEGACY_CLIENT_MESSAGE_TYPES, legacyPreset, parseLegacyMessage } from './legacy-client.js';
 import {
   legacyConnectionEstablished1,
   legacyConnectionEstablished2,

@@ -7,9 +7,9 @@
  * default event set (`legacyPreset`). Generation 2: `/ws?token=` with the message names below.
  */
 import { z } from 'zod';
-import { EVENT_TYPES, summarizeIssues, type EventType } from './catalogue.js';
-import { decodeEnvelope, type FrameErrorCode, type ParseOptions } from './frame-codec.js';
-import type { Role } from './roles.js';
+import { EVENT_TYPES, summarizeIssues, type EventType } from '../catalogue.js';
+import { decodeEnvelope, type FrameErrorCode, type ParseOptions } from '../frame-codec.js';
+import type { Role } from '../roles.js';
 
 export const LEGACY_CONNECTION_TYPES = [
   'health',

@@ -2,11 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 
 /**
- * A WebSocket client at the TCP level (after packages/hub/test/raw-client.ts): performs the
- * upgrade, sends masked text frames, and can stop reading altogether with socket.pause(),
- * which is what a stuck browser tab looks like to the server.
+ * A WebSocket client at the TCP level: it performs the upgrade, sends masked text frames, and
+ * can stop reading altogether (socket.pause()), which is what a stuck browser tab looks like
+ * to the server. For tests and bench scenarios of backpressure.
  */
-export async function rawConnect(url: string): Promise<Socket> {
+
+export interface RawConnectOptions {
+  /**
+   * Swallow socket errors after the upgrade (a server that drops a stuck client resets it);
+   * the bench wants that, a test usually wants to see the error.
+   */
+  ignoreErrors?: boolean;
+}
+
+export async function rawConnect(url: string, options: RawConnectOptions = {}): Promise<Socket> {
   const { hostname, port, pathname, search } = new URL(url);
   const socket = connect(Number(port), hostname);
   await new Promise<void>((resolve, reject) => {
@@ -29,7 +38,7 @@ export async function rawConnect(url: string): Promise<Socket> {
       socket.on('data', onData);
     });
   });
-  socket.on('error', () => undefined);
+  if (options.ignoreErrors) socket.on('error', () => undefined);
   return socket;
 }
 
@@ -40,12 +49,40 @@ export function rawSend(socket: Socket, text: string): void {
   let header: Buffer;
   if (payload.length < 126) {
     header = Buffer.from([0x81, 0x80 | payload.length]);
-  } else {
+  } else if (payload.length < 65536) {
     header = Buffer.alloc(4);
     header[0] = 0x81;
     header[1] = 0x80 | 126;
     header.writeUInt16BE(payload.length, 2);
+  } else {
+    header = Buffer.alloc(10);
+    header[0] = 0x81;
+    header[1] = 0x80 | 127;
+    header.writeBigUInt64BE(BigInt(payload.length), 2);
   }
   for (let i = 0; i < payload.length; i++) payload[i] = (payload[i] ?? 0) ^ (mask[i % 4] ?? 0);
   socket.write(Buffer.concat([header, mask, payload]));
+}
+
+export interface RawHello {
+  token: string;
+  subscribe?: string[];
+  /** The request id; default 'h'. */
+  id?: string;
+  client?: { name: string };
+}
+
+/** Sends the v1 hello over a raw socket (the start of every stuck-client scenario). */
+export function rawHello(socket: Socket, hello: RawHello): void {
+  rawSend(
+    socket,
+    JSON.stringify({
+      type: 'hello',
+      id: hello.id ?? 'h',
+      protocol: 1,
+      token: hello.token,
+      ...(hello.subscribe ? { subscribe: hello.subscribe } : {}),
+      ...(hello.client ? { client: hello.client } : {}),
+    }),
+  );
 }

@@ -1,7 +1,13 @@
+/** Zones, records, bulk imports and their jobs: request and response bodies of /api/zones, /api/jobs. */
 import { z } from 'zod';
-import { MAX_ZONE_NAME_LENGTH } from '../bind/bind-layout.js';
-import { RECORD_INPUT_TYPES, hostName } from './record-input.js';
-import { RPZ_CATEGORIES, RPZ_RULE_ACTIONS } from './rpz-service.js';
+import {
+  FORWARD_POLICIES,
+  JOB_STATUSES,
+  MAX_ZONE_NAME_LENGTH,
+  RECORD_TYPES,
+  ZONE_TYPES,
+} from './lists.js';
+import { hostName, recordInputSchema } from './record-input.js';
 
 export const zoneNameSchema = z
   .string()
@@ -17,7 +23,7 @@ export const zoneNameSchema = z
     'rpz.local is reserved for response policy',
   );
 
-const forwarderAddress = z
+export const forwarderAddress = z
   .string()
   // An address with #port is at most 45 characters; events carry it within 64.
   .max(64)
@@ -38,12 +44,12 @@ const soaSchema = z.object({
 const ttl = z.number().int().min(0).max(2_147_483_647);
 
 export const zoneCreateSchema = z.object({
-  // A new zone also needs a file name (`db.<zone>`, 255 bytes at most): see bind-layout.ts.
+  // A new zone also needs a file name (`db.<zone>`, 255 bytes at most): see MAX_ZONE_NAME_LENGTH.
   name: zoneNameSchema.refine(
     (n) => n.replace(/\.$/, '').length <= MAX_ZONE_NAME_LENGTH,
     `at most ${MAX_ZONE_NAME_LENGTH} characters: a longer name does not fit its zone file name`,
   ),
-  type: z.enum(['primary', 'forward']).default('primary'),
+  type: z.enum(ZONE_TYPES).default('primary'),
   defaultTtl: ttl.optional(),
   soa: soaSchema.optional(),
   forwarders: z
@@ -51,7 +57,7 @@ export const zoneCreateSchema = z.object({
     .max(32)
     .optional()
     .describe('Forward zones: where queries for the zone go'),
-  forwardPolicy: z.enum(['only', 'first']).optional(),
+  forwardPolicy: z.enum(FORWARD_POLICIES).optional(),
   description: z.string().max(500).nullable().optional(),
 });
 
@@ -64,19 +70,19 @@ export const zonePatchSchema = z.object({
   defaultTtl: ttl.optional(),
   soa: soaSchema.nullable().optional(),
   forwarders: z.array(forwarderAddress).min(1).max(32).optional(),
-  forwardPolicy: z.enum(['only', 'first']).optional(),
+  forwardPolicy: z.enum(FORWARD_POLICIES).optional(),
   description: z.string().max(500).nullable().optional(),
 });
 
 export const zoneSchema = z.object({
   id: z.string(),
   name: z.string(),
-  type: z.enum(['primary', 'forward']),
+  type: z.enum(ZONE_TYPES),
   serial: z.number().int().nullable(),
   defaultTtl: z.number().int(),
   soa: soaSchema.nullable(),
   forwarders: z.array(z.string()),
-  forwardPolicy: z.enum(['only', 'first']).nullable(),
+  forwardPolicy: z.enum(FORWARD_POLICIES).nullable(),
   description: z.string().nullable(),
   version: z.number().int(),
   recordCount: z.number().int(),
@@ -88,12 +94,14 @@ export const zoneSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+export type Zone = z.infer<typeof zoneSchema>;
+export const zoneListSchema = z.object({ zones: z.array(zoneSchema) });
 
 export const recordSchema = z.object({
   id: z.string(),
   zone: z.string(),
   name: z.string(),
-  type: z.enum(RECORD_INPUT_TYPES),
+  type: z.enum(RECORD_TYPES),
   ttl: z.number().int().nullable(),
   value: z.string(),
   priority: z.number().int().nullable(),
@@ -105,75 +113,22 @@ export const recordSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+export type DnsRecord = z.infer<typeof recordSchema>;
+export const recordListSchema = z.object({ records: z.array(recordSchema) });
 
-export const forwarderInputSchema = z.object({
-  name: z.string().trim().min(1).max(100),
-  address: z.union([z.ipv4(), z.ipv6()]),
-  port: z.number().int().min(1).max(65_535).default(53),
-  enabled: z.boolean().default(true),
+export const zoneParamsSchema = z.object({ zone: zoneNameSchema });
+export const recordParamsSchema = z.object({
+  zone: zoneNameSchema,
+  id: z.string().min(1).max(64),
 });
-
-export const forwarderSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  address: z.string(),
-  port: z.number().int(),
-  enabled: z.boolean(),
-  version: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+export const versionQuerySchema = z.object({
+  version: z.coerce.number().int().positive().optional(),
 });
-
-const ruleDomain = z
-  .string()
-  .trim()
-  .min(1)
-  .max(253)
-  .regex(
-    /^(?:\*\.)?(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?$/,
-    'must be a domain, optionally starting with *. for subdomains',
-  );
-
-export const rpzRuleInputSchema = z
-  .object({
-    domain: ruleDomain,
-    action: z.enum(RPZ_RULE_ACTIONS),
-    redirectTo: z
-      .union([z.ipv4(), z.ipv6()])
-      .nullable()
-      .optional()
-      .describe('redirect: answer with this address'),
-    category: z.enum(RPZ_CATEGORIES).default('custom'),
-    enabled: z.boolean().default(true),
-    comment: z.string().max(500).nullable().optional(),
-  })
-  .refine((r) => r.action !== 'redirect' || !!r.redirectTo, {
-    message: 'redirect needs redirectTo (an IP address)',
-    path: ['redirectTo'],
-  });
-
-export const rpzRulePatchSchema = z.object({
-  version: z.number().int().positive(),
-  domain: ruleDomain.optional(),
-  action: z.enum(RPZ_RULE_ACTIONS).optional(),
-  redirectTo: z.union([z.ipv4(), z.ipv6()]).nullable().optional(),
-  category: z.enum(RPZ_CATEGORIES).optional(),
-  enabled: z.boolean().optional(),
-  comment: z.string().max(500).nullable().optional(),
-});
-
-export const rpzRuleSchema = z.object({
-  id: z.string(),
-  domain: z.string(),
-  action: z.enum(RPZ_RULE_ACTIONS),
-  redirectTo: z.string().nullable(),
-  category: z.enum(RPZ_CATEGORIES),
-  enabled: z.boolean(),
-  comment: z.string().nullable(),
-  version: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+/** PUT carries the version read beside the record. */
+export const recordUpdateSchema = z.intersection(
+  recordInputSchema,
+  z.object({ version: z.number().int().positive() }),
+);
 
 export const importBodySchema = z.object({
   format: z.enum(['json', 'csv']),
@@ -186,7 +141,7 @@ export const jobSchema = z.object({
   id: z.string(),
   kind: z.string(),
   zone: z.string().nullable(),
-  status: z.enum(['running', 'succeeded', 'partial', 'failed', 'cancelled']),
+  status: z.enum(JOB_STATUSES),
   total: z.number().int(),
   processed: z.number().int(),
   succeeded: z.number().int(),
@@ -201,3 +156,4 @@ export const jobSchema = z.object({
    */
   stopReason: z.string().nullable(),
 });
+export type Job = z.infer<typeof jobSchema>;

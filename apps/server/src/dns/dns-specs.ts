@@ -1,12 +1,14 @@
 /**
- * Plain data the BIND adapter renders from. A service layer builds these from its database rows;
- * nothing here knows about SQL, HTTP or events. Names follow zone-file semantics throughout:
+ * Plain data the DNS services hand to a DnsBackend (dns-backend.ts), which renders it (the BIND
+ * adapter in bind/). The services build these from their database rows; nothing here knows about
+ * SQL, HTTP, events or BIND's files. Names follow zone-file semantics throughout:
  * `@` is the zone apex, a trailing dot makes a name absolute, anything else is relative to the
  * zone (so `mail` in zone `example.com` means `mail.example.com.`).
  */
 
-export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'PTR', 'CAA'] as const;
-export type RecordType = (typeof RECORD_TYPES)[number];
+import type { RecordType } from '@hdns/protocol/rest';
+
+export { RECORD_TYPES, type RecordType } from '@hdns/protocol/rest';
 
 export interface SoaSpec {
   /** Primary name server, e.g. `ns1.example.com.` (relative names are completed with the zone). */

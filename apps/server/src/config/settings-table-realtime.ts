@@ -1,0 +1,85 @@
+import { int, seconds } from './setting-kinds.js';
+import { setting, type SettingTree } from './setting.js';
+
+/** The realtime hub's settings (`/ws`, the event log); a section of settings-table.ts. */
+
+const RETENTION_LIMITS = { count: int(100, 100_000_000), age: seconds(60, 3650 * 86_400) };
+
+export const REALTIME_SETTINGS = {
+  maxConnectionsPerUser: setting(
+    'HDNS_WS_MAX_PER_USER',
+    int(1, 100),
+    1,
+    'WebSockets per user; a newer one supersedes the oldest',
+  ),
+  maxConnections: setting(
+    'HDNS_WS_MAX_CONNECTIONS',
+    int(1, 1_000_000),
+    20_000,
+    'WebSockets in all; further ones are refused',
+  ),
+  maxConnectionsPerIp: setting(
+    'HDNS_WS_MAX_PER_IP',
+    int(1, 1_000_000),
+    20_000,
+    'WebSockets open at once per client address',
+  ),
+  maxAttemptsPerIp: setting(
+    'HDNS_WS_MAX_ATTEMPTS_PER_IP',
+    int(1, 10_000_000),
+    60_000,
+    'WebSocket connection attempts allowed per client address per minute',
+  ),
+  heartbeatSeconds: setting(
+    'HDNS_WS_HEARTBEAT',
+    seconds(1, 3600),
+    25,
+    'time between server pings; silent peers close after two',
+  ),
+  batchDelayMs: setting(
+    'HDNS_WS_BATCH_DELAY_MS',
+    int(0, 5000, 'milliseconds'),
+    20,
+    'batching window for normal and low events',
+  ),
+  retentionEvents: setting(
+    'HDNS_EVENT_RETENTION_COUNT',
+    RETENTION_LIMITS.count,
+    200_000,
+    'events kept in the event log (resume horizon), every event but traffic events',
+  ),
+  retentionSeconds: setting(
+    'HDNS_EVENT_RETENTION',
+    RETENTION_LIMITS.age,
+    7 * 86_400,
+    'event log retention (resume horizon) of every event but traffic events',
+  ),
+  trafficRetentionEvents: setting(
+    'HDNS_TRAFFIC_EVENT_RETENTION_COUNT',
+    RETENTION_LIMITS.count,
+    100_000,
+    'traffic events kept, in a pool of their own (see `HDNS_TRAFFIC_EVENT_RETENTION`)',
+  ),
+  trafficRetentionSeconds: setting(
+    'HDNS_TRAFFIC_EVENT_RETENTION',
+    RETENTION_LIMITS.age,
+    86_400,
+    'retention of traffic events, the ones DNS clients cause at will (`dns_query_log`, ' +
+      '`query_stats`, `threat_detected`; `traffic` in the event catalogue), pruned apart: the ' +
+      'live query stream (up to `HDNS_QUERY_LOG_MAX_EVENTS`/s) and RPZ hits (up to 50/s) never ' +
+      'push zone, security or user events out, and a client subscribed to traffic events ' +
+      'resumes only within this horizon',
+  ),
+  alertConnections: setting(
+    'HDNS_WS_ALERT_CONNECTIONS',
+    int(1, 10_000_000),
+    10_000,
+    'open WebSockets above which admins get a `health_alert`',
+  ),
+  alertQueueDepth: setting(
+    'HDNS_WS_ALERT_QUEUE_DEPTH',
+    int(1, 1_000_000_000),
+    100_000,
+    'events queued for all clients together above which admins get a `health_alert`',
+  ),
+} satisfies SettingTree;

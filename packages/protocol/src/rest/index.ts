@@ -1,0 +1,14 @@
+/**
+ * `@hdns/protocol/rest`: every REST shape and route, defined once. Browser-safe (zod only): the
+ * server validates and documents with it, the dashboard and the CLI call it.
+ */
+export * from './lists.js';
+export * from './record-input.js';
+export * from './zone-schemas.js';
+export * from './policy-schemas.js';
+export * from './user-schemas.js';
+export * from './event-schemas.js';
+export * from './ops-schemas.js';
+export * from './contract.js';
+export * from './routes.js';
+export * from './rest-client.js';

@@ -1,0 +1,333 @@
+/**
+ * Every REST route, defined once: the server registers its validation and OpenAPI from these,
+ * the dashboard and the CLI call them through the typed client (rest-client.ts).
+ */
+import { z } from 'zod';
+import { route, type PathParamNames, type RouteContract } from './contract.js';
+import {
+  ackBodySchema,
+  ackResultSchema,
+  eventHistoryQuerySchema,
+  eventPageSchema,
+  unreadSchema,
+} from './event-schemas.js';
+import {
+  broadcastBodySchema,
+  broadcastSentSchema,
+  closedCountSchema,
+  connectionListSchema,
+  emitBodySchema,
+  emittedSchema,
+  healthStatusSchema,
+  realtimeStatsSchema,
+  userIdOfConnectionsSchema,
+} from './ops-schemas.js';
+import {
+  forwarderInputSchema,
+  forwarderListSchema,
+  forwarderPatchSchema,
+  forwarderSchema,
+  idParamsSchema,
+  rpzRuleInputSchema,
+  rpzRuleListSchema,
+  rpzRulePatchSchema,
+  rpzRuleSchema,
+} from './policy-schemas.js';
+import { recordInputSchema } from './record-input.js';
+import {
+  createUserBodySchema,
+  loginBodySchema,
+  sessionUserSchema,
+  tokenResponseSchema,
+  updateUserBodySchema,
+  userIdParamsSchema,
+  userListSchema,
+  userSchema,
+} from './user-schemas.js';
+import {
+  importBodySchema,
+  jobSchema,
+  recordListSchema,
+  recordParamsSchema,
+  recordSchema,
+  recordUpdateSchema,
+  versionQuerySchema,
+  zoneCreateSchema,
+  zoneListSchema,
+  zoneParamsSchema,
+  zonePatchSchema,
+  zoneSchema,
+} from './zone-schemas.js';
+
+/** A 204 answer; z.null() where the routes always declared it so (OpenAPI stays as it was). */
+const noContent = z.null();
+
+export const routes = {
+  liveness: route({ method: 'GET', path: '/healthz', status: 200, response: healthStatusSchema }),
+  readiness: route({ method: 'GET', path: '/readyz', status: 200, response: healthStatusSchema }),
+
+  login: route({
+    method: 'POST',
+    path: '/api/auth/login',
+    status: 200,
+    body: loginBodySchema,
+    response: tokenResponseSchema,
+  }),
+  refresh: route({
+    method: 'POST',
+    path: '/api/auth/refresh',
+    status: 200,
+    response: tokenResponseSchema,
+  }),
+  logout: route({
+    method: 'POST',
+    path: '/api/auth/logout',
+    status: 204,
+    response: z.undefined().describe('Logged out'),
+  }),
+  me: route({ method: 'GET', path: '/api/auth/me', status: 200, response: sessionUserSchema }),
+
+  listUsers: route({ method: 'GET', path: '/api/users', status: 200, response: userListSchema }),
+  createUser: route({
+    method: 'POST',
+    path: '/api/users',
+    status: 201,
+    body: createUserBodySchema,
+    response: userSchema,
+  }),
+  getUser: route({
+    method: 'GET',
+    path: '/api/users/:id',
+    status: 200,
+    params: userIdParamsSchema,
+    response: userSchema,
+  }),
+  updateUser: route({
+    method: 'PATCH',
+    path: '/api/users/:id',
+    status: 200,
+    params: userIdParamsSchema,
+    body: updateUserBodySchema,
+    response: userSchema,
+  }),
+  deleteUser: route({
+    method: 'DELETE',
+    path: '/api/users/:id',
+    status: 204,
+    params: userIdParamsSchema,
+    response: z.undefined().describe('Deleted'),
+  }),
+
+  listEvents: route({
+    method: 'GET',
+    path: '/api/events',
+    status: 200,
+    query: eventHistoryQuerySchema,
+    response: eventPageSchema,
+  }),
+  ackEvents: route({
+    method: 'POST',
+    path: '/api/events/ack',
+    status: 200,
+    body: ackBodySchema,
+    response: ackResultSchema,
+  }),
+  unread: route({ method: 'GET', path: '/api/events/unread', status: 200, response: unreadSchema }),
+
+  listConnections: route({
+    method: 'GET',
+    path: '/api/admin/connections',
+    status: 200,
+    response: connectionListSchema,
+  }),
+  disconnectUser: route({
+    method: 'DELETE',
+    path: '/api/admin/connections/users/:userId',
+    // A count of closed connections, hence 200 and a body.
+    status: 200,
+    params: userIdOfConnectionsSchema,
+    response: closedCountSchema,
+  }),
+  realtimeStats: route({
+    method: 'GET',
+    path: '/api/admin/realtime',
+    status: 200,
+    response: realtimeStatsSchema,
+  }),
+  emitEvent: route({
+    method: 'POST',
+    path: '/api/admin/events',
+    status: 201,
+    body: emitBodySchema,
+    response: emittedSchema,
+  }),
+  broadcast: route({
+    method: 'POST',
+    path: '/api/admin/broadcast',
+    status: 201,
+    body: broadcastBodySchema,
+    response: broadcastSentSchema,
+  }),
+
+  listZones: route({ method: 'GET', path: '/api/zones', status: 200, response: zoneListSchema }),
+  createZone: route({
+    method: 'POST',
+    path: '/api/zones',
+    status: 201,
+    body: zoneCreateSchema,
+    response: zoneSchema,
+  }),
+  getZone: route({
+    method: 'GET',
+    path: '/api/zones/:zone',
+    status: 200,
+    params: zoneParamsSchema,
+    response: zoneSchema,
+  }),
+  updateZone: route({
+    method: 'PATCH',
+    path: '/api/zones/:zone',
+    status: 200,
+    params: zoneParamsSchema,
+    body: zonePatchSchema,
+    response: zoneSchema,
+  }),
+  deleteZone: route({
+    method: 'DELETE',
+    path: '/api/zones/:zone',
+    status: 204,
+    params: zoneParamsSchema,
+    query: versionQuerySchema,
+    response: noContent,
+  }),
+  listRecords: route({
+    method: 'GET',
+    path: '/api/zones/:zone/records',
+    status: 200,
+    params: zoneParamsSchema,
+    response: recordListSchema,
+  }),
+  createRecord: route({
+    method: 'POST',
+    path: '/api/zones/:zone/records',
+    status: 201,
+    params: zoneParamsSchema,
+    body: recordInputSchema,
+    response: recordSchema,
+  }),
+  updateRecord: route({
+    method: 'PUT',
+    path: '/api/zones/:zone/records/:id',
+    status: 200,
+    params: recordParamsSchema,
+    body: recordUpdateSchema,
+    response: recordSchema,
+  }),
+  deleteRecord: route({
+    method: 'DELETE',
+    path: '/api/zones/:zone/records/:id',
+    status: 204,
+    params: recordParamsSchema,
+    query: versionQuerySchema,
+    response: noContent,
+  }),
+  importRecords: route({
+    method: 'POST',
+    path: '/api/zones/:zone/records/import',
+    status: 202,
+    params: zoneParamsSchema,
+    body: importBodySchema,
+    response: jobSchema,
+  }),
+  getJob: route({
+    method: 'GET',
+    path: '/api/jobs/:id',
+    status: 200,
+    params: idParamsSchema,
+    response: jobSchema,
+  }),
+
+  listForwarders: route({
+    method: 'GET',
+    path: '/api/forwarders',
+    status: 200,
+    response: forwarderListSchema,
+  }),
+  createForwarder: route({
+    method: 'POST',
+    path: '/api/forwarders',
+    status: 201,
+    body: forwarderInputSchema,
+    response: forwarderSchema,
+  }),
+  updateForwarder: route({
+    method: 'PATCH',
+    path: '/api/forwarders/:id',
+    status: 200,
+    params: idParamsSchema,
+    body: forwarderPatchSchema,
+    response: forwarderSchema,
+  }),
+  deleteForwarder: route({
+    method: 'DELETE',
+    path: '/api/forwarders/:id',
+    status: 204,
+    params: idParamsSchema,
+    response: noContent,
+  }),
+
+  listRpzRules: route({
+    method: 'GET',
+    path: '/api/rpz/rules',
+    status: 200,
+    response: rpzRuleListSchema,
+  }),
+  createRpzRule: route({
+    method: 'POST',
+    path: '/api/rpz/rules',
+    status: 201,
+    body: rpzRuleInputSchema,
+    response: rpzRuleSchema,
+  }),
+  updateRpzRule: route({
+    method: 'PATCH',
+    path: '/api/rpz/rules/:id',
+    status: 200,
+    params: idParamsSchema,
+    body: rpzRulePatchSchema,
+    response: rpzRuleSchema,
+  }),
+  deleteRpzRule: route({
+    method: 'DELETE',
+    path: '/api/rpz/rules/:id',
+    status: 204,
+    params: idParamsSchema,
+    response: noContent,
+  }),
+  importRpzRules: route({
+    method: 'POST',
+    path: '/api/rpz/rules/import',
+    status: 202,
+    body: importBodySchema,
+    response: jobSchema,
+  }),
+} satisfies Record<string, RouteContract>;
+
+export type Routes = typeof routes;
+export type RouteName = keyof Routes;
+
+/** A route's `params` schema must name exactly its path's `:parameters`. */
+type ParamsMatch<R extends RouteContract> = R extends { params: z.ZodType }
+  ? [PathParamNames<R['path']>] extends [keyof z.input<R['params']>]
+    ? [keyof z.input<R['params']>] extends [PathParamNames<R['path']>]
+      ? true
+      : false
+    : false
+  : [PathParamNames<R['path']>] extends [never]
+    ? true
+    : false;
+type Mismatched = {
+  [K in RouteName]: ParamsMatch<Routes[K]> extends true ? never : K;
+}[RouteName];
+/** Fails to compile, naming the route, when a path and its params schema disagree. */
+export const PARAMS_MATCH_PATHS: [Mismatched] extends [never] ? true : Mismatched = true;
