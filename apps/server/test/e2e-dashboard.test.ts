@@ -3,68 +3,32 @@
  * loopback ports), built once by ensureDashboardBuilt and served by the static plugin. Each test
  * uses fresh browser contexts (separate cookie jars = separate browsers) and writes screenshots
  * of the main pages to docs/screenshots.
+ * The fixture (server, browser, pages that record CSP violations) is e2e-suite.ts's.
  * A missing /usr/bin/chromium fails the suite (launchBrowser says so).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { EXAMPLE_EVENTS } from '@hdns/protocol';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForValue } from '@hdns/testkit';
 import type { TestServer } from './helpers.js';
-import {
-  createUser,
-  ensureDashboardBuilt,
-  launchBrowser,
-  publish,
-  screenshot,
-  signIn,
-  startDashboardServer,
-  waitConnected,
-} from './e2e-helpers.js';
+import { createUser, publish, screenshot, signIn, waitConnected } from './e2e-helpers.js';
+import { startDashboardSuite, type DashboardSuite } from './e2e-suite.js';
 
 const run = promisify(execFile);
 const VIEWER = { username: 'vera', password: 'viewer-password-1', role: 'viewer' };
 const TABS = { username: 'tabby', password: 'tabby-password-1', role: 'viewer' };
 const ZONE = 'live.test';
-const WIDE = { width: 1280, height: 860 };
-
-interface ConnectionRow {
-  username: string;
-  client: string | null;
-}
 
 describe('dashboard in headless Chromium', () => {
+  let s: DashboardSuite;
   let server: TestServer;
-  let browser: Browser;
   let admin: string;
-  const contexts: BrowserContext[] = [];
-  /** Content-Security-Policy violations Chromium reported on any page (see the last test). */
-  const cspViolations: string[] = [];
 
-  const newPage = async (viewport = WIDE): Promise<Page> => {
-    const context = await browser.newContext({ viewport });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (msg) => {
-      if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
-    });
-    return page;
-  };
-  const asAdmin = async (path = '/'): Promise<Page> => {
-    const page = await newPage();
-    await signIn(page, server.url, 'admin', server.adminPassword);
-    if (path !== '/') await page.goto(`${server.url}${path}`);
-    await waitConnected(page);
-    return page;
-  };
-  const asViewer = async (path = '/'): Promise<Page> => {
-    const page = await newPage();
-    await signIn(page, server.url, VIEWER.username, VIEWER.password);
-    if (path !== '/') await page.goto(`${server.url}${path}`);
-    await waitConnected(page);
-    return page;
-  };
+  const asAdmin = (path = '/'): Promise<Page> => s.signedIn(path);
+  const asViewer = (path = '/'): Promise<Page> => s.signedIn(path, VIEWER);
+
   /** `count` real queries to the managed named (local zone names and one RPZ-blocked name). */
   const dnsTraffic = async (count: number): Promise<void> => {
     const names = [
@@ -89,17 +53,9 @@ describe('dashboard in headless Chromium', () => {
       ),
     );
   };
-  const connections = async (): Promise<ConnectionRow[]> =>
-    (
-      (await server.api('/api/admin/connections', { token: admin })).body as {
-        connections: ConnectionRow[];
-      }
-    ).connections;
-
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    server = await startDashboardServer();
-    admin = (await server.login()).accessToken;
+    s = await startDashboardSuite();
+    ({ server, admin } = s);
     await createUser(server, admin, VIEWER);
     await createUser(server, admin, TABS);
     const zone = await server.api('/api/zones', {
@@ -112,17 +68,14 @@ describe('dashboard in headless Chromium', () => {
       body: { domain: 'ads.tracker.example', action: 'nxdomain', category: 'ads' },
     });
     expect(rule.status).toBe(201);
-    browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
+    await s?.close();
   });
 
   it('signs in (token in memory only), survives a reload through the refresh cookie', async () => {
-    const page = await newPage();
+    const page = await s.newPage();
     await page.goto(server.url);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await screenshot(page, 'login');
@@ -171,19 +124,19 @@ describe('dashboard in headless Chromium', () => {
     await page.waitForTimeout(300);
     await screenshot(page, 'dashboard');
 
-    const narrow = await newPage({ width: 390, height: 844 });
+    const narrow = await s.newPage({ width: 390, height: 844 });
     await signIn(narrow, server.url, 'admin', server.adminPassword);
     await narrow.getByText('managed by this server').waitFor();
     await screenshot(narrow, 'dashboard-narrow');
   });
 
   it('two tabs of one user hold one server connection (SharedRealtimeClient)', async () => {
-    const first = await newPage();
+    const first = await s.newPage();
     await signIn(first, server.url, TABS.username, TABS.password);
     const second = await first.context().newPage();
     await second.goto(server.url); // signed in by the shared refresh cookie
     await waitConnected(second);
-    const mine = async () => (await connections()).filter((c) => c.username === TABS.username);
+    const mine = async () => (await s.connections()).filter((c) => c.username === TABS.username);
     await waitForValue(mine, (c) => c.length === 1, 'one connection for two tabs');
     await second.waitForTimeout(1_000);
     expect(await mine()).toHaveLength(1);
@@ -455,6 +408,6 @@ describe('dashboard in headless Chromium', () => {
   });
 
   it('no page broke the server Content-Security-Policy', () => {
-    expect(cspViolations).toEqual([]);
+    expect(s.cspViolations).toEqual([]);
   });
 });

@@ -1,15 +1,8 @@
 import { request } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import {
-  TestClient,
-  sleep,
-  makeTempDir,
-  removeDir,
-  freePort,
-  startServerProcess,
-} from '@hdns/testkit';
-import { startTestServer, type TestServer } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { sleep, makeTempDir, removeDir, freePort, startServerProcess } from '@hdns/testkit';
+import type { TestServer } from './helpers.js';
+import { hello, serverPerTest } from './ws-upgrade.js';
 
 /**
  * HDNS_TRUSTED_PROXIES against the real app: REST (audit rows, login limits) and /ws
@@ -18,33 +11,7 @@ import { startTestServer, type TestServer } from './helpers.js';
  * X-Forwarded-Host in the Origin checks of REST and /ws.
  */
 
-let server: TestServer | undefined;
-const sockets: WebSocket[] = [];
-afterEach(async () => {
-  for (const ws of sockets.splice(0)) ws.terminate();
-  await server?.close();
-  server = undefined;
-});
-
-const wsUrl = (s: TestServer) => s.wsUrl;
-
-type Attempt = { status: 101; ws: WebSocket } | { status: number; ws?: undefined };
-
-/** One upgrade attempt with the given headers; an opened socket is kept for the caller. */
-function upgrade(url: string, headers: Record<string, string>, localAddress = '127.0.0.1') {
-  return new Promise<Attempt>((resolve) => {
-    const ws = new WebSocket(url, { headers, localAddress });
-    ws.on('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode ?? 0 });
-      ws.terminate();
-    });
-    ws.on('open', () => {
-      sockets.push(ws);
-      resolve({ status: 101, ws });
-    });
-    ws.on('error', () => undefined);
-  });
-}
+const { startServer, upgrade } = serverPerTest();
 
 /** A JSON POST from a chosen loopback address (fetch cannot pick one); resolves the status. */
 function postFrom(
@@ -68,15 +35,6 @@ function postFrom(
   });
 }
 
-/** Authenticates an opened socket with `hello` and waits for the welcome. */
-async function hello(opened: Attempt, token: string): Promise<TestClient> {
-  if (!opened.ws) throw new Error(`refused: ${opened.status}`);
-  const client = TestClient.wrap(opened.ws);
-  client.send({ type: 'hello', id: 'h', protocol: 1, token, subscribe: ['dns'] });
-  await client.next('welcome');
-  return client;
-}
-
 /** The address the audit log recorded for the newest row of `action`, waiting for it. */
 async function auditedIp(s: TestServer, action: string, count = 1): Promise<string | null> {
   for (let tries = 0; tries < 200; tries++) {
@@ -96,7 +54,7 @@ async function failLogin(s: TestServer, forwardedFor: string, username = 'admin'
 
 describe('with no trusted proxies', () => {
   it('ignores X-Forwarded-For on REST: audit rows and login limits use the socket address', async () => {
-    server = await startTestServer();
+    const server = await startServer();
     expect(server.config.trustedProxies).toEqual([]);
     expect((await failLogin(server, '1.2.3.4')).status).toBe(401);
     expect(await auditedIp(server, 'login_failure')).toBe('127.0.0.1');
@@ -110,9 +68,9 @@ describe('with no trusted proxies', () => {
   });
 
   it('ignores X-Forwarded-For on /ws: admission, the hub address and ws_auth audit use the socket address', async () => {
-    server = await startTestServer({ env: { HDNS_WS_MAX_PER_IP: '1' } });
+    const server = await startServer({ env: { HDNS_WS_MAX_PER_IP: '1' } });
     const admin = await server.login();
-    const url = wsUrl(server);
+    const url = server.wsUrl;
     await hello(await upgrade(url, { 'x-forwarded-for': '1.2.3.4' }), admin.accessToken);
     expect(await auditedIp(server, 'ws_auth')).toBe('127.0.0.1');
     expect(server.app.hub.connections().map((c) => c.ip)).toEqual(['127.0.0.1']);
@@ -125,7 +83,7 @@ describe('with 127.0.0.1 trusted', () => {
   const env = { HDNS_TRUSTED_PROXIES: '127.0.0.1', HDNS_WS_MAX_PER_IP: '1' };
 
   it('uses the forwarded address on REST: audit rows and per-address login limits', async () => {
-    server = await startTestServer({ env });
+    const server = await startServer({ env });
     expect((await failLogin(server, '198.51.100.7')).status).toBe(401);
     expect(await auditedIp(server, 'login_failure')).toBe('198.51.100.7');
     for (let i = 0; i < 4; i++) expect((await failLogin(server, '198.51.100.7')).status).toBe(401);
@@ -135,9 +93,9 @@ describe('with 127.0.0.1 trusted', () => {
   });
 
   it('uses the forwarded address on /ws: admission, the hub address and ws_auth audit', async () => {
-    server = await startTestServer({ env });
+    const server = await startServer({ env });
     const admin = await server.login();
-    const url = wsUrl(server);
+    const url = server.wsUrl;
     await hello(await upgrade(url, { 'x-forwarded-for': '198.51.100.7' }), admin.accessToken);
     expect(await auditedIp(server, 'ws_auth')).toBe('198.51.100.7');
     // Per address: the same forwarded client is full, another one is admitted.
@@ -159,7 +117,7 @@ describe('with 127.0.0.1 trusted', () => {
   });
 
   it('a spoofed chain through one trusted proxy yields the rightmost untrusted address, on REST and /ws alike', async () => {
-    server = await startTestServer({ env });
+    const server = await startServer({ env });
     const spoofed = { 'x-forwarded-for': '6.6.6.6, 1.2.3.4' };
     const res = await server.api('/api/auth/login', {
       body: { username: 'admin', password: server.adminPassword },
@@ -169,13 +127,13 @@ describe('with 127.0.0.1 trusted', () => {
     expect(await auditedIp(server, 'login_success')).toBe('1.2.3.4');
 
     const { accessToken } = res.body as { accessToken: string };
-    await hello(await upgrade(wsUrl(server), spoofed), accessToken);
+    await hello(await upgrade(server.wsUrl, spoofed), accessToken);
     expect(await auditedIp(server, 'ws_auth')).toBe('1.2.3.4');
     expect(server.app.hub.connections().map((c) => c.ip)).toEqual(['1.2.3.4']);
   });
 
   it('believes X-Forwarded-For only from a trusted peer: from 127.0.0.2 the header is ignored on REST and /ws', async () => {
-    server = await startTestServer({ env });
+    const server = await startServer({ env });
     const admin = await server.login();
     const status = await postFrom(
       server,
@@ -187,7 +145,7 @@ describe('with 127.0.0.1 trusted', () => {
     expect(status).toBe(401);
     expect(await auditedIp(server, 'login_failure')).toBe('127.0.0.2');
     await hello(
-      await upgrade(wsUrl(server), { 'x-forwarded-for': '198.51.100.9' }, '127.0.0.2'),
+      await upgrade(server.wsUrl, { 'x-forwarded-for': '198.51.100.9' }, '127.0.0.2'),
       admin.accessToken,
     );
     expect(server.app.hub.connections().map((c) => c.ip)).toEqual(['127.0.0.2']);
@@ -204,8 +162,8 @@ describe('the /ws Origin check behind a proxy', () => {
   };
 
   it('takes X-Forwarded-Host from a trusted proxy, as REST does', async () => {
-    server = await startTestServer({ env: { HDNS_TRUSTED_PROXIES: '127.0.0.1' } });
-    const url = wsUrl(server);
+    const server = await startServer({ env: { HDNS_TRUSTED_PROXIES: '127.0.0.1' } });
+    const url = server.wsUrl;
     expect((await upgrade(url, proxied)).status).toBe(101);
     expect(await postFrom(server, '127.0.0.1', '/api/auth/logout', {}, proxied)).toBe(204);
     // The forwarded host is the one checked: the proxy's inner address is not an origin of ours.
@@ -217,8 +175,8 @@ describe('the /ws Origin check behind a proxy', () => {
   });
 
   it('ignores X-Forwarded-Host from an untrusted address, as REST does', async () => {
-    server = await startTestServer({ env: { HDNS_TRUSTED_PROXIES: '127.0.0.1' } });
-    const url = wsUrl(server);
+    const server = await startServer({ env: { HDNS_TRUSTED_PROXIES: '127.0.0.1' } });
+    const url = server.wsUrl;
     // From 127.0.0.2 a client cannot choose the host its Origin is checked against…
     expect((await upgrade(url, proxied, '127.0.0.2')).status).toBe(403);
     expect(await postFrom(server, '127.0.0.2', '/api/auth/logout', {}, proxied)).toBe(403);
@@ -229,9 +187,9 @@ describe('the /ws Origin check behind a proxy', () => {
   });
 
   it('ignores X-Forwarded-Host with no trusted proxies at all', async () => {
-    server = await startTestServer();
-    expect((await upgrade(wsUrl(server), proxied)).status).toBe(403);
-    expect((await upgrade(wsUrl(server), { ...proxied, origin: server.url })).status).toBe(101);
+    const server = await startServer();
+    expect((await upgrade(server.wsUrl, proxied)).status).toBe(403);
+    expect((await upgrade(server.wsUrl, { ...proxied, origin: server.url })).status).toBe(101);
   });
 });
 

@@ -12,56 +12,27 @@ import {
   startServerProcess,
   type ServerProcess,
 } from '@hdns/testkit';
-import { startTestServer, type TestServer } from './helpers.js';
+import type { TestServer } from './helpers.js';
+import { hello, serverPerTest, type Attempt } from './ws-upgrade.js';
 
-let server: TestServer | undefined;
-const sockets: WebSocket[] = [];
-afterEach(async () => {
-  for (const ws of sockets.splice(0)) ws.terminate();
-  await server?.close();
-  server = undefined;
-});
-
-const wsUrl = (s: TestServer) => s.wsUrl;
+const { startServer, keep, upgrade } = serverPerTest();
 
 // Every 127/8 address is loopback on Linux: binding the client side to another one gives the
 // server a second, distinct peer address without any network setup.
 const IP_A = '127.0.0.1';
 const IP_B = '127.0.0.2';
 
-type Attempt =
-  | { status: 101; ws: WebSocket }
-  | { status: number; retryAfter: string | undefined; ws?: undefined };
-
 /** One upgrade attempt from `localAddress`; an opened socket is kept open for the caller. */
-function attempt(url: string, localAddress: string): Promise<Attempt> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, { localAddress });
-    ws.on('unexpected-response', (_req, res) => {
-      const retry = res.headers['retry-after'];
-      resolve({
-        status: res.statusCode ?? 0,
-        retryAfter: typeof retry === 'string' ? retry : undefined,
-      });
-      ws.terminate();
-    });
-    ws.on('open', () => {
-      sockets.push(ws);
-      resolve({ status: 101, ws });
-    });
-    ws.on('error', () => undefined);
-  });
-}
+const attempt = (url: string, localAddress: string): Promise<Attempt> =>
+  upgrade(url, {}, localAddress);
 
 /** Opens and authenticates a v1 session from `localAddress`. */
-async function connectFrom(url: string, localAddress: string, token: string, subscribe: string[]) {
-  const opened = await attempt(url, localAddress);
-  if (opened.status !== 101 || !opened.ws) throw new Error(`refused: ${opened.status}`);
-  const client = TestClient.wrap(opened.ws);
-  client.send({ type: 'hello', id: 'h', protocol: 1, token, subscribe });
-  await client.next('welcome');
-  return client;
-}
+const connectFrom = async (
+  url: string,
+  localAddress: string,
+  token: string,
+  subscribe: string[],
+): Promise<TestClient> => hello(await attempt(url, localAddress), token, subscribe);
 
 async function viewerToken(s: TestServer, adminToken: string, username: string): Promise<string> {
   const res = await s.api('/api/users', {
@@ -75,10 +46,10 @@ async function viewerToken(s: TestServer, adminToken: string, username: string):
 
 describe('per-address WebSocket limits on the real app', () => {
   it('refuses connections past HDNS_WS_MAX_PER_IP with 429, frees the slot on close, and spares other addresses', async () => {
-    server = await startTestServer({ env: { HDNS_WS_MAX_PER_IP: '2' } });
+    const server = await startServer({ env: { HDNS_WS_MAX_PER_IP: '2' } });
     const admin = await server.login();
     const viewer = await viewerToken(server, admin.accessToken, 'vic');
-    const url = wsUrl(server);
+    const url = server.wsUrl;
     const a1 = await connectFrom(url, IP_A, admin.accessToken, ['dns']);
     const a2 = await connectFrom(url, IP_A, viewer, ['dns']);
 
@@ -115,9 +86,9 @@ describe('per-address WebSocket limits on the real app', () => {
   });
 
   it('refuses connection attempts past HDNS_WS_MAX_ATTEMPTS_PER_IP with 429 even with no socket open', async () => {
-    server = await startTestServer({ env: { HDNS_WS_MAX_ATTEMPTS_PER_IP: '3' } });
+    const server = await startServer({ env: { HDNS_WS_MAX_ATTEMPTS_PER_IP: '3' } });
     const admin = await server.login();
-    const url = wsUrl(server);
+    const url = server.wsUrl;
     for (let i = 0; i < 3; i++) {
       const r = await attempt(url, IP_A);
       expect(r.status).toBe(101);
@@ -134,9 +105,9 @@ describe('per-address WebSocket limits on the real app', () => {
 
 describe('upgrade authentication as docs/protocol.md describes it', () => {
   it('checks Origin (own host and HDNS_ALLOWED_ORIGINS pass) and never authenticates by cookie', async () => {
-    server = await startTestServer({ env: { HDNS_ALLOWED_ORIGINS: 'https://dash.example' } });
+    const server = await startServer({ env: { HDNS_ALLOWED_ORIGINS: 'https://dash.example' } });
     const admin = await server.login();
-    const url = wsUrl(server);
+    const url = server.wsUrl;
     const host = new URL(server.url).host;
     const status = async (origin: string) => {
       const ws = new WebSocket(url, { origin });
@@ -159,7 +130,7 @@ describe('upgrade authentication as docs/protocol.md describes it', () => {
       headers: { cookie: admin.refreshCookie },
       origin: `http://${host}`,
     });
-    sockets.push(ws);
+    keep(ws);
     const client = TestClient.wrap(ws);
     await new Promise((r) => ws.once('open', r));
     client.send({ type: 'hello', id: 'h', protocol: 1 });
@@ -192,30 +163,11 @@ describe('per-address limits over IPv6, on a server process listening on ::1', (
   });
 
   /** One upgrade attempt from ::1 with the given X-Forwarded-For (none: the peer itself). */
-  function attemptV6(url: string, forwardedFor?: string): Promise<Attempt> {
-    const headers = forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor };
-    return new Promise((resolve) => {
-      const ws = new WebSocket(url, { headers, localAddress: '::1' });
-      ws.on('unexpected-response', (_req, res) => {
-        resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] });
-        ws.terminate();
-      });
-      ws.on('open', () => {
-        sockets.push(ws);
-        resolve({ status: 101, ws });
-      });
-      ws.on('error', () => undefined);
-    });
-  }
+  const attemptV6 = (url: string, forwardedFor?: string): Promise<Attempt> =>
+    upgrade(url, forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor }, '::1');
 
-  async function helloV6(url: string, forwardedFor: string | undefined, token: string) {
-    const opened = await attemptV6(url, forwardedFor);
-    if (opened.status !== 101 || !opened.ws) throw new Error(`refused: ${opened.status}`);
-    const client = TestClient.wrap(opened.ws);
-    client.send({ type: 'hello', id: 'h', protocol: 1, token, subscribe: ['dns'] });
-    await client.next('welcome');
-    return client;
-  }
+  const helloV6 = async (url: string, forwardedFor: string | undefined, token: string) =>
+    hello(await attemptV6(url, forwardedFor), token);
 
   it('admits /ws per /64 and the REST rate limit counts the very same keys', async () => {
     dataDir = await makeTempDir();
