@@ -11,6 +11,7 @@ export default defineConfig({
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    globalSetup: ['./scripts/vitest-build.ts'],
     reporters: ['default', './scripts/summary-reporter.ts'],
     pool: 'forks',
   },

@@ -1,5 +1,5 @@
 /**
- * `hdns` entry point (run by bin/hdns.js through tsx): runs the command line and exits with its
+ * `hdns` entry point (compiled to dist/hdns.js, which bin/hdns.js runs): runs the command line and exits with its
  * code. Everything else lives in cli.ts, which tests can import without side effects.
  */
 import { main } from './cli.js';

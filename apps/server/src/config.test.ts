@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       adminPassword: null,
       jwtSecret: null,
       logLevel: 'info',
+      logFormat: 'auto',
       accessTokenTtlSeconds: 900,
       refreshTokenTtlSeconds: 7 * 86_400,
       allowedOrigins: [],

@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { initialAdminPasswordFile } from './auth/bootstrap-admin.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { safeError } from './http/safe-error.js';
+import { logDestination } from './log-destination.js';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -55,7 +56,8 @@ function lastLineOfDefence(onFatal: (err: unknown, origin: string) => void): voi
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
 
-  const app = await buildApp({ config });
+  const stream = logDestination(config.logFormat, process.stdout.isTTY === true);
+  const app = await buildApp({ config, ...(stream ? { logger: { stream } } : {}) });
   const password = app.takeGeneratedAdminPassword();
   if (password !== null) {
     announceAdminPassword(app, password, initialAdminPasswordFile(config.dataDir));

@@ -33,12 +33,30 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Runs apps/server/src/main.ts on `port` and waits for /readyz. */
+/**
+ * How the server runs: from its TypeScript sources through tsx (the default: what a developer
+ * runs), or compiled (`node apps/server/dist/main.js`, what `npm start` runs; vitest's global
+ * setup builds it). `nodeArgs` go before the entry point (e.g. an `--import` hook).
+ */
+export interface ServerProcessOptions {
+  build?: 'source' | 'compiled';
+  nodeArgs?: string[];
+}
+
+function entryArgs(options: ServerProcessOptions): string[] {
+  const extra = options.nodeArgs ?? [];
+  return options.build === 'compiled'
+    ? ['--enable-source-maps', ...extra, 'apps/server/dist/main.js']
+    : ['--import', 'tsx', ...extra, 'apps/server/src/main.ts'];
+}
+
+/** Runs the server on `port` and waits for /readyz. */
 export async function startServerProcess(
   env: Record<string, string>,
   port: number,
+  options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  const child = spawn(process.execPath, entryArgs(options), {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

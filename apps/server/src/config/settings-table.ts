@@ -22,6 +22,7 @@ import { REALTIME_SETTINGS } from './settings-table-realtime.js';
  */
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 
 const LOGIN_WINDOW = 'within `HDNS_LOGIN_WINDOW`';
 
@@ -53,6 +54,13 @@ export const SETTINGS = {
     defaultText: 'generated into `<data>/jwt-secret` (0600)',
   }),
   logLevel: setting('HDNS_LOG_LEVEL', oneOf(LOG_LEVELS), 'info', 'level of the server log'),
+  logFormat: setting(
+    'HDNS_LOG_FORMAT',
+    oneOf(LOG_FORMATS),
+    'auto',
+    '`json`: one JSON object per line (for journald, log shippers); `pretty`: coloured, readable ' +
+      'lines (pino-pretty); `auto`: `pretty` when stdout is a terminal, `json` otherwise',
+  ),
   accessTokenTtlSeconds: setting(
     'HDNS_ACCESS_TOKEN_TTL',
     seconds(10, 86_400),

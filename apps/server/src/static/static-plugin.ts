@@ -1,14 +1,14 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { packageRoot } from '../lib/package-root.js';
 
-/** apps/web/dist, relative to this file (apps/server/src/static). */
+/** apps/web/dist, beside this package (found the same from src/ and from the dist/ bundle). */
 export const DEFAULT_DASHBOARD_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../web/dist',
+  packageRoot(import.meta.url, '@hdns/server'),
+  '../web/dist',
 );
 
 /** Paths that belong to the server, never to the single-page app. */
