@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent setup for a Debian 12 machine with Node 20.19+.
 #   scripts/setup.sh          what `npm start` needs (npm packages; bind9 if it can be installed)
-#   scripts/setup.sh --test   also what the tests need (bind9 tools, dnsutils, chromium)
+#   scripts/setup.sh --test   also what the tests need (bind9 tools, dnsutils, chromium, redis-server)
 # Fast when everything is in place: it only compares a stamp and looks up a few commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,7 @@ fi
 declare -A need=([named]=bind9 [rndc]=bind9-utils [named-checkzone]=bind9-utils [dig]=dnsutils)
 if [[ "$mode" == test ]]; then
   need[chromium]=chromium
+  need[redis-server]=redis-server
 fi
 missing=()
 for cmd in "${!need[@]}"; do

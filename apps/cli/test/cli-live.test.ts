@@ -6,9 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_EVENTS, type EventDataOf, type EventType } from '@hdns/protocol';
-import { startProcessServer, TEST_ADMIN_PASSWORD, type ProcessServer } from '@hdns/testkit';
+import {
+  startProcessServer,
+  startProxy,
+  TEST_ADMIN_PASSWORD,
+  type ProcessServer,
+  type TcpProxy,
+} from '@hdns/testkit';
 import { makeConfigDir, runCli, startCli, type CliRun } from './cli-process.js';
-import { startProxy, type TcpProxy } from './tcp-proxy.js';
 
 let server: ProcessServer;
 let proxy: TcpProxy;

@@ -12,3 +12,5 @@ export * from './process-server.js';
 export * from './event-history.js';
 export * from './event-log-query.js';
 export * from './chromium.js';
+export * from './redis-server.js';
+export * from './tcp-proxy.js';

@@ -1,13 +1,15 @@
 /**
- * A TCP proxy in front of the test server, to cut the CLI's connection the way a network drop
- * does (no close frame): `pause()` destroys every open connection and stops listening (new
+ * A TCP proxy on 127.0.0.1 in front of a test server (the HTTP server for the CLI, redis-server
+ * for the bus), to cut connections the way a network drop does (no close frame): `pause()` destroys every open connection and stops listening (new
  * connections are refused), `resume()` listens again on the same port.
  */
 import net from 'node:net';
 import { once } from 'node:events';
 
 export interface TcpProxy {
+  /** `http://127.0.0.1:<port>` */
   url: string;
+  port: number;
   pause(): Promise<void>;
   resume(): Promise<void>;
   close(): Promise<void>;
@@ -35,6 +37,7 @@ export async function startProxy(targetPort: number): Promise<TcpProxy> {
   };
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     pause: stop,
     async resume() {
       server.listen(port, '127.0.0.1');
