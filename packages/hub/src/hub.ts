@@ -174,6 +174,20 @@ export class Hub implements SessionHost<Session> {
     return sessions.length;
   }
 
+  /**
+   * The event stream lost continuity (the bus reported a gap, or the log a new epoch): every
+   * session closes with STREAM_RESET, so each client reconnects and resumes, and learns from the
+   * resume answer whether what it missed can be replayed. Returns how many were closed.
+   */
+  resetStream(reason: string): number {
+    const sessions = [...this.sessions.everyone()];
+    for (const s of sessions) {
+      s.flush();
+      s.close(CloseCode.STREAM_RESET, reason);
+    }
+    return sessions.length;
+  }
+
   /** Re-evaluates a user's live sessions after their role or grants changed. */
   updateIdentity(userId: string, change: Partial<Pick<Identity, 'role' | 'zones'>>): void {
     for (const s of this.sessions.ofUser(userId)) {

@@ -50,6 +50,12 @@ export class Session implements QueueOwner, Clocked {
   /** Sorted, without duplicates; replaced, never mutated (the subscription index keeps it). */
   private types: readonly EventType[] = [];
   private readonly queue: OutboundQueue;
+  /**
+   * The log head the session went live at: everything up to it was replayed or lies before the
+   * client's position. A bus that delivers asynchronously (RedisBus) may still bring such an
+   * event after that moment; it is not sent twice.
+   */
+  private liveAfter = 0;
   /** Only while authenticating, draining a replay page, or closing: idle sessions hold none. */
   private authTimer: NodeJS.Timeout | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
@@ -187,7 +193,7 @@ export class Session implements QueueOwner, Clocked {
     const identity = this.identity;
     if (!identity || !mayReceive(identity, encoded.event)) return;
     if (this.state.kind === 'replaying') this.state.pending.push(encoded);
-    else if (this.state.kind === 'live')
+    else if (this.state.kind === 'live' && encoded.seq > this.liveAfter)
       this.queue.push(encoded, this.bytes(encoded, identity.role));
   }
 
@@ -276,6 +282,7 @@ export class Session implements QueueOwner, Clocked {
   private goLive(pending: EncodedEvent[], head: number): void {
     if (this.state.kind !== 'replaying' || !this.identity) return;
     this.state = LIVE;
+    this.liveAfter = head;
     for (const encoded of pending) {
       if (encoded.seq > head) this.queue.push(encoded, this.bytes(encoded, this.identity.role));
     }

@@ -33,6 +33,13 @@ export const CloseCode = {
    * session has the new rights.
    */
   PERMISSIONS_CHANGED: 4206,
+  /**
+   * The server's event stream lost continuity: the shared log (Redis) lost data or started a new
+   * epoch, or this instance was cut off from it longer than the log keeps events. Reconnect and
+   * resume: the `resume` answer says whether the gap can be filled (`ok: false` with its reason,
+   * e.g. `epoch_mismatch`, when it cannot: reload a snapshot).
+   */
+  STREAM_RESET: 4207,
 
   /** Bad frame stream (e.g. first frame not `hello`, repeated malformed frames). */
   PROTOCOL_VIOLATION: 4400,
@@ -87,6 +94,10 @@ export const CLOSE_CODE_INFO: Readonly<Record<CloseCodeName, { description: stri
   PERMISSIONS_CHANGED: {
     description:
       "The user's role or zone grants changed and older access tokens are void; get a fresh token (refresh), then reconnect and resume.",
+  },
+  STREAM_RESET: {
+    description:
+      "The server's event stream lost continuity (the shared log lost data or changed epoch, or this instance was cut off longer than the log's retention); reconnect and resume: the `resume` answer says whether the gap can be filled, `ok: false` with a reason when it cannot.",
   },
   PROTOCOL_VIOLATION: {
     description: 'Bad frame stream (e.g. first frame not `hello`, repeated malformed frames).',

@@ -152,6 +152,18 @@ export function httpUrl(example: string): Kind<string> {
   };
 }
 
+/** A redis:// or rediss:// URL (it may carry a password: rows using it are secret). */
+export function redisUrl(): Kind<string> {
+  return {
+    schema: z
+      .string()
+      .trim()
+      .refine((v) => /^rediss?:$/.test(safeProtocol(v))),
+    accepts: 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379',
+    show: () => '',
+  };
+}
+
 /** Browser origins, without trailing slashes. */
 export function origins(): Kind<string[]> {
   return {

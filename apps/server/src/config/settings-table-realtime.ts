@@ -1,11 +1,27 @@
-import { int, seconds } from './setting-kinds.js';
-import { setting, type SettingTree } from './setting.js';
+import { int, redisUrl, seconds, text } from './setting-kinds.js';
+import { optional, setting, type SettingTree } from './setting.js';
 
 /** The realtime hub's settings (`/ws`, the event log); a section of settings-table.ts. */
 
 const RETENTION_LIMITS = { count: int(100, 100_000_000), age: seconds(60, 3650 * 86_400) };
 
 export const REALTIME_SETTINGS = {
+  redisUrl: optional(
+    'HDNS_REDIS_URL',
+    redisUrl(),
+    'Redis holding the shared event log and bus of several instances (Redis Streams); unset: ' +
+      'the event log is `<data>/events.sqlite` and the bus is in-process. Redis must persist ' +
+      '(`appendonly yes`, `appendfsync always`) and never evict (`maxmemory-policy noeviction`); ' +
+      'see docs/scaling.md',
+    { secret: true },
+  ),
+  redisPrefix: setting(
+    'HDNS_REDIS_PREFIX',
+    text('key prefix'),
+    'hdns',
+    "prefix (and Redis Cluster hash tag) of the event log's keys; instances of one cluster " +
+      'share it',
+  ),
   maxConnectionsPerUser: setting(
     'HDNS_WS_MAX_PER_USER',
     int(1, 100),

@@ -1,9 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { WebSocketServer } from 'ws';
-import { Hub, IpAdmission, SqliteEventLog, type EventLog } from '@hdns/hub';
+import { Hub, IpAdmission, type EventLog } from '@hdns/hub';
 import type { RealtimeConfig } from '../config.js';
 import { AckStore } from './ack-store.js';
 import { auditEventBridge } from './audit-events.js';
@@ -11,7 +10,7 @@ import { userSessionEnforcer } from './user-session-enforcer.js';
 import { hubTokenVerifier } from './hub-token-verifier.js';
 import { visibleTo } from './visibility.js';
 import { createUpgradeHandler, type LegacyAttach } from './ws-upgrade.js';
-import { ensurePrivateFile, tightenSqliteFiles } from '../storage/private-files.js';
+import { openEventStream } from './event-stream.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,34 +42,19 @@ export interface RealtimePluginOptions {
 }
 
 /**
- * Mounts the hub: the event log in its own SQLite file, the `/ws` upgrade routes (and the
+ * Mounts the hub: the event log (its own SQLite file, or Redis with HDNS_REDIS_URL), the `/ws` upgrade routes (and the
  * legacy ones), WebSocket auth outcomes into the audit log, audit records into user events.
  * On close every socket gets SERVER_RESTARTING first, so clients reconnect and resume.
  */
-function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptions): Promise<void> {
+async function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptions): Promise<void> {
   const rt = options.realtime;
-  // The event log holds client addresses and usernames: owner only from the first byte, its
-  // -wal/-shm/-journal files too (leftovers before the open, what the open created after it).
-  const eventsFile = path.join(options.dataDir, 'events.sqlite');
-  ensurePrivateFile(eventsFile);
-  tightenSqliteFiles(eventsFile);
-  const log = new SqliteEventLog({
-    path: eventsFile,
-    retention: {
-      maxEvents: rt.retentionEvents,
-      maxAgeMs: rt.retentionSeconds * 1000,
-      // Traffic events are pruned in a pool of their own (see RetentionPolicy).
-      traffic: {
-        maxEvents: rt.trafficRetentionEvents,
-        maxAgeMs: rt.trafficRetentionSeconds * 1000,
-      },
-    },
-  });
-  tightenSqliteFiles(eventsFile);
+  const stream = await openEventStream(rt, options.dataDir, app.log);
+  const log = stream.log;
   const acks = new AckStore(app.db, log);
   const verifyToken = hubTokenVerifier((t) => app.verifyAccessToken(t), app.users);
   const hub = new Hub({
     log,
+    ...(stream.bus ? { bus: stream.bus } : {}),
     verifyToken,
     metricsRegistry: app.metrics,
     session: { heartbeatMs: rt.heartbeatSeconds * 1000 },
@@ -122,6 +106,11 @@ function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptions): P
   const stopBridge = app.auditLog.onRecord(auditEventBridge(hub, app.log));
   const stopEnforcer = app.users.onChange(userSessionEnforcer(hub, app.log));
 
+  stream.onReset((reason) => {
+    const closed = hub.resetStream(reason);
+    app.log.warn({ closed, reason }, 'closed every WebSocket so clients resume or reload');
+  });
+
   app.decorate('hub', hub);
   app.decorate('eventLog', log);
   app.decorate('acks', acks);
@@ -136,9 +125,8 @@ function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptions): P
     admission.close();
   });
   app.addHook('onClose', async () => {
-    await log.close();
+    await stream.close();
   });
-  return Promise.resolve();
 }
 
 export const realtime = fp(realtimePlugin, {

@@ -1,0 +1,126 @@
+import path from 'node:path';
+import {
+  connectRedis,
+  RedisBus,
+  RedisEventLog,
+  SqliteEventLog,
+  type Bus,
+  type EventLog,
+  type RetentionPolicy,
+} from '@hdns/hub';
+import type { RealtimeConfig } from '../config.js';
+import { safeError } from '../http/safe-error.js';
+import { ensurePrivateFile, tightenSqliteFiles } from '../storage/private-files.js';
+
+export interface EventStreamLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** The hub's event log and bus, and what to do when the stream loses continuity. */
+export interface EventStream {
+  kind: 'sqlite' | 'redis';
+  log: EventLog;
+  /** Absent: the hub's own in-process bus. */
+  bus?: Bus;
+  /** Called with a reason when clients must reconnect and resume (set once the hub exists). */
+  onReset(reset: (reason: string) => void): void;
+  /** Closes the bus, the log and their connections; idempotent. */
+  close(): Promise<void>;
+}
+
+export function retentionPolicy(rt: RealtimeConfig): RetentionPolicy {
+  return {
+    maxEvents: rt.retentionEvents,
+    maxAgeMs: rt.retentionSeconds * 1000,
+    // Traffic events are pruned in a pool of their own (see RetentionPolicy).
+    traffic: { maxEvents: rt.trafficRetentionEvents, maxAgeMs: rt.trafficRetentionSeconds * 1000 },
+  };
+}
+
+/**
+ * The embedded default: one SQLite file in the data dir, in-process bus. The file holds client
+ * addresses and usernames: owner only from the first byte, its -wal/-shm/-journal files too
+ * (leftovers before the open, what the open created after it).
+ */
+function sqliteStream(rt: RealtimeConfig, dataDir: string): EventStream {
+  const eventsFile = path.join(dataDir, 'events.sqlite');
+  ensurePrivateFile(eventsFile);
+  tightenSqliteFiles(eventsFile);
+  const log = new SqliteEventLog({ path: eventsFile, retention: retentionPolicy(rt) });
+  tightenSqliteFiles(eventsFile);
+  return { kind: 'sqlite', log, onReset: () => undefined, close: () => log.close() };
+}
+
+/**
+ * Several instances: the log and the bus on Redis (HDNS_REDIS_URL), each on a connection of its
+ * own (the bus blocks on its reads). A new epoch or a gap the bus could not fill resets the
+ * hub's sessions, so no client goes on as if nothing was missed.
+ */
+async function redisStream(
+  url: string,
+  rt: RealtimeConfig,
+  log: EventStreamLogger,
+): Promise<EventStream> {
+  let reset: (reason: string) => void = () => undefined;
+  const onError = (what: string) => (err: unknown) =>
+    log.warn({ error: safeError(err) }, `redis ${what}: ${safeError(err).message}`);
+  const logConn = await connectRedis(url, { name: 'hdns-log', onError: onError('connection') });
+  const busConn = await connectRedis(url, { name: 'hdns-bus', onError: onError('connection') });
+  try {
+    const eventLog = await RedisEventLog.open({
+      client: logConn,
+      prefix: rt.redisPrefix,
+      retention: retentionPolicy(rt),
+      onError: onError('pruning'),
+      onEpochChange: (c) => {
+        log.error({ from: c.from, to: c.to, reason: c.reason }, 'event log epoch changed');
+        reset(`event stream reset: ${c.reason}`);
+      },
+    });
+    const bus = await RedisBus.open({
+      connection: busConn,
+      prefix: rt.redisPrefix,
+      onError: onError('bus read'),
+      onGap: (g) => {
+        log.error(g, 'events pruned before this instance read them');
+        reset('event stream gap');
+      },
+      onEpochChange: (c) => {
+        log.error(c, 'event bus followed a new epoch');
+        reset('event stream reset: new epoch');
+      },
+    });
+    log.info({ prefix: rt.redisPrefix, epoch: eventLog.epoch }, 'event log and bus on Redis');
+    let closing: Promise<void> | null = null;
+    return {
+      kind: 'redis',
+      log: eventLog,
+      bus,
+      onReset: (fn) => {
+        reset = fn;
+      },
+      close: () =>
+        (closing ??= (async () => {
+          await bus.close();
+          await eventLog.close();
+          await logConn.close();
+        })()),
+    };
+  } catch (err) {
+    logConn.destroy();
+    busConn.destroy();
+    throw err;
+  }
+}
+
+export function openEventStream(
+  rt: RealtimeConfig,
+  dataDir: string,
+  log: EventStreamLogger,
+): Promise<EventStream> {
+  return rt.redisUrl
+    ? redisStream(rt.redisUrl, rt, log)
+    : Promise.resolve(sqliteStream(rt, dataDir));
+}
