@@ -1,18 +1,53 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Whole-app suites that run a second time with the app database on PostgreSQL (a real server
+ * per file, `HDNS_TEST_DATABASE=postgres`, see apps/server/test/storage-backends.ts): REST,
+ * auth, users, DNS data, jobs, events and the audit log. The storage units run on both engines
+ * anyway (`describeStorage`). Suites that reach into SQLite files on purpose stay SQLite-only.
+ */
+const POSTGRES_SUITES = [
+  'app',
+  'auth',
+  'users',
+  'dns-api',
+  'events-rest',
+  'authz-zones',
+  'authz-jobs',
+  'audit-bounds',
+  'realtime',
+  'change-event-limits',
+].map((name) => `apps/server/test/${name}.test.ts`);
+
 export default defineConfig({
   test: {
-    include: [
-      'packages/*/src/**/*.test.ts',
-      'packages/*/test/**/*.test.ts',
-      'apps/*/src/**/*.test.ts',
-      'apps/*/test/**/*.test.ts',
-      'test/**/*.test.ts',
-    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     globalSetup: ['./scripts/vitest-build.ts'],
     reporters: ['default', './scripts/summary-reporter.ts'],
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'default',
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'packages/*/test/**/*.test.ts',
+            'apps/*/src/**/*.test.ts',
+            'apps/*/test/**/*.test.ts',
+            'test/**/*.test.ts',
+          ],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: POSTGRES_SUITES,
+          env: { HDNS_TEST_DATABASE: 'postgres' },
+        },
+      },
+    ],
   },
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent setup for a Debian 12 machine with Node 20.19+.
 #   scripts/setup.sh          what `npm start` needs (npm packages; bind9 if it can be installed)
-#   scripts/setup.sh --test   also what the tests need (bind9 tools, dnsutils, chromium, redis-server)
+#   scripts/setup.sh --test   also what the tests need (bind9 tools, dnsutils, chromium,
+#                             redis-server, postgresql)
 # Fast when everything is in place: it only compares a stamp and looks up a few commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,11 @@ missing=()
 for cmd in "${!need[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || [[ -x "/usr/sbin/$cmd" ]] || missing+=("${need[$cmd]}")
 done
+# PostgreSQL's server binaries are not on PATH in Debian (/usr/lib/postgresql/<n>/bin); the
+# tests start their own clusters with them.
+if [[ "$mode" == test ]] && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  missing+=(postgresql)
+fi
 if ((${#missing[@]})); then
   readarray -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then

@@ -1,3 +1,5 @@
+import { TEST_DATABASE } from './storage-backends.js';
+import { dialectOf } from '../src/storage/dialect.js';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -20,6 +22,11 @@ async function start(...args: Parameters<typeof startTestServer>): Promise<TestS
 }
 
 describe('health', () => {
+  it('runs on the test database engine (HDNS_TEST_DATABASE: SQLite by default)', async () => {
+    const s = await start();
+    expect(dialectOf(s.app.db)).toBe(TEST_DATABASE);
+  });
+
   it('serves /healthz and /readyz, and /readyz answers 503 NOT_READY when the db is gone', async () => {
     const s = await start();
     expect(await s.api('/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
@@ -135,7 +142,9 @@ describe('restart', () => {
     expect(created.status).toBe(201);
     const secretFile = path.join(dataDir, JWT_SECRET_FILE);
     expect(statSync(secretFile).mode & 0o777).toBe(0o600);
-    expect(statSync(path.join(dataDir, 'hdns.sqlite')).mode & 0o777).toBe(0o600);
+    if (TEST_DATABASE === 'sqlite') {
+      expect(statSync(path.join(dataDir, 'hdns.sqlite')).mode & 0o777).toBe(0o600);
+    }
     await first.close();
 
     const second = await start({ dataDir, env: { HDNS_ADMIN_PASSWORD: 'a-different-password' } });

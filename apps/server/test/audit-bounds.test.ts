@@ -2,7 +2,8 @@ import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '@hdns/testkit';
 import { AuditLog } from '../src/audit/audit-log.js';
-import { openDatabase, runMigrations } from '../src/storage/db.js';
+import { runMigrations } from '../src/storage/db.js';
+import { openTestDatabaseFor } from './storage-backends.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
 /**
@@ -214,7 +215,7 @@ describe('audit retention on a real server', () => {
     const dataDir = await makeTempDir('hdns-audit-retention-');
     cleanup.push(() => removeDir(dataDir));
     // An existing install: 500 rows from a year ago and 1,500 from the last hour.
-    const db = openDatabase(dataDir);
+    const db = await openTestDatabaseFor(dataDir);
     await runMigrations(db);
     let t = Date.now() - 365 * 86_400_000;
     const old = new AuditLog(db, () => new Date((t += 1000)));

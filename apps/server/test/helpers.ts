@@ -13,9 +13,11 @@ import {
 import { buildApp, type BuildAppOptions } from '../src/app.js';
 import { loadConfig, type AppConfig } from '../src/config.js';
 import { REFRESH_COOKIE } from '../src/auth/refresh-cookie.js';
+import { testDatabaseEnv } from './storage-backends.js';
 
 /**
- * Starts the real app on 127.0.0.1 port 0 over a temporary data dir (a real SQLite file).
+ * Starts the real app on 127.0.0.1 port 0 over a temporary data dir (a real SQLite file, or a
+ * PostgreSQL database under `HDNS_TEST_DATABASE=postgres`, see storage-backends.ts).
  * Generic on purpose: WebSocket and DNS tests build on it too. REST calls, temp dirs and the
  * admin password are @hdns/testkit's.
  */
@@ -90,6 +92,7 @@ export async function startTestServer(overrides: TestServerOverrides = {}): Prom
     HDNS_MONITORS: 'false',
     // Suites make many requests from one address; rate-limit tests set a low limit themselves.
     HDNS_RATE_LIMIT_MAX: '10000000',
+    ...(await testDatabaseEnv(dataDir)),
     ...overrides.env,
   });
   let app: FastifyInstance;

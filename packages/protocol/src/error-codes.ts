@@ -66,6 +66,10 @@ export const ERRORS = {
     status: 507,
     message: 'Out of disk space in the data directory; the change was not made',
   },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    message: 'The database is not reachable; nothing was changed. Retry later',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -14,3 +14,4 @@ export * from './event-log-query.js';
 export * from './chromium.js';
 export * from './redis-server.js';
 export * from './tcp-proxy.js';
+export * from './postgres-server.js';

@@ -174,8 +174,10 @@ export class AuditLog {
         details: details ? JSON.stringify(details) : null,
         success: input.success === false ? 0 : 1,
       })
-      .executeTakeFirst();
-    return Number(result.insertId ?? 0);
+      // RETURNING, not insertId: PostgreSQL has no last-insert id.
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(result.id);
   }
 
   private async recordFailure(input: AuditRecordInput, now: number, ts: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../storage/db.js';
+import { dialectOf, type DatabaseDialect } from '../storage/dialect.js';
 import type { Database } from '../storage/schema.js';
 import { AGGREGATED_FAILURES, AUDIT_ACTIONS } from './audit-log.js';
 
@@ -33,15 +34,20 @@ export interface PruneResult {
  * `refresh_reuse` row that aggregation wrote, recognisable by its `count`; the first detection
  * of a reuse, which revoked a family, is an ordinary row). Must match `isRepeatableFailure`.
  */
-export function isFailureRow(eb: ExpressionBuilder<Database, 'audit_log'>): Expression<SqlBool> {
+export function isFailureRow(
+  eb: ExpressionBuilder<Database, 'audit_log'>,
+  dialect: DatabaseDialect = 'sqlite',
+): Expression<SqlBool> {
+  // The `count` member of the details JSON (SQL NULL when absent or JSON null), per engine.
+  const count =
+    dialect === 'postgres'
+      ? sql`(details::jsonb ->> 'count')`
+      : sql`json_extract(details, '$.count')`;
   return eb.and([
     eb('success', '=', 0),
     eb.or([
       eb('action', 'in', [...AGGREGATED_FAILURES]),
-      eb.and([
-        eb('action', '=', AUDIT_ACTIONS.refreshReuse),
-        eb(sql`json_extract(details, '$.count')`, 'is not', null),
-      ]),
+      eb.and([eb('action', '=', AUDIT_ACTIONS.refreshReuse), eb(count, 'is not', null)]),
     ]),
   ]);
 }
@@ -94,11 +100,15 @@ export class AuditRetention {
     const now = (this.opts.now ?? (() => new Date()))();
     const cutoff = new Date(now.getTime() - this.opts.maxAgeSeconds * 1000).toISOString();
     const aged = await this.db.deleteFrom('audit_log').where('ts', '<', cutoff).executeTakeFirst();
+    const dialect = dialectOf(this.db);
     const failuresByCount = await this.pruneByCount(
-      isFailureRow,
+      (eb) => isFailureRow(eb, dialect),
       this.opts.maxFailureRows ?? this.opts.maxRows,
     );
-    const byCount = await this.pruneByCount((eb) => eb.not(isFailureRow(eb)), this.opts.maxRows);
+    const byCount = await this.pruneByCount(
+      (eb) => eb.not(isFailureRow(eb, dialect)),
+      this.opts.maxRows,
+    );
     return { byAge: Number(aged.numDeletedRows), byCount, failuresByCount };
   }
 

@@ -164,6 +164,18 @@ export function redisUrl(): Kind<string> {
   };
 }
 
+/** A postgres:// or postgresql:// URL (it may carry a password: rows using it are secret). */
+export function postgresUrl(): Kind<string> {
+  return {
+    schema: z
+      .string()
+      .trim()
+      .refine((v) => /^postgres(ql)?:$/.test(safeProtocol(v))),
+    accepts: 'a postgres:// URL such as postgres://hdns:secret@127.0.0.1:5432/hdns',
+    show: () => '',
+  };
+}
+
 /** Browser origins, without trailing slashes. */
 export function origins(): Kind<string[]> {
   return {

@@ -7,6 +7,7 @@ import {
   int,
   oneOf,
   origins,
+  postgresUrl,
   proxies,
   seconds,
   text,
@@ -41,6 +42,14 @@ export const SETTINGS = {
     'SQLite files (`hdns.sqlite`, `events.sqlite`), the JWT secret, `bind/` (named.conf, zones, ' +
       'logs). Made 0700; databases, the JWT secret, the rndc key and the generated password ' +
       'file are 0600',
+  ),
+  databaseUrl: optional(
+    'HDNS_DATABASE_URL',
+    postgresUrl(),
+    'PostgreSQL holding the app database (users, zones, records, audit log, outbox) instead ' +
+      'of `<data>/hdns.sqlite`; the instances of one deployment share it. Migrations run at ' +
+      'start; see docs/scaling.md',
+    { secret: true },
   ),
   adminPassword: optional(
     'HDNS_ADMIN_PASSWORD',

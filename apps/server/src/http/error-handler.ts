@@ -3,6 +3,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { AppError, isAppError } from './app-error.js';
+import { safeError } from './safe-error.js';
+import { isDatabaseUnavailable } from '../lib/database-unavailable.js';
 import { isStorageFull } from '../lib/storage-full.js';
 
 interface ValidationIssue {
@@ -88,6 +90,9 @@ export function toAppError(err: Error): AppError {
     return new AppError('BAD_REQUEST', { reason: err.message });
   }
   if (isStorageFull(err)) return new AppError('STORAGE_FULL', undefined, { cause: err });
+  if (isDatabaseUnavailable(err)) {
+    return new AppError('DATABASE_UNAVAILABLE', undefined, { cause: err });
+  }
   return new AppError('INTERNAL', undefined, { cause: err });
 }
 
@@ -118,6 +123,8 @@ function errorHandlerPlugin(app: FastifyInstance): Promise<void> {
       request.log.error({ err }, 'unhandled error');
     } else if (error.code === 'STORAGE_FULL') {
       request.log.error({ err }, 'data directory is full');
+    } else if (error.code === 'DATABASE_UNAVAILABLE') {
+      request.log.error({ error: safeError(err) }, 'database unavailable');
     } else {
       request.log.info({ code: error.code, status: error.statusCode }, 'request failed');
     }

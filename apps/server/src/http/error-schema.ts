@@ -21,12 +21,18 @@ interface ErrorResponse {
 /**
  * Response schemas for the error codes a route may answer with, grouped by HTTP status, for
  * route `schema.response`. The description lists the codes so the docs say which to expect.
- * VALIDATION_ERROR, INTERNAL and STORAGE_FULL (any request may write: audit, tokens, DNS data)
- * are always listed.
+ * VALIDATION_ERROR, INTERNAL, STORAGE_FULL and DATABASE_UNAVAILABLE (any request may write:
+ * audit, tokens, DNS data) are always listed.
  */
 export function errorResponses(...codes: ErrorCode[]): Record<number, ErrorResponse> {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of [...codes, 'VALIDATION_ERROR', 'INTERNAL', 'STORAGE_FULL'] as ErrorCode[]) {
+  for (const code of [
+    ...codes,
+    'VALIDATION_ERROR',
+    'INTERNAL',
+    'STORAGE_FULL',
+    'DATABASE_UNAVAILABLE',
+  ] as ErrorCode[]) {
     const status = ERRORS[code].status;
     const list = byStatus.get(status) ?? [];
     if (!list.includes(code)) list.push(code);

@@ -5,7 +5,8 @@ import { EXAMPLE_EVENTS, EVENT_TYPES, type EventType } from '@hdns/protocol';
 import { SqliteEventLog, type EventLog, type EventQuery } from '@hdns/hub';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, runMigrations, type Db } from '../storage/db.js';
+import type { Db } from '../storage/db.js';
+import { describeStorage } from '../../test/storage-backends.js';
 import { AckStore } from './ack-store.js';
 
 /**
@@ -62,52 +63,52 @@ function recording(inner: EventLog): { log: EventLog; filters: EventQuery[] } {
   return { log: wrapped, filters };
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'hdns-acks-'));
-  db = openDatabase(dir);
-  await runMigrations(db);
-  log = new SqliteEventLog({ path: path.join(dir, 'events.sqlite') });
-  await addUser('never-acked');
-  await addUser('acker');
-  await publish('zone_created', 300);
-  await publish('user_login', 200);
-});
-
-afterAll(async () => {
-  await log.close();
-  await db.destroy();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-describe('AckStore unread counts', () => {
-  it('count only the newest window of seqs for a user who never acked, and say so', async () => {
-    const { log: spied, filters } = recording(log);
-    const acks = new AckStore(db, spied, { window: 100 });
-    const unread = await acks.unread('never-acked', everything);
-    expect(unread).toEqual({ total: 100, byCategory: { user: 100 }, upToSeq: 0, capped: true });
-    // The count is over a seq range of the window, not everything above the watermark (0).
-    expect(filters).toEqual([expect.objectContaining({ afterSeq: 400, beforeSeq: 501 })]);
+describeStorage('ack store', (open) => {
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'hdns-acks-'));
+    db = await open();
+    log = new SqliteEventLog({ path: path.join(dir, 'events.sqlite') });
+    await addUser('never-acked');
+    await addUser('acker');
+    await publish('zone_created', 300);
+    await publish('user_login', 200);
   });
 
-  it('are exact and not capped once the watermark is inside the window', async () => {
-    const acks = new AckStore(db, log, { window: 100 });
-    // Acknowledging up to 450 covers (and reports) at most the window below it.
-    expect(await acks.ack('acker', { upToSeq: 450 }, everything)).toBe(100);
-    const unread = await acks.unread('acker', everything);
-    expect(unread).toEqual({ total: 50, byCategory: { user: 50 }, upToSeq: 450, capped: false });
-    // Individually acknowledged events inside the window are subtracted.
-    const [one] = await log.query({ afterSeq: 495, limit: 1 });
-    expect(await acks.ack('acker', { ids: [one?.id ?? ''] }, everything)).toBe(1);
-    expect((await acks.unread('acker', everything)).total).toBe(49);
+  afterAll(async () => {
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('with the default window, small logs are counted in full', async () => {
-    const acks = new AckStore(db, log);
-    expect(await acks.unread('never-acked', everything)).toEqual({
-      total: 500,
-      byCategory: { dns: 300, user: 200 },
-      upToSeq: 0,
-      capped: false,
+  describe('AckStore unread counts', () => {
+    it('count only the newest window of seqs for a user who never acked, and say so', async () => {
+      const { log: spied, filters } = recording(log);
+      const acks = new AckStore(db, spied, { window: 100 });
+      const unread = await acks.unread('never-acked', everything);
+      expect(unread).toEqual({ total: 100, byCategory: { user: 100 }, upToSeq: 0, capped: true });
+      // The count is over a seq range of the window, not everything above the watermark (0).
+      expect(filters).toEqual([expect.objectContaining({ afterSeq: 400, beforeSeq: 501 })]);
+    });
+
+    it('are exact and not capped once the watermark is inside the window', async () => {
+      const acks = new AckStore(db, log, { window: 100 });
+      // Acknowledging up to 450 covers (and reports) at most the window below it.
+      expect(await acks.ack('acker', { upToSeq: 450 }, everything)).toBe(100);
+      const unread = await acks.unread('acker', everything);
+      expect(unread).toEqual({ total: 50, byCategory: { user: 50 }, upToSeq: 450, capped: false });
+      // Individually acknowledged events inside the window are subtracted.
+      const [one] = await log.query({ afterSeq: 495, limit: 1 });
+      expect(await acks.ack('acker', { ids: [one?.id ?? ''] }, everything)).toBe(1);
+      expect((await acks.unread('acker', everything)).total).toBe(49);
+    });
+
+    it('with the default window, small logs are counted in full', async () => {
+      const acks = new AckStore(db, log);
+      expect(await acks.unread('never-acked', everything)).toEqual({
+        total: 500,
+        byCategory: { dns: 300, user: 200 },
+        upToSeq: 0,
+        capped: false,
+      });
     });
   });
 });

@@ -4,6 +4,7 @@ import { Kysely, Migrator, sql } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
 import { ensurePrivateDir, ensurePrivateFile, tightenSqliteFiles } from './private-files.js';
 import type { Database } from './schema.js';
+import { postgresDialect, type PostgresDialectOptions } from './postgres-dialect.js';
 import { appSqliteDialect } from './sqlite-dialect.js';
 
 export const DATABASE_FILE = 'hdns.sqlite';
@@ -34,6 +35,14 @@ export function openDatabase(dataDir: string, opts: OpenDatabaseOptions = {}): D
   sqlite.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`);
   sqlite.pragma('synchronous = NORMAL');
   return new Kysely<Database>({ dialect: appSqliteDialect(sqlite) });
+}
+
+/**
+ * Opens the app database on PostgreSQL (`HDNS_DATABASE_URL`). Same schema, migrations and
+ * queries as SQLite; the caller owns the handle and must `destroy()` it (ends the pool).
+ */
+export function openPostgres(url: string, opts: PostgresDialectOptions = {}): Db {
+  return new Kysely<Database>({ dialect: postgresDialect(url, opts) });
 }
 
 /** Applies pending migrations; throws naming the migration that failed. */

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AuditLog } from '../audit/audit-log.js';
 import { AuditRetention } from '../audit/audit-retention.js';
-import { openDatabase, runMigrations, type Db } from './db.js';
+import { safeError } from '../http/safe-error.js';
+import { openDatabase, openPostgres, runMigrations, type Db } from './db.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,10 +15,17 @@ declare module 'fastify' {
 
 export interface StoragePluginOptions {
   dataDir: string;
+  /** PostgreSQL instead of `<dataDir>/hdns.sqlite` when set. */
+  databaseUrl?: string | null;
 }
 
 async function storagePlugin(app: FastifyInstance, opts: StoragePluginOptions): Promise<void> {
-  const db = openDatabase(opts.dataDir);
+  const db = opts.databaseUrl
+    ? openPostgres(opts.databaseUrl, {
+        onError: (err) =>
+          app.log.warn({ error: safeError(err) }, 'idle PostgreSQL connection failed'),
+      })
+    : openDatabase(opts.dataDir);
   try {
     const applied = await runMigrations(db);
     if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated');

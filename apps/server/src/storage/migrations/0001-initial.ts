@@ -1,9 +1,9 @@
 import type { Kysely, Migration } from 'kysely';
+import { autoIncrementKey } from './column-types.js';
 
 /**
  * Users, refresh tokens and the audit log. Written with the schema builder and portable types;
- * the one SQLite-specific bit is the audit log's auto-increment key (a Postgres variant would use
- * an identity column).
+ * the audit log's auto-increment key is AUTOINCREMENT in SQLite, an identity in PostgreSQL.
  */
 export const initialMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
@@ -45,9 +45,10 @@ export const initialMigration: Migration = {
       .column('user_id')
       .execute();
 
+    const key = autoIncrementKey(db);
     await db.schema
       .createTable('audit_log')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', key.type, (c) => key.build(c))
       .addColumn('ts', 'text', (c) => c.notNull())
       .addColumn('actor_user_id', 'text')
       .addColumn('actor_username', 'text')

@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { bigint } from './column-types.js';
 
 /**
  * Per-user acknowledgement of events: a watermark (everything up to `up_to_seq` is read) plus
@@ -12,14 +13,14 @@ export const eventAcksMigration: Migration = {
         c.primaryKey().references('users.id').onDelete('cascade'),
       )
       .addColumn('epoch', 'text', (c) => c.notNull())
-      .addColumn('up_to_seq', 'integer', (c) => c.notNull())
+      .addColumn('up_to_seq', bigint(db), (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
     await db.schema
       .createTable('event_acks')
       .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
       .addColumn('event_id', 'text', (c) => c.notNull())
-      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('seq', bigint(db), (c) => c.notNull())
       .addColumn('acked_at', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('event_acks_pk', ['user_id', 'event_id'])
       .execute();

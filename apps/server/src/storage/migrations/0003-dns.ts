@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { bigint } from './column-types.js';
 
 /**
  * Zones, records, global forwarders, RPZ rules and bulk jobs: the source of truth that zone
@@ -11,7 +12,7 @@ export const dnsMigration: Migration = {
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('name', 'text', (c) => c.notNull().unique())
       .addColumn('type', 'text', (c) => c.notNull())
-      .addColumn('serial', 'integer')
+      .addColumn('serial', bigint(db))
       .addColumn('default_ttl', 'integer', (c) => c.notNull())
       .addColumn('soa', 'text')
       .addColumn('forwarders', 'text', (c) => c.notNull().defaultTo('[]'))

@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { autoIncrementKey } from './column-types.js';
 
 /**
  * The transactional outbox (outbox/outbox.ts): every stored change writes the events that
@@ -11,9 +12,10 @@ import type { Kysely, Migration } from 'kysely';
  */
 export const outboxMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
+    const key = autoIncrementKey(db);
     await db.schema
       .createTable('outbox')
-      .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('seq', key.type, (c) => key.build(c))
       .addColumn('id', 'text', (c) => c.notNull().unique())
       .addColumn('type', 'text', (c) => c.notNull())
       .addColumn('ts', 'text', (c) => c.notNull())

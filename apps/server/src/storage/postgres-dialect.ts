@@ -1,0 +1,58 @@
+import { PostgresDialect } from 'kysely';
+import pg from 'pg';
+
+/** OIDs of PostgreSQL's 64-bit integer and numeric types. */
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/**
+ * Numbers come back as numbers, as from SQLite: `count(*)` and the `bigint` columns (seqs,
+ * serials, audit ids) are int8, which node-postgres returns as strings by default. Every value
+ * the app stores in them is far below 2^53; one that is not is an error, not a rounded number.
+ */
+function parseSafeInteger(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`integer out of range: ${text}`);
+  return n;
+}
+
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8_OID) return parseSafeInteger;
+    if (oid === NUMERIC_OID) return Number;
+    // pg-types declares the text parsers as returning `any`.
+    return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+export interface PostgresDialectOptions {
+  /** Pool size of this instance. Default 10. */
+  maxConnections?: number;
+  /** How long an idle pooled connection stays open; 0 keeps it. Default 30 s. */
+  idleTimeoutMs?: number;
+  /** How long opening a connection may take; 0 waits for the OS. Default 5 s. */
+  connectTimeoutMs?: number;
+  /** Reported when an idle pooled connection fails (the server restarted, the network broke). */
+  onError?: (err: Error) => void;
+}
+
+/**
+ * Kysely's PostgresDialect over a node-postgres pool for `url` (postgres://, postgresql://).
+ * The pool reconnects on its own: a query while the server is away fails (the API answers
+ * DATABASE_UNAVAILABLE), and the next one after it is back succeeds.
+ */
+export function postgresDialect(
+  url: string,
+  options: PostgresDialectOptions = {},
+): PostgresDialect {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
+    types,
+  });
+  // An idle client's error is emitted on the pool; without a listener it would be thrown.
+  pool.on('error', (err) => options.onError?.(err));
+  return new PostgresDialect({ pool });
+}
