@@ -2,7 +2,7 @@
 # Idempotent setup for a Debian 12 machine with Node 20.19+.
 #   scripts/setup.sh          what `npm start` needs (npm packages; bind9 if it can be installed)
 #   scripts/setup.sh --test   also what the tests need (bind9 tools, dnsutils, chromium,
-#                             redis-server, postgresql)
+#                             redis-server, postgresql, nginx, openssl)
 # Fast when everything is in place: it only compares a stamp and looks up a few commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +25,8 @@ declare -A need=([named]=bind9 [rndc]=bind9-utils [named-checkzone]=bind9-utils 
 if [[ "$mode" == test ]]; then
   need[chromium]=chromium
   need[redis-server]=redis-server
+  need[nginx]=nginx
+  need[openssl]=openssl
 fi
 missing=()
 for cmd in "${!need[@]}"; do

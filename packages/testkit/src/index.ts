@@ -15,3 +15,4 @@ export * from './chromium.js';
 export * from './redis-server.js';
 export * from './tcp-proxy.js';
 export * from './postgres-server.js';
+export * from './nginx-server.js';

@@ -97,6 +97,22 @@ describeStorage('outbox', (open) => {
       expect(await store.count()).toEqual({ pending: 0, dead: 0 });
     });
 
+    it('a waiter is released when another instance relayed its rows (a shared database)', async () => {
+      const here = relay();
+      const other = relay();
+      const events = [alert(1)];
+      // Committed by this instance; the other instance's relay delivers it first.
+      const last = await db.transaction().execute((trx) => store.insert(trx, events));
+      await other.committed(last);
+      expect(await store.count()).toEqual({ pending: 0, dead: 0 });
+      const released = await Promise.race([
+        here.committed(last).then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 2_000)),
+      ]);
+      expect(released).toBe(true);
+      expect(published.map((p) => p.id)).toEqual(events.map((e) => e.id));
+    });
+
     it('a failing change stores neither the change nor its events', async () => {
       const outbox = new Outbox(db, store, relay());
       await expect(

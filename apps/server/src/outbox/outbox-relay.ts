@@ -118,8 +118,10 @@ export class OutboxRelay implements OutboxSignal {
       if (this.stopped) return;
       const rows = await this.options.store.pending(this.batchSize);
       if (rows.length === 0) {
-        // Every waiter's row was written by this process, so `through` covers it by now.
-        this.release(this.through);
+        // Nothing is pending, so every waiter's row (committed before it waited) has been
+        // delivered: by this relay, or by another instance's relay sharing the database, which
+        // `through` does not count.
+        this.release(Number.POSITIVE_INFINITY);
         return;
       }
       const done: number[] = [];
