@@ -27,6 +27,8 @@ beforeAll(async () => {
     HDNS_DATABASE_URL: await pg.createDatabase('hdns'),
     HDNS_REDIS_URL: redis.url,
     HDNS_JWT_SECRET: randomBytes(32).toString('hex'),
+    // The admin holds a socket on each instance at once: the per-user limit is cluster-wide.
+    HDNS_WS_MAX_PER_USER: '5',
   };
   a = await startProcessServer({ env });
   b = await startProcessServer({ env });

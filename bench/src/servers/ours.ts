@@ -45,7 +45,7 @@ export async function startOursWithHub(
           if (failures++ === 0) console.error('publish failed', err);
         });
     },
-    connections: () => hub.stats().connections,
+    connections: () => hub.localStats().connections,
     async close() {
       await hub.close();
       for (const c of wss.clients) c.terminate();

@@ -19,6 +19,8 @@ export interface ConnectionInfo {
   framesOut: number;
   eventsOut: number;
   eventsLost: number;
+  /** The instance holding the socket, when instances share sessions (`SessionCluster`). */
+  node?: string;
 }
 
 export function describeConnection(s: Session): ConnectionInfo {

@@ -3,6 +3,7 @@ import type { Bus } from './bus/bus.js';
 import type { EventLog } from './event-log/event-log.js';
 import type { AuthOutcome, HubLogger } from './hub-hooks.js';
 import type { Identity, TokenVerifier } from './identity.js';
+import type { SessionCluster } from './session-cluster.js';
 import type { OutboundLimits } from './outbound-queue.js';
 import type { SessionOptions } from './session-options.js';
 import type { Thresholds } from './threshold-watch.js';
@@ -26,4 +27,9 @@ export interface HubOptions {
   /** Persists an acknowledgement; resolves to the number of events it covered. */
   onAck?: (identity: Identity, ack: { upToSeq?: number; ids?: string[] }) => Promise<number>;
   logger?: HubLogger;
+  /**
+   * Sessions shared with other instances (the per-user limit, disconnects, the admin lists).
+   * The hub starts it and stops it on close. Absent: this hub's sessions are all there are.
+   */
+  cluster?: SessionCluster;
 }

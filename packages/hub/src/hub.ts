@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import { CloseCode, type EventDataOf, type EventType } from '@hdns/protocol';
 import { MemoryBus } from './bus/memory-bus.js';
 import type { Bus } from './bus/bus.js';
+import { clusterMemberOf, clusterSessionOf } from './cluster-member.js';
 import { describeConnection, type ConnectionInfo } from './connection-info.js';
 import type { EncodedEvent, WireFormat } from './encoded-event.js';
 import type { EventLog, LoggedEvent } from './event-log/event-log.js';
@@ -15,6 +16,7 @@ import type { Identity, TokenVerifier } from './identity.js';
 import { DEFAULT_OUTBOUND_LIMITS } from './outbound-queue.js';
 import { ReplayReader } from './replay-reader.js';
 import { Session } from './session.js';
+import type { NodeStats } from './session-cluster.js';
 import { SessionClock } from './session-clock.js';
 import { SessionDirectory } from './session-directory.js';
 import type { SessionHost } from './session-host.js';
@@ -47,6 +49,8 @@ export class Hub implements SessionHost<Session> {
   private readonly thresholds: ThresholdWatch;
   private readonly router = new SocketRouter(() => this.logger);
   private closing = false;
+  private readonly maxPerUser: number;
+  private stopCluster: (() => Promise<void>) | undefined;
 
   constructor(private readonly options: HubOptions) {
     this.log = options.log;
@@ -57,7 +61,8 @@ export class Hub implements SessionHost<Session> {
       ...options.session,
       outbound: { ...DEFAULT_OUTBOUND_LIMITS, ...options.outbound },
     };
-    const sessions = (this.sessions = new SessionDirectory(options.maxConnectionsPerUser ?? 1));
+    this.maxPerUser = options.maxConnectionsPerUser ?? 1;
+    const sessions = (this.sessions = new SessionDirectory(this.maxPerUser));
     this.clock = new SessionClock(this.sessionOptions.heartbeatMs, () => sessions.registered());
     this.metrics = new HubMetrics(options.metricsRegistry ?? new Registry(), {
       connections: () => sessions.countByWire(),
@@ -81,6 +86,13 @@ export class Hub implements SessionHost<Session> {
           (err: unknown) => this.logger.error({ err }, 'failed to publish hub health alert'),
         );
       },
+    );
+    this.stopCluster = options.cluster?.start(
+      clusterMemberOf(
+        sessions,
+        (userId, code, reason) => this.closeUser(userId, code, reason),
+        () => this.localStats(),
+      ),
     );
   }
 
@@ -153,22 +165,49 @@ export class Hub implements SessionHost<Session> {
     return this.publisher.publish(type, data, options);
   }
 
+  /** This instance's connections. */
   connections(): ConnectionInfo[] {
     return [...this.sessions.registered()].map(describeConnection);
   }
 
+  /** Every instance's connections (with their `node`), or this one's without a cluster. */
+  async clusterConnections(): Promise<ConnectionInfo[]> {
+    const local = this.connections();
+    return this.options.cluster ? this.options.cluster.connections(local) : local;
+  }
+
   /**
    * Closes every connection of a user (v1 and legacy) with `code`, KICKED unless told otherwise
-   * (e.g. PERMISSIONS_CHANGED, CREDENTIALS_REVOKED); returns how many were closed. Sessions of
-   * the user whose identity was verified before this call but that register after it (a hello
+   * (e.g. PERMISSIONS_CHANGED, CREDENTIALS_REVOKED); returns how many were closed here. Sessions
+   * of the user whose identity was verified before this call but that register after it (a hello
    * still in flight, a socket upgraded with a bearer header that has not said hello yet) are
-   * refused with the same code when they register.
+   * refused with the same code when they register. With a cluster, the other instances do the
+   * same as soon as they read the revocation (use `disconnectUserEverywhere` to wait for it).
    */
   disconnectUser(
     userId: string,
     reason = 'disconnected by an administrator',
     code: number = CloseCode.KICKED,
   ): number {
+    const closed = this.closeUser(userId, code, reason);
+    this.options.cluster
+      ?.revokeUser(userId, code, reason)
+      .catch((err: unknown) => this.logger.error({ err, userId }, 'cluster revoke failed'));
+    return closed;
+  }
+
+  /** `disconnectUser` on every instance; resolves to how many connections were closed in all. */
+  async disconnectUserEverywhere(
+    userId: string,
+    reason = 'disconnected by an administrator',
+    code: number = CloseCode.KICKED,
+  ): Promise<number> {
+    const closed = this.closeUser(userId, code, reason);
+    const elsewhere = await this.options.cluster?.revokeUser(userId, code, reason);
+    return closed + (elsewhere ?? 0);
+  }
+
+  private closeUser(userId: string, code: number, reason: string): number {
     const sessions = this.sessions.revoke(userId, { code, reason });
     for (const s of sessions) s.close(code, reason);
     return sessions.length;
@@ -195,15 +234,8 @@ export class Hub implements SessionHost<Session> {
     }
   }
 
-  stats(): {
-    connections: number;
-    users: number;
-    pendingAuth: number;
-    queueDepth: number;
-    bufferedBytes: number;
-    position: number;
-    epoch: string;
-  } {
+  /** This instance's figures. */
+  localStats(): NodeStats {
     return {
       connections: this.sessions.size,
       users: this.sessions.users,
@@ -211,7 +243,28 @@ export class Hub implements SessionHost<Session> {
       queueDepth: this.sessions.sum((s) => s.queueDepth),
       bufferedBytes: this.sessions.sum((s) => s.bufferedBytes),
       position: this.fanOut.position,
-      epoch: this.log.epoch,
+    };
+  }
+
+  /**
+   * The figures of the admin API: this instance's, or with a cluster the sums over every live
+   * instance (users counted once), with each instance's own under `nodes`.
+   */
+  async stats(): Promise<NodeStats & { epoch: string; nodes?: (NodeStats & { node: string })[] }> {
+    const local = this.localStats();
+    const epoch = this.log.epoch;
+    if (!this.options.cluster) return { ...local, epoch };
+    const { nodes, users } = await this.options.cluster.stats(local);
+    const sum = (f: (n: NodeStats) => number) => nodes.reduce((n, x) => n + f(x), 0);
+    return {
+      connections: sum((n) => n.connections),
+      users,
+      pendingAuth: sum((n) => n.pendingAuth),
+      queueDepth: sum((n) => n.queueDepth),
+      bufferedBytes: sum((n) => n.bufferedBytes),
+      position: local.position,
+      epoch,
+      nodes,
     };
   }
 
@@ -230,6 +283,7 @@ export class Hub implements SessionHost<Session> {
       s.flush();
       s.close(CloseCode.SERVER_RESTARTING, 'server restarting');
     }
+    await this.stopCluster?.();
     if (this.ownsBus) await this.bus.close();
   }
 
@@ -273,6 +327,7 @@ export class Hub implements SessionHost<Session> {
       return false;
     }
     this.clock.start();
+    this.options.cluster?.added(clusterSessionOf(session), this.maxPerUser);
     if (session.wire !== 'v1')
       this.metrics.legacy(session.wire === 'legacy1' ? '1' : '2', 'connection');
     return true;
@@ -308,6 +363,7 @@ export class Hub implements SessionHost<Session> {
   }
 
   closed(session: Session): void {
+    if (this.sessions.get(session.id) === session) this.options.cluster?.removed(session.id);
     this.sessions.remove(session);
     this.fanOut.remove(session);
     if (session.state.kind === 'closed') this.metrics.closed(session.state.code);

@@ -25,3 +25,13 @@ export * from './session-options.js';
 export * from './threshold-watch.js';
 export * from './wire.js';
 export * from './legacy/index.js';
+export type {
+  ClusterMember,
+  ClusterSession,
+  NodeStats,
+  SessionCluster,
+} from './session-cluster.js';
+export {
+  RedisSessionCluster,
+  type RedisSessionClusterOptions,
+} from './redis/redis-session-cluster.js';

@@ -70,6 +70,11 @@ export class SessionDirectory {
     return [...this.registry.ofUser(userId)];
   }
 
+  /** A registered session by id. */
+  get(id: string): Session | undefined {
+    return this.registry.get(id);
+  }
+
   ofUser(userId: string): readonly Session[] {
     return this.registry.ofUser(userId);
   }

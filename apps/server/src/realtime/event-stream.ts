@@ -1,10 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import {
   connectRedis,
   RedisBus,
   RedisEventLog,
+  RedisSessionCluster,
   SqliteEventLog,
   type Bus,
+  type SessionCluster,
   type EventLog,
   type RetentionPolicy,
 } from '@hdns/hub';
@@ -24,6 +28,8 @@ export interface EventStream {
   log: EventLog;
   /** Absent: the hub's own in-process bus. */
   bus?: Bus;
+  /** Sessions shared with the other instances (Redis); absent: one instance. */
+  cluster?: SessionCluster;
   /** Called with a reason when clients must reconnect and resume (set once the hub exists). */
   onReset(reset: (reason: string) => void): void;
   /** Closes the bus, the log and their connections; idempotent. */
@@ -68,6 +74,10 @@ async function redisStream(
     log.warn({ error: safeError(err) }, `redis ${what}: ${safeError(err).message}`);
   const logConn = await connectRedis(url, { name: 'hdns-log', onError: onError('connection') });
   const busConn = await connectRedis(url, { name: 'hdns-bus', onError: onError('connection') });
+  const controlConn = await connectRedis(url, {
+    name: 'hdns-control',
+    onError: onError('connection'),
+  });
   try {
     const eventLog = await RedisEventLog.open({
       client: logConn,
@@ -92,17 +102,31 @@ async function redisStream(
         reset('event stream reset: new epoch');
       },
     });
-    log.info({ prefix: rt.redisPrefix, epoch: eventLog.epoch }, 'event log and bus on Redis');
+    // Unique per process: a restarted instance (same host, maybe the same pid in a container)
+    // must not adopt the sessions its dead predecessor left until they time out.
+    const cluster = new RedisSessionCluster({
+      client: logConn,
+      control: controlConn,
+      prefix: rt.redisPrefix,
+      nodeId: `${os.hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`,
+      onError: onError('session cluster'),
+    });
+    log.info(
+      { prefix: rt.redisPrefix, epoch: eventLog.epoch, node: cluster.nodeId },
+      'event log, bus and sessions on Redis',
+    );
     let closing: Promise<void> | null = null;
     return {
       kind: 'redis',
       log: eventLog,
       bus,
+      cluster,
       onReset: (fn) => {
         reset = fn;
       },
       close: () =>
         (closing ??= (async () => {
+          await cluster.close();
           await bus.close();
           await eventLog.close();
           await logConn.close();
@@ -111,6 +135,7 @@ async function redisStream(
   } catch (err) {
     logConn.destroy();
     busConn.destroy();
+    controlConn.destroy();
     throw err;
   }
 }

@@ -55,6 +55,7 @@ async function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptio
   const hub = new Hub({
     log,
     ...(stream.bus ? { bus: stream.bus } : {}),
+    ...(stream.cluster ? { cluster: stream.cluster } : {}),
     verifyToken,
     metricsRegistry: app.metrics,
     session: { heartbeatMs: rt.heartbeatSeconds * 1000 },

@@ -29,7 +29,7 @@ export const adminRoutes: FastifyPluginAsyncZod = (app) => {
         },
       },
     },
-    () => ({ connections: app.hub.connections() }),
+    async () => ({ connections: await app.hub.clusterConnections() }),
   );
 
   app.delete(
@@ -48,7 +48,7 @@ export const adminRoutes: FastifyPluginAsyncZod = (app) => {
         },
       },
     },
-    (request) => ({ closed: app.hub.disconnectUser(request.params.userId) }),
+    async (request) => ({ closed: await app.hub.disconnectUserEverywhere(request.params.userId) }),
   );
 
   app.get(

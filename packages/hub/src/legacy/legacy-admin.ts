@@ -53,10 +53,10 @@ export async function runLegacyAdmin(
 ): Promise<LegacyReply> {
   switch (message.type) {
     case 'get_connection_stats':
-      return connectionStatsReply(host.stats(), host.connections());
+      return connectionStatsReply(await host.stats(), await host.clusterConnections());
     case 'disconnect_user': {
       const userId = String(message.data.user_id);
-      const closed = host.disconnectUser(userId, message.data.reason);
+      const closed = await host.disconnectUserEverywhere(userId, message.data.reason);
       return userDisconnectedReply(userId, closed);
     }
     case 'broadcast_admin_message': {

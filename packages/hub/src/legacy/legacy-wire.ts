@@ -26,7 +26,13 @@ import {
 /** What the legacy wires use of the hub. */
 export type LegacyHost = Pick<
   Hub,
-  'metrics' | 'sessionOptions' | 'logger' | 'publish' | 'disconnectUser' | 'connections' | 'stats'
+  | 'metrics'
+  | 'sessionOptions'
+  | 'logger'
+  | 'publish'
+  | 'disconnectUserEverywhere'
+  | 'clusterConnections'
+  | 'stats'
 >;
 
 /** What attachLegacy hands a wire about one connection. */

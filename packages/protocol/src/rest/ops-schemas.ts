@@ -21,6 +21,8 @@ export const connectionSchema = z.object({
   framesOut: z.number().int(),
   eventsOut: z.number().int(),
   eventsLost: z.number().int(),
+  /** The instance holding the socket (several instances on Redis); absent on a single server. */
+  node: z.string().optional(),
 });
 export type Connection = z.infer<typeof connectionSchema>;
 export const connectionListSchema = z.object({ connections: z.array(connectionSchema) });
@@ -28,14 +30,23 @@ export const connectionListSchema = z.object({ connections: z.array(connectionSc
 export const userIdOfConnectionsSchema = z.object({ userId: z.string().min(1).max(64) });
 export const closedCountSchema = z.object({ closed: z.number().int() });
 
-export const realtimeStatsSchema = z.object({
+/** One instance's real-time figures. */
+const nodeStatsSchema = z.object({
   connections: z.number().int(),
   users: z.number().int(),
   pendingAuth: z.number().int(),
   queueDepth: z.number().int(),
   bufferedBytes: z.number().int(),
   position: z.number().int(),
+});
+
+export const realtimeStatsSchema = nodeStatsSchema.extend({
   epoch: z.string(),
+  /**
+   * Several instances on Redis: the figures above are the cluster's (users counted once), and
+   * this lists each live instance's own; absent on a single server.
+   */
+  nodes: z.array(nodeStatsSchema.extend({ node: z.string() })).optional(),
 });
 export type RealtimeStats = z.infer<typeof realtimeStatsSchema>;
 

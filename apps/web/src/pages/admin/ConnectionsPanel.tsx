@@ -67,6 +67,14 @@ export function ConnectionsPanel(): ReactNode {
             <dt>Buffered</dt>
             <dd>{formatBytes(s.bufferedBytes)}</dd>
           </div>
+          {s.nodes && (
+            <div>
+              <dt>Instances</dt>
+              <dd title={s.nodes.map((n) => `${n.node}: ${n.connections}`).join('\n')}>
+                {s.nodes.length}
+              </dd>
+            </div>
+          )}
           <div>
             <dt>Stream position</dt>
             <dd>#{formatNumber(s.position)}</dd>
@@ -78,73 +86,83 @@ export function ConnectionsPanel(): ReactNode {
         isEmpty={(d) => d.connections.length === 0}
         empty="Nobody is connected."
       >
-        {(d) => (
-          <div className="table-wrap">
-            <table className="table compact" aria-label="Connections">
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Address</th>
-                  <th scope="col">Client</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">Subscriptions</th>
-                  <th scope="col">Queue</th>
-                  <th scope="col">Sent</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.connections.map((c) => (
-                  <tr key={c.sessionId} data-testid="connection-row">
-                    <td data-label="User">
-                      {c.username} <span className="role-tag">{c.role}</span>
-                    </td>
-                    <td data-label="Address" className="mono">
-                      {c.ip}
-                    </td>
-                    <td data-label="Client">
-                      {c.client ?? '—'} <span className="muted small">{c.protocol}</span>
-                    </td>
-                    <td data-label="Since" className="muted">
-                      {formatTime(c.connectedAt)}
-                    </td>
-                    <td
-                      data-label="Subscriptions"
-                      className="small break"
-                      title={c.subscriptions.join(', ')}
-                    >
-                      {c.subscriptions.length} types
-                    </td>
-                    <td data-label="Queue">
-                      {c.queueDepth}
-                      {c.bufferedBytes > 0 && (
-                        <span className="muted small"> ({formatBytes(c.bufferedBytes)})</span>
-                      )}
-                    </td>
-                    <td data-label="Sent">
-                      {formatNumber(c.eventsOut)}
-                      {c.eventsLost > 0 && (
-                        <span className="pill pill-warn">{c.eventsLost} lost</span>
-                      )}
-                    </td>
-                    <td className="actions">
-                      {c.userId !== me.id && (
-                        <ConfirmButton
-                          label="Disconnect"
-                          confirmLabel="Disconnect user"
-                          ariaLabel={`Disconnect ${c.username}`}
-                          onConfirm={() => kick(c)}
-                        />
-                      )}
-                    </td>
+        {(d) => {
+          // Several instances on Redis: each connection names the instance holding it.
+          const clustered = d.connections.some((c) => c.node !== undefined);
+          return (
+            <div className="table-wrap">
+              <table className="table compact" aria-label="Connections">
+                <thead>
+                  <tr>
+                    <th scope="col">User</th>
+                    <th scope="col">Address</th>
+                    <th scope="col">Client</th>
+                    {clustered && <th scope="col">Instance</th>}
+                    <th scope="col">Since</th>
+                    <th scope="col">Subscriptions</th>
+                    <th scope="col">Queue</th>
+                    <th scope="col">Sent</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {d.connections.map((c) => (
+                    <tr key={c.sessionId} data-testid="connection-row">
+                      <td data-label="User">
+                        {c.username} <span className="role-tag">{c.role}</span>
+                      </td>
+                      <td data-label="Address" className="mono">
+                        {c.ip}
+                      </td>
+                      <td data-label="Client">
+                        {c.client ?? '—'} <span className="muted small">{c.protocol}</span>
+                      </td>
+                      {clustered && (
+                        <td data-label="Instance" className="mono small">
+                          {c.node ?? '—'}
+                        </td>
+                      )}
+                      <td data-label="Since" className="muted">
+                        {formatTime(c.connectedAt)}
+                      </td>
+                      <td
+                        data-label="Subscriptions"
+                        className="small break"
+                        title={c.subscriptions.join(', ')}
+                      >
+                        {c.subscriptions.length} types
+                      </td>
+                      <td data-label="Queue">
+                        {c.queueDepth}
+                        {c.bufferedBytes > 0 && (
+                          <span className="muted small"> ({formatBytes(c.bufferedBytes)})</span>
+                        )}
+                      </td>
+                      <td data-label="Sent">
+                        {formatNumber(c.eventsOut)}
+                        {c.eventsLost > 0 && (
+                          <span className="pill pill-warn">{c.eventsLost} lost</span>
+                        )}
+                      </td>
+                      <td className="actions">
+                        {c.userId !== me.id && (
+                          <ConfirmButton
+                            label="Disconnect"
+                            confirmLabel="Disconnect user"
+                            ariaLabel={`Disconnect ${c.username}`}
+                            onConfirm={() => kick(c)}
+                          />
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          );
+        }}
       </ResourceView>
     </article>
   );

@@ -1,0 +1,181 @@
+/**
+ * Sessions are the cluster's, not one instance's: two server processes on one PostgreSQL and one
+ * Redis. The per-user limit and supersede-by-instanceId hold across instances, an admin
+ * disconnect and a password change on one instance close the user's sockets on the other, and
+ * the admin API of either lists and counts every instance's connections. A killed instance's
+ * connections leave the cluster after its heartbeat deadline.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloseCode } from '@hdns/protocol';
+import type { Connection, RealtimeStats } from '@hdns/protocol/rest';
+import {
+  startPostgresServer,
+  startProcessServer,
+  startRedisServer,
+  TestClient,
+  waitForValue,
+  type PostgresServer,
+  type ProcessServer,
+  type RedisServer,
+} from '@hdns/testkit';
+
+let pg: PostgresServer;
+let redis: RedisServer;
+let a: ProcessServer;
+let b: ProcessServer;
+let env: Record<string, string>;
+let admin: string;
+const clients: TestClient[] = [];
+
+beforeAll(async () => {
+  [pg, redis] = await Promise.all([startPostgresServer(), startRedisServer()]);
+  env = {
+    HDNS_DATABASE_URL: await pg.createDatabase('hdns'),
+    HDNS_REDIS_URL: redis.url,
+    HDNS_JWT_SECRET: randomBytes(32).toString('hex'),
+    HDNS_WS_MAX_PER_USER: '2',
+  };
+  a = await startProcessServer({ env });
+  b = await startProcessServer({ env });
+  admin = (await a.login()).accessToken;
+}, 90_000);
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await a?.close();
+  await b?.close();
+  await redis?.close();
+  await pg?.close();
+});
+
+let users = 0;
+/** A new operator; returns their id and a token. */
+async function newUser(): Promise<{ id: string; token: string; version: number }> {
+  const username = `op${++users}`;
+  const password = `pw-${randomBytes(8).toString('hex')}`;
+  const res = await a.api('/api/users', {
+    token: admin,
+    body: { username, password, role: 'operator' },
+  });
+  expect(res.status).toBe(201);
+  const user = res.body as { id: string; version: number };
+  return {
+    id: user.id,
+    version: user.version,
+    token: (await b.login(username, password)).accessToken,
+  };
+}
+
+async function connect(s: ProcessServer, token: string, instanceId?: string): Promise<TestClient> {
+  const { client } = await TestClient.connect(s.wsUrl, {
+    token,
+    subscribe: ['zone_created'],
+    ...(instanceId ? { instanceId } : {}),
+  });
+  clients.push(client);
+  return client;
+}
+
+const listed = async (s: ProcessServer, userId: string) =>
+  (
+    (await s.api('/api/admin/connections', { token: admin })).body as { connections: Connection[] }
+  ).connections.filter((c) => c.userId === userId);
+
+describe('sessions across instances', () => {
+  it('a third connection on B supersedes the oldest on A (limit 2 per user, cluster-wide)', async () => {
+    const user = await newUser();
+    const first = await connect(a, user.token);
+    const second = await connect(a, user.token);
+    await waitForValue(
+      () => listed(b, user.id),
+      (l) => l.length === 2,
+      'two listed on B',
+    );
+    await connect(b, user.token);
+    expect((await first.waitClosed()).code).toBe(CloseCode.SUPERSEDED);
+    const now = await waitForValue(
+      () => listed(a, user.id),
+      (l) => l.length === 2,
+      'two left',
+    );
+    expect(now.map((c) => c.node).filter((n) => n !== undefined)).toHaveLength(2);
+    expect(second.ws.readyState).toBe(second.ws.OPEN);
+  }, 30_000);
+
+  it('the same browser (instanceId) moving from A to B supersedes its old socket', async () => {
+    const user = await newUser();
+    const old = await connect(a, user.token, 'browser-1');
+    const otherBrowser = await connect(a, user.token, 'browser-2');
+    await connect(b, user.token, 'browser-1');
+    expect((await old.waitClosed()).code).toBe(CloseCode.SUPERSEDED);
+    expect(otherBrowser.ws.readyState).toBe(otherBrowser.ws.OPEN);
+  }, 30_000);
+
+  it('an admin disconnect on A closes the user on B with KICKED and counts it', async () => {
+    const user = await newUser();
+    const onB = await connect(b, user.token);
+    await waitForValue(
+      () => listed(a, user.id),
+      (l) => l.length === 1,
+      'listed on A',
+    );
+    const res = await a.api(`/api/admin/connections/users/${user.id}`, {
+      token: admin,
+      method: 'DELETE',
+    });
+    expect(res.body).toEqual({ closed: 1 });
+    expect((await onB.waitClosed()).code).toBe(CloseCode.KICKED);
+  }, 30_000);
+
+  it('a password change on A closes the user on B with CREDENTIALS_REVOKED', async () => {
+    const user = await newUser();
+    const onB = await connect(b, user.token);
+    const res = await a.api(`/api/users/${user.id}`, {
+      token: admin,
+      method: 'PATCH',
+      body: { password: `new-${randomBytes(8).toString('hex')}`, version: user.version },
+    });
+    expect(res.status).toBe(200);
+    expect((await onB.waitClosed()).code).toBe(CloseCode.CREDENTIALS_REVOKED);
+  }, 30_000);
+
+  it('/api/admin/realtime counts every instance; a killed instance leaves the count', async () => {
+    const user = await newUser();
+    await connect(a, user.token);
+    const c = await startProcessServer({ env });
+    const stats = (s: ProcessServer) =>
+      s.api('/api/admin/realtime', { token: admin }).then((r) => r.body as RealtimeStats);
+    try {
+      await connect(c, user.token);
+      // An instance lists itself first.
+      const cNode = (await stats(c)).nodes?.[0]?.node;
+      const before = await waitForValue(
+        () => stats(a),
+        (s) => s.nodes?.find((n) => n.node === cNode)?.connections === 1,
+        'C counted on A',
+      );
+      expect(before.nodes).toHaveLength(3);
+      expect(before.connections).toBe(sum(before));
+      expect((await listed(b, user.id)).map((x) => x.node)).toContain(cNode);
+      await c.proc.kill();
+      // Its heartbeat deadline is 10 s: what it held leaves the cluster after that.
+      const after = await waitForValue(
+        () => stats(a),
+        (s) => s.nodes?.length === 2,
+        'killed instance forgotten',
+        20_000,
+        250,
+      );
+      expect(after.nodes?.map((n) => n.node)).not.toContain(cNode);
+      expect(after.connections).toBe(sum(after));
+      const left = await listed(b, user.id);
+      expect(left).toHaveLength(1);
+      expect(left[0]?.node).not.toBe(cNode);
+    } finally {
+      await c.close();
+    }
+  }, 60_000);
+});
+
+const sum = (s: RealtimeStats) => (s.nodes ?? []).reduce((n, x) => n + x.connections, 0);

@@ -1,0 +1,65 @@
+import type { ConnectionInfo } from './connection-info.js';
+
+/** One instance's own real-time figures (`Hub.localStats()`). */
+export interface NodeStats {
+  connections: number;
+  users: number;
+  pendingAuth: number;
+  queueDepth: number;
+  bufferedBytes: number;
+  position: number;
+}
+
+/** A registered session as the cluster keeps it. */
+export interface ClusterSession {
+  readonly id: string;
+  readonly userId: string;
+  readonly instanceId: string | undefined;
+  readonly pool: 'v1' | 'legacy';
+  readonly connectedAt: number;
+  describe(): ConnectionInfo;
+}
+
+/**
+ * What a cluster asks of the hub of its instance: the hub hands this to `SessionCluster.start`.
+ * Calls arrive from other instances' decisions, so each must be a no-op when its session or
+ * user is not (or no longer) here.
+ */
+export interface ClusterMember {
+  /** Closes one local session (superseded by a connection on another instance). */
+  closeSession(sessionId: string, code: number, reason: string): void;
+  /** Closes and revokes a user's local sessions (disconnected on another instance). */
+  revokeUser(userId: string, code: number, reason: string): void;
+  /** The registered local sessions, for the heartbeat. */
+  sessions(): Iterable<ClusterSession>;
+  stats(): NodeStats;
+}
+
+/**
+ * Sessions across every instance sharing one Redis (or any shared store): the per-user limit
+ * and supersede-by-instanceId hold cluster-wide, a disconnect reaches the user's sockets on
+ * every instance, and the admin API lists and counts all of them. The hub decides locally
+ * first (so a single instance behaves exactly as without a cluster) and tells the cluster,
+ * which settles what crosses instances. Methods other than the async ones never throw: a
+ * failure is logged by the cluster and repaired on its next heartbeat.
+ */
+export interface SessionCluster {
+  /** This instance's name in the cluster (shown as `node` by the admin API). */
+  readonly nodeId: string;
+  /** Starts heartbeats and the control feed; returns the stop (same as `close`). */
+  start(member: ClusterMember): () => Promise<void>;
+  /** A session registered here; the cluster may close others it supersedes elsewhere. */
+  added(session: ClusterSession, maxPerUser: number): void;
+  removed(sessionId: string): void;
+  /**
+   * Revokes the user on every other instance (this one has already closed its own sessions);
+   * resolves to how many sessions elsewhere were closed.
+   */
+  revokeUser(userId: string, code: number, reason: string): Promise<number>;
+  /** Every live instance's sessions; this instance's as `local` describes them now. */
+  connections(local: readonly ConnectionInfo[]): Promise<ConnectionInfo[]>;
+  /** Live instances' figures (this one's as given) and the cluster's distinct users. */
+  stats(local: NodeStats): Promise<{ nodes: (NodeStats & { node: string })[]; users: number }>;
+  /** Leaves the cluster (this instance's sessions are dropped from it). Idempotent. */
+  close(): Promise<void>;
+}
