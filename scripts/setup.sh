@@ -2,7 +2,7 @@
 # Idempotent setup for a Debian 12 machine with Node 20.19+.
 #   scripts/setup.sh          what `npm start` needs (npm packages; bind9 if it can be installed)
 #   scripts/setup.sh --test   also what the tests need (bind9 tools, dnsutils, chromium,
-#                             redis-server, postgresql, nginx, openssl)
+#                             redis-server, postgresql, nginx, openssl, systemd-analyze)
 # Fast when everything is in place: it only compares a stamp and looks up a few commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +27,7 @@ if [[ "$mode" == test ]]; then
   need[redis-server]=redis-server
   need[nginx]=nginx
   need[openssl]=openssl
+  need[systemd-analyze]=systemd
 fi
 missing=()
 for cmd in "${!need[@]}"; do
