@@ -22,6 +22,7 @@ import { metrics } from './metrics/metrics-plugin.js';
 import { attachLegacy } from '@hdns/hub';
 import { realtime } from './realtime/realtime-plugin.js';
 import { bind } from './bind/bind-plugin.js';
+import { leaseForwarding } from './bind/lease-forward.js';
 import { dns } from './dns/dns-plugin.js';
 import { readDnsState } from './dns/dns-state.js';
 import { KeyedMutex } from './lib/keyed-mutex.js';
@@ -120,8 +121,20 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       dataDir: config.dataDir,
       state: () => readDnsState(app.db),
       zoneLocks,
+      ...(config.bind.lease && config.realtime.redisUrl
+        ? {
+            lease: {
+              redisUrl: config.realtime.redisUrl,
+              prefix: config.realtime.redisPrefix,
+              url:
+                config.bind.clusterUrl ??
+                `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+            },
+          }
+        : {}),
     });
     await app.register(dns, { backend: () => app.bind.backend, zoneLocks });
+    await app.register(leaseForwarding, { clientIp: (req) => clientAddress(req, trust) });
     await app.register(monitors, { settings: config.monitors, dataDir: config.dataDir });
 
     await app.register(openApi);

@@ -93,6 +93,23 @@ describe('loadConfig', () => {
       expect(message).toContain(key);
   });
 
+  it('refuses the BIND lease without Redis and PostgreSQL, or with a system BIND', () => {
+    expect(() => loadConfig({ HDNS_BIND_LEASE: 'true' }, { cwd: tmp })).toThrow(
+      /HDNS_BIND_LEASE needs HDNS_REDIS_URL[\s\S]*HDNS_BIND_LEASE needs HDNS_DATABASE_URL/,
+    );
+    const cluster = {
+      HDNS_BIND_LEASE: 'true',
+      HDNS_REDIS_URL: 'redis://127.0.0.1:6379',
+      HDNS_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/hdns',
+    };
+    expect(
+      loadConfig({ ...cluster, HDNS_CLUSTER_URL: 'http://10.0.0.11:8080' }, { cwd: tmp }).bind,
+    ).toMatchObject({ lease: true, clusterUrl: 'http://10.0.0.11:8080' });
+    expect(() =>
+      loadConfig({ ...cluster, HDNS_BIND_MODE: 'system', HDNS_BIND_SYSTEM_DIR: tmp }, { cwd: tmp }),
+    ).toThrow(/works with a managed named only/);
+  });
+
   it('never echoes secrets', () => {
     const [problem] = problemsOf({ HDNS_ADMIN_PASSWORD: 'hunter2' });
     expect(problem).toContain('HDNS_ADMIN_PASSWORD');

@@ -79,6 +79,20 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
         'writes and named reads)',
     ]);
   }
+  if (bind.lease) {
+    const problems = [
+      ...(rest.realtime.redisUrl === null
+        ? ['HDNS_BIND_LEASE needs HDNS_REDIS_URL (the lease)']
+        : []),
+      ...(rest.databaseUrl === null
+        ? ['HDNS_BIND_LEASE needs HDNS_DATABASE_URL (every instance renders zones from it)']
+        : []),
+      ...(bind.mode === 'system'
+        ? ['HDNS_BIND_LEASE works with a managed named only (HDNS_BIND_MODE managed, auto or off)']
+        : []),
+    ];
+    if (problems.length) throw new ConfigError(problems);
+  }
   return {
     ...rest,
     // Browsers drop Secure cookies on plain http, which is how a loopback dev server runs.

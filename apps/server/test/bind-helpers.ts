@@ -7,6 +7,7 @@ import path from 'node:path';
 import dnsPacket from 'dns-packet';
 import { locateBindBinaries, type BindBinaries } from '../src/bind/bind-binaries.js';
 import type { BindPorts } from '../src/bind/bind-layout.js';
+export type { BindPorts };
 
 /** Test helpers for the BIND adapter: free loopback ports, temp dirs, dig. */
 

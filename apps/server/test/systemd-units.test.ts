@@ -4,7 +4,7 @@
  * /usr/bin/node → this Node): `systemd-analyze verify` accepts them without a warning, and their
  * ExecStart, run with exactly the environment systemd would give it (EnvironmentFile= from the
  * example files, Environment=, %i), serves; SIGTERM stops it cleanly within TimeoutStopSec.
- * Two instances of the template on one PostgreSQL and Redis act as one server. No systemd runs
+ * Two instances of the template on one PostgreSQL and Redis act as one server (BIND lease). No systemd runs
  * here (no PID 1 to ask), so the User= and hardening lines are checked by `verify` only.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -173,18 +173,38 @@ describe('systemd units in docs/deploy', () => {
           'HDNS_ADMIN_PASSWORD=unit-test-password\n',
       );
       const unit = await localUnit('hdns@.service');
-      const a = await start(unit, String(await freePort()));
-      const b = await start(unit, String(await freePort()));
+      // Each instance's own file (EnvironmentFile=-/etc/hdns/%i.env): the example's BIND lease
+      // lets either drive a managed named, here on ports of its own.
+      const instance = async () => {
+        const [port, bindPorts] = await Promise.all([freePort(), freeBindPorts()]);
+        await writeFile(
+          path.join(dir, `etc/${port}.env`),
+          `HDNS_BIND_DNS_PORT=${bindPorts.dns}\nHDNS_BIND_RNDC_PORT=${bindPorts.rndc}\n` +
+            `HDNS_BIND_STATS_PORT=${bindPorts.stats}\n`,
+        );
+        return start(unit, String(port));
+      };
+      const a = await instance();
+      const b = await instance();
       try {
         expect(a.env.HDNS_DATA_DIR).not.toBe(b.env.HDNS_DATA_DIR);
         const { accessToken } = await loginAt(a.url, 'admin', 'unit-test-password');
-        const created = await apiRequest(`${a.url}/api/zones`, {
-          token: accessToken,
-          body: { name: 'units.example' },
-        });
-        expect(created.status).toBe(201);
-        const onB = await apiRequest(`${b.url}/api/zones/units.example`, { token: accessToken });
-        expect(onB.status).toBe(200);
+        // Created on B: forwarded to whichever instance holds the BIND lease (A, which started
+        // first; a 503 while its named starts).
+        await waitFor(
+          async () =>
+            (
+              await apiRequest(`${b.url}/api/zones`, {
+                token: accessToken,
+                body: { name: 'units.example' },
+              })
+            ).status === 201,
+          30_000,
+          'zone created through the lease holder',
+          200,
+        );
+        const onA = await apiRequest(`${a.url}/api/zones/units.example`, { token: accessToken });
+        expect(onA.status).toBe(200);
       } finally {
         expect(await a.stop()).toBe(0);
         expect(await b.stop()).toBe(0);

@@ -35,3 +35,5 @@ export {
   RedisSessionCluster,
   type RedisSessionClusterOptions,
 } from './redis/redis-session-cluster.js';
+export { RedisScript } from './redis/redis-scripts.js';
+export type { RedisCommander } from './redis/redis-commander.js';

@@ -56,6 +56,12 @@ export const ERRORS = {
   ZONE_CHECK_FAILED: { status: 422, message: 'named-checkzone rejected the zone' },
   BIND_UNAVAILABLE: { status: 503, message: 'BIND is not running or not reachable' },
   BIND_RELOAD_FAILED: { status: 502, message: 'BIND did not load the new zone' },
+  BIND_OUTCOME_UNKNOWN: {
+    status: 502,
+    message:
+      'The instance driving BIND stopped answering after it received this change: it may or ' +
+      'may not have been applied. Read it back before retrying',
+  },
   EVENT_NOT_REPRESENTABLE: {
     status: 422,
     message: 'The change cannot be described by its event; nothing was stored',

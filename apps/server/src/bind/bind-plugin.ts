@@ -1,16 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
+import { connectRedis } from '@hdns/hub';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { BindConfig } from '../config.js';
 import type { DnsBackend, DnsStateSource } from '../dns/dns-backend.js';
 import { offBackend } from '../dns/dns-backend.js';
+import { safeError } from '../http/safe-error.js';
 import type { KeyedMutex } from '../lib/keyed-mutex.js';
 import { decideBindMode } from './bind-mode.js';
 import { managedBackend } from './managed-backend.js';
-import { createManagedBind, type ManagedBind } from './managed-bind.js';
-import { statsReloadSnapshot, watchExternalReloads } from './external-reload-watch.js';
-import type { SupervisorEvent } from './named-supervisor.js';
-import { stopStaleNamed } from './stale-named.js';
+import type { ManagedBind } from './managed-bind.js';
+import { startManagedBind, type ManagedStartOptions } from './managed-start.js';
+import { BindLease } from './bind-lease.js';
+import { switchingBackend } from './switching-backend.js';
+import { unavailableBackend } from './unavailable-backend.js';
 import {
   createSystemBind,
   readRndcKeyName,
@@ -31,6 +36,13 @@ declare module 'fastify' {
       /** BIND's query and rpz log files for the monitors, when known. */
       logs?: { queryLog: string | null; rpzLog: string | null };
       backend: DnsBackend;
+      /** HDNS_BIND_LEASE: who drives BIND among the instances. */
+      lease?: BindLease;
+      /**
+       * HDNS_BIND_LEASE: runs `fn` each time this instance has taken the lease and its named
+       * serves every zone (e.g. ending the jobs the previous holder left running).
+       */
+      onTakeover?: (fn: () => Promise<void>) => void;
     };
   }
 }
@@ -50,6 +62,8 @@ async function bindPlugin(
     state: DnsStateSource;
     /** The DNS services' per-zone locks: BIND writes and re-renders take the same ones. */
     zoneLocks: KeyedMutex;
+    /** HDNS_BIND_LEASE: the lease's Redis, key prefix, and this instance's URL for its peers. */
+    lease?: { redisUrl: string; prefix: string; url: string };
   },
 ): Promise<void> {
   const requested = options.bind.mode === 'auto' ? 'auto' : options.bind.mode;
@@ -103,6 +117,10 @@ async function bindPlugin(
     });
     return;
   }
+  if (options.lease) {
+    await leasedBind(app, options, options.lease, decision);
+    return;
+  }
   if (decision.mode !== 'managed') {
     app.log.info(
       { mode: 'off', reason: decision.reason },
@@ -116,118 +134,87 @@ async function bindPlugin(
     });
     return;
   }
-  const publishSafely = (p: Promise<unknown>): void => {
-    p.catch((err: unknown) => app.log.error({ err }, 'failed to publish a BIND event'));
-  };
-  const onEvent = (e: SupervisorEvent): void => {
-    app.log[e.type === 'started' || e.type === 'restarted' ? 'info' : 'warn'](
-      { bind: e },
-      `named ${e.type}`,
-    );
-    if (e.type === 'exited' && e.restartInMs !== null) {
-      publishSafely(
-        app.hub.publish(
-          'health_alert',
-          {
-            severity: 'critical',
-            source: 'bind',
-            message: `named exited (${e.signal ?? `code ${String(e.code)}`}); restarting in ${e.restartInMs} ms`,
-          },
-          { priority: 'critical', source: 'bind' },
-        ),
-      );
-    } else if (e.type === 'restarted') {
-      publishSafely(
-        app.hub.publish(
-          'health_alert',
-          {
-            severity: 'info',
-            source: 'bind',
-            message: `named restarted (attempt ${e.attempt})`,
-            resolved: true,
-          },
-          { source: 'bind' },
-        ),
-      );
-    } else if (e.type === 'gave_up') {
-      publishSafely(
-        app.hub.publish(
-          'health_alert',
-          { severity: 'critical', source: 'bind', message: `named is down: ${e.reason}` },
-          { priority: 'critical', source: 'bind' },
-        ),
-      );
-    }
-  };
-  const managed = createManagedBind({
-    dataDir: path.join(options.dataDir, 'bind'),
-    binaries: decision.binaries,
-    ports: {
-      dns: options.bind.dnsPort,
-      rndc: options.bind.rndcPort,
-      stats: options.bind.statsPort,
-    },
-    initialState,
-    onEvent,
-    zoneLocks: options.zoneLocks,
-  });
-  const stale = await stopStaleNamed(managed.layout.pidFile, managed.layout.namedConf);
-  if (stale !== null)
-    app.log.warn({ pid: stale }, 'stopped a named left running by an earlier server process');
-  const stop = await managed.start();
-  for (const skipped of managed.bootstrapResult?.skipped ?? []) {
-    app.log.error({ zone: skipped.zone }, `zone left out of BIND at start: ${skipped.message}`);
-  }
-  app.log.info(
-    { mode: 'managed', ports: managed.ports },
-    `BIND9 managed: DNS on 127.0.0.1:${managed.ports.dns}`,
-  );
-  publishSafely(
-    app.hub.publish(
-      'bind_reload',
-      { zone: null, trigger: 'startup', success: true, message: 'named started' },
-      { source: 'bind' },
-    ),
-  );
-
-  const stopWatch = watchExternalReloads({
-    read: () => statsReloadSnapshot(managed.stats),
-    isExpected: (c) =>
-      c.kind === 'zone'
-        ? managed.writer.ownsSerial(c.zone, c.after)
-        : Date.now() - (managed.writer.lastReconfigAt ?? 0) < 15_000,
-    onChange: (c) => {
-      publishSafely(
-        app.hub.publish(
-          'bind_reload',
-          c.kind === 'zone'
-            ? {
-                zone: c.zone,
-                trigger: 'external',
-                success: true,
-                ...(c.after !== null ? { serial: c.after } : {}),
-                message: 'reloaded outside the app',
-              }
-            : {
-                zone: null,
-                trigger: 'external',
-                success: true,
-                message: 'configuration reloaded outside the app',
-              },
-          { source: 'bind' },
-        ),
-      );
-    },
-  });
+  const { managed, stop } = await startManagedBind(app, options, decision.binaries);
   app.decorate('bind', {
     mode: 'managed',
     reason: decision.reason,
     managed,
     backend: managedBackend(managed),
   });
+  app.addHook('onClose', stop);
+}
+
+/**
+ * HDNS_BIND_LEASE: BIND is driven by the lease holder only. An eligible instance (a managed named
+ * is available) starts its named, rendering every zone from the database, when it takes the
+ * lease, and stops it when it loses the lease; meanwhile, and always on an ineligible instance,
+ * its backend refuses changes (lease-forward.ts forwards DNS writes to the holder).
+ */
+async function leasedBind(
+  app: FastifyInstance,
+  options: ManagedStartOptions,
+  lease: { redisUrl: string; prefix: string; url: string },
+  decision: ReturnType<typeof decideBindMode>,
+): Promise<void> {
+  const eligible = decision.mode === 'managed';
+  const waiting = unavailableBackend('another instance holds the BIND lease');
+  const onError = (err: unknown) =>
+    app.log.warn({ error: safeError(err) }, `BIND lease: ${safeError(err).message}`);
+  const client = await connectRedis(lease.redisUrl, { name: 'hdns-lease', onError });
+  let stopNamed: (() => Promise<void>) | null = null;
+  let active: DnsBackend = waiting;
+  const takeoverListeners: (() => Promise<void>)[] = [];
+  const node = `${os.hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
+  const keeper = new BindLease({
+    client,
+    prefix: lease.prefix,
+    node,
+    url: lease.url,
+    eligible,
+    onError,
+    onAcquire: async (token) => {
+      if (!eligible || decision.mode !== 'managed') return;
+      app.log.info({ token, node }, 'took the BIND lease: rendering every zone into named');
+      const started = await startManagedBind(
+        app,
+        options,
+        decision.binaries,
+        `named started: this instance took the BIND lease (fencing token ${token})`,
+      );
+      stopNamed = started.stop;
+      state.managed = started.managed;
+      active = managedBackend(started.managed);
+      for (const fn of [...takeoverListeners]) await fn();
+    },
+    onLose: async (reason) => {
+      app.log.warn({ node, reason }, `gave up the BIND lease: ${reason}`);
+      active = waiting;
+      state.managed = null;
+      const stop = stopNamed;
+      stopNamed = null;
+      await stop?.();
+    },
+  });
+  const state: FastifyInstance['bind'] = {
+    mode: eligible ? 'managed' : 'off',
+    reason: eligible
+      ? `${decision.reason}; driven while this instance holds the BIND lease`
+      : `${decision.reason}; DNS writes go to the BIND lease holder`,
+    managed: null,
+    backend: switchingBackend(() => active),
+    lease: keeper,
+    onTakeover: (fn) => {
+      takeoverListeners.push(fn);
+      // Registered after this instance took over: it missed the call, so it runs now.
+      if (active !== waiting) fn().catch(onError);
+    },
+  };
+  app.decorate('bind', state);
+  const stopLease = await keeper.start();
+  app.log.info({ node, eligible, url: lease.url }, 'BIND lease mode');
   app.addHook('onClose', async () => {
-    stopWatch();
-    await stop();
+    await stopLease();
+    await client.close();
   });
 }
 

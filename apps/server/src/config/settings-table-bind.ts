@@ -1,4 +1,4 @@
-import { filePath, httpUrl, int, oneOf, text } from './setting-kinds.js';
+import { bool, filePath, httpUrl, int, oneOf, text } from './setting-kinds.js';
 import { optional, setting, type SettingTree } from './setting.js';
 
 /** BIND settings: the managed named, or an existing one (system mode); see bind/. */
@@ -22,6 +22,21 @@ export const BIND_SETTINGS = {
     int(1, 65535),
     8530,
     "the managed named's statistics channel port (all three on loopback)",
+  ),
+  lease: setting(
+    'HDNS_BIND_LEASE',
+    bool(),
+    false,
+    'several instances (needs `HDNS_REDIS_URL` and `HDNS_DATABASE_URL`; set it on every ' +
+      'instance): one instance at a time, the holder of a lease in Redis, drives BIND; the ' +
+      'others forward DNS writes to it. Instances with `HDNS_BIND_MODE=off` never hold it. See ' +
+      'docs/scaling.md',
+  ),
+  clusterUrl: optional(
+    'HDNS_CLUSTER_URL',
+    httpUrl('http://10.0.0.11:8080'),
+    'with `HDNS_BIND_LEASE`: where the other instances reach this one to forward DNS writes; ' +
+      'default `http://<HDNS_HOST>:<HDNS_PORT>`',
   ),
   system: {
     dir: optional(

@@ -53,11 +53,17 @@ async function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promi
   });
   app.addHook('preClose', () => jobs.settle());
   // Jobs a dead process left running end now, with their bulk_operation_complete (outbox).
-  const interrupted = await jobs.recover();
-  if (interrupted > 0) app.log.warn({ jobs: interrupted }, 'bulk jobs interrupted by a restart');
+  // Under the BIND lease jobs run on the holder only, and other instances start while it runs
+  // them: the jobs end when an instance takes the lease over, not when any instance starts.
+  const recover = async (): Promise<void> => {
+    const interrupted = await jobs.recover();
+    if (interrupted > 0) app.log.warn({ jobs: interrupted }, 'bulk jobs interrupted by a restart');
+  };
+  if (app.bind.onTakeover) app.bind.onTakeover(recover);
+  else await recover();
 }
 
 export const dns = fp(dnsPlugin, {
   name: 'hdns-dns',
-  dependencies: ['hdns-storage', 'hdns-realtime', 'hdns-outbox'],
+  dependencies: ['hdns-storage', 'hdns-realtime', 'hdns-outbox', 'hdns-bind'],
 });

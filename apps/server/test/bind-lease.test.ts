@@ -1,0 +1,157 @@
+/**
+ * HDNS_BIND_LEASE: two instances on one PostgreSQL and one Redis, each able to run a managed
+ * named on ports of its own. Only the lease holder's named runs; a DNS write made on the other
+ * instance is forwarded to the holder and answered once the holder's named serves it. When the
+ * holder dies (SIGKILL, and its named with it, as when its machine goes), the other instance
+ * takes the lease, renders every zone from the database into its own named, and DNS writes
+ * continue there: nothing lost, nothing applied twice.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startPostgresServer,
+  startProcessServer,
+  startRedisServer,
+  waitFor,
+  type PostgresServer,
+  type ProcessServer,
+  type RedisServer,
+} from '@hdns/testkit';
+import { dig, freeBindPorts, type BindPorts } from './bind-helpers.js';
+
+let pg: PostgresServer;
+let redis: RedisServer;
+let a: ProcessServer;
+let b: ProcessServer;
+let portsA: BindPorts;
+let portsB: BindPorts;
+let token: string;
+let shared: Record<string, string>;
+
+async function instance(ports: BindPorts) {
+  return startProcessServer({
+    env: {
+      ...shared,
+      HDNS_BIND_MODE: 'managed',
+      HDNS_BIND_DNS_PORT: String(ports.dns),
+      HDNS_BIND_RNDC_PORT: String(ports.rndc),
+      HDNS_BIND_STATS_PORT: String(ports.stats),
+    },
+  });
+}
+
+beforeAll(async () => {
+  [pg, redis] = await Promise.all([startPostgresServer(), startRedisServer()]);
+  shared = {
+    HDNS_DATABASE_URL: await pg.createDatabase('hdns'),
+    HDNS_REDIS_URL: redis.url,
+    HDNS_JWT_SECRET: randomBytes(32).toString('hex'),
+    HDNS_BIND_LEASE: 'true',
+  };
+  portsA = await freeBindPorts();
+  a = await instance(portsA);
+  token = (await a.login()).accessToken;
+  // A is alone: it takes the lease and starts its named; writes wait for that (503 meanwhile).
+  await waitFor(
+    async () => (await a.api('/api/zones', { token, body: { name: 'lease.test' } })).status === 201,
+    30_000,
+    'A drives BIND',
+    200,
+  );
+  portsB = await freeBindPorts();
+  b = await instance(portsB);
+}, 120_000);
+
+afterAll(async () => {
+  await b?.close();
+  await a?.close();
+  await redis?.close();
+  await pg?.close();
+});
+
+const record = (s: ProcessServer, name: string) =>
+  s.api('/api/zones/lease.test/records', {
+    token,
+    body: { name, type: 'A', value: '192.0.2.10' },
+  });
+
+/** dig answers of `name` from a named, or null when nothing answers on that port. */
+const answers = (port: number, name: string) =>
+  dig(port, `${name}.lease.test`).then(
+    (r) => r.answers,
+    () => null,
+  );
+
+describe('the BIND lease', () => {
+  it('forwards a write made on the other instance to the holder, whose named serves it', async () => {
+    const res = await record(b, 'www1');
+    expect(res.status).toBe(201);
+    expect(await answers(portsA.dns, 'www1')).toEqual(['192.0.2.10']);
+    // B does not drive BIND: its named is not running.
+    expect(await answers(portsB.dns, 'www1')).toBeNull();
+  }, 30_000);
+
+  it('the holder dies: B takes over, renders every zone, ends the jobs A left, and DNS writes continue', async () => {
+    // A long import on the holder (forwarded from B); an instance starting meanwhile leaves it be.
+    const rows = Array.from({ length: 50_000 }, (_, i) => ({
+      name: `bulk${i}`,
+      type: 'A',
+      value: '192.0.2.30',
+    }));
+    const started = await b.api('/api/zones/lease.test/records/import', {
+      token,
+      body: { format: 'json', data: rows },
+    });
+    expect(started.status).toBe(202);
+    const jobId = (started.body as { id: string }).id;
+    const job = async () =>
+      (await b.api(`/api/jobs/${jobId}`, { token })).body as {
+        status: string;
+        processed: number;
+        stopReason: string | null;
+      };
+    await waitFor(async () => (await job()).processed > 0, 30_000, 'the import under way', 100);
+    const c = await startProcessServer({
+      env: { ...shared, HDNS_BIND_MODE: 'off' },
+    });
+    await c.close();
+    expect((await job()).status).toBe('running');
+
+    const namedPid = Number(
+      (await readFile(path.join(a.dataDir, 'bind', 'named.pid'), 'utf8')).trim(),
+    );
+    const killedAt = Date.now();
+    await a.proc.kill();
+    process.kill(namedPid, 'SIGKILL');
+    // Writes during the takeover fail with a stable code, and nothing is stored for them.
+    const refusals = new Map<string, number>();
+    await waitFor(
+      async () => {
+        const res = await record(b, 'www2');
+        if (res.status === 201) return true;
+        const code = (res.body as { code: string }).code;
+        refusals.set(code, (refusals.get(code) ?? 0) + 1);
+        return false;
+      },
+      40_000,
+      'a write on B after the takeover',
+      250,
+    );
+    const takeoverMs = Date.now() - killedAt;
+    console.log(`BIND lease takeover: first write served ${takeoverMs} ms after the kill`);
+    expect([...refusals.keys()].every((c) => c === 'BIND_UNAVAILABLE')).toBe(true);
+    // B's named serves what A's served (rendered from the database) and the new write.
+    expect(await answers(portsB.dns, 'www1')).toEqual(['192.0.2.10']);
+    expect(await answers(portsB.dns, 'www2')).toEqual(['192.0.2.10']);
+    const listed = (
+      (await b.api('/api/zones/lease.test/records', { token })).body as {
+        records: { name: string }[];
+      }
+    ).records.map((r) => r.name);
+    expect(listed.filter((n) => n === 'www2')).toHaveLength(1);
+    // The new holder ended the job A was running, as interrupted, at its takeover.
+    expect(await job()).toMatchObject({ status: 'failed', stopReason: 'interrupted by a restart' });
+  }, 60_000);
+});
