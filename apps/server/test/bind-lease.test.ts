@@ -8,21 +8,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  startPostgresServer,
+  startClusterServices,
   startProcessServer,
-  startRedisServer,
   waitFor,
-  type PostgresServer,
+  type ClusterServices,
   type ProcessServer,
-  type RedisServer,
 } from '@hdns/testkit';
 import { dig, freeBindPorts, type BindPorts } from './bind-helpers.js';
 
-let pg: PostgresServer;
-let redis: RedisServer;
+let services: ClusterServices;
 let a: ProcessServer;
 let b: ProcessServer;
 let portsA: BindPorts;
@@ -43,13 +39,8 @@ async function instance(ports: BindPorts) {
 }
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgresServer(), startRedisServer()]);
-  shared = {
-    HDNS_DATABASE_URL: await pg.createDatabase('hdns'),
-    HDNS_REDIS_URL: redis.url,
-    HDNS_JWT_SECRET: randomBytes(32).toString('hex'),
-    HDNS_BIND_LEASE: 'true',
-  };
+  services = await startClusterServices();
+  shared = { ...services.env, HDNS_BIND_LEASE: 'true' };
   portsA = await freeBindPorts();
   a = await instance(portsA);
   token = (await a.login()).accessToken;
@@ -67,8 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await b?.close();
   await a?.close();
-  await redis?.close();
-  await pg?.close();
+  await services?.close();
 });
 
 const record = (s: ProcessServer, name: string) =>

@@ -10,18 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '@hdns/protocol';
 import type { Connection, RealtimeStats } from '@hdns/protocol/rest';
 import {
-  startPostgresServer,
+  startClusterServices,
   startProcessServer,
-  startRedisServer,
   TestClient,
   waitForValue,
-  type PostgresServer,
+  type ClusterServices,
   type ProcessServer,
-  type RedisServer,
 } from '@hdns/testkit';
 
-let pg: PostgresServer;
-let redis: RedisServer;
+let services: ClusterServices;
 let a: ProcessServer;
 let b: ProcessServer;
 let env: Record<string, string>;
@@ -29,11 +26,9 @@ let admin: string;
 const clients: TestClient[] = [];
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgresServer(), startRedisServer()]);
+  services = await startClusterServices();
   env = {
-    HDNS_DATABASE_URL: await pg.createDatabase('hdns'),
-    HDNS_REDIS_URL: redis.url,
-    HDNS_JWT_SECRET: randomBytes(32).toString('hex'),
+    ...services.env,
     HDNS_WS_MAX_PER_USER: '2',
   };
   a = await startProcessServer({ env });
@@ -45,8 +40,7 @@ afterAll(async () => {
   for (const c of clients) c.close();
   await a?.close();
   await b?.close();
-  await redis?.close();
-  await pg?.close();
+  await services?.close();
 });
 
 let users = 0;

@@ -4,29 +4,23 @@
  * reach WebSocket clients on both exactly once and in the same order, and a client resumes on
  * the other instance from where it left off.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  startPostgresServer,
+  startClusterServices,
   startProcessServer,
-  startRedisServer,
   TestClient,
-  type PostgresServer,
+  type ClusterServices,
   type ProcessServer,
-  type RedisServer,
 } from '@hdns/testkit';
 
-let pg: PostgresServer;
-let redis: RedisServer;
+let services: ClusterServices;
 let a: ProcessServer;
 let b: ProcessServer;
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgresServer(), startRedisServer()]);
+  services = await startClusterServices();
   const env = {
-    HDNS_DATABASE_URL: await pg.createDatabase('hdns'),
-    HDNS_REDIS_URL: redis.url,
-    HDNS_JWT_SECRET: randomBytes(32).toString('hex'),
+    ...services.env,
     // The admin holds a socket on each instance at once: the per-user limit is cluster-wide.
     HDNS_WS_MAX_PER_USER: '5',
   };
@@ -37,8 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await a?.close();
   await b?.close();
-  await redis?.close();
-  await pg?.close();
+  await services?.close();
 });
 
 describe('two instances on PostgreSQL and Redis', () => {

@@ -16,3 +16,4 @@ export * from './redis-server.js';
 export * from './tcp-proxy.js';
 export * from './postgres-server.js';
 export * from './nginx-server.js';
+export * from './cluster-services.js';
