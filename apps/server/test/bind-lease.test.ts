@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startClusterServices,
   startProcessServer,
+  TestClient,
   waitFor,
   type ClusterServices,
   type ProcessServer,
@@ -40,7 +41,13 @@ async function instance(ports: BindPorts) {
 
 beforeAll(async () => {
   services = await startClusterServices();
-  shared = { ...services.env, HDNS_BIND_LEASE: 'true' };
+  // Monitors on: the BIND status monitor runs on the holder only (see the takeover test).
+  shared = {
+    ...services.env,
+    HDNS_BIND_LEASE: 'true',
+    HDNS_MONITORS: 'true',
+    HDNS_BIND_STATUS_INTERVAL: '1s',
+  };
   portsA = await freeBindPorts();
   a = await instance(portsA);
   token = (await a.login()).accessToken;
@@ -143,5 +150,13 @@ describe('the BIND lease', () => {
     expect(listed.filter((n) => n === 'www2')).toHaveLength(1);
     // The new holder ended the job A was running, as interrupted, at its takeover.
     expect(await job()).toMatchObject({ status: 'failed', stopReason: 'interrupted by a restart' });
+    // Its BIND status monitor started with the takeover (A, which ran one, is dead): B's named.
+    const { client } = await TestClient.connect(b.wsUrl, { token, subscribe: ['bind_status'] });
+    try {
+      const [status] = await client.waitForEvents(1, 15_000);
+      expect(status?.data).toMatchObject({ running: true, managed: true });
+    } finally {
+      client.close();
+    }
   }, 60_000);
 });

@@ -25,6 +25,9 @@ import {
   type SystemBind,
 } from './system-bind.js';
 
+/** See `onTakeover`. */
+export type TakeoverListener = () => Promise<(() => Promise<void>) | void>;
+
 declare module 'fastify' {
   interface FastifyInstance {
     bind: {
@@ -40,9 +43,11 @@ declare module 'fastify' {
       lease?: BindLease;
       /**
        * HDNS_BIND_LEASE: runs `fn` each time this instance has taken the lease and its named
-       * serves every zone (e.g. ending the jobs the previous holder left running).
+       * serves every zone (e.g. ending the jobs the previous holder left running, starting the
+       * BIND monitors); the stop it may return runs when the lease is given up, before named
+       * stops.
        */
-      onTakeover?: (fn: () => Promise<void>) => void;
+      onTakeover?: (fn: TakeoverListener) => void;
     };
   }
 }
@@ -163,7 +168,13 @@ async function leasedBind(
   const client = await connectRedis(lease.redisUrl, { name: 'hdns-lease', onError });
   let stopNamed: (() => Promise<void>) | null = null;
   let active: DnsBackend = waiting;
-  const takeoverListeners: (() => Promise<void>)[] = [];
+  const takeoverListeners: TakeoverListener[] = [];
+  /** The stops the listeners returned for the current holding. */
+  let releases: (() => Promise<void>)[] = [];
+  const take = async (fn: TakeoverListener): Promise<void> => {
+    const release = await fn();
+    if (release) releases.push(release);
+  };
   const node = `${os.hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
   const keeper = new BindLease({
     client,
@@ -184,12 +195,15 @@ async function leasedBind(
       stopNamed = started.stop;
       state.managed = started.managed;
       active = managedBackend(started.managed);
-      for (const fn of [...takeoverListeners]) await fn();
+      for (const fn of [...takeoverListeners]) await take(fn).catch(onError);
     },
     onLose: async (reason) => {
       app.log.warn({ node, reason }, `gave up the BIND lease: ${reason}`);
       active = waiting;
       state.managed = null;
+      const stops = releases;
+      releases = [];
+      for (const release of stops) await release().catch(onError);
       const stop = stopNamed;
       stopNamed = null;
       await stop?.();
@@ -206,7 +220,7 @@ async function leasedBind(
     onTakeover: (fn) => {
       takeoverListeners.push(fn);
       // Registered after this instance took over: it missed the call, so it runs now.
-      if (active !== waiting) fn().catch(onError);
+      if (active !== waiting) take(fn).catch(onError);
     },
   };
   app.decorate('bind', state);
