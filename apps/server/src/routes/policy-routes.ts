@@ -19,6 +19,7 @@ const ERRORS = [
   'ZONE_CHECK_FAILED',
   'BIND_RELOAD_FAILED',
   'BIND_UNAVAILABLE',
+  'BIND_OUTCOME_UNKNOWN',
 ] as const;
 const FORWARDERS = '/api/forwarders';
 const RPZ = '/api/rpz';
