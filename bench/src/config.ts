@@ -25,6 +25,12 @@ export interface BenchConfig {
   slow: { clients: number; rate: number; payloadBytes: number; durationMs: number };
   /** Throughput over `lines`; latency at `rate` lines/s (under the app's 200/s cap) for `durationMs`. */
   ingest: { lines: number; latency: { rate: number; durationMs: number } };
+  /**
+   * Scale-out (`--only=cluster`, never in a plain --quick run): the fan-out and storm sizes
+   * above on two Redis-backed instances; event-log costs over `appends` appends (one at a time,
+   * then 64 in flight) and `resumeReads` reads of `resumeEvents` events.
+   */
+  cluster: { appends: number; payloadBytes: number; resumeEvents: number; resumeReads: number };
 }
 
 export const FULL: BenchConfig = {
@@ -44,6 +50,7 @@ export const FULL: BenchConfig = {
   storm: { clients: 2_000, rate: 20, beforeMs: 3_000, afterMs: 3_000, payloadBytes: 200 },
   slow: { clients: 50, rate: 200, payloadBytes: 8_000, durationMs: 10_000 },
   ingest: { lines: 500_000, latency: { rate: 100, durationMs: 10_000 } },
+  cluster: { appends: 5_000, payloadBytes: 200, resumeEvents: 500, resumeReads: 200 },
 };
 
 export const QUICK: BenchConfig = {
@@ -63,4 +70,5 @@ export const QUICK: BenchConfig = {
   storm: { clients: 100, rate: 20, beforeMs: 1_000, afterMs: 500, payloadBytes: 200 },
   slow: { clients: 10, rate: 100, payloadBytes: 8_000, durationMs: 1_000 },
   ingest: { lines: 20_000, latency: { rate: 100, durationMs: 1_500 } },
+  cluster: { appends: 500, payloadBytes: 200, resumeEvents: 100, resumeReads: 20 },
 };

@@ -4,6 +4,7 @@ import { summarizeProfile } from './profile.js';
 import { machine, summarize, table, writeJson, type ScenarioResult } from './report.js';
 import type { Figures } from './scenarios/common.js';
 import { critical, findSustainedRate } from './scenarios/critical.js';
+import { runCluster } from './scenarios/cluster-suite.js';
 import { fanout } from './scenarios/fanout.js';
 import { ingest } from './scenarios/ingest.js';
 import { memory } from './scenarios/memory.js';
@@ -20,8 +21,8 @@ import {
 } from './variants.js';
 
 /**
- * npm run bench [-- --quick] [--only=fanout,critical,memory,storm,slow,ingest] [--runs=N]
- * [--profile]. Every scenario runs ours and the peers in alternation, `runs` times, and reports
+ * npm run bench [-- --quick] [--only=fanout,critical,memory,storm,slow,ingest,cluster]
+ * [--runs=N] [--profile]. Every scenario runs ours and the peers in alternation, `runs` times, and reports
  * medians. Exits non-zero only on crashes and protocol errors, never on a figure.
  */
 const args = process.argv.slice(2);
@@ -164,6 +165,8 @@ async function main(): Promise<void> {
       ],
     );
   }
+  // Scale-out on Redis (~2.5 min a round): in the full run, never in a plain --quick (CI).
+  if (wanted('cluster') && !(quick && !only)) await runCluster(cfg, alternate, results);
   let profile: Record<string, ReturnType<typeof summarizeProfile>> | undefined;
   if (args.includes('--profile')) {
     profile = {};

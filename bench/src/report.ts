@@ -16,6 +16,8 @@ export interface ScenarioResult {
   title: string;
   variants: VariantResult[];
   notes?: string[];
+  /** Ratio columns as [numerator, denominator] variant names; default: each peer ÷ ours. */
+  ratios?: [string, string][];
 }
 
 export function median(values: number[]): number {
@@ -43,29 +45,40 @@ function fmt(x: number | undefined): string {
   return x.toFixed(3);
 }
 
-/** One markdown table per scenario: medians per variant, then each peer ÷ ours. */
+function ratioPairs(s: ScenarioResult): [VariantResult, VariantResult][] {
+  const byName = (n: string): VariantResult | undefined => s.variants.find((v) => v.variant === n);
+  const wanted =
+    s.ratios ??
+    s.variants
+      .filter((v) => v.variant === 'raw ws' || v.variant === 'socket.io')
+      .map((v): [string, string] => [v.variant, 'ours']);
+  return wanted.flatMap(([a, b]) => {
+    const va = byName(a);
+    const vb = byName(b);
+    return va && vb ? [[va, vb] as [VariantResult, VariantResult]] : [];
+  });
+}
+
+/** One markdown table per scenario: medians per variant, then the ratio columns. */
 export function table(results: ScenarioResult[]): string {
   const out: string[] = [];
   for (const s of results) {
     out.push(`### ${s.title}`, '');
     const names = s.variants.map((v) => v.variant);
-    const ours = s.variants.find((v) => v.variant === 'ours');
-    const peers = s.variants.filter((v) => v.variant === 'raw ws' || v.variant === 'socket.io');
-    const ratioCols = ours ? peers.map((p) => `${p.variant} ÷ ours`) : [];
+    const pairs = ratioPairs(s);
+    const ratioCols = pairs.map(([a, b]) => `${a.variant} ÷ ${b.variant}`);
     out.push(`| metric | ${[...names, ...ratioCols].join(' | ')} |`);
     out.push(`| --- | ${[...names, ...ratioCols].map(() => '---:').join(' | ')} |`);
     const keys = [...new Set(s.variants.flatMap((v) => Object.keys(v.median)))];
     for (const k of keys) {
       const cells = s.variants.map((v) => fmt(v.median[k]));
-      const ratios = ours
-        ? peers.map((p) => {
-            const a = p.median[k];
-            const b = ours.median[k];
-            return a !== undefined && b !== undefined && b !== 0 && Number.isFinite(a / b)
-              ? `${(a / b).toFixed(2)}×`
-              : '—';
-          })
-        : [];
+      const ratios = pairs.map(([p, o]) => {
+        const a = p.median[k];
+        const b = o.median[k];
+        return a !== undefined && b !== undefined && b !== 0 && Number.isFinite(a / b)
+          ? `${(a / b).toFixed(2)}×`
+          : '—';
+      });
       out.push(`| ${k} | ${[...cells, ...ratios].join(' | ')} |`);
     }
     out.push('');

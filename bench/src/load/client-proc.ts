@@ -59,6 +59,8 @@ const sink: ClientSink = {
 };
 
 const clients: LoadClient[] = [];
+/** The instances' URLs: client i opens urls[i % n] and fails over to the next one. */
+let urls: string[] = [];
 
 async function reconnect(client: LoadClient): Promise<void> {
   await sleep(100 + Math.random() * 400);
@@ -67,6 +69,8 @@ async function reconnect(client: LoadClient): Promise<void> {
       await client.connect();
       return;
     } catch {
+      // Several instances: the next attempt goes to the next one (its own may be dead).
+      client.url = urls[(urls.indexOf(client.url) + 1) % urls.length] ?? client.url;
       await sleep(200 + Math.random() * 300);
     }
   }
@@ -125,8 +129,11 @@ serve(async (msg) => {
   switch (msg.op) {
     case 'connect':
       // The process starts before the server is up; the URL comes with the connect order.
-      for (let i = clients.length; i < cfg.count; i++)
-        clients.push(new LoadClient(cfg.base + i, cfg.kind, String(msg.url), sink, cfg.storm));
+      urls = Array.isArray(msg.url) ? (msg.url as string[]) : [String(msg.url)];
+      for (let i = clients.length; i < cfg.count; i++) {
+        const url = urls[(cfg.base + i) % urls.length] ?? '';
+        clients.push(new LoadClient(cfg.base + i, cfg.kind, url, sink, cfg.storm));
+      }
       return connectAll(Number(msg.concurrency ?? 50));
     case 'reset':
       normal.reset();

@@ -38,7 +38,8 @@ export class LoadClient {
   constructor(
     readonly index: number,
     readonly kind: ServerKind,
-    readonly url: string,
+    /** Where the next connect goes; a client of several instances moves it on failover. */
+    public url: string,
     private readonly sink: ClientSink,
     private readonly resume: boolean,
   ) {}

@@ -60,8 +60,11 @@ export class ClientPool {
     return new ClientPool(procs, clients);
   }
 
-  /** Connects every client; throws if any failed (a broken bench must not report figures). */
-  async connect(url: string, concurrency = 50): Promise<number> {
+  /**
+   * Connects every client; throws if any failed (a broken bench must not report figures). With
+   * several URLs (instances), client i opens url[i % n].
+   */
+  async connect(url: string | string[], concurrency = 50): Promise<number> {
     const start = Date.now();
     const replies = await Promise.all(
       this.procs.map((p) => p.request({ op: 'connect', url, concurrency }, 600_000)),

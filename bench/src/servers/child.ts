@@ -78,6 +78,11 @@ async function main(): Promise<void> {
         // CPU profile of whatever the server does for the next durationMs (e.g. a resume storm).
         await profiled(config.profileDir, () => sleep(Number(msg.durationMs)));
         return {};
+      case 'cpu': {
+        // Cumulative CPU time: the parent takes deltas for an instance that does not publish.
+        const cpu = process.cpuUsage();
+        return { cpuUs: cpu.user + cpu.system };
+      }
       case 'mem':
         return { ...(await settledMemory()), connections: server.connections() };
       case 'stats':

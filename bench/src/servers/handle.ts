@@ -78,6 +78,11 @@ export class ServerHandle {
     return this.child.request({ op: 'profile', durationMs });
   }
 
+  /** The process's cumulative CPU time (user + system) in µs. */
+  async cpuUs(): Promise<number> {
+    return Number((await this.child.request({ op: 'cpu' })).cpuUs);
+  }
+
   mem(): Promise<MemReply> {
     return this.child.request<MemReply>({ op: 'mem' });
   }
@@ -88,6 +93,8 @@ export class ServerHandle {
 
   /** Clean shutdown. */
   async exit(): Promise<void> {
+    // Already dead (SIGKILLed by a scenario): there is no channel left to ask it to exit.
+    if (this.child.proc.exitCode !== null || this.child.proc.signalCode !== null) return;
     try {
       await this.child.request({ op: 'exit' }, 10_000);
     } catch {

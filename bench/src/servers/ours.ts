@@ -6,6 +6,7 @@ import { Hub, MemoryEventLog, SqliteEventLog, type EventLog } from '@hdns/hub';
 // The testkit's token verifier: no JWT cost in the figures.
 import { verifyTestToken } from '@hdns/testkit/token-verifier';
 import type { BenchData } from '../shared.js';
+import { openRedisStream } from './redis-stream.js';
 import { LISTEN_BACKLOG, type BenchServer, type ServerConfig } from './types.js';
 
 /** Our Hub on a `ws` server, mounted the way the hub's test harness mounts it. */
@@ -17,11 +18,15 @@ export async function startOurs(config: ServerConfig): Promise<BenchServer> {
 export async function startOursWithHub(
   config: ServerConfig,
 ): Promise<{ server: BenchServer; hub: Hub }> {
-  const log: EventLog = config.sqlitePath
-    ? new SqliteEventLog({ path: config.sqlitePath })
-    : new MemoryEventLog();
+  const redis = config.redisUrl
+    ? await openRedisStream(config.redisUrl, config.redisPrefix ?? 'bench')
+    : undefined;
+  const log: EventLog =
+    redis?.log ??
+    (config.sqlitePath ? new SqliteEventLog({ path: config.sqlitePath }) : new MemoryEventLog());
   const hub = new Hub({
     log,
+    ...(redis ? { bus: redis.bus } : {}),
     verifyToken: verifyTestToken,
     batchDelayMs: config.batchDelayMs ?? 20,
     ...(config.maxBatchEvents ? { outbound: { maxBatchEvents: config.maxBatchEvents } } : {}),
@@ -51,7 +56,7 @@ export async function startOursWithHub(
       for (const c of wss.clients) c.terminate();
       wss.close();
       http.close();
-      await log.close();
+      await (redis ? redis.close() : log.close());
     },
   };
   return { server, hub };

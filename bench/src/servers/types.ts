@@ -10,6 +10,9 @@ export interface ServerConfig {
   maxBatchEvents?: number;
   /** Ours only: SQLite file for the event log; absent = MemoryEventLog. */
   sqlitePath?: string;
+  /** Ours only: event log and bus in this Redis (under `redisPrefix`) instead of SQLite. */
+  redisUrl?: string;
+  redisPrefix?: string;
 }
 
 /** A server under test, running in its own process. */
