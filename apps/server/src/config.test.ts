@@ -108,6 +108,9 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ ...cluster, HDNS_BIND_MODE: 'system', HDNS_BIND_SYSTEM_DIR: tmp }, { cwd: tmp }),
     ).toThrow(/works with a managed named only/);
+    expect(() => loadConfig({ ...cluster, HDNS_HOST: '0.0.0.0' }, { cwd: tmp })).toThrow(
+      /needs HDNS_CLUSTER_URL/,
+    );
   });
 
   it('never echoes secrets', () => {

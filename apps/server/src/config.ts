@@ -90,6 +90,12 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
       ...(bind.mode === 'system'
         ? ['HDNS_BIND_LEASE works with a managed named only (HDNS_BIND_MODE managed, auto or off)']
         : []),
+      ...(['0.0.0.0', '::', '[::]'].includes(rest.host) && bind.clusterUrl === null
+        ? [
+            'HDNS_BIND_LEASE with HDNS_HOST on every address needs HDNS_CLUSTER_URL (the ' +
+              'address other instances reach this one at)',
+          ]
+        : []),
     ];
     if (problems.length) throw new ConfigError(problems);
   }

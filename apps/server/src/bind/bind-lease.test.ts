@@ -26,7 +26,12 @@ interface Contender {
   conn: RedisConnection;
 }
 
-async function contender(prefix: string, node: string, eligible = true): Promise<Contender> {
+async function contender(
+  prefix: string,
+  node: string,
+  eligible = true,
+  failTakeover = false,
+): Promise<Contender> {
   const conn = await connectRedis(redis.url, { maxReconnectDelayMs: 100 });
   conns.push(conn);
   const log: string[] = [];
@@ -39,7 +44,7 @@ async function contender(prefix: string, node: string, eligible = true): Promise
     ttlMs: 1_000,
     onAcquire: (token) => {
       log.push(`acquire ${token}`);
-      return Promise.resolve();
+      return failTakeover ? Promise.reject(new Error('named would not start')) : Promise.resolve();
     },
     onLose: (reason) => {
       log.push(`lose ${reason}`);
@@ -89,5 +94,17 @@ describe('BindLease', () => {
     );
     const holders = [a, b].filter((c) => c.lease.current().kind === 'mine');
     expect(holders).toHaveLength(1);
+  });
+
+  it('a holder whose takeover fails gives the lease back at once; a healthy instance takes it', async () => {
+    const prefix = randomUUID();
+    const broken = await contender(prefix, 'broken', true, true);
+    await waitFor(() => broken.log.length === 2, 5_000, 'broken tries and gives up');
+    expect(broken.log).toEqual(['acquire 1', 'lose taking over failed']);
+    const healthy = await contender(prefix, 'healthy');
+    // Released, not left to expire: the healthy one takes it on its first round.
+    expect(healthy.lease.current()).toEqual({ kind: 'mine', token: 2 });
+    await waitFor(() => broken.lease.current().kind === 'other', 5_000, 'broken follows');
+    expect(broken.lease.current()).toMatchObject({ kind: 'other', holder: 'healthy' });
   });
 });

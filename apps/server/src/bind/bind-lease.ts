@@ -76,6 +76,8 @@ export class BindLease {
   /** onAcquire and onLose, one after the other. */
   private transition: Promise<void> = Promise.resolve();
   private holding = false;
+  /** After a failed takeover this instance only follows the lease until then (one ttl). */
+  private pausedUntil = 0;
   private stopped = false;
 
   constructor(private readonly options: BindLeaseOptions) {
@@ -130,14 +132,15 @@ export class BindLease {
     if (this.stopped) return;
     const startedAt = performance.now();
     try {
-      const view = this.options.eligible ? await this.acquire() : await this.read();
+      const competing = this.options.eligible && performance.now() >= this.pausedUntil;
+      const view = competing ? await this.acquire() : await this.read();
       if (this.stopped) return;
       if (view.kind === 'mine') {
         this.view = view;
         this.armGiveUp(startedAt);
         if (!this.holding) {
           this.holding = true;
-          void this.chain(() => this.options.onAcquire(view.token));
+          void this.chain(() => this.takeOver(view.token));
         }
         return;
       }
@@ -164,6 +167,31 @@ export class BindLease {
       Math.max(0, left),
     );
     this.giveUpTimer.unref();
+  }
+
+  /**
+   * Runs onAcquire; if it fails (named would not start, the database was away), the lease is
+   * given back at once and this instance sits out one ttl, so a healthy instance takes over
+   * instead of every DNS write waiting on a holder that serves nothing.
+   */
+  private async takeOver(token: number): Promise<void> {
+    try {
+      await this.options.onAcquire(token);
+    } catch (err) {
+      this.options.onError(err);
+      if (!this.holding) return;
+      clearTimeout(this.giveUpTimer);
+      this.holding = false;
+      this.view = { kind: 'none' };
+      this.pausedUntil = performance.now() + this.ttlMs;
+      await this.options
+        .onLose('taking over failed')
+        .catch((e: unknown) => this.options.onError(e));
+      await Promise.race([
+        RELEASE.run(this.options.client, [this.keys[0] ?? ''], [this.options.node]),
+        after(this.ttlMs / 2),
+      ]).catch((e: unknown) => this.options.onError(e));
+    }
   }
 
   private lose(reason: string): Promise<void> {
