@@ -172,4 +172,55 @@ describe('sessions across instances', () => {
   }, 60_000);
 });
 
+describe('sessions across instances with Redis away', () => {
+  it('admin views answer 503 CLUSTER_UNAVAILABLE, a disconnect is pending until Redis is back, SIGTERM exits promptly', async () => {
+    const user = await newUser();
+    const onB = await connect(b, user.token);
+    await waitForValue(
+      () => listed(a, user.id),
+      (l) => l.length === 1,
+      'listed on A',
+    );
+    const c = await startProcessServer({ env });
+    try {
+      await services.redis.stop();
+      for (const path of ['/api/admin/connections', '/api/admin/realtime']) {
+        const t = Date.now();
+        const res = await a.api(path, { token: admin });
+        expect(Date.now() - t).toBeLessThan(5_000);
+        expect(res.status).toBe(503);
+        expect((res.body as { code: string }).code).toBe('CLUSTER_UNAVAILABLE');
+        expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+      const t = Date.now();
+      const res = await a.api(`/api/admin/connections/users/${user.id}`, {
+        token: admin,
+        method: 'DELETE',
+      });
+      expect(Date.now() - t).toBeLessThan(5_000);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ closed: 0, pending: true });
+      expect(onB.ws.readyState).toBe(onB.ws.OPEN);
+      // An instance leaving while Redis is down does not wait for it.
+      const stopping = Date.now();
+      await c.proc.stop();
+      expect(Date.now() - stopping).toBeLessThan(8_000);
+      expect(c.proc.child.exitCode).toBe(0);
+    } finally {
+      await services.redis.restart();
+      await c.close();
+    }
+    // A's next heartbeats retry the revocation: B closes the user's socket.
+    expect((await onB.waitClosed(20_000)).code).toBe(CloseCode.KICKED);
+    const back = await waitForValue(
+      () => a.api('/api/admin/connections', { token: admin }),
+      (r) => r.status === 200,
+      'admin view back',
+      20_000,
+      250,
+    );
+    expect(back.status).toBe(200);
+  }, 90_000);
+});
+
 const sum = (s: RealtimeStats) => (s.nodes ?? []).reduce((n, x) => n + x.connections, 0);

@@ -192,7 +192,9 @@ export class Hub implements SessionHost<Session> {
     const closed = this.closeUser(userId, code, reason);
     this.options.cluster
       ?.revokeUser(userId, code, reason)
-      .catch((err: unknown) => this.logger.error({ err, userId }, 'cluster revoke failed'));
+      .catch((err: unknown) =>
+        this.logger.error({ err, userId }, 'cluster revoke failed; retried on each heartbeat'),
+      );
     return closed;
   }
 
@@ -202,9 +204,27 @@ export class Hub implements SessionHost<Session> {
     reason = 'disconnected by an administrator',
     code: number = CloseCode.KICKED,
   ): Promise<number> {
+    return (await this.disconnectUserInCluster(userId, reason, code)).closed;
+  }
+
+  /**
+   * `disconnectUserEverywhere`, saying whether the other instances are still to be reached:
+   * with the cluster's store away, this instance's sockets are closed all the same and the
+   * revocation is `pending` (the cluster retries it on each heartbeat until it gets through).
+   */
+  async disconnectUserInCluster(
+    userId: string,
+    reason = 'disconnected by an administrator',
+    code: number = CloseCode.KICKED,
+  ): Promise<{ closed: number; pending?: true }> {
     const closed = this.closeUser(userId, code, reason);
-    const elsewhere = await this.options.cluster?.revokeUser(userId, code, reason);
-    return closed + (elsewhere ?? 0);
+    if (!this.options.cluster) return { closed };
+    try {
+      return { closed: closed + (await this.options.cluster.revokeUser(userId, code, reason)) };
+    } catch (err) {
+      this.logger.error({ err, userId }, 'cluster revoke failed; retried on each heartbeat');
+      return { closed, pending: true };
+    }
   }
 
   private closeUser(userId: string, code: number, reason: string): number {

@@ -31,6 +31,7 @@ export type {
   NodeStats,
   SessionCluster,
 } from './session-cluster.js';
+export { ClusterUnavailableError, isClusterUnavailable } from './session-cluster.js';
 export {
   RedisSessionCluster,
   type RedisSessionClusterOptions,

@@ -36,6 +36,24 @@ export interface ClusterMember {
 }
 
 /**
+ * The shared store did not answer in time (Redis away or stalled): what other instances hold
+ * is unknown. The admin API answers 503 CLUSTER_UNAVAILABLE with Retry-After.
+ */
+export class ClusterUnavailableError extends Error {
+  /** No answer in time (rather than a failed connection): the command may still run later. */
+  readonly timedOut: boolean;
+  constructor(what: string, options: { cause?: unknown; timedOut?: boolean } = {}) {
+    super(`session cluster: ${what}`, { cause: options.cause });
+    this.name = 'ClusterUnavailableError';
+    this.timedOut = options.timedOut ?? false;
+  }
+}
+
+export function isClusterUnavailable(err: unknown): err is ClusterUnavailableError {
+  return err instanceof ClusterUnavailableError;
+}
+
+/**
  * Sessions across every instance sharing one Redis (or any shared store): the per-user limit
  * and supersede-by-instanceId hold cluster-wide, a disconnect reaches the user's sockets on
  * every instance, and the admin API lists and counts all of them. The hub decides locally
@@ -53,13 +71,21 @@ export interface SessionCluster {
   removed(sessionId: string): void;
   /**
    * Revokes the user on every other instance (this one has already closed its own sessions);
-   * resolves to how many sessions elsewhere were closed.
+   * resolves to how many sessions elsewhere were closed. When the store is away it rejects
+   * (ClusterUnavailableError) but keeps the revocation and retries it on each heartbeat until
+   * it succeeds: a password change must eventually close the user's sockets everywhere.
    */
   revokeUser(userId: string, code: number, reason: string): Promise<number>;
-  /** Every live instance's sessions; this instance's as `local` describes them now. */
+  /**
+   * Every live instance's sessions; this instance's as `local` describes them now. Rejects
+   * with ClusterUnavailableError (as `stats` does) when the store does not answer in time.
+   */
   connections(local: readonly ConnectionInfo[]): Promise<ConnectionInfo[]>;
   /** Live instances' figures (this one's as given) and the cluster's distinct users. */
   stats(local: NodeStats): Promise<{ nodes: (NodeStats & { node: string })[]; users: number }>;
-  /** Leaves the cluster (this instance's sessions are dropped from it). Idempotent. */
+  /**
+   * Leaves the cluster (this instance's sessions are dropped from it). Idempotent, and bounded
+   * in time even with the store away (the others then forget this instance at its deadline).
+   */
   close(): Promise<void>;
 }

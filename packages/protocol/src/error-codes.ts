@@ -50,6 +50,10 @@ export const ERRORS = {
   REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time' },
   INTERNAL: { status: 500, message: 'Internal error' },
   NOT_READY: { status: 503, message: 'Service not ready' },
+  CLUSTER_UNAVAILABLE: {
+    status: 503,
+    message: "The other instances' view is unreachable (Redis did not answer in time); retry later",
+  },
 
   // DNS and BIND
   INVALID_RECORD: { status: 400, message: 'Invalid record data' },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { EXAMPLE_EVENTS, parseEventData, type EventType } from '@hdns/protocol';
 import { routes } from '@hdns/protocol/rest';
+import { isClusterUnavailable } from '@hdns/hub';
 import { requireIdentity } from '../auth/auth-plugin.js';
 import { AppError } from '../http/app-error.js';
 import { errorResponses } from '../http/error-schema.js';
@@ -11,6 +12,22 @@ const ADMIN = '/api/admin';
 const TAGS = ['admin'];
 const SECURITY = [{ bearerAuth: [] }];
 const AUTH_ERRORS = ['UNAUTHORIZED', 'AUTH_FAILED', 'TOKEN_EXPIRED', 'FORBIDDEN'] as const;
+
+/**
+ * A read of every instance's sessions, or 503 CLUSTER_UNAVAILABLE (with Retry-After) when the
+ * shared store does not answer in time: the admin views never hang on a Redis outage.
+ */
+async function clusterRead<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (!isClusterUnavailable(err)) throw err;
+    throw new AppError('CLUSTER_UNAVAILABLE', undefined, {
+      headers: { 'retry-after': '5' },
+      cause: err,
+    });
+  }
+}
 
 /** Admin view and control of the real-time layer. Mounted at /api/admin. */
 export const adminRoutes: FastifyPluginAsyncZod = (app) => {
@@ -25,11 +42,11 @@ export const adminRoutes: FastifyPluginAsyncZod = (app) => {
         security: SECURITY,
         response: {
           ...okResponse(routes.listConnections),
-          ...errorResponses(...AUTH_ERRORS),
+          ...errorResponses(...AUTH_ERRORS, 'CLUSTER_UNAVAILABLE'),
         },
       },
     },
-    async () => ({ connections: await app.hub.clusterConnections() }),
+    async () => ({ connections: await clusterRead(() => app.hub.clusterConnections()) }),
   );
 
   app.delete(
@@ -39,7 +56,9 @@ export const adminRoutes: FastifyPluginAsyncZod = (app) => {
         tags: TAGS,
         summary: "Disconnect a user's connections",
         description:
-          'Closes them with the KICKED code (terminal: clients do not reconnect by themselves).',
+          'Closes them with the KICKED code (terminal: clients do not reconnect by themselves). ' +
+          'Several instances: when Redis is away, this instance closes its own and answers ' +
+          '`pending: true`; the others close theirs once the retried revocation reaches Redis.',
         security: SECURITY,
         ...requestSchema(routes.disconnectUser),
         response: {
@@ -48,7 +67,7 @@ export const adminRoutes: FastifyPluginAsyncZod = (app) => {
         },
       },
     },
-    async (request) => ({ closed: await app.hub.disconnectUserEverywhere(request.params.userId) }),
+    (request) => app.hub.disconnectUserInCluster(request.params.userId),
   );
 
   app.get(
@@ -60,11 +79,11 @@ export const adminRoutes: FastifyPluginAsyncZod = (app) => {
         security: SECURITY,
         response: {
           ...okResponse(routes.realtimeStats),
-          ...errorResponses(...AUTH_ERRORS),
+          ...errorResponses(...AUTH_ERRORS, 'CLUSTER_UNAVAILABLE'),
         },
       },
     },
-    () => app.hub.stats(),
+    () => clusterRead(() => app.hub.stats()),
   );
 
   app.post(

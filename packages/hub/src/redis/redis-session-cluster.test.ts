@@ -1,24 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '@hdns/protocol';
-import { startRedisServer, waitFor, waitForValue, type RedisServer } from '@hdns/testkit';
+import {
+  startProxy,
+  startRedisServer,
+  waitFor,
+  waitForValue,
+  type RedisServer,
+  type TcpProxy,
+} from '@hdns/testkit';
 import type { ConnectionInfo } from '../connection-info.js';
-import type { ClusterMember, ClusterSession, NodeStats } from '../session-cluster.js';
+import {
+  ClusterUnavailableError,
+  type ClusterMember,
+  type ClusterSession,
+  type NodeStats,
+} from '../session-cluster.js';
 import { connectRedis, type RedisConnection } from './redis-connection.js';
 import { RedisSessionCluster } from './redis-session-cluster.js';
+import { NODE_BEAT, SESSION_ADD } from './redis-session-scripts.js';
 
 // Instances are RedisSessionClusters on one real redis-server; each instance's hub is a small
 // fake member that records what the cluster asks of it.
 
 let redis: RedisServer;
-const opened: { cluster: RedisSessionCluster; conns: RedisConnection[] }[] = [];
+const opened: { cluster: RedisSessionCluster; conns: RedisConnection[]; proxy?: TcpProxy }[] = [];
 beforeAll(async () => {
   redis = await startRedisServer();
 });
 afterAll(async () => {
   for (const o of opened) {
+    await o.proxy?.resume().catch(() => undefined);
     await o.cluster.close();
     for (const c of o.conns) await c.close();
+    await o.proxy?.close();
   }
   await redis.close();
 });
@@ -60,30 +75,58 @@ class FakeMember implements ClusterMember {
 interface Instance {
   cluster: RedisSessionCluster;
   member: FakeMember;
-  connect(userId: string, opts?: { instanceId?: string; pool?: 'v1' | 'legacy' }): FakeSession;
+  connect(
+    userId: string,
+    opts?: { instanceId?: string; pool?: 'v1' | 'legacy'; connectedAt?: number },
+  ): FakeSession;
   /** A crash: connections dropped, no leave. */
   kill(): void;
+  /** With `viaProxy`: cuts (and restores) this instance's Redis connections. */
+  proxy?: TcpProxy;
+  /** Every command sent on the script connection, in order. */
+  sent: string[][];
+  errors: unknown[];
 }
 
 let clock = 1_000;
 
-async function instance(prefix: string, nodeId: string, limit = 1): Promise<Instance> {
-  const [client, control] = await Promise.all([connectRedis(redis.url), connectRedis(redis.url)]);
+async function instance(
+  prefix: string,
+  nodeId: string,
+  limit = 1,
+  opts: { viaProxy?: boolean; callTimeoutMs?: number } = {},
+): Promise<Instance> {
+  const proxy = opts.viaProxy ? await startProxy(redis.port) : undefined;
+  const url = proxy ? `redis://127.0.0.1:${proxy.port}` : redis.url;
+  const connect = () => connectRedis(url, { maxReconnectDelayMs: 100 });
+  const [client, control] = await Promise.all([connect(), connect()]);
+  const sent: string[][] = [];
+  const errors: unknown[] = [];
   const cluster = new RedisSessionCluster({
-    client,
+    client: {
+      sendCommand: (args) => {
+        sent.push(args);
+        return client.sendCommand(args);
+      },
+    },
     control,
     prefix,
     nodeId,
     heartbeatMs: 100,
     ttlMs: 500,
     blockMs: 200,
+    ...(opts.callTimeoutMs ? { callTimeoutMs: opts.callTimeoutMs } : {}),
+    onError: (err) => errors.push(err),
   });
-  opened.push({ cluster, conns: [client, control] });
+  opened.push({ cluster, conns: [client, control], ...(proxy ? { proxy } : {}) });
   const member = new FakeMember();
   cluster.start(member);
   return {
     cluster,
     member,
+    ...(proxy ? { proxy } : {}),
+    sent,
+    errors,
     connect(userId, opts = {}) {
       const id = randomUUID();
       const info: ConnectionInfo = {
@@ -108,7 +151,7 @@ async function instance(prefix: string, nodeId: string, limit = 1): Promise<Inst
         userId,
         instanceId: opts.instanceId,
         pool: opts.pool ?? 'v1',
-        connectedAt: clock++,
+        connectedAt: opts.connectedAt ?? clock++,
         describe: () => info,
       };
       member.local.set(id, session);
@@ -238,5 +281,206 @@ describe('RedisSessionCluster', () => {
     );
     await Promise.all([b.cluster.close(), b.cluster.close()]);
     expect(await ids(a)).toEqual([]);
+  });
+});
+
+/** The NODE_BEAT calls among `sent`, as the entries (id → JSON) each one carried. */
+const beats = (i: Instance) =>
+  i.sent
+    .filter((a) => a[1] === NODE_BEAT.sha || a[1] === NODE_BEAT.source)
+    .map((a) => {
+      const pairs = a.slice(3 + Number(a[2]) + 5);
+      const out = new Map<string, string>();
+      for (let k = 0; k + 1 < pairs.length; k += 2) out.set(pairs[k] ?? '', pairs[k + 1] ?? '');
+      return out;
+    });
+/** The session ids each SESSION_ADD call registered. */
+const registrations = (i: Instance) =>
+  i.sent
+    .filter((a) => a[1] === SESSION_ADD.sha || a[1] === SESSION_ADD.source)
+    .map((a) => a.slice(3 + Number(a[2]) + 5).filter((_, k) => k % 7 === 0));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('RedisSessionCluster with Redis away', () => {
+  it('(e) reads fail with ClusterUnavailableError in bounded time, beats do not pile up, close is bounded', async () => {
+    const prefix = randomUUID();
+    const a = await instance(prefix, 'a', 5, { viaProxy: true, callTimeoutMs: 300 });
+    a.connect('ivan');
+    await waitForValue(
+      () => ids(a),
+      (l) => l.length === 1,
+      'ivan listed',
+    );
+    await a.proxy?.pause();
+    const beatsBefore = beats(a).length;
+    // The first read fails as the dropped socket is noticed, or times out queued in node-redis.
+    for (let k = 0; k < 2; k++) {
+      const t = Date.now();
+      await expect(a.cluster.connections([])).rejects.toBeInstanceOf(ClusterUnavailableError);
+      expect(Date.now() - t).toBeLessThan(1_000);
+    }
+    // A read is still queued in node-redis: the next fails at once, without queuing another.
+    let t = Date.now();
+    await expect(a.cluster.stats(a.member.stats())).rejects.toBeInstanceOf(ClusterUnavailableError);
+    expect(Date.now() - t).toBeLessThan(100);
+    // Ten beat periods: the beat stuck in the offline queue holds the next ones back.
+    await sleep(1_000);
+    expect(beats(a).length - beatsBefore).toBeLessThanOrEqual(2);
+    t = Date.now();
+    await a.cluster.close();
+    expect(Date.now() - t).toBeLessThan(1_500);
+  });
+
+  it('(f) a revocation made while Redis is away is retried until it gets through; later logins stay', async () => {
+    const prefix = randomUUID();
+    const a = await instance(prefix, 'a', 5, { viaProxy: true, callTimeoutMs: 300 });
+    const b = await instance(prefix, 'b', 5);
+    const old = [b.connect('judy'), b.connect('judy')];
+    await waitForValue(
+      () => ids(a),
+      (l) => l.length === 2,
+      'judy listed',
+    );
+    await a.proxy?.pause();
+    // Once node-redis has noticed, the call waits in its offline queue: it times out here and
+    // runs, late, once Redis is back (as does the retry); neither may close a later login.
+    await sleep(100);
+    await expect(
+      a.cluster.revokeUser('judy', CloseCode.CREDENTIALS_REVOKED, 'password changed'),
+    ).rejects.toMatchObject({ name: 'ClusterUnavailableError', timedOut: true });
+    // A login with the new password, after the revocation was made.
+    const fresh = b.connect('judy', { connectedAt: Date.now() + 60_000 });
+    await sleep(500);
+    expect(old.some((s) => s.closed)).toBe(false);
+    await a.proxy?.resume();
+    await waitFor(() => old.every((s) => s.closed), 10_000, 'judy closed on b');
+    expect(old.map((s) => s.closed?.code)).toEqual([
+      CloseCode.CREDENTIALS_REVOKED,
+      CloseCode.CREDENTIALS_REVOKED,
+    ]);
+    await sleep(300);
+    expect(fresh.closed).toBeUndefined();
+    expect(await ids(b)).toEqual(['b/judy']);
+  });
+
+  it('(g) a session never supersedes a newer one: the older one being added loses', async () => {
+    const prefix = randomUUID();
+    const [a, b] = await Promise.all([instance(prefix, 'a', 1), instance(prefix, 'b', 3)]);
+    const newer = b.connect('kim', { connectedAt: clock + 1_000 });
+    const newerTab = b.connect('lou', { instanceId: 'tab', connectedAt: clock + 1_000 });
+    await waitForValue(
+      () => ids(a),
+      (l) => l.length === 2,
+      'kim and lou listed',
+    );
+    // Older by connectedAt (a registration that reaches Redis late).
+    const late = a.connect('kim', { connectedAt: clock++ });
+    const lateTab = a.connect('lou', { instanceId: 'tab', connectedAt: clock++ });
+    await waitFor(() => late.closed && lateTab.closed, 5_000, 'the older ones closed');
+    expect(late.closed?.code).toBe(CloseCode.SUPERSEDED);
+    expect(lateTab.closed?.code).toBe(CloseCode.SUPERSEDED);
+    await sleep(300);
+    expect(newer.closed).toBeUndefined();
+    expect(newerTab.closed).toBeUndefined();
+    expect(await ids(a)).toEqual(['b/kim', 'b/lou']);
+  });
+
+  it('(g) a registration that failed is not retried for a session gone meanwhile', async () => {
+    const prefix = randomUUID();
+    const a = await instance(prefix, 'a', 5, { viaProxy: true, callTimeoutMs: 300 });
+    const b = await instance(prefix, 'b', 5);
+    await a.proxy?.pause();
+    const gone = a.connect('max');
+    const stays = a.connect('ned');
+    await sleep(50);
+    a.member.local.delete(gone.id);
+    a.cluster.removed(gone.id);
+    await sleep(500);
+    await a.proxy?.resume();
+    await waitForValue(
+      () => ids(b),
+      (l) => l.includes('a/ned'),
+      'ned registered once Redis is back',
+    );
+    await sleep(500);
+    expect(await ids(b)).toEqual(['a/ned']);
+    expect(stays.closed).toBeUndefined();
+  });
+
+  it('(g, h) an instance cut off past its ttl registers every session again, newest wins', async () => {
+    const prefix = randomUUID();
+    const a = await instance(prefix, 'a', 1, { viaProxy: true, callTimeoutMs: 300 });
+    const b = await instance(prefix, 'b', 1);
+    const older = a.connect('oli');
+    const alone = a.connect('pam');
+    await waitForValue(
+      () => ids(b),
+      (l) => l.length === 2,
+      'oli and pam listed',
+    );
+    await a.proxy?.pause();
+    await waitForValue(
+      () => ids(b),
+      (l) => l.length === 0,
+      'a forgotten',
+      5_000,
+    );
+    // Past its deadline a is out of the reads at once; b's next beats drop its entries.
+    await sleep(300);
+    const newer = b.connect('oli', { connectedAt: clock + 1_000 });
+    const registered = registrations(a).length;
+    await a.proxy?.resume();
+    await waitFor(() => older.closed, 10_000, 'the older oli closed on a');
+    expect(older.closed?.code).toBe(CloseCode.SUPERSEDED);
+    await waitForValue(
+      () => ids(b),
+      (l) => l.includes('a/pam'),
+      'pam registered again',
+    );
+    expect(newer.closed).toBeUndefined();
+    expect(alone.closed).toBeUndefined();
+    expect(await ids(b)).toEqual(['a/pam', 'b/oli']);
+    // One registration of every local session (the full set), not a beat carrying them.
+    expect(registrations(a).slice(registered).flat().sort()).toEqual([older.id, alone.id].sort());
+  });
+
+  it('(h) a beat carries only the entries that changed since the last one', async () => {
+    const prefix = randomUUID();
+    const [a, b] = await Promise.all([instance(prefix, 'a', 5), instance(prefix, 'b', 5)]);
+    const s = [a.connect('quin'), a.connect('quin'), a.connect('rob')];
+    await waitForValue(
+      () => ids(b),
+      (l) => l.length === 3,
+      'three listed',
+    );
+    await sleep(300);
+    const quiet = beats(a).length;
+    await sleep(400);
+    expect(beats(a).length - quiet).toBeGreaterThanOrEqual(2);
+    expect(
+      beats(a)
+        .slice(quiet)
+        .every((m) => m.size === 0),
+    ).toBe(true);
+    const changed = s[1];
+    if (!changed) throw new Error('no session');
+    const info = changed.describe();
+    Object.assign(info, { queueDepth: 42 });
+    const carried = await waitForValue(
+      () =>
+        Promise.resolve(
+          beats(a)
+            .slice(quiet)
+            .find((m) => m.size > 0),
+        ),
+      (m) => m !== undefined,
+      'a beat with the change',
+    );
+    expect([...(carried?.keys() ?? [])]).toEqual([changed.id]);
+    await waitForValue(
+      () => b.cluster.connections([]),
+      (l) => l.some((c) => c.sessionId === changed.id && c.queueDepth === 42),
+      'the change seen on b',
+    );
   });
 });

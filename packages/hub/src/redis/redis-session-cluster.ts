@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { CloseCode } from '@hdns/protocol';
 import type { ConnectionInfo } from '../connection-info.js';
-import type {
-  ClusterMember,
-  ClusterSession,
-  NodeStats,
-  SessionCluster,
+import {
+  isClusterUnavailable,
+  type ClusterMember,
+  type ClusterSession,
+  type NodeStats,
+  type SessionCluster,
 } from '../session-cluster.js';
 import type { BlockingConnection } from './redis-bus.js';
+import { InFlight, withTimeout } from './redis-call-timeout.js';
 import type { RedisCommander } from './redis-commander.js';
+import type { RedisScript } from './redis-scripts.js';
 import { DEFAULT_REDIS_PREFIX } from './redis-keys.js';
+import { readCluster, type ClusterView } from './redis-cluster-read.js';
+import { applyControlEntry, followControl } from './redis-control-feed.js';
+import { pushSessionAddArgs, sessionEntryJson } from './redis-session-entry.js';
 import { asArray, asInt, asString } from './redis-replies.js';
 import {
-  CLUSTER_READ,
   NODE_BEAT,
   NODE_LEAVE,
   SESSION_ADD,
@@ -38,16 +43,25 @@ export interface RedisSessionClusterOptions {
   ttlMs?: number;
   /** How long one blocking read of the control stream waits. Default 1 s. */
   blockMs?: number;
+  /**
+   * Longest wait for any Redis call (node-redis queues commands while it reconnects, so an
+   * await could last the whole outage). Default 2 s.
+   */
+  callTimeoutMs?: number;
   onError?: (err: unknown) => void;
 }
 
-interface Entry {
-  node: string;
-  userId: string;
-  info: ConnectionInfo;
+/** A revocation that did not reach Redis: retried on each beat. */
+interface PendingRevocation {
+  code: number;
+  reason: string;
+  /** When it was made: a late retry spares sessions connected since (a new login). */
+  before: number;
 }
 
-const MAX_RETRY_MS = 2_000;
+const SUPERSEDED_REASON = 'superseded by a newer connection';
+/** Sessions per SESSION_ADD call when an instance registers all of them again. */
+const REGISTER_BATCH = 200;
 
 /**
  * `SessionCluster` on Redis (see redis-session-scripts.ts for the keys and the atomic steps).
@@ -55,7 +69,10 @@ const MAX_RETRY_MS = 2_000;
  * on the `control` stream, which each instance follows from the last entry it read (not
  * pub/sub: a reconnect must not lose a `revoke`). Liveness is a heartbeat with a deadline in
  * Redis time, so a SIGKILLed instance's sessions leave the cluster `ttlMs` after its last beat.
- * A registration that failed (Redis away) is retried on every beat until it succeeds.
+ * Every call has a timeout (`callTimeoutMs`); what failed because Redis was away is kept and
+ * retried on every beat until it succeeds: registrations (of sessions still registered here)
+ * and revocations. A beat sends only the entries that changed since the last one, and every
+ * session again when the instance (re)joins (its first beat, or it was cut off past its ttl).
  */
 export class RedisSessionCluster implements SessionCluster {
   readonly nodeId: string;
@@ -64,10 +81,24 @@ export class RedisSessionCluster implements SessionCluster {
   private readonly heartbeatMs: number;
   private readonly ttlMs: number;
   private readonly blockMs: number;
+  private readonly callTimeoutMs: number;
   private member: ClusterMember | undefined;
   /** Registered here but not yet in Redis (the script failed): session → its limit. */
   private readonly unsynced = new Map<ClusterSession, number>();
+  /** Each registered session's per-user limit, to register it again on a rejoin. */
+  private readonly limits = new Map<string, number>();
+  private defaultLimit = 1;
+  /** Entry JSON last written per session: a beat sends only those that differ. */
+  private readonly lastSent = new Map<string, string>();
+  private readonly revocations = new Map<string, PendingRevocation>();
+  /** The beat's raw commands not yet answered: no beat starts while any is. */
+  private readonly beatCalls = new InFlight();
+  /** Reads that timed out and are still queued: further reads fail at once meanwhile. */
+  private readonly stalledReads = new InFlight();
   private timer: NodeJS.Timeout | undefined;
+  private beatRunning = false;
+  /** A beat found this instance not live: every session must be registered again. */
+  private rejoined = false;
   private beating: Promise<void> = Promise.resolve();
   private loop: Promise<void> = Promise.resolve();
   private closing: Promise<void> | undefined;
@@ -79,48 +110,60 @@ export class RedisSessionCluster implements SessionCluster {
     this.heartbeatMs = options.heartbeatMs ?? 2_000;
     this.ttlMs = options.ttlMs ?? 10_000;
     this.blockMs = options.blockMs ?? 1_000;
+    this.callTimeoutMs = options.callTimeoutMs ?? 2_000;
   }
 
   start(member: ClusterMember): () => Promise<void> {
     if (this.member) throw new Error('session cluster already started');
     this.member = member;
-    this.beating = this.beat();
-    this.timer = setInterval(() => {
-      this.beating = this.beating.then(() => this.beat());
-    }, this.heartbeatMs);
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.heartbeatMs);
     this.timer.unref();
-    this.loop = this.follow();
+    this.loop = followControl({
+      conn: this.options.control,
+      stream: this.keys.control,
+      blockMs: this.blockMs,
+      callTimeoutMs: this.callTimeoutMs,
+      stopped: () => this.closing !== undefined,
+      apply: (f) => applyControlEntry(member, this.nodeId, f),
+      ...(this.options.onError ? { onError: this.options.onError } : {}),
+    });
     return () => this.close();
   }
 
   added(session: ClusterSession, maxPerUser: number): void {
-    this.add(session, maxPerUser).catch((err: unknown) => {
-      this.unsynced.set(session, maxPerUser);
+    this.limits.set(session.id, maxPerUser);
+    this.defaultLimit = maxPerUser;
+    this.register([[session, maxPerUser]]).catch((err: unknown) => {
+      if (this.limits.has(session.id)) this.unsynced.set(session, maxPerUser);
       this.options.onError?.(err);
     });
   }
 
   removed(sessionId: string): void {
     for (const s of this.unsynced.keys()) if (s.id === sessionId) this.unsynced.delete(s);
+    this.limits.delete(sessionId);
+    this.lastSent.delete(sessionId);
     if (this.closing) return;
-    SESSION_REMOVE.run(this.options.client, this.scriptKeys, [
-      sessionId,
-      this.keys.userPrefix,
-      this.keys.nodePrefix,
-    ]).catch((err: unknown) => this.options.onError?.(err));
+    this.call(
+      SESSION_REMOVE,
+      [sessionId, this.keys.userPrefix, this.keys.nodePrefix],
+      'remove',
+    ).catch((err: unknown) => this.options.onError?.(err));
   }
 
   async revokeUser(userId: string, code: number, reason: string): Promise<number> {
     for (const s of this.unsynced.keys()) if (s.userId === userId) this.unsynced.delete(s);
-    const elsewhere = await SESSION_REVOKE.run(this.options.client, this.scriptKeys, [
-      userId,
-      this.nodeId,
-      String(code),
-      reason,
-      this.keys.userPrefix,
-      this.keys.nodePrefix,
-    ]);
-    return asInt(elsewhere, 'revoked');
+    const before = Date.now();
+    try {
+      const elsewhere = await this.revoke(userId, code, reason, before, false);
+      this.revocations.delete(userId);
+      return elsewhere;
+    } catch (err) {
+      // Kept until a beat gets it through; a later one of the same user replaces it.
+      this.revocations.set(userId, { code, reason, before });
+      throw err;
+    }
   }
 
   async connections(local: readonly ConnectionInfo[]): Promise<ConnectionInfo[]> {
@@ -145,160 +188,164 @@ export class RedisSessionCluster implements SessionCluster {
     return (this.closing ??= (async () => {
       clearInterval(this.timer);
       this.options.control.destroy();
-      await this.loop;
-      await this.beating;
+      // Each call of a beat is bounded already; this bounds the whole of it and the feed.
+      await withTimeout(Promise.all([this.loop, this.beating]), this.callTimeoutMs, 'close').catch(
+        () => undefined,
+      );
       if (!this.member) return;
-      await NODE_LEAVE.run(this.options.client, this.scriptKeys, [
-        this.nodeId,
-        this.keys.userPrefix,
-        this.keys.nodePrefix,
-      ]).catch((err: unknown) => this.options.onError?.(err));
+      await this.call(
+        NODE_LEAVE,
+        [this.nodeId, this.keys.userPrefix, this.keys.nodePrefix],
+        'leave',
+      ).catch((err: unknown) => this.options.onError?.(err));
     })());
   }
 
-  private async add(session: ClusterSession, maxPerUser: number): Promise<void> {
-    if (this.closing) return;
-    await SESSION_ADD.run(this.options.client, this.scriptKeys, [
-      session.id,
-      this.nodeId,
-      session.userId,
-      session.instanceId ?? '',
-      session.pool,
-      String(session.connectedAt),
-      String(maxPerUser),
-      this.entryJson(session),
-      this.keys.userPrefix,
-      this.keys.nodePrefix,
-      String(CloseCode.SUPERSEDED),
-      'superseded by a newer connection',
-    ]);
+  /** A script call bounded by `callTimeoutMs`; `track` keeps its raw command while pending. */
+  private call(
+    script: RedisScript,
+    args: string[],
+    what: string,
+    track?: InFlight,
+  ): Promise<unknown> {
+    const raw = script.run(this.options.client, this.scriptKeys, args);
+    return withTimeout(track ? track.track(raw) : raw, this.callTimeoutMs, what);
   }
 
-  private entryJson(s: ClusterSession): string {
-    return JSON.stringify({
-      node: this.nodeId,
-      userId: s.userId,
-      ...(s.instanceId !== undefined ? { instanceId: s.instanceId } : {}),
-      pool: s.pool,
-      connectedAt: s.connectedAt,
-      info: s.describe(),
+  /**
+   * SESSION_REVOKE. A `retry` is late by definition; a first attempt is late only if it ran
+   * after its caller gave up on it (it waited in node-redis's queue until Redis was back).
+   */
+  private revoke(
+    userId: string,
+    code: number,
+    reason: string,
+    before: number,
+    retry: boolean,
+  ): Promise<number> {
+    const args = [userId, this.nodeId, String(code), reason, this.keys.userPrefix];
+    args.push(this.keys.nodePrefix, String(before), retry ? '-1' : String(this.callTimeoutMs));
+    const track = retry ? this.beatCalls : undefined;
+    return this.call(SESSION_REVOKE, args, 'revoke', track).then((n) => asInt(n, 'revoked'));
+  }
+
+  /**
+   * SESSION_ADD for these sessions; one that lost to a newer session (see the script) is
+   * closed here at once (its `close` control entry would do it too, a little later).
+   */
+  private async register(
+    batch: readonly (readonly [ClusterSession, number])[],
+    track?: InFlight,
+  ): Promise<void> {
+    if (this.closing || batch.length === 0) return;
+    const args = [this.nodeId, this.keys.userPrefix, this.keys.nodePrefix];
+    args.push(String(CloseCode.SUPERSEDED), SUPERSEDED_REASON);
+    const sent = pushSessionAddArgs(args, this.nodeId, batch);
+    const closed = asArray(await this.call(SESSION_ADD, args, 'register', track), 'closed');
+    for (let i = 0; i + 1 < closed.length; i += 2) {
+      const id = asString(closed[i], 'id');
+      if (asString(closed[i + 1], 'node') !== this.nodeId || !sent.has(id)) continue;
+      sent.delete(id);
+      this.member?.closeSession(id, CloseCode.SUPERSEDED, SUPERSEDED_REASON);
+    }
+    for (const [id, json] of sent) if (this.limits.has(id)) this.lastSent.set(id, json);
+  }
+
+  /** One beat unless the previous one (or a command it sent) is still in flight. */
+  private tick(): void {
+    if (this.beatRunning || this.beatCalls.size > 0 || this.closing) return;
+    this.beatRunning = true;
+    this.beating = this.beat().finally(() => {
+      this.beatRunning = false;
     });
   }
 
   private async beat(): Promise<void> {
     const member = this.member;
-    if (!member || this.closing) return;
-    try {
-      for (const [s, limit] of [...this.unsynced]) {
-        await this.add(s, limit);
-        this.unsynced.delete(s);
-      }
-      const args = [
-        this.nodeId,
-        String(this.ttlMs),
-        JSON.stringify(member.stats()),
-        this.keys.userPrefix,
-        this.keys.nodePrefix,
-      ];
-      for (const s of member.sessions()) args.push(s.id, this.entryJson(s), s.userId);
-      await NODE_BEAT.run(this.options.client, this.scriptKeys, args);
-    } catch (err) {
-      this.options.onError?.(err);
-    }
-  }
-
-  /** Follows the control stream from its end at start, entry by entry, across reconnects. */
-  private async follow(): Promise<void> {
-    let last: string | undefined;
-    let wait = 50;
-    const conn = this.options.control;
-    while (!this.closing) {
-      try {
-        if (last === undefined) {
-          const tail = asArray(
-            await conn.sendCommand(['XREVRANGE', this.keys.control, '+', '-', 'COUNT', '1']),
-            'control tail',
-          );
-          last = tail.length ? asString(asArray(tail[0], 'entry')[0], 'id') : '0-0';
-        }
-        const reply = await conn.sendCommand([
-          'XREAD',
-          'COUNT',
-          '100',
-          'BLOCK',
-          String(this.blockMs),
-          'STREAMS',
-          this.keys.control,
-          last,
-        ]);
-        wait = 50;
-        if (reply === null) continue;
-        const [stream] = asArray(reply, 'xread');
-        for (const raw of asArray(asArray(stream, 'stream')[1], 'entries')) {
-          const [id, fields] = asArray(raw, 'entry');
-          last = asString(id, 'id');
-          this.apply(fieldMap(asArray(fields, 'fields')));
-        }
-      } catch (err) {
-        if (this.closing) return;
-        this.options.onError?.(err);
-        await new Promise((r) => setTimeout(r, wait));
-        wait = Math.min(wait * 2, MAX_RETRY_MS);
-      }
-    }
-  }
-
-  private apply(f: Map<string, string>): void {
-    const member = this.member;
     if (!member) return;
-    const code = Number(f.get('code'));
-    const reason = f.get('reason') ?? '';
     try {
-      if (f.get('op') === 'close' && f.get('node') === this.nodeId) {
-        member.closeSession(f.get('session') ?? '', code, reason);
-      } else if (f.get('op') === 'revoke' && f.get('origin') !== this.nodeId) {
-        member.revokeUser(f.get('user') ?? '', code, reason);
+      await this.retryPending(member);
+      const args = [this.nodeId, String(this.ttlMs), JSON.stringify(member.stats())];
+      args.push(this.keys.userPrefix, this.keys.nodePrefix);
+      const live = new Set<string>();
+      const changed = new Map<string, string>();
+      for (const s of member.sessions()) {
+        live.add(s.id);
+        const json = sessionEntryJson(this.nodeId, s);
+        if (this.lastSent.get(s.id) !== json) changed.set(s.id, json);
+      }
+      for (const id of this.lastSent.keys()) if (!live.has(id)) this.lastSent.delete(id);
+      for (const [id, json] of changed) args.push(id, json);
+      const raw = this.beatCalls.track(NODE_BEAT.run(this.options.client, this.scriptKeys, args));
+      // Noted even when the answer comes after the timeout (the beat ran late, once Redis was
+      // back): the next beat then finds this instance live, but without its sessions.
+      raw.then(
+        (r) => {
+          if (asInt(asArray(r, 'beat')[1], 'rejoined') === 1) this.rejoined = true;
+        },
+        () => undefined,
+      );
+      await withTimeout(raw, this.callTimeoutMs, 'beat');
+      if (this.rejoined) {
+        await this.registerAll(member);
+        this.rejoined = false;
+      } else {
+        for (const [id, json] of changed) if (this.limits.has(id)) this.lastSent.set(id, json);
       }
     } catch (err) {
       this.options.onError?.(err);
     }
   }
 
-  private async read(): Promise<{ sessions: Entry[]; stats: Map<string, NodeStats> }> {
-    const [liveRaw, sessionsRaw, statsRaw] = asArray(
-      await CLUSTER_READ.run(this.options.client, this.scriptKeys, []),
-      'cluster read',
-    );
-    const live = new Set(asArray(liveRaw, 'nodes').map((n) => asString(n, 'node')));
-    live.add(this.nodeId);
-    const sessions: Entry[] = [];
-    for (const json of fieldMap(asArray(sessionsRaw, 'sessions')).values()) {
-      const entry = parseJson(json) as Partial<Entry> | undefined;
-      if (entry?.node && entry.userId && entry.info && live.has(entry.node)) {
-        sessions.push(entry as Entry);
+  /**
+   * Retries what failed: revocations, then registrations. Redis not answering ends the beat
+   * (its NODE_BEAT would only queue behind); any other failure (a refused script) is reported
+   * and the beat goes on, so one bad retry cannot keep this instance from staying alive.
+   */
+  private async retryPending(member: ClusterMember): Promise<void> {
+    try {
+      for (const [userId, r] of [...this.revocations]) {
+        await this.revoke(userId, r.code, r.reason, r.before, true);
+        if (this.revocations.get(userId) === r) this.revocations.delete(userId);
       }
+      await this.retryUnsynced(member);
+    } catch (err) {
+      if (isClusterUnavailable(err) && err.timedOut) throw err;
+      this.options.onError?.(err);
     }
-    const stats = new Map<string, NodeStats>();
-    for (const [node, json] of fieldMap(asArray(statsRaw, 'stats'))) {
-      const s = parseJson(json) as NodeStats | undefined;
-      if (s && live.has(node)) stats.set(node, s);
+  }
+
+  /** Retries failed registrations of the sessions that are still registered here. */
+  private async retryUnsynced(member: ClusterMember): Promise<void> {
+    if (this.unsynced.size === 0) return;
+    const registered = new Set<string>();
+    for (const s of member.sessions()) registered.add(s.id);
+    const batch = [...this.unsynced].filter(([s]) => registered.has(s.id));
+    for (const [s] of this.unsynced) if (!registered.has(s.id)) this.unsynced.delete(s);
+    await this.register(batch, this.beatCalls);
+    for (const [s] of batch) this.unsynced.delete(s);
+  }
+
+  /** The instance (re)joined: every session of it is registered again, newest wins. */
+  private async registerAll(member: ClusterMember): Promise<void> {
+    this.lastSent.clear();
+    const all = [...member.sessions()].map(
+      (s) => [s, this.limits.get(s.id) ?? this.defaultLimit] as const,
+    );
+    for (let i = 0; i < all.length; i += REGISTER_BATCH) {
+      await this.register(all.slice(i, i + REGISTER_BATCH), this.beatCalls);
     }
-    return { sessions, stats };
+    const done = new Set(all.map(([s]) => s.id));
+    for (const s of this.unsynced.keys()) if (done.has(s.id)) this.unsynced.delete(s);
   }
-}
 
-function fieldMap(flat: unknown[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    out.set(asString(flat[i], 'field'), asString(flat[i + 1], 'value'));
-  }
-  return out;
-}
-
-function parseJson(json: string): unknown {
-  try {
-    return JSON.parse(json) as unknown;
-  } catch {
-    return undefined;
+  private read(): Promise<ClusterView> {
+    return readCluster({
+      client: this.options.client,
+      keys: this.scriptKeys,
+      nodeId: this.nodeId,
+      timeoutMs: this.callTimeoutMs,
+      stalled: this.stalledReads,
+    });
   }
 }

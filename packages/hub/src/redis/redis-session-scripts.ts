@@ -58,45 +58,69 @@ end
 `;
 
 /**
- * Registers a session and supersedes, on any instance, the user's sessions of the same pool
- * with the same client instanceId, then the oldest past the limit (v1 pool only), as the
- * in-process ConnectionRegistry does. Each superseded session gets a `close` control entry for
- * its instance. ARGV: 1 id, 2 node, 3 userId, 4 instanceId or '', 5 pool, 6 connectedAt,
- * 7 limit, 8 entry JSON, 9 user prefix, 10 node prefix, 11 close code, 12 reason.
- * Returns the superseded {id, node} pairs, flattened.
+ * Registers sessions of one instance, each as the in-process ConnectionRegistry would: it
+ * supersedes, on any instance, the user's sessions of the same pool with the same client
+ * instanceId, then the oldest past the limit (v1 pool only). Supersede goes by `connectedAt`
+ * (ties to the one being added): a session never closes a newer one. When the one being added
+ * is the older (a registration retried late, an instance re-registering after it was cut off)
+ * it loses instead: it is not stored and its own instance is told to close it, and nothing else
+ * is touched. Each closed session gets a `close` control entry for its instance.
+ * ARGV: 1 node, 2 user prefix, 3 node prefix, 4 close code, 5 reason, then per session 7
+ * values: id, userId, instanceId or '', pool, connectedAt, limit, entry JSON.
+ * Returns the closed {id, node} pairs, flattened.
  */
 export const SESSION_ADD = new RedisScript(`
-local UP, NP = ARGV[9], ARGV[10]
+local UP, NP = ARGV[2], ARGV[3]
 ${DROP}
-local same, others = {}, {}
-for _, id in ipairs(redis.call('SMEMBERS', UP .. ARGV[3])) do
-  local e = entry(id)
-  if not e then
-    redis.call('SREM', UP .. ARGV[3], id)
-  elseif id ~= ARGV[1] and e.pool == ARGV[5] then
-    if ARGV[4] ~= '' and e.instanceId == ARGV[4] then
-      table.insert(same, {id, e})
-    else
-      table.insert(others, {id, e})
+local out = {}
+local function close(id, node)
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', '${CONTROL_MAXLEN}', '*',
+    'op', 'close', 'node', node, 'session', id, 'code', ARGV[4], 'reason', ARGV[5])
+  table.insert(out, id)
+  table.insert(out, node)
+end
+local function add(id, user, instanceId, pool, at, limit, json)
+  local same, others, lost = {}, {}, false
+  for _, other in ipairs(redis.call('SMEMBERS', UP .. user)) do
+    local e = entry(other)
+    if not e then
+      redis.call('SREM', UP .. user, other)
+    elseif other ~= id and e.pool == pool then
+      if instanceId ~= '' and e.instanceId == instanceId then
+        if (e.connectedAt or 0) > at then lost = true end
+        table.insert(same, {other, e})
+      else
+        table.insert(others, {other, e})
+      end
     end
   end
+  table.sort(others, function(a, b) return (a[2].connectedAt or 0) < (b[2].connectedAt or 0) end)
+  local excess = 0
+  if pool == 'v1' then excess = #others + 1 - limit end
+  local older = 0
+  for _, o in ipairs(others) do
+    if (o[2].connectedAt or 0) <= at then older = older + 1 end
+  end
+  if excess > older then lost = true end
+  if lost then
+    local mine = entry(id)
+    if mine then drop(id, mine) end
+    close(id, ARGV[1])
+    return
+  end
+  for i = 1, excess do table.insert(same, others[i]) end
+  for _, s in ipairs(same) do
+    drop(s[1], s[2])
+    close(s[1], s[2].node)
+  end
+  redis.call('HSET', KEYS[1], id, json)
+  redis.call('SADD', UP .. user, id)
+  redis.call('SADD', NP .. ARGV[1], id)
 end
-table.sort(others, function(a, b) return a[2].connectedAt < b[2].connectedAt end)
-if ARGV[5] == 'v1' then
-  local limit = tonumber(ARGV[7])
-  while #others >= limit do table.insert(same, table.remove(others, 1)) end
+for i = 6, #ARGV, 7 do
+  add(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], tonumber(ARGV[i + 4]),
+    tonumber(ARGV[i + 5]), ARGV[i + 6])
 end
-local out = {}
-for _, s in ipairs(same) do
-  drop(s[1], s[2])
-  redis.call('XADD', KEYS[4], 'MAXLEN', '~', '${CONTROL_MAXLEN}', '*',
-    'op', 'close', 'node', s[2].node, 'session', s[1], 'code', ARGV[11], 'reason', ARGV[12])
-  table.insert(out, s[1])
-  table.insert(out, s[2].node)
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[8])
-redis.call('SADD', UP .. ARGV[3], ARGV[1])
-redis.call('SADD', NP .. ARGV[2], ARGV[1])
 return out
 `);
 
@@ -111,23 +135,38 @@ return 0
 
 /**
  * Drops every session of a user and tells the other instances to close and revoke theirs.
- * ARGV: 1 userId, 2 origin node, 3 close code, 4 reason, 5 user prefix, 6 node prefix.
+ * ARGV: 1 userId, 2 origin node, 3 close code, 4 reason, 5 user prefix, 6 node prefix,
+ * 7 `before`: when the revocation was made (ms, the origin's clock), 8 how long after that it
+ * counts as late. A late one (retried after Redis was away, or a call that timed out and ran
+ * once Redis was back) spares the sessions connected at or after `before` (a login with the new
+ * password), and its control entry carries `before` so the other instances spare them too.
  * Returns how many of the dropped sessions were on other instances.
  */
 export const SESSION_REVOKE = new RedisScript(`
 local UP, NP = ARGV[5], ARGV[6]
 ${DROP}
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local before = tonumber(ARGV[7])
+if now - before <= tonumber(ARGV[8]) then before = nil end
 local elsewhere = 0
 for _, id in ipairs(redis.call('SMEMBERS', UP .. ARGV[1])) do
   local e = entry(id)
-  if e then
+  if not e then
+    redis.call('SREM', UP .. ARGV[1], id)
+  elseif not before or (e.connectedAt or 0) < before then
     if e.node ~= ARGV[2] then elsewhere = elsewhere + 1 end
     drop(id, e)
   end
 end
-redis.call('DEL', UP .. ARGV[1])
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', '${CONTROL_MAXLEN}', '*',
-  'op', 'revoke', 'origin', ARGV[2], 'user', ARGV[1], 'code', ARGV[3], 'reason', ARGV[4])
+if before then
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', '${CONTROL_MAXLEN}', '*', 'op', 'revoke',
+    'origin', ARGV[2], 'user', ARGV[1], 'code', ARGV[3], 'reason', ARGV[4], 'before', ARGV[7])
+else
+  redis.call('DEL', UP .. ARGV[1])
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', '${CONTROL_MAXLEN}', '*',
+    'op', 'revoke', 'origin', ARGV[2], 'user', ARGV[1], 'code', ARGV[3], 'reason', ARGV[4])
+end
 return elsewhere
 `);
 
@@ -146,11 +185,13 @@ end
 
 /**
  * An instance's heartbeat: it stays alive until Redis time + ARGV[2] ms, stores its figures,
- * refreshes the entries of its sessions that still exist (a superseded one is not brought back),
- * and forgets instances whose time ran out with their sessions. An instance that was itself
- * forgotten (it stalled past its time) registers its sessions again without superseding.
- * ARGV: 1 node, 2 ttl ms, 3 stats JSON, 4 user prefix, 5 node prefix, then id, entry JSON,
- * userId triples. Returns {forgotten instances, 1 if this one rejoined else 0}.
+ * refreshes the entries it sends (only those that changed since its last beat) if they still
+ * exist (a superseded one is not brought back), and forgets instances whose time ran out with
+ * their sessions. An instance that was not live (its first beat, or it stalled past its time
+ * and was, or is now, forgotten) gets 1 back and must register all its sessions again
+ * (SESSION_ADD, which supersedes by connectedAt); its entries sent here are then ignored.
+ * ARGV: 1 node, 2 ttl ms, 3 stats JSON, 4 user prefix, 5 node prefix, then id, entry JSON
+ * pairs. Returns {forgotten instances, 1 if this one (re)joined else 0}.
  */
 export const NODE_BEAT = new RedisScript(`
 local UP, NP = ARGV[4], ARGV[5]
@@ -159,16 +200,18 @@ ${FORGET}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local rejoined = 0
-if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then rejoined = 1 end
+local deadline = redis.call('ZSCORE', KEYS[2], ARGV[1])
+if not deadline or tonumber(deadline) <= now then
+  if deadline then forget(ARGV[1]) end
+  rejoined = 1
+end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
-for i = 6, #ARGV, 3 do
-  if rejoined == 1 then
-    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-    redis.call('SADD', UP .. ARGV[i + 2], ARGV[i])
-    redis.call('SADD', NP .. ARGV[1], ARGV[i])
-  elseif redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then
-    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+if rejoined == 0 then
+  for i = 6, #ARGV, 2 do
+    if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then
+      redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+    end
   end
 end
 local dead = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)

@@ -28,7 +28,14 @@ export type Connection = z.infer<typeof connectionSchema>;
 export const connectionListSchema = z.object({ connections: z.array(connectionSchema) });
 
 export const userIdOfConnectionsSchema = z.object({ userId: z.string().min(1).max(64) });
-export const closedCountSchema = z.object({ closed: z.number().int() });
+export const closedCountSchema = z.object({
+  closed: z.number().int(),
+  /**
+   * Several instances: the shared store was away, so only this instance's connections were
+   * closed (and counted); the others close theirs once the retried revocation gets through.
+   */
+  pending: z.boolean().optional(),
+});
 
 /** One instance's real-time figures. */
 const nodeStatsSchema = z.object({

@@ -30,8 +30,16 @@ export function ConnectionsPanel(): ReactNode {
 
   const kick = async (c: Connection) => {
     try {
-      await api.disconnectUser({ params: { userId: c.userId } });
-      showToast({ level: 'success', title: `Disconnected ${c.username}` });
+      const { closed, pending } = await api.disconnectUser({ params: { userId: c.userId } });
+      showToast(
+        pending
+          ? {
+              level: 'warning',
+              title: `Disconnected ${c.username} on this instance (${closed})`,
+              body: 'The other instances are unreachable (Redis); they will close theirs when it is back.',
+            }
+          : { level: 'success', title: `Disconnected ${c.username} (${closed})` },
+      );
       connections.reload();
     } catch (err) {
       showToast({
