@@ -121,7 +121,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       dataDir: config.dataDir,
       state: () => readDnsState(app.db),
       zoneLocks,
-      ...(config.bind.lease && config.realtime.redisUrl
+      ...(config.bind.lease && config.realtime.redisUrl && config.jwtSecret
         ? {
             lease: {
               redisUrl: config.realtime.redisUrl,
@@ -129,6 +129,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
               url:
                 config.bind.clusterUrl ??
                 `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+              secret: config.jwtSecret,
             },
           }
         : {}),

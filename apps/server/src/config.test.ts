@@ -101,7 +101,11 @@ describe('loadConfig', () => {
       HDNS_BIND_LEASE: 'true',
       HDNS_REDIS_URL: 'redis://127.0.0.1:6379',
       HDNS_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/hdns',
+      HDNS_JWT_SECRET: 'x'.repeat(32),
     };
+    expect(() => loadConfig({ ...cluster, HDNS_JWT_SECRET: undefined }, { cwd: tmp })).toThrow(
+      /HDNS_BIND_LEASE needs HDNS_JWT_SECRET/,
+    );
     expect(
       loadConfig({ ...cluster, HDNS_CLUSTER_URL: 'http://10.0.0.11:8080' }, { cwd: tmp }).bind,
     ).toMatchObject({ lease: true, clusterUrl: 'http://10.0.0.11:8080' });

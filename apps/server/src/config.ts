@@ -87,6 +87,12 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
       ...(rest.databaseUrl === null
         ? ['HDNS_BIND_LEASE needs HDNS_DATABASE_URL (every instance renders zones from it)']
         : []),
+      ...(rest.jwtSecret === null
+        ? [
+            'HDNS_BIND_LEASE needs HDNS_JWT_SECRET, the same on every instance (tokens, and the ' +
+              'signature of the lease)',
+          ]
+        : []),
       ...(bind.mode === 'system'
         ? ['HDNS_BIND_LEASE works with a managed named only (HDNS_BIND_MODE managed, auto or off)']
         : []),

@@ -6,7 +6,7 @@
  * takes the lease, renders every zone from the database into its own named, and DNS writes
  * continue there: nothing lost, nothing applied twice.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,33 +18,24 @@ import {
   type ProcessServer,
 } from '@hdns/testkit';
 import { dig, freeBindPorts, type BindPorts } from './bind-helpers.js';
+import { createZoneOnHolder, startLeaseInstance } from './lease-instances.js';
 
 let services: ClusterServices;
 let a: ProcessServer;
 let b: ProcessServer;
+let d: ProcessServer | undefined;
 let portsA: BindPorts;
 let portsB: BindPorts;
 let token: string;
 let shared: Record<string, string>;
 
-async function instance(ports: BindPorts) {
-  return startProcessServer({
-    env: {
-      ...shared,
-      HDNS_BIND_MODE: 'managed',
-      HDNS_BIND_DNS_PORT: String(ports.dns),
-      HDNS_BIND_RNDC_PORT: String(ports.rndc),
-      HDNS_BIND_STATS_PORT: String(ports.stats),
-    },
-  });
-}
+const instance = async (ports: BindPorts) => (await startLeaseInstance(shared, ports)).server;
 
 beforeAll(async () => {
   services = await startClusterServices();
   // Monitors on: the BIND status monitor runs on the holder only (see the takeover test).
   shared = {
     ...services.env,
-    HDNS_BIND_LEASE: 'true',
     HDNS_MONITORS: 'true',
     HDNS_BIND_STATUS_INTERVAL: '1s',
   };
@@ -52,17 +43,13 @@ beforeAll(async () => {
   a = await instance(portsA);
   token = (await a.login()).accessToken;
   // A is alone: it takes the lease and starts its named; writes wait for that (503 meanwhile).
-  await waitFor(
-    async () => (await a.api('/api/zones', { token, body: { name: 'lease.test' } })).status === 201,
-    30_000,
-    'A drives BIND',
-    200,
-  );
+  await createZoneOnHolder(a, token, 'lease.test');
   portsB = await freeBindPorts();
   b = await instance(portsB);
 }, 120_000);
 
 afterAll(async () => {
+  await d?.close();
   await b?.close();
   await a?.close();
   await services?.close();
@@ -80,6 +67,9 @@ const answers = (port: number, name: string) =>
     (r) => r.answers,
     () => null,
   );
+
+const namedPidOf = async (s: ProcessServer) =>
+  Number((await readFile(path.join(s.dataDir, 'bind', 'named.pid'), 'utf8')).trim());
 
 describe('the BIND lease', () => {
   it('forwards a write made on the other instance to the holder, whose named serves it', async () => {
@@ -157,6 +147,59 @@ describe('the BIND lease', () => {
       expect(status?.data).toMatchObject({ running: true, managed: true });
     } finally {
       client.close();
+    }
+  }, 60_000);
+
+  it("the holder's named stays down: it gives the lease back and another instance takes over", async () => {
+    const portsD = await freeBindPorts();
+    d = await instance(portsD);
+    // B holds the lease. Its named dies, and every restart fails: the rndc key named.conf
+    // includes is no longer a file (named refuses its configuration).
+    const key = path.join(b.dataDir, 'bind', 'rndc.key');
+    await rename(key, `${key}.moved`);
+    await mkdir(key);
+    process.kill(await namedPidOf(b), 'SIGKILL');
+    // Five failed restarts (0.5 + 1 + 2 + 4 + 8 s apart), then the supervisor gives up, B gives
+    // the lease back at once, and D takes it over and renders every zone into its named.
+    await waitFor(
+      async () => (await answers(portsD.dns, 'www2')) !== null,
+      60_000,
+      "D's named serves the zones",
+      500,
+    ).catch((e: unknown) => {
+      console.log('B>>>', b.proc.output().slice(-6000), '\nD>>>', d?.proc.output().slice(-3000));
+      throw e;
+    });
+    expect(await answers(portsD.dns, 'www1')).toEqual(['192.0.2.10']);
+    // Writes made on B now go to D.
+    await waitFor(
+      async () => (await record(b, 'www3')).status === 201,
+      15_000,
+      'a write on B served by D',
+      250,
+    );
+    expect(await answers(portsD.dns, 'www3')).toEqual(['192.0.2.10']);
+    expect(await answers(portsB.dns, 'www3')).toBeNull();
+  }, 90_000);
+
+  it('SIGTERM on the holder while Redis is down: named stops and the process exits promptly', async () => {
+    const holder = d;
+    if (!holder) throw new Error('needs the previous test');
+    const namedPid = await namedPidOf(holder);
+    await services.redis.stop();
+    try {
+      const started = Date.now();
+      holder.proc.child.kill('SIGTERM');
+      await holder.proc.stop();
+      const tookMs = Date.now() - started;
+      console.log(`SIGTERM with Redis down: exited after ${tookMs} ms`);
+      expect(holder.proc.child.exitCode).toBe(0);
+      // Within systemd's TimeoutStopSec (30 s) with room to spare: nothing waits for Redis.
+      expect(tookMs).toBeLessThan(15_000);
+      // Its named is gone with it.
+      expect(() => process.kill(namedPid, 0)).toThrow();
+    } finally {
+      await services.redis.restart();
     }
   }, 60_000);
 });

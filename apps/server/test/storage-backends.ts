@@ -104,3 +104,25 @@ export async function openTestDatabaseFor(dataDir: string): Promise<Db> {
   const env = await testDatabaseEnv(dataDir);
   return env.HDNS_DATABASE_URL ? openPostgres(env.HDNS_DATABASE_URL) : openDatabase(dataDir);
 }
+
+/** Inserts a bare primary zone row named `name` (a change for storage tests to commit). */
+export function insertTestZone(trx: Db, name: string): Promise<unknown> {
+  const now = '2026-01-01T00:00:00.000Z';
+  return trx
+    .insertInto('zones')
+    .values({
+      id: name,
+      name,
+      type: 'primary',
+      serial: 1,
+      default_ttl: 3600,
+      soa: null,
+      forwarders: '[]',
+      forward_policy: null,
+      description: null,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+}

@@ -24,37 +24,47 @@ interface Contender {
   log: string[];
   stop(): Promise<void>;
   conn: RedisConnection;
+  errors: string[];
 }
+
+const SECRET = 'a shared secret of at least thirty-two characters';
 
 async function contender(
   prefix: string,
   node: string,
   eligible = true,
   failTakeover = false,
+  secret = SECRET,
 ): Promise<Contender> {
   const conn = await connectRedis(redis.url, { maxReconnectDelayMs: 100 });
   conns.push(conn);
   const log: string[] = [];
+  const errors: string[] = [];
   const lease = new BindLease({
     client: conn,
     prefix,
     node,
     url: `http://${node}`,
+    secret,
     eligible,
     ttlMs: 1_000,
     onAcquire: (token) => {
       log.push(`acquire ${token}`);
       return failTakeover ? Promise.reject(new Error('named would not start')) : Promise.resolve();
     },
+    onNewToken: (token) => {
+      log.push(`new token ${token}`);
+      return Promise.resolve();
+    },
     onLose: (reason) => {
       log.push(`lose ${reason}`);
       return Promise.resolve();
     },
-    onError: () => undefined,
+    onError: (err) => errors.push(String(err)),
   });
   const stop = await lease.start();
   stops.push(stop);
-  return { lease, log, stop, conn };
+  return { lease, log, stop, conn, errors };
 }
 
 describe('BindLease', () => {
@@ -106,5 +116,84 @@ describe('BindLease', () => {
     expect(healthy.lease.current()).toEqual({ kind: 'mine', token: 2 });
     await waitFor(() => broken.lease.current().kind === 'other', 5_000, 'broken follows');
     expect(broken.lease.current()).toMatchObject({ kind: 'other', holder: 'healthy' });
+  });
+
+  it('a holder whose named is down for good abandons the lease; another takes it at once', async () => {
+    const prefix = randomUUID();
+    const a = await contender(prefix, 'a');
+    await waitFor(() => a.log.length === 1, 5_000, 'a acquires');
+    const b = await contender(prefix, 'b');
+    a.lease.abandon('named is down: named exited 6 times in a row');
+    await waitFor(() => a.log.length === 2, 5_000, 'a gives BIND up');
+    expect(a.log[1]).toBe('lose named is down: named exited 6 times in a row');
+    // Released, not left to expire, and a sits out one ttl: b takes it on its next round.
+    await waitFor(() => b.lease.current().kind === 'mine', 2_000, 'b takes over');
+    expect(b.lease.current()).toEqual({ kind: 'mine', token: 2 });
+    await waitFor(() => a.lease.current().kind === 'other', 5_000, 'a follows b');
+    // Abandoning a lease one does not hold changes nothing.
+    a.lease.abandon('again');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(a.log).toHaveLength(2);
+    expect(b.lease.current()).toEqual({ kind: 'mine', token: 2 });
+  });
+
+  it('a lease not signed with the shared secret is no lease: nothing is forwarded to its URL', async () => {
+    const prefix = randomUUID();
+    const a = await contender(prefix, 'a');
+    await waitFor(() => a.log.length === 1, 5_000, 'a acquires');
+    // An instance configured with another secret does not trust a's URL.
+    const stranger = await contender(prefix, 'stranger', false, false, 'another secret '.repeat(3));
+    expect(stranger.lease.current()).toEqual({ kind: 'none' });
+    expect(stranger.errors.join('\n')).toMatch(/not signed with this deployment's secret/);
+    // Someone with write access to Redis points the lease at another URL, keeping a's signature.
+    const key = `{${prefix}}:bind:lease`;
+    const raw = await a.conn.sendCommand(['GET', key]);
+    const forged = { ...(JSON.parse(String(raw)) as object), holder: 'evil', url: 'http://evil' };
+    await a.conn.sendCommand(['SET', key, JSON.stringify(forged), 'PX', '5000']);
+    const follower = await contender(prefix, 'follower', false);
+    expect(follower.lease.current()).toEqual({ kind: 'none' });
+    expect(follower.errors.join('\n')).toMatch(/not signed/);
+    // Garbage in the key is no lease either, and no crash.
+    await a.conn.sendCommand(['SET', key, '{"holder":', 'PX', '5000']);
+    const another = await contender(prefix, 'another', false);
+    expect(another.lease.current()).toEqual({ kind: 'none' });
+  });
+
+  it('a stop while Redis is away gives BIND up first and does not wait for Redis', async () => {
+    const prefix = randomUUID();
+    const a = await contender(prefix, 'a');
+    await waitFor(() => a.log.length === 1, 5_000, 'a acquires');
+    await redis.stop();
+    const started = performance.now();
+    await a.stop();
+    const tookMs = performance.now() - started;
+    expect(a.log).toEqual(['acquire 1', 'lose server stopping']);
+    // Bounded by the lease's own short wait for Redis, not by Redis coming back (it does not).
+    expect(tookMs).toBeLessThan(1_000);
+    await redis.restart();
+  });
+
+  it('Redis loses the lease under its holder: the holder takes it again and follows the new token', async () => {
+    const prefix = randomUUID();
+    const a = await contender(prefix, 'a');
+    await waitFor(() => a.log.length === 1, 5_000, 'a acquires');
+    await a.conn.sendCommand(['DEL', `{${prefix}}:bind:lease`]);
+    await waitFor(() => a.log.length === 2, 5_000, 'a takes it again');
+    // Not a new takeover (named keeps running): the new token is handed over, nothing lost.
+    expect(a.log).toEqual(['acquire 1', 'new token 2']);
+    expect(a.lease.current()).toEqual({ kind: 'mine', token: 2 });
+  });
+
+  it('after Redis lost the token counter, raising its floor puts the next token above it', async () => {
+    const prefix = randomUUID();
+    const a = await contender(prefix, 'a');
+    await waitFor(() => a.log.length === 1, 5_000, 'a acquires');
+    await a.stop();
+    await a.conn.sendCommand(['DEL', `{${prefix}}:bind:token`]);
+    await a.lease.raiseTokenFloor(41);
+    await a.lease.raiseTokenFloor(7); // never lowers it
+    const b = await contender(prefix, 'b');
+    await waitFor(() => b.log.length === 1, 5_000, 'b acquires');
+    expect(b.log).toEqual(['acquire 42']);
   });
 });

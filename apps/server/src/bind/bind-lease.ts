@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { RedisScript, type RedisCommander } from '@hdns/hub';
 
 /**
@@ -10,6 +11,11 @@ import { RedisScript, type RedisCommander } from '@hdns/hub';
  * before Redis can hand the lease to anyone else (that needs T since the renewal reached
  * Redis). A dead holder is replaced within T + T/5 (the lease expires, then the next round of a
  * waiting instance takes it); the new holder then renders every zone into its own named.
+ *
+ * The lease names the holder's URL, where other instances forward DNS writes with the client's
+ * token. So that whoever can write to Redis cannot redirect them, the holder signs `holder|url`
+ * with a key derived from the shared secret (HDNS_JWT_SECRET); a lease whose signature does not
+ * verify is treated as no lease (writes answer BIND_UNAVAILABLE) and reported.
  */
 
 /** The lease as an instance last saw it. */
@@ -18,19 +24,28 @@ export type LeaseView =
   | { kind: 'other'; holder: string; url: string; token: number }
   | { kind: 'none' };
 
-// KEYS[1] lease (JSON {holder, url, token}), KEYS[2] token counter. ARGV: node, url, ttl ms.
-// Returns {'mine', token} (acquired or renewed) or {'other', holder, url, token}.
+// KEYS[1] lease (JSON {holder, url, token, sig}), KEYS[2] token counter. ARGV: node, url, ttl
+// ms, sig. Returns {'mine', token} (acquired or renewed) or {'other', holder, url, token, sig}.
 const ACQUIRE = new RedisScript(`
 local raw = redis.call('GET', KEYS[1])
 if raw then
   local l = cjson.decode(raw)
-  if l.holder ~= ARGV[1] then return {'other', l.holder, l.url, tostring(l.token)} end
+  if l.holder ~= ARGV[1] then
+    return {'other', tostring(l.holder), tostring(l.url), tostring(l.token), tostring(l.sig)}
+  end
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
   return {'mine', tostring(l.token)}
 end
 local token = redis.call('INCR', KEYS[2])
-redis.call('SET', KEYS[1], cjson.encode({holder = ARGV[1], url = ARGV[2], token = token}), 'PX', ARGV[3])
+redis.call('SET', KEYS[1], cjson.encode({holder = ARGV[1], url = ARGV[2], token = token, sig = ARGV[4]}), 'PX', ARGV[3])
 return {'mine', tostring(token)}
+`);
+
+// Raises the token counter KEYS[1] to ARGV[1] if it is below.
+const RAISE_FLOOR = new RedisScript(`
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+return 0
 `);
 
 // Frees the lease if ARGV[1] holds it (a clean stop: the next instance need not wait).
@@ -47,6 +62,8 @@ export interface BindLeaseOptions {
   node: string;
   /** Where other instances reach this one (HDNS_CLUSTER_URL). */
   url: string;
+  /** The secret shared by the instances (HDNS_JWT_SECRET): the lease is signed with it. */
+  secret: string;
   /** May this instance drive BIND? If not, it only follows who does. */
   eligible: boolean;
   ttlMs?: number;
@@ -55,6 +72,11 @@ export interface BindLeaseOptions {
    * may outlast a round; the lease is renewed meanwhile); `onLose` waits for it.
    */
   onAcquire(token: number): Promise<void>;
+  /**
+   * Called when this instance, while holding BIND, took the lease again under a new token
+   * (Redis lost the key). If it fails, the lease is given back as after a failed takeover.
+   */
+  onNewToken(token: number): Promise<void>;
   /** Called when the lease was lost or given up (and at stop, while holding). */
   onLose(reason: string): Promise<void>;
   onError(err: unknown): void;
@@ -79,11 +101,14 @@ export class BindLease {
   /** After a failed takeover this instance only follows the lease until then (one ttl). */
   private pausedUntil = 0;
   private stopped = false;
+  private readonly key: Buffer;
 
   constructor(private readonly options: BindLeaseOptions) {
     const tag = `{${options.prefix}}`;
     this.keys = [`${tag}:bind:lease`, `${tag}:bind:token`];
     this.ttlMs = options.ttlMs ?? 10_000;
+    // A key of its own, so the JWT key itself never signs anything but tokens.
+    this.key = createHmac('sha256', options.secret).update('hdns bind lease v1').digest();
   }
 
   /** The lease as of the last round (at most ttl/5 old). */
@@ -110,21 +135,29 @@ export class BindLease {
     return () => this.stop();
   }
 
+  /**
+   * BIND is given up first (named stops whatever Redis does), then the lease is released so the
+   * next instance need not wait for it to expire. Redis is waited for at most 1 s in all (a
+   * SIGTERM while Redis is away must not outlast the service manager's stop timeout); an
+   * unreleased lease simply expires.
+   */
   private async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.giveUpTimer);
-    await Promise.race([this.round, after(this.ttlMs)]);
-    const held = this.holding;
-    if (held) await this.lose('server stopping');
+    if (this.holding) await this.lose('server stopping');
     await this.transition;
-    if (!held) return;
+    const deadline = after(Math.min(this.ttlMs / 5, 1_000));
+    // A round in flight could still renew (or take) the lease after a release: let it land,
+    // then release whatever this instance may hold (RELEASE deletes only its own lease).
+    await Promise.race([this.round, deadline]);
+    if (!this.options.eligible) return;
     await Promise.race([
       RELEASE.run(this.options.client, [this.keys[0] ?? ''], [this.options.node]).catch(
         (err: unknown) => this.options.onError(err),
       ),
-      after(this.ttlMs),
+      deadline,
     ]);
   }
 
@@ -136,11 +169,16 @@ export class BindLease {
       const view = competing ? await this.acquire() : await this.read();
       if (this.stopped) return;
       if (view.kind === 'mine') {
+        const held = this.view.kind === 'mine' ? this.view.token : null;
         this.view = view;
         this.armGiveUp(startedAt);
         if (!this.holding) {
           this.holding = true;
           void this.chain(() => this.takeOver(view.token));
+        } else if (held !== null && held !== view.token) {
+          // Redis lost the lease (DEL, FLUSHALL, a restart without persistence) and this round
+          // took it again under a new token while BIND kept running here: the fence follows.
+          void this.chain(() => this.retoken(view.token));
         }
         return;
       }
@@ -179,19 +217,48 @@ export class BindLease {
       await this.options.onAcquire(token);
     } catch (err) {
       this.options.onError(err);
-      if (!this.holding) return;
-      clearTimeout(this.giveUpTimer);
-      this.holding = false;
-      this.view = { kind: 'none' };
-      this.pausedUntil = performance.now() + this.ttlMs;
-      await this.options
-        .onLose('taking over failed')
-        .catch((e: unknown) => this.options.onError(e));
-      await Promise.race([
-        RELEASE.run(this.options.client, [this.keys[0] ?? ''], [this.options.node]),
-        after(this.ttlMs / 2),
-      ]).catch((e: unknown) => this.options.onError(e));
+      await this.giveBack('taking over failed');
     }
+  }
+
+  private async retoken(token: number): Promise<void> {
+    try {
+      await this.options.onNewToken(token);
+    } catch (err) {
+      this.options.onError(err);
+      await this.giveBack('the lease came back under a token the database refused');
+    }
+  }
+
+  /**
+   * Raises the token counter to at least `floor`, so the next acquisition gets a token above it
+   * (Redis lost the counter, and tokens started again below the database's fence).
+   */
+  async raiseTokenFloor(floor: number): Promise<void> {
+    await RAISE_FLOOR.run(this.options.client, [this.keys[1] ?? ''], [String(floor)]);
+  }
+
+  /**
+   * Gives the lease back at once while holding it (this instance cannot serve DNS: its named is
+   * down for good), and sits out one ttl so a healthy instance takes over. Returns when BIND was
+   * given up and the lease released (or Redis did not answer within ttl/2). No-op otherwise.
+   */
+  abandon(reason: string): void {
+    if (!this.holding || this.stopped) return;
+    void this.chain(() => this.giveBack(reason));
+  }
+
+  private async giveBack(reason: string): Promise<void> {
+    if (!this.holding) return;
+    clearTimeout(this.giveUpTimer);
+    this.holding = false;
+    this.view = { kind: 'none' };
+    this.pausedUntil = performance.now() + this.ttlMs;
+    await this.options.onLose(reason).catch((e: unknown) => this.options.onError(e));
+    await Promise.race([
+      RELEASE.run(this.options.client, [this.keys[0] ?? ''], [this.options.node]),
+      after(this.ttlMs / 2),
+    ]).catch((e: unknown) => this.options.onError(e));
   }
 
   private lose(reason: string): Promise<void> {
@@ -212,21 +279,64 @@ export class BindLease {
       this.options.node,
       this.options.url,
       String(this.ttlMs),
+      this.sign(this.options.node, this.options.url),
     ]);
-    return parseView(reply);
+    if (!Array.isArray(reply)) throw new Error('unexpected lease reply');
+    const [kind, ...rest] = reply.map(String);
+    if (kind === 'mine') return { kind: 'mine', token: Number(rest[0]) };
+    const [holder, url, token, sig] = rest;
+    return this.verified({ holder, url, token: Number(token), sig });
   }
 
   private async read(): Promise<LeaseView> {
     const raw = await this.options.client.sendCommand(['GET', this.keys[0] ?? '']);
     if (typeof raw !== 'string') return { kind: 'none' };
-    const l = JSON.parse(raw) as { holder: string; url: string; token: number };
-    return { kind: 'other', holder: l.holder, url: l.url, token: l.token };
+    let lease: unknown;
+    try {
+      lease = JSON.parse(raw);
+    } catch {
+      lease = null;
+    }
+    const l = (typeof lease === 'object' && lease !== null ? lease : {}) as Record<string, unknown>;
+    return this.verified({
+      holder: typeof l.holder === 'string' ? l.holder : undefined,
+      url: typeof l.url === 'string' ? l.url : undefined,
+      token: typeof l.token === 'number' ? l.token : NaN,
+      sig: typeof l.sig === 'string' ? l.sig : undefined,
+    });
   }
-}
 
-function parseView(reply: unknown): LeaseView {
-  if (!Array.isArray(reply)) throw new Error('unexpected lease reply');
-  const [kind, a, b, c] = reply as string[];
-  if (kind === 'mine') return { kind: 'mine', token: Number(a) };
-  return { kind: 'other', holder: a ?? '', url: b ?? '', token: Number(c) };
+  private sign(holder: string, url: string): string {
+    return createHmac('sha256', this.key).update(`${holder}|${url}`).digest('hex');
+  }
+
+  /** Another instance's lease, if its signature verifies; else no lease (and an error). */
+  private verified(l: {
+    holder: string | undefined;
+    url: string | undefined;
+    token: number;
+    sig: string | undefined;
+  }): LeaseView {
+    const { holder, url, token, sig } = l;
+    if (
+      holder !== undefined &&
+      url !== undefined &&
+      sig !== undefined &&
+      Number.isSafeInteger(token)
+    ) {
+      const expected = Buffer.from(this.sign(holder, url));
+      const given = Buffer.from(sig);
+      if (given.length === expected.length && timingSafeEqual(given, expected)) {
+        return { kind: 'other', holder, url, token };
+      }
+    }
+    this.options.onError(
+      new Error(
+        "the BIND lease in Redis is not signed with this deployment's secret (HDNS_JWT_SECRET " +
+          'differs between instances, or the key was written by something else): DNS writes ' +
+          'are not forwarded',
+      ),
+    );
+    return { kind: 'none' };
+  }
 }

@@ -7,7 +7,9 @@ import fp from 'fastify-plugin';
 import type { BindConfig } from '../config.js';
 import type { DnsBackend, DnsStateSource } from '../dns/dns-backend.js';
 import { offBackend } from '../dns/dns-backend.js';
+import { claimFence, FenceAheadError } from '../dns/bind-fence.js';
 import { safeError } from '../http/safe-error.js';
+import { settleWithin } from '../lib/settle-within.js';
 import type { KeyedMutex } from '../lib/keyed-mutex.js';
 import { decideBindMode } from './bind-mode.js';
 import { managedBackend } from './managed-backend.js';
@@ -24,6 +26,9 @@ import {
   SYSTEM_INCLUDE_FILE,
   type SystemBind,
 } from './system-bind.js';
+
+/** Longest wait for the takeover listeners' stops (run together) when the lease is given up. */
+const RELEASE_LISTENERS_MS = 1_000;
 
 /** See `onTakeover`. */
 export type TakeoverListener = () => Promise<(() => Promise<void>) | void>;
@@ -68,7 +73,7 @@ async function bindPlugin(
     /** The DNS services' per-zone locks: BIND writes and re-renders take the same ones. */
     zoneLocks: KeyedMutex;
     /** HDNS_BIND_LEASE: the lease's Redis, key prefix, and this instance's URL for its peers. */
-    lease?: { redisUrl: string; prefix: string; url: string };
+    lease?: { redisUrl: string; prefix: string; url: string; secret: string };
   },
 ): Promise<void> {
   const requested = options.bind.mode === 'auto' ? 'auto' : options.bind.mode;
@@ -158,7 +163,7 @@ async function bindPlugin(
 async function leasedBind(
   app: FastifyInstance,
   options: ManagedStartOptions,
-  lease: { redisUrl: string; prefix: string; url: string },
+  lease: { redisUrl: string; prefix: string; url: string; secret: string },
   decision: ReturnType<typeof decideBindMode>,
 ): Promise<void> {
   const eligible = decision.mode === 'managed';
@@ -176,26 +181,46 @@ async function leasedBind(
     if (release) releases.push(release);
   };
   const node = `${os.hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
+  /**
+   * Claims the database's fence for `token`. When the fence is ahead because Redis lost the
+   * token counter (tokens restarted below it), the counter is raised past it first, so the
+   * next acquisition (after this failed one) gets a token the fence accepts.
+   */
+  const claim = async (token: number): Promise<void> => {
+    try {
+      await claimFence(app.db, token);
+    } catch (err) {
+      if (err instanceof FenceAheadError) await keeper.raiseTokenFloor(err.fence);
+      throw err;
+    }
+  };
   const keeper = new BindLease({
     client,
     prefix: lease.prefix,
     node,
     url: lease.url,
+    secret: lease.secret,
     eligible,
     onError,
     onAcquire: async (token) => {
       if (!eligible || decision.mode !== 'managed') return;
+      // Before rendering: a write of the previous holder commits before this (and is rendered)
+      // or is refused by the fence (dns/bind-fence.ts).
+      await claim(token);
       app.log.info({ token, node }, 'took the BIND lease: rendering every zone into named');
-      const started = await startManagedBind(
-        app,
-        options,
-        decision.binaries,
-        `named started: this instance took the BIND lease (fencing token ${token})`,
-      );
+      const started = await startManagedBind(app, options, decision.binaries, {
+        startMessage: `named started: this instance took the BIND lease (fencing token ${token})`,
+        // A holder whose named is down for good serves nothing: another instance takes over.
+        onGaveUp: (reason) => keeper.abandon(`named is down: ${reason}`),
+      });
       stopNamed = started.stop;
       state.managed = started.managed;
       active = managedBackend(started.managed);
       for (const fn of [...takeoverListeners]) await take(fn).catch(onError);
+    },
+    onNewToken: async (token) => {
+      app.log.warn({ node, token }, 'took the BIND lease again under a new token (Redis lost it)');
+      await claim(token);
     },
     onLose: async (reason) => {
       app.log.warn({ node, reason }, `gave up the BIND lease: ${reason}`);
@@ -203,7 +228,12 @@ async function leasedBind(
       state.managed = null;
       const stops = releases;
       releases = [];
-      for (const release of stops) await release().catch(onError);
+      // Bounded: a monitor may be stuck publishing to a Redis that is away, and named must
+      // stop anyway (before the lease can pass on, and within a SIGTERM's stop timeout).
+      await settleWithin(
+        Promise.all(stops.map((release) => release().catch(onError))),
+        RELEASE_LISTENERS_MS,
+      );
       const stop = stopNamed;
       stopNamed = null;
       await stop?.();
@@ -228,7 +258,8 @@ async function leasedBind(
   app.log.info({ node, eligible, url: lease.url }, 'BIND lease mode');
   app.addHook('onClose', async () => {
     await stopLease();
-    await client.close();
+    // Not close(): it would wait for replies a Redis that is away never sends.
+    client.destroy();
   });
 }
 

@@ -54,8 +54,10 @@ function leaseForward(
   if (!lease) return Promise.resolve();
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!WRITES.has(request.method)) return;
-    const path = request.url.split('?')[0] ?? '';
-    if (!DNS_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return;
+    // The route the router matched, not the raw URL: an encoded or doubled path that reaches a
+    // DNS route is forwarded like the plain one.
+    const route = request.routeOptions.url ?? '';
+    if (!DNS_PREFIXES.some((p) => route === p || route.startsWith(`${p}/`))) return;
     const view = lease.current();
     const forwardedToken = request.headers[LEASE_TOKEN_HEADER];
     if (view.kind === 'mine') {

@@ -25,7 +25,11 @@ export async function startManagedBind(
   app: FastifyInstance,
   options: ManagedStartOptions,
   binaries: BindBinaries,
-  startMessage = 'named started',
+  hooks: {
+    startMessage?: string;
+    /** The supervisor gave up restarting named (it stays down until something intervenes). */
+    onGaveUp?: (reason: string) => void;
+  } = {},
 ): Promise<{ managed: ManagedBind; stop: () => Promise<void> }> {
   const publishSafely = (p: Promise<unknown>): void => {
     p.catch((err: unknown) => app.log.error({ err }, 'failed to publish a BIND event'));
@@ -68,6 +72,7 @@ export async function startManagedBind(
           { priority: 'critical', source: 'bind' },
         ),
       );
+      hooks.onGaveUp?.(e.reason);
     }
   };
   const managed = createManagedBind({
@@ -96,7 +101,12 @@ export async function startManagedBind(
   publishSafely(
     app.hub.publish(
       'bind_reload',
-      { zone: null, trigger: 'startup', success: true, message: startMessage },
+      {
+        zone: null,
+        trigger: 'startup',
+        success: true,
+        message: hooks.startMessage ?? 'named started',
+      },
       { source: 'bind' },
     ),
   );

@@ -27,7 +27,7 @@ export const BIND_SETTINGS = {
     'HDNS_BIND_LEASE',
     bool(),
     false,
-    'several instances (needs `HDNS_REDIS_URL` and `HDNS_DATABASE_URL`; set it on every ' +
+    'several instances (needs `HDNS_REDIS_URL`, `HDNS_DATABASE_URL` and a shared `HDNS_JWT_SECRET`; set it on every ' +
       'instance): one instance at a time, the holder of a lease in Redis, drives BIND; the ' +
       'others forward DNS writes to it. Instances with `HDNS_BIND_MODE=off` never hold it. See ' +
       'docs/scaling.md',

@@ -17,6 +17,14 @@ const MAX_TEXT = 2000;
 export const INTERRUPTED_REASON = 'interrupted by a restart';
 
 /**
+ * Thrown inside a chunk's transaction when the job's row is no longer `running`: another
+ * process's recover() ended it (it believed this one dead). The chunk is not stored and the job
+ * stops without an outcome of its own: the row and its one bulk_operation_complete are the
+ * recovery's.
+ */
+const ENDED_ELSEWHERE = 'ended by another process';
+
+/**
  * What a job adds to the transaction that stores one chunk: the job row's new counts and the
  * bulk_operation_progress event that describes the chunk. A chunk's records are stored without
  * per-record events (bulk imports are quiet), so this event IS their description; writing both
@@ -139,7 +147,11 @@ export class BulkJobs {
    * Ends the jobs a dead process left `running` (a job's items live only in that process's
    * memory, so it cannot be resumed): each becomes `failed` with INTERRUPTED_REASON, its counts
    * as its last stored chunk left them, and gets its bulk_operation_complete through the outbox
-   * in the same transaction. Call once at start, before any job runs. Returns how many ended.
+   * in the same transaction. Jobs this instance is running itself are left be: under the BIND
+   * lease recover() runs at every takeover, also when this process takes the lease again while
+   * its own import still runs. A row another process ended meanwhile (its job finished, or another
+   * recovery) gets no event: the UPDATE is conditional and the event goes only with a matched row.
+   * Returns how many ended.
    */
   async recover(): Promise<number> {
     const rows = await this.db
@@ -148,7 +160,9 @@ export class BulkJobs {
       .where('status', '=', 'running')
       .execute();
     const now = new Date();
+    let ended = 0;
     for (const row of rows) {
+      if (this.running.has(row.id)) continue;
       const errors = (JSON.parse(row.errors) as JobError[]).sort((a, b) => a.line - b.line);
       const event = outboxEvent(
         'bulk_operation_complete',
@@ -169,8 +183,8 @@ export class BulkJobs {
         },
         { actor: null, source: 'system' },
       );
-      await this.outbox.commit([event], (trx) =>
-        trx
+      const matched = await this.outbox.commitDescribed(async (trx) => {
+        const result = await trx
           .updateTable('bulk_jobs')
           .set({
             status: 'failed',
@@ -179,10 +193,13 @@ export class BulkJobs {
           })
           .where('id', '=', row.id)
           .where('status', '=', 'running')
-          .execute(),
-      );
+          .executeTakeFirst();
+        const live = result.numUpdatedRows === 1n;
+        return { result: live, events: live ? [event] : [] };
+      });
+      if (matched) ended++;
     }
-    return rows.length;
+    return ended;
   }
 
   async start<T>(identity: Identity, spec: JobSpec<T>): Promise<Job> {
@@ -233,7 +250,7 @@ export class BulkJobs {
     const started = performance.now();
     const actor = actorOf(identity);
     const size = spec.chunkSize ?? 500;
-    await this.progress(job, actor);
+    if (!(await this.progress(job, actor))) return;
     // What the job row holds: chunks store their counts themselves (ChunkCommit).
     const stored = { processed: job.processed };
     const authorize = spec.authorize;
@@ -249,6 +266,7 @@ export class BulkJobs {
         });
       } catch (err) {
         if (!(err instanceof JobStoppedError)) throw err;
+        if (err.reason === ENDED_ELSEWHERE) return;
         // The final save below stores the counts of the lines handled before the stop.
         job.status = 'cancelled';
         job.stopReason = err.reason;
@@ -257,7 +275,7 @@ export class BulkJobs {
       // Lines refused after the last stored part of the chunk changed only counts (nothing was
       // stored for them), so their progress has no change to share a transaction with.
       if (job.processed !== stored.processed) {
-        await this.progress(job, actor);
+        if (!(await this.progress(job, actor))) return;
         stored.processed = job.processed;
       }
     }
@@ -266,7 +284,8 @@ export class BulkJobs {
     }
     job.finishedAt = new Date().toISOString();
     job.errors.sort((a, b) => a.line - b.line);
-    // The outcome row and bulk_operation_complete in one transaction (outbox).
+    // The outcome row and bulk_operation_complete in one transaction (outbox); nothing if another
+    // process ended the job meanwhile (its recovery wrote the one completion).
     await this.save(
       job,
       dnsEvent(
@@ -311,7 +330,7 @@ export class BulkJobs {
         check: () => ctx.rights(this.db),
         write: async (trx) => {
           await ctx.rights(trx);
-          await this.writeRow(trx, after);
+          if (!(await this.writeRow(trx, after))) throw new JobStoppedError(ENDED_ELSEWHERE);
         },
       });
     } catch (err) {
@@ -343,9 +362,9 @@ export class BulkJobs {
     faultPoint('bulk-after-chunk');
   }
 
-  /** Saves the job's counts with its bulk_operation_progress event, in one transaction. */
-  private async progress(job: Job, actor: { id: string; username: string }): Promise<void> {
-    await this.save(job, this.progressEvent(job, actor));
+  /** Saves the job's counts with its bulk_operation_progress event; false if it ended elsewhere. */
+  private progress(job: Job, actor: { id: string; username: string }): Promise<boolean> {
+    return this.save(job, this.progressEvent(job, actor));
   }
 
   private progressEvent(job: Job, actor: { id: string; username: string }): DnsEvent {
@@ -368,12 +387,20 @@ export class BulkJobs {
     );
   }
 
-  private async save(job: Job, event: DnsEvent): Promise<void> {
-    await this.outbox.commit([event], (trx) => this.writeRow(trx, job));
+  /**
+   * The job's row and `event` in one transaction, only while the row is still `running`: once
+   * another process ended the job (ENDED_ELSEWHERE), nothing is written and false returned.
+   */
+  private save(job: Job, event: DnsEvent): Promise<boolean> {
+    return this.outbox.commitDescribed(async (trx) => {
+      const live = await this.writeRow(trx, job);
+      return { result: live, events: live ? [event] : [] };
+    });
   }
 
-  private async writeRow(trx: Db, job: Job): Promise<void> {
-    await trx
+  /** Updates the row if it is still `running`; returns whether it was. */
+  private async writeRow(trx: Db, job: Job): Promise<boolean> {
+    const result = await trx
       .updateTable('bulk_jobs')
       .set({
         status: job.status,
@@ -385,6 +412,8 @@ export class BulkJobs {
         stop_reason: job.stopReason,
       })
       .where('id', '=', job.id)
-      .execute();
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
   }
 }

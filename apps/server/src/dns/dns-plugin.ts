@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { fenceGuard } from './bind-fence.js';
 import { BulkJobs } from './bulk-jobs.js';
 import type { KeyedMutex } from '../lib/keyed-mutex.js';
 import type { DnsBackend } from './dns-backend.js';
@@ -38,7 +39,14 @@ export interface DnsPluginOptions {
 /** The DNS services over the app's database; their events go through the outbox. */
 async function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promise<void> {
   const backend = options.backend();
-  const outbox = app.outbox;
+  // Under the BIND lease every DNS write (and a job's rows) commits only while this instance
+  // holds the lease it claimed the database's fence with (bind-fence.ts).
+  const lease = app.bind.lease;
+  const heldToken = (): number | null => {
+    const view = lease?.current();
+    return view?.kind === 'mine' ? view.token : null;
+  };
+  const outbox = lease ? app.outbox.guarded(fenceGuard(heldToken)) : app.outbox;
   const store = new ZoneStore(app.db);
   const zones = new ZoneService(store, backend, outbox, options.zoneLocks);
   const jobs = new BulkJobs(app.db, outbox, app.log);

@@ -4,6 +4,10 @@ import { Outbox } from './outbox.js';
 import { registerOutboxGauges } from './outbox-metrics.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxStore } from './outbox-store.js';
+import { settleWithin } from '../lib/settle-within.js';
+
+/** Longest wait for a relay round in flight at shutdown. */
+const RELAY_STOP_MS = 2_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -38,7 +42,9 @@ function outboxPlugin(app: FastifyInstance, options: OutboxPluginOptions): Promi
   app.users.useOutbox(outbox);
   const stop = relay.start();
   app.addHook('onClose', async () => {
-    await stop();
+    // A round stuck on an event log that is away (Redis) must not hold the shutdown: what it
+    // was delivering stays in the outbox, and the next relay (any instance) delivers it.
+    await settleWithin(stop(), RELAY_STOP_MS);
   });
   return Promise.resolve();
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PublishError, type PublishOptions } from '@hdns/hub';
 import type { EventType } from '@hdns/protocol';
 import type { Db } from '../storage/db.js';
-import { describeStorage } from '../../test/storage-backends.js';
+import { describeStorage, insertTestZone as insertZone } from '../../test/storage-backends.js';
 import { outboxEvent } from './outbox-event.js';
 import { Outbox } from './outbox.js';
 import { OutboxRelay, type RelayPublish } from './outbox-relay.js';
@@ -52,26 +52,6 @@ async function zoneCount(): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-function insertZone(trx: Db, name: string): Promise<unknown> {
-  return trx
-    .insertInto('zones')
-    .values({
-      id: name,
-      name,
-      type: 'primary',
-      serial: 1,
-      default_ttl: 3600,
-      soa: null,
-      forwarders: '[]',
-      forward_policy: null,
-      description: null,
-      version: 1,
-      created_at: '2026-01-01T00:00:00.000Z',
-      updated_at: '2026-01-01T00:00:00.000Z',
-    })
-    .execute();
 }
 
 describeStorage('outbox', (open) => {

@@ -32,7 +32,17 @@ export class Outbox {
     private readonly db: Db,
     private readonly store: OutboxStore,
     private readonly relay: OutboxSignal,
+    private readonly guard?: (trx: Db) => Promise<void>,
   ) {}
+
+  /**
+   * The same outbox, whose transactions also run `guard(trx)` after the work and before the
+   * events are inserted; if it throws, nothing is stored (e.g. the BIND lease fence,
+   * dns/bind-fence.ts, for the DNS services' writes).
+   */
+  guarded(guard: (trx: Db) => Promise<void>): Outbox {
+    return new Outbox(this.db, this.store, this.relay, guard);
+  }
 
   async commit<T>(events: readonly OutboxEvent[], work: (trx: Db) => Promise<T>): Promise<T> {
     return this.commitDescribed(async (trx) => ({ result: await work(trx), events }));
@@ -48,6 +58,7 @@ export class Outbox {
   ): Promise<T> {
     const { result, last } = await this.db.transaction().execute(async (trx) => {
       const { result, events } = await work(trx);
+      await this.guard?.(trx);
       const last = await this.store.insert(trx, events);
       return { result, last };
     });

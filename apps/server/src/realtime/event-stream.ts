@@ -14,7 +14,11 @@ import {
 } from '@hdns/hub';
 import type { RealtimeConfig } from '../config.js';
 import { safeError } from '../http/safe-error.js';
+import { settleWithin } from '../lib/settle-within.js';
 import { ensurePrivateFile, tightenSqliteFiles } from '../storage/private-files.js';
+
+/** Longest wait on Redis for each step of closing the event stream. */
+const REDIS_CLOSE_MS = 1_500;
 
 export interface EventStreamLogger {
   info(obj: object, msg: string): void;
@@ -126,10 +130,13 @@ async function redisStream(
       },
       close: () =>
         (closing ??= (async () => {
-          await cluster.close();
+          // Bounded: with Redis away, commands wait in the client's queue for ever, and a
+          // SIGTERM must still end (main.ts gives the whole shutdown 10 s).
+          await settleWithin(cluster.close(), REDIS_CLOSE_MS);
           await bus.close();
-          await eventLog.close();
-          await logConn.close();
+          await settleWithin(eventLog.close(), REDIS_CLOSE_MS);
+          await settleWithin(logConn.close(), REDIS_CLOSE_MS);
+          logConn.destroy();
         })()),
     };
   } catch (err) {

@@ -169,6 +169,12 @@ export interface OutboxTable {
   dead_at: string | null;
 }
 
+/** One row (id 1): the fencing token of the newest BIND lease holder (migration 0006). */
+export interface BindFenceTable {
+  id: number;
+  token: number;
+}
+
 export interface Database {
   zones: ZonesTable;
   records: RecordsTable;
@@ -181,6 +187,7 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  bind_fence: BindFenceTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -4,6 +4,7 @@ import { eventAcksMigration } from './0002-event-acks.js';
 import { dnsMigration } from './0003-dns.js';
 import { outboxMigration } from './0004-outbox.js';
 import { rightsRevocationMigration } from './0005-rights-revocation.js';
+import { bindFenceMigration } from './0006-bind-fence.js';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-dns': dnsMigration,
   '0004-outbox': outboxMigration,
   '0005-rights-revocation': rightsRevocationMigration,
+  '0006-bind-fence': bindFenceMigration,
 };
 
 /** A static provider: no file-system scanning, so it works from any cwd and in bundles. */
