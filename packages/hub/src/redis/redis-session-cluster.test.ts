@@ -32,7 +32,12 @@ afterAll(async () => {
   for (const o of opened) {
     await o.proxy?.resume().catch(() => undefined);
     await o.cluster.close();
-    for (const c of o.conns) await c.close();
+    // Behind a proxy that was cut, node-redis's graceful close can wait for ever on what it
+    // queued meanwhile: the test is over, drop those connections.
+    for (const c of o.conns) {
+      if (o.proxy) c.destroy();
+      else await c.close();
+    }
     await o.proxy?.close();
   }
   await redis.close();
@@ -94,7 +99,7 @@ async function instance(
   prefix: string,
   nodeId: string,
   limit = 1,
-  opts: { viaProxy?: boolean; callTimeoutMs?: number } = {},
+  opts: { viaProxy?: boolean; callTimeoutMs?: number; heartbeatMs?: number } = {},
 ): Promise<Instance> {
   const proxy = opts.viaProxy ? await startProxy(redis.port) : undefined;
   const url = proxy ? `redis://127.0.0.1:${proxy.port}` : redis.url;
@@ -112,7 +117,7 @@ async function instance(
     control,
     prefix,
     nodeId,
-    heartbeatMs: 100,
+    heartbeatMs: opts.heartbeatMs ?? 100,
     ttlMs: 500,
     blockMs: 200,
     ...(opts.callTimeoutMs ? { callTimeoutMs: opts.callTimeoutMs } : {}),
@@ -481,6 +486,127 @@ describe('RedisSessionCluster with Redis away', () => {
       () => b.cluster.connections([]),
       (l) => l.some((c) => c.sessionId === changed.id && c.queueDepth === 42),
       'the change seen on b',
+    );
+  });
+});
+
+describe('RedisSessionCluster pending revocations', () => {
+  /** A command on a connection of the test's own, straight to redis-server. */
+  async function direct(): Promise<(args: string[]) => Promise<unknown>> {
+    const conn = await connectRedis(redis.url, { maxReconnectDelayMs: 100 });
+    closeAfter.push(conn);
+    return (args) => conn.sendCommand(args);
+  }
+  const closeAfter: RedisConnection[] = [];
+  afterAll(async () => {
+    for (const c of closeAfter) await c.close();
+  });
+
+  it('close makes a last attempt at a revocation still pending: it reaches the other instances', async () => {
+    const prefix = randomUUID();
+    const redisCmd = await direct();
+    // No beat after the first one: only close can deliver the revocation.
+    const a = await instance(prefix, 'a', 5, {
+      viaProxy: true,
+      callTimeoutMs: 300,
+      heartbeatMs: 60_000,
+    });
+    const b = await instance(prefix, 'b', 5);
+    const onB = [b.connect('sam'), b.connect('sam')];
+    await waitForValue(
+      () => ids(a),
+      (l) => l.length === 2,
+      'sam listed',
+    );
+    // Redis holds a's command unanswered, then a's connection drops: node-redis fails the call
+    // and never sends it again (as when the network drops a command), so only the pending
+    // revocation remains.
+    await redisCmd(['CLIENT', 'PAUSE', '600', 'ALL']);
+    await expect(
+      a.cluster.revokeUser('sam', CloseCode.CREDENTIALS_REVOKED, 'password changed'),
+    ).rejects.toMatchObject({ name: 'ClusterUnavailableError', timedOut: true });
+    await a.proxy?.pause();
+    await sleep(400);
+    await a.proxy?.resume();
+    await waitForValue(
+      () =>
+        a.cluster.connections([]).then(
+          () => true,
+          () => false,
+        ),
+      (ok) => ok,
+      'a reconnected',
+    );
+    await sleep(300);
+    expect(onB.some((s) => s.closed)).toBe(false);
+    await a.cluster.close();
+    await waitFor(() => onB.every((s) => s.closed), 5_000, 'sam closed on b');
+    expect(onB.map((s) => s.closed?.code)).toEqual([
+      CloseCode.CREDENTIALS_REVOKED,
+      CloseCode.CREDENTIALS_REVOKED,
+    ]);
+    expect(a.errors.map(String).join('\n')).not.toMatch(/dropped/);
+  });
+
+  it('close reports the pending revocations it could not deliver, within its bound', async () => {
+    const prefix = randomUUID();
+    const a = await instance(prefix, 'a', 5, { viaProxy: true, callTimeoutMs: 300 });
+    await a.proxy?.pause();
+    await sleep(100);
+    for (const user of ['tia', 'uma']) {
+      await expect(a.cluster.revokeUser(user, CloseCode.KICKED, 'bye')).rejects.toBeInstanceOf(
+        ClusterUnavailableError,
+      );
+    }
+    const t = Date.now();
+    await a.cluster.close();
+    expect(Date.now() - t).toBeLessThan(1_500);
+    expect(a.errors.map(String).join('\n')).toMatch(/close: 2 pending revocation\(s\) dropped/);
+  });
+
+  it('a revocation whose retry fails holds back neither later revocations nor registrations', async () => {
+    const prefix = randomUUID();
+    const redisCmd = await direct();
+    const userKey = (user: string) => `{${prefix}}:user:${user}`;
+    const [a, b] = await Promise.all([instance(prefix, 'a', 5), instance(prefix, 'b', 5)]);
+    const onB = b.connect('vic');
+    await waitForValue(
+      () => ids(a),
+      (l) => l.length === 1,
+      'vic listed',
+    );
+    // A user's set key of the wrong type makes its scripts fail (WRONGTYPE), for good for
+    // 'wes', for a while for 'vic' and 'xia'.
+    await redisCmd(['SET', userKey('wes'), 'not a set']);
+    await expect(a.cluster.revokeUser('wes', CloseCode.KICKED, 'bye')).rejects.toThrow(/WRONGTYPE/);
+    await redisCmd(['RENAME', userKey('vic'), `${userKey('vic')}:saved`]);
+    await redisCmd(['SET', userKey('vic'), 'not a set']);
+    await expect(a.cluster.revokeUser('vic', CloseCode.KICKED, 'bye')).rejects.toThrow(/WRONGTYPE/);
+    await redisCmd(['SET', userKey('xia'), 'not a set']);
+    const unsynced = a.connect('xia');
+    await waitFor(
+      () => a.errors.some((e) => /register.*WRONGTYPE/.test(String(e))),
+      5_000,
+      'the registration failed',
+    );
+    await sleep(300);
+    expect(onB.closed).toBeUndefined();
+    // 'vic' and 'xia' can go through now; 'wes' is retried first and still fails.
+    await redisCmd(['RENAME', `${userKey('vic')}:saved`, userKey('vic')]);
+    await redisCmd(['DEL', userKey('xia')]);
+    await waitFor(() => onB.closed, 5_000, 'vic closed on b');
+    expect(onB.closed?.code).toBe(CloseCode.KICKED);
+    await waitForValue(
+      () => ids(b),
+      (l) => l.includes('a/xia'),
+      'xia registered',
+    );
+    expect(unsynced.closed).toBeUndefined();
+    const later = a.errors.length;
+    await waitFor(
+      () => a.errors.slice(later).some((e) => /revoke.*WRONGTYPE/.test(String(e))),
+      5_000,
+      'wes still retried',
     );
   });
 });

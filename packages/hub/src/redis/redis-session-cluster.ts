@@ -62,6 +62,11 @@ interface PendingRevocation {
 const SUPERSEDED_REASON = 'superseded by a newer connection';
 /** Sessions per SESSION_ADD call when an instance registers all of them again. */
 const REGISTER_BATCH = 200;
+/**
+ * Longest wait, at close, for the last attempt at the revocations still pending: the server
+ * gives the whole close 1.5 s (event-stream.ts), and the drop must be logged within it.
+ */
+const CLOSE_REVOKE_MS = 1_200;
 
 /**
  * `SessionCluster` on Redis (see redis-session-scripts.ts for the keys and the atomic steps).
@@ -73,6 +78,7 @@ const REGISTER_BATCH = 200;
  * retried on every beat until it succeeds: registrations (of sessions still registered here)
  * and revocations. A beat sends only the entries that changed since the last one, and every
  * session again when the instance (re)joins (its first beat, or it was cut off past its ttl).
+ * `close()` makes one last, bounded attempt at the pending revocations before leaving.
  */
 export class RedisSessionCluster implements SessionCluster {
   readonly nodeId: string;
@@ -188,10 +194,13 @@ export class RedisSessionCluster implements SessionCluster {
     return (this.closing ??= (async () => {
       clearInterval(this.timer);
       this.options.control.destroy();
+      // Started at once, not after the beat: the server stops waiting for close after 1.5 s.
+      const flushed = this.flushRevocations();
       // Each call of a beat is bounded already; this bounds the whole of it and the feed.
       await withTimeout(Promise.all([this.loop, this.beating]), this.callTimeoutMs, 'close').catch(
         () => undefined,
       );
+      await flushed;
       if (!this.member) return;
       await this.call(
         NODE_LEAVE,
@@ -201,15 +210,43 @@ export class RedisSessionCluster implements SessionCluster {
     })());
   }
 
-  /** A script call bounded by `callTimeoutMs`; `track` keeps its raw command while pending. */
+  /**
+   * The revocations still pending when this instance stops would otherwise be lost with it
+   * (Redis may have come back since the last beat): one more attempt each, bounded, and what
+   * still fails is reported as dropped.
+   */
+  private async flushRevocations(): Promise<void> {
+    const pending = [...this.revocations];
+    if (pending.length === 0) return;
+    const ms = Math.min(this.callTimeoutMs, CLOSE_REVOKE_MS);
+    const failures = await Promise.all(
+      pending.map(([userId, r]) =>
+        this.revoke(userId, r.code, r.reason, r.before, true, ms).then(
+          () => {
+            if (this.revocations.get(userId) === r) this.revocations.delete(userId);
+            return undefined;
+          },
+          (err: unknown) => err,
+        ),
+      ),
+    );
+    const dropped = this.revocations.size;
+    if (dropped === 0) return;
+    const cause = failures.find((f) => f !== undefined);
+    const message = `session cluster: close: ${dropped} pending revocation(s) dropped, not delivered to the other instances`;
+    this.options.onError?.(new Error(message, { cause }));
+  }
+
+  /** A script call bounded by `ms`; `track` keeps its raw command while pending. */
   private call(
     script: RedisScript,
     args: string[],
     what: string,
     track?: InFlight,
+    ms = this.callTimeoutMs,
   ): Promise<unknown> {
     const raw = script.run(this.options.client, this.scriptKeys, args);
-    return withTimeout(track ? track.track(raw) : raw, this.callTimeoutMs, what);
+    return withTimeout(track ? track.track(raw) : raw, ms, what);
   }
 
   /**
@@ -222,11 +259,12 @@ export class RedisSessionCluster implements SessionCluster {
     reason: string,
     before: number,
     retry: boolean,
+    ms = this.callTimeoutMs,
   ): Promise<number> {
     const args = [userId, this.nodeId, String(code), reason, this.keys.userPrefix];
     args.push(this.keys.nodePrefix, String(before), retry ? '-1' : String(this.callTimeoutMs));
     const track = retry ? this.beatCalls : undefined;
-    return this.call(SESSION_REVOKE, args, 'revoke', track).then((n) => asInt(n, 'revoked'));
+    return this.call(SESSION_REVOKE, args, 'revoke', track, ms).then((n) => asInt(n, 'revoked'));
   }
 
   /**
@@ -300,19 +338,29 @@ export class RedisSessionCluster implements SessionCluster {
   /**
    * Retries what failed: revocations, then registrations. Redis not answering ends the beat
    * (its NODE_BEAT would only queue behind); any other failure (a refused script) is reported
-   * and the beat goes on, so one bad retry cannot keep this instance from staying alive.
+   * per item and the retries go on, so one bad retry cannot hold back the others nor keep this
+   * instance from staying alive.
    */
   private async retryPending(member: ClusterMember): Promise<void> {
-    try {
-      for (const [userId, r] of [...this.revocations]) {
+    for (const [userId, r] of [...this.revocations]) {
+      try {
         await this.revoke(userId, r.code, r.reason, r.before, true);
         if (this.revocations.get(userId) === r) this.revocations.delete(userId);
+      } catch (err) {
+        this.retryFailed(err);
       }
+    }
+    try {
       await this.retryUnsynced(member);
     } catch (err) {
-      if (isClusterUnavailable(err) && err.timedOut) throw err;
-      this.options.onError?.(err);
+      this.retryFailed(err);
     }
+  }
+
+  /** A retry that timed out ends the beat (rethrown); any other failure is only reported. */
+  private retryFailed(err: unknown): void {
+    if (isClusterUnavailable(err) && err.timedOut) throw err;
+    this.options.onError?.(err);
   }
 
   /** Retries failed registrations of the sessions that are still registered here. */
