@@ -101,7 +101,7 @@ describe('the BIND lease', () => {
       };
     await waitFor(async () => (await job()).processed > 0, 30_000, 'the import under way', 100);
     const c = await startProcessServer({
-      env: { ...shared, HDNS_BIND_MODE: 'off' },
+      env: { ...shared, HDNS_BIND_LEASE: 'true', HDNS_BIND_MODE: 'off' },
     });
     await c.close();
     expect((await job()).status).toBe('running');
@@ -189,7 +189,6 @@ describe('the BIND lease', () => {
     await services.redis.stop();
     try {
       const started = Date.now();
-      holder.proc.child.kill('SIGTERM');
       await holder.proc.stop();
       const tookMs = Date.now() - started;
       console.log(`SIGTERM with Redis down: exited after ${tookMs} ms`);

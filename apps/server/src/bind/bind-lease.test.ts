@@ -35,6 +35,7 @@ async function contender(
   eligible = true,
   failTakeover = false,
   secret = SECRET,
+  fence?: number,
 ): Promise<Contender> {
   const conn = await connectRedis(redis.url, { maxReconnectDelayMs: 100 });
   conns.push(conn);
@@ -52,8 +53,9 @@ async function contender(
       log.push(`acquire ${token}`);
       return failTakeover ? Promise.reject(new Error('named would not start')) : Promise.resolve();
     },
-    onNewToken: (token) => {
-      log.push(`new token ${token}`);
+    ...(fence !== undefined ? { fenceToken: () => Promise.resolve(fence) } : {}),
+    onNewToken: (token, previous) => {
+      log.push(`new token ${token} after ${previous}`);
       return Promise.resolve();
     },
     onLose: (reason) => {
@@ -153,6 +155,23 @@ describe('BindLease', () => {
     const follower = await contender(prefix, 'follower', false);
     expect(follower.lease.current()).toEqual({ kind: 'none' });
     expect(follower.errors.join('\n')).toMatch(/not signed/);
+    // The token is signed too: the same lease under another token does not verify.
+    await a.stop();
+    await a.conn.sendCommand(['DEL', key]);
+    const b = await contender(prefix, 'b');
+    await waitFor(() => b.log.length === 1, 5_000, 'b acquires');
+    const signed = JSON.parse(String(await b.conn.sendCommand(['GET', key]))) as { token: number };
+    const retokened = { ...signed, token: signed.token + 1000 };
+    await b.conn.sendCommand(['SET', key, JSON.stringify(retokened), 'PX', '5000']);
+    const third = await contender(prefix, 'third', false);
+    expect(third.lease.current()).toEqual({ kind: 'none' });
+    // A genuine lease replayed after the fence moved past it is stale: not followed either.
+    await b.conn.sendCommand(['SET', key, JSON.stringify(signed), 'PX', '5000']);
+    const behind = await contender(prefix, 'behind', false, false, SECRET, signed.token + 1);
+    expect(behind.lease.current()).toEqual({ kind: 'none' });
+    expect(behind.errors.join('\n')).toMatch(/older than the database's fence/);
+    const level = await contender(prefix, 'level', false, false, SECRET, signed.token);
+    expect(level.lease.current()).toMatchObject({ kind: 'other', holder: 'b' });
     // Garbage in the key is no lease either, and no crash.
     await a.conn.sendCommand(['SET', key, '{"holder":', 'PX', '5000']);
     const another = await contender(prefix, 'another', false);
@@ -180,7 +199,7 @@ describe('BindLease', () => {
     await a.conn.sendCommand(['DEL', `{${prefix}}:bind:lease`]);
     await waitFor(() => a.log.length === 2, 5_000, 'a takes it again');
     // Not a new takeover (named keeps running): the new token is handed over, nothing lost.
-    expect(a.log).toEqual(['acquire 1', 'new token 2']);
+    expect(a.log).toEqual(['acquire 1', 'new token 2 after 1']);
     expect(a.lease.current()).toEqual({ kind: 'mine', token: 2 });
   });
 

@@ -13,9 +13,11 @@ import { RedisScript, type RedisCommander } from '@hdns/hub';
  * waiting instance takes it); the new holder then renders every zone into its own named.
  *
  * The lease names the holder's URL, where other instances forward DNS writes with the client's
- * token. So that whoever can write to Redis cannot redirect them, the holder signs `holder|url`
- * with a key derived from the shared secret (HDNS_JWT_SECRET); a lease whose signature does not
- * verify is treated as no lease (writes answer BIND_UNAVAILABLE) and reported.
+ * token. So that whoever can write to Redis cannot redirect them, the holder signs
+ * `holder|url|token` with a key derived from the shared secret (HDNS_JWT_SECRET) right after it
+ * takes the lease; a lease whose signature does not verify, or whose token is below the
+ * database's fence (an old lease replayed), is treated as no lease (writes answer
+ * BIND_UNAVAILABLE) and reported.
  */
 
 /** The lease as an instance last saw it. */
@@ -25,7 +27,8 @@ export type LeaseView =
   | { kind: 'none' };
 
 // KEYS[1] lease (JSON {holder, url, token, sig}), KEYS[2] token counter. ARGV: node, url, ttl
-// ms, sig. Returns {'mine', token} (acquired or renewed) or {'other', holder, url, token, sig}.
+// ms. Returns {'mine', token, sig} (acquired or renewed) or {'other', holder, url, token, sig}.
+// A new lease is stored unsigned: its token is known only now, and SIGN adds the signature.
 const ACQUIRE = new RedisScript(`
 local raw = redis.call('GET', KEYS[1])
 if raw then
@@ -34,11 +37,22 @@ if raw then
     return {'other', tostring(l.holder), tostring(l.url), tostring(l.token), tostring(l.sig)}
   end
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
-  return {'mine', tostring(l.token)}
+  return {'mine', tostring(l.token), tostring(l.sig or '')}
 end
 local token = redis.call('INCR', KEYS[2])
-redis.call('SET', KEYS[1], cjson.encode({holder = ARGV[1], url = ARGV[2], token = token, sig = ARGV[4]}), 'PX', ARGV[3])
-return {'mine', tostring(token)}
+redis.call('SET', KEYS[1], cjson.encode({holder = ARGV[1], url = ARGV[2], token = token, sig = ''}), 'PX', ARGV[3])
+return {'mine', tostring(token), ''}
+`);
+
+// Signs KEYS[1] (sig ARGV[3]) if it is still ARGV[1]'s lease under token ARGV[2]; keeps its ttl.
+const SIGN = new RedisScript(`
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local l = cjson.decode(raw)
+if l.holder ~= ARGV[1] or tostring(l.token) ~= ARGV[2] then return 0 end
+l.sig = ARGV[3]
+redis.call('SET', KEYS[1], cjson.encode(l), 'KEEPTTL')
+return 1
 `);
 
 // Raises the token counter KEYS[1] to ARGV[1] if it is below.
@@ -76,7 +90,12 @@ export interface BindLeaseOptions {
    * Called when this instance, while holding BIND, took the lease again under a new token
    * (Redis lost the key). If it fails, the lease is given back as after a failed takeover.
    */
-  onNewToken(token: number): Promise<void>;
+  onNewToken(token: number, previous: number): Promise<void>;
+  /**
+   * The fencing token the database's fence carries: another instance's lease below it is stale
+   * (replayed into Redis) and is not followed. Optional (tests of the lease alone).
+   */
+  fenceToken?: () => Promise<number>;
   /** Called when the lease was lost or given up (and at stop, while holding). */
   onLose(reason: string): Promise<void>;
   onError(err: unknown): void;
@@ -102,6 +121,8 @@ export class BindLease {
   private pausedUntil = 0;
   private stopped = false;
   private readonly key: Buffer;
+  /** Bumped whenever BIND is given up: a round that began before it must not undo that. */
+  private epoch = 0;
 
   constructor(private readonly options: BindLeaseOptions) {
     const tag = `{${options.prefix}}`;
@@ -109,6 +130,11 @@ export class BindLease {
     this.ttlMs = options.ttlMs ?? 10_000;
     // A key of its own, so the JWT key itself never signs anything but tokens.
     this.key = createHmac('sha256', options.secret).update('hdns bind lease v1').digest();
+  }
+
+  /** This instance's name in the lease (and in the database's fence). */
+  get node(): string {
+    return this.options.node;
   }
 
   /** The lease as of the last round (at most ttl/5 old). */
@@ -121,7 +147,10 @@ export class BindLease {
    * Returns the stop, which gives BIND up and releases a held lease.
    */
   async start(): Promise<() => Promise<void>> {
-    this.round = this.tick();
+    this.busy = true;
+    this.round = this.tick().finally(() => {
+      this.busy = false;
+    });
     await Promise.race([this.round, after(this.ttlMs)]);
     this.timer = setInterval(() => {
       // A round stuck on an absent Redis is not stacked upon; the give-up timer still runs.
@@ -164,10 +193,13 @@ export class BindLease {
   private async tick(): Promise<void> {
     if (this.stopped) return;
     const startedAt = performance.now();
+    const epoch = this.epoch;
     try {
       const competing = this.options.eligible && performance.now() >= this.pausedUntil;
       const view = competing ? await this.acquire() : await this.read();
-      if (this.stopped) return;
+      // Stopped, or BIND was given up meanwhile (abandon, a failed takeover): this round's
+      // answer predates that and must not take the lease back up.
+      if (this.stopped || epoch !== this.epoch) return;
       if (view.kind === 'mine') {
         const held = this.view.kind === 'mine' ? this.view.token : null;
         this.view = view;
@@ -178,7 +210,7 @@ export class BindLease {
         } else if (held !== null && held !== view.token) {
           // Redis lost the lease (DEL, FLUSHALL, a restart without persistence) and this round
           // took it again under a new token while BIND kept running here: the fence follows.
-          void this.chain(() => this.retoken(view.token));
+          void this.chain(() => this.retoken(held, view.token));
         }
         return;
       }
@@ -221,12 +253,21 @@ export class BindLease {
     }
   }
 
-  private async retoken(token: number): Promise<void> {
+  /**
+   * The fence follows the new token if nobody held the lease in between; otherwise (or if that
+   * fails) BIND is given up and taken over again, rendering every zone from the database.
+   */
+  private async retoken(previous: number, token: number): Promise<void> {
+    if (!this.holding) return;
     try {
-      await this.options.onNewToken(token);
+      await this.options.onNewToken(token, previous);
     } catch (err) {
       this.options.onError(err);
-      await this.giveBack('the lease came back under a token the database refused');
+      if (!this.holding) return;
+      await this.options
+        .onLose('the lease came back under a new token: rendering every zone again')
+        .catch((e: unknown) => this.options.onError(e));
+      await this.takeOver(token);
     }
   }
 
@@ -235,7 +276,11 @@ export class BindLease {
    * (Redis lost the counter, and tokens started again below the database's fence).
    */
   async raiseTokenFloor(floor: number): Promise<void> {
-    await RAISE_FLOOR.run(this.options.client, [this.keys[1] ?? ''], [String(floor)]);
+    // Bounded: it runs inside a takeover, which a give-up or a stop waits for.
+    await Promise.race([
+      RAISE_FLOOR.run(this.options.client, [this.keys[1] ?? ''], [String(floor)]),
+      after(this.ttlMs / 2),
+    ]);
   }
 
   /**
@@ -251,6 +296,7 @@ export class BindLease {
   private async giveBack(reason: string): Promise<void> {
     if (!this.holding) return;
     clearTimeout(this.giveUpTimer);
+    this.epoch++;
     this.holding = false;
     this.view = { kind: 'none' };
     this.pausedUntil = performance.now() + this.ttlMs;
@@ -263,6 +309,7 @@ export class BindLease {
 
   private lose(reason: string): Promise<void> {
     clearTimeout(this.giveUpTimer);
+    this.epoch++;
     this.holding = false;
     return this.chain(() => this.options.onLose(reason));
   }
@@ -279,13 +326,31 @@ export class BindLease {
       this.options.node,
       this.options.url,
       String(this.ttlMs),
-      this.sign(this.options.node, this.options.url),
     ]);
     if (!Array.isArray(reply)) throw new Error('unexpected lease reply');
     const [kind, ...rest] = reply.map(String);
-    if (kind === 'mine') return { kind: 'mine', token: Number(rest[0]) };
+    if (kind === 'mine') {
+      const token = Number(rest[0]);
+      if (!Number.isSafeInteger(token) || token < 1) {
+        throw new Error(`the BIND lease in Redis carries an invalid token (${rest[0]})`);
+      }
+      const sig = this.sign(this.options.node, this.options.url, token);
+      // Signed by this instance, or not yet (taken just now): anything else was altered in
+      // Redis (e.g. its token raised to push the database's fence out of reach), not followed.
+      if (rest[1] !== sig && rest[1] !== '') {
+        throw new Error('the BIND lease in Redis was altered: its signature does not match it');
+      }
+      if (rest[1] === '') {
+        await SIGN.run(
+          this.options.client,
+          [this.keys[0] ?? ''],
+          [this.options.node, String(token), sig],
+        );
+      }
+      return { kind: 'mine', token };
+    }
     const [holder, url, token, sig] = rest;
-    return this.verified({ holder, url, token: Number(token), sig });
+    return await this.verified({ holder, url, token: Number(token), sig });
   }
 
   private async read(): Promise<LeaseView> {
@@ -298,7 +363,10 @@ export class BindLease {
       lease = null;
     }
     const l = (typeof lease === 'object' && lease !== null ? lease : {}) as Record<string, unknown>;
-    return this.verified({
+    // Its own lease, seen while it sits out a period (its release did not reach Redis): it
+    // expires by itself; forwarding writes to itself would only bounce them.
+    if (l.holder === this.options.node) return { kind: 'none' };
+    return await this.verified({
       holder: typeof l.holder === 'string' ? l.holder : undefined,
       url: typeof l.url === 'string' ? l.url : undefined,
       token: typeof l.token === 'number' ? l.token : NaN,
@@ -306,28 +374,41 @@ export class BindLease {
     });
   }
 
-  private sign(holder: string, url: string): string {
-    return createHmac('sha256', this.key).update(`${holder}|${url}`).digest('hex');
+  private sign(holder: string, url: string, token: number): string {
+    return createHmac('sha256', this.key).update(`${holder}|${url}|${token}`).digest('hex');
   }
 
-  /** Another instance's lease, if its signature verifies; else no lease (and an error). */
-  private verified(l: {
+  /**
+   * Another instance's lease, if its signature over `holder|url|token` verifies and its token is
+   * not below the database's fence (an old lease replayed into Redis); else no lease, reported.
+   * A lease not signed yet (taken a moment ago, its signature follows) is no lease, silently.
+   */
+  private async verified(l: {
     holder: string | undefined;
     url: string | undefined;
     token: number;
     sig: string | undefined;
-  }): LeaseView {
+  }): Promise<LeaseView> {
     const { holder, url, token, sig } = l;
+    if (sig === '') return { kind: 'none' };
     if (
       holder !== undefined &&
       url !== undefined &&
       sig !== undefined &&
       Number.isSafeInteger(token)
     ) {
-      const expected = Buffer.from(this.sign(holder, url));
+      const expected = Buffer.from(this.sign(holder, url, token));
       const given = Buffer.from(sig);
       if (given.length === expected.length && timingSafeEqual(given, expected)) {
-        return { kind: 'other', holder, url, token };
+        const fence = (await this.options.fenceToken?.()) ?? 0;
+        if (token >= fence) return { kind: 'other', holder, url, token };
+        this.options.onError(
+          new Error(
+            `the BIND lease in Redis (token ${token}) is older than the database's fence ` +
+              `(${fence}): a stale lease, not followed; DNS writes are not forwarded`,
+          ),
+        );
+        return { kind: 'none' };
       }
     }
     this.options.onError(

@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
 import type { BindConfig } from '../config.js';
 import type { DnsBackend, DnsStateSource } from '../dns/dns-backend.js';
 import { offBackend } from '../dns/dns-backend.js';
-import { claimFence, FenceAheadError } from '../dns/bind-fence.js';
+import { advanceFence, claimFence, FenceAheadError, readFence } from '../dns/bind-fence.js';
 import { safeError } from '../http/safe-error.js';
 import { settleWithin } from '../lib/settle-within.js';
 import type { KeyedMutex } from '../lib/keyed-mutex.js';
@@ -188,7 +188,7 @@ async function leasedBind(
    */
   const claim = async (token: number): Promise<void> => {
     try {
-      await claimFence(app.db, token);
+      await claimFence(app.db, { token, holder: node });
     } catch (err) {
       if (err instanceof FenceAheadError) await keeper.raiseTokenFloor(err.fence);
       throw err;
@@ -218,10 +218,18 @@ async function leasedBind(
       active = managedBackend(started.managed);
       for (const fn of [...takeoverListeners]) await take(fn).catch(onError);
     },
-    onNewToken: async (token) => {
-      app.log.warn({ node, token }, 'took the BIND lease again under a new token (Redis lost it)');
-      await claim(token);
+    onNewToken: async (token, previous) => {
+      app.log.warn(
+        { node, token, previous },
+        'took the BIND lease again under a new token (Redis lost it)',
+      );
+      // Nobody held it in between only if the fence still carries this holder's old token;
+      // otherwise the lease rejects this and BIND is taken over again from the database.
+      if (!(await advanceFence(app.db, node, previous, token))) {
+        throw new Error('another instance held the BIND lease in between: rendering again');
+      }
     },
+    fenceToken: async () => (await readFence(app.db)).token,
     onLose: async (reason) => {
       app.log.warn({ node, reason }, `gave up the BIND lease: ${reason}`);
       active = waiting;

@@ -5,7 +5,7 @@ import { outboxEvent } from '../outbox/outbox-event.js';
 import { Outbox } from '../outbox/outbox.js';
 import { OutboxStore } from '../outbox/outbox-store.js';
 import type { Db } from '../storage/db.js';
-import { claimFence, fenceGuard, fenceToken } from './bind-fence.js';
+import { advanceFence, claimFence, fenceGuard, readFence } from './bind-fence.js';
 
 /**
  * The fence on a real app database (SQLite and PostgreSQL): a DNS write of a lease holder is
@@ -16,7 +16,10 @@ import { claimFence, fenceGuard, fenceToken } from './bind-fence.js';
 let db: Db;
 let store: OutboxStore;
 
-const mine = (token: number) => () => token;
+/** Holder `holder` (a, b …) under `token`, as the lease would report it. */
+const as = (holder: string, token: number) => ({ holder, token });
+const mine = (holder: string, token: number) => () => as(holder, token);
+const fenceToken = async (d: Db) => (await readFence(d)).token;
 const noRelay = { committed: () => Promise.resolve() };
 
 function event(n: number) {
@@ -47,20 +50,50 @@ describeStorage('BIND lease fence', (open) => {
   });
 
   it('starts unclaimed, rises with each holder and never goes back', async () => {
-    expect(await fenceToken(db)).toBe(0);
-    await claimFence(db, 3);
-    expect(await fenceToken(db)).toBe(3);
-    await claimFence(db, 3); // the same holder again (renewed its own lease)
-    await expect(claimFence(db, 2)).rejects.toMatchObject({ name: 'FenceAheadError', fence: 3 });
-    await claimFence(db, 7);
-    expect(await fenceToken(db)).toBe(7);
+    expect(await readFence(db)).toEqual({ token: 0, holder: '' });
+    await claimFence(db, as('a', 3));
+    expect(await readFence(db)).toEqual({ token: 3, holder: 'a' });
+    await claimFence(db, as('a', 3)); // the same holder again (renewed its own lease)
+    await expect(claimFence(db, as('b', 2))).rejects.toMatchObject({
+      name: 'FenceAheadError',
+      fence: 3,
+    });
+    await claimFence(db, as('b', 7));
+    expect(await readFence(db)).toEqual({ token: 7, holder: 'b' });
+  });
+
+  it('the same token drawn by two holders (Redis lost its counter) fences the second off', async () => {
+    await claimFence(db, as('a', 1));
+    await expect(claimFence(db, as('b', 1))).rejects.toMatchObject({
+      name: 'FenceAheadError',
+      fence: 1,
+    });
+    // And a's writes still pass; b's guard, though b believes it holds token 1, does not.
+    const a = new Outbox(db, store, noRelay).guarded(fenceGuard(mine('a', 1)));
+    const b = new Outbox(db, store, noRelay).guarded(fenceGuard(mine('b', 1)));
+    await a.commit([event(1)], (trx) => insertZone(trx, 'a.test'));
+    expect(await refusal(b.commit([event(2)], (trx) => insertZone(trx, 'b.test')))).toBe(
+      'BIND_UNAVAILABLE',
+    );
+    expect(await zoneNames()).toEqual(['a.test']);
+  });
+
+  it('a holder handed a new token follows it only if nobody held the lease in between', async () => {
+    await claimFence(db, as('a', 5));
+    expect(await advanceFence(db, 'a', 5, 7)).toBe(true);
+    expect(await readFence(db)).toEqual({ token: 7, holder: 'a' });
+    // b held token 8 meanwhile: a, handed 9, must render again rather than just follow.
+    await claimFence(db, as('b', 8));
+    expect(await advanceFence(db, 'a', 7, 9)).toBe(false);
+    expect(await advanceFence(db, 'b', 8, 8)).toBe(false); // never sideways or down
+    expect(await readFence(db)).toEqual({ token: 8, holder: 'b' });
   });
 
   it('stores a write and its events only under the token the fence carries', async () => {
-    await claimFence(db, 1);
-    const holder1 = new Outbox(db, store, noRelay).guarded(fenceGuard(mine(1)));
+    await claimFence(db, as('a', 1));
+    const holder1 = new Outbox(db, store, noRelay).guarded(fenceGuard(mine('a', 1)));
     await holder1.commit([event(1)], (trx) => insertZone(trx, 'a.test'));
-    await claimFence(db, 2);
+    await claimFence(db, as('b', 2));
     expect(await refusal(holder1.commit([event(2)], (trx) => insertZone(trx, 'b.test')))).toBe(
       'BIND_UNAVAILABLE',
     );
@@ -70,7 +103,7 @@ describeStorage('BIND lease fence', (open) => {
     expect(await refusal(follower.commit([event(3)], (trx) => insertZone(trx, 'c.test')))).toBe(
       'BIND_UNAVAILABLE',
     );
-    const holder2 = new Outbox(db, store, noRelay).guarded(fenceGuard(mine(2)));
+    const holder2 = new Outbox(db, store, noRelay).guarded(fenceGuard(mine('b', 2)));
     await holder2.commit([event(4)], (trx) => insertZone(trx, 'd.test'));
     expect(await zoneNames()).toEqual(['a.test', 'd.test']);
     // The refused writes left no event behind either: only events 1 and 4 are in the outbox.
@@ -78,12 +111,12 @@ describeStorage('BIND lease fence', (open) => {
   });
 
   it('a claim waits for a write in flight; that write then commits and is seen by the claimer', async () => {
-    await claimFence(db, 1);
+    await claimFence(db, as('a', 1));
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     let guarded!: () => void;
     const pastGuard = new Promise<void>((r) => (guarded = r));
-    const guard = fenceGuard(mine(1));
+    const guard = fenceGuard(mine('a', 1));
     const write = db.transaction().execute(async (trx) => {
       await insertZone(trx, 'late.test');
       await guard(trx);
@@ -92,7 +125,7 @@ describeStorage('BIND lease fence', (open) => {
     });
     await pastGuard;
     let claimed = false;
-    const claim = claimFence(db, 2).then(() => (claimed = true));
+    const claim = claimFence(db, as('b', 2)).then(() => (claimed = true));
     await new Promise((r) => setTimeout(r, 200));
     expect(claimed).toBe(false);
     release();

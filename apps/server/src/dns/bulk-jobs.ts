@@ -219,23 +219,27 @@ export class BulkJobs {
       finishedAt: null,
       stopReason: null,
     };
-    await this.db
-      .insertInto('bulk_jobs')
-      .values({
-        id: job.id,
-        kind: job.kind,
-        zone: job.zone,
-        status: job.status,
-        total: job.total,
-        processed: job.processed,
-        succeeded: 0,
-        failed: job.failed,
-        errors: JSON.stringify(job.errors.slice(0, MAX_BULK_ERRORS)),
-        created_by: job.createdBy,
-        created_at: now,
-        finished_at: null,
-      })
-      .execute();
+    // Through the outbox (no event yet) so the BIND lease's fence applies: a job is started only
+    // by the instance that drives BIND.
+    await this.outbox.commit([], (trx) =>
+      trx
+        .insertInto('bulk_jobs')
+        .values({
+          id: job.id,
+          kind: job.kind,
+          zone: job.zone,
+          status: job.status,
+          total: job.total,
+          processed: job.processed,
+          succeeded: 0,
+          failed: job.failed,
+          errors: JSON.stringify(job.errors.slice(0, MAX_BULK_ERRORS)),
+          created_by: job.createdBy,
+          created_at: now,
+          finished_at: null,
+        })
+        .execute(),
+    );
     const run = this.run(identity, job, spec).catch((err: unknown) =>
       this.log.error({ err, job: job.id }, 'bulk job crashed'),
     );
@@ -336,6 +340,11 @@ export class BulkJobs {
     } catch (err) {
       // Not the lines' fault: splitting would only try the rest again.
       if (err instanceof JobStoppedError) throw err;
+      // BIND (or the lease on it) went away: no line can be stored, so the job stops here; on an
+      // instance that lost the lease its outcome is the new holder's recovery.
+      if (isAppError(err) && err.code === 'BIND_UNAVAILABLE') {
+        throw new JobStoppedError(`BIND became unavailable: ${err.message}`);
+      }
       const only = items[0];
       if (items.length === 1 && only) {
         job.failed++;

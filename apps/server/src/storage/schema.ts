@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
  * The typed shape of the database. Column types are kept dialect-neutral so a Postgres dialect
@@ -169,10 +169,14 @@ export interface OutboxTable {
   dead_at: string | null;
 }
 
-/** One row (id 1): the fencing token of the newest BIND lease holder (migration 0006). */
+/**
+ * One row (id 1): the fencing token and name of the newest BIND lease holder (migration 0006).
+ * `token` is a bigint: PostgreSQL hands it back as a string, so read it through Number().
+ */
 export interface BindFenceTable {
   id: number;
-  token: number;
+  token: ColumnType<number | string, number, number>;
+  holder: string;
 }
 
 export interface Database {
