@@ -18,6 +18,7 @@ export type Alternate = (
 ) => Promise<void>;
 
 const TWO_ON_REDIS = 'ours ×2 on Redis';
+const BEHIND_NGINX = 'ours ×2 on Redis behind nginx';
 const SQLITE = 'SQLite';
 const REDIS_ALWAYS = 'Redis (appendfsync always)';
 const REDIS_EVERYSEC = 'Redis (appendfsync everysec)';
@@ -41,14 +42,19 @@ export async function runCluster(
     const f = cfg.fanout;
     await alternate(
       'cluster-fanout',
-      `Scale-out fan-out: ${f.clients} clients, ${f.rate} events/s, ${f.payloadBytes}-byte payload, ${f.durationMs / 1000} s; 1 instance (SQLite log, in-process bus) vs 2 instances on Redis`,
-      [OURS, { ...OURS, name: TWO_ON_REDIS }],
-      (v) => (v.name === OURS.name ? fanout(OURS, cfg) : clusterFanout(cfg, rig)),
+      `Scale-out fan-out: ${f.clients} clients, ${f.rate} events/s, ${f.payloadBytes}-byte payload, ${f.durationMs / 1000} s; 1 instance (SQLite log, in-process bus) vs 2 instances on Redis, direct and behind nginx`,
+      [OURS, { ...OURS, name: TWO_ON_REDIS }, { ...OURS, name: BEHIND_NGINX }],
+      (v) =>
+        v.name === OURS.name ? fanout(OURS, cfg) : clusterFanout(cfg, rig, v.name === BEHIND_NGINX),
       [
         `${TWO_ON_REDIS}: clients split evenly, direct connections (no nginx), events published on one instance; CPU = both instances; redis-server CPU separate; appendfsync always`,
+        `${BEHIND_NGINX}: the same two instances, every client through one nginx (docs/deploy/nginx-hdns.conf, round robin, plain http on loopback, 1 worker); nginx worker CPU (/proc) separate`,
       ],
     );
-    withRatios([[TWO_ON_REDIS, OURS.name]]);
+    withRatios([
+      [TWO_ON_REDIS, OURS.name],
+      [BEHIND_NGINX, OURS.name],
+    ]);
 
     const c = cfg.cluster;
     const kinds = new Map<string, LogKind>([

@@ -5,19 +5,23 @@ import type { ServerConfig } from '../servers/types.js';
 import { sleep } from '../shared.js';
 import { OURS } from '../variants.js';
 import { assertClean, latencyFigures, type Figures } from './common.js';
+import { NginxFront } from './nginx-front.js';
 import type { RedisRig } from './redis-rig.js';
 
 /**
  * Two instances of ours, each in its own process, sharing the event log and bus in Redis
- * (RedisEventLog + RedisBus, as HDNS_REDIS_URL wires them), with the clients split between them
- * (client i on instance i % 2, direct connections: no proxy in front). Instance A publishes;
- * every event goes through Redis to both instances' buses, A's own included.
+ * (RedisEventLog + RedisBus, as HDNS_REDIS_URL wires them), with the clients split between them:
+ * client i on instance i % 2 (direct connections), or, with `front`, every client through a
+ * real nginx running the shipped site (docs/deploy/nginx-hdns.conf), which balances them.
+ * Instance A publishes; every event goes through Redis to both instances' buses, A's own
+ * included.
  */
 interface Pair {
   a: ServerHandle;
   b: ServerHandle;
   pool: ClientPool;
   prefix: string;
+  front?: NginxFront;
 }
 
 function instanceConfig(rig: RedisRig, prefix: string): ServerConfig {
@@ -34,7 +38,7 @@ function instanceConfig(rig: RedisRig, prefix: string): ServerConfig {
 async function withPair<T>(
   rig: RedisRig,
   clients: number,
-  pool: { procs: number; storm?: boolean },
+  pool: { procs: number; storm?: boolean; viaNginx?: boolean },
   body: (pair: Pair) => Promise<T>,
 ): Promise<T> {
   const prefix = rig.freshPrefix();
@@ -44,34 +48,56 @@ async function withPair<T>(
     ClientPool.start('ours', clients, pool),
   ]);
   const [a, b, p] = started;
+  let front: NginxFront | undefined;
   try {
     if (a.status === 'rejected') throw a.reason;
     if (b.status === 'rejected') throw b.reason;
     if (p.status === 'rejected') throw p.reason;
-    await p.value.connect([a.value.url, b.value.url], 100);
-    return await body({ a: a.value, b: b.value, pool: p.value, prefix });
+    if (pool.viaNginx) {
+      front = await NginxFront.start([a.value.port, b.value.port]);
+      await p.value.connect([front.url], 100);
+      await assertBalanced(a.value, b.value);
+    } else {
+      await p.value.connect([a.value.url, b.value.url], 100);
+    }
+    const pair = { a: a.value, b: b.value, pool: p.value, prefix };
+    return await body(front ? { ...pair, front } : pair);
   } finally {
     if (p.status === 'fulfilled') await p.value.close();
+    await front?.close();
     if (a.status === 'fulfilled') await a.value.exit();
     if (b.status === 'fulfilled') await b.value.exit();
   }
 }
 
+/** nginx balanced the sockets (round robin): each instance holds some of them. */
+async function assertBalanced(a: ServerHandle, b: ServerHandle): Promise<void> {
+  const [onA, onB] = [(await a.stats()).connections, (await b.stats()).connections];
+  if (onA === 0 || onB === 0) throw new Error(`nginx did not balance: ${onA} on A, ${onB} on B`);
+}
+
 /**
  * Fan-out on two Redis-backed instances, the same load as the fan-out scenario: CPU per
  * delivery is both instances' CPU (A's over its measured window plus drain, B's over the same
- * span from outside), redis-server's CPU separately; latency is publish (on A) → receive.
+ * span from outside), redis-server's CPU separately, and with `viaNginx` nginx's workers' CPU
+ * separately too (from /proc, over the same span); latency is publish (on A) → receive.
  */
-export async function clusterFanout(cfg: BenchConfig, rig: RedisRig): Promise<Figures> {
+export async function clusterFanout(
+  cfg: BenchConfig,
+  rig: RedisRig,
+  viaNginx = false,
+): Promise<Figures> {
   const p = cfg.fanout;
-  return withPair(rig, p.clients, { procs: cfg.procs }, async ({ a, b, pool }) => {
+  const opts = { procs: cfg.procs, viaNginx };
+  return withPair(rig, p.clients, opts, async ({ a, b, pool, front }) => {
     await sleep(300);
     const plan = { rate: p.rate, critPerSec: 0, payloadBytes: p.payloadBytes, drainMs: 300 };
     await a.run({ ...plan, durationMs: p.warmupMs });
     await pool.reset();
-    const [b0, redis0] = [await b.cpuUs(), await rig.cpuUs()];
+    const [b0, redis0, nginx0] = [await b.cpuUs(), await rig.cpuUs(), front?.cpuUs() ?? 0];
     const r = await a.run({ ...plan, durationMs: p.durationMs, drainMs: cfg.drainMs });
-    const [b1, redis1] = [await b.cpuUs(), await rig.cpuUs()];
+    const [b1, redis1, nginx1] = [await b.cpuUs(), await rig.cpuUs(), front?.cpuUs() ?? 0];
+    const onB = (await b.stats()).connections;
     const report = await pool.report();
     assertClean(report, 'cluster fan-out');
     const windowMs = r.wallMs + cfg.drainMs;
@@ -87,6 +113,13 @@ export async function clusterFanout(cfg: BenchConfig, rig: RedisRig): Promise<Fi
       otherCpuPct: (100 * (b1 - b0)) / 1000 / windowMs,
       redisCpuUsPerDelivery: (redis1 - redis0) / deliveries,
       redisCpuPct: (100 * (redis1 - redis0)) / 1000 / windowMs,
+      clientsOnB: onB / p.clients,
+      ...(front
+        ? {
+            nginxCpuUsPerDelivery: (nginx1 - nginx0) / deliveries,
+            nginxCpuPct: (100 * (nginx1 - nginx0)) / 1000 / windowMs,
+          }
+        : {}),
     };
   });
 }
