@@ -76,6 +76,21 @@ const listed = async (s: ProcessServer, userId: string) =>
     (await s.api('/api/admin/connections', { token: admin })).body as { connections: Connection[] }
   ).connections.filter((c) => c.userId === userId);
 
+/** A new user with one socket on B, once A's admin view lists it (the cluster registered it). */
+async function userOnBSeenFromA(): Promise<{
+  user: Awaited<ReturnType<typeof newUser>>;
+  onB: TestClient;
+}> {
+  const user = await newUser();
+  const onB = await connect(b, user.token);
+  await waitForValue(
+    () => listed(a, user.id),
+    (l) => l.length === 1,
+    'listed on A',
+  );
+  return { user, onB };
+}
+
 describe('sessions across instances', () => {
   it('a third connection on B supersedes the oldest on A (limit 2 per user, cluster-wide)', async () => {
     const user = await newUser();
@@ -107,13 +122,7 @@ describe('sessions across instances', () => {
   }, 30_000);
 
   it('an admin disconnect on A closes the user on B with KICKED and counts it', async () => {
-    const user = await newUser();
-    const onB = await connect(b, user.token);
-    await waitForValue(
-      () => listed(a, user.id),
-      (l) => l.length === 1,
-      'listed on A',
-    );
+    const { user, onB } = await userOnBSeenFromA();
     const res = await a.api(`/api/admin/connections/users/${user.id}`, {
       token: admin,
       method: 'DELETE',
@@ -174,13 +183,7 @@ describe('sessions across instances', () => {
 
 describe('sessions across instances with Redis away', () => {
   it('admin views answer 503 CLUSTER_UNAVAILABLE, a disconnect is pending until Redis is back, SIGTERM exits promptly', async () => {
-    const user = await newUser();
-    const onB = await connect(b, user.token);
-    await waitForValue(
-      () => listed(a, user.id),
-      (l) => l.length === 1,
-      'listed on A',
-    );
+    const { user, onB } = await userOnBSeenFromA();
     const c = await startProcessServer({ env });
     try {
       await services.redis.stop();

@@ -9,7 +9,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RealtimeClient } from '@hdns/client';
@@ -17,8 +16,8 @@ import {
   freePort,
   makeTempDir,
   removeDir,
-  REPO_ROOT,
   selfSignedCertificate,
+  shippedNginxSite,
   startNginx,
   startPostgresServer,
   startProcessServer,
@@ -42,27 +41,6 @@ let nginx: NginxServer;
 let certDir: string;
 let ca: string;
 let base: string;
-
-/** docs/deploy/nginx-hdns.conf with only its `# test:` lines pointed at this test's parts. */
-function renderSite(ports: number[], plain: number, tls: number, cert: string, key: string) {
-  const doc = readFileSync(path.join(REPO_ROOT, 'docs/deploy/nginx-hdns.conf'), 'utf8');
-  let upstreamsDone = false;
-  return doc
-    .split('\n')
-    .flatMap((line) => {
-      if (line.includes('# test: instance')) {
-        if (upstreamsDone) return [];
-        upstreamsDone = true;
-        return ports.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`);
-      }
-      if (line.includes('# test: plain')) return [`    listen 127.0.0.1:${plain};`];
-      if (line.includes('# test: tls')) return [`    listen 127.0.0.1:${tls} ssl;`];
-      if (line.includes('# test: cert')) return [`    ssl_certificate ${cert};`];
-      if (line.includes('# test: key')) return [`    ssl_certificate_key ${key};`];
-      return [line];
-    })
-    .join('\n');
-}
 
 /** An HTTPS request through nginx, trusting the test certificate. */
 function https(
@@ -127,7 +105,10 @@ beforeAll(async () => {
   ca = readFileSync(cert, 'utf8');
   const [plain, tls] = [await freePort(), await freePort()];
   const ports = instances.map((s) => Number(new URL(s.url).port));
-  nginx = await startNginx(renderSite(ports, plain, tls, cert, key), tls);
+  nginx = await startNginx(
+    shippedNginxSite({ instancePorts: ports, plain, site: tls, tls: { cert, key } }),
+    tls,
+  );
   base = `https://127.0.0.1:${tls}`;
 }, 120_000);
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { freePort, REPO_ROOT, startNginx, type NginxServer } from '@hdns/testkit';
+import { freePort, shippedNginxSite, startNginx, type NginxServer } from '@hdns/testkit';
 import { sleep } from '../shared.js';
 
 /**
@@ -22,7 +22,7 @@ export class NginxFront {
 
   static async start(instancePorts: number[]): Promise<NginxFront> {
     const [plain, site] = [await freePort(), await freePort()];
-    const nginx = await startNginx(renderSite(instancePorts, plain, site), site);
+    const nginx = await startNginx(shippedNginxSite({ instancePorts, plain, site }), site);
     try {
       const workers = await workerPids(masterPid(nginx.dir));
       return new NginxFront(nginx, `ws://127.0.0.1:${site}/ws`, workers);
@@ -40,28 +40,6 @@ export class NginxFront {
   close(): Promise<void> {
     return this.nginx.close();
   }
-}
-
-/** docs/deploy/nginx-hdns.conf with its `# test:` lines pointed at loopback, plain http. */
-function renderSite(instancePorts: number[], plain: number, site: number): string {
-  const doc = readFileSync(path.join(REPO_ROOT, 'docs/deploy/nginx-hdns.conf'), 'utf8');
-  let upstreamsDone = false;
-  return doc
-    .split('\n')
-    .flatMap((line) => {
-      if (line.includes('# test: instance')) {
-        if (upstreamsDone) return [];
-        upstreamsDone = true;
-        return instancePorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`);
-      }
-      if (line.includes('# test: plain')) return [`    listen 127.0.0.1:${plain};`];
-      if (line.includes('# test: tls')) return [`    listen 127.0.0.1:${site};`];
-      // No TLS on this listener: the certificate and TLS settings go with it.
-      if (line.includes('# test: cert') || line.includes('# test: key')) return [];
-      if (/^\s*ssl_(protocols|session_cache)\s/.test(line)) return [];
-      return [line];
-    })
-    .join('\n');
 }
 
 function masterPid(dir: string): number {

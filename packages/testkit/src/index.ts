@@ -16,4 +16,5 @@ export * from './redis-server.js';
 export * from './tcp-proxy.js';
 export * from './postgres-server.js';
 export * from './nginx-server.js';
+export * from './shipped-nginx-site.js';
 export * from './cluster-services.js';
