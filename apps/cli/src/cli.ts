@@ -16,6 +16,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   logout: async () => (await import('./commands/login.js')).logoutCommand,
   events: async () => (await import('./commands/events.js')).eventsCommand,
   tail: async () => (await import('./commands/tail.js')).tailCommand,
+  zones: async () => (await import('./commands/zones.js')).zonesCommand,
 };
 
 export async function main(argv: string[], out: Output = processOutput()): Promise<number> {

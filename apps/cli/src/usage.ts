@@ -6,12 +6,15 @@ Usage:
   hdns logout
   hdns events [--follow] [--type T,…] [--category C,…] [--limit N] [--json]
   hdns tail queries [--client IP] [--domain NAME] [--json]
+  hdns zones export ZONE [--format bind|json] [-o FILE]
+  hdns zones import ZONE (--file FILE | --axfr SERVER[:PORT] [--tsig NAME:ALG:SECRET]) [--create]
 
 Commands:
   login     Log in and store the session in $HDNS_CONFIG_DIR or ~/.config/hdns (mode 0600)
   logout    End the session on the server and forget it locally
   events    Recent events (history), or with --follow a live stream, one line per event
   tail      tail queries: the live DNS query log, filtered on this side
+  zones     Export a zone (BIND zone file or JSON); import one from a zone file or by AXFR
 
 Options:
   -h, --help      Show help (also: hdns COMMAND --help)
@@ -55,3 +58,23 @@ Follows the DNS query log (dns_query_log) live until Ctrl-C, one line per query:
   --json            One JSON object per line (NDJSON) instead of text
 
 Client addresses are shown as the server sends them: redacted ([redacted]) below operator.`;
+
+export const ZONES_USAGE = `Usage:
+  hdns zones export ZONE [--format bind|json] [-o FILE]
+  hdns zones import ZONE --file FILE [--create]
+  hdns zones import ZONE --axfr SERVER[:PORT] [--tsig NAME:ALG:SECRET] [--remote-zone NAME] [--create]
+
+export: the zone as the server renders it for BIND (default), or its zone and records as JSON;
+to FILE, or stdout without -o.
+import: records from a BIND zone file (read by named-compilezone on the server) or transferred by
+AXFR from SERVER (default port 53), shown as the job progresses; every refused record is listed.
+
+  -f, --format F        bind (default) or json
+  -o, --output FILE     Write the export to FILE
+  --file FILE           The zone file to import
+  --axfr SERVER[:PORT]  Transfer the zone from this server ([v6]:port for IPv6 with a port)
+  --tsig NAME:ALG:SECRET  TSIG key for the transfer (ALG e.g. hmac-sha256; SECRET base64)
+  --remote-zone NAME    The zone's name on SERVER, when it differs from ZONE
+  --create              Create ZONE from the file's SOA and $TTL first (it must not exist)
+
+Exit codes: 0 all records imported, 1 some refused or the import failed, 2 usage.`;

@@ -30,7 +30,9 @@ import { outbox } from './outbox/outbox-plugin.js';
 import { monitors } from './monitors/monitors-plugin.js';
 import { dashboardStatic } from './static/static-plugin.js';
 import { zoneRoutes, jobRoutes } from './routes/zone-routes.js';
+import { dnssecRoutes } from './routes/dnssec-routes.js';
 import { forwarderRoutes, rpzRoutes } from './routes/policy-routes.js';
+import { settingsRoutes } from './routes/settings-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
 
@@ -119,7 +121,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(bind, {
       bind: config.bind,
       dataDir: config.dataDir,
-      state: () => readDnsState(app.db),
+      state: () => readDnsState(app.db, config.dns),
       zoneLocks,
       ...(config.bind.lease && config.realtime.redisUrl && config.jwtSecret
         ? {
@@ -134,7 +136,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
           }
         : {}),
     });
-    await app.register(dns, { backend: () => app.bind.backend, zoneLocks });
+    await app.register(dns, { backend: () => app.bind.backend, zoneLocks, dnsEnv: config.dns });
     await app.register(leaseForwarding, { clientIp: (req) => clientAddress(req, trust) });
     await app.register(monitors, { settings: config.monitors, dataDir: config.dataDir });
 
@@ -145,9 +147,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(eventRoutes, { prefix: '/api/events' });
     await app.register(adminRoutes, { prefix: '/api/admin' });
     await app.register(zoneRoutes, { prefix: '/api/zones' });
+    await app.register(dnssecRoutes, { prefix: '/api/zones' });
     await app.register(jobRoutes, { prefix: '/api/jobs' });
     await app.register(forwarderRoutes, { prefix: '/api/forwarders' });
     await app.register(rpzRoutes, { prefix: '/api/rpz' });
+    await app.register(settingsRoutes, { prefix: '/api/settings' });
     await app.register(dashboardStatic);
   } catch (err) {
     await app.close();

@@ -1,3 +1,4 @@
+import { DEFAULT_DNS_SETTINGS } from '../src/dns/dns-settings-store.js';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +30,9 @@ let upstream: Awaited<ReturnType<typeof startFakeUpstream>>;
 const events: SupervisorEvent[] = [];
 let serial = 2026112201;
 /** What the caller's database would hold: the supervisor renders it before every (re)start. */
-let truth: BootstrapInput = { zones: [], forwarders: [], rpzRules: [] };
+/** The fake upstream cannot prove the root zone's keys: validating would turn its answers away. */
+const server = { ...DEFAULT_DNS_SETTINGS, dnssecValidation: 'no' as const };
+let truth: BootstrapInput = { zones: [], forwarders: [], rpzRules: [], server };
 
 const zoneSpec = (s: number): ZoneSpec => ({
   name: ZONE,
@@ -269,6 +272,7 @@ describe('managed named', () => {
       zones: [{ zone: zoneSpec(serial), records: records('192.0.2.30') }],
       forwarders: [{ address: '127.0.0.1', port: upstream.port }],
       rpzRules: [],
+      server,
     };
     expect((await dig(bind.ports.dns, 'host.corp.test', 'A')).answers).toEqual(['10.1.2.3']);
     const pid = bind.supervisor.pid;

@@ -55,6 +55,7 @@ class FakeTools extends BindTools {
       type: 'primary',
       files: null,
       serial: this.loadedSerial,
+      signedSerial: null,
       nodes: null,
       lastLoaded: null,
       loaded: true,

@@ -16,6 +16,7 @@ import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { QueryLogPage } from './pages/querylog/QueryLogPage';
 import { SecurityPage } from './pages/security/SecurityPage';
+import { SettingsPage } from './pages/settings/SettingsPage';
 import { ZoneRecordsPage } from './pages/zones/ZoneRecordsPage';
 import { ZonesPage } from './pages/zones/ZonesPage';
 import { DashboardRealtime } from './realtime/client-context';
@@ -57,6 +58,14 @@ function Gate(): ReactNode {
               element={
                 <RequireRole role="admin">
                   <AdminPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="settings"
+              element={
+                <RequireRole role="admin">
+                  <SettingsPage />
                 </RequireRole>
               }
             />

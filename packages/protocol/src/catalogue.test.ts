@@ -33,6 +33,7 @@ const REQUIRED_TYPES = [
   'system_status',
   'system_metrics',
   'bind_reload',
+  'dnssec_key_change',
   'bind_status',
   'config_change',
   'dns_query_log',

@@ -60,6 +60,15 @@ export const ERRORS = {
   ZONE_CHECK_FAILED: { status: 422, message: 'named-checkzone rejected the zone' },
   BIND_UNAVAILABLE: { status: 503, message: 'BIND is not running or not reachable' },
   BIND_RELOAD_FAILED: { status: 502, message: 'BIND did not load the new zone' },
+  ZONE_FILE_INVALID: {
+    status: 422,
+    message:
+      'The zone file could not be read; nothing was imported (details.errors lists the lines)',
+  },
+  ZONE_TRANSFER_FAILED: {
+    status: 502,
+    message: 'The zone transfer (AXFR) failed: refused, bad TSIG key, timeout or too large',
+  },
   BIND_OUTCOME_UNKNOWN: {
     status: 502,
     message:

@@ -78,6 +78,16 @@ export const EXAMPLE_EVENTS: ExampleEvents = {
     after: null,
     serial: 2025011503,
   },
+  dnssec_key_change: {
+    zone: 'example.com',
+    policy: 'default',
+    change: 'state_changed',
+    keyTag: 47363,
+    role: 'csk',
+    algorithm: 'ECDSAP256SHA256',
+    states: { dnskey: { before: 'rumoured', after: 'omnipresent' } },
+    nextRollover: null,
+  },
   bind_reload: {
     zone: 'example.com',
     trigger: 'api',

@@ -33,6 +33,10 @@ export function managedBackend(managed: ManagedBind): DnsBackend {
       await managed.writer.setForwarders(forwarders, opts);
       if (!opts?.restore) faultPoint('bind-after-apply');
     },
+    async setServerSettings(settings, opts) {
+      await managed.writer.setServerSettings(settings, opts);
+      if (!opts?.restore) faultPoint('bind-after-apply');
+    },
     async applyRpz(rules) {
       const [result, durationMs] = await timed(() => managed.writer.putRpz(rules));
       faultPoint('bind-after-apply');

@@ -7,7 +7,6 @@ import {
   type BindLayout,
   type BindPorts,
 } from './bind-layout.js';
-import type { ForwardPolicy } from '../dns/dns-specs.js';
 import { BindTools } from './bind-tools.js';
 import { renderNamedConf } from './named-config.js';
 import { NamedSupervisor, type RestartPolicy, type SupervisorEvent } from './named-supervisor.js';
@@ -26,8 +25,9 @@ export interface ManagedBindOptions {
   dataDir: string;
   binaries: BindBinaries;
   ports?: Partial<BindPorts>;
-  forwardPolicy?: ForwardPolicy;
   runAsUser?: string;
+  /** Runs after the files are written, before every launch (handing them to runAsUser). */
+  beforeLaunch?: () => Promise<void>;
   restart?: Partial<RestartPolicy>;
   startTimeoutMs?: number;
   confirmTimeoutMs?: number;
@@ -70,7 +70,7 @@ export function createManagedBind(opts: ManagedBindOptions): ManagedBind {
         rndcKeyName: DEFAULT_RNDC_KEY_NAME,
         zones: state.zones,
         forwarders: state.forwarders,
-        ...(opts.forwardPolicy ? { forwardPolicy: opts.forwardPolicy } : {}),
+        ...(state.server ? { server: state.server } : {}),
       }),
   });
   const bind: ManagedBind = {
@@ -87,6 +87,7 @@ export function createManagedBind(opts: ManagedBindOptions): ManagedBind {
       rndcKeyName: DEFAULT_RNDC_KEY_NAME,
       writeConfig: async () => {
         bind.bootstrapResult = await writer.bootstrap(await opts.initialState());
+        await opts.beforeLaunch?.();
       },
       ...(opts.runAsUser ? { runAsUser: opts.runAsUser } : {}),
       ...(opts.restart ? { restart: opts.restart } : {}),

@@ -1,4 +1,6 @@
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { AppError } from '../http/app-error.js';
 import type { FastifyInstance } from 'fastify';
 import type { BindConfig } from '../config.js';
 import type { DnsStateSource } from '../dns/dns-backend.js';
@@ -7,7 +9,28 @@ import type { BindBinaries } from './bind-binaries.js';
 import { statsReloadSnapshot, watchExternalReloads } from './external-reload-watch.js';
 import { createManagedBind, type ManagedBind } from './managed-bind.js';
 import type { SupervisorEvent } from './named-supervisor.js';
+import { chooseNamedUser, handOverToNamed, type NamedUserChoice } from './named-user.js';
 import { stopStaleNamed } from './stale-named.js';
+
+/**
+ * HDNS_BIND_USER resolved, and checked against the path to the data directory: with `auto`, a
+ * directory above it that user cannot search keeps named as root (with a warning naming the
+ * directory); a user named explicitly must be able to, or the start fails saying which one.
+ */
+async function namedUserFor(
+  options: ManagedStartOptions,
+  bindDir: string,
+): Promise<NamedUserChoice> {
+  const choice = chooseNamedUser(options.bind.user);
+  if (choice.kind !== 'user') return choice;
+  await mkdir(bindDir, { recursive: true });
+  const blocked = await handOverToNamed(options.dataDir, bindDir, choice.user);
+  if (blocked === null) return choice;
+  const why = `user ${choice.user.name} cannot enter ${blocked} (chmod o+x ${blocked}, or move HDNS_DATA_DIR)`;
+  if (options.bind.user !== 'auto')
+    throw new AppError('BIND_UNAVAILABLE', undefined, { message: why });
+  return { kind: 'root', reason: why };
+}
 
 export interface ManagedStartOptions {
   bind: BindConfig;
@@ -75,8 +98,20 @@ export async function startManagedBind(
       hooks.onGaveUp?.(e.reason);
     }
   };
+  const bindDir = path.join(options.dataDir, 'bind');
+  const choice = await namedUserFor(options, bindDir);
+  if (choice.kind !== 'user')
+    app.log.warn(`named runs as root: ${choice.reason} (see HDNS_BIND_USER in the README)`);
   const managed = createManagedBind({
-    dataDir: path.join(options.dataDir, 'bind'),
+    dataDir: bindDir,
+    ...(choice.kind === 'user'
+      ? {
+          runAsUser: choice.user.name,
+          beforeLaunch: async () => {
+            await handOverToNamed(options.dataDir, bindDir, choice.user);
+          },
+        }
+      : {}),
     binaries: binaries,
     ports: {
       dns: options.bind.dnsPort,
@@ -95,7 +130,11 @@ export async function startManagedBind(
     app.log.error({ zone: skipped.zone }, `zone left out of BIND at start: ${skipped.message}`);
   }
   app.log.info(
-    { mode: 'managed', ports: managed.ports },
+    {
+      mode: 'managed',
+      ports: managed.ports,
+      user: choice.kind === 'user' ? choice.user.name : 'root',
+    },
     `BIND9 managed: DNS on 127.0.0.1:${managed.ports.dns}`,
   );
   publishSafely(

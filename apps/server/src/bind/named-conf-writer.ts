@@ -1,3 +1,4 @@
+import type { DnsServerSettings } from '@hdns/protocol/rest';
 import type { ForwarderSpec, ZoneSpec } from '../dns/dns-specs.js';
 import type { BindTools } from './bind-tools.js';
 import type { ZoneFiles } from './zone-files.js';
@@ -5,6 +6,8 @@ import type { ZoneFiles } from './zone-files.js';
 export interface BindConfigState {
   zones: ZoneSpec[];
   forwarders: ForwarderSpec[];
+  /** How named serves the network; absent: the defaults (dns-settings-store.ts). */
+  server?: DnsServerSettings;
 }
 
 /**
@@ -21,6 +24,7 @@ export interface BindConfigState {
 export class NamedConfWriter {
   private zones = new Map<string, ZoneSpec>();
   private forwarders: ForwarderSpec[] = [];
+  private server: DnsServerSettings | undefined;
   private reconfiguredAt: number | null = null;
 
   constructor(
@@ -32,7 +36,11 @@ export class NamedConfWriter {
   /** What named.conf currently configures (zones sorted by name). */
   state(): BindConfigState {
     const zones = [...this.zones.values()].sort((a, b) => a.name.localeCompare(b.name));
-    return { zones, forwarders: [...this.forwarders] };
+    return { zones, forwarders: [...this.forwarders], ...this.serverPart() };
+  }
+
+  private serverPart(): { server?: DnsServerSettings } {
+    return this.server ? { server: this.server } : {};
   }
 
   zone(name: string): ZoneSpec | undefined {
@@ -53,12 +61,17 @@ export class NamedConfWriter {
   without(name: string, replacement?: ZoneSpec): BindConfigState {
     const zones = this.state().zones.filter((z) => z.name !== name);
     if (replacement) zones.push(replacement);
-    return { zones, forwarders: [...this.forwarders] };
+    return { zones, forwarders: [...this.forwarders], ...this.serverPart() };
   }
 
   /** The current state with other forwarders. */
   withForwarders(forwarders: readonly ForwarderSpec[]): BindConfigState {
-    return { zones: this.state().zones, forwarders: [...forwarders] };
+    return { ...this.state(), forwarders: [...forwarders] };
+  }
+
+  /** The current state with other network settings. */
+  withServer(server: DnsServerSettings): BindConfigState {
+    return { ...this.state(), server };
   }
 
   /** At start: named.conf for `state`, written (or kept when it already holds it), no reconfig. */
@@ -91,5 +104,6 @@ export class NamedConfWriter {
   private remember(state: BindConfigState): void {
     this.zones = new Map(state.zones.map((z) => [z.name, z]));
     this.forwarders = [...state.forwarders];
+    this.server = state.server;
   }
 }

@@ -1,17 +1,23 @@
 import { isIP } from 'node:net';
+import type { DnsServerSettings } from '@hdns/protocol/rest';
+import { DEFAULT_DNS_SETTINGS } from '../dns/dns-settings-store.js';
 import type { ForwardPolicy, ForwarderSpec, ZoneSpec } from '../dns/dns-specs.js';
 import { BIND_LISTEN_ADDRESS, type BindLayout, type BindPorts } from './bind-layout.js';
+import { renderServerOptions } from './named-options.js';
 import { RPZ_ZONE_NAME } from './rpz-zone-serializer.js';
+import { keyDirectory } from './dnssec-files.js';
+import { dnssecPolicyName } from './dnssec-policy.js';
 import { MAX_U16, invalidRecord, normalizeZoneName, uint } from './zone-text.js';
 
 /**
- * Renders named.conf for managed mode: every path under the layout's data directory, loopback
- * only, one `zone` statement per managed zone. Pure; named-checkconf gates it (zone-writer.ts).
+ * Renders named.conf for managed mode: every path under the layout's data directory, control
+ * and statistics on loopback, the network part from the DNS service settings (named-options.ts),
+ * one `zone` statement per managed zone. Pure; named-checkconf gates it (zone-writer.ts).
  *
  * Choices worth knowing:
- * - recursion yes for localhost; with global forwarders, `forward <policy>` (default `only`, so
- *   an unreachable forwarder shows as a failure instead of a silent fallback to the roots);
- *   with none, BIND recurses from the root hints (no network → those names time out, fine).
+ * - with global forwarders, `forward <policy>` (default `only`, so an unreachable forwarder
+ *   shows as a failure instead of a silent fallback to the roots); with none, BIND recurses
+ *   from the root hints (no network → those names time out, fine).
  * - `notify no` and `allow-transfer { none; }`: there are no secondaries.
  * - RPZ with `min-update-interval 0` so a rule applies at once, `qname-wait-recurse no` so
  *   blocked names do not wait for the upstream, `break-dnssec yes`.
@@ -24,7 +30,8 @@ export interface NamedConfOptions {
   rndcKeyName: string;
   zones: readonly ZoneSpec[];
   forwarders: readonly ForwarderSpec[];
-  forwardPolicy?: ForwardPolicy;
+  /** How named serves the network (listeners, ACLs …); default DEFAULT_DNS_SETTINGS. */
+  server?: DnsServerSettings;
   /** null disables RPZ; default `rpz.local`. */
   rpzZone?: string | null;
 }
@@ -51,7 +58,22 @@ function policy(value: ForwardPolicy | undefined): ForwardPolicy {
 export function renderZoneStatement(zone: ZoneSpec, layout: BindLayout): string {
   const name = normalizeZoneName(zone.name);
   if (zone.type === 'primary') {
-    return `zone "${name}" {\n  type primary;\n  file "${layout.zoneFile(name)}";\n};`;
+    // Signed: inline, so the zone file stays ours and named keeps the signed copy beside it
+    // (dnssec-files.ts); keys in the data dir, one directory per zone.
+    const signing = zone.dnssecPolicy
+      ? [
+          `  dnssec-policy "${dnssecPolicyName(zone.dnssecPolicy)}";`,
+          '  inline-signing yes;',
+          `  key-directory "${keyDirectory(layout, name)}";`,
+        ]
+      : [];
+    return [
+      `zone "${name}" {`,
+      '  type primary;',
+      `  file "${layout.zoneFile(name)}";`,
+      ...signing,
+      '};',
+    ].join('\n');
   }
   const list = (zone.forwarders ?? []).map((f) => forwarderEntry(f));
   if (list.length === 0) throw invalidRecord(`forward zone ${name} needs at least one forwarder`);
@@ -77,22 +99,18 @@ export function renderNamedConf(opts: NamedConfOptions): string {
   const lo = BIND_LISTEN_ADDRESS;
   const rpz = opts.rpzZone === undefined ? RPZ_ZONE_NAME : opts.rpzZone;
   const fw = opts.forwarders.map((f) => forwarderEntry(f.address, f.port));
+  const server = opts.server ?? DEFAULT_DNS_SETTINGS;
   const options = [
     `  directory "${d}";`,
     `  pid-file "${layout.pidFile}";`,
     `  session-keyfile "${layout.sessionKey}";`,
     `  managed-keys-directory "${d}";`,
-    `  listen-on port ${ports.dns} { ${lo}; };`,
-    '  listen-on-v6 { none; };',
-    '  dnssec-validation no;',
+    ...renderServerOptions(server, ports.dns),
     '  querylog yes;',
-    '  recursion yes;',
-    '  allow-query { localhost; };',
-    '  allow-recursion { localhost; };',
     '  allow-transfer { none; };',
     '  notify no;',
     ...(fw.length > 0
-      ? [`  forwarders { ${fw.join(' ')} };`, `  forward ${policy(opts.forwardPolicy)};`]
+      ? [`  forwarders { ${fw.join(' ')} };`, `  forward ${policy(server.forwardPolicy)};`]
       : []),
     ...(rpz === null
       ? []

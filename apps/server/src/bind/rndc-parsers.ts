@@ -54,7 +54,13 @@ export interface ZoneStatus {
   name: string | null;
   type: string | null;
   files: string | null;
+  /**
+   * The `serial:` line: the zone file's serial. For an inline-signed zone that is the unsigned
+   * (our) serial, which reloads are confirmed by; named serves `signedSerial` instead.
+   */
   serial: number | null;
+  /** `signed serial:` of an inline-signed zone (what queries see); null when unsigned. */
+  signedSerial: number | null;
   nodes: number | null;
   lastLoaded: string | null;
   /** The zone has been loaded at least once (it has a serial). */
@@ -70,6 +76,7 @@ export function parseZoneStatus(text: string): ZoneStatus {
     type: raw.type ?? null,
     files: raw.files ?? null,
     serial,
+    signedSerial: intOrNull(raw['signed serial']),
     nodes: intOrNull(raw.nodes),
     lastLoaded: raw['last loaded'] ?? null,
     loaded: serial !== null,

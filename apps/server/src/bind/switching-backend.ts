@@ -15,6 +15,7 @@ export function switchingBackend(current: () => DnsBackend): DnsBackend {
     restoreZone: (zone, records) => current().restoreZone(zone, records),
     removeZone: (zone) => current().removeZone(zone),
     setForwarders: (forwarders, opts) => current().setForwarders(forwarders, opts),
+    setServerSettings: (settings, opts) => current().setServerSettings(settings, opts),
     applyRpz: (rules) => current().applyRpz(rules),
     restoreRpz: (rules) => current().restoreRpz(rules),
   };

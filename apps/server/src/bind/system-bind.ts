@@ -199,6 +199,16 @@ export function systemBackend(system: SystemBind): DnsBackend {
         ),
       );
     },
+    setServerSettings() {
+      // Listeners, ACLs and rate limits are the operator's options block too.
+      return Promise.reject(
+        new AppError(
+          'VALIDATION_ERROR',
+          { setting: 'dns', mode: 'system' },
+          { message: 'DNS service settings are managed in your own named.conf in system mode' },
+        ),
+      );
+    },
     async applyRpz(rules) {
       const [result, durationMs] = await timed(() => system.writer.putRpz(rules));
       return { serial: result.serial, durationMs };

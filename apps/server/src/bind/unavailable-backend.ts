@@ -22,6 +22,7 @@ export function unavailableBackend(why: string): DnsBackend {
     restoreZone: refuse,
     removeZone: refuse,
     setForwarders: refuse,
+    setServerSettings: refuse,
     applyRpz: refuse,
     restoreRpz: refuse,
   };

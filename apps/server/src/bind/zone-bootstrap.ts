@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { AppError } from '../http/app-error.js';
 import type { BindLayout } from './bind-layout.js';
+import {
+  ensureKeyDirectory,
+  removeKeyDirectoriesExcept,
+  removeSigningState,
+  sidecarNames,
+} from './dnssec-files.js';
 import type { DnsState } from '../dns/dns-backend.js';
 import type { ZoneSpec } from '../dns/dns-specs.js';
 import { renderZoneFile } from './zone-file-serializer.js';
@@ -19,7 +25,9 @@ export interface BootstrapResult {
  * The zone-file half of ZoneWriter.bootstrap: clears staged and backup files (leftovers of a
  * process that died mid-write: nothing in them is the truth), writes (or keeps, when already
  * identical) every primary zone's file and the RPZ zone's from `input` (the database), and
- * deletes zone files no zone of `input` owns. Returns the zones named.conf should configure:
+ * deletes zone files no zone of `input` owns. A signed zone keeps the files named writes beside
+ * its own (`.signed`, journals: dnssec-files.ts) and gets its key directory; an unsigned one
+ * loses them, and key directories of zones no longer signed go. Returns the zones named.conf should configure:
  * those whose data passed the check (the rest are reported in `skipped`).
  *
  * `zoneName` normalizes a name and refuses reserved ones (it throws for a bad zone, which is then
@@ -39,14 +47,27 @@ export async function writeZoneFilesFrom(
   const skipped: BootstrapResult['skipped'] = [];
   const zones = new Map<string, ZoneSpec>();
   const keep = new Set<string>();
+  const signed = new Set<string>();
   for (const { zone, records } of input.zones) {
     try {
       const name = deps.zoneName(zone.name);
       if (zone.type === 'primary') {
         // Kept even when the check fails below: the zone is the database's, its file the
         // operator's best clue.
-        keep.add(path.basename(layout.zoneFile(name)));
-        await files.keepOrWriteZone(name, renderZoneFile(zone, records));
+        const base = path.basename(layout.zoneFile(name));
+        keep.add(base);
+        if (zone.dnssecPolicy) {
+          for (const n of sidecarNames(base)) keep.add(n);
+          signed.add(name);
+          await ensureKeyDirectory(layout, name);
+        }
+        const rewritten = await files.keepOrWriteZone(name, renderZoneFile(zone, records));
+        // The file was not the database's version (a crash between "BIND applied" and "stored"):
+        // named's journals and signed copy hold that lost change and would roll it forward onto
+        // the file. They go; named signs the zone afresh with the same keys.
+        if (rewritten && zone.dnssecPolicy) {
+          await removeSigningState(layout, name, { keys: false });
+        }
       }
       zones.set(name, { ...zone, name });
     } catch (err) {
@@ -59,6 +80,7 @@ export async function writeZoneFilesFrom(
     keep.add(path.basename(layout.zoneFile(rpzZone)));
   }
   await files.removeZoneFilesExcept(keep);
+  await removeKeyDirectoriesExcept(layout, signed);
   return { zones: [...zones.values()], skipped };
 }
 

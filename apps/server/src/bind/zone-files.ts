@@ -64,15 +64,19 @@ export class ZoneFiles {
     return file;
   }
 
-  /** At start: a zone file already holding `text` is only checked, else written. */
-  async keepOrWriteZone(zone: string, text: string): Promise<void> {
+  /**
+   * At start: a zone file already holding `text` is only checked, else written. True when it
+   * was written (the file on disk was not the database's version).
+   */
+  async keepOrWriteZone(zone: string, text: string): Promise<boolean> {
     const file = this.staged(this.layout.zoneFile(zone));
     if (!(await file.holds(text))) {
       await this.writeZone(zone, text);
-      return;
+      return true;
     }
     const check = await this.tools.checkZone(zone, file.file);
     if (!check.ok) throw new AppError('ZONE_CHECK_FAILED', { zone, message: check.message });
+    return false;
   }
 
   /**
@@ -88,7 +92,10 @@ export class ZoneFiles {
     });
   }
 
-  /** Deletes zone files (`db.*`) not named in `keep`: zones the current state lacks. */
+  /**
+   * Deletes zone files (`db.*`) not named in `keep`: zones the current state lacks, and named's
+   * files beside an unsigned zone's (`keep` names those of signed zones: dnssec-files.ts).
+   */
   async removeZoneFilesExcept(keep: ReadonlySet<string>): Promise<void> {
     const names = await readdir(this.layout.zonesDir);
     const orphans = names.filter((n) => n.startsWith(ZONE_FILE_PREFIX) && !keep.has(n));

@@ -55,7 +55,11 @@ export class ZoneLoads {
     return reloadZoneFile(this.tools, zone, this.layout.zoneFile(zone));
   }
 
-  /** Waits until named serves `serial` of `zone` (BIND_RELOAD_FAILED / BIND_UNAVAILABLE). */
+  /**
+   * Waits until named serves `serial` of `zone` (BIND_RELOAD_FAILED / BIND_UNAVAILABLE). For an
+   * inline-signed zone this is the unsigned serial (zonestatus `serial:`, not `signed serial:`):
+   * the signed one is named's own, and a file named refuses leaves the unsigned one unchanged.
+   */
   async confirm(zone: string, serial: number): Promise<void> {
     await confirmLoadedSerial(this.tools, zone, serial, {
       timeoutMs: this.timing.confirmTimeoutMs,

@@ -1,7 +1,9 @@
+import type { DnsServerSettings } from '@hdns/protocol/rest';
 import type { ForwarderSpec, RecordSpec, RpzRuleSpec, ZoneSpec } from '../dns/dns-specs.js';
 import type { BindLayout } from './bind-layout.js';
 import type { BindTools } from './bind-tools.js';
 import { KeyedMutex } from '../lib/keyed-mutex.js';
+import { ensureKeyDirectory, removeSigningState } from './dnssec-files.js';
 import { NamedConfWriter, type BindConfigState } from './named-conf-writer.js';
 import { RPZ_ZONE_NAME } from './rpz-zone-serializer.js';
 import { ZoneFiles } from './zone-files.js';
@@ -146,7 +148,11 @@ export class ZoneWriter {
       zoneName: (raw) => this.zoneName(raw),
     });
     // Zone files first: named.conf must not name a file that is not there yet.
-    await this.conf.bootstrap({ zones, forwarders: [...input.forwarders] });
+    await this.conf.bootstrap({
+      zones,
+      forwarders: [...input.forwarders],
+      ...(input.server ? { server: input.server } : {}),
+    });
     if (reload) await this.opts.tools.rndc(['reload']);
     return { skipped };
   }
@@ -198,7 +204,13 @@ export class ZoneWriter {
         : await this.files.writeZone(name, text, restore ? spec.serial : undefined);
     // A restore writes the database's version: rolling that back would undo the truth.
     const undo = restore ? null : file;
+    const unsigning = primary && !!before?.dnssecPolicy && !spec.dnssecPolicy;
     try {
+      if (primary && spec.dnssecPolicy) await ensureKeyDirectory(this.opts.layout, name);
+      // Signing turned off: the unsigned side's journal must go before named loads the zone
+      // as a plain primary ("journal rollforward failed: journal out of sync"); the keys stay
+      // until that worked, so a rollback signs with them again.
+      if (unsigning) await removeSigningState(this.opts.layout, name, { keys: false });
       if (confChange) {
         await this.confLock.run(CONF_KEY, () =>
           this.conf.apply(this.conf.without(name, spec), !restore),
@@ -235,6 +247,11 @@ export class ZoneWriter {
       }
     }
     this.conf.updateZone(spec);
+    // Signing turned off: named no longer uses the signed copy, journals or keys; left behind,
+    // they would be stale should the zone be signed again.
+    if (unsigning) {
+      await removeSigningState(this.opts.layout, name, { keys: true });
+    }
     return {
       zone: name,
       serial: file ? spec.serial : null,
@@ -250,7 +267,10 @@ export class ZoneWriter {
       if (!before) return false;
       await this.confLock.run(CONF_KEY, () => this.conf.apply(this.conf.without(name), true));
       this.loads.forget(name);
-      if (before.type === 'primary') await this.files.retireZone(name);
+      if (before.type === 'primary') {
+        await this.files.retireZone(name);
+        await removeSigningState(this.opts.layout, name, { keys: true });
+      }
       return true;
     });
   }
@@ -266,6 +286,16 @@ export class ZoneWriter {
   ): Promise<void> {
     return this.confLock.run(CONF_KEY, () =>
       this.conf.apply(this.conf.withForwarders(forwarders), opts.restore !== true),
+    );
+  }
+
+  /** Replaces the network settings (named.conf + reconfig); `restore` as for setForwarders. */
+  async setServerSettings(
+    server: DnsServerSettings,
+    opts: { restore?: boolean } = {},
+  ): Promise<void> {
+    return this.confLock.run(CONF_KEY, () =>
+      this.conf.apply(this.conf.withServer(server), opts.restore !== true),
     );
   }
 
@@ -312,5 +342,10 @@ export class ZoneWriter {
 
 /** The parts of a zone that live in named.conf (a change there needs a reconfig). */
 function confPart(z: ZoneSpec): string {
-  return JSON.stringify([z.type, z.forwarders ?? [], z.forwardPolicy ?? null]);
+  return JSON.stringify([
+    z.type,
+    z.forwarders ?? [],
+    z.forwardPolicy ?? null,
+    z.dnssecPolicy ?? null,
+  ]);
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { isAddressOrCidr } from '../http/address-list.js';
 import { parseTrustedProxies } from '../http/trusted-proxies.js';
+import { aclEntrySchema } from '@hdns/protocol/rest';
 
 /**
  * The kinds of value a setting can hold. Each kind states its limits once: the same numbers
@@ -206,6 +207,28 @@ export function proxies(): Kind<string[]> {
       .refine((parsed) => parsed.ok)
       .transform((parsed) => (parsed.ok ? parsed.entries : [])),
     accepts: 'a comma-separated list of addresses or CIDRs (or loopback, linklocal, uniquelocal)',
+    show: showList,
+  };
+}
+
+/** A BIND address match list: keywords, addresses, CIDRs, each optionally `!`negated. */
+export function aclList(): Kind<string[]> {
+  return {
+    schema: z.preprocess((v) => splitList(v), z.array(aclEntrySchema).min(1)),
+    accepts:
+      'a comma-separated list of any, none, localhost, localnets, addresses or CIDRs (! negates)',
+    show: showList,
+  };
+}
+
+/** Addresses to listen on: `any`, or IPv4/IPv6 addresses. */
+export function listenList(): Kind<string[]> {
+  return {
+    schema: z.preprocess(
+      (v) => splitList(v),
+      z.array(z.union([z.literal('any'), z.ipv4(), z.ipv6()])).min(1),
+    ),
+    accepts: 'any, or a comma-separated list of IPv4/IPv6 addresses of this host',
     show: showList,
   };
 }

@@ -23,6 +23,14 @@ export const BIND_SETTINGS = {
     8530,
     "the managed named's statistics channel port (all three on loopback)",
   ),
+  user: setting(
+    'HDNS_BIND_USER',
+    text('user name, auto or root'),
+    'auto',
+    'the user the managed named runs as (`named -u`): `auto` = `bind` when the server runs as ' +
+      'root and that user exists; `root` keeps root (not recommended). The data directory is ' +
+      'given to that user; every directory above it must be searchable by it (see README)',
+  ),
   lease: setting(
     'HDNS_BIND_LEASE',
     bool(),

@@ -14,6 +14,7 @@ import {
 } from './setting-kinds.js';
 import { optional, setting, type SettingTree } from './setting.js';
 import { BIND_SETTINGS } from './settings-table-bind.js';
+import { DNS_SETTINGS } from './settings-table-dns.js';
 import { REALTIME_SETTINGS } from './settings-table-realtime.js';
 
 /**
@@ -175,6 +176,7 @@ export const SETTINGS = {
   },
   realtime: REALTIME_SETTINGS,
   bind: BIND_SETTINGS,
+  dns: DNS_SETTINGS,
   monitors: {
     enabled: setting(
       'HDNS_MONITORS',

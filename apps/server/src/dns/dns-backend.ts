@@ -1,3 +1,4 @@
+import type { DnsServerSettings } from '@hdns/protocol/rest';
 import type { ForwarderSpec, RecordSpec, RpzRuleSpec, ZoneSpec } from './dns-specs.js';
 
 /**
@@ -9,6 +10,8 @@ export interface DnsState {
   zones: { zone: ZoneSpec; records: readonly RecordSpec[] }[];
   forwarders: readonly ForwarderSpec[];
   rpzRules?: readonly RpzRuleSpec[];
+  /** How named serves the network (managed mode renders it; absent: the defaults). */
+  server?: DnsServerSettings;
 }
 
 /** Reads DnsState from the database (dns-state.ts); called at start and before every restart. */
@@ -42,6 +45,11 @@ export interface DnsBackend {
    * not be stored (like restoreZone).
    */
   setForwarders(forwarders: readonly ForwarderSpec[], opts?: { restore?: boolean }): Promise<void>;
+  /**
+   * How named serves the network (listeners, ACLs, recursion, validation, rate limiting), in
+   * managed mode; stored only elsewhere. `restore` as for setForwarders.
+   */
+  setServerSettings(settings: DnsServerSettings, opts?: { restore?: boolean }): Promise<void>;
   applyRpz(rules: readonly RpzRuleSpec[]): Promise<ApplyResult>;
   /** Like restoreZone, for the rules the database holds. */
   restoreRpz(rules: readonly RpzRuleSpec[]): Promise<void>;
@@ -55,6 +63,7 @@ export const offBackend: DnsBackend = {
   restoreZone: () => Promise.resolve(),
   removeZone: () => Promise.resolve(),
   setForwarders: () => Promise.resolve(),
+  setServerSettings: () => Promise.resolve(),
   applyRpz: () => Promise.resolve({ serial: null, durationMs: 0 }),
   restoreRpz: () => Promise.resolve(),
 };

@@ -63,6 +63,7 @@ const ZONE: Zone = {
   forwarders: [],
   forwardPolicy: null,
   description: null,
+  dnssecPolicy: null,
   version: 1,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',

@@ -4,6 +4,8 @@ import { fenceGuard, type FenceHolding } from './bind-fence.js';
 import { BulkJobs } from './bulk-jobs.js';
 import type { KeyedMutex } from '../lib/keyed-mutex.js';
 import type { DnsBackend } from './dns-backend.js';
+import { DnsSettingsService } from './dns-settings-service.js';
+import type { EnvDnsSettings } from './dns-settings-store.js';
 import { ForwarderService } from './forwarder-service.js';
 import { RecordService } from './record-service.js';
 import { RpzService } from './rpz-service.js';
@@ -16,6 +18,8 @@ export interface DnsServices {
   zones: ZoneService;
   records: RecordService;
   forwarders: ForwarderService;
+  /** How the managed named serves the network (listeners, ACLs, recursion …). */
+  settings: DnsSettingsService;
   rpz: RpzService;
   jobs: BulkJobs;
 }
@@ -34,6 +38,8 @@ export interface DnsPluginOptions {
    * so its writes and its re-render of every zone wait for the services' changes.
    */
   zoneLocks: KeyedMutex;
+  /** The `HDNS_DNS_*` settings, which fix their fields of the DNS service settings. */
+  dnsEnv: EnvDnsSettings;
 }
 
 /** The DNS services over the app's database; their events go through the outbox. */
@@ -56,6 +62,7 @@ async function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promi
     zones,
     records: new RecordService(store, zones, outbox),
     forwarders: new ForwarderService(app.db, backend, outbox),
+    settings: new DnsSettingsService(app.db, backend, outbox, options.dnsEnv),
     rpz: new RpzService(app.db, backend, outbox),
     jobs,
   });

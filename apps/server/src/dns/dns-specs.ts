@@ -38,6 +38,11 @@ export interface ZoneSpec {
   forwarders?: string[];
   /** Forward zones; default `only`. */
   forwardPolicy?: ForwardPolicy;
+  /**
+   * Primary zones: sign with this `dnssec-policy` (`default` = BIND's built-in one, or a
+   * policy named in the server settings), inline, keys under the data dir. Null/absent: unsigned.
+   */
+  dnssecPolicy?: string | null;
 }
 
 /**

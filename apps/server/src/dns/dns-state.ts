@@ -1,15 +1,17 @@
 import type { Db } from '../storage/db.js';
 import type { DnsState } from './dns-backend.js';
 import type { RpzAction } from './dns-specs.js';
+import { readStoredDnsSettings, withEnv, type EnvDnsSettings } from './dns-settings-store.js';
 import { recordSpec, zoneSpec, ZoneStore } from './zone-store.js';
 
 /**
  * The start-up resync's source: everything BIND should serve, read from the database (zones
- * with their records, enabled rules and forwarders). The backend renders it at start and before
+ * with their records, enabled rules and forwarders, the network settings with the environment's
+ * laid over). The backend renders it at start and before
  * every restart of a supervised named, so it only ever depends on this shape (DnsState), never
  * on the tables.
  */
-export async function readDnsState(db: Db): Promise<DnsState> {
+export async function readDnsState(db: Db, env: EnvDnsSettings): Promise<DnsState> {
   const store = new ZoneStore(db);
   const zones = await store.listZones();
   const rules = await db.selectFrom('rpz_rules').selectAll().where('enabled', '=', 1).execute();
@@ -18,7 +20,9 @@ export async function readDnsState(db: Db): Promise<DnsState> {
     .selectAll()
     .where('enabled', '=', 1)
     .execute();
+  const server = withEnv((await readStoredDnsSettings(db)).settings, env);
   return {
+    server,
     zones: await Promise.all(
       zones.map(async (z) => ({
         zone: zoneSpec(z, z.serial ?? 1),

@@ -32,6 +32,8 @@ export interface ZoneInput {
   forwarders?: string[];
   forwardPolicy?: 'only' | 'first';
   description?: string | null;
+  /** Primary zones: sign with this dnssec-policy; null/absent = unsigned. */
+  dnssecPolicy?: string | null;
 }
 
 export interface ZonePatch {
@@ -41,6 +43,8 @@ export interface ZonePatch {
   forwarders?: string[];
   forwardPolicy?: 'only' | 'first';
   description?: string | null;
+  /** Primary zones: a policy name signs the zone, null turns signing off. */
+  dnssecPolicy?: string | null;
 }
 
 export interface ZoneView extends Zone {
@@ -119,6 +123,7 @@ export class ZoneService {
         forwarders: input.type === 'forward' ? (input.forwarders ?? []) : [],
         forwardPolicy: input.type === 'forward' ? (input.forwardPolicy ?? 'only') : null,
         description: input.description ?? null,
+        dnssecPolicy: input.type === 'primary' ? (input.dnssecPolicy ?? null) : null,
         version: 1,
         createdAt: now,
         updatedAt: now,
@@ -161,6 +166,9 @@ export class ZoneService {
           ? { forwardPolicy: patch.forwardPolicy }
           : {}),
         ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.dnssecPolicy !== undefined && before.type === 'primary'
+          ? { dnssecPolicy: patch.dnssecPolicy }
+          : {}),
         version: before.version + 1,
         updatedAt: new Date().toISOString(),
       };

@@ -16,6 +16,8 @@ export interface Zone {
   forwarders: string[];
   forwardPolicy: 'only' | 'first' | null;
   description: string | null;
+  /** Primary zones: the dnssec-policy signing it; null = unsigned. */
+  dnssecPolicy: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -49,6 +51,7 @@ function toZone(row: ZonesTable): Zone {
     forwarders: JSON.parse(row.forwarders) as string[],
     forwardPolicy: row.forward_policy,
     description: row.description,
+    dnssecPolicy: row.dnssec_policy ?? null,
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -85,6 +88,7 @@ export function zoneSpec(zone: Zone, serial: number): ZoneSpec {
     ...(zone.type === 'forward'
       ? { forwarders: zone.forwarders, forwardPolicy: zone.forwardPolicy ?? 'only' }
       : {}),
+    ...(zone.type === 'primary' && zone.dnssecPolicy ? { dnssecPolicy: zone.dnssecPolicy } : {}),
   };
 }
 
@@ -117,6 +121,7 @@ export function zoneObject(zone: Zone, recordCount?: number): ZoneObject {
     forwardPolicy: zone.type === 'forward' ? (zone.forwardPolicy ?? 'only') : null,
     defaultTtl: zone.defaultTtl,
     description: zone.description,
+    dnssecPolicy: zone.type === 'primary' ? zone.dnssecPolicy : null,
     version: zone.version,
     ...(recordCount !== undefined ? { recordCount } : {}),
   };
@@ -253,6 +258,7 @@ function zoneRow(z: Zone): ZonesTable {
     forwarders: JSON.stringify(z.forwarders),
     forward_policy: z.forwardPolicy,
     description: z.description,
+    dnssec_policy: z.dnssecPolicy,
     version: z.version,
     created_at: z.createdAt,
     updated_at: z.updatedAt,

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { ManagedBind } from '../bind/managed-bind.js';
 import type { MonitorSettings } from '../config.js';
 import { startMonitors, type MonitorDeps } from './monitors.js';
+import { startDnssecWatch } from './dnssec-watch.js';
 import type { MonitorsConfigInput } from './monitors-config.js';
 
 /** The BIND-side monitors' sources and settings: logs, rndc, statistics channel. */
@@ -87,14 +88,16 @@ function monitorsPlugin(
         { ...deps, ...b.deps },
         { ...b.config, forwarders: off, system: off },
       );
-      return Promise.resolve(stopBind);
+      const stopDnssec = startDnssecWatch(app);
+      return Promise.resolve(() => Promise.all([stopBind(), stopDnssec()]).then(() => undefined));
     });
     app.addHook('preClose', () => stopHost());
     return Promise.resolve();
   }
   const b = bindMonitors(app, s, app.bind.managed);
   const stop = startMonitors({ ...deps, ...b.deps }, { ...hostConfig, ...b.config });
-  app.addHook('preClose', () => stop());
+  const stopDnssec = startDnssecWatch(app);
+  app.addHook('preClose', () => Promise.all([stop(), stopDnssec()]).then(() => undefined));
   return Promise.resolve();
 }
 

@@ -7,6 +7,7 @@ import { recordInputSchema, routes } from '@hdns/protocol/rest';
 import { importJobSpec, parseImport } from '../dns/bulk-parse.js';
 import { assertWriteZone } from '../dns/zone-access.js';
 import { jobRightsCheck } from '../dns/job-rights.js';
+import { zoneFileRoutes } from './zone-file-routes.js';
 
 const TAGS = ['zones'];
 const SECURITY = [{ bearerAuth: [] }];
@@ -241,6 +242,8 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
       return reply.code(202).send(job);
     },
   );
+  // Zone-file and AXFR imports and exports, under the same prefix and authentication.
+  void app.register(zoneFileRoutes);
   return Promise.resolve();
 };
 

@@ -84,6 +84,8 @@ export interface ZonesTable {
   forwarders: string;
   forward_policy: 'only' | 'first' | null;
   description: string | null;
+  /** Primary zones: the dnssec-policy signing it (migration 0008); null = unsigned. */
+  dnssec_policy: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -179,6 +181,14 @@ export interface BindFenceTable {
   holder: string;
 }
 
+/** One row (id 1): DnsServerSettings as JSON; see migration 0007. */
+export interface DnsSettingsTable {
+  id: number;
+  settings: string;
+  version: number;
+  updated_at: string;
+}
+
 export interface Database {
   zones: ZonesTable;
   records: RecordsTable;
@@ -192,6 +202,7 @@ export interface Database {
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   bind_fence: BindFenceTable;
+  dns_settings: DnsSettingsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

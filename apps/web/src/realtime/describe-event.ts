@@ -29,6 +29,8 @@ export function describeEvent(e: EventLike): string {
       return `Record ${e.data.before.name} ${e.data.before.type} removed from ${e.data.zone}`;
     case 'bind_reload':
       return `BIND ${e.data.success ? 'reloaded' : 'failed to reload'} ${e.data.zone ?? 'configuration'}`;
+    case 'dnssec_key_change':
+      return `DNSSEC ${e.data.role.toUpperCase()} ${e.data.keyTag} of ${e.data.zone}: ${e.data.change.replace('_', ' ')}`;
     case 'bulk_operation_progress':
       return `${e.data.kind} ${Math.round(e.data.percent)}% (${e.data.processed}/${e.data.total})`;
     case 'bulk_operation_complete':

@@ -23,6 +23,7 @@ const NAV: readonly NavItem[] = [
   { to: '/zones', label: 'Zones' },
   { to: '/security', label: 'Security' },
   { to: '/events', label: 'Events' },
+  { to: '/settings', label: 'Settings', adminOnly: true },
   { to: '/admin', label: 'Admin', adminOnly: true },
 ];
 

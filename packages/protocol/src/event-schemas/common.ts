@@ -45,6 +45,8 @@ export const zoneObject = z.object({
   defaultTtl: z.number().int().nonnegative().nullable(),
   recordCount: count.optional(),
   description: text.nullable().optional(),
+  /** Primary zones: the dnssec-policy signing the zone; null = unsigned. */
+  dnssecPolicy: z.string().max(63).nullable().optional(),
   /** Optimistic-concurrency version: increases on every change. */
   version: z.number().int().nonnegative(),
 });

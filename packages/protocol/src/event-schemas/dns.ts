@@ -7,6 +7,15 @@ import { z } from 'zod';
 import { count, domainName, idString, recordObject, text, zoneObject } from './common.js';
 import { defineEvent } from './spec.js';
 
+/** What a dnssec_key_change reports (a diff of two `rndc dnssec -status` readings). */
+export const DNSSEC_KEY_CHANGES = [
+  'key_added',
+  'key_removed',
+  'state_changed',
+  'rollover_scheduled',
+  'rollover_started',
+] as const;
+
 const zoneChange = { zone: domainName };
 const recordChange = { zone: domainName, recordId: idString };
 
@@ -17,7 +26,12 @@ const recordChange = { zone: domainName, recordId: idString };
 function zoneVerbatim(...sides: ('before' | 'after')[]): string[] {
   return [
     'zone',
-    ...sides.flatMap((side) => [`${side}.name`, `${side}.forwarders[]`, `${side}.description`]),
+    ...sides.flatMap((side) => [
+      `${side}.name`,
+      `${side}.forwarders[]`,
+      `${side}.description`,
+      `${side}.dnssecPolicy`,
+    ]),
   ];
 }
 function recordVerbatim(...sides: ('before' | 'after')[]): string[] {
@@ -124,6 +138,33 @@ export const DNS_EVENTS = {
       success: z.boolean(),
       message: text.optional(),
       durationMs: count.optional(),
+    }),
+  }),
+  dnssec_key_change: defineEvent({
+    category: 'dns',
+    priority: 'normal',
+    minRole: 'viewer',
+    sensitive: {},
+    verbatim: ['zone', 'policy'],
+    zoneScoped: true,
+    description:
+      'A DNSSEC key of a signed zone changed, as `rndc dnssec -status` shows it: a key was added or removed, one of its states moved (`states`: before/after per state), or a rollover was scheduled or started.',
+    schema: z.object({
+      zone: domainName,
+      policy: z.string().max(63),
+      change: z.enum(DNSSEC_KEY_CHANGES),
+      keyTag: z.number().int().min(0).max(65_535),
+      role: z.enum(['ksk', 'zsk', 'csk']),
+      algorithm: z.string().max(32),
+      /** State name (goal, dnskey, ds, zone rrsig, key rrsig, published, signing) → before/after. */
+      states: z
+        .record(
+          z.string().max(32),
+          z.object({ before: z.string().max(32).nullable(), after: z.string().max(32).nullable() }),
+        )
+        .optional(),
+      /** ISO time of the next scheduled rollover, when one is. */
+      nextRollover: z.string().max(64).nullable().optional(),
     }),
   }),
 } as const;

@@ -17,6 +17,7 @@ const zone = {
   forwarders: [],
   forwardPolicy: null,
   description: null,
+  dnssecPolicy: null,
   version: 1,
   recordCount: 0,
   needsAdmin: false,

@@ -33,7 +33,15 @@ import {
   rpzRulePatchSchema,
   rpzRuleSchema,
 } from './policy-schemas.js';
+import { dnsSettingsUpdateSchema, dnsSettingsViewSchema } from './dns-settings-schemas.js';
 import { recordInputSchema } from './record-input.js';
+import { zoneDnssecSchema } from './dnssec-schemas.js';
+import {
+  axfrImportBodySchema,
+  zoneExportQuerySchema,
+  zoneExportSchema,
+  zoneFileImportBodySchema,
+} from './zone-file-schemas.js';
 import {
   createUserBodySchema,
   loginBodySchema,
@@ -184,6 +192,13 @@ export const routes = {
     params: zoneParamsSchema,
     response: zoneSchema,
   }),
+  getZoneDnssec: route({
+    method: 'GET',
+    path: '/api/zones/:zone/dnssec',
+    status: 200,
+    params: zoneParamsSchema,
+    response: zoneDnssecSchema,
+  }),
   updateZone: route({
     method: 'PATCH',
     path: '/api/zones/:zone',
@@ -239,6 +254,30 @@ export const routes = {
     body: importBodySchema,
     response: jobSchema,
   }),
+  importZoneFile: route({
+    method: 'POST',
+    path: '/api/zones/:zone/import/zonefile',
+    status: 202,
+    params: zoneParamsSchema,
+    body: zoneFileImportBodySchema,
+    response: jobSchema,
+  }),
+  importZoneAxfr: route({
+    method: 'POST',
+    path: '/api/zones/:zone/import/axfr',
+    status: 202,
+    params: zoneParamsSchema,
+    body: axfrImportBodySchema,
+    response: jobSchema,
+  }),
+  exportZone: route({
+    method: 'GET',
+    path: '/api/zones/:zone/export',
+    status: 200,
+    params: zoneParamsSchema,
+    query: zoneExportQuerySchema,
+    response: zoneExportSchema,
+  }),
   getJob: route({
     method: 'GET',
     path: '/api/jobs/:id',
@@ -274,6 +313,20 @@ export const routes = {
     status: 204,
     params: idParamsSchema,
     response: noContent,
+  }),
+
+  getDnsSettings: route({
+    method: 'GET',
+    path: '/api/settings/dns',
+    status: 200,
+    response: dnsSettingsViewSchema,
+  }),
+  updateDnsSettings: route({
+    method: 'PUT',
+    path: '/api/settings/dns',
+    status: 200,
+    body: dnsSettingsUpdateSchema,
+    response: dnsSettingsViewSchema,
   }),
 
   listRpzRules: route({

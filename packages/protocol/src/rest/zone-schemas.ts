@@ -7,6 +7,7 @@ import {
   RECORD_TYPES,
   ZONE_TYPES,
 } from './lists.js';
+import { zoneDnssecPolicySchema } from './dnssec-schemas.js';
 import { hostName, recordInputSchema } from './record-input.js';
 
 export const zoneNameSchema = z
@@ -59,6 +60,11 @@ export const zoneCreateSchema = z.object({
     .describe('Forward zones: where queries for the zone go'),
   forwardPolicy: z.enum(FORWARD_POLICIES).optional(),
   description: z.string().max(500).nullable().optional(),
+  dnssecPolicy: zoneDnssecPolicySchema
+    .optional()
+    .describe(
+      'Primary zones: sign with this dnssec-policy (`default` or a custom one); null: unsigned',
+    ),
 });
 
 export const zonePatchSchema = z.object({
@@ -72,6 +78,11 @@ export const zonePatchSchema = z.object({
   forwarders: z.array(forwarderAddress).min(1).max(32).optional(),
   forwardPolicy: z.enum(FORWARD_POLICIES).optional(),
   description: z.string().max(500).nullable().optional(),
+  dnssecPolicy: zoneDnssecPolicySchema
+    .optional()
+    .describe(
+      'Primary zones: sign with this dnssec-policy (`default` or a custom one); null: unsigned',
+    ),
 });
 
 export const zoneSchema = z.object({
@@ -84,6 +95,7 @@ export const zoneSchema = z.object({
   forwarders: z.array(z.string()),
   forwardPolicy: z.enum(FORWARD_POLICIES).nullable(),
   description: z.string().nullable(),
+  dnssecPolicy: z.string().nullable(),
   version: z.number().int(),
   recordCount: z.number().int(),
   needsAdmin: z

@@ -5,6 +5,8 @@ import { dnsMigration } from './0003-dns.js';
 import { outboxMigration } from './0004-outbox.js';
 import { rightsRevocationMigration } from './0005-rights-revocation.js';
 import { bindFenceMigration } from './0006-bind-fence.js';
+import { dnsSettingsMigration } from './0007-dns-settings.js';
+import { zoneDnssecMigration } from './0008-zone-dnssec.js';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -18,6 +20,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-outbox': outboxMigration,
   '0005-rights-revocation': rightsRevocationMigration,
   '0006-bind-fence': bindFenceMigration,
+  '0007-dns-settings': dnsSettingsMigration,
+  '0008-zone-dnssec': zoneDnssecMigration,
 };
 
 /** A static provider: no file-system scanning, so it works from any cwd and in bundles. */

@@ -6,7 +6,9 @@
 import { useState, type ReactNode } from 'react';
 import type { EventFrame } from '@hdns/client';
 import { useRealtimeEvent } from '@hdns/react';
-import { useApi } from '../../auth/auth-context';
+import { Link } from 'react-router';
+import { useApi, useSignedIn } from '../../auth/auth-context';
+import { canEditPolicy } from '../../auth/permissions';
 import { Empty, ErrorState, Loading } from '../../components/StateViews';
 import { useResource } from '../../hooks/use-resource';
 import { useSeededLatest } from '../../realtime/use-seeded-latest';
@@ -23,6 +25,7 @@ interface CardState {
 
 export function ForwarderHealth(): ReactNode {
   const api = useApi();
+  const user = useSignedIn();
   const configured = useResource((signal) => api.listForwarders({ signal }), 'forwarders');
   const snapshot = useSeededLatest('health_update');
   const [changes, setChanges] = useState<
@@ -72,6 +75,11 @@ export function ForwarderHealth(): ReactNode {
     <article className="card span-2" aria-labelledby="fwd-title">
       <header className="card-head">
         <h2 id="fwd-title">Forwarders</h2>
+        {canEditPolicy(user) && (
+          <Link to="/settings#forwarders" className="small">
+            Edit forwarders
+          </Link>
+        )}
         {snapshot.data && (
           <span className={`pill pill-${tone(snapshot.data.overall)}`}>
             {snapshot.data.overall}

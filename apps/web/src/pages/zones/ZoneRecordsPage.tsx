@@ -9,8 +9,9 @@ import type { EventFrameUnion } from '@hdns/client';
 import { useRealtimeEvent } from '@hdns/react';
 import { errorMessage } from '../../api/api-error';
 import type { DnsRecord, RecordFields } from '@hdns/protocol/rest';
-import { useApi, useSignedIn } from '../../auth/auth-context';
+import { useApi, useAuth, useSignedIn } from '../../auth/auth-context';
 import { canWriteZone } from '../../auth/permissions';
+import { Field } from '../../components/Field';
 import { ImportPanel } from '../../components/ImportPanel';
 import { ErrorState, Loading } from '../../components/StateViews';
 import { useHighlights } from '../../hooks/use-highlights';
@@ -23,6 +24,9 @@ import { draftOf, type RecordDraft } from './record-fields';
 import { RecordForm, type StaleEdit } from './RecordForm';
 import { RecordTable } from './RecordTable';
 import { ZoneSettingsForm } from './ZoneSettingsForm';
+import { DnssecPanel } from './DnssecPanel';
+import { ZoneFileImportPanel } from './ZoneFileImportPanel';
+import { downloadZone, type ExportFormat } from './zone-download';
 
 type Editor =
   | { mode: 'none' }
@@ -48,6 +52,13 @@ export function ZoneRecordsPage(): ReactNode {
     `records:${zoneName}`,
   );
   const [editor, setEditor] = useState<Editor>({ mode: 'none' });
+  const [importSource, setImportSource] = useState<'records' | 'zonefile' | 'axfr'>('records');
+  const { session } = useAuth();
+  const download = (format: ExportFormat): void => {
+    downloadZone(session, zoneName, format).catch((err: unknown) =>
+      showToast({ level: 'warning', title: `Export failed: ${errorMessage(err)}` }),
+    );
+  };
   const [deletedBy, setDeletedBy] = useState<string | undefined>(undefined);
   const { highlights, mark } = useHighlights();
   const lastActor = useRef(new Map<string, string>());
@@ -166,6 +177,18 @@ export function ZoneRecordsPage(): ReactNode {
             </button>
           </div>
         )}
+        {z && editor.mode === 'none' && (
+          <div className="toolbar" aria-label="Export">
+            {z.type === 'primary' && (
+              <button type="button" className="btn" onClick={() => download('bind')}>
+                Download zone file
+              </button>
+            )}
+            <button type="button" className="btn" onClick={() => download('json')}>
+              Download JSON
+            </button>
+          </div>
+        )}
       </div>
       {z && (
         <p className="muted small">
@@ -199,10 +222,32 @@ export function ZoneRecordsPage(): ReactNode {
         />
       )}
       {editor.mode === 'import' && (
+        <Field label="Import from">
+          <select
+            name="import-source"
+            value={importSource}
+            onChange={(e) => setImportSource(e.target.value as typeof importSource)}
+          >
+            <option value="records">CSV or JSON records</option>
+            <option value="zonefile">BIND zone file</option>
+            <option value="axfr">Zone transfer (AXFR)</option>
+          </select>
+        </Field>
+      )}
+      {editor.mode === 'import' && importSource === 'records' && (
         <ImportPanel
           start={(body) => api.importRecords({ params: { zone: zoneName }, body })}
           csvHeader="name,type,ttl,value,priority,weight,port,flags,tag"
           example={'name,type,ttl,value\nwww,A,300,192.0.2.10\nmail,MX,,mail.example.com.'}
+          onDone={records.reload}
+          onClose={() => setEditor({ mode: 'none' })}
+        />
+      )}
+      {editor.mode === 'import' && importSource !== 'records' && (
+        <ZoneFileImportPanel
+          key={importSource}
+          zone={zoneName}
+          source={importSource}
           onDone={records.reload}
           onClose={() => setEditor({ mode: 'none' })}
         />
@@ -240,6 +285,7 @@ export function ZoneRecordsPage(): ReactNode {
           onOverwrite={() => void overwrite(editor.conflict)}
         />
       )}
+      {z?.type === 'primary' && z.dnssecPolicy && <DnssecPanel zone={zoneName} />}
       {z?.type === 'forward' ? (
         <p className="state state-empty">
           Forward zone: queries go to {z.forwarders.join(', ')} ({z.forwardPolicy ?? 'first'}). It

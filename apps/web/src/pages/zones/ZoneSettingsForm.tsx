@@ -1,5 +1,6 @@
 /**
- * Edit a zone's settings (default TTL, description, and the forwarders of a forward zone). The
+ * Edit a zone's settings (default TTL, description, DNSSEC signing policy of a primary zone,
+ * and the forwarders of a forward zone). The
  * PATCH carries the version this form was opened with: if someone changed the zone meanwhile,
  * the server answers 409 and the form shows their values instead of overwriting them.
  */
@@ -22,6 +23,11 @@ export function ZoneSettingsForm({
   const [ttl, setTtl] = useState(String(zone.defaultTtl));
   const [description, setDescription] = useState(zone.description ?? '');
   const [forwarders, setForwarders] = useState(zone.forwarders.join(', '));
+  // '' = unsigned; `default` = BIND's policy; anything else a policy defined in the settings.
+  const [policy, setPolicy] = useState(zone.dnssecPolicy ?? '');
+  const [customPolicy, setCustomPolicy] = useState(
+    zone.dnssecPolicy && zone.dnssecPolicy !== 'default' ? zone.dnssecPolicy : '',
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   const [conflict, setConflict] = useState<Zone | undefined>(undefined);
@@ -42,7 +48,10 @@ export function ZoneSettingsForm({
           description: description.trim() || null,
           ...(zone.type === 'forward'
             ? { forwarders: forwarders.split(/[\s,]+/).filter(Boolean) }
-            : {}),
+            : {
+                dnssecPolicy:
+                  policy === '' ? null : policy === 'custom' ? customPolicy.trim() : policy,
+              }),
         },
       });
       onSaved(saved);
@@ -100,6 +109,29 @@ export function ZoneSettingsForm({
         {zone.type === 'forward' && (
           <Field label="Forwarders" className="grow">
             <input required value={forwarders} onChange={(e) => setForwarders(e.target.value)} />
+          </Field>
+        )}
+        {zone.type === 'primary' && (
+          <Field label="Sign with policy">
+            <select
+              name="zone-dnssec-policy"
+              value={policy === '' || policy === 'default' ? policy : 'custom'}
+              onChange={(e) => setPolicy(e.target.value)}
+            >
+              <option value="">Unsigned</option>
+              <option value="default">default (BIND: one ECDSA P-256 key)</option>
+              <option value="custom">Custom policy…</option>
+            </select>
+          </Field>
+        )}
+        {zone.type === 'primary' && policy !== '' && policy !== 'default' && (
+          <Field label="Policy name">
+            <input
+              name="zone-dnssec-custom"
+              required
+              value={customPolicy}
+              onChange={(e) => setCustomPolicy(e.target.value)}
+            />
           </Field>
         )}
         <Field label="Description" className="grow">

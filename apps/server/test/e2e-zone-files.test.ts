@@ -1,0 +1,116 @@
+/**
+ * Zone files on the zone page in headless Chromium against the real server and a real managed
+ * named: the BIND zone file and JSON downloads hold what the API serves, a pasted zone file is
+ * imported with its progress shown and its records served by named, and a file BIND cannot read
+ * lists its bad lines and stores nothing.
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot } from './e2e-helpers.js';
+import { startDashboardSuite, type DashboardSuite } from './e2e-suite.js';
+
+const ZONE = 'files.test';
+
+describe('zone files on the zone page in headless Chromium', () => {
+  let s: DashboardSuite;
+
+  beforeAll(async () => {
+    s = await startDashboardSuite();
+    const zone = await s.server.api('/api/zones', {
+      token: s.admin,
+      body: { name: ZONE, type: 'primary' },
+    });
+    expect(zone.status).toBe(201);
+    for (const body of [
+      { name: 'www', type: 'A', value: '192.0.2.1' },
+      { name: '@', type: 'MX', value: 'mail.files.test.', priority: 10 },
+    ]) {
+      const r = await s.server.api(`/api/zones/${ZONE}/records`, { token: s.admin, body });
+      expect(r.status).toBe(201);
+    }
+  }, 150_000);
+
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('downloads the zone as a BIND file and as JSON', async () => {
+    const page = await s.signedIn(`/zones/${ZONE}`);
+    await page.getByRole('button', { name: 'Download zone file' }).waitFor();
+    const [bind] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download zone file' }).click(),
+    ]);
+    expect(bind.suggestedFilename()).toBe(`${ZONE}.zone`);
+    const text = await readFile(await bind.path(), 'utf8');
+    const exported = await s.server.api(`/api/zones/${ZONE}/export?format=bind`, {
+      token: s.admin,
+    });
+    expect(text).toBe(exported.body);
+    expect(text).toMatch(/^www\t\tIN\tA\t192\.0\.2\.1$/m);
+
+    const [json] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download JSON' }).click(),
+    ]);
+    expect(json.suggestedFilename()).toBe(`${ZONE}.json`);
+    const body = JSON.parse(await readFile(await json.path(), 'utf8')) as {
+      records: { name: string }[];
+    };
+    expect(body.records.map((r) => r.name).sort()).toEqual(['@', 'www']);
+  });
+
+  it(
+    'imports a pasted zone file with progress, and lists the lines of a bad one',
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const page = await s.signedIn(`/zones/${ZONE}`);
+      // A step that does not happen fails by name, within the test's own time.
+      page.setDefaultTimeout(10_000);
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      await page.getByLabel('Import from').selectOption('zonefile');
+      const form = page.getByRole('form', { name: 'Zone file import' });
+
+      // A file BIND cannot read: its lines are listed, nothing is stored.
+      await form
+        .locator('textarea[name="zone-file"]')
+        .fill(
+          `$ORIGIN ${ZONE}.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 900 1209600 300\nbad IN A 192.0.2.999\n`,
+        );
+      await form.getByRole('button', { name: 'Import' }).click();
+      const errors = form.getByTestId('zone-file-errors');
+      await errors.waitFor();
+      expect(await errors.textContent()).toMatch(/line 4: .*bad dotted quad/);
+
+      await form
+        .locator('textarea[name="zone-file"]')
+        .fill(
+          [
+            `$ORIGIN ${ZONE}.`,
+            '$TTL 300',
+            '@ IN SOA ns1 hostmaster ( 1 3600 900 1209600 300 )',
+            '@ IN NS ns1',
+            'ns1 IN A 127.0.0.1',
+            'imported IN A 192.0.2.77',
+            'imported IN AAAA 2001:db8::77',
+            '_sip._udp IN SRV 10 5 5060 imported',
+            'note IN TXT "from a zone file"',
+            '',
+          ].join('\n'),
+        );
+      await form.getByRole('button', { name: 'Import' }).click();
+      await form
+        .locator('[data-testid="job-progress"][data-status="succeeded"]')
+        .waitFor()
+        .catch(async (err: unknown) => {
+          throw new Error(`${String(err)}\nform: ${await form.textContent()}`);
+        });
+      expect(await form.getByTestId('job-progress').textContent()).toContain('6 imported');
+      await page.getByText('192.0.2.77').first().waitFor();
+      await screenshot(page, 'zone-file-import');
+      expect(await s.dig(`imported.${ZONE}`, 'A')).toContain('192.0.2.77');
+    },
+  );
+});
