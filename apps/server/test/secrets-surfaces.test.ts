@@ -1,3 +1,4 @@
+import { lookupUser } from '../src/bind/named-user.js';
 import { spawn } from 'node:child_process';
 import { chmod, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -82,13 +83,15 @@ describe('named and the BIND tools run without the server environment', () => {
     expect(server).toContain(JWT);
   }, 60_000);
 
-  it('the rndc key, its config and the databases are 0600, the data dir 0700', async () => {
+  it('the rndc key, its config and the databases are 0600, the data dir 0700 (0711 for named as bind)', async () => {
     const res = await apiRequest(`${proc.url}/api/auth/login`, {
       method: 'POST',
       body: { username: 'admin', password: PASSWORD },
     });
     expect(res.status).toBe(200);
-    expect(await modeOf(dataDir)).toBe(0o700);
+    // named running as user bind must reach <data>/bind: searchable, never listable.
+    const asBind = process.getuid?.() === 0 && lookupUser('bind') !== null;
+    expect(await modeOf(dataDir)).toBe(asBind ? 0o711 : 0o700);
     const secrets = ['bind/rndc.key', 'bind/rndc.conf', 'bind/session.key'];
     for (const file of [...secrets, 'hdns.sqlite', 'events.sqlite']) {
       expect([file, await modeOf(path.join(dataDir, file))]).toEqual([file, 0o600]);

@@ -41,7 +41,7 @@ export const SETTINGS = {
     filePath(),
     './data',
     'SQLite files (`hdns.sqlite`, `events.sqlite`), the JWT secret, `bind/` (named.conf, zones, ' +
-      'logs). Made 0700; databases, the JWT secret, the rndc key and the generated password ' +
+      'logs). Made 0700 (0711 when named runs as user bind, to reach `bind/`); databases, the JWT secret, the rndc key and the generated password ' +
       'file are 0600',
   ),
   databaseUrl: optional(
