@@ -43,12 +43,22 @@ export class FuzzFailure extends Error {
   override name = 'FuzzFailure';
 }
 
-/** A refused or answered HTTP request: any status below 500, with a catalogue code if JSON. */
+/**
+ * Codes whose 5xx reports another server's failure, not ours: a fuzzed AXFR import names a
+ * server that does not exist or does not answer, and 502 ZONE_TRANSFER_FAILED is the right answer.
+ */
+const UPSTREAM_FAILURES = new Set(['ZONE_TRANSFER_FAILED']);
+
+/**
+ * A refused or answered HTTP request: any status below 500 (or a 502 that blames an upstream
+ * server by its catalogue code), with a catalogue code if JSON.
+ */
 export function checkHttp(res: RawResponse, what: string): void {
   if (res.status === 0) {
     throw new FuzzFailure(`${what}: connection closed without an HTTP answer`);
   }
-  if (res.status >= 500) {
+  const upstream = res.status === 502 && UPSTREAM_FAILURES.has(String(parseCode(res.body)));
+  if (res.status >= 500 && !upstream) {
     throw new FuzzFailure(`${what}: answered ${res.status} ${res.body.slice(0, 300)}`);
   }
   // (A HEAD answer has the headers of a JSON error but no body.)

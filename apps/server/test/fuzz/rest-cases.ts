@@ -243,12 +243,29 @@ export function encodeRestCase(c: RestCase, adminToken: string): Buffer {
   return body ? Buffer.concat([head, body]) : head;
 }
 
+/**
+ * An AXFR import dials the server named in its body: a fuzzed body must not send the test's
+ * connections to addresses outside loopback, so a parseable `server` is pinned to 127.0.0.1
+ * (a closed or non-DNS port there still exercises the refusal path).
+ */
+function keepTransfersLocal(c: RestCase): RestCase {
+  if (!c.target.includes('/import/axfr') || c.body === undefined) return c;
+  try {
+    const parsed = JSON.parse(c.body) as unknown;
+    if (typeof parsed !== 'object' || parsed === null || !('server' in parsed)) return c;
+    return { ...c, body: JSON.stringify({ ...parsed, server: '127.0.0.1' }) };
+  } catch {
+    return c;
+  }
+}
+
 export const restTarget = defineTarget({
   name: 'REST routes of the OpenAPI document',
   runs: 1600,
   touchesServer: true,
   arbitrary: (server) => restCase(server),
-  async run(server, c) {
+  async run(server, c0) {
+    const c = keepTransfersLocal(c0);
     const res = await rawExchange(server.target, encodeRestCase(c, server.adminToken), {
       quietMs: 2000,
       maxMs: 10_000,
