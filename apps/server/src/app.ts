@@ -31,6 +31,7 @@ import { monitors } from './monitors/monitors-plugin.js';
 import { dashboardStatic } from './static/static-plugin.js';
 import { zoneRoutes, jobRoutes } from './routes/zone-routes.js';
 import { dnssecRoutes } from './routes/dnssec-routes.js';
+import { secondaryRoutes, tsigKeyRoutes, zoneSyncRoutes } from './routes/replication-routes.js';
 import { forwarderRoutes, rpzRoutes } from './routes/policy-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
@@ -118,10 +119,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(outbox);
     // One registry of per-zone locks: the DNS services hold them, BIND's writer takes the same.
     const zoneLocks = new KeyedMutex();
+    // The catalog zone exists in managed mode only (system mode: the operator's named.conf).
+    const catalogZone =
+      config.bind.catalogZone === 'off' || config.bind.mode === 'system'
+        ? null
+        : config.bind.catalogZone;
     await app.register(bind, {
       bind: config.bind,
       dataDir: config.dataDir,
-      state: () => readDnsState(app.db, config.dns),
+      state: () => readDnsState(app.db, config.dns, catalogZone),
       zoneLocks,
       ...(config.bind.lease && config.realtime.redisUrl && config.jwtSecret
         ? {
@@ -136,7 +142,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
           }
         : {}),
     });
-    await app.register(dns, { backend: () => app.bind.backend, zoneLocks, dnsEnv: config.dns });
+    await app.register(dns, {
+      backend: () => app.bind.backend,
+      zoneLocks,
+      dnsEnv: config.dns,
+      catalogZone,
+    });
     await app.register(leaseForwarding, { clientIp: (req) => clientAddress(req, trust) });
     await app.register(monitors, { settings: config.monitors, dataDir: config.dataDir });
 
@@ -148,6 +159,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(adminRoutes, { prefix: '/api/admin' });
     await app.register(zoneRoutes, { prefix: '/api/zones' });
     await app.register(dnssecRoutes, { prefix: '/api/zones' });
+    await app.register(zoneSyncRoutes, { prefix: '/api/zones' });
+    await app.register(tsigKeyRoutes, { prefix: '/api/tsig-keys' });
+    await app.register(secondaryRoutes, { prefix: '/api/secondaries' });
     await app.register(jobRoutes, { prefix: '/api/jobs' });
     await app.register(forwarderRoutes, { prefix: '/api/forwarders' });
     await app.register(rpzRoutes, { prefix: '/api/rpz' });

@@ -108,6 +108,7 @@ describe('a crash between "BIND applied" and "database stored"', () => {
     expect(await servedSerial('born.test')).toBeNull();
     expect(await readFile(namedConf, 'utf8')).not.toContain('born.test');
     expect((await readdir(zonesDir)).sort()).toEqual([
+      'db.catalog.hdns.invalid',
       'db.doomed.test',
       'db.keep.test',
       'db.rpz.local',

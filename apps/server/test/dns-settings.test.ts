@@ -15,7 +15,8 @@ import { lookupUser } from '../src/bind/named-user.js';
  * The DNS service settings against a real named: network listeners (IPv4 and IPv6), allow-query
  * with a negated entry, recursion off, DNSSEC validation, response rate limiting; bad values
  * refused naming the field with named.conf untouched; a field fixed by the environment;
- * config_change events; named running as user bind.
+ * config_change events; a custom DNSSEC policy signing a zone with its algorithm, an undefined
+ * policy and the removal of one in use refused; named running as user bind.
  */
 
 let h: DnsHarness;
@@ -31,6 +32,16 @@ function digStatus(server: string, port: number, name: string, source?: string):
     execFile('dig', args, { timeout: 10_000 }, (_err, stdout) => {
       resolve(/status: ([A-Z]+)/.exec(stdout)?.[1] ?? 'TIMEOUT');
     });
+  });
+}
+
+/** dig +dnssec, answer section only. */
+function digDnssec(port: number, name: string): Promise<string> {
+  const args = ['@127.0.0.1', '-p', String(port), '+dnssec', '+norec', '+noall', '+answer'];
+  return new Promise((resolve) => {
+    execFile('dig', [...args, '+time=2', '+tries=1', name, 'A'], { timeout: 10_000 }, (_e, out) =>
+      resolve(out),
+    );
   });
 }
 
@@ -168,6 +179,87 @@ describe('DNS service settings', () => {
     expect(await digStatus('127.0.0.1', h.dnsPort, 'outside.example')).toBe('REFUSED');
     // Authoritative data is still served.
     expect(await digStatus('127.0.0.1', h.dnsPort, 'www.lan.example')).toBe('NOERROR');
+  });
+
+  it('defines a custom DNSSEC policy that signs a zone with its algorithm', async () => {
+    const policy = {
+      name: 'rsa-pair',
+      algorithm: 'rsasha256',
+      keys: { kind: 'ksk-zsk', kskLifetime: 'P1Y', zskLifetime: 'P90D' },
+      nsec3: true,
+    } as const;
+    const res = await put((s) => (s.dnssecPolicies = [policy]));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect((res.body as DnsSettingsView).settings.dnssecPolicies).toEqual([policy]);
+    const conf = await namedConf();
+    expect(conf).toContain('dnssec-policy "rsa-pair" {');
+    expect(conf).toContain('ksk key-directory lifetime P1Y algorithm rsasha256;');
+    const change = await h.waitEvent('config_change', (d) => d.key === 'dnssecPolicies.rsa-pair');
+    expect(change.data).toMatchObject({
+      before: '(none)',
+      after: 'rsasha256, ksk P1Y + zsk P90D, nsec3',
+    });
+
+    const zone = await h.api('/api/zones/lan.example');
+    const signed = await h.api('/api/zones/lan.example', {
+      method: 'PATCH',
+      body: { version: (zone.body as { version: number }).version, dnssecPolicy: 'rsa-pair' },
+    });
+    expect(signed.status, JSON.stringify(signed.body)).toBe(200);
+    // Signing is asynchronous in named: poll until the RRSIG shows, with RSA/SHA-256 (8).
+    const deadline = Date.now() + 15_000;
+    let answer = '';
+    while (!/\sRRSIG\s+A\s+8\s/.test(answer) && Date.now() < deadline) {
+      answer = await digDnssec(h.dnsPort, 'www.lan.example');
+      if (!/\sRRSIG\s+A\s/.test(answer)) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(answer).toMatch(/\sRRSIG\s+A\s+8\s/);
+    expect(answer).not.toMatch(/\sRRSIG\s+A\s+13\s/);
+  });
+
+  it('refuses a zone naming an undefined policy, and removing a policy a zone signs with', async () => {
+    const created = await h.api('/api/zones', {
+      body: { name: 'unknown-policy.example', type: 'primary', dnssecPolicy: 'no-such-policy' },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(400);
+    const body = created.body as { code: string; message: string; details: { policy: string } };
+    expect(body.code).toBe('DNSSEC_POLICY_UNKNOWN');
+    expect(body.message).toContain('no-such-policy');
+    expect(body.details.policy).toBe('no-such-policy');
+    expect((await h.api('/api/zones/unknown-policy.example')).status).toBe(404);
+
+    const zone = await h.api('/api/zones/lan.example');
+    const patched = await h.api('/api/zones/lan.example', {
+      method: 'PATCH',
+      body: { version: (zone.body as { version: number }).version, dnssecPolicy: 'Rsa-Pair2' },
+    });
+    expect(patched.status).toBe(400);
+    expect((patched.body as { code: string }).code).toBe('DNSSEC_POLICY_UNKNOWN');
+
+    const before = await namedConf();
+    const removed = await put((s) => (s.dnssecPolicies = []));
+    expect(removed.status, JSON.stringify(removed.body)).toBe(409);
+    const refusal = removed.body as {
+      code: string;
+      message: string;
+      details: { usedBy: { policy: string; zones: string[] }[] };
+    };
+    expect(refusal.code).toBe('DNSSEC_POLICY_IN_USE');
+    expect(refusal.message).toContain('lan.example');
+    expect(refusal.details.usedBy).toEqual([{ policy: 'rsa-pair', zones: ['lan.example'] }]);
+    expect(await namedConf()).toBe(before);
+
+    // A change that leaves the policies out keeps them.
+    const current = await view();
+    const { dnssecPolicies: _kept, ...network } = current.settings;
+    const kept = await h.api('/api/settings/dns', {
+      method: 'PUT',
+      body: { ...network, version: current.version },
+    });
+    expect(kept.status, JSON.stringify(kept.body)).toBe(200);
+    expect((kept.body as DnsSettingsView).settings.dnssecPolicies.map((p) => p.name)).toEqual([
+      'rsa-pair',
+    ]);
   });
 
   it('limits the response rate per client network when enabled', async () => {

@@ -204,6 +204,69 @@ describe('settings page in headless Chromium', () => {
     expect(await forwarders()).toEqual([]);
   });
 
+  it('adds a DNSSEC policy on the settings page, and a zone signs with it from its form', async () => {
+    const page = await openSettings();
+    page.setDefaultTimeout(15_000);
+    const panel = page.getByRole('article', { name: 'DNSSEC policies' });
+    await panel.getByRole('button', { name: 'Add policy' }).click();
+    const form = panel.getByRole('form', { name: 'New DNSSEC policy' });
+    await form.getByLabel('Policy name', { exact: true }).fill('e2e-ed');
+    await form.getByLabel('Policy algorithm', { exact: true }).selectOption('ed25519');
+    await form.getByLabel('CSK lifetime', { exact: true }).fill('P2Y');
+    await form.getByLabel('Signature validity', { exact: true }).fill('two weeks');
+    await form.getByRole('button', { name: 'Add policy' }).click();
+    // Refused in the page (the protocol's duration check), before any request.
+    await form.getByRole('alert').filter({ hasText: 'ISO 8601 duration' }).waitFor();
+    expect((await dnsView()).settings.dnssecPolicies).toEqual([]);
+
+    await form.getByLabel('Signature validity', { exact: true }).fill('P21D');
+    await form.getByRole('button', { name: 'Add policy' }).click();
+    const row = panel.getByTestId('dnssec-policy-row').filter({ hasText: 'e2e-ed' });
+    await row.filter({ hasText: 'Ed25519' }).waitFor();
+    await form.waitFor({ state: 'detached' });
+    expect((await dnsView()).settings.dnssecPolicies).toEqual([
+      {
+        name: 'e2e-ed',
+        algorithm: 'ed25519',
+        keys: { kind: 'csk', lifetime: 'P2Y' },
+        nsec3: false,
+        signaturesValidity: 'P21D',
+      },
+    ]);
+    const conf = await namedConf();
+    expect(conf).toContain('dnssec-policy "e2e-ed" {');
+    expect(conf).toContain('csk key-directory lifetime P2Y algorithm ed25519;');
+
+    // The zone form's dropdown offers it, and signing with it reaches named.
+    const zonePage = await s.signedIn(`/zones/${ZONE}`);
+    await zonePage.getByRole('button', { name: 'Zone settings' }).click();
+    await zonePage.getByLabel('Sign with policy').locator('option[value="e2e-ed"]').waitFor({
+      state: 'attached',
+    });
+    await zonePage.getByLabel('Sign with policy').selectOption('e2e-ed');
+    await zonePage.getByRole('button', { name: 'Save settings' }).click();
+    await waitForValue(
+      async () =>
+        (
+          (await s.server.api(`/api/zones/${ZONE}`, { token: s.admin })).body as {
+            dnssecPolicy: string | null;
+          }
+        ).dnssecPolicy,
+      (p) => p === 'e2e-ed',
+      'the zone to sign with e2e-ed',
+    );
+    expect(await namedConf()).toMatch(/zone "settings\.test" \{[^}]*dnssec-policy "e2e-ed";/);
+
+    // In use: removing it is refused, naming the zone.
+    await page.getByRole('button', { name: 'Remove DNSSEC policy e2e-ed' }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await panel
+      .getByTestId('dnssec-policy-refusal')
+      .filter({ hasText: `used by zone ${ZONE}` })
+      .waitFor();
+    expect((await dnsView()).settings.dnssecPolicies.map((p) => p.name)).toEqual(['e2e-ed']);
+  });
+
   it('follows changes made elsewhere, and shows the conflict when it has unsaved edits', async () => {
     // Two admins, each with their own live connection; the change comes from a third client.
     const idle = await openSettings();

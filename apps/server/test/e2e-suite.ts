@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { TestServer } from './helpers.js';
+import type { TestServer, TestServerOverrides } from './helpers.js';
 import {
   ensureDashboardBuilt,
   launchBrowser,
@@ -44,10 +44,13 @@ export interface DashboardSuite {
   close(): Promise<void>;
 }
 
-export async function startDashboardSuite(): Promise<DashboardSuite> {
+/** `overrides`: e.g. a shorter monitor interval (`env`) for a test that waits on it. */
+export async function startDashboardSuite(
+  overrides: TestServerOverrides = {},
+): Promise<DashboardSuite> {
   const browser = await launchBrowser(); // first: a missing Chromium fails before anything else
   await ensureDashboardBuilt();
-  const server = await startDashboardServer();
+  const server = await startDashboardServer(overrides);
   const admin = (await server.login()).accessToken;
   const contexts: BrowserContext[] = [];
   const cspViolations: string[] = [];

@@ -1,8 +1,9 @@
 /**
  * Zone files on the zone page in headless Chromium against the real server and a real managed
  * named: the BIND zone file and JSON downloads hold what the API serves, a pasted zone file is
- * imported with its progress shown and its records served by named, and a file BIND cannot read
- * lists its bad lines and stores nothing.
+ * imported with its progress shown and its records served by named, a file BIND cannot read
+ * lists its bad lines and stores nothing, and "New zone from file" on the zones page creates a
+ * zone from a pasted file and opens it.
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +112,52 @@ describe('zone files on the zone page in headless Chromium', () => {
       await page.getByText('192.0.2.77').first().waitFor();
       await screenshot(page, 'zone-file-import');
       expect(await s.dig(`imported.${ZONE}`, 'A')).toContain('192.0.2.77');
+    },
+  );
+  it(
+    'creates a new zone from a zone file on the zones page and opens it',
+    { timeout: 60_000 },
+    async () => {
+      const NEW = 'fromfile.test';
+      const page = await s.signedIn('/zones');
+      page.setDefaultTimeout(10_000);
+      await page.getByRole('button', { name: 'New zone from file' }).click();
+      const form = page.getByRole('form', { name: 'New zone from file' });
+
+      // A file BIND cannot read: its lines are listed and no zone is created.
+      await form
+        .locator('textarea[name="new-zone-file"]')
+        .fill(
+          `$ORIGIN ${NEW}.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 900 1209600 300\nx IN A 1.2.3\n`,
+        );
+      await expect(form.getByLabel('New zone name').inputValue()).resolves.toBe(NEW);
+      await form.getByRole('button', { name: 'Create zone and import' }).click();
+      await form.getByTestId('zone-file-errors').filter({ hasText: 'line 4' }).waitFor();
+      expect((await s.server.api(`/api/zones/${NEW}`, { token: s.admin })).status).toBe(404);
+
+      await form
+        .locator('textarea[name="new-zone-file"]')
+        .fill(
+          [
+            `$ORIGIN ${NEW}.`,
+            '$TTL 600',
+            '@ IN SOA ns1 hostmaster ( 1 7200 900 1209600 300 )',
+            '@ IN NS ns1',
+            'ns1 IN A 127.0.0.1',
+            'app IN A 192.0.2.88',
+            'alias IN CNAME app',
+            '',
+          ].join('\n'),
+        );
+      await screenshot(page, 'zone-from-file');
+      await form.getByRole('button', { name: 'Create zone and import' }).click();
+      // Every record went in: the page moves on to the new zone.
+      await page.waitForURL((u) => u.pathname === `/zones/${NEW}`);
+      await page.getByText('192.0.2.88').first().waitFor();
+      const zone = await s.server.api(`/api/zones/${NEW}`, { token: s.admin });
+      expect(zone.status).toBe(200);
+      expect(zone.body).toMatchObject({ type: 'primary', defaultTtl: 600, recordCount: 4 });
+      expect(await s.dig(`app.${NEW}`, 'A')).toContain('192.0.2.88');
     },
   );
 });

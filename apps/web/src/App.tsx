@@ -15,6 +15,7 @@ import { EventsPage } from './pages/events/EventsPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { QueryLogPage } from './pages/querylog/QueryLogPage';
+import { ReplicationPage } from './pages/replication/ReplicationPage';
 import { SecurityPage } from './pages/security/SecurityPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { ZoneRecordsPage } from './pages/zones/ZoneRecordsPage';
@@ -51,6 +52,7 @@ function Gate(): ReactNode {
             <Route path="queries" element={<QueryLogPage />} />
             <Route path="zones" element={<ZonesPage />} />
             <Route path="zones/:zone" element={<ZoneRecordsPage />} />
+            <Route path="replication" element={<ReplicationPage />} />
             <Route path="security" element={<SecurityPage />} />
             <Route path="events" element={<EventsPage />} />
             <Route

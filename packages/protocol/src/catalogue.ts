@@ -8,6 +8,7 @@ import { BULK_EVENTS } from './event-schemas/bulk.js';
 import { DNS_EVENTS } from './event-schemas/dns.js';
 import { HEALTH_EVENTS } from './event-schemas/health.js';
 import { QUERY_EVENTS } from './event-schemas/query.js';
+import { REPLICATION_EVENTS } from './event-schemas/replication.js';
 import { SECURITY_EVENTS } from './event-schemas/security.js';
 import type { EventSpec } from './event-schemas/spec.js';
 import { SYSTEM_EVENTS } from './event-schemas/system.js';
@@ -16,11 +17,13 @@ import { USER_EVENTS } from './event-schemas/user.js';
 export type { EventSpec } from './event-schemas/spec.js';
 export { MAX_BULK_ERRORS } from './event-schemas/bulk.js';
 export { RPZ_ACTIONS, THREAT_CATEGORIES } from './event-schemas/security.js';
+export { SECONDARY_STATES } from './event-schemas/replication.js';
 export type { RecordObject, ZoneObject } from './event-schemas/common.js';
 
 /** Insertion order here is the documented order (docs, legacy "admin" preset). */
 export const EVENT_CATALOGUE = {
   ...DNS_EVENTS,
+  ...REPLICATION_EVENTS,
   ...BULK_EVENTS,
   ...SECURITY_EVENTS,
   ...HEALTH_EVENTS,

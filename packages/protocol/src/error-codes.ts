@@ -69,6 +69,31 @@ export const ERRORS = {
     status: 502,
     message: 'The zone transfer (AXFR) failed: refused, bad TSIG key, timeout or too large',
   },
+  TSIG_KEY_IN_USE: {
+    status: 409,
+    message:
+      'The TSIG key is in use (details.usedBy names the secondaries and zones); nothing was deleted',
+  },
+  TSIG_KEY_NAME_TAKEN: { status: 409, message: 'A TSIG key with this name exists' },
+  TSIG_KEY_UNKNOWN: {
+    status: 400,
+    message: 'The zone names a TSIG key that does not exist (details.tsigKeyId)',
+  },
+  ZONE_READ_ONLY: {
+    status: 409,
+    message:
+      "A secondary zone holds its primary's data: records cannot be written, imported or signed here",
+  },
+  DNSSEC_POLICY_UNKNOWN: {
+    status: 400,
+    message:
+      'The zone names a dnssec-policy that is neither default nor defined in the DNS settings (details.policy)',
+  },
+  DNSSEC_POLICY_IN_USE: {
+    status: 409,
+    message:
+      'A dnssec-policy zones sign with cannot be removed (details.usedBy names them); nothing was changed',
+  },
   BIND_OUTCOME_UNKNOWN: {
     status: 502,
     message:

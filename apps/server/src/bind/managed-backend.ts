@@ -37,6 +37,10 @@ export function managedBackend(managed: ManagedBind): DnsBackend {
       await managed.writer.setServerSettings(settings, opts);
       if (!opts?.restore) faultPoint('bind-after-apply');
     },
+    async setReplication(spec, opts) {
+      await managed.writer.setReplication(spec, opts);
+      if (!opts?.restore) faultPoint('bind-after-apply');
+    },
     async applyRpz(rules) {
       const [result, durationMs] = await timed(() => managed.writer.putRpz(rules));
       faultPoint('bind-after-apply');

@@ -34,6 +34,8 @@ export interface ManagedBindOptions {
   /** Everything BIND should serve at start: zones with records, forwarders, RPZ rules. */
   initialState: () => BootstrapInput | Promise<BootstrapInput>;
   onEvent?: (event: SupervisorEvent) => void;
+  /** The catalog zone could not be brought up to date (the writer retries at the next change). */
+  onCatalogError?: (err: unknown) => void;
   /** The per-zone locks the DNS services hold (see ZoneWriterOptions); default: the writer's. */
   zoneLocks?: KeyedMutex;
 }
@@ -63,6 +65,7 @@ export function createManagedBind(opts: ManagedBindOptions): ManagedBind {
     layout,
     ...(opts.confirmTimeoutMs !== undefined ? { confirmTimeoutMs: opts.confirmTimeoutMs } : {}),
     ...(opts.zoneLocks ? { zoneLocks: opts.zoneLocks } : {}),
+    ...(opts.onCatalogError ? { onCatalogError: opts.onCatalogError } : {}),
     renderConfig: (state) =>
       renderNamedConf({
         layout,
@@ -71,6 +74,7 @@ export function createManagedBind(opts: ManagedBindOptions): ManagedBind {
         zones: state.zones,
         forwarders: state.forwarders,
         ...(state.server ? { server: state.server } : {}),
+        ...(state.replication ? { replication: state.replication } : {}),
       }),
   });
   const bind: ManagedBind = {

@@ -121,6 +121,11 @@ export async function startManagedBind(
     initialState: options.state,
     onEvent,
     zoneLocks: options.zoneLocks,
+    onCatalogError: (err) =>
+      app.log.error(
+        { err: err instanceof Error ? err.message : String(err) },
+        'catalog zone not brought up to date; retried at the next zone change',
+      ),
   });
   const stale = await stopStaleNamed(managed.layout.pidFile, managed.layout.namedConf);
   if (stale !== null)

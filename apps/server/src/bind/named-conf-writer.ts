@@ -1,5 +1,5 @@
 import type { DnsServerSettings } from '@hdns/protocol/rest';
-import type { ForwarderSpec, ZoneSpec } from '../dns/dns-specs.js';
+import type { ForwarderSpec, ReplicationSpec, ZoneSpec } from '../dns/dns-specs.js';
 import type { BindTools } from './bind-tools.js';
 import type { ZoneFiles } from './zone-files.js';
 
@@ -8,6 +8,8 @@ export interface BindConfigState {
   forwarders: ForwarderSpec[];
   /** How named serves the network; absent: the defaults (dns-settings-store.ts). */
   server?: DnsServerSettings;
+  /** TSIG keys, secondaries, catalog zone; absent: none. */
+  replication?: ReplicationSpec;
 }
 
 /**
@@ -25,6 +27,7 @@ export class NamedConfWriter {
   private zones = new Map<string, ZoneSpec>();
   private forwarders: ForwarderSpec[] = [];
   private server: DnsServerSettings | undefined;
+  private replication: ReplicationSpec | undefined;
   private reconfiguredAt: number | null = null;
 
   constructor(
@@ -39,8 +42,11 @@ export class NamedConfWriter {
     return { zones, forwarders: [...this.forwarders], ...this.serverPart() };
   }
 
-  private serverPart(): { server?: DnsServerSettings } {
-    return this.server ? { server: this.server } : {};
+  private serverPart(): { server?: DnsServerSettings; replication?: ReplicationSpec } {
+    return {
+      ...(this.server ? { server: this.server } : {}),
+      ...(this.replication ? { replication: this.replication } : {}),
+    };
   }
 
   zone(name: string): ZoneSpec | undefined {
@@ -74,6 +80,11 @@ export class NamedConfWriter {
     return { ...this.state(), server };
   }
 
+  /** The current state with other keys, secondaries or catalog zone. */
+  withReplication(replication: ReplicationSpec): BindConfigState {
+    return { ...this.state(), replication };
+  }
+
   /** At start: named.conf for `state`, written (or kept when it already holds it), no reconfig. */
   async bootstrap(state: BindConfigState): Promise<void> {
     await this.files.keepOrWriteConf(this.render(state));
@@ -105,5 +116,6 @@ export class NamedConfWriter {
     this.zones = new Map(state.zones.map((z) => [z.name, z]));
     this.forwarders = [...state.forwarders];
     this.server = state.server;
+    this.replication = state.replication;
   }
 }

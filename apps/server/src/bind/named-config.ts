@@ -1,12 +1,22 @@
 import { isIP } from 'node:net';
 import type { DnsServerSettings } from '@hdns/protocol/rest';
 import { DEFAULT_DNS_SETTINGS } from '../dns/dns-settings-store.js';
-import type { ForwardPolicy, ForwarderSpec, ZoneSpec } from '../dns/dns-specs.js';
-import { BIND_LISTEN_ADDRESS, type BindLayout, type BindPorts } from './bind-layout.js';
+import type { ForwardPolicy, ForwarderSpec, ReplicationSpec, ZoneSpec } from '../dns/dns-specs.js';
+import {
+  BIND_LISTEN_ADDRESS,
+  DEFAULT_RNDC_KEY_NAME,
+  type BindLayout,
+  type BindPorts,
+} from './bind-layout.js';
 import { renderServerOptions } from './named-options.js';
+import {
+  renderReplicationOptions,
+  renderReplicationStatements,
+  tsigKeyName,
+} from './named-replication.js';
 import { RPZ_ZONE_NAME } from './rpz-zone-serializer.js';
 import { keyDirectory } from './dnssec-files.js';
-import { dnssecPolicyName } from './dnssec-policy.js';
+import { dnssecPolicyName, renderDnssecPolicies } from './dnssec-policy.js';
 import { MAX_U16, invalidRecord, normalizeZoneName, uint } from './zone-text.js';
 
 /**
@@ -18,10 +28,11 @@ import { MAX_U16, invalidRecord, normalizeZoneName, uint } from './zone-text.js'
  * - with global forwarders, `forward <policy>` (default `only`, so an unreachable forwarder
  *   shows as a failure instead of a silent fallback to the roots); with none, BIND recurses
  *   from the root hints (no network → those names time out, fine).
- * - `notify no` and `allow-transfer { none; }`: there are no secondaries.
+ * - NOTIFY and transfers only to the configured secondaries, the catalog zone for them
+ *   (named-replication.ts); without secondaries `notify no` and `allow-transfer { none; }`.
  * - RPZ with `min-update-interval 0` so a rule applies at once, `qname-wait-recurse no` so
  *   blocked names do not wait for the upstream, `break-dnssec yes`.
- * - The rpz zone itself is not queryable (`allow-query { none; }`).
+ * - The rpz zone itself is not queryable, transferable or notified.
  */
 
 export interface NamedConfOptions {
@@ -34,6 +45,8 @@ export interface NamedConfOptions {
   server?: DnsServerSettings;
   /** null disables RPZ; default `rpz.local`. */
   rpzZone?: string | null;
+  /** TSIG keys, secondaries and the catalog zone; absent: none. */
+  replication?: ReplicationSpec;
 }
 
 /** `ip` / `ip#port` / {address, port} → `ip;` or `ip port N;` (validated). */
@@ -75,6 +88,7 @@ export function renderZoneStatement(zone: ZoneSpec, layout: BindLayout): string 
       '};',
     ].join('\n');
   }
+  if (zone.type === 'secondary') return renderSecondaryZone(zone, name, layout);
   const list = (zone.forwarders ?? []).map((f) => forwarderEntry(f));
   if (list.length === 0) throw invalidRecord(`forward zone ${name} needs at least one forwarder`);
   return [
@@ -85,6 +99,30 @@ export function renderZoneStatement(zone: ZoneSpec, layout: BindLayout): string 
     '};',
   ].join('\n');
 }
+
+/**
+ * A secondary zone: named pulls it from its primaries (with the zone's TSIG key, defined at the
+ * top of named.conf) and writes the copy to the zone's usual file (`zones/db.<zone>`, in the
+ * directory named owns); the bootstrap keeps that file and its journal. Only holders of the
+ * rndc key, i.e. this server, may transfer it from us: that is how the API reads what named
+ * serves, and no other client gets a copy of someone else's zone through us.
+ */
+function renderSecondaryZone(zone: ZoneSpec, name: string, layout: BindLayout): string {
+  const key = zone.tsigKeyName ? ` key "${tsigKeyName(zone.tsigKeyName)}"` : '';
+  const list = (zone.primaries ?? []).map((p) => `${forwarderEntry(p).slice(0, -1)}${key};`);
+  if (list.length === 0) throw invalidRecord(`secondary zone ${name} needs at least one primary`);
+  return [
+    `zone "${name}" {`,
+    '  type secondary;',
+    `  file "${layout.zoneFile(name)}";`,
+    `  primaries { ${list.join(' ')} };`,
+    `  allow-transfer { key "${SECONDARY_READER_KEY}"; };`,
+    '};',
+  ].join('\n');
+}
+
+/** The key secondary zones may be transferred with: the rndc key, which only this server holds. */
+const SECONDARY_READER_KEY = DEFAULT_RNDC_KEY_NAME;
 
 function logChannel(name: string, file: string): string {
   return (
@@ -100,6 +138,8 @@ export function renderNamedConf(opts: NamedConfOptions): string {
   const rpz = opts.rpzZone === undefined ? RPZ_ZONE_NAME : opts.rpzZone;
   const fw = opts.forwarders.map((f) => forwarderEntry(f.address, f.port));
   const server = opts.server ?? DEFAULT_DNS_SETTINGS;
+  // Custom dnssec-policy statements (top level), before the zones that name them.
+  const policies = renderDnssecPolicies(server.dnssecPolicies);
   const options = [
     `  directory "${d}";`,
     `  pid-file "${layout.pidFile}";`,
@@ -107,8 +147,7 @@ export function renderNamedConf(opts: NamedConfOptions): string {
     `  managed-keys-directory "${d}";`,
     ...renderServerOptions(server, ports.dns),
     '  querylog yes;',
-    '  allow-transfer { none; };',
-    '  notify no;',
+    ...renderReplicationOptions(opts.replication),
     ...(fw.length > 0
       ? [`  forwarders { ${fw.join(' ')} };`, `  forward ${policy(server.forwardPolicy)};`]
       : []),
@@ -120,16 +159,19 @@ export function renderNamedConf(opts: NamedConfOptions): string {
         ]),
   ];
   const zones = opts.zones.map((z) => renderZoneStatement(z, layout));
+  const replication = renderReplicationStatements(opts.replication, layout);
+  if (replication.catalog !== null) zones.unshift(replication.catalog);
   if (rpz !== null) {
     const rpzName = normalizeZoneName(rpz);
     zones.unshift(
       `zone "${rpzName}" {\n  type primary;\n  file "${layout.zoneFile(rpzName)}";\n` +
-        '  allow-query { none; };\n};',
+        '  allow-query { none; };\n  allow-transfer { none; };\n  notify no;\n};',
     );
   }
   return [
     '// Generated by Hybrid DNS Server. Do not edit: changes are overwritten.',
     `include "${layout.rndcKey}";`,
+    ...replication.keys,
     `controls { inet ${lo} port ${ports.rndc} allow { ${lo}; } keys { "${opts.rndcKeyName}"; }; };`,
     `statistics-channels { inet ${lo} port ${ports.stats} allow { ${lo}; }; };`,
     '',
@@ -146,6 +188,7 @@ export function renderNamedConf(opts: NamedConfOptions): string {
     '  category rpz { rpz_file; };',
     '};',
     '',
+    ...(policies ? [policies, ''] : []),
     ...zones,
     '',
   ].join('\n');

@@ -1,4 +1,6 @@
 import {
+  chmod,
+  chown,
   copyFile,
   link,
   mkdir,
@@ -49,10 +51,20 @@ export class StagedFile {
     this.prev = path.join(dirs.backupDir, base);
   }
 
-  async stage(content: string): Promise<void> {
+  /**
+   * `access`: a file holding secrets (named.conf with TSIG keys) is `mode` 0640 with the group
+   * of the directory named owns, so named (another user) reads it and nobody else does. A server
+   * not running as root cannot give the file away; it stays its own, which named shares then.
+   */
+  async stage(content: string, access?: { mode: number; gid: number }): Promise<void> {
     try {
       await mkdir(path.dirname(this.tmp), { recursive: true });
-      await writeFile(this.tmp, content, { mode: 0o644 });
+      await writeFile(this.tmp, content, { mode: access?.mode ?? 0o644 });
+      if (access) {
+        await chmod(this.tmp, access.mode);
+        const s = await stat(this.tmp);
+        if (s.gid !== access.gid) await chown(this.tmp, s.uid, access.gid).catch(() => undefined);
+      }
     } catch (err) {
       await this.discard().catch(() => undefined); // a partial file must not linger
       throw err;

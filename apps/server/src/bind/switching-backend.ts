@@ -16,6 +16,7 @@ export function switchingBackend(current: () => DnsBackend): DnsBackend {
     removeZone: (zone) => current().removeZone(zone),
     setForwarders: (forwarders, opts) => current().setForwarders(forwarders, opts),
     setServerSettings: (settings, opts) => current().setServerSettings(settings, opts),
+    setReplication: (spec, opts) => current().setReplication(spec, opts),
     applyRpz: (rules) => current().applyRpz(rules),
     restoreRpz: (rules) => current().restoreRpz(rules),
   };

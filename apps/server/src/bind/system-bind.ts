@@ -180,6 +180,13 @@ export function systemBackend(system: SystemBind): DnsBackend {
     mode: 'system',
     appliedSerial: (zone) => system.writer.appliedSerial(zone),
     async applyZone(zone, records) {
+      // Its TSIG key and the transfer rule it renders live in named.conf, which is yours here.
+      if (zone.type === 'secondary')
+        throw new AppError(
+          'VALIDATION_ERROR',
+          { field: 'type', mode: 'system' },
+          { message: 'Secondary zones are managed mode only: define them in your named.conf' },
+        );
       const [result, durationMs] = await timed(() => system.writer.putZone(zone, records));
       return { serial: result.serial, durationMs };
     },
@@ -206,6 +213,18 @@ export function systemBackend(system: SystemBind): DnsBackend {
           'VALIDATION_ERROR',
           { setting: 'dns', mode: 'system' },
           { message: 'DNS service settings are managed in your own named.conf in system mode' },
+        ),
+      );
+    },
+    setReplication() {
+      // Keys, NOTIFY, transfer rights and catalog zones are the operator's named.conf too.
+      return Promise.reject(
+        new AppError(
+          'VALIDATION_ERROR',
+          { setting: 'replication', mode: 'system' },
+          {
+            message: 'Secondaries and TSIG keys are managed in your own named.conf in system mode',
+          },
         ),
       );
     },

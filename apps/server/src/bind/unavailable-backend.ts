@@ -23,6 +23,7 @@ export function unavailableBackend(why: string): DnsBackend {
     removeZone: refuse,
     setForwarders: refuse,
     setServerSettings: refuse,
+    setReplication: refuse,
     applyRpz: refuse,
     restoreRpz: refuse,
   };

@@ -51,6 +51,12 @@ export async function writeZoneFilesFrom(
   for (const { zone, records } of input.zones) {
     try {
       const name = deps.zoneName(zone.name);
+      if (zone.type === 'secondary') {
+        // named writes it (a transfer's copy) and its IXFR journal; nothing to render.
+        const base = path.basename(layout.zoneFile(name));
+        keep.add(base);
+        keep.add(`${base}.jnl`);
+      }
       if (zone.type === 'primary') {
         // Kept even when the check fails below: the zone is the database's, its file the
         // operator's best clue.
@@ -79,6 +85,9 @@ export async function writeZoneFilesFrom(
     await files.writeRpz(input.rpzRules ?? [], 'start');
     keep.add(path.basename(layout.zoneFile(rpzZone)));
   }
+  // The catalog's file keeps its serial across restarts (ZoneWriter rewrites it when it differs).
+  const catalog = input.replication?.catalogZone;
+  if (catalog) keep.add(path.basename(layout.zoneFile(normalizeZoneName(catalog))));
   await files.removeZoneFilesExcept(keep);
   await removeKeyDirectoriesExcept(layout, signed);
   return { zones: [...zones.values()], skipped };

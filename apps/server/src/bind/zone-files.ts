@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../http/app-error.js';
 import { ZONE_FILE_PREFIX, type BindLayout } from './bind-layout.js';
@@ -131,11 +131,14 @@ export class ZoneFiles {
     return { file: await this.writeZone(rpz, render(serial)), serial };
   }
 
-  /** Writes named.conf, checked (a backup holding `text` goes back as is). */
+  /**
+   * Writes named.conf, checked (a backup holding `text` goes back as is). It holds TSIG secrets:
+   * 0640, group of the data directory (named's).
+   */
   async writeConf(text: string): Promise<StagedFile> {
     const file = this.staged(this.layout.namedConf);
     if (!(await file.reuseBackup(text))) {
-      await file.stage(text);
+      await file.stage(text, { mode: 0o640, gid: (await stat(this.layout.dir)).gid });
       await this.checkConf(file, file.tmp);
     }
     await file.commit();

@@ -1,5 +1,12 @@
 import type { DnsServerSettings } from '@hdns/protocol/rest';
-import type { ForwarderSpec, RecordSpec, RpzRuleSpec, ZoneSpec } from '../dns/dns-specs.js';
+import type {
+  ForwarderSpec,
+  RecordSpec,
+  ReplicationSpec,
+  RpzRuleSpec,
+  ZoneSpec,
+} from '../dns/dns-specs.js';
+import { CatalogFile } from './catalog-file.js';
 import type { BindLayout } from './bind-layout.js';
 import type { BindTools } from './bind-tools.js';
 import { KeyedMutex } from '../lib/keyed-mutex.js';
@@ -62,6 +69,8 @@ export interface ZoneWriterOptions {
   /** How long to wait for BIND to load a new serial; default 3000 ms. */
   confirmTimeoutMs?: number;
   pollIntervalMs?: number;
+  /** Told when the catalog zone could not be brought up to date (retried at the next change). */
+  onCatalogError?: (err: unknown) => void;
   /**
    * The per-zone locks (re-entrant) its callers hold while they write a zone; the writer takes
    * them too, so direct calls are serialized as well. Default: a registry of its own.
@@ -80,6 +89,7 @@ export interface ZoneWriteResult {
 export type { BootstrapInput, BootstrapResult } from './zone-bootstrap.js';
 
 const CONF_KEY = 'named.conf';
+const CATALOG_KEY = 'catalog';
 
 export class ZoneWriter {
   private readonly zoneLocks: KeyedMutex;
@@ -89,6 +99,7 @@ export class ZoneWriter {
   private readonly conf: NamedConfWriter;
   private readonly loads: ZoneLoads;
   private readonly files: ZoneFiles;
+  private readonly catalog: CatalogFile;
 
   constructor(private readonly opts: ZoneWriterOptions) {
     this.zoneLocks = opts.zoneLocks ?? new KeyedMutex();
@@ -99,6 +110,7 @@ export class ZoneWriter {
       confirmTimeoutMs: opts.confirmTimeoutMs ?? 3000,
       pollIntervalMs: opts.pollIntervalMs ?? 100,
     });
+    this.catalog = new CatalogFile(this.files, opts.layout, (zone) => this.loads.reload(zone));
   }
 
   /** What named.conf currently configures (zones sorted by name). */
@@ -148,11 +160,15 @@ export class ZoneWriter {
       zoneName: (raw) => this.zoneName(raw),
     });
     // Zone files first: named.conf must not name a file that is not there yet.
-    await this.conf.bootstrap({
+    const state: BindConfigState = {
       zones,
       forwarders: [...input.forwarders],
       ...(input.server ? { server: input.server } : {}),
-    });
+      ...(input.replication ? { replication: input.replication } : {}),
+    };
+    this.catalog.invalidate();
+    await this.catalog.sync(state, false);
+    await this.conf.bootstrap(state);
     if (reload) await this.opts.tools.rndc(['reload']);
     return { skipped };
   }
@@ -215,6 +231,7 @@ export class ZoneWriter {
         await this.confLock.run(CONF_KEY, () =>
           this.conf.apply(this.conf.without(name, spec), !restore),
         );
+        await this.syncCatalog();
       } else if (file) {
         await this.loads.reload(name);
       }
@@ -266,7 +283,11 @@ export class ZoneWriter {
       const before = this.conf.zone(name);
       if (!before) return false;
       await this.confLock.run(CONF_KEY, () => this.conf.apply(this.conf.without(name), true));
+      await this.syncCatalog();
       this.loads.forget(name);
+      // A secondary zone's file is named's copy of its primary's: it goes with the zone (its
+      // journal, if any, with the next start's sweep of files no zone owns).
+      if (before.type === 'secondary') await this.files.retireZone(name);
       if (before.type === 'primary') {
         await this.files.retireZone(name);
         await removeSigningState(this.opts.layout, name, { keys: true });
@@ -297,6 +318,33 @@ export class ZoneWriter {
     return this.confLock.run(CONF_KEY, () =>
       this.conf.apply(this.conf.withServer(server), opts.restore !== true),
     );
+  }
+
+  /**
+   * Replaces the TSIG keys, the secondaries and the catalog zone (named.conf + reconfig, then the
+   * catalog's members); `restore` as for setForwarders.
+   */
+  async setReplication(
+    replication: ReplicationSpec,
+    opts: { restore?: boolean } = {},
+  ): Promise<void> {
+    await this.confLock.run(CONF_KEY, () =>
+      this.conf.apply(this.conf.withReplication(replication), opts.restore !== true),
+    );
+    await this.syncCatalog();
+  }
+
+  /**
+   * Brings the catalog zone to named.conf's primary zones. Never throws: the change that called
+   * it is served already; a failure is reported and the next change (or start) tries again.
+   */
+  private async syncCatalog(): Promise<void> {
+    await this.confLock
+      .run(CATALOG_KEY, () => this.catalog.sync(this.conf.state(), true))
+      .catch((err: unknown) => {
+        this.catalog.invalidate();
+        this.opts.onCatalogError?.(err);
+      });
   }
 
   /**
@@ -347,5 +395,7 @@ function confPart(z: ZoneSpec): string {
     z.forwarders ?? [],
     z.forwardPolicy ?? null,
     z.dnssecPolicy ?? null,
+    z.primaries ?? [],
+    z.tsigKeyName ?? null,
   ]);
 }

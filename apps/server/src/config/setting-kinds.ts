@@ -126,6 +126,22 @@ export function text(what: string): Kind<string> {
   return { schema: z.string().trim().min(1), accepts: `a non-empty ${what}`, show: String };
 }
 
+/** A DNS zone name (lower case, no trailing dot) or `off`. */
+export function zoneNameOrOff(): Kind<string> {
+  const label = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+  const name = new RegExp(`^(?:${label}\\.)*${label}$`);
+  return {
+    schema: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .transform((v) => v.replace(/\.$/, ''))
+      .pipe(z.string().max(253).regex(name)),
+    accepts: 'a zone name such as catalog.example, or off',
+    show: String,
+  };
+}
+
 /** A file or directory; relative ones resolve against the working directory. */
 export function filePath(what = 'path'): Kind<string> {
   return { ...text(what), resolve: (value, ctx) => path.resolve(ctx.cwd, value) };

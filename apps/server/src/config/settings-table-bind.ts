@@ -1,4 +1,4 @@
-import { bool, filePath, httpUrl, int, oneOf, text } from './setting-kinds.js';
+import { bool, filePath, httpUrl, int, oneOf, text, zoneNameOrOff } from './setting-kinds.js';
 import { optional, setting, type SettingTree } from './setting.js';
 
 /** BIND settings: the managed named, or an existing one (system mode); see bind/. */
@@ -30,6 +30,14 @@ export const BIND_SETTINGS = {
     'the user the managed named runs as (`named -u`): `auto` = `bind` when the server runs as ' +
       'root and that user exists; `root` keeps root (not recommended). The data directory is ' +
       'given to that user; every directory above it must be searchable by it (see README)',
+  ),
+  catalogZone: setting(
+    'HDNS_CATALOG_ZONE',
+    zoneNameOrOff(),
+    'catalog.hdns.invalid',
+    'the catalog zone (RFC 9432 v2) listing every primary zone for secondaries that consume ' +
+      'it (BIND `catalog-zones`, Knot, PowerDNS); served only to configured secondaries; `off` ' +
+      'disables it. Changing it renames the catalog their configuration names',
   ),
   lease: setting(
     'HDNS_BIND_LEASE',

@@ -196,6 +196,20 @@ export const SETTINGS = {
       10,
       'interval of the forwarder checks',
     ),
+    secondaryCheckSeconds: setting(
+      'HDNS_SECONDARY_CHECK_SECONDS',
+      seconds(1, 86_400),
+      10,
+      'interval of the secondary checks: the SOA serial of every primary zone on our named and ' +
+        'on every enabled secondary (`zone_sync`, `secondary_status`)',
+    ),
+    secondaryLagGraceSeconds: setting(
+      'HDNS_SECONDARY_LAG_GRACE_SECONDS',
+      seconds(0, 86_400),
+      60,
+      'how long a zone may be behind (or missing) on a secondary before the secondary is ' +
+        '`lagging` (a warning) and the zone shows drift; a secondary silent for 3 checks is `failing`',
+    ),
     bindStatusSeconds: setting(
       'HDNS_BIND_STATUS_INTERVAL',
       seconds(1, 86_400),

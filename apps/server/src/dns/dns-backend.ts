@@ -1,5 +1,11 @@
 import type { DnsServerSettings } from '@hdns/protocol/rest';
-import type { ForwarderSpec, RecordSpec, RpzRuleSpec, ZoneSpec } from './dns-specs.js';
+import type {
+  ForwarderSpec,
+  RecordSpec,
+  ReplicationSpec,
+  RpzRuleSpec,
+  ZoneSpec,
+} from './dns-specs.js';
 
 /**
  * Everything BIND should serve, as the database holds it: the start-up resync (and a supervised
@@ -12,6 +18,8 @@ export interface DnsState {
   rpzRules?: readonly RpzRuleSpec[];
   /** How named serves the network (managed mode renders it; absent: the defaults). */
   server?: DnsServerSettings;
+  /** TSIG keys, secondaries, the catalog zone (managed mode renders it; absent: none). */
+  replication?: ReplicationSpec;
 }
 
 /** Reads DnsState from the database (dns-state.ts); called at start and before every restart. */
@@ -50,6 +58,11 @@ export interface DnsBackend {
    * managed mode; stored only elsewhere. `restore` as for setForwarders.
    */
   setServerSettings(settings: DnsServerSettings, opts?: { restore?: boolean }): Promise<void>;
+  /**
+   * TSIG keys, the secondaries fed and the catalog zone, in managed mode (system mode: the
+   * operator's named.conf). `restore` as for setForwarders.
+   */
+  setReplication(spec: ReplicationSpec, opts?: { restore?: boolean }): Promise<void>;
   applyRpz(rules: readonly RpzRuleSpec[]): Promise<ApplyResult>;
   /** Like restoreZone, for the rules the database holds. */
   restoreRpz(rules: readonly RpzRuleSpec[]): Promise<void>;
@@ -64,6 +77,7 @@ export const offBackend: DnsBackend = {
   removeZone: () => Promise.resolve(),
   setForwarders: () => Promise.resolve(),
   setServerSettings: () => Promise.resolve(),
+  setReplication: () => Promise.resolve(),
   applyRpz: () => Promise.resolve({ serial: null, durationMs: 0 }),
   restoreRpz: () => Promise.resolve(),
 };

@@ -5,8 +5,10 @@ import { BulkJobs } from './bulk-jobs.js';
 import type { KeyedMutex } from '../lib/keyed-mutex.js';
 import type { DnsBackend } from './dns-backend.js';
 import { DnsSettingsService } from './dns-settings-service.js';
-import type { EnvDnsSettings } from './dns-settings-store.js';
+import { customDnssecPolicyNames, type EnvDnsSettings } from './dns-settings-store.js';
 import { ForwarderService } from './forwarder-service.js';
+import { ReplicationReadings } from './replication-readings.js';
+import { ReplicationService } from './replication-service.js';
 import { RecordService } from './record-service.js';
 import { RpzService } from './rpz-service.js';
 import { ZoneService } from './zone-service.js';
@@ -22,6 +24,8 @@ export interface DnsServices {
   settings: DnsSettingsService;
   rpz: RpzService;
   jobs: BulkJobs;
+  /** TSIG keys and secondaries, and what the replication watcher last saw. */
+  replication: { service: ReplicationService; readings: ReplicationReadings };
 }
 
 declare module 'fastify' {
@@ -40,6 +44,8 @@ export interface DnsPluginOptions {
   zoneLocks: KeyedMutex;
   /** The `HDNS_DNS_*` settings, which fix their fields of the DNS service settings. */
   dnsEnv: EnvDnsSettings;
+  /** HDNS_CATALOG_ZONE, null when off. */
+  catalogZone: string | null;
 }
 
 /** The DNS services over the app's database; their events go through the outbox. */
@@ -54,7 +60,14 @@ async function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promi
   };
   const outbox = lease ? app.outbox.guarded(fenceGuard(held)) : app.outbox;
   const store = new ZoneStore(app.db);
-  const zones = new ZoneService(store, backend, outbox, options.zoneLocks);
+  const zones = new ZoneService(
+    store,
+    backend,
+    outbox,
+    options.zoneLocks,
+    () => customDnssecPolicyNames(app.db),
+    options.catalogZone,
+  );
   const jobs = new BulkJobs(app.db, outbox, app.log);
   app.decorate('dns', {
     backend,
@@ -65,6 +78,10 @@ async function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promi
     settings: new DnsSettingsService(app.db, backend, outbox, options.dnsEnv),
     rpz: new RpzService(app.db, backend, outbox),
     jobs,
+    replication: {
+      service: new ReplicationService(app.db, backend, outbox, options.catalogZone),
+      readings: new ReplicationReadings(),
+    },
   });
   app.addHook('preClose', () => jobs.settle());
   // Jobs a dead process left running end now, with their bulk_operation_complete (outbox).

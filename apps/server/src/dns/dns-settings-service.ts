@@ -1,5 +1,10 @@
 import { networkInterfaces } from 'node:os';
-import type { DnsServerSettings, DnsSettingsUpdate, DnsSettingsView } from '@hdns/protocol/rest';
+import type {
+  DnsServerSettings,
+  DnsSettingsUpdate,
+  DnsSettingsView,
+  DnssecPolicySpec,
+} from '@hdns/protocol/rest';
 import type { Identity } from '../auth/identity.js';
 import { AppError } from '../http/app-error.js';
 import { KeyedMutex } from '../lib/keyed-mutex.js';
@@ -25,7 +30,42 @@ function leaves(value: unknown, prefix = ''): [string, unknown][] {
   return Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
 }
 
-const show = (v: unknown): string => (Array.isArray(v) ? v.join(', ') || '(none)' : String(v));
+/** A leaf as text; absent (a policy added or removed) is `(none)`, like an empty list. */
+function show(v: unknown): string {
+  if (v === undefined) return '(none)';
+  if (Array.isArray(v)) return v.join(', ') || '(none)';
+  // Leaves are strings, numbers, booleans or null: JSON writes those as String would.
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** A policy in one line, as a config_change value: `ecdsap256sha256, ksk P1Y + zsk P90D, nsec3`. */
+function describePolicy(p: DnssecPolicySpec): string {
+  const keys =
+    p.keys.kind === 'csk'
+      ? `csk ${p.keys.lifetime}`
+      : `ksk ${p.keys.kskLifetime} + zsk ${p.keys.zskLifetime}`;
+  return [
+    p.algorithm,
+    keys,
+    p.nsec3 ? 'nsec3' : 'nsec',
+    ...(p.signaturesValidity ? [`signatures ${p.signaturesValidity}`] : []),
+  ].join(', ');
+}
+
+/**
+ * The settings as `key → value` for config_change events: the network part leaf by leaf, each
+ * custom policy as one `dnssecPolicies.<name>` entry (absent on one side: added or removed).
+ */
+function settingLeaves(s: DnsServerSettings): Map<string, unknown> {
+  const { dnssecPolicies, ...network } = s;
+  return new Map([
+    ...leaves(network),
+    ...dnssecPolicies.map((p): [string, unknown] => [
+      `dnssecPolicies.${p.name}`,
+      describePolicy(p),
+    ]),
+  ]);
+}
 
 function hostAddresses(): DnsSettingsView['hostAddresses'] {
   return Object.entries(networkInterfaces()).flatMap(([name, list]) =>
@@ -65,21 +105,27 @@ export class DnsSettingsService {
 
   async update(identity: Identity, input: DnsSettingsUpdate): Promise<DnsSettingsView> {
     if (identity.role !== 'admin') throw new AppError('FORBIDDEN');
-    const { version, ...next } = input;
+    const { version, dnssecPolicies, ...network } = input;
     return this.lock.run('dns-settings', async () => {
       const stored = await readStoredDnsSettings(this.db);
       if (stored.version !== version) throw stale(stored, await this.toView(stored));
+      const next: DnsServerSettings = {
+        ...network,
+        dnssecPolicies: dnssecPolicies ?? stored.settings.dnssecPolicies,
+      };
       const before = withEnv(stored.settings, this.env);
       this.check(before, next);
+      await this.checkPoliciesInUse(before, next);
       const after = withEnv(next, this.env);
       const actor = actorOf(identity);
-      const old = new Map(leaves(before));
-      const events = leaves(after)
-        .filter(([key, value]) => show(old.get(key)) !== show(value))
-        .map(([key, value]) =>
+      const old = settingLeaves(before);
+      const fresh = settingLeaves(after);
+      const events = [...new Set([...old.keys(), ...fresh.keys()])]
+        .filter((key) => show(old.get(key)) !== show(fresh.get(key)))
+        .map((key) =>
           dnsEvent(
             'config_change',
-            { scope: 'dns', key, before: show(old.get(key)), after: show(value) },
+            { scope: 'dns', key, before: show(old.get(key)), after: show(fresh.get(key)) },
             actor,
           ),
         );
@@ -111,12 +157,52 @@ export class DnsSettingsService {
     });
   }
 
+  /**
+   * A policy some zone signs with stays defined (named-checkconf would refuse the zone's
+   * statement otherwise, with a message naming no zone). A zone change racing this check still
+   * meets named-checkconf, which keeps BIND consistent either way.
+   */
+  private async checkPoliciesInUse(
+    before: DnsServerSettings,
+    next: DnsServerSettings,
+  ): Promise<void> {
+    const kept = new Set(next.dnssecPolicies.map((p) => p.name));
+    const removed = before.dnssecPolicies.map((p) => p.name).filter((n) => !kept.has(n));
+    if (removed.length === 0) return;
+    const rows = await this.db
+      .selectFrom('zones')
+      .select(['name', 'dnssec_policy'])
+      .where('dnssec_policy', 'in', removed)
+      .orderBy('name')
+      .execute();
+    const usedBy = new Map<string, string[]>();
+    for (const row of rows) {
+      if (row.dnssec_policy === null) continue;
+      usedBy.set(row.dnssec_policy, [...(usedBy.get(row.dnssec_policy) ?? []), row.name]);
+    }
+    if (usedBy.size === 0) return;
+    const list = [...usedBy].map(([policy, zones]) => ({ policy, zones }));
+    throw new AppError(
+      'DNSSEC_POLICY_IN_USE',
+      { usedBy: list },
+      {
+        message: list
+          .map(
+            (u) =>
+              `dnssec-policy ${u.policy} is used by zone${u.zones.length > 1 ? 's' : ''} ${u.zones.join(', ')}`,
+          )
+          .join('; ')
+          .concat(': sign them with another policy (or unsigned) first'),
+      },
+    );
+  }
+
   /** Refuses what named would not do as asked, naming the field (VALIDATION_ERROR issues). */
   private check(before: DnsServerSettings, next: DnsServerSettings): void {
     const issues: Issue[] = [];
     const locked = lockedFields(this.env);
-    const old = new Map(leaves(before));
-    for (const [key, value] of leaves(next)) {
+    const old = settingLeaves(before);
+    for (const [key, value] of settingLeaves(next)) {
       const variable = locked[key];
       if (variable && show(old.get(key)) !== show(value))
         issues.push({ path: `/${key.replaceAll('.', '/')}`, message: `set by ${variable}` });

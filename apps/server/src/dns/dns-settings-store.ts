@@ -4,7 +4,8 @@ import type { Db } from '../storage/db.js';
 /**
  * Where the managed named's network settings come from: defaults, then the row the settings page
  * stored, then the environment (`HDNS_DNS_*`), which wins and locks its fields. Pure but for the
- * read; the service (dns-settings-service.ts) writes.
+ * read; the service (dns-settings-service.ts) writes. The custom DNSSEC policies live in the same
+ * row (no variable sets them: they are definitions, not a deployment choice).
  */
 
 /** Loopback only, as before these settings existed; recursion and validation as BIND ships. */
@@ -23,6 +24,7 @@ export const DEFAULT_DNS_SETTINGS: DnsServerSettings = {
     logOnly: false,
     exemptClients: [],
   },
+  dnssecPolicies: [],
 };
 
 /** The parsed `HDNS_DNS_*` values (config.dns; null: unset). */
@@ -122,4 +124,9 @@ function parseStored(text: string): DnsServerSettings {
     if (one.success) merged[key] = one.data;
   }
   return dnsServerSettingsSchema.parse(merged);
+}
+
+/** Names of the custom dnssec-policies the stored settings define (zones may sign with them). */
+export async function customDnssecPolicyNames(db: Db): Promise<string[]> {
+  return (await readStoredDnsSettings(db)).settings.dnssecPolicies.map((p) => p.name);
 }

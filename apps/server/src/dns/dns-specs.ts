@@ -27,7 +27,7 @@ export type ForwardPolicy = 'only' | 'first';
 export interface ZoneSpec {
   /** Zone name without trailing dot, e.g. `example.com` or `1.168.192.in-addr.arpa`. */
   name: string;
-  type: 'primary' | 'forward';
+  type: 'primary' | 'forward' | 'secondary';
   /** Primary zones only; defaults are documented in zone-file-serializer.ts. */
   soa?: SoaSpec;
   /** `$TTL` of the zone file, used by records without their own ttl. */
@@ -43,6 +43,38 @@ export interface ZoneSpec {
    * policy named in the server settings), inline, keys under the data dir. Null/absent: unsigned.
    */
   dnssecPolicy?: string | null;
+  /** Secondary zones: where the zone is pulled from, `ip` or `ip#port`. */
+  primaries?: string[];
+  /** Secondary zones: the TSIG key (ReplicationSpec.keys) transfers use; null/absent: none. */
+  tsigKeyName?: string | null;
+}
+
+/** A TSIG key named.conf defines (`key "name" { algorithm …; secret "…"; };`). */
+export interface TsigKeySpec {
+  name: string;
+  algorithm: string;
+  /** Base64. */
+  secret: string;
+}
+
+/** A server that transfers our primary zones: notified, and allowed to transfer. */
+export interface SecondarySpec {
+  address: string;
+  port: number;
+  /** The TSIG key it transfers with; null: its address alone is allowed. */
+  keyName: string | null;
+}
+
+/**
+ * Replication as named.conf renders it: every key (secondaries and secondary zones use them by
+ * name), the enabled secondaries, and the catalog zone (RFC 9432 v2) listing every primary zone,
+ * so a secondary configured once with `catalog-zones` provisions each new zone by itself.
+ */
+export interface ReplicationSpec {
+  keys: TsigKeySpec[];
+  secondaries: SecondarySpec[];
+  /** Null: no catalog zone. */
+  catalogZone: string | null;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Db } from '../storage/db.js';
 import type { DnsState } from './dns-backend.js';
 import type { RpzAction } from './dns-specs.js';
 import { readStoredDnsSettings, withEnv, type EnvDnsSettings } from './dns-settings-store.js';
+import { readReplicationSpec } from './replication-store.js';
 import { recordSpec, zoneSpec, ZoneStore } from './zone-store.js';
 
 /**
@@ -11,7 +12,11 @@ import { recordSpec, zoneSpec, ZoneStore } from './zone-store.js';
  * every restart of a supervised named, so it only ever depends on this shape (DnsState), never
  * on the tables.
  */
-export async function readDnsState(db: Db, env: EnvDnsSettings): Promise<DnsState> {
+export async function readDnsState(
+  db: Db,
+  env: EnvDnsSettings,
+  catalogZone: string | null = null,
+): Promise<DnsState> {
   const store = new ZoneStore(db);
   const zones = await store.listZones();
   const rules = await db.selectFrom('rpz_rules').selectAll().where('enabled', '=', 1).execute();
@@ -23,6 +28,7 @@ export async function readDnsState(db: Db, env: EnvDnsSettings): Promise<DnsStat
   const server = withEnv((await readStoredDnsSettings(db)).settings, env);
   return {
     server,
+    replication: await readReplicationSpec(db, catalogZone),
     zones: await Promise.all(
       zones.map(async (z) => ({
         zone: zoneSpec(z, z.serial ?? 1),

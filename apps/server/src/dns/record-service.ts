@@ -6,7 +6,7 @@ import { dnsEvent, type DnsEvent } from './dns-events.js';
 import { canonicalOwner, type RecordInput } from './record-input.js';
 import { actorOf, assertReadZone, assertWriteZone } from './zone-access.js';
 import type { ZoneService } from './zone-service.js';
-import { stale } from './zone-service.js';
+import { assertHoldsRecords, stale } from './zone-service.js';
 import {
   newRecord,
   recordObject,
@@ -185,10 +185,7 @@ export class RecordService {
   private async writable(identity: Identity, zoneName: string): Promise<Zone> {
     const zone = await this.zones.require(zoneName);
     assertWriteZone(identity, zone.name);
-    if (zone.type !== 'primary')
-      throw new AppError('VALIDATION_ERROR', {
-        message: `${zone.name} is a forward zone and holds no records`,
-      });
+    assertHoldsRecords(zone);
     return zone;
   }
 

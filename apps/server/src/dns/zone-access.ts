@@ -26,10 +26,16 @@ export function hasExplicitGrant(identity: Identity, zone: string): boolean {
  * zone at or above a public suffix answers for names of unrelated owners: both redirect
  * resolution for every client of this server.
  */
-export function elevatedZoneReason(zone: string, type?: 'primary' | 'forward'): string | null {
+type ZoneKind = 'primary' | 'forward' | 'secondary';
+
+export function elevatedZoneReason(zone: string, type?: ZoneKind): string | null {
   const name = normal(zone);
   if (type === 'forward') {
     return `forward zone ${name} sends its queries to other servers for every client`;
+  }
+  // Like a forward zone: its answers come from servers of the creator's choosing.
+  if (type === 'secondary') {
+    return `secondary zone ${name} serves data pulled from other servers to every client`;
   }
   if (isAtOrAbovePublicSuffix(name)) {
     return `zone ${name || '.'} is at or above a public suffix and would answer for names of other owners`;
@@ -37,7 +43,7 @@ export function elevatedZoneReason(zone: string, type?: 'primary' | 'forward'): 
   return null;
 }
 
-function mayManage(identity: Identity, zone: string, type?: 'primary' | 'forward'): boolean {
+function mayManage(identity: Identity, zone: string, type?: ZoneKind): boolean {
   if (identity.role === 'admin') return true;
   return elevatedZoneReason(zone, type) === null || hasExplicitGrant(identity, zone);
 }
@@ -47,11 +53,7 @@ function mayManage(identity: Identity, zone: string, type?: 'primary' | 'forward
  * and zones at or above a public suffix, which need an explicit grant; admins change everything.
  * `type` is the zone's type when known (record writes only ever hit primary zones).
  */
-export function canWriteZone(
-  identity: Identity,
-  zone: string,
-  type?: 'primary' | 'forward',
-): boolean {
+export function canWriteZone(identity: Identity, zone: string, type?: ZoneKind): boolean {
   if (identity.role === 'admin') return true;
   return (
     identity.role === 'operator' && canReadZone(identity, zone) && mayManage(identity, zone, type)
@@ -64,7 +66,7 @@ export function assertReadZone(identity: Identity, zone: string): void {
 }
 
 /** Throws FORBIDDEN for a role or grant that may not write, ZONE_NEEDS_ADMIN with the reason. */
-function assertMayWrite(identity: Identity, zone: string, type?: 'primary' | 'forward'): void {
+function assertMayWrite(identity: Identity, zone: string, type?: ZoneKind): void {
   if (identity.role !== 'admin' && identity.role !== 'operator') throw new AppError('FORBIDDEN');
   if (identity.role === 'admin' || mayManage(identity, zone, type)) return;
   const reason = elevatedZoneReason(zone, type) ?? 'this zone needs an admin';
@@ -76,21 +78,13 @@ function assertMayWrite(identity: Identity, zone: string, type?: 'primary' | 'fo
 }
 
 /** For changes to an existing zone (and its records). */
-export function assertWriteZone(
-  identity: Identity,
-  zone: string,
-  type?: 'primary' | 'forward',
-): void {
+export function assertWriteZone(identity: Identity, zone: string, type?: ZoneKind): void {
   assertReadZone(identity, zone);
   assertMayWrite(identity, zone, type);
 }
 
 /** For a new zone: the name must lie within the operator's grants, and not be an elevated zone. */
-export function assertCreateZone(
-  identity: Identity,
-  zone: string,
-  type: 'primary' | 'forward',
-): void {
+export function assertCreateZone(identity: Identity, zone: string, type: ZoneKind): void {
   if (!canReadZone(identity, zone)) throw new AppError('FORBIDDEN');
   assertMayWrite(identity, zone, type);
 }

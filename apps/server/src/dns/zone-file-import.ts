@@ -6,7 +6,7 @@ import { importJobSpec } from './bulk-parse.js';
 import { jobRightsCheck } from './job-rights.js';
 import type { RecordService } from './record-service.js';
 import { assertCreateZone, assertWriteZone } from './zone-access.js';
-import type { ZoneService } from './zone-service.js';
+import { assertHoldsRecords, type ZoneService } from './zone-service.js';
 import { lineFinder } from './zone-file-lines.js';
 import { zoneFileRecords } from './zone-file-records.js';
 
@@ -94,6 +94,7 @@ export class ZoneFileImport {
     }
     const zone = await this.zones.require(name);
     assertWriteZone(identity, zone.name);
+    assertHoldsRecords(zone);
     return zone.name;
   }
 

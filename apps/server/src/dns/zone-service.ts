@@ -26,7 +26,7 @@ import {
 
 export interface ZoneInput {
   name: string;
-  type: 'primary' | 'forward';
+  type: 'primary' | 'forward' | 'secondary';
   defaultTtl?: number;
   soa?: SoaSpec;
   forwarders?: string[];
@@ -34,6 +34,10 @@ export interface ZoneInput {
   description?: string | null;
   /** Primary zones: sign with this dnssec-policy; null/absent = unsigned. */
   dnssecPolicy?: string | null;
+  /** Secondary zones: `ip` or `ip#port` to pull from (at least one). */
+  primaries?: string[];
+  /** Secondary zones: the TSIG key (tsig_keys.id) transfers use. */
+  tsigKeyId?: string | null;
 }
 
 export interface ZonePatch {
@@ -45,6 +49,9 @@ export interface ZonePatch {
   description?: string | null;
   /** Primary zones: a policy name signs the zone, null turns signing off. */
   dnssecPolicy?: string | null;
+  /** Secondary zones. */
+  primaries?: string[];
+  tsigKeyId?: string | null;
 }
 
 export interface ZoneView extends Zone {
@@ -78,7 +85,46 @@ export class ZoneService {
      * with the BIND writer (which takes them too), so each zone has exactly one lock.
      */
     readonly locks: KeyedMutex,
+    /**
+     * Names of the custom dnssec-policies the DNS settings define (dns-settings-store.ts): a
+     * zone may sign with `default` or one of them.
+     */
+    private readonly customPolicies: () => Promise<readonly string[]> = () => Promise.resolve([]),
+    /** The catalog zone's name (HDNS_CATALOG_ZONE): named serves it, no zone may take it. */
+    private readonly catalogZone: string | null = null,
   ) {}
+
+  /**
+   * Refuses a policy BIND would not know, naming it (named-checkconf would otherwise refuse the
+   * whole named.conf with a message about a line). A settings change racing this check still
+   * meets named-checkconf.
+   */
+  private async assertPolicy(policy: string | null | undefined): Promise<void> {
+    if (!policy || policy === 'default') return;
+    const known = await this.customPolicies();
+    if (known.includes(policy)) return;
+    throw new AppError(
+      'DNSSEC_POLICY_UNKNOWN',
+      { policy, known: ['default', ...known] },
+      {
+        message: `dnssec-policy ${policy} is not defined: use default or a policy defined under Settings → DNSSEC policies (${['default', ...known].join(', ')})`,
+      },
+    );
+  }
+
+  /** A TSIG key's name by id (null: none); an id no key has is TSIG_KEY_UNKNOWN. */
+  private async keyName(id: string | null): Promise<string | null> {
+    if (id === null) return null;
+    const name = await this.store.tsigKeyName(id);
+    if (name === undefined) {
+      throw new AppError(
+        'TSIG_KEY_UNKNOWN',
+        { tsigKeyId: id },
+        { message: `TSIG key ${id} does not exist (see GET /api/tsig-keys)` },
+      );
+    }
+    return name;
+  }
 
   async list(identity: Identity): Promise<ZoneView[]> {
     const [zones, counts] = await Promise.all([this.store.listZones(), this.store.recordCounts()]);
@@ -103,6 +149,12 @@ export class ZoneService {
     const name = input.name.toLowerCase().replace(/\.$/, '');
     // Forward zones and zones at or above a public suffix need an admin or an explicit grant.
     assertCreateZone(identity, name, input.type);
+    if (name === this.catalogZone)
+      throw new AppError('VALIDATION_ERROR', {
+        field: 'name',
+        message: `${name} is the catalog zone (HDNS_CATALOG_ZONE)`,
+      });
+    if (input.type === 'secondary') assertSecondaryInput(input);
     if (input.type === 'forward' && !input.forwarders?.length) {
       throw new AppError('VALIDATION_ERROR', {
         message: 'a forward zone needs at least one forwarder',
@@ -111,6 +163,9 @@ export class ZoneService {
     return this.locks.run(name, async () => {
       if (await this.store.findZone(name))
         throw new AppError('CONFLICT', { message: `zone ${name} already exists` });
+      if (input.type === 'primary') await this.assertPolicy(input.dnssecPolicy);
+      const tsigKeyName =
+        input.type === 'secondary' ? await this.keyName(input.tsigKeyId ?? null) : null;
       const now = new Date().toISOString();
       const serial = input.type === 'primary' ? nextSerial(this.backend.appliedSerial(name)) : null;
       const zone: Zone = {
@@ -124,6 +179,9 @@ export class ZoneService {
         forwardPolicy: input.type === 'forward' ? (input.forwardPolicy ?? 'only') : null,
         description: input.description ?? null,
         dnssecPolicy: input.type === 'primary' ? (input.dnssecPolicy ?? null) : null,
+        primaries: input.type === 'secondary' ? (input.primaries ?? []) : [],
+        tsigKeyId: input.type === 'secondary' ? (input.tsigKeyId ?? null) : null,
+        tsigKeyName,
         version: 1,
         createdAt: now,
         updatedAt: now,
@@ -154,6 +212,14 @@ export class ZoneService {
     return this.locks.run(current.name, async () => {
       const before = await this.require(name);
       if (before.version !== patch.version) throw stale(before);
+      if (before.type === 'primary' && patch.dnssecPolicy !== before.dnssecPolicy)
+        await this.assertPolicy(patch.dnssecPolicy);
+      if (before.type === 'secondary' && patch.dnssecPolicy)
+        throw readOnly(before.name, 'it is signed by its primary, not here');
+      const key =
+        before.type === 'secondary' && patch.tsigKeyId !== undefined
+          ? { tsigKeyId: patch.tsigKeyId, tsigKeyName: await this.keyName(patch.tsigKeyId) }
+          : {};
       const records = await this.store.records(before);
       const next: Zone = {
         ...before,
@@ -166,6 +232,10 @@ export class ZoneService {
           ? { forwardPolicy: patch.forwardPolicy }
           : {}),
         ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.primaries !== undefined && before.type === 'secondary'
+          ? { primaries: patch.primaries }
+          : {}),
+        ...key,
         ...(patch.dnssecPolicy !== undefined && before.type === 'primary'
           ? { dnssecPolicy: patch.dnssecPolicy }
           : {}),
@@ -292,6 +362,36 @@ export class ZoneService {
       ),
     ];
   }
+}
+
+/**
+ * A secondary zone's data is its primary's: what would change it here (records, imports,
+ * signing) is refused with 409 ZONE_READ_ONLY, a conflict with the zone's type rather than a
+ * malformed request (the same request is fine on a primary zone).
+ */
+export function readOnly(zone: string, why = 'its data comes from its primaries'): AppError {
+  return new AppError(
+    'ZONE_READ_ONLY',
+    { zone },
+    { message: `${zone} is a secondary zone: ${why}` },
+  );
+}
+
+/** Refuses record writes on zones that hold none here (forward, secondary). */
+export function assertHoldsRecords(zone: { name: string; type: Zone['type'] }): void {
+  if (zone.type === 'secondary') throw readOnly(zone.name);
+  if (zone.type !== 'primary')
+    throw new AppError('VALIDATION_ERROR', {
+      message: `${zone.name} is a forward zone and holds no records`,
+    });
+}
+
+function assertSecondaryInput(input: ZoneInput): void {
+  if (!input.primaries?.length)
+    throw new AppError('VALIDATION_ERROR', {
+      message: 'a secondary zone needs at least one primary',
+    });
+  if (input.dnssecPolicy) throw readOnly(input.name, 'it is signed by its primary, not here');
 }
 
 export function stale(current: { version: number }, resource?: unknown): AppError {

@@ -9,7 +9,8 @@ import { presentValue } from './record-input.js';
 export interface Zone {
   id: string;
   name: string;
-  type: 'primary' | 'forward';
+  type: 'primary' | 'forward' | 'secondary';
+  /** Primary zones: the stored serial; secondary zones: null (the primary's is served). */
   serial: number | null;
   defaultTtl: number;
   soa: SoaSpec | null;
@@ -18,6 +19,12 @@ export interface Zone {
   description: string | null;
   /** Primary zones: the dnssec-policy signing it; null = unsigned. */
   dnssecPolicy: string | null;
+  /** Secondary zones: where the zone is pulled from, `ip` or `ip#port`; else empty. */
+  primaries: string[];
+  /** Secondary zones: the TSIG key (tsig_keys.id) transfers use; null: none. */
+  tsigKeyId: string | null;
+  /** That key's name, read with the zone (named.conf names keys); null without a key. */
+  tsigKeyName: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -40,7 +47,9 @@ export interface DnsRecord {
   updatedAt: string;
 }
 
-function toZone(row: ZonesTable): Zone {
+type ZoneRow = ZonesTable & { tsig_key_name: string | null };
+
+function toZone(row: ZoneRow): Zone {
   return {
     id: row.id,
     name: row.name,
@@ -52,6 +61,9 @@ function toZone(row: ZonesTable): Zone {
     forwardPolicy: row.forward_policy,
     description: row.description,
     dnssecPolicy: row.dnssec_policy ?? null,
+    primaries: row.primaries ? (JSON.parse(row.primaries) as string[]) : [],
+    tsigKeyId: row.tsig_key_id ?? null,
+    tsigKeyName: row.tsig_key_name ?? null,
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -89,6 +101,9 @@ export function zoneSpec(zone: Zone, serial: number): ZoneSpec {
       ? { forwarders: zone.forwarders, forwardPolicy: zone.forwardPolicy ?? 'only' }
       : {}),
     ...(zone.type === 'primary' && zone.dnssecPolicy ? { dnssecPolicy: zone.dnssecPolicy } : {}),
+    ...(zone.type === 'secondary'
+      ? { primaries: zone.primaries, tsigKeyName: zone.tsigKeyName }
+      : {}),
   };
 }
 
@@ -122,6 +137,7 @@ export function zoneObject(zone: Zone, recordCount?: number): ZoneObject {
     defaultTtl: zone.defaultTtl,
     description: zone.description,
     dnssecPolicy: zone.type === 'primary' ? zone.dnssecPolicy : null,
+    ...(zone.type === 'secondary' ? { primaries: zone.primaries, tsigKeyId: zone.tsigKeyId } : {}),
     version: zone.version,
     ...(recordCount !== undefined ? { recordCount } : {}),
   };
@@ -172,8 +188,27 @@ export class ZoneStore {
     return new ZoneStore(trx);
   }
 
+  /** Zones with their TSIG key's name (secondary zones), which named.conf refers to. */
+  private zones() {
+    return this.db
+      .selectFrom('zones')
+      .leftJoin('tsig_keys', 'tsig_keys.id', 'zones.tsig_key_id')
+      .selectAll('zones')
+      .select('tsig_keys.name as tsig_key_name');
+  }
+
   async listZones(): Promise<Zone[]> {
-    return (await this.db.selectFrom('zones').selectAll().orderBy('name').execute()).map(toZone);
+    return (await this.zones().orderBy('zones.name').execute()).map(toZone);
+  }
+
+  /** A TSIG key's name by id, or undefined (a secondary zone may name only existing keys). */
+  async tsigKeyName(id: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('tsig_keys')
+      .select('name')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.name;
   }
 
   async recordCounts(): Promise<Map<string, number>> {
@@ -186,10 +221,8 @@ export class ZoneStore {
   }
 
   async findZone(name: string): Promise<Zone | undefined> {
-    const row = await this.db
-      .selectFrom('zones')
-      .selectAll()
-      .where('name', '=', name.toLowerCase().replace(/\.$/, ''))
+    const row = await this.zones()
+      .where('zones.name', '=', name.toLowerCase().replace(/\.$/, ''))
       .executeTakeFirst();
     return row ? toZone(row) : undefined;
   }
@@ -259,6 +292,8 @@ function zoneRow(z: Zone): ZonesTable {
     forward_policy: z.forwardPolicy,
     description: z.description,
     dnssec_policy: z.dnssecPolicy,
+    primaries: z.type === 'secondary' ? JSON.stringify(z.primaries) : null,
+    tsig_key_id: z.type === 'secondary' ? z.tsigKeyId : null,
     version: z.version,
     created_at: z.createdAt,
     updated_at: z.updatedAt,

@@ -4,6 +4,7 @@ import type { ManagedBind } from '../bind/managed-bind.js';
 import type { MonitorSettings } from '../config.js';
 import { startMonitors, type MonitorDeps } from './monitors.js';
 import { startDnssecWatch } from './dnssec-watch.js';
+import { startReplicationWatch } from './replication-watch.js';
 import type { MonitorsConfigInput } from './monitors-config.js';
 
 /** The BIND-side monitors' sources and settings: logs, rndc, statistics channel. */
@@ -89,7 +90,10 @@ function monitorsPlugin(
         { ...b.config, forwarders: off, system: off },
       );
       const stopDnssec = startDnssecWatch(app);
-      return Promise.resolve(() => Promise.all([stopBind(), stopDnssec()]).then(() => undefined));
+      const stopReplication = startReplicationWatch(app, s);
+      return Promise.resolve(() =>
+        Promise.all([stopBind(), stopDnssec(), stopReplication()]).then(() => undefined),
+      );
     });
     app.addHook('preClose', () => stopHost());
     return Promise.resolve();
@@ -97,7 +101,10 @@ function monitorsPlugin(
   const b = bindMonitors(app, s, app.bind.managed);
   const stop = startMonitors({ ...deps, ...b.deps }, { ...hostConfig, ...b.config });
   const stopDnssec = startDnssecWatch(app);
-  app.addHook('preClose', () => Promise.all([stop(), stopDnssec()]).then(() => undefined));
+  const stopReplication = startReplicationWatch(app, s);
+  app.addHook('preClose', () =>
+    Promise.all([stop(), stopDnssec(), stopReplication()]).then(() => undefined),
+  );
   return Promise.resolve();
 }
 

@@ -17,6 +17,7 @@ const ERRORS = [
   'BIND_RELOAD_FAILED',
   'BIND_UNAVAILABLE',
   'BIND_OUTCOME_UNKNOWN',
+  'DNSSEC_POLICY_IN_USE',
 ] as const;
 const SETTINGS = '/api/settings';
 
@@ -38,7 +39,7 @@ export const settingsRoutes: FastifyPluginAsyncZod = (app) => {
         tags: TAGS,
         summary: 'How the managed named serves the network',
         description:
-          'Listeners, allow-query and allow-recursion, recursion, DNSSEC validation, forward policy, response rate limiting. Fields set by `HDNS_DNS_*` are listed in `locked`.',
+          'Listeners, allow-query and allow-recursion, recursion, DNSSEC validation, forward policy, response rate limiting, and the custom DNSSEC policies zones may sign with. Fields set by `HDNS_DNS_*` are listed in `locked`.',
         security: SECURITY,
         response: { ...okResponse(routes.getDnsSettings), ...errorResponses(...ERRORS) },
       },
@@ -52,7 +53,7 @@ export const settingsRoutes: FastifyPluginAsyncZod = (app) => {
         tags: TAGS,
         summary: 'Change how the managed named serves the network',
         description:
-          'The whole settings object with the version last read. Checked (addresses of this host, locked fields, then named-checkconf) before named is reconfigured; a refusal names the field in `details.issues[].path` and leaves named untouched. Each changed setting is a `config_change` event (scope `dns`).',
+          'The whole settings object with the version last read. Checked (addresses of this host, locked fields, then named-checkconf) before named is reconfigured; a refusal names the field in `details.issues[].path` and leaves named untouched. Each changed setting is a `config_change` event (scope `dns`; a DNSSEC policy as `dnssecPolicies.<name>`). Without `dnssecPolicies` the stored policies stay; removing one a zone signs with is 409 DNSSEC_POLICY_IN_USE naming the zones.',
         security: SECURITY,
         ...requestSchema(routes.updateDnsSettings),
         response: { ...okResponse(routes.updateDnsSettings), ...errorResponses(...ERRORS) },

@@ -7,6 +7,7 @@ import { recordInputSchema, routes } from '@hdns/protocol/rest';
 import { importJobSpec, parseImport } from '../dns/bulk-parse.js';
 import { assertWriteZone } from '../dns/zone-access.js';
 import { jobRightsCheck } from '../dns/job-rights.js';
+import { assertHoldsRecords } from '../dns/zone-service.js';
 import { zoneFileRoutes } from './zone-file-routes.js';
 
 const TAGS = ['zones'];
@@ -23,6 +24,9 @@ const WRITE_ERRORS = [
   'BIND_UNAVAILABLE',
   'BIND_OUTCOME_UNKNOWN',
   'EVENT_NOT_REPRESENTABLE',
+  'DNSSEC_POLICY_UNKNOWN',
+  'ZONE_READ_ONLY',
+  'TSIG_KEY_UNKNOWN',
 ] as const;
 
 const ZONES = '/api/zones';
@@ -220,6 +224,7 @@ export const zoneRoutes: FastifyPluginAsyncZod = (app) => {
       const zone = await zones.require(request.params.zone);
       // Authorize before starting: a job must not exist for a zone the caller cannot write.
       assertWriteZone(identity, zone.name);
+      assertHoldsRecords(zone);
       const lines = parseImport(request.body.format, request.body.data, recordInputSchema);
       const job = await jobs.start(
         identity,

@@ -75,7 +75,7 @@ export interface EventAcksTable {
 export interface ZonesTable {
   id: string;
   name: string;
-  type: 'primary' | 'forward';
+  type: 'primary' | 'forward' | 'secondary';
   serial: number | null;
   default_ttl: number;
   /** JSON SoaSpec or null for defaults. */
@@ -86,6 +86,10 @@ export interface ZonesTable {
   description: string | null;
   /** Primary zones: the dnssec-policy signing it (migration 0008); null = unsigned. */
   dnssec_policy: string | null;
+  /** Secondary zones: JSON string[] of `ip` or `ip#port` to pull from (migration 0009). */
+  primaries: string | null;
+  /** Secondary zones: the TSIG key they transfer with (tsig_keys.id), or null. */
+  tsig_key_id: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -189,6 +193,30 @@ export interface DnsSettingsTable {
   updated_at: string;
 }
 
+/** Migration 0009. The secret is base64, as named.conf takes it. */
+export interface TsigKeysTable {
+  id: string;
+  name: string;
+  algorithm: string;
+  secret: string;
+  version: number;
+  created_at: string;
+  rotated_at: string | null;
+}
+
+/** Migration 0009: a server this one notifies and lets transfer its zones. */
+export interface SecondaryServersTable {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  tsig_key_id: string | null;
+  enabled: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   zones: ZonesTable;
   records: RecordsTable;
@@ -203,6 +231,8 @@ export interface Database {
   outbox: OutboxTable;
   bind_fence: BindFenceTable;
   dns_settings: DnsSettingsTable;
+  tsig_keys: TsigKeysTable;
+  secondary_servers: SecondaryServersTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

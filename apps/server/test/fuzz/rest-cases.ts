@@ -244,16 +244,22 @@ export function encodeRestCase(c: RestCase, adminToken: string): Buffer {
 }
 
 /**
- * An AXFR import dials the server named in its body: a fuzzed body must not send the test's
- * connections to addresses outside loopback, so a parseable `server` is pinned to 127.0.0.1
- * (a closed or non-DNS port there still exercises the refusal path).
+ * Bodies that make our named or the server dial another host (an AXFR import's `server`, a
+ * secondary's `address` that named notifies, a secondary zone's `primaries` it pulls from) must
+ * not send the test's packets beyond loopback: parseable ones are pinned to 127.0.0.1 (a closed
+ * or non-DNS port there still exercises the refusal paths).
  */
 function keepTransfersLocal(c: RestCase): RestCase {
-  if (!c.target.includes('/import/axfr') || c.body === undefined) return c;
+  if (c.body === undefined || !/\/import\/axfr|\/api\/secondaries|\/api\/zones/.test(c.target))
+    return c;
   try {
     const parsed = JSON.parse(c.body) as unknown;
-    if (typeof parsed !== 'object' || parsed === null || !('server' in parsed)) return c;
-    return { ...c, body: JSON.stringify({ ...parsed, server: '127.0.0.1' }) };
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return c;
+    const pinned: Record<string, unknown> = { ...parsed };
+    if ('server' in pinned) pinned.server = '127.0.0.1';
+    if ('address' in pinned) pinned.address = '127.0.0.1';
+    if (Array.isArray(pinned.primaries)) pinned.primaries = pinned.primaries.map(() => '127.0.0.1');
+    return { ...c, body: JSON.stringify(pinned) };
   } catch {
     return c;
   }

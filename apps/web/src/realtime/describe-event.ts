@@ -27,6 +27,12 @@ export function describeEvent(e: EventLike): string {
       return `Record ${e.data.after.name} ${e.data.after.type} in ${e.data.zone} changed to ${e.data.after.value}`;
     case 'record_deleted':
       return `Record ${e.data.before.name} ${e.data.before.type} removed from ${e.data.zone}`;
+    case 'zone_transfer':
+      return `${e.data.kind} of ${e.data.zone} ${e.data.direction === 'out' ? 'to' : 'from'} ${ip(e.data.peer)} ${e.data.success ? 'done' : 'failed'}${e.data.serial !== undefined ? ` (serial ${e.data.serial})` : ''}${!e.data.success && e.data.message ? `: ${e.data.message}` : ''}`;
+    case 'zone_sync':
+      return `Zone ${e.data.zone} ${e.data.drift ? 'drifted' : 'in sync'}: database ${e.data.dbSerial ?? '—'}, served ${e.data.servedSerial ?? '—'}`;
+    case 'secondary_status':
+      return `Secondary ${e.data.name} is ${e.data.state.replace('_', ' ')} (was ${e.data.previous.replace('_', ' ')})${e.data.laggingZones.length ? `: ${e.data.laggingZones.length} zone(s) behind` : ''}`;
     case 'bind_reload':
       return `BIND ${e.data.success ? 'reloaded' : 'failed to reload'} ${e.data.zone ?? 'configuration'}`;
     case 'dnssec_key_change':

@@ -21,6 +21,7 @@ const NAV: readonly NavItem[] = [
   { to: '/', label: 'Dashboard', end: true },
   { to: '/queries', label: 'Query log' },
   { to: '/zones', label: 'Zones' },
+  { to: '/replication', label: 'Replication' },
   { to: '/security', label: 'Security' },
   { to: '/events', label: 'Events' },
   { to: '/settings', label: 'Settings', adminOnly: true },

@@ -36,7 +36,7 @@ export const counters = z.record(z.string().max(32), count);
 
 export const zoneObject = z.object({
   name: domainName,
-  type: z.enum(['primary', 'forward']),
+  type: z.enum(['primary', 'forward', 'secondary']),
   /** SOA serial; null for forward zones, which have no SOA of their own. */
   serial: z.number().int().nonnegative().nullable(),
   /** Forwarders of a forward zone; empty for primary zones. */
@@ -47,6 +47,10 @@ export const zoneObject = z.object({
   description: text.nullable().optional(),
   /** Primary zones: the dnssec-policy signing the zone; null = unsigned. */
   dnssecPolicy: z.string().max(63).nullable().optional(),
+  /** Secondary zones: where the zone is pulled from (`ip` or `ip#port`). */
+  primaries: z.array(ipAddress).max(16).optional(),
+  /** Secondary zones: the id of the TSIG key transfers use; null = none. */
+  tsigKeyId: z.string().max(64).nullable().optional(),
   /** Optimistic-concurrency version: increases on every change. */
   version: z.number().int().nonnegative(),
 });

@@ -1,10 +1,12 @@
 /**
  * How the managed `named` serves the network: body and answer of /api/settings/dns. The server
- * renders these into named.conf's `options` (managed mode only; in system mode they are stored
- * and shown but the operator's named.conf rules). Every field named here is what an error's
+ * renders these into named.conf's `options`, and the custom DNSSEC policies at its top level
+ * (managed mode only; in system mode they are stored and shown but the operator's named.conf
+ * rules). Every field named here is what an error's
  * `issues[].path` names when a value is refused, so the dashboard can point at the field.
  */
 import { z } from 'zod';
+import { dnssecPolicyListSchema } from './dnssec-schemas.js';
 import { FORWARD_POLICIES } from './lists.js';
 
 /** BIND's built-in address-match names. */
@@ -47,7 +49,8 @@ export const rateLimitSchema = z.object({
   exemptClients: aclSchema,
 });
 
-export const dnsServerSettingsSchema = z.object({
+/** The network part: what the "DNS service" form edits (named.conf's `options`). */
+export const dnsNetworkSettingsSchema = z.object({
   listen: z.object({
     /**
      * Port of the network listeners. The server's own listener, 127.0.0.1 on
@@ -70,6 +73,25 @@ export const dnsServerSettingsSchema = z.object({
   forwardPolicy: z.enum(FORWARD_POLICIES),
   rateLimit: rateLimitSchema,
 });
+export type DnsNetworkSettings = z.infer<typeof dnsNetworkSettingsSchema>;
+
+/**
+ * Custom `dnssec-policy` definitions, rendered at named.conf's top level; zones name one in their
+ * `dnssecPolicy`. Names are unique ignoring case (BIND would refuse the second definition).
+ */
+export const dnssecPoliciesSettingSchema = dnssecPolicyListSchema.superRefine((list, ctx) => {
+  const seen = new Set<string>();
+  list.forEach((p, i) => {
+    const key = p.name.toLowerCase();
+    if (seen.has(key))
+      ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `${p.name} is defined twice` });
+    seen.add(key);
+  });
+});
+
+export const dnsServerSettingsSchema = dnsNetworkSettingsSchema.extend({
+  dnssecPolicies: dnssecPoliciesSettingSchema.default([]),
+});
 export type DnsServerSettings = z.infer<typeof dnsServerSettingsSchema>;
 
 /** The settings as stored, with the version to send back on the next change. */
@@ -91,7 +113,14 @@ export const dnsSettingsViewSchema = z.object({
 });
 export type DnsSettingsView = z.infer<typeof dnsSettingsViewSchema>;
 
-export const dnsSettingsUpdateSchema = dnsServerSettingsSchema.extend({
+export const dnsSettingsUpdateSchema = dnsNetworkSettingsSchema.extend({
+  /**
+   * Absent: the stored policies stay (so a client that edits only the network part cannot drop
+   * them). Removing a policy a zone signs with is refused (DNSSEC_POLICY_IN_USE).
+   */
+  dnssecPolicies: dnssecPoliciesSettingSchema
+    .optional()
+    .describe('Custom dnssec-policy definitions; absent: the stored ones stay'),
   version: z.number().int().nonnegative(),
 });
 export type DnsSettingsUpdate = z.infer<typeof dnsSettingsUpdateSchema>;

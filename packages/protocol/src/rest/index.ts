@@ -9,6 +9,7 @@ export * from './dnssec-schemas.js';
 export * from './zone-file-schemas.js';
 export * from './policy-schemas.js';
 export * from './dns-settings-schemas.js';
+export * from './secondary-schemas.js';
 export * from './user-schemas.js';
 export * from './event-schemas.js';
 export * from './ops-schemas.js';

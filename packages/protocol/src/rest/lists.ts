@@ -10,8 +10,11 @@ export { ROLES, type Role } from '../roles.js';
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'NS', 'PTR', 'MX', 'TXT', 'SRV', 'CAA'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
-/** primary: served from its zone file; forward: queries go to the zone's forwarders. */
-export const ZONE_TYPES = ['primary', 'forward'] as const;
+/**
+ * primary: served from its zone file; forward: queries go to the zone's forwarders; secondary:
+ * pulled by zone transfer from its primaries (its records are theirs: read-only here).
+ */
+export const ZONE_TYPES = ['primary', 'forward', 'secondary'] as const;
 export type ZoneType = (typeof ZONE_TYPES)[number];
 
 export const FORWARD_POLICIES = ['only', 'first'] as const;

@@ -4,13 +4,23 @@ import { RPZ_CATEGORIES, RPZ_RULE_ACTIONS } from './lists.js';
 
 export const idParamsSchema = z.object({ id: z.string().min(1).max(64) });
 
-export const forwarderInputSchema = z.object({
+const forwarderFields = {
   name: z.string().trim().min(1).max(100),
   address: z.union([z.ipv4(), z.ipv6()]),
-  port: z.number().int().min(1).max(65_535).default(53),
-  enabled: z.boolean().default(true),
+  port: z.number().int().min(1).max(65_535),
+  enabled: z.boolean(),
+};
+export const forwarderInputSchema = z.object({
+  ...forwarderFields,
+  port: forwarderFields.port.default(53),
+  enabled: forwarderFields.enabled.default(true),
 });
-export const forwarderPatchSchema = forwarderInputSchema
+/**
+ * Only the fields sent change. Built without the defaults: zod applies a default inside
+ * `.partial()`, which would reset an absent port to 53 and re-enable a disabled forwarder.
+ */
+export const forwarderPatchSchema = z
+  .object(forwarderFields)
   .partial()
   .extend({ version: z.number().int().positive() });
 

@@ -18,6 +18,8 @@ const zone = {
   forwardPolicy: null,
   description: null,
   dnssecPolicy: null,
+  primaries: [],
+  tsigKeyId: null,
   version: 1,
   recordCount: 0,
   needsAdmin: false,
@@ -69,7 +71,7 @@ describe('createRestClient', () => {
   };
 
   it('validates answers when asked to', async () => {
-    const { transport } = answer({ zones: [{ ...zone, type: 'secondary' }] });
+    const { transport } = answer({ zones: [{ ...zone, type: 'reverse' }] });
     await expect(createRestClient(transport, { validate: true }).listZones()).rejects.toThrow(
       RestContractError,
     );

@@ -34,6 +34,17 @@ import {
   rpzRuleSchema,
 } from './policy-schemas.js';
 import { dnsSettingsUpdateSchema, dnsSettingsViewSchema } from './dns-settings-schemas.js';
+import {
+  secondaryInputSchema,
+  secondaryListSchema,
+  secondaryPatchSchema,
+  secondarySchema,
+  tsigKeyCreateSchema,
+  tsigKeyListSchema,
+  tsigKeyRotateSchema,
+  tsigKeySecretSchema,
+  zoneSyncSchema,
+} from './secondary-schemas.js';
 import { recordInputSchema } from './record-input.js';
 import { zoneDnssecSchema } from './dnssec-schemas.js';
 import {
@@ -313,6 +324,71 @@ export const routes = {
     status: 204,
     params: idParamsSchema,
     response: noContent,
+  }),
+
+  listTsigKeys: route({
+    method: 'GET',
+    path: '/api/tsig-keys',
+    status: 200,
+    response: tsigKeyListSchema,
+  }),
+  createTsigKey: route({
+    method: 'POST',
+    path: '/api/tsig-keys',
+    status: 201,
+    body: tsigKeyCreateSchema,
+    response: tsigKeySecretSchema,
+  }),
+  rotateTsigKey: route({
+    method: 'POST',
+    path: '/api/tsig-keys/:id/rotate',
+    status: 200,
+    params: idParamsSchema,
+    body: tsigKeyRotateSchema,
+    response: tsigKeySecretSchema,
+  }),
+  deleteTsigKey: route({
+    method: 'DELETE',
+    path: '/api/tsig-keys/:id',
+    status: 204,
+    params: idParamsSchema,
+    response: noContent,
+  }),
+
+  listSecondaries: route({
+    method: 'GET',
+    path: '/api/secondaries',
+    status: 200,
+    response: secondaryListSchema,
+  }),
+  createSecondary: route({
+    method: 'POST',
+    path: '/api/secondaries',
+    status: 201,
+    body: secondaryInputSchema,
+    response: secondarySchema,
+  }),
+  updateSecondary: route({
+    method: 'PATCH',
+    path: '/api/secondaries/:id',
+    status: 200,
+    params: idParamsSchema,
+    body: secondaryPatchSchema,
+    response: secondarySchema,
+  }),
+  deleteSecondary: route({
+    method: 'DELETE',
+    path: '/api/secondaries/:id',
+    status: 204,
+    params: idParamsSchema,
+    response: noContent,
+  }),
+  getZoneSync: route({
+    method: 'GET',
+    path: '/api/zones/:zone/sync',
+    status: 200,
+    params: zoneParamsSchema,
+    response: zoneSyncSchema,
   }),
 
   getDnsSettings: route({

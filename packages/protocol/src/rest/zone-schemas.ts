@@ -44,6 +44,18 @@ const soaSchema = z.object({
 
 const ttl = z.number().int().min(0).max(2_147_483_647);
 
+const primariesSchema = z
+  .array(forwarderAddress)
+  .min(1)
+  .max(16)
+  .describe('Secondary zones: the servers the zone is transferred from (`ip` or `ip#port`)');
+const tsigKeyIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .nullable()
+  .describe('Secondary zones: the TSIG key (GET /api/tsig-keys) transfers use; null: none');
+
 export const zoneCreateSchema = z.object({
   // A new zone also needs a file name (`db.<zone>`, 255 bytes at most): see MAX_ZONE_NAME_LENGTH.
   name: zoneNameSchema.refine(
@@ -65,6 +77,8 @@ export const zoneCreateSchema = z.object({
     .describe(
       'Primary zones: sign with this dnssec-policy (`default` or a custom one); null: unsigned',
     ),
+  primaries: primariesSchema.optional(),
+  tsigKeyId: tsigKeyIdSchema.optional(),
 });
 
 export const zonePatchSchema = z.object({
@@ -83,6 +97,8 @@ export const zonePatchSchema = z.object({
     .describe(
       'Primary zones: sign with this dnssec-policy (`default` or a custom one); null: unsigned',
     ),
+  primaries: primariesSchema.optional(),
+  tsigKeyId: tsigKeyIdSchema.optional(),
 });
 
 export const zoneSchema = z.object({
@@ -96,6 +112,8 @@ export const zoneSchema = z.object({
   forwardPolicy: z.enum(FORWARD_POLICIES).nullable(),
   description: z.string().nullable(),
   dnssecPolicy: z.string().nullable(),
+  primaries: z.array(z.string()),
+  tsigKeyId: z.string().nullable(),
   version: z.number().int(),
   recordCount: z.number().int(),
   needsAdmin: z

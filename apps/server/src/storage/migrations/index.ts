@@ -7,6 +7,7 @@ import { rightsRevocationMigration } from './0005-rights-revocation.js';
 import { bindFenceMigration } from './0006-bind-fence.js';
 import { dnsSettingsMigration } from './0007-dns-settings.js';
 import { zoneDnssecMigration } from './0008-zone-dnssec.js';
+import { replicationMigration } from './0009-replication.js';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-bind-fence': bindFenceMigration,
   '0007-dns-settings': dnsSettingsMigration,
   '0008-zone-dnssec': zoneDnssecMigration,
+  '0009-replication': replicationMigration,
 };
 
 /** A static provider: no file-system scanning, so it works from any cwd and in bundles. */

@@ -4,6 +4,8 @@
  * config_change of scope `dns` reloads the view; when the version moved and the draft is
  * untouched the form simply shows the new values, when it has unsaved edits the conflict panel
  * opens (derived: draft dirty and base version ≠ current version), as a 409 on save does.
+ * The DNSSEC policies of the same settings are DnssecPoliciesPanel's: this form's saves leave
+ * them out, so the server keeps them.
  */
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { EventFrame } from '@hdns/client';
@@ -64,10 +66,18 @@ export function DnsSettingsPanel(): ReactNode {
 
   const current = view.data;
   const dirty = draft !== undefined && base !== undefined && isDirty(draft, base.settings);
-  // A newer version while the draft is untouched: just show it.
+  // A newer version while the draft is untouched: just show it. One that changed only what this
+  // form does not edit (a DNSSEC policy, saved by the panel below) becomes the base silently:
+  // the unsaved edits stay and are saved against it, with no conflict to resolve.
   useEffect(() => {
-    if (current && (base === undefined || (current.version !== base.version && !dirty))) {
+    if (!current) return;
+    if (base === undefined || (current.version !== base.version && !dirty)) {
       reset(current);
+    } else if (
+      current.version !== base.version &&
+      !isDirty(draftOf(current.settings), base.settings)
+    ) {
+      setBase(current);
     }
   }, [current, base, dirty, reset]);
 

@@ -4,7 +4,7 @@
  * does; nothing is overwritten unless the admin chooses to.
  */
 import type { ReactNode } from 'react';
-import type { DnsServerSettings, DnsSettingsView } from '@hdns/protocol/rest';
+import type { DnsNetworkSettings, DnsSettingsView } from '@hdns/protocol/rest';
 import { settingsDiff } from './settings-summary';
 
 export function SettingsConflict({
@@ -16,7 +16,7 @@ export function SettingsConflict({
   onOverwrite,
 }: {
   /** The draft as settings, or undefined while it does not validate. */
-  mine: DnsServerSettings | undefined;
+  mine: DnsNetworkSettings | undefined;
   current: DnsSettingsView;
   changedBy: string | undefined;
   onKeepCurrent: () => void;

@@ -1,8 +1,9 @@
 /**
  * Server settings (admin only; the route is behind RequireRole): how the managed named serves
- * the network, and the global forwarders.
+ * the network, the global forwarders, and the DNSSEC policies zones may sign with.
  */
 import type { ReactNode } from 'react';
+import { DnssecPoliciesPanel } from './DnssecPoliciesPanel';
 import { DnsSettingsPanel } from './DnsSettingsPanel';
 import { ForwardersPanel } from './ForwardersPanel';
 
@@ -18,6 +19,7 @@ export function SettingsPage(): ReactNode {
           <DnsSettingsPanel />
         </article>
         <ForwardersPanel />
+        <DnssecPoliciesPanel />
       </div>
     </section>
   );

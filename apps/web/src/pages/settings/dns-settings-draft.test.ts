@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DnsServerSettings } from '@hdns/protocol/rest';
+import type { DnsNetworkSettings } from '@hdns/protocol/rest';
 import {
   aclErrors,
   aclLines,
@@ -9,7 +9,7 @@ import {
   settingsOfDraft,
 } from './dns-settings-draft';
 
-const SETTINGS: DnsServerSettings = {
+const SETTINGS: DnsNetworkSettings = {
   listen: { port: 5300, ipv4: [], ipv6: [] },
   allowQuery: ['localhost'],
   allowRecursion: ['localhost', '10.0.0.0/8'],

@@ -1,14 +1,15 @@
 /**
  * The DNS settings form's state, kept as the user typed it (numbers as strings, ACLs as one
- * entry per line), and the way back to the protocol's DnsServerSettings. Validation runs the
- * protocol's own schemas (aclEntrySchema per line, then dnsServerSettingsSchema), so the form
+ * entry per line), and the way back to the protocol's DnsNetworkSettings (the DNSSEC policies of
+ * the same settings have their own panel and are left out of this form's saves). Validation runs the
+ * protocol's own schemas (aclEntrySchema per line, then dnsNetworkSettingsSchema), so the form
  * refuses exactly what the server would, before the round trip. Errors are keyed by field path
  * in the server's form (`listen/ipv4`, `rateLimit/slip`), the same keys server refusals map to.
  */
 import {
   aclEntrySchema,
-  dnsServerSettingsSchema,
-  type DnsServerSettings,
+  dnsNetworkSettingsSchema,
+  type DnsNetworkSettings,
 } from '@hdns/protocol/rest';
 import { fieldMessage, fieldOfPath, type FieldErrors, type SettingsField } from './settings-fields';
 
@@ -19,8 +20,8 @@ export interface DnsSettingsDraft {
   allowQuery: string;
   allowRecursion: string;
   recursion: boolean;
-  dnssecValidation: DnsServerSettings['dnssecValidation'];
-  forwardPolicy: DnsServerSettings['forwardPolicy'];
+  dnssecValidation: DnsNetworkSettings['dnssecValidation'];
+  forwardPolicy: DnsNetworkSettings['forwardPolicy'];
   rateLimit: {
     enabled: boolean;
     responsesPerSecond: string;
@@ -41,7 +42,7 @@ export function aclLines(text: string): string[] {
     .filter(Boolean);
 }
 
-export function draftOf(s: DnsServerSettings): DnsSettingsDraft {
+export function draftOf(s: DnsNetworkSettings): DnsSettingsDraft {
   return {
     port: String(s.listen.port),
     ipv4: [...s.listen.ipv4],
@@ -63,10 +64,10 @@ export function draftOf(s: DnsServerSettings): DnsSettingsDraft {
 }
 
 /** True when the draft would save something other than `s` (whitespace and blank lines aside). */
-export function isDirty(draft: DnsSettingsDraft, s: DnsServerSettings): boolean {
+export function isDirty(draft: DnsSettingsDraft, s: DnsNetworkSettings): boolean {
   const parsed = settingsOfDraft(draft);
   if (!parsed.ok) return true;
-  return JSON.stringify(parsed.settings) !== JSON.stringify(dnsServerSettingsSchema.parse(s));
+  return JSON.stringify(parsed.settings) !== JSON.stringify(dnsNetworkSettingsSchema.parse(s));
 }
 
 /**
@@ -104,7 +105,7 @@ export function aclErrors(text: string): string | undefined {
 const WHOLE = /^\d+$/;
 
 export type DraftResult =
-  { ok: true; settings: DnsServerSettings } | { ok: false; errors: FieldErrors };
+  { ok: true; settings: DnsNetworkSettings } | { ok: false; errors: FieldErrors };
 
 /**
  * The settings the draft stands for, or the errors per field. Numbers must be whole; ACL lines
@@ -138,7 +139,7 @@ export function settingsOfDraft(d: DnsSettingsDraft): DraftResult {
       exemptClients: acl('rateLimit/exemptClients', d.rateLimit.exemptClients),
     },
   };
-  const parsed = dnsServerSettingsSchema.safeParse(candidate);
+  const parsed = dnsNetworkSettingsSchema.safeParse(candidate);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const { field, index } = fieldOfPath(issue.path.map(String));

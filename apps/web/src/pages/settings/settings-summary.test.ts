@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DnsServerSettings } from '@hdns/protocol/rest';
+import type { DnsNetworkSettings } from '@hdns/protocol/rest';
 import { settingsDiff, settingsRows } from './settings-summary';
 
-const S: DnsServerSettings = {
+const S: DnsNetworkSettings = {
   listen: { port: 53, ipv4: ['any'], ipv6: [] },
   allowQuery: ['localnets', 'localhost'],
   allowRecursion: [],

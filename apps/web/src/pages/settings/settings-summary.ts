@@ -2,12 +2,12 @@
  * DNS settings as label → text rows, for the side-by-side view when someone else saved while
  * this form had unsaved edits. Lists read as BIND writes them (`a; b`), empty as `(none)`.
  */
-import type { DnsServerSettings } from '@hdns/protocol/rest';
+import type { DnsNetworkSettings } from '@hdns/protocol/rest';
 
 const list = (l: readonly string[]): string => (l.length > 0 ? l.join('; ') : '(none)');
 const onOff = (b: boolean): string => (b ? 'on' : 'off');
 
-export function settingsRows(s: DnsServerSettings): Record<string, string> {
+export function settingsRows(s: DnsNetworkSettings): Record<string, string> {
   return {
     'Listen port': String(s.listen.port),
     'IPv4 listen': s.listen.ipv4.length > 0 ? list(s.listen.ipv4) : 'loopback only',
@@ -28,8 +28,8 @@ export function settingsRows(s: DnsServerSettings): Record<string, string> {
 
 /** The rows of both, in order, with whether they differ. */
 export function settingsDiff(
-  mine: DnsServerSettings,
-  current: DnsServerSettings,
+  mine: DnsNetworkSettings,
+  current: DnsNetworkSettings,
 ): { label: string; mine: string; current: string; differs: boolean }[] {
   const a = settingsRows(mine);
   const b = settingsRows(current);

@@ -1,9 +1,17 @@
-/** Create a zone: primary (records managed here) or forward (queries go to other servers). */
+/**
+ * Create a zone: primary (records managed here), forward (queries go to other servers) or
+ * secondary (transferred from its primaries, optionally with a TSIG key).
+ */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { Zone } from '@hdns/protocol/rest';
 import { useApi } from '../../auth/auth-context';
 import { Field } from '../../components/Field';
 import { createZoneErrorText } from './zone-errors';
+import { SecondarySourceFields } from './SecondarySourceFields';
+import { secondaryFields, type SecondaryDraft } from './secondary-zone-draft';
+import { useTsigKeys } from './use-tsig-keys';
+
+type ZoneType = 'primary' | 'forward' | 'secondary';
 
 export function ZoneForm({
   onCreated,
@@ -14,14 +22,21 @@ export function ZoneForm({
 }): ReactNode {
   const api = useApi();
   const [name, setName] = useState('');
-  const [type, setType] = useState<'primary' | 'forward'>('primary');
+  const [type, setType] = useState<ZoneType>('primary');
   const [forwarders, setForwarders] = useState('');
   const [description, setDescription] = useState('');
+  const [source, setSource] = useState<SecondaryDraft>({ primaries: '', tsigKeyId: '' });
+  const keys = useTsigKeys();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    const secondary = type === 'secondary' ? secondaryFields(source) : undefined;
+    if (secondary && !secondary.ok) {
+      setError(secondary.error);
+      return;
+    }
     setBusy(true);
     setError(undefined);
     try {
@@ -32,6 +47,7 @@ export function ZoneForm({
           ...(type === 'forward'
             ? { forwarders: forwarders.split(/[\s,]+/).filter(Boolean), forwardPolicy: 'only' }
             : {}),
+          ...(secondary?.ok ? secondary.value : {}),
           ...(description.trim() ? { description: description.trim() } : {}),
         },
       });
@@ -61,9 +77,14 @@ export function ZoneForm({
           />
         </Field>
         <Field label="Type">
-          <select value={type} onChange={(e) => setType(e.target.value as 'primary' | 'forward')}>
+          <select
+            name="zone-type"
+            value={type}
+            onChange={(e) => setType(e.target.value as ZoneType)}
+          >
             <option value="primary">primary</option>
             <option value="forward">forward</option>
+            <option value="secondary">secondary</option>
           </select>
         </Field>
         {type === 'forward' && (
@@ -75,6 +96,13 @@ export function ZoneForm({
               onChange={(e) => setForwarders(e.target.value)}
             />
           </Field>
+        )}
+        {type === 'secondary' && (
+          <SecondarySourceFields
+            draft={source}
+            keys={keys}
+            onChange={(change) => setSource((d) => ({ ...d, ...change }))}
+          />
         )}
         <Field label="Description" className="grow">
           <input value={description} onChange={(e) => setDescription(e.target.value)} />

@@ -1,5 +1,6 @@
 /**
- * One zone's records: add, edit, delete, import. Changes by anyone arrive as record_* events:
+ * One zone's records: add, edit, delete, import. A secondary zone has none here to edit: its
+ * page shows where it is transferred from instead (SecondaryZonePanel). Changes by anyone arrive as record_* events:
  * the list reloads and the changed row lights up with who changed it. A stale edit opens the
  * conflict view instead of overwriting.
  */
@@ -25,6 +26,8 @@ import { RecordForm, type StaleEdit } from './RecordForm';
 import { RecordTable } from './RecordTable';
 import { ZoneSettingsForm } from './ZoneSettingsForm';
 import { DnssecPanel } from './DnssecPanel';
+import { ZoneSyncPanel } from './ZoneSyncPanel';
+import { SecondaryZonePanel } from './SecondaryZonePanel';
 import { ZoneFileImportPanel } from './ZoneFileImportPanel';
 import { downloadZone, type ExportFormat } from './zone-download';
 
@@ -285,13 +288,25 @@ export function ZoneRecordsPage(): ReactNode {
           onOverwrite={() => void overwrite(editor.conflict)}
         />
       )}
+      {z?.type === 'secondary' && (
+        <SecondaryZonePanel
+          zone={z}
+          writable={writable}
+          onSaved={(saved) => {
+            zone.setData(() => saved);
+            showToast({ level: 'success', title: `Saved primaries of ${saved.name}` });
+          }}
+          onStale={zone.reload}
+        />
+      )}
+      {z && z.type !== 'forward' && <ZoneSyncPanel zone={zoneName} />}
       {z?.type === 'primary' && z.dnssecPolicy && <DnssecPanel zone={zoneName} />}
       {z?.type === 'forward' ? (
         <p className="state state-empty">
           Forward zone: queries go to {z.forwarders.join(', ')} ({z.forwardPolicy ?? 'first'}). It
           holds no records.
         </p>
-      ) : records.error !== undefined && !records.data ? (
+      ) : z?.type === 'secondary' ? null : records.error !== undefined && !records.data ? (
         <ErrorState error={records.error} onRetry={records.reload} />
       ) : !records.data ? (
         <Loading />

@@ -9,6 +9,7 @@ import { errorMessage, isApiError } from '../../api/api-error';
 import type { Zone } from '@hdns/protocol/rest';
 import { useApi } from '../../auth/auth-context';
 import { Field } from '../../components/Field';
+import { policyOptions, useDnssecPolicyNames } from './use-dnssec-policies';
 
 export function ZoneSettingsForm({
   zone,
@@ -25,9 +26,7 @@ export function ZoneSettingsForm({
   const [forwarders, setForwarders] = useState(zone.forwarders.join(', '));
   // '' = unsigned; `default` = BIND's policy; anything else a policy defined in the settings.
   const [policy, setPolicy] = useState(zone.dnssecPolicy ?? '');
-  const [customPolicy, setCustomPolicy] = useState(
-    zone.dnssecPolicy && zone.dnssecPolicy !== 'default' ? zone.dnssecPolicy : '',
-  );
+  const policies = policyOptions(useDnssecPolicyNames(), zone.dnssecPolicy);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   const [conflict, setConflict] = useState<Zone | undefined>(undefined);
@@ -48,10 +47,9 @@ export function ZoneSettingsForm({
           description: description.trim() || null,
           ...(zone.type === 'forward'
             ? { forwarders: forwarders.split(/[\s,]+/).filter(Boolean) }
-            : {
-                dnssecPolicy:
-                  policy === '' ? null : policy === 'custom' ? customPolicy.trim() : policy,
-              }),
+            : {}),
+          // Only a primary zone is signed here; a secondary one is signed by its primary.
+          ...(zone.type === 'primary' ? { dnssecPolicy: policy === '' ? null : policy } : {}),
         },
       });
       onSaved(saved);
@@ -115,23 +113,16 @@ export function ZoneSettingsForm({
           <Field label="Sign with policy">
             <select
               name="zone-dnssec-policy"
-              value={policy === '' || policy === 'default' ? policy : 'custom'}
+              value={policy}
               onChange={(e) => setPolicy(e.target.value)}
             >
               <option value="">Unsigned</option>
-              <option value="default">default (BIND: one ECDSA P-256 key)</option>
-              <option value="custom">Custom policy…</option>
+              {policies.map((p) => (
+                <option key={p} value={p}>
+                  {p === 'default' ? 'default (BIND: one ECDSA P-256 key)' : p}
+                </option>
+              ))}
             </select>
-          </Field>
-        )}
-        {zone.type === 'primary' && policy !== '' && policy !== 'default' && (
-          <Field label="Policy name">
-            <input
-              name="zone-dnssec-custom"
-              required
-              value={customPolicy}
-              onChange={(e) => setCustomPolicy(e.target.value)}
-            />
           </Field>
         )}
         <Field label="Description" className="grow">

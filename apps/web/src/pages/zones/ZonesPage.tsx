@@ -1,5 +1,5 @@
 /**
- * Zones: list, create, delete. Changes by anyone appear live (zone_* events reload the list)
+ * Zones: list, create (from the form, or from a BIND zone file), delete. Changes by anyone appear live (zone_* events reload the list)
  * with a highlight naming who made them.
  */
 import { useState, type ReactNode } from 'react';
@@ -20,13 +20,14 @@ import { useOnResync } from '../../realtime/use-resync';
 import { showToast } from '../../shell/toast-store';
 import { formatDateTime } from '../../format';
 import { ZoneForm } from './ZoneForm';
+import { ZoneFromFileForm } from './ZoneFromFileForm';
 
 export function ZonesPage(): ReactNode {
   const api = useApi();
   const user = useSignedIn();
   const zones = useResource((signal) => api.listZones({ signal }), 'zones');
   const { highlights, mark } = useHighlights();
-  const [creating, setCreating] = useState(false);
+  const [creating, setCreating] = useState<'none' | 'form' | 'file'>('none');
 
   useOnResync(zones.reload);
   useRealtimeEvent('dns', (e: EventFrameUnion) => {
@@ -68,19 +69,33 @@ export function ZonesPage(): ReactNode {
     <section className="page" aria-labelledby="zones-title">
       <div className="page-head">
         <h1 id="zones-title">Zones</h1>
-        {canCreateZone(user) && !creating && (
-          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
-            New zone
-          </button>
+        {canCreateZone(user) && creating === 'none' && (
+          <div className="toolbar">
+            <button type="button" className="btn" onClick={() => setCreating('file')}>
+              New zone from file
+            </button>
+            <button type="button" className="btn btn-primary" onClick={() => setCreating('form')}>
+              New zone
+            </button>
+          </div>
         )}
       </div>
-      {creating && (
+      {creating === 'form' && (
         <ZoneForm
-          onCancel={() => setCreating(false)}
+          onCancel={() => setCreating('none')}
           onCreated={(z) => {
-            setCreating(false);
+            setCreating('none');
             zones.reload();
             showToast({ level: 'success', title: `Zone ${z.name} created` });
+          }}
+        />
+      )}
+      {creating === 'file' && (
+        <ZoneFromFileForm
+          onCancel={() => setCreating('none')}
+          onCreated={(name) => {
+            zones.reload();
+            showToast({ level: 'success', title: `Zone ${name} created, importing its records` });
           }}
         />
       )}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { EventMeta } from '@hdns/protocol';
+import { describeEvent } from './describe-event';
+
+const meta = {} as EventMeta;
+
+describe('describeEvent: replication events', () => {
+  it('names a transfer, its peer, serial and the failure reason', () => {
+    expect(
+      describeEvent({
+        event: 'zone_transfer',
+        meta,
+        data: {
+          zone: 'a.test',
+          direction: 'out',
+          peer: '192.0.2.2#53',
+          kind: 'AXFR',
+          success: true,
+          serial: 7,
+        },
+      }),
+    ).toBe('AXFR of a.test to 192.0.2.2#53 done (serial 7)');
+    expect(
+      describeEvent({
+        event: 'zone_transfer',
+        meta,
+        data: {
+          zone: 'b.test',
+          direction: 'in',
+          peer: '[redacted]',
+          kind: 'IXFR',
+          success: false,
+          message: 'bad key',
+        },
+      }),
+    ).toBe('IXFR of b.test from (redacted) failed: bad key');
+  });
+
+  it("says whether a zone's serials drifted", () => {
+    expect(
+      describeEvent({
+        event: 'zone_sync',
+        meta,
+        data: {
+          zone: 'a.test',
+          dbSerial: 8,
+          servedSerial: 7,
+          secondaries: [],
+          drift: true,
+          checkedAt: '2026-01-01T00:00:00.000Z',
+        },
+      }),
+    ).toBe('Zone a.test drifted: database 8, served 7');
+  });
+
+  it("gives a secondary's new and previous state and how many zones lag", () => {
+    expect(
+      describeEvent({
+        event: 'secondary_status',
+        meta,
+        data: {
+          secondaryId: 's1',
+          name: 'ns2',
+          address: '192.0.2.2#53',
+          state: 'lagging',
+          previous: 'in_sync',
+          level: 'warning',
+          laggingZones: ['a.test', 'b.test'],
+          zoneCount: 3,
+          checkedAt: '2026-01-01T00:00:00.000Z',
+        },
+      }),
+    ).toBe('Secondary ns2 is lagging (was in sync): 2 zone(s) behind');
+  });
+});
