@@ -19,6 +19,8 @@ import { startPlainNamed, type PlainNamed } from './plain-named.js';
 let h: DnsHarness;
 let consumer: PlainNamed;
 let secondaryId = '';
+/** `-y` argument of dig: the key the API created. */
+let digKey = '';
 
 /** Polls `check` every 50 ms until it holds; resolves with the time it took. */
 async function within(ms: number, what: string, check: () => Promise<boolean>): Promise<number> {
@@ -55,6 +57,7 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
   const key = tsigKeySecretSchema.parse(created.body);
+  digKey = `hmac-sha256:${key.name}:${key.secret}`;
   // Registering the secondary before it exists: the consumer's first catalog transfer must
   // already be allowed (allow-transfer with the key).
   const res = await h.api('/api/secondaries', {
@@ -142,9 +145,15 @@ describe('secondaries provisioned by the catalog zone', () => {
     expect(taken.status).toBe(400);
     const listing = await h.api('/api/tsig-keys');
     expect(JSON.stringify(listing.body)).not.toContain('secret');
-    // The consumer holds the catalog: its member PTR names our zone.
-    const catalog = await axfr(consumer.port, 'catalog.hdns.invalid');
-    expect(catalog).not.toMatch(/Transfer failed/);
+    // With the key: the zone, and the catalog whose member PTR names it.
+    const zone = await axfr(h.dnsPort, 'cat-one.test', digKey);
+    expect(zone).toMatch(/^cat-one\.test\.\s+\d+\s+IN\s+SOA\s/m);
+    expect(zone).toMatch(/^mail\.cat-one\.test\.\s+\d+\s+IN\s+A\s+192\.0\.2\.25$/m);
+    const catalog = await axfr(h.dnsPort, 'catalog.hdns.invalid', digKey);
+    expect(catalog).toMatch(/^version\.catalog\.hdns\.invalid\.\s+\d+\s+IN\s+TXT\s+"2"$/m);
+    expect(catalog).toMatch(
+      /^[0-9a-f]{40}\.zones\.catalog\.hdns\.invalid\.\s+\d+\s+IN\s+PTR\s+cat-one\.test\.$/m,
+    );
   });
 
   it('a deleted zone leaves the secondary by itself', async () => {

@@ -92,7 +92,7 @@ zone "other.test" { type primary; file "${dir}/zone.db"; };
 }
 
 beforeAll(async () => {
-  h = await startDnsHarness(['zone_created']);
+  h = await startDnsHarness(['zone_created', 'zone_transfer'], { HDNS_MONITORS: 'true' });
   primary = await startPrimary(h.dnsPort);
 }, 60_000);
 
@@ -177,8 +177,16 @@ describe('secondary zones', () => {
       },
     });
     expect(created.status).toBe(201);
-    // named tries the transfer as it loads the new zone; give it time to fail.
-    await new Promise((r) => setTimeout(r, 2000));
+    // named tries the transfer as it loads the new zone: the primary refuses the key, named
+    // logs it, and the zone stays unloaded.
+    const failed = await h.waitEvent(
+      'zone_transfer',
+      (d) => d.zone === 'other.test' && d.direction === 'in' && d.success === false,
+      20_000,
+    );
+    expect(String((failed.data as { message?: string }).message)).toMatch(
+      /tsig|TSIG|refused|REFUSED/,
+    );
     expect((await dig(h.dnsPort, 'www.other.test')).status).toBe('SERVFAIL');
 
     const keys = (await h.api('/api/tsig-keys')).body as { keys: { id: string; name: string }[] };

@@ -22,6 +22,8 @@ import { normalizeZoneName } from './zone-text.js';
 export class CatalogFile {
   /** The catalog name and members last written and loaded; null: unknown, compare the file. */
   private synced: string | null = null;
+  /** A written catalog named has not reloaded yet (the reload failed or named was down). */
+  private reloadPending = false;
 
   constructor(
     private readonly files: ZoneFiles,
@@ -57,7 +59,14 @@ export class CatalogFile {
     const same = serial !== null && current === renderCatalogZone(catalog, members, serial);
     if (!same) {
       await this.files.writeZone(catalog, renderCatalogZone(catalog, members, nextSerial(serial)));
-      if (reload) await this.reload(catalog);
+      this.reloadPending = true;
+    }
+    // At start named reads the file itself; later a written file counts once named reloaded it,
+    // so a failed reload is retried by the next sync although the file already matches.
+    if (!reload) this.reloadPending = false;
+    else if (this.reloadPending) {
+      await this.reload(catalog);
+      this.reloadPending = false;
     }
     this.synced = key;
   }

@@ -3,7 +3,14 @@ import fp from 'fastify-plugin';
 import { AppError } from '../http/app-error.js';
 
 /** REST prefixes whose writes change what BIND serves. */
-const DNS_PREFIXES = ['/api/zones', '/api/forwarders', '/api/rpz', '/api/settings/dns'];
+const DNS_PREFIXES = [
+  '/api/zones',
+  '/api/forwarders',
+  '/api/rpz',
+  '/api/settings/dns',
+  '/api/tsig-keys',
+  '/api/secondaries',
+];
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Set on a forwarded write: the fencing token of the lease it was forwarded under. */
 export const LEASE_TOKEN_HEADER = 'x-hdns-lease-token';

@@ -117,6 +117,8 @@ function renderSecondaryZone(zone: ZoneSpec, name: string, layout: BindLayout): 
     `  file "${layout.zoneFile(name)}";`,
     `  primaries { ${list.join(' ')} };`,
     `  allow-transfer { key "${SECONDARY_READER_KEY}"; };`,
+    // Not ours to announce: our secondaries (also-notify) do not serve it from us.
+    '  notify no;',
     '};',
   ].join('\n');
 }

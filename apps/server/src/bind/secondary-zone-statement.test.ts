@@ -18,6 +18,7 @@ describe('renderZoneStatement for secondary zones', () => {
         '  file "/data/bind/zones/db.sec.example";',
         '  primaries { 192.0.2.1 key "xfr-key"; 2001:db8::1 port 5300 key "xfr-key"; };',
         '  allow-transfer { key "hdns-key"; };',
+        '  notify no;',
         '};',
       ].join('\n'),
     );

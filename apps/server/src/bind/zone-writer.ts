@@ -167,7 +167,7 @@ export class ZoneWriter {
       ...(input.replication ? { replication: input.replication } : {}),
     };
     this.catalog.invalidate();
-    await this.catalog.sync(state, false);
+    await this.confLock.run(CATALOG_KEY, () => this.catalog.sync(state, false));
     await this.conf.bootstrap(state);
     if (reload) await this.opts.tools.rndc(['reload']);
     return { skipped };
@@ -231,7 +231,6 @@ export class ZoneWriter {
         await this.confLock.run(CONF_KEY, () =>
           this.conf.apply(this.conf.without(name, spec), !restore),
         );
-        await this.syncCatalog();
       } else if (file) {
         await this.loads.reload(name);
       }
@@ -256,6 +255,8 @@ export class ZoneWriter {
             await this.confLock
               .run(CONF_KEY, () => this.conf.apply(this.conf.without(name, before), false))
               .catch(() => undefined);
+            // The catalog follows named.conf: a zone that did not load is not listed.
+            await this.syncCatalog();
           } else {
             await this.loads.reload(name).catch(() => undefined);
           }
@@ -264,6 +265,8 @@ export class ZoneWriter {
       }
     }
     this.conf.updateZone(spec);
+    // Listed only once named serves it (a forward or secondary zone: once configured).
+    if (confChange) await this.syncCatalog();
     // Signing turned off: named no longer uses the signed copy, journals or keys; left behind,
     // they would be stale should the zone be signed again.
     if (unsigning) {

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { TsigAlgorithm } from '@hdns/protocol/rest';
 import type { Identity } from '../auth/identity.js';
+import { DEFAULT_RNDC_KEY_NAME } from '../bind/bind-layout.js';
 import { AppError } from '../http/app-error.js';
 import { KeyedMutex } from '../lib/keyed-mutex.js';
 import type { Outbox } from '../outbox/outbox.js';
@@ -29,6 +30,9 @@ const SECRET_BYTES: Record<TsigAlgorithm, number> = {
   'hmac-sha384': 48,
   'hmac-sha512': 64,
 };
+
+/** The managed named's rndc key (bind-layout.ts), defined in the same named.conf. */
+const RESERVED_KEY_NAME = DEFAULT_RNDC_KEY_NAME;
 
 /** named has no limit; more secondaries than this is not one primary's job. */
 export const MAX_SECONDARIES = 64;
@@ -94,7 +98,7 @@ export class ReplicationService {
       rotatedAt: null,
     };
     await this.change(identity, 'tsig-keys', (l) => {
-      if (l.keys.some((k) => k.name === key.name))
+      if (l.keys.some((k) => k.name === key.name) || key.name === RESERVED_KEY_NAME)
         throw new AppError('TSIG_KEY_NAME_TAKEN', { name: key.name });
       if (l.keys.length >= MAX_TSIG_KEYS)
         throw new AppError('VALIDATION_ERROR', { message: `at most ${MAX_TSIG_KEYS} TSIG keys` });
@@ -128,12 +132,19 @@ export class ReplicationService {
   }
 
   async deleteKey(identity: Identity, id: string): Promise<void> {
-    const usedBy = (await this.usage()).get(id) ?? [];
-    await this.change(identity, 'tsig-keys', (l) => {
-      if (!l.keys.some((k) => k.id === id)) throw new AppError('NOT_FOUND', { tsigKey: id });
-      if (usedBy.length > 0) throw new AppError('TSIG_KEY_IN_USE', { usedBy });
-      return { ...l, keys: l.keys.filter((k) => k.id !== id) };
-    });
+    await this.change(
+      identity,
+      'tsig-keys',
+      (l) => {
+        if (!l.keys.some((k) => k.id === id)) throw new AppError('NOT_FOUND', { tsigKey: id });
+        return { ...l, keys: l.keys.filter((k) => k.id !== id) };
+      },
+      // Read under the lock, so no secondary takes the key up between check and delete.
+      async () => {
+        const usedBy = (await this.usage()).get(id) ?? [];
+        if (usedBy.length > 0) throw new AppError('TSIG_KEY_IN_USE', { usedBy });
+      },
+    );
   }
 
   async createSecondary(
@@ -204,10 +215,12 @@ export class ReplicationService {
     identity: Identity,
     key: 'tsig-keys' | 'secondaries',
     edit: (lists: Lists) => Lists,
+    check?: () => Promise<void>,
   ): Promise<void> {
     if (identity.role !== 'admin') throw new AppError('FORBIDDEN');
     await this.lock.run('replication', async () => {
       const before = await this.lists();
+      await check?.();
       const after = edit(before);
       const actor = actorOf(identity);
       const describe = key === 'tsig-keys' ? describeKeys : describeSecondaries;

@@ -122,8 +122,9 @@ export function replicationSpecOf(
   const names = new Map(keys.map((k) => [k.id, k.name]));
   return {
     keys: keys.map((k) => ({ name: k.name, algorithm: k.algorithm, secret: k.secret })),
+    // A secondary whose key is gone is left out, never downgraded to transfer by address.
     secondaries: secondaries
-      .filter((s) => s.enabled)
+      .filter((s) => s.enabled && (s.tsigKeyId === null || names.has(s.tsigKeyId)))
       .map((s) => ({
         address: s.address,
         port: s.port,

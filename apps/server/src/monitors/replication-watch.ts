@@ -67,10 +67,24 @@ export function startReplicationWatch(
   const monitor = secondaryMonitorFor(app, s);
   if (!managed || !monitor) return () => Promise.resolve();
   const stopMonitor = monitor.start();
+  // A transfer moves serials: read them at once instead of at the next interval (one extra
+  // round at a time, however many transfers a burst logs).
+  let queued = false;
   const stopStream = new XferStream(app.hub, {
     path: managed.layout.namedLog,
     logger: app.log,
+    onTransfer: () => {
+      if (queued) return;
+      queued = true;
+      void monitor
+        .checkNow()
+        .catch(() => undefined)
+        .finally(() => {
+          queued = false;
+        });
+    },
   }).start();
   let stopped: Promise<void> | null = null;
-  return () => (stopped ??= Promise.all([stopMonitor(), stopStream()]).then(() => undefined));
+  // The stream first: no transfer line queues a round once the monitor is stopping.
+  return () => (stopped ??= stopStream().then(() => stopMonitor()));
 }

@@ -186,7 +186,8 @@ export class SecondaryMonitor {
       if (previous !== null)
         await this.publishStatus(s, tracker, previous, names.length, checkedAt);
       if (previous === 'failing' && tracker.state !== 'failing' && this.opts.onBack) {
-        await this.opts
+        // Not awaited: up to a thousand rndc calls must not hold the round (or stop) up.
+        void this.opts
           .onBack(s)
           .catch((err: unknown) =>
             this.logger.warn(

@@ -19,7 +19,7 @@ export const REPLICATION_EVENTS = {
     category: 'dns',
     priority: 'normal',
     minRole: 'viewer',
-    sensitive: { peer: 'operator' },
+    sensitive: { peer: 'operator', key: 'operator' },
     verbatim: ['zone'],
     zoneScoped: true,
     description:
@@ -69,7 +69,9 @@ export const REPLICATION_EVENTS = {
   secondary_status: defineEvent({
     category: 'health',
     priority: 'normal',
-    minRole: 'viewer',
+    // Operators and admins: it names zones beyond a reader's grants (lagging ones), as the
+    // secondaries list does, which viewers cannot read either.
+    minRole: 'operator',
     sensitive: { address: 'operator' },
     verbatim: ['name', 'laggingZones[]'],
     coalesceBy: ['secondaryId'],
