@@ -1,3 +1,4 @@
+import { DEFAULT_RNDC_KEY_NAME } from './bind/bind-layout.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { LoggerOptions } from 'pino';
@@ -147,6 +148,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       zoneLocks,
       dnsEnv: config.dns,
       catalogZone,
+      reservedKeyNames: [DEFAULT_RNDC_KEY_NAME],
     });
     await app.register(leaseForwarding, { clientIp: (req) => clientAddress(req, trust) });
     await app.register(monitors, { settings: config.monitors, dataDir: config.dataDir });

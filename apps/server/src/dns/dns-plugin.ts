@@ -46,6 +46,8 @@ export interface DnsPluginOptions {
   dnsEnv: EnvDnsSettings;
   /** HDNS_CATALOG_ZONE, null when off. */
   catalogZone: string | null;
+  /** TSIG key names named.conf defines already (the rndc key): refused for new keys. */
+  reservedKeyNames: readonly string[];
 }
 
 /** The DNS services over the app's database; their events go through the outbox. */
@@ -79,7 +81,13 @@ async function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promi
     rpz: new RpzService(app.db, backend, outbox),
     jobs,
     replication: {
-      service: new ReplicationService(app.db, backend, outbox, options.catalogZone),
+      service: new ReplicationService(
+        app.db,
+        backend,
+        outbox,
+        options.catalogZone,
+        options.reservedKeyNames,
+      ),
       readings: new ReplicationReadings(),
     },
   });

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { TsigAlgorithm } from '@hdns/protocol/rest';
 import type { Identity } from '../auth/identity.js';
-import { DEFAULT_RNDC_KEY_NAME } from '../bind/bind-layout.js';
 import { AppError } from '../http/app-error.js';
 import { KeyedMutex } from '../lib/keyed-mutex.js';
 import type { Outbox } from '../outbox/outbox.js';
@@ -30,9 +29,6 @@ const SECRET_BYTES: Record<TsigAlgorithm, number> = {
   'hmac-sha384': 48,
   'hmac-sha512': 64,
 };
-
-/** The managed named's rndc key (bind-layout.ts), defined in the same named.conf. */
-const RESERVED_KEY_NAME = DEFAULT_RNDC_KEY_NAME;
 
 /** named has no limit; more secondaries than this is not one primary's job. */
 export const MAX_SECONDARIES = 64;
@@ -64,6 +60,8 @@ export class ReplicationService {
     private readonly outbox: Outbox,
     /** The catalog zone's name (HDNS_CATALOG_ZONE), or null when off. */
     readonly catalogZone: string | null,
+    /** Key names named.conf already defines (the managed named's rndc key). */
+    private readonly reservedKeyNames: readonly string[] = [],
   ) {}
 
   async lists(): Promise<Lists> {
@@ -98,7 +96,7 @@ export class ReplicationService {
       rotatedAt: null,
     };
     await this.change(identity, 'tsig-keys', (l) => {
-      if (l.keys.some((k) => k.name === key.name) || key.name === RESERVED_KEY_NAME)
+      if (l.keys.some((k) => k.name === key.name) || this.reservedKeyNames.includes(key.name))
         throw new AppError('TSIG_KEY_NAME_TAKEN', { name: key.name });
       if (l.keys.length >= MAX_TSIG_KEYS)
         throw new AppError('VALIDATION_ERROR', { message: `at most ${MAX_TSIG_KEYS} TSIG keys` });
