@@ -57,7 +57,13 @@ describe('zone file names', () => {
     expect((await dig(h.dnsPort, 'h2.a.test')).answers).toEqual(['198.51.100.3']);
     expect((await dig(h.dnsPort, 'late.a.test.tmp')).answers).toEqual(['203.0.113.1']);
     const files = (await readdir(managed().layout.zonesDir)).sort();
-    expect(files).toEqual(['db.a.test', 'db.a.test.prev', 'db.a.test.tmp', 'db.rpz.local']);
+    expect(files).toEqual([
+      'db.a.test',
+      'db.a.test.prev',
+      'db.a.test.tmp',
+      'db.catalog.hdns.invalid',
+      'db.rpz.local',
+    ]);
     expect(await readdir(managed().layout.stagingDir)).toEqual([]);
   });
 

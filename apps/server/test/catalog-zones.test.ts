@@ -143,6 +143,10 @@ describe('secondaries provisioned by the catalog zone', () => {
       body: { name: 'catalog.hdns.invalid', type: 'primary' },
     });
     expect(taken.status).toBe(400);
+    // The rndc key's name is taken in named.conf already.
+    const reserved = await h.api('/api/tsig-keys', { method: 'POST', body: { name: 'hdns-key' } });
+    expect(reserved.status).toBe(409);
+    expect((reserved.body as { code: string }).code).toBe('TSIG_KEY_NAME_TAKEN');
     const listing = await h.api('/api/tsig-keys');
     expect(JSON.stringify(listing.body)).not.toContain('secret');
     // With the key: the zone, and the catalog whose member PTR names it.
