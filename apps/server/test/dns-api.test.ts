@@ -317,6 +317,45 @@ describe('DNS over REST with a real named', () => {
     expect((await dig('www.example.test')).status).toBe('NOERROR');
   });
 
+  it('manages TSIG keys and secondaries (on either database), the secret shown once', async () => {
+    const key = await api('/api/tsig-keys', {
+      method: 'POST',
+      body: { name: 'ns2-xfr', algorithm: 'hmac-sha512' },
+    });
+    expect(key.status).toBe(201);
+    const k = key.body as { id: string; secret: string; version: number; config: string };
+    expect(Buffer.from(k.secret, 'base64')).toHaveLength(64);
+    expect(k.config).toContain(`secret "${k.secret}"`);
+    const secondary = await api('/api/secondaries', {
+      method: 'POST',
+      body: { name: 'ns2', address: '127.0.0.1', port: 5398, tsigKeyId: k.id },
+    });
+    expect(secondary.status).toBe(201);
+    const sec = secondary.body as { id: string; version: number };
+    // Only what is sent changes: the key stays.
+    const patched = await api(`/api/secondaries/${sec.id}`, {
+      method: 'PATCH',
+      body: { version: sec.version, enabled: false },
+    });
+    expect(patched.body).toMatchObject({ enabled: false, tsigKeyId: k.id, port: 5398 });
+    const listed = await api('/api/tsig-keys');
+    expect(listed.body).toMatchObject({ keys: [{ id: k.id, usedBy: ['ns2'] }] });
+    expect(JSON.stringify(listed.body)).not.toContain(k.secret);
+    const rotated = await api(`/api/tsig-keys/${k.id}/rotate`, {
+      method: 'POST',
+      body: { version: k.version },
+    });
+    expect(rotated.body).toMatchObject({ version: 2 });
+    expect((rotated.body as { secret: string }).secret).not.toBe(k.secret);
+    expect(await api(`/api/tsig-keys/${k.id}`, { method: 'DELETE' })).toMatchObject({
+      status: 409,
+      body: { code: 'TSIG_KEY_IN_USE', details: { usedBy: ['ns2'] } },
+    });
+    expect((await api(`/api/secondaries/${sec.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api(`/api/tsig-keys/${k.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await api('/api/tsig-keys')).toMatchObject({ body: { keys: [] } });
+  });
+
   it('imports thousands of records as a job with progress, keeping the good lines of a bad import', async () => {
     const lines = ['name,type,ttl,value'];
     for (let i = 0; i < 3000; i++) lines.push(`h${i},A,300,10.${(i >> 8) & 255}.${i & 255}.1`);

@@ -185,11 +185,46 @@ function applyDamage(line: string, d: Damage): string {
 }
 
 /** One log line (without its newline). */
+/** Transfer lines as named logs them (xfer-out, xfer-in, security), every part fuzzed. */
+const serialText = part(
+  fc.oneof(fc.integer({ min: 0, max: 4_294_967_295 }).map(String), fc.constantFrom('-1', '1e9')),
+);
+const xferLine = fc
+  .record({
+    time,
+    clientObj,
+    ip,
+    port,
+    zone: name,
+    key: fc.option(part(fc.constantFrom('xfr-key', 'k', '"q"')), { nil: undefined }),
+    kind: part(fc.constantFrom('AXFR', 'IXFR', 'AXFR-style IXFR')),
+    serial: serialText,
+    shape: fc.integer({ min: 0, max: 4 }),
+  })
+  .map((r) => {
+    const peer = `${r.ip}#${r.port}`;
+    const client = `client ${r.clientObj ?? ''}${peer}${r.key ? `/key ${r.key}` : ''} (${r.zone})`;
+    const of = `transfer of '${r.zone}/IN'`;
+    switch (r.shape) {
+      case 0:
+        return `${r.time}xfer-out: info: ${client}: ${of}: ${r.kind} ended: 1 messages, 5 records, 246 bytes, 0.001 secs (246000 bytes/sec) (serial ${r.serial})`;
+      case 1:
+        return `${r.time}security: error: ${client}: zone transfer '${r.zone}/AXFR/IN' denied`;
+      case 2:
+        return `${r.time}xfer-in: info: ${of} from ${peer}: connected using 127.0.0.1#53${r.key ? ` TSIG ${r.key}` : ''}`;
+      case 3:
+        return `${r.time}xfer-in: info: ${of} from ${peer}: Transfer completed: 1 messages, 5 records, 246 bytes, 0.004 secs (61500 bytes/sec) (serial ${r.serial})`;
+      default:
+        return `${r.time}general: info: zone ${r.zone}/IN: refresh: failure trying primary ${peer} (source 0.0.0.0#0): tsig indicates error`;
+    }
+  });
+
 export const logLine: fc.Arbitrary<string> = fc
   .tuple(
     fc.oneof(
       { weight: 4, arbitrary: fc.tuple(prefix, queryBody).map(([p, b]) => p + b) },
       { weight: 4, arbitrary: fc.tuple(prefix, rpzBody).map(([p, b]) => p + b) },
+      { weight: 3, arbitrary: xferLine },
       fc.string({ maxLength: 200 }),
       fc.string({ maxLength: 100, unit: 'binary' }),
     ),

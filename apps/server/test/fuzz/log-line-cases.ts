@@ -11,12 +11,13 @@ import { parseQueryLine } from '../../src/monitors/query-log-parser.js';
 import { parseRpzLine } from '../../src/monitors/rpz-log-parser.js';
 import { QueryStream } from '../../src/monitors/query-stream.js';
 import { RpzStream, threatPayload } from '../../src/monitors/rpz-stream.js';
+import { XferLogParser } from '../../src/monitors/xfer-log-parser.js';
 import { defineTarget, FuzzFailure } from './fuzz-target.js';
 import { logLine } from './log-line-arb.js';
 
 /**
  * Log lines for every parser in src/monitors/ (bind-log-prefix, query-log-parser,
- * rpz-log-parser, line-splitter). In process: the parsers never throw, and what they return is
+ * rpz-log-parser, xfer-log-parser, line-splitter). In process: the parsers never throw, and what they return is
  * what the catalogue accepts (the streams publish it as is). Then through real files tailed by
  * the real QueryStream and RpzStream into a real Hub: no event is refused and a sentinel line
  * written after the fuzzed ones still comes out, so the tailer survived them.
@@ -30,7 +31,15 @@ function mustPublish(type: EventType, data: unknown, line: string): void {
     );
 }
 
+/** One parser across every case, as the stream keeps one across named.log's lines. */
+const xfer = new XferLogParser();
+
 function checkLine(line: string): void {
+  const t = xfer.push(line);
+  if (t) {
+    const { ts: _ts, ...transfer } = t;
+    mustPublish('zone_transfer', transfer, line);
+  }
   parseBindTime(line);
   parseClientPrefix(line);
   const q = parseQueryLine(line);
