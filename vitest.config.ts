@@ -17,7 +17,9 @@ const POSTGRES_SUITES = [
   'audit-bounds',
   'realtime',
   'change-event-limits',
-].map((name) => `apps/server/test/${name}.test.ts`);
+]
+  .map((name) => `apps/server/test/${name}.test.ts`)
+  .concat(['apps/server/src/querystore/query-store.contract.test.ts']);
 
 export default defineConfig({
   test: {

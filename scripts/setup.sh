@@ -28,6 +28,7 @@ if [[ "$mode" == test ]]; then
   need[nginx]=nginx
   need[openssl]=openssl
   need[systemd-analyze]=systemd
+  need[dnsperf]=dnsperf
 fi
 missing=()
 for cmd in "${!need[@]}"; do

@@ -37,6 +37,8 @@ import { forwarderRoutes, rpzRoutes } from './routes/policy-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
+import { queryStore } from './querystore/querystore-plugin.js';
+import { queryRoutes } from './routes/query-routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -130,6 +132,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       dataDir: config.dataDir,
       state: () => readDnsState(app.db, config.dns, catalogZone),
       zoneLocks,
+      queries: {
+        source: config.monitors.querySource,
+        textLogWithDnstap: config.monitors.queryLogWithDnstap,
+        identity: config.monitors.dnstapIdentity ?? undefined,
+      },
       ...(config.bind.lease && config.realtime.redisUrl && config.jwtSecret
         ? {
             lease: {
@@ -151,7 +158,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       reservedKeyNames: [DEFAULT_RNDC_KEY_NAME],
     });
     await app.register(leaseForwarding, { clientIp: (req) => clientAddress(req, trust) });
-    await app.register(monitors, { settings: config.monitors, dataDir: config.dataDir });
+    await app.register(queryStore, {
+      settings: config.queryStore,
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+    });
+    await app.register(monitors, {
+      settings: config.monitors,
+      detection: config.detection,
+      dataDir: config.dataDir,
+    });
 
     await app.register(openApi);
     await app.register(healthRoutes);
@@ -168,6 +184,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(forwarderRoutes, { prefix: '/api/forwarders' });
     await app.register(rpzRoutes, { prefix: '/api/rpz' });
     await app.register(settingsRoutes, { prefix: '/api/settings' });
+    await app.register(queryRoutes, { prefix: '/api/queries' });
     await app.register(dashboardStatic);
   } catch (err) {
     await app.close();

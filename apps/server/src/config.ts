@@ -36,8 +36,12 @@ export type LoginLimits = AppConfig['login'];
 export type RateLimitConfig = AppConfig['rateLimit'];
 export type RealtimeConfig = AppConfig['realtime'];
 export type MonitorSettings = AppConfig['monitors'];
+/** Thresholds of the detectors over answered queries (monitors/query-detectors.ts). */
+export type DetectionConfig = AppConfig['detection'];
 /** Who may read /metrics; with neither set it is open (as a Prometheus target usually is). */
 export type MetricsAccess = AppConfig['metricsAccess'];
+/** The query store (querystore/): on or off, where, how much. */
+export type QueryStoreConfig = AppConfig['queryStore'];
 /** How long and how many audit rows are kept (audit/). */
 export type AuditRetention = AppConfig['audit'];
 

@@ -16,7 +16,7 @@ import { USER_EVENTS } from './event-schemas/user.js';
 
 export type { EventSpec } from './event-schemas/spec.js';
 export { MAX_BULK_ERRORS } from './event-schemas/bulk.js';
-export { RPZ_ACTIONS, THREAT_CATEGORIES } from './event-schemas/security.js';
+export { RPZ_ACTIONS, THREAT_CATEGORIES, THREAT_DETECTIONS } from './event-schemas/security.js';
 export { SECONDARY_STATES } from './event-schemas/replication.js';
 export type { RecordObject, ZoneObject } from './event-schemas/common.js';
 

@@ -79,6 +79,11 @@ export const ERRORS = {
     status: 400,
     message: 'The zone names a TSIG key that does not exist (details.tsigKeyId)',
   },
+  QUERY_STORE_OFF: {
+    status: 503,
+    message: 'The query store is off on this server (HDNS_QUERY_STORE=off)',
+  },
+  BAD_CURSOR: { status: 400, message: 'The page cursor is not one this search produced' },
   ZONE_READ_ONLY: {
     status: 409,
     message:

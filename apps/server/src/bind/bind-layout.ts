@@ -16,6 +16,7 @@ import { normalizeZoneName } from './zone-text.js';
  *   D/logs/named.log      general log (also named's start-up errors, via -L)
  *   D/logs/query.log      query log (category queries)
  *   D/logs/rpz.log        RPZ hits (category rpz)
+ *   D/dnstap.sock         the server's dnstap listener (named connects to it)
  *
  * Staged and backup files live in their own directories under their final base names, so they
  * can never collide with another zone's file (a zone `a.test.tmp` next to a staged `a.test`).
@@ -51,6 +52,8 @@ export interface BindLayout {
   namedLog: string;
   queryLog: string;
   rpzLog: string;
+  /** The unix socket the server listens on for named's dnstap frames. */
+  dnstapSocket: string;
   /** Absolute path of a primary zone's file; the name is validated first. */
   zoneFile(zone: string): string;
 }
@@ -73,6 +76,7 @@ export function bindLayout(dataDir: string): BindLayout {
     namedLog: path.join(logsDir, 'named.log'),
     queryLog: path.join(logsDir, 'query.log'),
     rpzLog: path.join(logsDir, 'rpz.log'),
+    dnstapSocket: path.join(dir, 'dnstap.sock'),
     zoneFile: (zone: string) => path.join(zonesDir, zoneFileName(zone)),
   };
 }

@@ -15,6 +15,8 @@ import { decideBindMode } from './bind-mode.js';
 import { managedBackend } from './managed-backend.js';
 import type { ManagedBind } from './managed-bind.js';
 import { startManagedBind, type ManagedStartOptions } from './managed-start.js';
+import { startQueryCapture, type QueryCapture } from '../queries/query-capture.js';
+import { RPZ_ZONE_NAME } from './rpz-zone-serializer.js';
 import { BindLease } from './bind-lease.js';
 import { switchingBackend } from './switching-backend.js';
 import { unavailableBackend } from './unavailable-backend.js';
@@ -43,6 +45,11 @@ declare module 'fastify' {
       system?: SystemBind;
       /** BIND's query and rpz log files for the monitors, when known. */
       logs?: { queryLog: string | null; rpzLog: string | null };
+      /**
+       * Where query facts come from (dnstap or the text log) and the feed dnstap pushes them
+       * into; absent without a named to watch. Under the lease: the current holding's.
+       */
+      queries?: QueryCapture;
       backend: DnsBackend;
       /** HDNS_BIND_LEASE: who drives BIND among the instances. */
       lease?: BindLease;
@@ -72,6 +79,8 @@ async function bindPlugin(
     state: DnsStateSource;
     /** The DNS services' per-zone locks: BIND writes and re-renders take the same ones. */
     zoneLocks: KeyedMutex;
+    /** HDNS_QUERY_SOURCE and HDNS_DNSTAP_IDENTITY. */
+    queries: ManagedStartOptions['queries'];
     /** HDNS_BIND_LEASE: the lease's Redis, key prefix, and this instance's URL for its peers. */
     lease?: { redisUrl: string; prefix: string; url: string; secret: string };
   },
@@ -117,12 +126,27 @@ async function bindPlugin(
       `${decision.reason}; zones in ${system.layout.namedConf}. named.conf needs:\n` +
         systemNamedConfSnippet(sys.dir),
     );
+    // Their named pushes dnstap to our socket when they configured one (README, system mode).
+    const capture =
+      sys.dnstapSocket === null
+        ? null
+        : await startQueryCapture({
+            setting: options.queries.source,
+            textLogWithDnstap: true,
+            socketPath: sys.dnstapSocket,
+            namedPath: null,
+            support: { supported: true },
+            rpzZones: () => [RPZ_ZONE_NAME],
+            logger: app.log,
+          });
+    if (capture) app.addHook('onClose', () => capture.stop());
     app.decorate('bind', {
       mode: 'system',
       reason: decision.reason,
       managed: null,
       system,
       logs: { queryLog: sys.queryLog, rpzLog: sys.rpzLog },
+      ...(capture ? { queries: capture } : {}),
       backend: systemBackend(system),
     });
     return;
@@ -144,11 +168,12 @@ async function bindPlugin(
     });
     return;
   }
-  const { managed, stop } = await startManagedBind(app, options, decision.binaries);
+  const { managed, capture, stop } = await startManagedBind(app, options, decision.binaries);
   app.decorate('bind', {
     mode: 'managed',
     reason: decision.reason,
     managed,
+    queries: capture,
     backend: managedBackend(managed),
   });
   app.addHook('onClose', stop);
@@ -215,6 +240,7 @@ async function leasedBind(
       });
       stopNamed = started.stop;
       state.managed = started.managed;
+      state.queries = started.capture;
       active = managedBackend(started.managed);
       for (const fn of [...takeoverListeners]) await take(fn).catch(onError);
     },
@@ -234,6 +260,7 @@ async function leasedBind(
       app.log.warn({ node, reason }, `gave up the BIND lease: ${reason}`);
       active = waiting;
       state.managed = null;
+      delete state.queries;
       const stops = releases;
       releases = [];
       // Bounded: a monitor may be stuck publishing to a Redis that is away, and named must

@@ -8,7 +8,7 @@ import {
   type BindPorts,
 } from './bind-layout.js';
 import { BindTools } from './bind-tools.js';
-import { renderNamedConf } from './named-config.js';
+import { renderNamedConf, type QueryLogging } from './named-config.js';
 import { NamedSupervisor, type RestartPolicy, type SupervisorEvent } from './named-supervisor.js';
 import { StatsChannel } from './stats-channel.js';
 import type { KeyedMutex } from '../lib/keyed-mutex.js';
@@ -38,6 +38,8 @@ export interface ManagedBindOptions {
   onCatalogError?: (err: unknown) => void;
   /** The per-zone locks the DNS services hold (see ZoneWriterOptions); default: the writer's. */
   zoneLocks?: KeyedMutex;
+  /** dnstap and/or the text query log; default: the text query log. */
+  queryLogging?: QueryLogging;
 }
 
 export interface ManagedBind {
@@ -75,6 +77,7 @@ export function createManagedBind(opts: ManagedBindOptions): ManagedBind {
         forwarders: state.forwarders,
         ...(state.server ? { server: state.server } : {}),
         ...(state.replication ? { replication: state.replication } : {}),
+        ...(opts.queryLogging ? { queryLogging: opts.queryLogging } : {}),
       }),
   });
   const bind: ManagedBind = {

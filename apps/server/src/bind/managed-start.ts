@@ -11,6 +11,10 @@ import { createManagedBind, type ManagedBind } from './managed-bind.js';
 import type { SupervisorEvent } from './named-supervisor.js';
 import { chooseNamedUser, handOverToNamed, type NamedUserChoice } from './named-user.js';
 import { stopStaleNamed } from './stale-named.js';
+import { startQueryCapture, type QueryCapture } from '../queries/query-capture.js';
+import type { QuerySourceSetting } from '../queries/query-source.js';
+import { bindLayout } from './bind-layout.js';
+import { RPZ_ZONE_NAME } from './rpz-zone-serializer.js';
 
 /**
  * HDNS_BIND_USER resolved, and checked against the path to the data directory: with `auto`, a
@@ -37,6 +41,8 @@ export interface ManagedStartOptions {
   dataDir: string;
   state: DnsStateSource;
   zoneLocks: KeyedMutex;
+  /** HDNS_QUERY_SOURCE, HDNS_QUERY_LOG_WITH_DNSTAP and HDNS_DNSTAP_IDENTITY. */
+  queries: { source: QuerySourceSetting; textLogWithDnstap: boolean; identity: string | undefined };
 }
 
 /**
@@ -53,7 +59,7 @@ export async function startManagedBind(
     /** The supervisor gave up restarting named (it stays down until something intervenes). */
     onGaveUp?: (reason: string) => void;
   } = {},
-): Promise<{ managed: ManagedBind; stop: () => Promise<void> }> {
+): Promise<{ managed: ManagedBind; capture: QueryCapture; stop: () => Promise<void> }> {
   const publishSafely = (p: Promise<unknown>): void => {
     p.catch((err: unknown) => app.log.error({ err }, 'failed to publish a BIND event'));
   };
@@ -102,8 +108,24 @@ export async function startManagedBind(
   const choice = await namedUserFor(options, bindDir);
   if (choice.kind !== 'user')
     app.log.warn(`named runs as root: ${choice.reason} (see HDNS_BIND_USER in the README)`);
+  await mkdir(bindDir, { recursive: true });
+  // Before named starts: named connects to the dnstap socket every 5 s, dropping frames meanwhile.
+  const capture = await startQueryCapture({
+    setting: options.queries.source,
+    textLogWithDnstap: options.queries.textLogWithDnstap,
+    ...(options.queries.identity !== undefined ? { identity: options.queries.identity } : {}),
+    socketPath: bindLayout(bindDir).dnstapSocket,
+    namedPath: binaries.named,
+    rpzZones: () => [RPZ_ZONE_NAME],
+    logger: app.log,
+  });
+  app.log.info(
+    { querySource: capture.choice.source },
+    `query facts from ${capture.choice.source}: ${capture.choice.reason}`,
+  );
   const managed = createManagedBind({
     dataDir: bindDir,
+    queryLogging: { dnstap: capture.dnstap, textLog: capture.textLog },
     ...(choice.kind === 'user'
       ? {
           runAsUser: choice.user.name,
@@ -130,7 +152,10 @@ export async function startManagedBind(
   const stale = await stopStaleNamed(managed.layout.pidFile, managed.layout.namedConf);
   if (stale !== null)
     app.log.warn({ pid: stale }, 'stopped a named left running by an earlier server process');
-  const stopNamed = await managed.start();
+  const stopNamed = await managed.start().catch(async (err: unknown) => {
+    await capture.stop();
+    throw err;
+  });
   for (const skipped of managed.bootstrapResult?.skipped ?? []) {
     app.log.error({ zone: skipped.zone }, `zone left out of BIND at start: ${skipped.message}`);
   }
@@ -186,9 +211,11 @@ export async function startManagedBind(
   });
   return {
     managed,
+    capture,
     stop: async () => {
       stopWatch();
       await stopNamed();
+      await capture.stop();
     },
   };
 }

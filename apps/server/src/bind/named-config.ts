@@ -47,6 +47,46 @@ export interface NamedConfOptions {
   rpzZone?: string | null;
   /** TSIG keys, secondaries and the catalog zone; absent: none. */
   replication?: ReplicationSpec;
+  /** Where named reports queries; default: the text query log only. */
+  queryLogging?: QueryLogging;
+}
+
+/**
+ * How named reports each query: dnstap to our socket (client queries and responses, for the
+ * answer facts and latency; forwarder messages, for each upstream's latency) and/or the text
+ * query log (the fallback for a BIND without dnstap).
+ */
+export interface QueryLogging {
+  dnstap: { socket: string; identity: string } | null;
+  textLog: boolean;
+}
+
+/**
+ * The dnstap options. named logs a query to an authoritative zone as AUTH_QUERY and answers it
+ * as CLIENT_RESPONSE (RD set) or AUTH_RESPONSE (RD clear); recursion as CLIENT_*: `auth` and
+ * `client` together see every query. `resolver` and `forwarder` give each upstream's latency
+ * (9.18 reports a forward zone's exchanges as RESOLVER_*).
+ * fstrm's I/O thread writes on a whole-second flush timer; a producer wakes it only when the free
+ * slots of its 512-entry queue equal the notify threshold, so 510 wakes it on the first frame
+ * into an empty queue: a lone query arrives ~1.0 s late instead of 1-2 s (measured; the live
+ * view does not wait for it, see query-merger.ts).
+ */
+export function renderDnstapOptions(dnstap: { socket: string; identity: string }): string[] {
+  return [
+    '  dnstap { auth; client; resolver; forwarder; };',
+    `  dnstap-output unix ${quoted(dnstap.socket)};`,
+    `  dnstap-identity ${quoted(dnstap.identity)};`,
+    '  dnstap-version none;',
+    '  fstrm-set-flush-timeout 1;',
+    '  fstrm-set-output-notify-threshold 510;',
+  ];
+}
+
+/** A named.conf string literal; the values here are paths and host names, never user text. */
+function quoted(value: string): string {
+  if (/["\\\n]/.test(value))
+    throw invalidRecord('named.conf string: no quotes or backslashes', { value });
+  return `"${value}"`;
 }
 
 /** `ip` / `ip#port` / {address, port} → `ip;` or `ip port N;` (validated). */
@@ -140,6 +180,7 @@ export function renderNamedConf(opts: NamedConfOptions): string {
   const rpz = opts.rpzZone === undefined ? RPZ_ZONE_NAME : opts.rpzZone;
   const fw = opts.forwarders.map((f) => forwarderEntry(f.address, f.port));
   const server = opts.server ?? DEFAULT_DNS_SETTINGS;
+  const logging = opts.queryLogging ?? { dnstap: null, textLog: true };
   // Custom dnssec-policy statements (top level), before the zones that name them.
   const policies = renderDnssecPolicies(server.dnssecPolicies);
   const options = [
@@ -148,7 +189,8 @@ export function renderNamedConf(opts: NamedConfOptions): string {
     `  session-keyfile "${layout.sessionKey}";`,
     `  managed-keys-directory "${d}";`,
     ...renderServerOptions(server, ports.dns),
-    '  querylog yes;',
+    ...(logging.textLog ? ['  querylog yes;'] : ['  querylog no;']),
+    ...(logging.dnstap ? renderDnstapOptions(logging.dnstap) : []),
     ...renderReplicationOptions(opts.replication),
     ...(fw.length > 0
       ? [`  forwarders { ${fw.join(' ')} };`, `  forward ${policy(server.forwardPolicy)};`]

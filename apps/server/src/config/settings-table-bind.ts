@@ -95,6 +95,12 @@ export const BIND_SETTINGS = {
       filePath(),
       `${SYSTEM} named's query log file, for the query-log monitor`,
     ),
+    dnstapSocket: optional(
+      'HDNS_BIND_SYSTEM_DNSTAP_SOCKET',
+      filePath(),
+      `${SYSTEM} the unix socket this server listens on for named's dnstap ` +
+        '(`dnstap-output unix "<path>";` in their named.conf; see the README)',
+    ),
     rpzLog: optional(
       'HDNS_BIND_SYSTEM_RPZ_LOG',
       filePath(),

@@ -14,7 +14,9 @@ import {
 } from './setting-kinds.js';
 import { optional, setting, type SettingTree } from './setting.js';
 import { BIND_SETTINGS } from './settings-table-bind.js';
+import { DETECTION_SETTINGS } from './settings-table-detection.js';
 import { DNS_SETTINGS } from './settings-table-dns.js';
+import { QUERY_STORE_SETTINGS } from './settings-table-querystore.js';
 import { REALTIME_SETTINGS } from './settings-table-realtime.js';
 
 /**
@@ -177,6 +179,7 @@ export const SETTINGS = {
   realtime: REALTIME_SETTINGS,
   bind: BIND_SETTINGS,
   dns: DNS_SETTINGS,
+  queryStore: QUERY_STORE_SETTINGS,
   monitors: {
     enabled: setting(
       'HDNS_MONITORS',
@@ -222,7 +225,37 @@ export const SETTINGS = {
       200,
       'live query-log events per second before the stream is sampled (and says so)',
     ),
+    querySource: setting(
+      'HDNS_QUERY_SOURCE',
+      oneOf(['auto', 'dnstap', 'querylog'] as const),
+      'auto',
+      'where query facts come from: `dnstap` (rcode, answer, latency, transport; BIND built ' +
+        'with --enable-dnstap), `querylog` (the text query log: the query only), `auto` = ' +
+        'dnstap when `named -V` shows it. The choice and its reason are in `bind_status`',
+    ),
+    queryLogWithDnstap: setting(
+      'HDNS_QUERY_LOG_WITH_DNSTAP',
+      bool(),
+      true,
+      "keep named's text query log beside dnstap: each query shows in the live view within " +
+        'milliseconds even on a quiet server, where dnstap arrives 1-2 s late, and is completed ' +
+        'with its answer facts when they come (costs named some CPU: see docs/benchmarks.md)',
+    ),
+    queryLiveHoldMs: setting(
+      'HDNS_QUERY_LIVE_HOLD_MS',
+      int(0, 5000, 'ms'),
+      50,
+      'with both sources, how long a logged query waits for its dnstap facts before it is ' +
+        'published alone (`partial`, completed later under the same `id`)',
+    ),
+    dnstapIdentity: optional(
+      'HDNS_DNSTAP_IDENTITY',
+      chars(1, 64),
+      'the node name named stamps on its dnstap messages (`dnstap-identity`; default: the ' +
+        'host name), shown as `node` on each query',
+    ),
   },
+  detection: DETECTION_SETTINGS,
   metricsAccess: {
     token: optional(
       'HDNS_METRICS_TOKEN',

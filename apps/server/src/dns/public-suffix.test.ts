@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAtOrAbovePublicSuffix } from './public-suffix.js';
+import { isAtOrAbovePublicSuffix, registrableDomain } from './public-suffix.js';
 
 describe('isAtOrAbovePublicSuffix', () => {
   it.each([
@@ -41,5 +41,19 @@ describe('isAtOrAbovePublicSuffix', () => {
     'city.kawasaki.jp',
   ])('%j is an ordinary zone', (name) => {
     expect(isAtOrAbovePublicSuffix(name)).toBe(false);
+  });
+});
+
+describe('registrableDomain', () => {
+  it.each([
+    ['x7f3q.www.example.com', 'example.com'],
+    ['a.b.example.co.uk.', 'example.co.uk'],
+    ['Me.GitHub.io', 'me.github.io'],
+    ['example.com', 'example.com'],
+    ['com', null],
+    ['co.uk', null],
+    ['', null],
+  ])('%j → %j', (name, domain) => {
+    expect(registrableDomain(name)).toBe(domain);
   });
 });

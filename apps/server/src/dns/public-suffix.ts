@@ -44,3 +44,14 @@ export function isAtOrAbovePublicSuffix(name: string): boolean {
   if (parse(zone, OPTIONS).domain === null) return true;
   return parse(`${PROBE_LABEL}.${zone}`, OPTIONS).domain === null;
 }
+
+/**
+ * The registrable domain of `name` (one label below its public suffix: `a.b.example.co.uk` →
+ * `example.co.uk`), or null when `name` is at or above a public suffix. Same list and options
+ * as above, so a detector's "base domain" agrees with what zone creation calls a suffix.
+ */
+export function registrableDomain(name: string): string | null {
+  const n = normal(name);
+  if (n === '') return null;
+  return parse(n, OPTIONS).domain;
+}

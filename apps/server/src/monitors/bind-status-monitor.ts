@@ -29,6 +29,8 @@ export interface BindStatusOptions {
   serverStats: () => Promise<ServerStats>;
   /** True when this server supervises its own named (managed mode). */
   managed: boolean;
+  /** Where the query facts come from now, and why (reported as querySource/querySourceReason). */
+  querySource?: () => { source: 'dnstap' | 'querylog' | 'none'; reason: string };
   intervalMs?: number;
   logger?: MonitorLogger;
   now?: () => number;
@@ -91,6 +93,11 @@ export class BindStatusMonitor {
       zonesLoaded: configuredZones(status?.raw['number of zones']) ?? 0,
       ...(status?.recursiveClients != null ? { recursiveClients: status.recursiveClients } : {}),
     };
+    const source = this.opts.querySource?.();
+    if (source) {
+      data.querySource = source.source;
+      data.querySourceReason = source.reason.slice(0, 2000);
+    }
     await publishSafely(this.hub, this.logger, 'bind_status', data, { source: SOURCE });
     await this.alertOnChange(running, rndc, stats);
     return data;

@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ManagedBind } from '../bind/managed-bind.js';
-import type { MonitorSettings } from '../config.js';
+import type { DetectionConfig, MonitorSettings } from '../config.js';
+import { createDnsMetrics } from '../metrics/dns-metrics.js';
+import type { DetectorEvent } from './detector-events.js';
+import { publishSafely } from './monitor-types.js';
+import { QueryDetectors } from './query-detectors.js';
 import { startMonitors, type MonitorDeps } from './monitors.js';
 import { startDnssecWatch } from './dnssec-watch.js';
 import { startReplicationWatch } from './replication-watch.js';
@@ -12,10 +16,15 @@ function bindMonitors(
   app: FastifyInstance,
   s: MonitorSettings,
   managed: ManagedBind | null,
-): { deps: Pick<MonitorDeps, 'bind'>; config: MonitorsConfigInput } {
+): {
+  deps: Pick<MonitorDeps, 'bind' | 'queryFeed' | 'querySource'>;
+  config: MonitorsConfigInput;
+  source: 'dnstap' | 'querylog' | 'none';
+} {
   // System mode: the operator's log files, when configured (HDNS_BIND_SYSTEM_QUERY_LOG/_RPZ_LOG).
   const logs = app.bind.logs ?? {
-    queryLog: managed?.layout.queryLog ?? null,
+    // Managed: named writes the text log unless dnstap alone was chosen.
+    queryLog: managed && app.bind.queries?.textLog !== false ? managed.layout.queryLog : null,
     rpzLog: managed?.layout.rpzLog ?? null,
   };
   // BIND status from rndc and the statistics channel: our named, or the operator's when a
@@ -27,13 +36,27 @@ function bindMonitors(
     : system && systemStats
       ? { rndcStatus: () => system.tools.status(), serverStats: () => systemStats.server() }
       : undefined;
+  const capture = app.bind.queries;
+  const dnstap = capture?.dnstap ? capture : null;
+  const querySource = (): { source: 'dnstap' | 'querylog' | 'none'; reason: string } =>
+    dnstap
+      ? dnstap.choice
+      : logs.queryLog !== null
+        ? { source: 'querylog', reason: capture?.choice.reason ?? 'the text query log' }
+        : { source: 'none', reason: 'no dnstap socket and no query log configured' };
   return {
-    deps: bindSource ? { bind: bindSource } : {},
+    source: querySource().source,
+    deps: {
+      ...(bindSource ? { bind: bindSource } : {}),
+      ...(dnstap ? { queryFeed: dnstap.feed } : {}),
+      querySource,
+    },
     config: {
       queryLog: {
         enabled: logs.queryLog !== null,
         path: logs.queryLog,
         maxEventsPerSec: s.queryLogMaxEventsPerSec,
+        mergeHoldMs: s.queryLiveHoldMs,
       },
       rpzLog: { enabled: logs.rpzLog !== null, path: logs.rpzLog },
       bind: {
@@ -54,13 +77,29 @@ function bindMonitors(
  */
 function monitorsPlugin(
   app: FastifyInstance,
-  options: { settings: MonitorSettings; dataDir: string },
+  options: { settings: MonitorSettings; detection: DetectionConfig; dataDir: string },
 ): Promise<void> {
   const s = options.settings;
   if (!s.enabled) {
     app.log.info('monitors are off (HDNS_MONITORS=false)');
     return Promise.resolve();
   }
+  const dnsMetrics = createDnsMetrics(app.metrics);
+  const publishDetection = (e: DetectorEvent): void => {
+    const opts = { source: 'monitor:detection' };
+    if (e.type === 'threat_detected') {
+      void publishSafely(app.hub, app.log, 'threat_detected', e.data, opts);
+    } else {
+      void publishSafely(app.hub, app.log, 'health_alert', e.data, opts);
+    }
+  };
+  const detectors = new QueryDetectors({
+    settings: options.detection,
+    emit: publishDetection,
+    onError: (err) => app.log.warn({ err }, 'query detectors failed'),
+  });
+  const stopDetectors = detectors.start();
+  app.addHook('preClose', () => stopDetectors());
   const deps: MonitorDeps = {
     hub: app.hub,
     logger: app.log,
@@ -69,6 +108,12 @@ function monitorsPlugin(
         .filter((f) => f.enabled)
         .map((f) => ({ id: f.id, name: f.name, address: f.address, port: f.port })),
     categoryOf: (rule) => app.dns.rpz.categoryOf(rule),
+    // Every answered query also goes to the query store (its own batching and sampling).
+    querySinks: [
+      { onQuery: (facts) => app.queryStore.offer(facts) },
+      { onQuery: (f) => dnsMetrics.observe(f), onUpstream: (u) => dnsMetrics.observeUpstream(u) },
+      { onQuery: (f) => detectors.recordFacts(f), onUpstream: (u) => detectors.recordUpstream(u) },
+    ],
   };
   const hostConfig: MonitorsConfigInput = {
     forwarders: { intervalMs: s.forwarderCheckSeconds * 1000 },
@@ -85,6 +130,7 @@ function monitorsPlugin(
     });
     onTakeover(() => {
       const b = bindMonitors(app, s, app.bind.managed);
+      app.queryStore.setSource(b.source);
       const stopBind = startMonitors(
         { ...deps, ...b.deps },
         { ...b.config, forwarders: off, system: off },
@@ -99,6 +145,7 @@ function monitorsPlugin(
     return Promise.resolve();
   }
   const b = bindMonitors(app, s, app.bind.managed);
+  app.queryStore.setSource(b.source);
   const stop = startMonitors({ ...deps, ...b.deps }, { ...hostConfig, ...b.config });
   const stopDnssec = startDnssecWatch(app);
   const stopReplication = startReplicationWatch(app, s);
@@ -110,5 +157,5 @@ function monitorsPlugin(
 
 export const monitors = fp(monitorsPlugin, {
   name: 'hdns-monitors',
-  dependencies: ['hdns-realtime', 'hdns-bind', 'hdns-dns'],
+  dependencies: ['hdns-realtime', 'hdns-bind', 'hdns-dns', 'hdns-query-store', 'hdns-metrics'],
 });

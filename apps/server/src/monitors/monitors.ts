@@ -10,6 +10,8 @@ import {
 } from './monitor-types.js';
 import { resolveMonitorsConfig, type MonitorsConfigInput } from './monitors-config.js';
 import { QueryStream } from './query-stream.js';
+import type { QueryFeed } from '../queries/query-feed.js';
+import type { QuerySink } from '../queries/query-facts.js';
 import { RpzStream, type CategoryLookup } from './rpz-stream.js';
 import { SystemMetricsMonitor } from './system-metrics.js';
 
@@ -31,6 +33,16 @@ export interface MonitorDeps {
   categoryOf?: CategoryLookup;
   /** BIND adapter: `tools.status()` and `stats.server()` of a ManagedBind, or equivalents. */
   bind?: { rndcStatus: () => Promise<RndcStatus>; serverStats: () => Promise<ServerStats> };
+  /**
+   * dnstap: the feed the listener pushes facts into. The query stream attaches to it instead
+   * of tailing the text log, and the rpz log's hits no longer count as `blocked` (each answer
+   * says whether it was rewritten).
+   */
+  queryFeed?: QueryFeed;
+  /** Where every query's facts go besides the live stream (store, metrics, detectors). */
+  querySinks?: readonly QuerySink[];
+  /** Reported in bind_status. */
+  querySource?: () => { source: 'dnstap' | 'querylog' | 'none'; reason: string };
 }
 
 export function startMonitors(deps: MonitorDeps, input: MonitorsConfigInput = {}): Stop {
@@ -43,10 +55,31 @@ export function startMonitors(deps: MonitorDeps, input: MonitorsConfigInput = {}
 
   let queries: QueryStream | null = null;
   const q = config.queryLog;
+  const sinks = deps.querySinks ?? [];
+  const feed = deps.queryFeed;
   if (!q.enabled) skip('queryLog', 'disabled');
-  else if (!q.path) skip('queryLog', 'no query log path');
+  else if (feed) {
+    // dnstap, joined with the text log when named writes one too (the fast live path).
+    const { path, mergeHoldMs, ...rest } = q;
+    const stream = new QueryStream(hub, {
+      ...rest,
+      ...(path ? { path, merge: { holdMs: mergeHoldMs } } : {}),
+      sinks,
+      logger,
+    });
+    queries = stream;
+    stops.push(stream.start());
+    const detach = feed.attach({
+      onQuery: (f) => stream.handleAnswer(f),
+      onUpstream: (u) => stream.handleUpstream(u),
+    });
+    stops.push(() => {
+      detach();
+      return Promise.resolve();
+    });
+  } else if (!q.path) skip('queryLog', 'no query log path');
   else {
-    queries = new QueryStream(hub, { ...q, path: q.path, logger });
+    queries = new QueryStream(hub, { ...q, path: q.path, sinks, logger });
     stops.push(queries.start());
   }
 
@@ -59,7 +92,9 @@ export function startMonitors(deps: MonitorDeps, input: MonitorsConfigInput = {}
       path: r.path,
       logger,
       ...(deps.categoryOf ? { categoryOf: deps.categoryOf } : {}),
-      onHit: () => queries?.recordBlocked(),
+      onHit: () => {
+        if (!feed) queries?.recordBlocked();
+      },
     });
     stops.push(rpz.start());
   }
@@ -86,6 +121,7 @@ export function startMonitors(deps: MonitorDeps, input: MonitorsConfigInput = {}
         ...deps.bind,
         managed: b.managed,
         intervalMs: b.intervalMs,
+        ...(deps.querySource ? { querySource: deps.querySource } : {}),
         logger,
       }).start(),
     );

@@ -1,3 +1,7 @@
+import type { QueryFacts, QuerySink, UpstreamFacts } from '../queries/query-facts.js';
+import { queryEventData } from '../queries/query-event.js';
+import { queryLogFacts } from '../queries/query-log-facts.js';
+import { QueryMerger, type EmitKind } from '../queries/query-merger.js';
 import { LogTailer } from './log-tailer.js';
 import {
   publishSafely,
@@ -12,7 +16,10 @@ import { QueryStatsWindow } from './query-stats-window.js';
 import { RateSampler } from './rate-sampler.js';
 
 /**
- * BIND's query log → `dns_query_log` (one per line, priority low) and `query_stats`.
+ * Answered queries → `dns_query_log` (one per query, priority low), `query_stats`, and the
+ * sinks (query store, Prometheus metrics, detectors). The facts come from dnstap
+ * (`handleFacts` / `handleUpstream`, called by the dnstap listener) or, as the fallback, from
+ * BIND's text query log, tailed here when `path` is given (`handleLine`).
  *
  * Volume control, in two stages:
  * - Events: at most `maxEventsPerSec` dns_query_log per second. Above it the stream is sampled
@@ -30,7 +37,15 @@ import { RateSampler } from './rate-sampler.js';
  */
 
 export interface QueryStreamOptions {
-  path: string;
+  /** BIND's text query log to tail; absent when the facts are pushed (dnstap) alone. */
+  path?: string;
+  /**
+   * Both sources at once (dnstap + the text log at `path`): each query is published from the
+   * log within milliseconds and joined with its dnstap facts (see query-merger.ts). `holdMs`:
+   * how long a logged query waits for its answer facts before it is published alone.
+   */
+  merge?: { holdMs: number; completeWithinMs?: number };
+  sinks?: readonly QuerySink[];
   from?: 'end' | 'start' | number;
   pollIntervalMs?: number;
   maxEventsPerSec?: number;
@@ -55,6 +70,8 @@ export class QueryStream {
   private readonly logger: MonitorLogger;
   private readonly now: () => number;
   private readonly windows: number[];
+  private readonly sinks: readonly QuerySink[];
+  private readonly merger: QueryMerger | null;
   private inFlight = 0;
   private parseSec = -1;
   private parsedThisSec = 0;
@@ -76,26 +93,42 @@ export class QueryStream {
       ...(opts.maxKeysPerSecond !== undefined ? { maxKeysPerSecond: opts.maxKeysPerSecond } : {}),
     });
     this.sampler = new RateSampler(opts.maxEventsPerSec ?? 200, this.now);
+    this.sinks = opts.sinks ?? [];
+    this.merger = opts.merge
+      ? new QueryMerger({
+          holdMs: opts.merge.holdMs,
+          ...(opts.merge.completeWithinMs !== undefined
+            ? { completeWithinMs: opts.merge.completeWithinMs }
+            : {}),
+          now: this.now,
+          emit: (facts, kind, id) => this.publish(facts, kind, id),
+          record: (facts) => this.record(facts, 1),
+        })
+      : null;
   }
 
   start(): Stop {
-    const tailer = new LogTailer({
-      path: this.opts.path,
-      onLine: (line) => this.handleLine(line),
-      logger: this.logger,
-      ...(this.opts.from !== undefined ? { from: this.opts.from } : {}),
-      ...(this.opts.pollIntervalMs !== undefined
-        ? { pollIntervalMs: this.opts.pollIntervalMs }
-        : {}),
-    });
-    const stopTail = tailer.start();
+    const path = this.opts.path;
+    const stopTail =
+      path === undefined
+        ? () => Promise.resolve()
+        : new LogTailer({
+            path,
+            onLine: (line) => this.handleLine(line),
+            logger: this.logger,
+            ...(this.opts.from !== undefined ? { from: this.opts.from } : {}),
+            ...(this.opts.pollIntervalMs !== undefined
+              ? { pollIntervalMs: this.opts.pollIntervalMs }
+              : {}),
+          }).start();
     const stopStats = runPeriodically(
       () => this.publishStats(),
       this.opts.statsIntervalMs ?? 1000,
       (err) => this.logger.warn({ err }, 'query stats failed'),
     );
     let stopped: Promise<void> | null = null;
-    return () => (stopped ??= Promise.all([stopTail(), stopStats()]).then(() => undefined));
+    return () =>
+      (stopped ??= Promise.all([stopTail(), stopStats()]).then(() => this.merger?.stop()));
   }
 
   /** An RPZ rewrite happened (called by the rpz stream). */
@@ -112,20 +145,62 @@ export class QueryStream {
     }
     const q = parseQueryLine(line);
     if (q === null) return;
+    if (this.merger) this.merger.logged(queryLogFacts(q));
+    else this.handleFacts(queryLogFacts(q), weight);
+  }
+
+  /** A query's dnstap facts: joined with its log line when both are read, else handled alone. */
+  handleAnswer(facts: QueryFacts): void {
+    if (this.merger) this.merger.answer(facts);
+    else this.handleFacts(facts);
+  }
+
+  /**
+   * One answered query (dnstap, or a parsed log line with its parse weight). Statistics and the
+   * sinks see every query; the live event is rate-limited and sampled.
+   */
+  handleFacts(facts: QueryFacts, weight = 1): void {
+    this.record(facts, weight);
+    this.publish(facts, 'complete', null);
+  }
+
+  /** Statistics and sinks: once per query. */
+  private record(facts: QueryFacts, weight: number): void {
     this.counters.queries++;
-    this.stats.recordQuery(q, weight);
-    const n = this.sampler.offer();
-    if (n === 0) return;
+    // A logged query knows no answer: counted as the text-log stream always was.
+    if (facts.source === 'querylog') this.stats.recordQuery(facts, weight);
+    else this.stats.recordFacts(facts, weight);
+    for (const sink of this.sinks) sink.onQuery?.(facts);
+  }
+
+  /**
+   * The live event, rate-limited and sampled per query: a completion is not counted again and
+   * goes out only because its early event did (the merger asks only then).
+   */
+  private publish(facts: QueryFacts, kind: EmitKind, id: string | null): boolean {
+    const n = kind === 'completion' ? 1 : this.sampler.offer();
+    if (n === 0) return false;
     if (this.inFlight >= (this.opts.maxInFlight ?? 1000)) {
       this.counters.dropped++;
-      return;
+      return false;
     }
     this.inFlight++;
     this.counters.published++;
-    void publishSafely(this.hub, this.logger, 'dns_query_log', n > 1 ? { ...q, sampled: n } : q, {
+    const data = queryEventData(facts);
+    if (n > 1) data.sampled = n;
+    if (id !== null) data.id = id;
+    if (kind === 'early') data.partial = true;
+    void publishSafely(this.hub, this.logger, 'dns_query_log', data, {
       source: SOURCE,
       priority: 'low',
     }).finally(() => this.inFlight--);
+    return true;
+  }
+
+  /** One exchange with an upstream forwarder (dnstap FORWARDER_*). */
+  handleUpstream(upstream: UpstreamFacts): void {
+    this.stats.recordUpstream(upstream);
+    for (const sink of this.sinks) sink.onUpstream?.(upstream);
   }
 
   /** 1 = parse and count once; k > 1 = parse, count as k; 0 = count in total only. */

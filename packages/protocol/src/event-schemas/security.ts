@@ -17,6 +17,9 @@ export const THREAT_CATEGORIES = [
   'custom',
 ] as const;
 
+/** What a detector over the answered queries saw (`threat_detected.detection.kind`). */
+export const THREAT_DETECTIONS = ['nxdomain_flood', 'random_subdomain'] as const;
+
 export const RPZ_ACTIONS = [
   'nxdomain',
   'nodata',
@@ -72,10 +75,11 @@ export const SECURITY_EVENTS = {
     traffic: true,
     priority: 'high',
     minRole: 'viewer',
-    sensitive: { clientIp: 'operator' },
-    verbatim: ['qname', 'policyZone'],
+    sensitive: { clientIp: 'operator', 'detection.clients[].ip': 'operator' },
+    verbatim: ['qname', 'policyZone', 'detection.baseDomain'],
     zoneScoped: false,
-    description: 'A query matched a response-policy rule (from the RPZ log).',
+    description:
+      'A query matched a response-policy rule (from the RPZ log), or a detector over the answers saw an NXDOMAIN flood from one client or a random-subdomain pattern under one domain (`detection` set; nothing was rewritten, so `action` is `passthru` and `category` is `custom`).',
     schema: z.object({
       clientIp: ipAddress,
       qname: domainName,
@@ -87,6 +91,27 @@ export const SECURITY_EVENTS = {
       category: z.enum(THREAT_CATEGORIES),
       policyZone: domainName.optional(),
       ts: isoTime,
+      /**
+       * Set when a detector raised it (monitors/query-detectors.ts) rather than a policy rule:
+       * `count` is what it counted over `windowSec` (NXDOMAIN answers to `clientIp` for a flood,
+       * distinct NXDOMAIN names under `baseDomain` for random subdomains) against `threshold`.
+       */
+      detection: z
+        .object({
+          kind: z.enum(THREAT_DETECTIONS),
+          severity,
+          count,
+          threshold: count,
+          windowSec: z.number().int().positive(),
+          /** random_subdomain: the registered domain the names were asked under. */
+          baseDomain: domainName.optional(),
+          /** random_subdomain: the clients that asked most of those names (count: distinct names). */
+          clients: z
+            .array(z.object({ ip: ipAddress, count }))
+            .max(10)
+            .optional(),
+        })
+        .optional(),
     }),
   }),
   rpz_update: defineEvent({

@@ -73,6 +73,13 @@ export const SYSTEM_EVENTS = {
       rpzRewrites: count,
       zonesLoaded: count,
       recursiveClients: count.optional(),
+      /**
+       * Where the live query facts come from: dnstap (answers, rcodes, latency), the text query
+       * log (a BIND built without dnstap, or chosen), or none.
+       */
+      querySource: z.enum(['dnstap', 'querylog', 'none']).optional(),
+      /** Why that source: e.g. `named -V` shows no --enable-dnstap. */
+      querySourceReason: text.optional(),
     }),
   }),
   config_change: defineEvent({

@@ -16,3 +16,4 @@ export * from './ops-schemas.js';
 export * from './contract.js';
 export * from './routes.js';
 export * from './rest-client.js';
+export * from './query-schemas.js';

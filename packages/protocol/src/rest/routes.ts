@@ -46,6 +46,14 @@ import {
   zoneSyncSchema,
 } from './secondary-schemas.js';
 import { recordInputSchema } from './record-input.js';
+import {
+  clientParamsSchema,
+  clientSummaryQuerySchema,
+  clientSummarySchema,
+  queryPageSchema,
+  querySearchSchema,
+  queryStoreStatusSchema,
+} from './query-schemas.js';
 import { zoneDnssecSchema } from './dnssec-schemas.js';
 import {
   axfrImportBodySchema,
@@ -439,6 +447,28 @@ export const routes = {
     status: 202,
     body: importBodySchema,
     response: jobSchema,
+  }),
+
+  searchQueries: route({
+    method: 'GET',
+    path: '/api/queries',
+    status: 200,
+    query: querySearchSchema,
+    response: queryPageSchema,
+  }),
+  queryStoreStatus: route({
+    method: 'GET',
+    path: '/api/queries/store',
+    status: 200,
+    response: queryStoreStatusSchema,
+  }),
+  clientSummary: route({
+    method: 'GET',
+    path: '/api/queries/clients/:ip',
+    status: 200,
+    params: clientParamsSchema,
+    query: clientSummaryQuerySchema,
+    response: clientSummarySchema,
   }),
 } satisfies Record<string, RouteContract>;
 

@@ -1,0 +1,334 @@
+import type { QueryTransport } from '@hdns/protocol/rest';
+import type { QueryFacts, UpstreamFacts } from '../queries/query-facts.js';
+import { MessageType, SocketProtocol, type DnstapMessage } from './dnstap-message.js';
+import { headerRcode, readQuery, summarizeResponse, type QueryInfo } from './dns-wire-summary.js';
+
+/**
+ * Joins dnstap query and response messages into one record each. BIND 9.18's CLIENT_RESPONSE
+ * carries no query time and no query message, so latency and the query's own flags need the
+ * CLIENT_QUERY, matched by (client address, client port, DNS id, transport). A response whose
+ * query was not seen (`dnstap { client response; }`, or a frame lost) still yields facts, with
+ * latency null. A query whose response never comes is dropped after `timeoutMs` (by arrival
+ * time here, since frames arrive up to ~2 s late) and counted. At most `maxPending` queries wait;
+ * beyond that the oldest go (counted), so memory stays bounded whatever named sends.
+ *
+ * Upstream exchanges (FORWARDER_* and RESOLVER_*) pair the same way on (upstream address and
+ * port, our source port, DNS id) into UpstreamFacts; a query that times out is reported with
+ * rcode and latency null: a failure of that upstream. Seen from BIND 9.18 (`dnstap { forwarder;
+ * resolver; }`): a query to a `type forward` zone's forwarder came as RESOLVER_QUERY/RESPONSE,
+ * not FORWARDER_*, with query_address 0.0.0.0 or `::` (the wildcard source), and the
+ * RESOLVER_RESPONSE carries the query time itself, so its latency needs no pairing. With no
+ * network, root priming produces RESOLVER_QUERYs that time out: reported as failures, correctly.
+ * AUTH_QUERY / AUTH_RESPONSE are client exchanges too (an authoritative answer): with
+ * `dnstap { auth; client; }` named logs the query of an authoritative zone as AUTH_QUERY and
+ * its answer as CLIENT_RESPONSE when RD was set, AUTH_RESPONSE when not (measured on 9.18).
+ */
+
+export interface PairerCounters {
+  /** Client responses joined to their query. */
+  paired: number;
+  /** Client responses without their query (facts with latency null). */
+  unpaired: number;
+  /** Client queries that waited longer than the timeout. */
+  timedOut: number;
+  /** Pending queries pushed out by the `maxPending` bound. */
+  evicted: number;
+  /** DNS messages that did not parse. */
+  malformed: number;
+  upstreamPaired: number;
+  upstreamTimedOut: number;
+}
+
+export interface QueryPairerOptions {
+  onQuery(facts: QueryFacts): void;
+  onUpstream?(facts: UpstreamFacts): void;
+  /** The response-policy zone names, asked per response (cheap: a list kept by the caller). */
+  rpzZones(): readonly string[];
+  /** Default 10 s. */
+  timeoutMs?: number;
+  /** Default 100,000 (client and upstream queries each). */
+  maxPending?: number;
+  /** Sweep interval of start()'s timer (default 1 s). */
+  sweepMs?: number;
+  now?: () => number;
+}
+
+interface PendingClient {
+  arrivedMs: number;
+  queryTimeMs: number | null;
+  info: QueryInfo | null;
+}
+
+interface PendingUpstream {
+  arrivedMs: number;
+  queryTimeMs: number | null;
+  address: string;
+  port: number;
+  qname: string;
+  qtype: string;
+  node: string | null;
+}
+
+export function transportOf(socketProtocol: number): QueryTransport {
+  switch (socketProtocol) {
+    case SocketProtocol.TCP:
+    case SocketProtocol.DNSCRYPT_TCP:
+      return 'tcp';
+    case SocketProtocol.DOT:
+      return 'dot';
+    case SocketProtocol.DOH:
+      return 'doh';
+    default:
+      // UDP, DNSCrypt over UDP, DoQ (not in BIND 9.18): datagram-like, shown as udp.
+      return 'udp';
+  }
+}
+
+function dnsId(buf: Buffer | null): number {
+  return buf !== null && buf.length >= 2 ? buf.readUInt16BE(0) : -1;
+}
+
+const isUpstreamQuery = (t: number): boolean =>
+  t === MessageType.FORWARDER_QUERY || t === MessageType.RESOLVER_QUERY;
+const isUpstreamResponse = (t: number): boolean =>
+  t === MessageType.FORWARDER_RESPONSE || t === MessageType.RESOLVER_RESPONSE;
+
+export class QueryPairer {
+  readonly counters: PairerCounters = {
+    paired: 0,
+    unpaired: 0,
+    timedOut: 0,
+    evicted: 0,
+    malformed: 0,
+    upstreamPaired: 0,
+    upstreamTimedOut: 0,
+  };
+  /** Insertion-ordered, so the oldest entry is always first (eviction and sweep are cheap). */
+  private readonly clients = new Map<string, PendingClient>();
+  private readonly upstreams = new Map<string, PendingUpstream>();
+  private readonly timeoutMs: number;
+  private readonly maxPending: number;
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: QueryPairerOptions) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.maxPending = options.maxPending ?? 100_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Queries waiting for their response (client + upstream). */
+  get pending(): number {
+    return this.clients.size + this.upstreams.size;
+  }
+
+  /** Starts the periodic sweep. Idempotent. */
+  start(): void {
+    if (this.timer !== null) return;
+    this.timer = setInterval(() => this.sweep(), this.options.sweepMs ?? 1000);
+    this.timer.unref();
+  }
+
+  /** Stops the sweep and forgets what is pending. Idempotent. */
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.clients.clear();
+    this.upstreams.clear();
+  }
+
+  push(m: DnstapMessage): void {
+    const t = m.type;
+    // A query to an authoritative zone is logged as AUTH_QUERY and answered as CLIENT_RESPONSE
+    // (RD set) or AUTH_RESPONSE (RD clear): both sides of one client exchange, paired alike.
+    if (t === MessageType.CLIENT_QUERY || t === MessageType.AUTH_QUERY) this.clientQuery(m);
+    else if (t === MessageType.CLIENT_RESPONSE || t === MessageType.AUTH_RESPONSE) {
+      this.clientResponse(m);
+    } else if (isUpstreamQuery(t)) this.upstreamQuery(m);
+    else if (isUpstreamResponse(t)) this.upstreamResponse(m);
+  }
+
+  /** Drops queries older than the timeout; upstream ones are reported as failures. */
+  sweep(nowMs = this.now()): void {
+    const limit = nowMs - this.timeoutMs;
+    for (const [key, p] of this.clients) {
+      if (p.arrivedMs > limit) break;
+      this.clients.delete(key);
+      this.counters.timedOut++;
+    }
+    for (const [key, p] of this.upstreams) {
+      if (p.arrivedMs > limit) break;
+      this.upstreams.delete(key);
+      this.counters.upstreamTimedOut++;
+      this.emitUpstream(p, p.queryTimeMs ?? p.arrivedMs, null, null);
+    }
+  }
+
+  private clientKey(m: DnstapMessage, id: number): string {
+    return `${m.queryAddress}|${m.queryPort}|${id}|${m.socketProtocol}`;
+  }
+
+  private clientQuery(m: DnstapMessage): void {
+    const id = dnsId(m.queryMessage);
+    if (id < 0 || m.queryMessage === null) {
+      this.counters.malformed++;
+      return;
+    }
+    const info = readQuery(m.queryMessage, transportOf(m.socketProtocol) !== 'udp');
+    if (info === null) this.counters.malformed++;
+    const key = this.clientKey(m, id);
+    // A retransmission with the same key replaces the older entry (re-inserted at the end).
+    this.clients.delete(key);
+    this.clients.set(key, { arrivedMs: this.now(), queryTimeMs: m.queryTimeMs, info });
+    if (this.clients.size > this.maxPending) {
+      const oldest = this.clients.keys().next();
+      if (!oldest.done) this.clients.delete(oldest.value);
+      this.counters.evicted++;
+    }
+  }
+
+  private clientResponse(m: DnstapMessage): void {
+    const response = m.responseMessage;
+    const id = dnsId(response);
+    if (response === null || id < 0) {
+      this.counters.malformed++;
+      return;
+    }
+    const key = this.clientKey(m, id);
+    const pending = this.clients.get(key);
+    if (pending !== undefined) this.clients.delete(key);
+    const transport = transportOf(m.socketProtocol);
+    const summary = summarizeResponse(
+      response,
+      pending?.info ?? null,
+      transport !== 'udp',
+      this.options.rpzZones(),
+    );
+    if (summary === null) {
+      this.counters.malformed++;
+      return;
+    }
+    const tsMs = m.responseTimeMs ?? this.now();
+    const queryTimeMs = pending?.queryTimeMs ?? m.queryTimeMs;
+    if (pending !== undefined) this.counters.paired++;
+    else this.counters.unpaired++;
+    const facts: QueryFacts = {
+      ts: new Date(tsMs).toISOString(),
+      tsMs,
+      clientIp: m.queryAddress ?? '',
+      clientPort: m.queryPort >= 0 && m.queryPort <= 65535 ? m.queryPort : 0,
+      transport,
+      qname: summary.qname,
+      qtype: summary.qtype,
+      qclass: summary.qclass,
+      rcode: summary.rcode,
+      flags: summary.flags,
+      responseFlags: summary.responseFlags,
+      answerCount: summary.answerCount,
+      answer: summary.answer,
+      responseSize: summary.responseSize,
+      latencyMs:
+        queryTimeMs !== null && m.responseTimeMs !== null
+          ? Math.max(0, m.responseTimeMs - queryTimeMs)
+          : null,
+      blocked: summary.blocked,
+      rpzAction: summary.rpzAction,
+      node: m.identity,
+      server: m.responseAddress ?? '',
+      source: 'dnstap',
+      ...(summary.ecs !== undefined ? { ecs: summary.ecs } : {}),
+    };
+    this.options.onQuery(facts);
+  }
+
+  /** named is the initiator: response_* is the upstream, query_port our source port. */
+  private upstreamKey(m: DnstapMessage, id: number): string {
+    return `${m.responseAddress}|${m.responsePort}|${m.queryPort}|${id}`;
+  }
+
+  private upstreamQuery(m: DnstapMessage): void {
+    if (this.options.onUpstream === undefined) return;
+    const id = dnsId(m.queryMessage);
+    const info = m.queryMessage !== null ? readQuery(m.queryMessage, false) : null;
+    if (id < 0 || info === null || m.responseAddress === null) {
+      this.counters.malformed++;
+      return;
+    }
+    const key = this.upstreamKey(m, id);
+    this.upstreams.delete(key);
+    this.upstreams.set(key, {
+      arrivedMs: this.now(),
+      queryTimeMs: m.queryTimeMs,
+      address: m.responseAddress,
+      port: m.responsePort >= 0 ? m.responsePort : 0,
+      qname: info.qname,
+      qtype: info.qtype,
+      node: m.identity,
+    });
+    if (this.upstreams.size > this.maxPending) {
+      const oldest = this.upstreams.keys().next();
+      if (!oldest.done) this.upstreams.delete(oldest.value);
+      this.counters.evicted++;
+    }
+  }
+
+  private upstreamResponse(m: DnstapMessage): void {
+    if (this.options.onUpstream === undefined) return;
+    const response = m.responseMessage;
+    const id = dnsId(response);
+    const rcode = response !== null ? headerRcode(response) : null;
+    if (id < 0 || rcode === null || m.responseAddress === null) {
+      this.counters.malformed++;
+      return;
+    }
+    const key = this.upstreamKey(m, id);
+    const pending = this.upstreams.get(key);
+    let base: PendingUpstream;
+    if (pending !== undefined) {
+      this.upstreams.delete(key);
+      this.counters.upstreamPaired++;
+      base = pending;
+    } else {
+      const info = response !== null ? readQuery(response, false) : null;
+      if (info === null) {
+        this.counters.malformed++;
+        return;
+      }
+      base = {
+        arrivedMs: this.now(),
+        queryTimeMs: m.queryTimeMs,
+        address: m.responseAddress,
+        port: m.responsePort >= 0 ? m.responsePort : 0,
+        qname: info.qname,
+        qtype: info.qtype,
+        node: m.identity,
+      };
+    }
+    // The response's own query time when BIND sets it, else the paired query's.
+    const queryTimeMs = m.queryTimeMs ?? base.queryTimeMs;
+    const tsMs = m.responseTimeMs ?? this.now();
+    const latency =
+      queryTimeMs !== null && m.responseTimeMs !== null
+        ? Math.max(0, m.responseTimeMs - queryTimeMs)
+        : null;
+    this.emitUpstream(base, tsMs, rcode, latency);
+  }
+
+  private emitUpstream(
+    p: PendingUpstream,
+    tsMs: number,
+    rcode: string | null,
+    latencyMs: number | null,
+  ): void {
+    this.options.onUpstream?.({
+      tsMs,
+      address: p.address,
+      port: p.port,
+      qname: p.qname,
+      qtype: p.qtype,
+      rcode,
+      latencyMs,
+      node: p.node,
+    });
+  }
+}

@@ -1,0 +1,184 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { QueryFacts } from './query-facts.js';
+import { QueryMerger, type EmitKind } from './query-merger.js';
+
+function facts(over: Partial<QueryFacts> = {}): QueryFacts {
+  return {
+    ts: '2026-12-06T12:00:00.000Z',
+    tsMs: Date.parse('2026-12-06T12:00:00.000Z'),
+    clientIp: '192.0.2.7',
+    clientPort: 40000,
+    transport: 'udp',
+    qname: 'www.example.test',
+    qtype: 'A',
+    qclass: 'IN',
+    rcode: null,
+    flags: '+E(0)K',
+    responseFlags: null,
+    answerCount: null,
+    answer: null,
+    responseSize: null,
+    latencyMs: null,
+    blocked: false,
+    rpzAction: null,
+    node: null,
+    server: '127.0.0.1',
+    source: 'querylog',
+    ...over,
+  };
+}
+
+const answered = (over: Partial<QueryFacts> = {}): QueryFacts =>
+  facts({
+    source: 'dnstap',
+    rcode: 'NOERROR',
+    responseFlags: 'qr aa rd',
+    answerCount: 1,
+    answer: 'A 192.0.2.10',
+    responseSize: 64,
+    latencyMs: 1,
+    node: 'n1',
+    ...over,
+  });
+
+interface Emitted {
+  kind: EmitKind;
+  id: string | null;
+  facts: QueryFacts;
+}
+
+function harness(opts: { holdMs?: number; completeWithinMs?: number; publish?: boolean } = {}) {
+  const emitted: Emitted[] = [];
+  const recorded: QueryFacts[] = [];
+  const merger = new QueryMerger({
+    holdMs: opts.holdMs ?? 50,
+    completeWithinMs: opts.completeWithinMs ?? 1000,
+    maxPending: 3,
+    emit: (f, kind, id) => {
+      emitted.push({ kind, id, facts: f });
+      return opts.publish ?? true;
+    },
+    record: (f) => recorded.push(f),
+  });
+  return { merger, emitted, recorded };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('QueryMerger', () => {
+  it('joins a logged query with its answer inside the hold: one complete event', () => {
+    vi.useFakeTimers();
+    const { merger, emitted, recorded } = harness();
+    merger.logged(facts({ view: 'internal', ecs: '198.51.100.0/24' }));
+    vi.advanceTimersByTime(20);
+    merger.answer(answered());
+    expect(emitted).toHaveLength(1);
+    expect(emitted[0]).toMatchObject({ kind: 'complete', id: null });
+    expect(emitted[0]?.facts).toMatchObject({
+      source: 'dnstap',
+      rcode: 'NOERROR',
+      view: 'internal',
+      ecs: '198.51.100.0/24',
+    });
+    expect(recorded).toHaveLength(1);
+    vi.advanceTimersByTime(5000);
+    expect(emitted).toHaveLength(1);
+    expect(merger.pending()).toEqual({ held: 0, early: 0, answered: 0 });
+    merger.stop();
+  });
+
+  it('publishes a late answer as early + completion under one id, recording it once', () => {
+    vi.useFakeTimers();
+    const { merger, emitted, recorded } = harness();
+    merger.logged(facts());
+    vi.advanceTimersByTime(49);
+    expect(emitted).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(emitted).toHaveLength(1);
+    expect(emitted[0]?.kind).toBe('early');
+    const id = emitted[0]?.id;
+    expect(id).toMatch(/^q/);
+    expect(recorded).toHaveLength(0);
+    vi.advanceTimersByTime(900);
+    merger.answer(answered());
+    expect(emitted[1]).toMatchObject({ kind: 'completion', id });
+    expect(emitted[1]?.facts.rcode).toBe('NOERROR');
+    expect(recorded.map((r) => r.source)).toEqual(['dnstap']);
+    merger.stop();
+  });
+
+  it('records the logged query alone when no answer comes, and never publishes twice', () => {
+    vi.useFakeTimers();
+    const { merger, emitted, recorded } = harness();
+    merger.logged(facts());
+    vi.advanceTimersByTime(50 + 1000);
+    expect(emitted.map((e) => e.kind)).toEqual(['early']);
+    expect(recorded.map((r) => r.source)).toEqual(['querylog']);
+    merger.answer(answered());
+    // Too late to complete: it stands alone (counted once more as its own answer).
+    expect(emitted.map((e) => e.kind)).toEqual(['early', 'complete']);
+    merger.stop();
+  });
+
+  it('publishes an answer that comes first at once and drops its log line', () => {
+    vi.useFakeTimers();
+    const { merger, emitted, recorded } = harness();
+    merger.answer(answered());
+    merger.logged(facts());
+    vi.advanceTimersByTime(5000);
+    expect(emitted.map((e) => e.kind)).toEqual(['complete']);
+    expect(recorded).toHaveLength(1);
+    merger.stop();
+  });
+
+  it('matches equal keys in order and keeps other clients apart', () => {
+    vi.useFakeTimers();
+    const { merger, emitted } = harness();
+    merger.logged(facts({ ts: 'first' }));
+    merger.logged(facts({ ts: 'second' }));
+    merger.logged(facts({ clientPort: 40001, ts: 'other' }));
+    merger.answer(answered({ clientPort: 40001 }));
+    merger.answer(answered());
+    expect(emitted.map((e) => e.kind)).toEqual(['complete', 'complete']);
+    vi.advanceTimersByTime(50);
+    expect(emitted.map((e) => e.kind)).toEqual(['complete', 'complete', 'early']);
+    expect(emitted[2]?.facts.ts).toBe('second');
+    merger.stop();
+  });
+
+  it('sends no completion for an early event that was not published (sampled out)', () => {
+    vi.useFakeTimers();
+    const { merger, emitted, recorded } = harness({ publish: false });
+    merger.logged(facts());
+    vi.advanceTimersByTime(50);
+    merger.answer(answered());
+    expect(emitted.map((e) => e.kind)).toEqual(['early']);
+    expect(recorded).toHaveLength(1);
+    merger.stop();
+  });
+
+  it('is bounded: past maxPending the oldest held query is published early', () => {
+    vi.useFakeTimers();
+    const { merger, emitted } = harness();
+    for (let i = 0; i < 4; i++) merger.logged(facts({ clientPort: 1000 + i }));
+    expect(emitted.map((e) => e.facts.clientPort)).toEqual([1000]);
+    expect(merger.pending().held).toBe(3);
+    merger.stop();
+  });
+
+  it('stop() publishes what is held, records what waits, clears its timer; idempotent', () => {
+    vi.useFakeTimers();
+    const { merger, emitted, recorded } = harness();
+    merger.logged(facts());
+    merger.logged(facts({ clientPort: 2 }));
+    merger.stop();
+    merger.stop();
+    expect(emitted.map((e) => e.kind)).toEqual(['early', 'early']);
+    expect(recorded).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
+    merger.logged(facts());
+    expect(emitted).toHaveLength(2);
+  });
+});

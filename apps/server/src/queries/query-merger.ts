@@ -1,0 +1,261 @@
+import type { QueryFacts } from './query-facts.js';
+
+/**
+ * Joins the two views of one query when named reports both: the text query log (written when
+ * the query arrives, read within milliseconds) and dnstap (the answer facts, but up to ~2 s
+ * late on a quiet server: fstrm writes on a 1 s flush timer, bind9-next.md §1).
+ *
+ * - A logged query waits up to `holdMs` for its dnstap facts. If they come, one complete event
+ *   is published (`emit(answer, 'complete')`). If not, the logged query is published at once as
+ *   `early` (the live view stays fast) and its dnstap facts, when they come within
+ *   `completeWithinMs`, as `completion` (same id).
+ * - dnstap facts with no logged query waiting are published as `complete` at once (the text log
+ *   was slower, or is not read); the logged line that follows is recognised and dropped.
+ * - `record` receives every query exactly once for the statistics and the store: the dnstap
+ *   facts, or the logged query alone when no dnstap facts came within `completeWithinMs`
+ *   (named not connected to the socket yet, or frames dropped): nothing is lost, nothing counted twice.
+ *
+ * The key is client address and port, name and type: the text log has no DNS id, and a client
+ * port is rarely reused for the same question within seconds; equal keys are matched in order.
+ * Memory is bounded by `maxPending` per map (the oldest entry is settled early when full).
+ * Deadlines fall in arrival order (one hold for all), so one timer on the oldest entry suffices.
+ */
+
+export type EmitKind = 'complete' | 'early' | 'completion';
+
+export interface QueryMergerOptions {
+  holdMs: number;
+  completeWithinMs?: number;
+  maxPending?: number;
+  /** Publishes live; returns whether it did (an early event sampled out gets no completion). */
+  emit(facts: QueryFacts, kind: EmitKind, id: string | null): boolean;
+  record(facts: QueryFacts): void;
+  now?: () => number;
+}
+
+interface Held {
+  key: string;
+  id: string;
+  logged: QueryFacts;
+  due: number;
+  /** Settled entries stay in the order queues until they reach the head (lazy removal). */
+  done: boolean;
+  /** The early event went out (so its completion must too). */
+  published: boolean;
+}
+
+export function mergeKey(f: QueryFacts): string {
+  return `${f.clientIp}#${f.clientPort} ${f.qname} ${f.qtype}`;
+}
+
+/** Appends to the queue under `key`. */
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const queue = map.get(key);
+  if (queue) queue.push(value);
+  else map.set(key, [value]);
+}
+
+/** Takes the oldest entry under `key`. */
+function shift<T>(map: Map<string, T[]>, key: string): T | undefined {
+  const queue = map.get(key);
+  if (!queue) return undefined;
+  const value = queue.shift();
+  if (queue.length === 0) map.delete(key);
+  return value;
+}
+
+export class QueryMerger {
+  /** Logged queries waiting for their answer within the hold (arrival order). */
+  private readonly held = new Map<string, Held[]>();
+  private readonly heldOrder: Held[] = [];
+  /** Published early, waiting for their completion. */
+  private readonly early = new Map<string, Held[]>();
+  private readonly earlyOrder: Held[] = [];
+  private heldCount = 0;
+  private earlyCount = 0;
+  /** Answers published with no logged query seen: the line may still come (drop it then). */
+  private readonly answered = new Map<string, number[]>();
+  private readonly answeredOrder: { key: string; due: number }[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private timerDue = Infinity;
+  private seq = 0;
+  private stopped = false;
+  private readonly now: () => number;
+  private readonly completeWithinMs: number;
+  private readonly maxPending: number;
+  readonly counters = { merged: 0, early: 0, completed: 0, loggedOnly: 0, answerOnly: 0 };
+
+  constructor(private readonly opts: QueryMergerOptions) {
+    this.now = opts.now ?? Date.now;
+    this.completeWithinMs = opts.completeWithinMs ?? 10_000;
+    this.maxPending = opts.maxPending ?? 50_000;
+  }
+
+  /** A query read from the text log. */
+  logged(f: QueryFacts): void {
+    if (this.stopped) return;
+    const key = mergeKey(f);
+    if (this.answered.has(key)) {
+      // Its answer was already published and recorded.
+      shift(this.answered, key);
+      return;
+    }
+    const entry: Held = {
+      key,
+      id: '',
+      logged: f,
+      due: this.now() + this.opts.holdMs,
+      done: false,
+      published: false,
+    };
+    push(this.held, key, entry);
+    this.heldOrder.push(entry);
+    this.heldCount++;
+    if (this.heldCount > this.maxPending) this.releaseHeld(this.head(this.heldOrder)!);
+    this.schedule();
+  }
+
+  /** A query's dnstap facts. */
+  answer(f: QueryFacts): void {
+    if (this.stopped) return;
+    const key = mergeKey(f);
+    const held = shift(this.held, key);
+    if (held) {
+      held.done = true;
+      this.heldCount--;
+      this.counters.merged++;
+      this.opts.emit(withLogged(f, held.logged), 'complete', null);
+      this.opts.record(withLogged(f, held.logged));
+      return;
+    }
+    const early = shift(this.early, key);
+    if (early) {
+      early.done = true;
+      this.earlyCount--;
+      this.counters.completed++;
+      if (early.published) this.opts.emit(withLogged(f, early.logged), 'completion', early.id);
+      this.opts.record(withLogged(f, early.logged));
+      return;
+    }
+    this.counters.answerOnly++;
+    this.opts.emit(f, 'complete', null);
+    this.opts.record(f);
+    const due = this.now() + this.completeWithinMs;
+    push(this.answered, key, due);
+    this.answeredOrder.push({ key, due });
+    if (this.answeredOrder.length > this.maxPending) this.expireAnswered(Infinity);
+    this.schedule();
+  }
+
+  /** Publishes what is held, records what waits for a completion; idempotent. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const h of this.heldOrder.filter((x) => !x.done)) this.releaseHeld(h);
+    for (const e of this.earlyOrder.filter((x) => !x.done)) this.expireEarly(e);
+    this.heldOrder.length = 0;
+    this.earlyOrder.length = 0;
+    this.answered.clear();
+    this.answeredOrder.length = 0;
+  }
+
+  /** Entries waiting in each stage (tests, metrics). */
+  pending(): { held: number; early: number; answered: number } {
+    return { held: this.heldCount, early: this.earlyCount, answered: this.answeredOrder.length };
+  }
+
+  /** The first unsettled entry of an order queue, dropping settled ones from its head. */
+  private head(order: Held[]): Held | undefined {
+    while (order.length > 0 && order[0]!.done) order.shift();
+    return order[0];
+  }
+
+  private releaseHeld(h: Held): void {
+    h.done = true;
+    this.heldCount--;
+    removeFrom(this.held, h);
+    const e: Held = { ...h, done: false };
+    e.id = `q${(++this.seq).toString(36)}`;
+    e.due = this.now() + this.completeWithinMs;
+    this.counters.early++;
+    e.published = this.opts.emit(e.logged, 'early', e.id);
+    if (this.stopped) {
+      this.counters.loggedOnly++;
+      this.opts.record(e.logged);
+      return;
+    }
+    push(this.early, e.key, e);
+    this.earlyOrder.push(e);
+    this.earlyCount++;
+    if (this.earlyCount > this.maxPending) this.expireEarly(this.head(this.earlyOrder)!);
+  }
+
+  private expireEarly(e: Held): void {
+    e.done = true;
+    this.earlyCount--;
+    removeFrom(this.early, e);
+    this.counters.loggedOnly++;
+    this.opts.record(e.logged);
+  }
+
+  private expireAnswered(limit: number): void {
+    while (this.answeredOrder.length > 0) {
+      const first = this.answeredOrder[0]!;
+      if (first.due > limit && this.answeredOrder.length <= this.maxPending) return;
+      this.answeredOrder.shift();
+      shift(this.answered, first.key);
+    }
+  }
+
+  private tick(): void {
+    this.timer = null;
+    this.timerDue = Infinity;
+    const now = this.now();
+    for (let h = this.head(this.heldOrder); h && h.due <= now; h = this.head(this.heldOrder)) {
+      this.releaseHeld(h);
+    }
+    for (let e = this.head(this.earlyOrder); e && e.due <= now; e = this.head(this.earlyOrder)) {
+      this.expireEarly(e);
+    }
+    this.expireAnswered(now);
+    this.schedule();
+  }
+
+  /** One timer, for the earliest deadline of the three queues. */
+  private schedule(): void {
+    if (this.stopped) return;
+    const due = Math.min(
+      this.head(this.heldOrder)?.due ?? Infinity,
+      this.head(this.earlyOrder)?.due ?? Infinity,
+      this.answeredOrder[0]?.due ?? Infinity,
+    );
+    if (due === Infinity || due >= this.timerDue) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => this.tick(), Math.max(0, due - this.now()));
+    this.timer.unref?.();
+  }
+}
+
+/** The answer's facts, with what only the log line knows (view, ECS when dnstap had none). */
+function withLogged(answer: QueryFacts, logged: QueryFacts): QueryFacts {
+  if (logged.view === undefined && (logged.ecs === undefined || answer.ecs !== undefined)) {
+    return answer;
+  }
+  return {
+    ...answer,
+    ...(logged.view !== undefined ? { view: logged.view } : {}),
+    ...(answer.ecs === undefined && logged.ecs !== undefined ? { ecs: logged.ecs } : {}),
+  };
+}
+
+/** Removes an entry from its key's queue (short: one key rarely holds more than one). */
+function removeFrom(map: Map<string, Held[]>, h: Held): void {
+  const queue = map.get(h.key);
+  if (!queue) return;
+  const i = queue.indexOf(h);
+  if (i >= 0) queue.splice(i, 1);
+  if (queue.length === 0) map.delete(h.key);
+}
