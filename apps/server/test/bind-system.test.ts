@@ -3,7 +3,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep, makeTempDir } from '@hdns/testkit';
+import type { QueryPage } from '@hdns/protocol/rest';
+import { sleep, makeTempDir, waitFor } from '@hdns/testkit';
 import { dig, freePort, tempDir } from './bind-helpers.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
@@ -61,6 +62,11 @@ beforeAll(async () => {
       `  managed-keys-directory "${dir}";`,
       `  listen-on port ${dnsPort} { 127.0.0.1; }; listen-on-v6 { none; };`,
       '  dnssec-validation no; recursion no;',
+      // The operator's dnstap to the server's socket (README, system mode).
+      '  dnstap { auth; client; };',
+      `  dnstap-output unix "${dir}/run/dnstap.sock";`,
+      '  dnstap-identity "operator-ns";',
+      '  fstrm-set-output-notify-threshold 510;',
       '};',
       'logging { channel f { file "named.log"; severity info; }; category default { f; }; };',
       `include "${dir}/hdns/hdns-zones.conf";`,
@@ -85,6 +91,8 @@ function systemEnv(): Record<string, string> {
     HDNS_BIND_SYSTEM_RNDC_KEY: path.join(dir, 'rndc.key'),
     HDNS_BIND_SYSTEM_RNDC_PORT: String(rndcPort),
     HDNS_BIND_SYSTEM_DNS_PORT: String(dnsPort),
+    HDNS_BIND_SYSTEM_DNSTAP_SOCKET: path.join(dir, 'run', 'dnstap.sock'),
+    HDNS_MONITORS: 'true',
   };
 }
 
@@ -133,6 +141,28 @@ describe('system mode (an existing named fed through an include file)', () => {
       answers: ['192.0.2.44'],
     });
   });
+
+  it("receives the system named's answers over dnstap on HDNS_BIND_SYSTEM_DNSTAP_SOCKET", async () => {
+    // named connects to the socket every 5 s until the server listens: ask until it shows.
+    const found = await waitFor(
+      async () => {
+        await dig(dnsPort, 'www.sys.test');
+        const res = await api('/api/queries?name=www.sys.test&nameMatch=exact');
+        expect(res.status).toBe(200);
+        const items = (res.body as QueryPage).items;
+        return items.find((q) => q.source === 'dnstap');
+      },
+      30_000,
+      'the dnstap facts of www.sys.test in the store',
+      500,
+    );
+    expect(found).toMatchObject({
+      rcode: 'NOERROR',
+      answer: 'A 192.0.2.44',
+      node: 'operator-ns',
+      transport: 'udp',
+    });
+  }, 60_000);
 
   it('refuses a record named-checkzone rejects and keeps serving the old serial', async () => {
     const before = (await api('/api/zones/sys.test')).body as { serial: number };

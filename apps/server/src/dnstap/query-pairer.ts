@@ -110,6 +110,9 @@ export class QueryPairer {
   private readonly maxPending: number;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
+  /** The last `ts` made: named stamps in whole ms, so under load many responses share one. */
+  private lastTsMs = Number.NaN;
+  private lastTs = '';
 
   constructor(private readonly options: QueryPairerOptions) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -190,7 +193,8 @@ export class QueryPairer {
   private clientResponse(m: DnstapMessage): void {
     const response = m.responseMessage;
     const id = dnsId(response);
-    if (response === null || id < 0) {
+    // No client address (absent or of a bad length) is no query we can show or store.
+    if (response === null || id < 0 || m.queryAddress === null || m.responseAddress === null) {
       this.counters.malformed++;
       return;
     }
@@ -208,14 +212,18 @@ export class QueryPairer {
       this.counters.malformed++;
       return;
     }
-    const tsMs = m.responseTimeMs ?? this.now();
+    const tsMs = validTime(m.responseTimeMs) ?? this.now();
     const queryTimeMs = pending?.queryTimeMs ?? m.queryTimeMs;
     if (pending !== undefined) this.counters.paired++;
     else this.counters.unpaired++;
+    if (tsMs !== this.lastTsMs) {
+      this.lastTsMs = tsMs;
+      this.lastTs = new Date(tsMs).toISOString();
+    }
     const facts: QueryFacts = {
-      ts: new Date(tsMs).toISOString(),
+      ts: this.lastTs,
       tsMs,
-      clientIp: m.queryAddress ?? '',
+      clientIp: m.queryAddress,
       clientPort: m.queryPort >= 0 && m.queryPort <= 65535 ? m.queryPort : 0,
       transport,
       qname: summary.qname,
@@ -227,14 +235,11 @@ export class QueryPairer {
       answerCount: summary.answerCount,
       answer: summary.answer,
       responseSize: summary.responseSize,
-      latencyMs:
-        queryTimeMs !== null && m.responseTimeMs !== null
-          ? Math.max(0, m.responseTimeMs - queryTimeMs)
-          : null,
+      latencyMs: latencyOf(queryTimeMs, m.responseTimeMs),
       blocked: summary.blocked,
       rpzAction: summary.rpzAction,
       node: m.identity,
-      server: m.responseAddress ?? '',
+      server: m.responseAddress,
       source: 'dnstap',
       ...(summary.ecs !== undefined ? { ecs: summary.ecs } : {}),
     };
@@ -306,7 +311,7 @@ export class QueryPairer {
     }
     // The response's own query time when BIND sets it, else the paired query's.
     const queryTimeMs = m.queryTimeMs ?? base.queryTimeMs;
-    const tsMs = m.responseTimeMs ?? this.now();
+    const tsMs = validTime(m.responseTimeMs) ?? this.now();
     const latency =
       queryTimeMs !== null && m.responseTimeMs !== null
         ? Math.max(0, m.responseTimeMs - queryTimeMs)
@@ -331,4 +336,16 @@ export class QueryPairer {
       node: p.node,
     });
   }
+}
+
+/** A dnstap time Date can hold (±8.64e15 ms); anything else is garbage: null. */
+function validTime(ms: number | null): number | null {
+  return ms !== null && Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? ms : null;
+}
+
+/** Response minus query time; null when either is missing or the difference is absurd (> 1 h). */
+function latencyOf(queryMs: number | null, responseMs: number | null): number | null {
+  if (queryMs === null || responseMs === null) return null;
+  const d = responseMs - queryMs;
+  return Number.isFinite(d) && d <= 3_600_000 ? Math.max(0, d) : null;
 }

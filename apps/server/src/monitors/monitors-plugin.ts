@@ -53,7 +53,7 @@ function bindMonitors(
     },
     config: {
       queryLog: {
-        enabled: logs.queryLog !== null,
+        enabled: logs.queryLog !== null || dnstap !== null,
         path: logs.queryLog,
         maxEventsPerSec: s.queryLogMaxEventsPerSec,
         mergeHoldMs: s.queryLiveHoldMs,

@@ -1,4 +1,6 @@
+import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { detectDnstapSupport, type DnstapSupport } from '../dnstap/dnstap-support.js';
 import {
   startDnstapListener,
@@ -69,6 +71,7 @@ export async function startQueryCapture(opts: QueryCaptureOptions): Promise<Quer
     return textOnly(`the dnstap socket path is longer than ${MAX_SOCKET_PATH} bytes`);
   }
   try {
+    await mkdir(path.dirname(opts.socketPath), { recursive: true });
     const listener = await startDnstapListener({
       socketPath: opts.socketPath,
       rpzZones: () => opts.rpzZones(),

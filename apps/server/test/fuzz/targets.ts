@@ -1,4 +1,5 @@
 import type { FuzzTarget } from './fuzz-target.js';
+import { dnstapTarget } from './dnstap-cases.js';
 import { rawFrameTarget } from './frame-cases.js';
 import { logParserTarget, tailedLogTarget } from './log-line-cases.js';
 import { restTarget } from './rest-cases.js';
@@ -12,6 +13,7 @@ import { protocolFrameTarget } from './v1-frame-cases.js';
 export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   tailedLogTarget,
   logParserTarget,
+  dnstapTarget,
   upgradeTarget,
   rawFrameTarget,
   protocolFrameTarget,
