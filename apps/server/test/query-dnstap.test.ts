@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventFrame } from '@hdns/protocol';
@@ -47,8 +50,11 @@ function answered(qname: string, timeoutMs = 15_000): Promise<QueryEvent> {
 }
 
 beforeAll(async () => {
-  h = await startDnsHarness(['query', 'system'], {
+  h = await startDnsHarness(['query', 'system', 'security'], {
     HDNS_MONITORS: 'true',
+    // Low thresholds, so one burst of dig shows the detectors on real answers.
+    HDNS_DETECT_NXDOMAIN_PER_MIN: '25',
+    HDNS_DETECT_RANDOM_SUBDOMAINS_PER_MIN: '20',
     HDNS_BIND_STATUS_INTERVAL: '1',
     HDNS_QUERY_LIVE_HOLD_MS: '0',
     HDNS_DNSTAP_IDENTITY: 'node-test',
@@ -176,5 +182,43 @@ describe('query facts from dnstap', () => {
     const status = (await h.api('/api/queries/store')).body as QueryStoreStatus;
     expect(status).toMatchObject({ source: 'dnstap', backend: 'sqlite' });
     expect(status.rows).toBeGreaterThanOrEqual(5);
+  });
+
+  it('detects an NXDOMAIN flood and random subdomains, and counts answers in /metrics', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hdns-flood-'));
+    const batch = path.join(dir, 'names');
+    await writeFile(
+      batch,
+      Array.from({ length: 40 }, (_, i) => `r${i}-${i * 7919}.flood.tap.test A\n`).join(''),
+    );
+    await run('dig', ['@127.0.0.1', '-p', String(h.dnsPort), '+time=2', '+tries=1', '-f', batch]);
+    await rm(dir, { recursive: true, force: true });
+    const flood = await h.waitEvent(
+      'threat_detected',
+      (d) => (d.detection as { kind?: string } | undefined)?.kind === 'nxdomain_flood',
+      20_000,
+    );
+    expect(flood.data).toMatchObject({ clientIp: '127.0.0.1', action: 'passthru' });
+    const random = await h.waitEvent(
+      'threat_detected',
+      (d) => (d.detection as { kind?: string } | undefined)?.kind === 'random_subdomain',
+      20_000,
+    );
+    expect(random.data).toMatchObject({ detection: { baseDomain: 'tap.test' } });
+    // The flood's facts keep arriving for a moment after the detectors fired.
+    const metrics = await waitFor(
+      async () => {
+        const text = await (await fetch(`${h.server.url}/metrics`)).text();
+        const nx =
+          /^hdns_dns_responses_total\{rcode="NXDOMAIN",qtype="A",transport="udp"\} (\d+)/m.exec(
+            text,
+          );
+        return Number(nx?.[1]) >= 40 ? text : undefined;
+      },
+      15_000,
+      '40 NXDOMAIN answers counted in /metrics',
+      200,
+    );
+    expect(metrics).toMatch(/^hdns_dns_response_seconds_bucket\{/m);
   });
 });
