@@ -28,6 +28,24 @@ type Summaries = { [T in EventType]?: (data: EventDataOf<T>) => string };
 const rr = (r: { name: string; type: string; value: string }): string =>
   `${r.name} ${r.type} ${r.value}`;
 
+/**
+ * A detector's finding (NXDOMAIN flood, random subdomains): nothing was rewritten, so it is not
+ * printed like an RPZ block.
+ */
+function detection(
+  clientIp: string,
+  qname: string,
+  d: NonNullable<EventDataOf<'threat_detected'>['detection']>,
+): string {
+  const per = (unit: string) =>
+    d.windowSec === 60 ? `${d.count}${unit}/min` : `${d.count}${unit} in ${d.windowSec} s`;
+  const tail = ` (threshold ${d.threshold})`;
+  if (d.kind === 'nxdomain_flood')
+    return `[${d.severity}] NXDOMAIN flood from ${clientIp}: ${per('')}${tail}`;
+  const clients = d.clients?.length ? ` clients=${d.clients.map((c) => c.ip).join(',')}` : '';
+  return `[${d.severity}] Random subdomains under ${d.baseDomain ?? qname}: ${per(' names')}${tail}${clients}`;
+}
+
 const SUMMARIES: Summaries = {
   zone_created: (d) => `${d.zone} (${d.after.type})`,
   zone_updated: (d) => `${d.zone}${d.changed?.length ? ` changed ${d.changed.join(',')}` : ''}`,
@@ -45,7 +63,9 @@ const SUMMARIES: Summaries = {
   security_alert: (d) =>
     `[${d.severity}] ${d.title}: ${d.message}${d.clientIp ? ` client=${d.clientIp}` : ''}`,
   threat_detected: (d) =>
-    `${d.clientIp} ${d.qname} ${d.qtype} → ${d.action} (${d.category}, rule ${d.rule})`,
+    d.detection
+      ? detection(d.clientIp, d.qname, d.detection)
+      : `${d.clientIp} ${d.qname} ${d.qtype} → ${d.action} (${d.category}, rule ${d.rule})`,
   rpz_update: (d) =>
     d.action === 'bulk'
       ? `bulk change of ${d.count ?? '?'} rules`

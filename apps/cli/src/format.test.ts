@@ -61,6 +61,46 @@ describe('formatEvent', () => {
   });
 });
 
+describe('threat_detected lines', () => {
+  const flood = {
+    ...EXAMPLE_EVENTS.threat_detected,
+    clientIp: '192.0.2.7',
+    action: 'passthru',
+    category: 'custom',
+    detection: {
+      kind: 'nxdomain_flood',
+      severity: 'warning',
+      count: 420,
+      threshold: 300,
+      windowSec: 60,
+    },
+  };
+  it('prints an RPZ hit with its action and rule, and a detection as what was seen', () => {
+    expect(formatEvent(event('threat_detected', EXAMPLE_EVENTS.threat_detected))).toBe(
+      '2026-11-22T12:34:05Z threat_detected 10.0.0.23 malware.example.net A → nxdomain (malware, rule malware.example.net.rpz.local)',
+    );
+    expect(formatEvent(event('threat_detected', flood))).toBe(
+      '2026-11-22T12:34:05Z threat_detected [warning] NXDOMAIN flood from 192.0.2.7: 420/min (threshold 300)',
+    );
+    const random = {
+      ...flood,
+      qname: 'x1.example.com',
+      detection: {
+        kind: 'random_subdomain',
+        severity: 'critical',
+        count: 250,
+        threshold: 200,
+        windowSec: 30,
+        baseDomain: 'example.com',
+        clients: [{ ip: '192.0.2.8', count: 200 }],
+      },
+    };
+    expect(formatEvent(event('threat_detected', random))).toBe(
+      '2026-11-22T12:34:05Z threat_detected [critical] Random subdomains under example.com: 250 names in 30 s (threshold 200) clients=192.0.2.8',
+    );
+  });
+});
+
 describe('query lines', () => {
   const q = {
     ...EXAMPLE_EVENTS.dns_query_log,

@@ -9,9 +9,11 @@ import { AuthProvider, useAuth } from './auth/auth-context';
 import { RequireRole } from './auth/RequireRole';
 import { Loading } from './components/StateViews';
 import { AdminPage } from './pages/admin/AdminPage';
+import { ClientPage } from './pages/clients/ClientPage';
 import { DashboardPage } from './pages/dashboard/DashboardPage';
 import { MetricsHistoryProvider } from './pages/dashboard/metrics-history';
 import { EventsPage } from './pages/events/EventsPage';
+import { HistoryPage } from './pages/history/HistoryPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { QueryLogPage } from './pages/querylog/QueryLogPage';
@@ -50,6 +52,23 @@ function Gate(): ReactNode {
           <Route element={<Layout />}>
             <Route index element={<DashboardPage />} />
             <Route path="queries" element={<QueryLogPage />} />
+            {/* The query store holds client addresses: operators and admins (viewers get 403). */}
+            <Route
+              path="queries/history"
+              element={
+                <RequireRole role="operator">
+                  <HistoryPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="clients/:ip"
+              element={
+                <RequireRole role="operator">
+                  <ClientPage />
+                </RequireRole>
+              }
+            />
             <Route path="zones" element={<ZonesPage />} />
             <Route path="zones/:zone" element={<ZoneRecordsPage />} />
             <Route path="replication" element={<ReplicationPage />} />

@@ -148,6 +148,24 @@ describe('QueryMerger', () => {
     merger.stop();
   });
 
+  it('never completes a query with the answer of a later one under the same key', () => {
+    vi.useFakeTimers();
+    const { merger, emitted, recorded } = harness({ completeWithinMs: 10_000 });
+    const t0 = Date.parse('2026-12-06T12:00:00.000Z');
+    merger.logged(facts({ tsMs: t0, ts: 'first' }));
+    vi.advanceTimersByTime(50); // published early; its dnstap never comes
+    merger.logged(facts({ tsMs: t0 + 5000, ts: 'second' }));
+    vi.advanceTimersByTime(50); // the second is early too
+    merger.answer(answered({ tsMs: t0 + 5001, latencyMs: 1 }));
+    const [first, second] = emitted.filter((e) => e.kind === 'early');
+    const completion = emitted.find((e) => e.kind === 'completion');
+    expect(completion?.id).toBe(second?.id);
+    expect(completion?.id).not.toBe(first?.id);
+    // The first is recorded alone (logged only), the second with its answer: once each.
+    expect(recorded.map((r) => r.source)).toEqual(['querylog', 'dnstap']);
+    merger.stop();
+  });
+
   it('sends no completion for an early event that was not published (sampled out)', () => {
     vi.useFakeTimers();
     const { merger, emitted, recorded } = harness({ publish: false });

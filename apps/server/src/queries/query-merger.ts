@@ -44,6 +44,9 @@ interface Held {
   published: boolean;
 }
 
+/** How far apart a query's log time and its answer time may be beyond its latency. */
+const SAME_QUERY_MS = 2000;
+
 export function mergeKey(f: QueryFacts): string {
   return `${f.clientIp}#${f.clientPort} ${f.qname} ${f.qtype}`;
 }
@@ -119,7 +122,7 @@ export class QueryMerger {
   answer(f: QueryFacts): void {
     if (this.stopped) return;
     const key = mergeKey(f);
-    const held = shift(this.held, key);
+    const held = this.takeMatching(this.held, key, f, (h) => this.releaseHeld(h));
     if (held) {
       held.done = true;
       this.heldCount--;
@@ -128,7 +131,7 @@ export class QueryMerger {
       this.opts.record(withLogged(f, held.logged));
       return;
     }
-    const early = shift(this.early, key);
+    const early = this.takeMatching(this.early, key, f, (e) => this.expireEarly(e));
     if (early) {
       early.done = true;
       this.earlyCount--;
@@ -145,6 +148,32 @@ export class QueryMerger {
     this.answeredOrder.push({ key, due });
     if (this.answeredOrder.length > this.maxPending) this.expireAnswered(Infinity);
     this.schedule();
+  }
+
+  /**
+   * The oldest logged query under `key` that can be this answer's: logged no later than 1 s after
+   * the answer (the clocks tick in ms, the log a little later) and no earlier than the answer's
+   * latency allows. Older ones under the same key are another query whose dnstap never came
+   * (a client reusing its port for the same question): they are settled alone by `stale`.
+   */
+  private takeMatching(
+    map: Map<string, Held[]>,
+    key: string,
+    answer: QueryFacts,
+    stale: (h: Held) => void,
+  ): Held | undefined {
+    const slack = Math.max(SAME_QUERY_MS, (answer.latencyMs ?? 0) + SAME_QUERY_MS);
+    for (let h = map.get(key)?.[0]; h !== undefined; h = map.get(key)?.[0]) {
+      const lead = answer.tsMs - h.logged.tsMs;
+      if (lead > slack) {
+        stale(h);
+        continue;
+      }
+      if (lead < -SAME_QUERY_MS) return undefined;
+      shift(map, key);
+      return h;
+    }
+    return undefined;
   }
 
   /** Publishes what is held, records what waits for a completion; idempotent. */

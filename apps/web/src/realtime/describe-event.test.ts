@@ -73,3 +73,61 @@ describe('describeEvent: replication events', () => {
     ).toBe('Secondary ns2 is lagging (was in sync): 2 zone(s) behind');
   });
 });
+
+describe('describeEvent: threat_detected', () => {
+  const base = {
+    clientIp: '192.0.2.7',
+    qname: 'a1.example.com',
+    qtype: 'A',
+    action: 'passthru' as const,
+    rule: 'detector',
+    category: 'custom' as const,
+    ts: '2026-01-01T00:00:00.000Z',
+  };
+
+  it('says an RPZ hit blocked the name', () => {
+    expect(
+      describeEvent({
+        event: 'threat_detected',
+        meta,
+        data: { ...base, action: 'nxdomain', category: 'malware' },
+      }),
+    ).toBe('Blocked a1.example.com (malware) for 192.0.2.7');
+  });
+
+  it('describes a detection as what the detector saw, not as a block', () => {
+    const detection = {
+      kind: 'nxdomain_flood' as const,
+      severity: 'warning' as const,
+      count: 420,
+      threshold: 300,
+      windowSec: 60,
+    };
+    expect(describeEvent({ event: 'threat_detected', meta, data: { ...base, detection } })).toBe(
+      'NXDOMAIN flood from 192.0.2.7: 420/min (threshold 300)',
+    );
+    expect(
+      describeEvent({
+        event: 'threat_detected',
+        meta,
+        data: { ...base, clientIp: '[redacted]', detection },
+      }),
+    ).toBe('NXDOMAIN flood from (redacted): 420/min (threshold 300)');
+    expect(
+      describeEvent({
+        event: 'threat_detected',
+        meta,
+        data: {
+          ...base,
+          detection: {
+            ...detection,
+            kind: 'random_subdomain',
+            count: 250,
+            threshold: 200,
+            baseDomain: 'example.com',
+          },
+        },
+      }),
+    ).toBe('Random subdomains under example.com: 250 names/min (threshold 200)');
+  });
+});

@@ -5,6 +5,7 @@
  */
 import type { EventDataOf, EventMeta, EventType } from '@hdns/protocol';
 import { isRedacted } from '../format';
+import { describeDetection } from './describe-detection';
 
 export type EventLike = {
   [T in EventType]: { event: T; data: EventDataOf<T>; meta: EventMeta };
@@ -44,7 +45,9 @@ export function describeEvent(e: EventLike): string {
     case 'security_alert':
       return `${e.data.title}: ${e.data.message}`;
     case 'threat_detected':
-      return `Blocked ${e.data.qname} (${e.data.category}) for ${ip(e.data.clientIp)}`;
+      return e.data.detection
+        ? describeDetection(e.data, e.data.detection)
+        : `Blocked ${e.data.qname} (${e.data.category}) for ${ip(e.data.clientIp)}`;
     case 'rpz_update':
       return e.data.action === 'bulk'
         ? `${e.data.count ?? 'Many'} RPZ rules changed`

@@ -4,8 +4,8 @@
  */
 import { useState, type ReactNode } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
+import { roleAtLeast, type Role } from '@hdns/protocol';
 import { useAuth, useSignedIn } from '../auth/auth-context';
-import { isAdmin } from '../auth/permissions';
 import { ConnectionStatus } from './ConnectionStatus';
 import { NotificationBell } from './NotificationBell';
 import { EventToasts, ToastHost } from './Toasts';
@@ -14,18 +14,20 @@ interface NavItem {
   to: string;
   label: string;
   end?: boolean;
-  adminOnly?: boolean;
+  /** Hidden below this role (the server would refuse the page's requests). */
+  minRole?: Role;
 }
 
 const NAV: readonly NavItem[] = [
   { to: '/', label: 'Dashboard', end: true },
-  { to: '/queries', label: 'Query log' },
+  { to: '/queries', label: 'Query log', end: true },
+  { to: '/queries/history', label: 'History', minRole: 'operator' },
   { to: '/zones', label: 'Zones' },
   { to: '/replication', label: 'Replication' },
   { to: '/security', label: 'Security' },
   { to: '/events', label: 'Events' },
-  { to: '/settings', label: 'Settings', adminOnly: true },
-  { to: '/admin', label: 'Admin', adminOnly: true },
+  { to: '/settings', label: 'Settings', minRole: 'admin' },
+  { to: '/admin', label: 'Admin', minRole: 'admin' },
 ];
 
 export function Layout(): ReactNode {
@@ -33,7 +35,7 @@ export function Layout(): ReactNode {
   const { session } = useAuth();
   const [menuOpen, setMenuOpen] = useState(false);
   const location = useLocation();
-  const items = NAV.filter((n) => !n.adminOnly || isAdmin(user));
+  const items = NAV.filter((n) => !n.minRole || roleAtLeast(user.role, n.minRole));
 
   return (
     <div className="app">

@@ -1,8 +1,17 @@
-/** BIND's state from bind_status: running, version, uptime, zones, rcodes. */
+/**
+ * BIND's state from bind_status: running, version, uptime, zones, rcodes, and where the query
+ * facts come from (dnstap, the text query log, or none) and why.
+ */
 import type { ReactNode } from 'react';
 import { useSeededLatest } from '../../realtime/use-seeded-latest';
 import { Empty, Loading } from '../../components/StateViews';
 import { formatDuration, formatNumber, formatTime } from '../../format';
+
+const SOURCE_LABEL = {
+  dnstap: 'dnstap (answers, response codes, latency)',
+  querylog: 'text query log (queries only)',
+  none: 'none',
+} as const;
 
 export function BindStatusCard(): ReactNode {
   const { data: d, ts, loading } = useSeededLatest('bind_status');
@@ -42,6 +51,15 @@ export function BindStatusCard(): ReactNode {
               .map(([k, v]) => `${k} ${formatNumber(v)}`)
               .join(' · ') || '—'}
           </dd>
+          {d.querySource !== undefined && (
+            <>
+              <dt>Query source</dt>
+              <dd data-testid="query-source">
+                {SOURCE_LABEL[d.querySource]}
+                {d.querySourceReason && <div className="muted small">{d.querySourceReason}</div>}
+              </dd>
+            </>
+          )}
           {ts && (
             <>
               <dt>Updated</dt>

@@ -1,8 +1,13 @@
-/** The live overview: traffic, top talkers, forwarders, BIND, host metrics, security. */
+/**
+ * The live overview: traffic, response codes and times, top talkers, forwarders, BIND, host
+ * metrics, security.
+ */
 import type { ReactNode } from 'react';
 import { BindStatusCard } from './BindStatusCard';
 import { ForwarderHealth } from './ForwarderHealth';
+import { LatencyPanel } from './LatencyPanel';
 import { QpsPanel } from './QpsPanel';
+import { RcodeMixPanel } from './RcodeMixPanel';
 import { SecurityAlerts } from './SecurityAlerts';
 import { SystemMetrics } from './SystemMetrics';
 import { TopLists } from './TopLists';
@@ -14,6 +19,8 @@ export function DashboardPage(): ReactNode {
       <div className="grid grid-dash">
         <QpsPanel />
         <BindStatusCard />
+        <RcodeMixPanel />
+        <LatencyPanel />
         <TopLists />
         <ForwarderHealth />
         <SystemMetrics />

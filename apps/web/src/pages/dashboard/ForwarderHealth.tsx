@@ -1,7 +1,8 @@
 /**
  * One card per forwarder. The configured list comes from REST; the state from the newest
  * health_update snapshot, overridden by any forwarder_status_change that arrived after it
- * (transitions are immediate, snapshots periodic).
+ * (transitions are immediate, snapshots periodic). Where dnstap sees the exchanges with a
+ * forwarder, query_stats adds its real response times (p50/p99) and failures over the window.
  */
 import { useState, type ReactNode } from 'react';
 import type { EventFrame } from '@hdns/client';
@@ -13,6 +14,9 @@ import { Empty, ErrorState, Loading } from '../../components/StateViews';
 import { useResource } from '../../hooks/use-resource';
 import { useSeededLatest } from '../../realtime/use-seeded-latest';
 import { Sensitive } from '../../components/Sensitive';
+import { useSeries } from '../../components/use-series';
+import { formatNumber } from '../../format';
+import { useMetricsHistory } from './metrics-history';
 
 interface CardState {
   id: string;
@@ -36,6 +40,10 @@ export function ForwarderHealth(): ReactNode {
     setChanges((m) => new Map(m).set(e.data.forwarderId, e));
   });
   useRealtimeEvent('health_update', () => setChanges(new Map()));
+  const history = useMetricsHistory();
+  useSeries(history.qps); // every stats round: re-render with the newest upstream figures
+  const stats = history.longestWindow();
+  const upstream = new Map((stats?.forwarders ?? []).map((f) => [f.address, f]));
 
   const cards = new Map<string, CardState>();
   for (const f of configured.data?.forwarders ?? []) {
@@ -110,11 +118,30 @@ export function ForwarderHealth(): ReactNode {
                   {c.failures > 0 && ` · ${c.failures} failed`}
                 </span>
               </div>
+              {upstream.has(c.address) && stats && (
+                <Upstream figures={upstream.get(c.address)!} windowSec={stats.windowSec} />
+              )}
             </li>
           ))}
         </ul>
       )}
     </article>
+  );
+}
+
+/** What dnstap saw of the exchanges with one forwarder over the stats window. */
+function Upstream({
+  figures: f,
+  windowSec,
+}: {
+  figures: { queries: number; failures: number; p50Ms: number; p99Ms: number };
+  windowSec: number;
+}): ReactNode {
+  return (
+    <div className="muted small" data-testid="forwarder-upstream">
+      last {windowSec}s: {formatNumber(f.queries)} queries · p50 {formatNumber(f.p50Ms, 0)} ms · p99{' '}
+      {formatNumber(f.p99Ms, 0)} ms{f.failures > 0 && ` · ${formatNumber(f.failures)} failed`}
+    </div>
   );
 }
 

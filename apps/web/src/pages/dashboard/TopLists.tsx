@@ -1,4 +1,7 @@
-/** Top domains and clients from the newest query_stats (client addresses may be redacted). */
+/**
+ * Top domains and clients from the newest query_stats (client addresses may be redacted), and,
+ * from dnstap, the names answered NXDOMAIN and SERVFAIL most often.
+ */
 import type { ReactNode } from 'react';
 import { useSeededLatest } from '../../realtime/use-seeded-latest';
 import { useMetricsHistory } from './metrics-history';
@@ -12,16 +15,18 @@ const SHOWN = 8;
 function Ranked({
   title,
   rows,
+  empty = 'No queries in this window.',
 }: {
   title: string;
   rows: readonly { key: string; label: ReactNode; count: number }[];
+  empty?: string;
 }): ReactNode {
   const max = Math.max(1, ...rows.map((r) => r.count));
   return (
     <div>
       <h3>{title}</h3>
       {rows.length === 0 ? (
-        <Empty>No queries in this window.</Empty>
+        <Empty>{empty}</Empty>
       ) : (
         <ol className="ranked">
           {rows.slice(0, SHOWN).map((r) => (
@@ -38,6 +43,26 @@ function Ranked({
         </ol>
       )}
     </div>
+  );
+}
+
+const names = (list: readonly { name: string; count: number }[]) =>
+  list.map((t) => ({ key: t.name, label: <span className="mono">{t.name}</span>, count: t.count }));
+
+/** A client address, with its blocked and NXDOMAIN counts (dnstap) on hover. */
+function ClientLabel({
+  client: c,
+}: {
+  client: { ip: string; blocked?: number | undefined; nxdomain?: number | undefined };
+}): ReactNode {
+  const facts = [
+    c.blocked !== undefined ? `${formatNumber(c.blocked)} blocked` : '',
+    c.nxdomain !== undefined ? `${formatNumber(c.nxdomain)} NXDOMAIN` : '',
+  ].filter(Boolean);
+  return (
+    <span title={facts.join(' · ') || undefined}>
+      <Sensitive value={c.ip} />
+    </span>
   );
 }
 
@@ -64,22 +89,29 @@ export function TopLists(): ReactNode {
         )
       ) : (
         <div className="two-col">
-          <Ranked
-            title="Domains"
-            rows={d.topDomains.map((t) => ({
-              key: t.name,
-              label: <span className="mono">{t.name}</span>,
-              count: t.count,
-            }))}
-          />
+          <Ranked title="Domains" rows={names(d.topDomains)} />
           <Ranked
             title="Clients"
             rows={d.topClients.map((t, i) => ({
               key: `${t.ip}-${i}`,
-              label: <Sensitive value={t.ip} />,
+              label: <ClientLabel client={t} />,
               count: t.count,
             }))}
           />
+          {d.topNxdomain && (
+            <Ranked
+              title="NXDOMAIN names"
+              empty="No NXDOMAIN answers in this window."
+              rows={names(d.topNxdomain)}
+            />
+          )}
+          {d.topServfail && (
+            <Ranked
+              title="SERVFAIL names"
+              empty="No SERVFAIL answers in this window."
+              rows={names(d.topServfail)}
+            />
+          )}
         </div>
       )}
     </article>

@@ -11,6 +11,17 @@ import { useDashboardClient } from '../../realtime/client-context';
 /** The part of a live or stored event the charts read. */
 type Sample<T extends EventType> = { ts: string; data: EventDataOf<T> };
 
+/** The rcodes charted on their own; every other code is summed as "other". */
+export const RCODE_SERIES = ['NOERROR', 'NXDOMAIN', 'SERVFAIL'] as const;
+
+/** Responses per second of each charted rcode, then of all others. */
+export function rcodeRates(rcodes: Record<string, number>, windowSec: number): number[] {
+  const named: readonly string[] = RCODE_SERIES;
+  let other = 0;
+  for (const [code, n] of Object.entries(rcodes)) if (!named.includes(code)) other += n;
+  return [...RCODE_SERIES.map((c) => rcodes[c] ?? 0), other].map((n) => n / windowSec);
+}
+
 export class MetricsHistory {
   /** Queries per second, blocked per second. */
   readonly qps = new SeriesBuffer(2);
@@ -19,6 +30,10 @@ export class MetricsHistory {
   readonly disk = new SeriesBuffer(1);
   /** Received, sent (bytes per second). */
   readonly network = new SeriesBuffer(2);
+  /** Responses per second by rcode: NOERROR, NXDOMAIN, SERVFAIL, other (dnstap only). */
+  readonly rcodes = new SeriesBuffer(RCODE_SERIES.length + 1);
+  /** Response time p50, p99 in ms (dnstap only). */
+  readonly latency = new SeriesBuffer(2);
   /** The qps chart follows the shortest stats window the server publishes (the most live). */
   private window = Infinity;
   /** Newest stats per window; the top lists read the longest window (the most meaningful). */
@@ -29,7 +44,16 @@ export class MetricsHistory {
     this.byWindow.set(d.windowSec, d);
     if (d.windowSec < this.window) this.window = d.windowSec;
     if (d.windowSec !== this.window) return;
-    this.qps.push(Date.parse(e.ts), [d.qps, (d.blocked ?? 0) / d.windowSec]);
+    const t = Date.parse(e.ts);
+    this.qps.push(t, [d.qps, (d.blocked ?? 0) / d.windowSec]);
+    // The server leaves rcodes out of a window without answers: a quiet second is zero once
+    // the chart has started, but text-log statistics (queries, no answers) add no point
+    // rather than a false zero.
+    if (d.rcodes) this.rcodes.push(t, rcodeRates(d.rcodes, d.windowSec));
+    else if (d.total === 0 && this.rcodes.length > 0) this.rcodes.push(t, rcodeRates({}, 1));
+    if (d.latencyMs && d.latencyMs.count > 0) {
+      this.latency.push(t, [d.latencyMs.p50, d.latencyMs.p99]);
+    }
   }
 
   /** Stats of the window the qps chart shows, if any. */

@@ -1,4 +1,8 @@
-/** Client / domain / type filters of the query log (kept in localStorage by the page). */
+/**
+ * Client / domain / type / response code / transport filters of the query log (kept in
+ * localStorage by the page). A response code or transport filter hides rows that have none:
+ * text-log and still-partial queries.
+ */
 import type { ReactNode } from 'react';
 import type { QueryRow } from './query-buffer';
 import { Field } from '../../components/Field';
@@ -7,6 +11,8 @@ export interface QueryFilters {
   client: string;
   domain: string;
   qtype: string;
+  rcode: string;
+  transport: string;
   blockedOnly: boolean;
 }
 
@@ -14,6 +20,8 @@ export const EMPTY_FILTERS: QueryFilters = {
   client: '',
   domain: '',
   qtype: '',
+  rcode: '',
+  transport: '',
   blockedOnly: false,
 };
 
@@ -21,25 +29,67 @@ export function matches(r: QueryRow, f: QueryFilters): boolean {
   if (f.client && !r.clientIp.includes(f.client.trim())) return false;
   if (f.domain && !r.qname.toLowerCase().includes(f.domain.trim().toLowerCase())) return false;
   if (f.qtype && r.qtype !== f.qtype) return false;
+  if (f.rcode && r.rcode !== f.rcode) return false;
+  if (f.transport && r.transport !== f.transport) return false;
   if (f.blockedOnly && !r.blocked) return false;
   return true;
 }
 
 const COMMON_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'SRV', 'TXT', 'HTTPS'];
+/** The protocol's QUERY_TRANSPORTS (not exported by its entry). */
+const TRANSPORTS = ['udp', 'tcp', 'dot', 'doh'] as const;
+const COMMON_RCODES = ['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED'];
+
+function Choice({
+  label,
+  name,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  options: readonly string[];
+  onChange: (next: string) => void;
+}): ReactNode {
+  return (
+    <Field label={label}>
+      <select name={name} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">Any</option>
+        {options.map((t) => (
+          <option key={t} value={t}>
+            {t}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
 
 export function QueryLogFilters({
   value,
   onChange,
   qtypes,
+  rcodes,
 }: {
   value: QueryFilters;
   onChange: (next: QueryFilters) => void;
   qtypes: readonly string[];
+  /** Response codes seen in the rows, offered beside the common ones. */
+  rcodes: readonly string[];
 }): ReactNode {
-  const types = [
-    ...new Set([...COMMON_TYPES, ...qtypes, ...(value.qtype ? [value.qtype] : [])]),
-  ].sort();
-  const active = value.client || value.domain || value.qtype || value.blockedOnly;
+  const withSeen = (common: readonly string[], seen: readonly string[], chosen: string) =>
+    [...new Set([...common, ...seen, ...(chosen ? [chosen] : [])])].sort();
+  const types = withSeen(COMMON_TYPES, qtypes, value.qtype);
+  const codes = withSeen(COMMON_RCODES, rcodes, value.rcode);
+  const active =
+    value.client ||
+    value.domain ||
+    value.qtype ||
+    value.rcode ||
+    value.transport ||
+    value.blockedOnly;
   return (
     <form
       className="filters"
@@ -63,20 +113,27 @@ export function QueryLogFilters({
           onChange={(e) => onChange({ ...value, domain: e.target.value })}
         />
       </Field>
-      <Field label="Type">
-        <select
-          name="qtype"
-          value={value.qtype}
-          onChange={(e) => onChange({ ...value, qtype: e.target.value })}
-        >
-          <option value="">Any</option>
-          {types.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <Choice
+        label="Type"
+        name="qtype"
+        value={value.qtype}
+        options={types}
+        onChange={(qtype) => onChange({ ...value, qtype })}
+      />
+      <Choice
+        label="Response"
+        name="rcode"
+        value={value.rcode}
+        options={codes}
+        onChange={(rcode) => onChange({ ...value, rcode })}
+      />
+      <Choice
+        label="Transport"
+        name="transport"
+        value={value.transport}
+        options={TRANSPORTS}
+        onChange={(transport) => onChange({ ...value, transport })}
+      />
       <label className="check">
         <input
           type="checkbox"

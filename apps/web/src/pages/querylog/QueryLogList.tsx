@@ -1,24 +1,72 @@
 /**
  * The rows, virtualized with @tanstack/react-virtual: only what is on screen is in the DOM, so
- * 5,000 rows scroll as smoothly as 50. Blocked queries are highlighted.
+ * 5,000 rows scroll as smoothly as 50. Blocked queries are highlighted. Queries from dnstap show
+ * their rcode, latency, transport and answer; a partial one (published from the text log before
+ * its dnstap facts arrived) says its answer is pending until the completion replaces it; queries
+ * from the text log alone (a BIND without dnstap) only say ok or blocked.
  */
 import { useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { Link } from 'react-router';
 import { Sensitive } from '../../components/Sensitive';
 import { Empty } from '../../components/StateViews';
-import { formatTime } from '../../format';
+import { formatNumber, formatTime, isRedacted } from '../../format';
 import type { QueryRow } from './query-buffer';
+import { RcodeBadge } from './RcodeBadge';
 
 const ROW_HEIGHT = 34;
+
+/** dnstap times to the millisecond: 0 means under one (an answer from the cache or a zone). */
+function formatLatency(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  return ms < 1 ? '<1 ms' : `${formatNumber(ms, 0)} ms`;
+}
+
+/** The client address, linked to its client page when this reader may see it. */
+function ClientCell({ ip }: { ip: string }): ReactNode {
+  if (isRedacted(ip)) return <Sensitive value={ip} />;
+  return (
+    <Link to={`/clients/${encodeURIComponent(ip)}`} className="mono" title={`Queries of ${ip}`}>
+      {ip}
+    </Link>
+  );
+}
+
+function ResultCell({ r }: { r: QueryRow }): ReactNode {
+  const blocked = r.blocked ? (
+    <span className="pill pill-bad" title={r.rpzAction ? `RPZ action ${r.rpzAction}` : undefined}>
+      blocked{r.rpzAction ? ` · ${r.rpzAction}` : ''}
+    </span>
+  ) : null;
+  if (r.rcode !== undefined)
+    return (
+      <>
+        <RcodeBadge rcode={r.rcode} /> {blocked}
+      </>
+    );
+  if (r.partial)
+    return (
+      <>
+        <span className="muted pending" title="The answer facts arrive from dnstap shortly">
+          answer pending…
+        </span>{' '}
+        {blocked}
+      </>
+    );
+  return blocked ?? <span className="muted">ok</span>;
+}
 
 export function QueryLogList({
   rows,
   paused,
   filtered,
+  showNode,
 }: {
   rows: readonly QueryRow[];
   paused: boolean;
   filtered: boolean;
+  /** More than one named answered: say which one on each row. */
+  showNode: boolean;
 }): ReactNode {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -42,14 +90,22 @@ export function QueryLogList({
   }
 
   return (
-    <div className="qlog" role="table" aria-label="DNS queries" aria-rowcount={rows.length}>
+    <div
+      className={`qlog${showNode ? ' qlog-nodes' : ''}`}
+      role="table"
+      aria-label="DNS queries"
+      aria-rowcount={rows.length}
+    >
       <div className="qlog-row qlog-header" role="row">
         <span role="columnheader">Time</span>
         <span role="columnheader">Client</span>
         <span role="columnheader">Domain</span>
         <span role="columnheader">Type</span>
-        <span role="columnheader">Flags</span>
         <span role="columnheader">Result</span>
+        <span role="columnheader">Latency</span>
+        <span role="columnheader">Via</span>
+        <span role="columnheader">Answer</span>
+        {showNode && <span role="columnheader">Node</span>}
       </div>
       <div ref={scrollRef} className="qlog-scroll" tabIndex={0} aria-label="Query rows, scrollable">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
@@ -61,8 +117,10 @@ export function QueryLogList({
                 key={item.key}
                 role="row"
                 aria-rowindex={item.index + 1}
-                className={`qlog-row${r.blocked ? ' blocked' : ''}`}
+                className={`qlog-row${r.blocked ? ' blocked' : ''}${r.partial ? ' partial' : ''}`}
                 data-testid="query-row"
+                data-partial={r.partial ? 'true' : undefined}
+                data-rcode={r.rcode}
                 style={{
                   position: 'absolute',
                   top: 0,
@@ -75,23 +133,32 @@ export function QueryLogList({
                 <span role="cell" className="muted">
                   {formatTime(r.ts)}
                 </span>
-                <span role="cell">
-                  <Sensitive value={r.clientIp} />
+                <span role="cell" className="ellipsis">
+                  <ClientCell ip={r.clientIp} />
                 </span>
                 <span role="cell" className="mono ellipsis" title={r.qname}>
                   {r.qname}
                 </span>
-                <span role="cell">{r.qtype}</span>
-                <span role="cell" className="mono muted">
-                  {r.flags}
+                <span role="cell" title={`${r.qclass} · query flags ${r.flags}`}>
+                  {r.qtype}
                 </span>
-                <span role="cell">
-                  {r.blocked ? (
-                    <span className="pill pill-bad">blocked</span>
-                  ) : (
-                    <span className="muted">ok</span>
-                  )}
+                <span role="cell" className="qlog-result">
+                  <ResultCell r={r} />
                 </span>
+                <span role="cell" className="num" data-testid="query-latency">
+                  {formatLatency(r.latencyMs)}
+                </span>
+                <span role="cell" className="muted small">
+                  {r.transport ?? ''}
+                </span>
+                <span role="cell" className="mono ellipsis small" title={r.answer}>
+                  {r.answer ?? (r.answerCount === 0 ? '—' : '')}
+                </span>
+                {showNode && (
+                  <span role="cell" className="muted small ellipsis" title={r.node}>
+                    {r.node ?? ''}
+                  </span>
+                )}
               </div>
             );
           })}

@@ -8,7 +8,7 @@ import { useApi } from '../../auth/auth-context';
 import { ErrorState } from '../../components/StateViews';
 import { useStoredState } from '../../hooks/use-stored-state';
 import { useDashboardClient } from '../../realtime/client-context';
-import { QueryBuffer, type QueryRow } from './query-buffer';
+import { QueryBuffer, toQueryRow, type QueryRow } from './query-buffer';
 import { QueryLogFilters, EMPTY_FILTERS, matches, type QueryFilters } from './QueryLogFilters';
 import { QueryLogList } from './QueryLogList';
 
@@ -27,8 +27,8 @@ export function QueryLogPage(): ReactNode {
   const [error, setError] = useState<unknown>(undefined);
 
   useSubscription(SUBSCRIPTION);
-  useRealtimeEvent('dns_query_log', (e) => buffer.add([{ ...e.data, id: e.id, seq: e.seq }]));
-  useRealtimeEvent('threat_detected', (e) => buffer.markBlocked(e.data.qname, e.data.clientIp));
+  useRealtimeEvent('dns_query_log', (e) => buffer.add([toQueryRow(e)]));
+  useRealtimeEvent('threat_detected', (e) => buffer.markBlocked(e.data));
 
   useEffect(() => {
     const controller = new AbortController();
@@ -40,8 +40,7 @@ export function QueryLogPage(): ReactNode {
         })
         .then((page) => {
           const rows: QueryRow[] = [];
-          for (const e of page.events)
-            if (e.event === 'dns_query_log') rows.push({ ...e.data, id: e.id, seq: e.seq });
+          for (const e of page.events) if (e.event === 'dns_query_log') rows.push(toQueryRow(e));
           buffer.seed(rows);
         })
         .catch((err: unknown) => {
@@ -60,7 +59,17 @@ export function QueryLogPage(): ReactNode {
   }, [api, buffer, client]);
 
   const visible = useMemo(() => snap.rows.filter((r) => matches(r, filters)), [snap.rows, filters]);
-  const qtypes = useMemo(() => [...new Set(snap.rows.map((r) => r.qtype))].sort(), [snap.rows]);
+  const seen = useMemo(() => {
+    const qtypes = new Set<string>();
+    const rcodes = new Set<string>();
+    const nodes = new Set<string>();
+    for (const r of snap.rows) {
+      qtypes.add(r.qtype);
+      if (r.rcode !== undefined) rcodes.add(r.rcode);
+      if (r.node !== undefined) nodes.add(r.node);
+    }
+    return { qtypes: [...qtypes], rcodes: [...rcodes], nodes: nodes.size };
+  }, [snap.rows]);
 
   return (
     <section className="page page-fill" aria-labelledby="ql-title">
@@ -90,12 +99,18 @@ export function QueryLogPage(): ReactNode {
           shown.
         </p>
       )}
-      <QueryLogFilters value={filters} onChange={setFilters} qtypes={qtypes} />
+      <QueryLogFilters
+        value={filters}
+        onChange={setFilters}
+        qtypes={seen.qtypes}
+        rcodes={seen.rcodes}
+      />
       {error !== undefined && <ErrorState error={error} />}
       <QueryLogList
         rows={visible}
         paused={snap.paused}
         filtered={visible.length !== snap.rows.length}
+        showNode={seen.nodes > 1}
       />
     </section>
   );

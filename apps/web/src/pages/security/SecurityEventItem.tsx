@@ -1,7 +1,12 @@
-/** One security_alert or threat_detected line (other types render as plain text). */
+/**
+ * One security_alert or threat_detected line (other types render as plain text). A
+ * threat_detected is either an RPZ hit (a rule rewrote the answer) or a detection (a detector
+ * saw an NXDOMAIN flood or random subdomains; nothing was rewritten).
+ */
 import type { ReactNode } from 'react';
 import { Sensitive } from '../../components/Sensitive';
 import { formatTime } from '../../format';
+import { detectionRate, detectionTitle } from '../../realtime/describe-detection';
 import { describeEvent } from '../../realtime/describe-event';
 import type { ListedEvent } from '../../realtime/use-live-list';
 
@@ -22,6 +27,43 @@ export function SecurityEventItem({ event: e }: { event: ListedEvent }): ReactNo
               </>
             )}
             {e.data.source && ` · ${e.data.source}`}
+          </div>
+        </div>
+      </li>
+    );
+  }
+  if (e.event === 'threat_detected' && e.data.detection) {
+    // A detector saw a pattern; nothing was rewritten, so no action or category pill.
+    const d = e.data.detection;
+    return (
+      <li className={`event-item sev-${d.severity}`} data-testid="detection-item">
+        <div>
+          <strong>{detectionTitle(d, e.data.qname)}</strong>{' '}
+          <span className={`pill pill-sev-${d.severity}`}>{d.severity}</span>{' '}
+          <span className="pill">detected</span>
+          <div className="small">
+            {d.kind === 'nxdomain_flood' ? (
+              <>
+                NXDOMAIN answers to <Sensitive value={e.data.clientIp} />: {detectionRate(d)}
+              </>
+            ) : (
+              <>Distinct unknown names: {detectionRate(d, ' names')}</>
+            )}{' '}
+            (threshold {d.threshold})
+          </div>
+          <div className="muted small">
+            {formatTime(e.ts)} · last {e.data.qtype} <span className="mono">{e.data.qname}</span>
+            {d.clients && d.clients.length > 0 && (
+              <>
+                {' · clients '}
+                {d.clients.map((c, i) => (
+                  <span key={`${c.ip}-${i}`}>
+                    {i > 0 && ', '}
+                    <Sensitive value={c.ip} /> ({c.count})
+                  </span>
+                ))}
+              </>
+            )}
           </div>
         </div>
       </li>

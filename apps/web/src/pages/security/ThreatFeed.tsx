@@ -1,4 +1,7 @@
-/** Live threat feed: RPZ hits (threat_detected) and security alerts, newest first. */
+/**
+ * Live threat feed, newest first: RPZ hits and detections (both threat_detected) and security
+ * alerts.
+ */
 import type { ReactNode } from 'react';
 import { Empty, ErrorState, Loading } from '../../components/StateViews';
 import { useLiveList } from '../../realtime/use-live-list';

@@ -1,0 +1,46 @@
+/**
+ * Response time over time (query_stats.latencyMs, dnstap only): the median and the 99th
+ * percentile, so a slow tail shows even when most answers come from the cache.
+ */
+import type { ReactNode } from 'react';
+import { UplotChart } from '../../components/UplotChart';
+import { useSeries } from '../../components/use-series';
+import { formatNumber } from '../../format';
+import { useMetricsHistory } from './metrics-history';
+
+const SERIES = [
+  { label: 'p50', stroke: '#10b981', fill: 'rgba(16,185,129,0.12)' },
+  { label: 'p99', stroke: '#8b5cf6' },
+] as const;
+
+const ms = (v: number) => `${formatNumber(v, v < 10 ? 1 : 0)} ms`;
+
+export function LatencyPanel(): ReactNode {
+  const history = useMetricsHistory();
+  useSeries(history.latency);
+  const latest = history.latestOfChartWindow()?.latencyMs;
+  return (
+    <article className="card span-2" aria-labelledby="latency-title" data-testid="latency-panel">
+      <header className="card-head">
+        <h2 id="latency-title">Response time</h2>
+        {latest && latest.count > 0 && (
+          <span className="muted small" data-testid="latency-values">
+            p50 {ms(latest.p50)} · p99 {ms(latest.p99)} · max {ms(latest.max)}
+          </span>
+        )}
+      </header>
+      <UplotChart
+        buffer={history.latency}
+        series={SERIES}
+        label="Response time p50 and p99 over time"
+        minSpanSec={60}
+        formatValue={ms}
+      />
+      {history.latency.length === 0 && (
+        <p className="muted small">
+          Response times come from dnstap; waiting for the first answered queries…
+        </p>
+      )}
+    </article>
+  );
+}
