@@ -31,6 +31,28 @@ export interface BenchConfig {
    * then 64 in flight) and `resumeReads` reads of `resumeEvents` events.
    */
   cluster: { appends: number; payloadBytes: number; resumeEvents: number; resumeReads: number };
+  /**
+   * Issue 15, from a real named driven by dnsperf: dnstap frames captured for `captureSec` at
+   * `captureQps` (named drops dnstap frames when its queue overflows: full speed lost half), and
+   * replayed `replayFrames` times per measure; `storeRows` inserted into the query store; its
+   * sampling shown over `samplingSec`.
+   */
+  dnstap: {
+    captureSec: number;
+    captureQps: number;
+    replayFrames: number;
+    storeRows: number;
+    samplingSec: number;
+  };
+  /** Search latency over a store of `rows` queries spread over `days`; `searches` per kind. */
+  search: { rows: number; days: number; searches: number };
+  /** named's CPU per 1,000 queries: dnsperf at `qps` for `seconds` per logging setup. */
+  namedCost: { seconds: number; qps: number };
+  /**
+   * Query answered → WebSocket event, real server process and managed named: `loadSec` at
+   * `loadQps` queries/s, and `quietQueries` single queries `quietGapMs` apart.
+   */
+  live: { loadQps: number; loadSec: number; quietQueries: number; quietGapMs: number };
 }
 
 export const FULL: BenchConfig = {
@@ -51,6 +73,16 @@ export const FULL: BenchConfig = {
   slow: { clients: 50, rate: 200, payloadBytes: 8_000, durationMs: 10_000 },
   ingest: { lines: 500_000, latency: { rate: 100, durationMs: 10_000 } },
   cluster: { appends: 5_000, payloadBytes: 200, resumeEvents: 500, resumeReads: 200 },
+  dnstap: {
+    captureSec: 5,
+    captureQps: 10_000,
+    replayFrames: 1_000_000,
+    storeRows: 500_000,
+    samplingSec: 4,
+  },
+  search: { rows: 10_000_000, days: 7, searches: 200 },
+  namedCost: { seconds: 10, qps: 5_000 },
+  live: { loadQps: 1_000, loadSec: 10, quietQueries: 30, quietGapMs: 300 },
 };
 
 export const QUICK: BenchConfig = {
@@ -71,4 +103,14 @@ export const QUICK: BenchConfig = {
   slow: { clients: 10, rate: 100, payloadBytes: 8_000, durationMs: 1_000 },
   ingest: { lines: 20_000, latency: { rate: 100, durationMs: 1_500 } },
   cluster: { appends: 500, payloadBytes: 200, resumeEvents: 100, resumeReads: 20 },
+  dnstap: {
+    captureSec: 1,
+    captureQps: 10_000,
+    replayFrames: 100_000,
+    storeRows: 40_000,
+    samplingSec: 2,
+  },
+  search: { rows: 200_000, days: 7, searches: 30 },
+  namedCost: { seconds: 2, qps: 5_000 },
+  live: { loadQps: 1_000, loadSec: 2, quietQueries: 5, quietGapMs: 300 },
 };

@@ -4,6 +4,7 @@ import { summarizeProfile } from './profile.js';
 import { machine, summarize, table, writeJson, type ScenarioResult } from './report.js';
 import type { Figures } from './scenarios/common.js';
 import { critical, findSustainedRate } from './scenarios/critical.js';
+import { dnsSuite } from './scenarios/dns-suite.js';
 import { runCluster } from './scenarios/cluster-suite.js';
 import { fanout } from './scenarios/fanout.js';
 import { ingest } from './scenarios/ingest.js';
@@ -21,7 +22,8 @@ import {
 } from './variants.js';
 
 /**
- * npm run bench [-- --quick] [--only=fanout,critical,memory,storm,slow,ingest,cluster]
+ * npm run bench [-- --quick]
+ * [--only=fanout,critical,memory,storm,slow,ingest,dnstap,live,named,search,cluster]
  * [--runs=N] [--profile]. Every scenario runs ours and the peers in alternation, `runs` times, and reports
  * medians. Exits non-zero only on crashes and protocol errors, never on a figure.
  */
@@ -165,6 +167,10 @@ async function main(): Promise<void> {
       ],
     );
   }
+  await dnsSuite(cfg, wanted, alternate, log, (ratios) => {
+    const last = results[results.length - 1];
+    if (last) last.ratios = ratios;
+  });
   // Scale-out on Redis (~2.5 min a round): in the full run, never in a plain --quick (CI).
   if (wanted('cluster') && !(quick && !only)) await runCluster(cfg, alternate, results);
   let profile: Record<string, ReturnType<typeof summarizeProfile>> | undefined;

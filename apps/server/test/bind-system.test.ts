@@ -66,7 +66,7 @@ beforeAll(async () => {
       '  dnstap { auth; client; };',
       `  dnstap-output unix "${dir}/run/dnstap.sock";`,
       '  dnstap-identity "operator-ns";',
-      '  fstrm-set-output-notify-threshold 510;',
+      '  fstrm-set-input-queue-size 128; fstrm-set-output-notify-threshold 96;',
       '};',
       'logging { channel f { file "named.log"; severity info; }; category default { f; }; };',
       `include "${dir}/hdns/hdns-zones.conf";`,

@@ -244,7 +244,7 @@ export const SETTINGS = {
     queryLiveHoldMs: setting(
       'HDNS_QUERY_LIVE_HOLD_MS',
       int(0, 5000, 'ms'),
-      50,
+      40,
       'with both sources, how long a logged query waits for its dnstap facts before it is ' +
         'published alone (`partial`, completed later under the same `id`)',
     ),

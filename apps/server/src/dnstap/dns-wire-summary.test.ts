@@ -135,6 +135,105 @@ describe('summarizeResponse', () => {
     });
   });
 
+  it('shows the RDATA of every common type, and the type alone for the rest', () => {
+    const rr = <T extends dnsPacket.Answer>(a: T): T => a;
+    const r = response({
+      answers: [
+        rr({ type: 'AAAA', name: 'www.example.test', ttl: 60, data: '2001:db8:0:0:0:0:0:10' }),
+        rr({ type: 'NS', name: 'example.test', ttl: 60, data: 'NS1.Example.Test' }),
+        rr({ type: 'PTR', name: '10.2.0.192.in-addr.arpa', ttl: 60, data: 'www.example.test' }),
+        rr({
+          type: 'SRV',
+          name: '_sip._udp.example.test',
+          ttl: 60,
+          data: { priority: 10, weight: 60, port: 5060, target: 'sip.example.test' },
+        }),
+        rr({ type: 'TXT', name: 'example.test', ttl: 60, data: ['v=spf1 -all', 'say "hi"'] }),
+        rr({
+          type: 'SOA',
+          name: 'example.test',
+          ttl: 60,
+          data: {
+            mname: 'ns1.example.test',
+            rname: 'hostmaster.example.test',
+            serial: 1,
+            refresh: 1,
+            retry: 1,
+            expire: 1,
+            minimum: 60,
+          },
+        }),
+        rr({ type: 'DNAME', name: 'old.example.test', ttl: 60, data: 'new.example.test' }),
+        rr({
+          type: 'CAA',
+          name: 'example.test',
+          ttl: 60,
+          data: { flags: 0, tag: 'issue', value: 'ca.test' },
+        }),
+      ],
+    });
+    expect(summarizeResponse(r, null, false, [])?.answer).toBe(
+      'AAAA 2001:db8::10, NS ns1.example.test, PTR www.example.test, ' +
+        'SRV 10 60 5060 sip.example.test, TXT "v=spf1 -all" "say \\"hi\\"", ' +
+        'SOA ns1.example.test, DNAME new.example.test, CAA',
+    );
+    // A type this server has no name for: RFC 3597's TYPEnn. The A record's type is patched.
+    const unknown = response({
+      answers: [{ type: 'A', name: 'www.example.test', ttl: 60, data: '192.0.2.1' }],
+    });
+    const typeAt = unknown.length - 14;
+    expect(unknown.readUInt16BE(typeAt)).toBe(1);
+    unknown.writeUInt16BE(65280, typeAt);
+    expect(summarizeResponse(unknown, null, false, [])).toMatchObject({
+      answerCount: 1,
+      answer: 'TYPE65280',
+    });
+  });
+
+  it('agrees with dns-packet on the answers of any response', () => {
+    const name = fc
+      .array(fc.stringMatching(/^[a-z0-9-]{1,12}$/), { minLength: 1, maxLength: 4 })
+      .map((l) => l.join('.'));
+    const answer = fc.oneof(
+      fc
+        .tuple(name, fc.ipV4())
+        .map(([n, ip]): dnsPacket.Answer => ({ type: 'A', name: n, data: ip })),
+      fc.tuple(name, name).map(([n, t]): dnsPacket.Answer => ({ type: 'CNAME', name: n, data: t })),
+      fc
+        .tuple(name, fc.integer({ min: 0, max: 65535 }), name)
+        .map(([n, p, x]): dnsPacket.Answer => ({
+          type: 'MX',
+          name: n,
+          data: { preference: p, exchange: x },
+        })),
+      fc
+        .tuple(name, fc.stringMatching(/^[ -~]{0,40}$/))
+        .map(([n, t]): dnsPacket.Answer => ({ type: 'TXT', name: n, data: t })),
+    );
+    fc.assert(
+      fc.property(fc.array(answer, { maxLength: 12 }), (answers) => {
+        const wire = response({ answers });
+        const decoded = dnsPacket.decode(wire).answers ?? [];
+        const expected = decoded
+          .map((a) => {
+            if (a.type === 'A' || a.type === 'CNAME') return `${a.type} ${a.data}`;
+            if (a.type === 'MX') return `MX ${a.data.preference} ${a.data.exchange}`;
+            if (a.type === 'TXT') {
+              const parts = Array.isArray(a.data) ? a.data : [a.data];
+              return `TXT ${parts.map((p) => JSON.stringify(p.toString())).join(' ')}`;
+            }
+            return a.type;
+          })
+          .join(', ')
+          .slice(0, 256);
+        const s = summarizeResponse(wire, null, false, []);
+        expect(s?.answerCount).toBe(decoded.length);
+        expect(s?.answer).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('cuts the answer summary to 256 characters', () => {
     const answers = Array.from({ length: 40 }, (_, i) => ({
       type: 'A' as const,

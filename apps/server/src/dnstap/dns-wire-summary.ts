@@ -1,12 +1,14 @@
-import dnsPacket, { type Answer, type DecodedPacket } from 'dns-packet';
 import { formatAddress } from './dnstap-message.js';
 
 /**
  * The facts a query record shows, read from the DNS messages dnstap carries verbatim.
  *
- * Queries (every CLIENT_QUERY, so the hot path) are read by hand: the header, the question and
- * the OPT/TSIG records of the additional section, nothing else. Responses go through dns-packet
- * for the answer summary. Either way malformed wire gives null, never an exception.
+ * Everything is read by hand, in place: queries (every CLIENT_QUERY) for the header, the
+ * question and the OPT/TSIG records of the additional section; responses also for the answer
+ * summary (the RDATA of the common types, the type alone for the rest) and the owners of SOA
+ * records in ADDITIONAL. A general decoder (dns-packet) built an object per record and per
+ * name and held the dnstap path to about half its bar (docs/benchmarks.md, issue 15). Malformed
+ * wire gives null, never an exception.
  *
  * RPZ: BIND 9.18 puts no policy field in dnstap; a rewritten response carries the policy zone's
  * SOA in its ADDITIONAL section, so a response whose additional SOA owner is a response-policy
@@ -110,8 +112,22 @@ export function className(code: number): string {
   return code < 1000 ? `CLASS${code}` : `C${code}`;
 }
 
+const FLAG_BITS = 0x8000 | 0x0400 | 0x0200 | 0x0100 | 0x0080 | 0x0020 | 0x0010;
+/** By the flag bits that are shown: a response has few combinations, each built once. */
+const flagsText = new Map<number, string>();
+
 /** The response header flags that are set, in dig's order (`qr aa tc rd ra ad cd`). */
 export function responseFlagsOf(flags: number): string {
+  const bits = flags & FLAG_BITS;
+  let text = flagsText.get(bits);
+  if (text === undefined) {
+    text = flagsTextOf(bits);
+    flagsText.set(bits, text);
+  }
+  return text;
+}
+
+function flagsTextOf(flags: number): string {
   const out: string[] = [];
   if (flags & 0x8000) out.push('qr');
   if (flags & 0x0400) out.push('aa');
@@ -151,21 +167,43 @@ export function readName(buf: Buffer, off: number): { name: string; end: number 
     if (len & 0xc0) return null;
     if (p + 1 + len > buf.length) return null;
     if (name.length > 0) name += '.';
+    // The common label (lower case, nothing to escape) is sliced in one go: building it a
+    // character at a time made most of the garbage of the dnstap path.
+    let plain = true;
     for (let i = p + 1; i <= p + len; i++) {
-      let c = buf[i]!;
-      if (c >= 0x41 && c <= 0x5a) c += 0x20;
-      if (c === 0x2e || c === 0x5c || c <= 0x20 || c >= 0x7f || c === 0x22 || c === 0x3b) {
-        name += `\\${String(c).padStart(3, '0')}`;
-      } else {
-        name += String.fromCharCode(c);
+      const c = buf[i]!;
+      if ((c >= 0x41 && c <= 0x5a) || c === 0x2e || c === 0x5c || c <= 0x20 || c >= 0x7f) {
+        plain = false;
+        break;
+      }
+      if (c === 0x22 || c === 0x3b) {
+        plain = false;
+        break;
       }
     }
+    if (plain) name += buf.toString('latin1', p + 1, p + 1 + len);
+    else name += labelText(buf, p + 1, p + 1 + len);
     if (name.length > 1024) return null;
     p += 1 + len;
   }
   // The root is `.` (as BIND's query log writes it), every other name has no trailing dot.
   if (name.length === 0) return { name: '.', end };
   return { name: name.length > MAX_NAME_TEXT ? name.slice(0, MAX_NAME_TEXT) : name, end };
+}
+
+/** A label with upper case or characters BIND escapes: lower-cased, `\\DDD` escapes. */
+function labelText(buf: Buffer, start: number, end: number): string {
+  let out = '';
+  for (let i = start; i < end; i++) {
+    let c = buf[i]!;
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c === 0x2e || c === 0x5c || c <= 0x20 || c >= 0x7f || c === 0x22 || c === 0x3b) {
+      out += `\\${String(c).padStart(3, '0')}`;
+    } else {
+      out += String.fromCharCode(c);
+    }
+  }
+  return out;
 }
 
 /** Offset after the name at `off` (without following pointers), or -1. */
@@ -193,6 +231,7 @@ export interface QueryInfo {
   ecs?: string;
 }
 
+const SOA = 6;
 const OPT = 41;
 const TSIG = 250;
 const SIG = 24;
@@ -212,15 +251,25 @@ function ecsOf(buf: Buffer, off: number, len: number): string | undefined {
   return `${formatAddress(full, 0, size)}/${source}`;
 }
 
+interface Extras {
+  id: number;
+  flags: string;
+  ecs?: string;
+  /** End of the first question (-1: none). */
+  qEnd: number;
+  /** Start of the answer section. */
+  anStart: number;
+  rcodeHigh: number;
+  /** Owner-name offsets of the SOA records in ADDITIONAL (RPZ's mark); null when none. */
+  additionalSoa: number[] | null;
+}
+
 /**
  * Flags and ECS from a message's header and additional section: the query's own flags, or
  * (no query seen) the response's, which echo RD, CD, EDNS, DO and the cookie. Works on
  * either; null when malformed.
  */
-function headerAndExtras(
-  buf: Buffer,
-  tcp: boolean,
-): { id: number; flags: string; ecs?: string; qEnd: number; rcodeHigh: number } | null {
+function headerAndExtras(buf: Buffer, tcp: boolean): Extras | null {
   if (buf.length < 12) return null;
   const id = buf.readUInt16BE(0);
   const hflags = buf.readUInt16BE(2);
@@ -235,6 +284,7 @@ function headerAndExtras(
     p += 4;
     if (i === 0) qEnd = p;
   }
+  const anStart = p;
   for (let i = 0; i < rrs; i++) {
     p = skipName(buf, p);
     if (p < 0 || p + 10 > buf.length) return null;
@@ -247,7 +297,9 @@ function headerAndExtras(
   let cookie = false;
   let rcodeHigh = 0;
   let ecs: string | undefined;
+  let additionalSoa: number[] | null = null;
   for (let i = 0; i < ar; i++) {
+    const owner = p;
     p = skipName(buf, p);
     if (p < 0 || p + 10 > buf.length) return null;
     const type = buf.readUInt16BE(p);
@@ -268,6 +320,8 @@ function headerAndExtras(
       }
     } else if (type === TSIG || type === SIG) {
       signed = true;
+    } else if (type === SOA) {
+      (additionalSoa ??= []).push(owner);
     }
     p = rdata + rdlen;
   }
@@ -278,7 +332,15 @@ function headerAndExtras(
   if (hflags & 0x0010) flags += 'C';
   if (signed) flags += 'S';
   if (cookie) flags += 'K';
-  return { id, flags, qEnd, rcodeHigh, ...(ecs !== undefined ? { ecs } : {}) };
+  return {
+    id,
+    flags,
+    qEnd,
+    anStart,
+    rcodeHigh,
+    additionalSoa,
+    ...(ecs !== undefined ? { ecs } : {}),
+  };
 }
 
 /** A query's question and flags. `tcp`: it came over a stream transport (the `T` flag). */
@@ -329,40 +391,102 @@ export interface ResponseSummary {
 
 const MAX_ANSWER = 256;
 
-function rdataText(a: Answer): string {
-  switch (a.type) {
-    case 'A':
-    case 'AAAA':
-    case 'CNAME':
-    case 'DNAME':
-    case 'NS':
-    case 'PTR':
-      return typeof a.data === 'string' ? a.data.toLowerCase() : '';
-    case 'MX':
-      return `${a.data.preference ?? 0} ${a.data.exchange.toLowerCase()}`;
-    case 'SRV':
-      return `${a.data.priority ?? 0} ${a.data.weight ?? 0} ${a.data.port} ${a.data.target.toLowerCase()}`;
-    case 'SOA':
-      return a.data.mname.toLowerCase();
-    case 'TXT': {
-      const parts = Array.isArray(a.data) ? a.data : [a.data];
-      return parts.map((p) => JSON.stringify(p.toString())).join(' ');
+const A = 1;
+const NS = 2;
+const CNAME = 5;
+const PTR = 12;
+const MX = 15;
+const TXT = 16;
+const AAAA = 28;
+const SRV = 33;
+const DNAME = 39;
+
+/** A name inside RDATA; '' when malformed (the record then shows its type alone). */
+function rdataName(buf: Buffer, off: number): string {
+  return readName(buf, off)?.name ?? '';
+}
+
+/** TXT strings, each quoted as JSON (UTF-8), space-separated. */
+function txtText(buf: Buffer, start: number, end: number): string {
+  let out = '';
+  for (let p = start; p < end;) {
+    const len = buf[p]!;
+    if (p + 1 + len > end) break;
+    const part = JSON.stringify(buf.toString('utf8', p + 1, p + 1 + len));
+    out = out ? `${out} ${part}` : part;
+    p += 1 + len;
+    if (out.length >= MAX_ANSWER) break;
+  }
+  return out;
+}
+
+/** The RDATA of a record as the summary shows it; '' for the types shown by name alone. */
+function rdataText(buf: Buffer, type: number, start: number, len: number): string {
+  switch (type) {
+    case A:
+      return len === 4 ? (formatAddress(buf, start, 4) ?? '') : '';
+    case AAAA:
+      return len === 16 ? (formatAddress(buf, start, 16) ?? '') : '';
+    case CNAME:
+    case DNAME:
+    case NS:
+    case PTR:
+      return rdataName(buf, start);
+    case MX: {
+      if (len < 3) return '';
+      const exchange = rdataName(buf, start + 2);
+      return exchange ? `${buf.readUInt16BE(start)} ${exchange}` : '';
     }
+    case SRV: {
+      if (len < 7) return '';
+      const target = rdataName(buf, start + 6);
+      return target
+        ? `${buf.readUInt16BE(start)} ${buf.readUInt16BE(start + 2)} ${buf.readUInt16BE(start + 4)} ${target}`
+        : '';
+    }
+    case SOA:
+      return rdataName(buf, start);
+    case TXT:
+      return txtText(buf, start, start + len);
     default:
       return '';
   }
 }
 
-/** `A 192.0.2.1, CNAME x.example`, cut to 256 characters. */
-function answerSummary(answers: readonly Answer[]): string {
+interface Answers {
+  count: number;
+  /** `A 192.0.2.1, CNAME x.example`, cut to 256 characters. */
+  summary: string;
+  firstType: number;
+}
+
+/**
+ * The answer section from `p` (its records were bounds-checked by headerAndExtras). Only the
+ * summary's first 256 characters are built; the rest is counted.
+ */
+function readAnswers(buf: Buffer, p: number, count: number): Answers | null {
   let out = '';
-  for (const a of answers) {
-    const data = rdataText(a);
-    const part = data ? `${a.type} ${data}` : a.type;
-    out = out ? `${out}, ${part}` : part;
-    if (out.length >= MAX_ANSWER) return out.slice(0, MAX_ANSWER);
+  let firstType = -1;
+  for (let i = 0; i < count; i++) {
+    p = skipName(buf, p);
+    if (p < 0 || p + 10 > buf.length) return null;
+    const type = buf.readUInt16BE(p);
+    const len = buf.readUInt16BE(p + 8);
+    const start = p + 10;
+    if (start + len > buf.length) return null;
+    if (i === 0) firstType = type;
+    if (out.length < MAX_ANSWER) {
+      const data = rdataText(buf, type, start, len);
+      const part = data ? `${typeName(type)} ${data}` : typeName(type);
+      out = out ? `${out}, ${part}` : part;
+    }
+    p = start + len;
   }
-  return out;
+  return {
+    count,
+    summary: out.length > MAX_ANSWER ? out.slice(0, MAX_ANSWER) : out,
+    firstType,
+  };
 }
 
 function normalizeZone(z: string): string {
@@ -370,21 +494,25 @@ function normalizeZone(z: string): string {
 }
 
 /** The policy zone whose SOA the response carries in ADDITIONAL, if any. */
-function policyZoneOf(packet: DecodedPacket, rpzZones: readonly string[]): string | null {
-  if (rpzZones.length === 0) return null;
-  for (const rr of packet.additionals ?? []) {
-    if (rr.type !== 'SOA') continue;
-    const owner = normalizeZone(rr.name);
+function policyZoneOf(
+  buf: Buffer,
+  soaOwners: readonly number[] | null,
+  rpzZones: readonly string[],
+): string | null {
+  if (rpzZones.length === 0 || soaOwners === null) return null;
+  for (const off of soaOwners) {
+    const owner = readName(buf, off)?.name;
+    if (owner === undefined) continue;
     for (const z of rpzZones) if (normalizeZone(z) === owner) return owner;
   }
   return null;
 }
 
-function rpzActionOf(rcode: string, answers: readonly Answer[]): string {
+function rpzActionOf(rcode: string, answers: Answers): string {
   if (rcode === 'NXDOMAIN') return 'NXDOMAIN';
   if (rcode !== 'NOERROR') return 'POLICY';
-  if (answers.length === 0) return 'NODATA';
-  return answers[0]?.type === 'CNAME' ? 'CNAME' : 'LOCAL-DATA';
+  if (answers.count === 0) return 'NODATA';
+  return answers.firstType === CNAME ? 'CNAME' : 'LOCAL-DATA';
 }
 
 /**
@@ -400,21 +528,15 @@ export function summarizeResponse(
 ): ResponseSummary | null {
   const extras = headerAndExtras(response, tcp);
   if (extras === null) return null;
-  let packet: DecodedPacket;
-  try {
-    packet = dnsPacket.decode(response);
-  } catch {
-    return null;
-  }
-  const q = packet.questions?.[0];
-  const answers = packet.answers ?? [];
+  const answers = readAnswers(response, extras.anStart, response.readUInt16BE(6));
+  if (answers === null) return null;
   const hflags = response.readUInt16BE(2);
   const rcode = rcodeName((extras.rcodeHigh << 4) | (hflags & 0x0f));
-  const zone = policyZoneOf(packet, rpzZones);
+  const zone = policyZoneOf(response, extras.additionalSoa, rpzZones);
   let qname = query?.qname ?? '';
   let qtype = query?.qtype ?? '';
   let qclass = query?.qclass ?? '';
-  if (query === null && q !== undefined) {
+  if (query === null && extras.qEnd > 0) {
     const name = readName(response, 12);
     if (name === null) return null;
     qname = name.name;
@@ -430,8 +552,8 @@ export function summarizeResponse(
     rcode,
     responseFlags: responseFlagsOf(hflags),
     flags: query?.flags ?? extras.flags,
-    answerCount: answers.length,
-    answer: answerSummary(answers),
+    answerCount: answers.count,
+    answer: answers.summary,
     responseSize: response.length,
     blocked: zone !== null,
     rpzAction: zone !== null ? rpzActionOf(rcode, answers) : null,

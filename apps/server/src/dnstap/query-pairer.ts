@@ -241,8 +241,9 @@ export class QueryPairer {
       node: m.identity,
       server: m.responseAddress,
       source: 'dnstap',
-      ...(summary.ecs !== undefined ? { ecs: summary.ecs } : {}),
     };
+    // Set afterwards, not spread into the literal: a trailing spread copies the whole object.
+    if (summary.ecs !== undefined) facts.ecs = summary.ecs;
     this.options.onQuery(facts);
   }
 

@@ -42,3 +42,32 @@ describe('BoundedCounter', () => {
     ]);
   });
 });
+
+describe('BoundedCounter pruning (property)', () => {
+  it('keeps exactly the largest counts, ties broken by first insertion', async () => {
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 5 })), {
+          maxLength: 200,
+        }),
+        (maxKeys, adds) => {
+          const c = new BoundedCounter(maxKeys);
+          // A reference without pruning until the same moments.
+          let ref = new Map<string, number>();
+          for (const [k, w] of adds) {
+            const key = `k${k}`;
+            c.add(key, w);
+            ref.set(key, (ref.get(key) ?? 0) + w);
+            if (ref.size > maxKeys * 2) {
+              const kept = [...ref].sort((a, b) => b[1] - a[1]).slice(0, maxKeys);
+              ref = new Map(kept);
+            }
+          }
+          expect(c.toRecord()).toEqual(Object.fromEntries(ref));
+        },
+      ),
+    );
+  });
+});

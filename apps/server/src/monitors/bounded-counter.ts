@@ -43,9 +43,46 @@ export class BoundedCounter {
     return Object.fromEntries(this.counts);
   }
 
+  /**
+   * Keeps the `maxKeys` largest counts in O(n): the cut value by quickselect, then every key
+   * above it and, in insertion order, as many at it as fit (a full sort here made a stream of
+   * one-off names, such as a random-subdomain attack, cost a sort per `maxKeys` adds).
+   */
   private prune(): void {
-    const keep = [...this.counts].sort((a, b) => b[1] - a[1]).slice(0, this.maxKeys);
-    this.counts.clear();
-    for (const [key, n] of keep) this.counts.set(key, n);
+    const cut = kthLargest(Array.from(this.counts.values()), this.maxKeys);
+    let atCut = this.maxKeys;
+    for (const n of this.counts.values()) if (n > cut) atCut--;
+    for (const [key, n] of this.counts) {
+      if (n > cut) continue;
+      if (n === cut && atCut > 0) atCut--;
+      else this.counts.delete(key);
+    }
   }
+}
+
+/** The k-th largest value (1-based) of `values`, reordering them (Hoare's quickselect). */
+function kthLargest(values: number[], k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  const target = Math.min(Math.max(k, 1), values.length) - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! > pivot) i++;
+      while (values[j]! < pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return values[target]!;
 }

@@ -14,7 +14,7 @@ describe('resolveMonitorsConfig', () => {
       path: '/d/logs/query.log',
       maxEventsPerSec: 50,
       statsWindowsSec: [10],
-      pollIntervalMs: 50,
+      pollIntervalMs: 25,
     });
     expect(c.rpzLog.burst).toEqual({ ...DEFAULT_MONITORS_CONFIG.rpzLog.burst, threshold: 5 });
     expect(c.forwarders.policy).toMatchObject({ slowMs: 500, downAfter: 3 });
