@@ -117,45 +117,54 @@ export async function startManagedBind(
     socketPath: bindLayout(bindDir).dnstapSocket,
     namedPath: binaries.named,
     rpzZones: () => [RPZ_ZONE_NAME],
+    // Only named (its group) and this server may write query facts into the socket.
+    ...(choice.kind === 'user'
+      ? { socketMode: 0o660, socketGid: choice.user.gid }
+      : { socketMode: 0o600 }),
     logger: app.log,
   });
   app.log.info(
     { querySource: capture.choice.source },
     `query facts from ${capture.choice.source}: ${capture.choice.reason}`,
   );
-  const managed = createManagedBind({
-    dataDir: bindDir,
-    queryLogging: { dnstap: capture.dnstap, textLog: capture.textLog },
-    ...(choice.kind === 'user'
-      ? {
-          runAsUser: choice.user.name,
-          beforeLaunch: async () => {
-            await handOverToNamed(options.dataDir, bindDir, choice.user);
-          },
-        }
-      : {}),
-    binaries: binaries,
-    ports: {
-      dns: options.bind.dnsPort,
-      rndc: options.bind.rndcPort,
-      stats: options.bind.statsPort,
-    },
-    initialState: options.state,
-    onEvent,
-    zoneLocks: options.zoneLocks,
-    onCatalogError: (err) =>
-      app.log.error(
-        { err: err instanceof Error ? err.message : String(err) },
-        'catalog zone not brought up to date; retried at the next zone change',
-      ),
-  });
-  const stale = await stopStaleNamed(managed.layout.pidFile, managed.layout.namedConf);
-  if (stale !== null)
-    app.log.warn({ pid: stale }, 'stopped a named left running by an earlier server process');
-  const stopNamed = await managed.start().catch(async (err: unknown) => {
+  // Whatever fails from here on, the dnstap listener (socket, timers) goes with it.
+  const started = await launchNamed().catch(async (err: unknown) => {
     await capture.stop();
     throw err;
   });
+  const { managed, stopNamed } = started;
+  async function launchNamed(): Promise<{ managed: ManagedBind; stopNamed: () => Promise<void> }> {
+    const managed = createManagedBind({
+      dataDir: bindDir,
+      queryLogging: { dnstap: capture.dnstap, textLog: capture.textLog },
+      ...(choice.kind === 'user'
+        ? {
+            runAsUser: choice.user.name,
+            beforeLaunch: async () => {
+              await handOverToNamed(options.dataDir, bindDir, choice.user);
+            },
+          }
+        : {}),
+      binaries: binaries,
+      ports: {
+        dns: options.bind.dnsPort,
+        rndc: options.bind.rndcPort,
+        stats: options.bind.statsPort,
+      },
+      initialState: options.state,
+      onEvent,
+      zoneLocks: options.zoneLocks,
+      onCatalogError: (err) =>
+        app.log.error(
+          { err: err instanceof Error ? err.message : String(err) },
+          'catalog zone not brought up to date; retried at the next zone change',
+        ),
+    });
+    const stale = await stopStaleNamed(managed.layout.pidFile, managed.layout.namedConf);
+    if (stale !== null)
+      app.log.warn({ pid: stale }, 'stopped a named left running by an earlier server process');
+    return { managed, stopNamed: await managed.start() };
+  }
   for (const skipped of managed.bootstrapResult?.skipped ?? []) {
     app.log.error({ zone: skipped.zone }, `zone left out of BIND at start: ${skipped.message}`);
   }

@@ -153,7 +153,10 @@ function identityOf(buf: Buffer, start: number, len: number): string {
   if (lastIdentityBytes !== null && lastIdentity !== null && lastIdentityBytes.equals(bytes)) {
     return lastIdentity;
   }
-  const text = bytes.toString('utf8').slice(0, MAX_IDENTITY);
+  // Control bytes out: a NUL would be refused by PostgreSQL's text and break a store batch.
+  const text = Buffer.from(bytes.filter((b) => b >= 0x20 && b !== 0x7f))
+    .toString('utf8')
+    .slice(0, MAX_IDENTITY);
   lastIdentityBytes = Buffer.from(bytes);
   lastIdentity = text;
   return text;

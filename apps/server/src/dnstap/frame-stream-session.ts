@@ -40,6 +40,11 @@ export interface FrameStreamSessionOptions {
   onFrame(frame: Buffer): void;
   /** Called once when the connection is over, for whatever reason. */
   onEnd?(end: SessionEnd): void;
+  /**
+   * READY and START must come within this (default 5 s; named sends them at once): a peer that
+   * connects and says nothing must not hold one of the listener's few connection slots.
+   */
+  handshakeTimeoutMs?: number;
 }
 
 function describe(type: number): string {
@@ -64,6 +69,7 @@ export class FrameStreamSession {
   private readonly reader: FrameStreamReader;
   private readonly contentType: string;
   private ended = false;
+  private handshakeTimer: NodeJS.Timeout | null = null;
   sawStop = false;
   frames = 0;
 
@@ -80,6 +86,10 @@ export class FrameStreamSession {
       },
       options.maxDataFrame !== undefined ? { maxDataFrame: options.maxDataFrame } : {},
     );
+    this.handshakeTimer = setTimeout(() => {
+      if (this.stateValue !== 'streaming') this.close('handshake timeout');
+    }, options.handshakeTimeoutMs ?? 5000);
+    this.handshakeTimer.unref?.();
     socket.on('data', (chunk: Buffer) => this.reader.push(chunk));
     socket.on('error', (err: NodeJS.ErrnoException) =>
       this.finish(`socket error ${err.code ?? 'unknown'}`),
@@ -109,6 +119,8 @@ export class FrameStreamSession {
   }
 
   private finish(reason: string): void {
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = null;
     if (this.ended) return;
     this.ended = true;
     if (this.stateValue !== 'finished') this.stateValue = 'closed';
@@ -141,6 +153,8 @@ export class FrameStreamSession {
         return;
       }
       this.stateValue = 'streaming';
+      if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+      this.handshakeTimer = null;
       return;
     }
     if (state === 'streaming' && frame.type === CONTROL_STOP) {

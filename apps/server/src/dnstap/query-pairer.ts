@@ -25,6 +25,8 @@ import { headerRcode, readQuery, summarizeResponse, type QueryInfo } from './dns
  */
 
 export interface PairerCounters {
+  /** Consumer callbacks that threw from the sweep timer (ignored). */
+  consumerErrors: number;
   /** Client responses joined to their query. */
   paired: number;
   /** Client responses without their query (facts with latency null). */
@@ -102,6 +104,7 @@ export class QueryPairer {
     malformed: 0,
     upstreamPaired: 0,
     upstreamTimedOut: 0,
+    consumerErrors: 0,
   };
   /** Insertion-ordered, so the oldest entry is always first (eviction and sweep are cheap). */
   private readonly clients = new Map<string, PendingClient>();
@@ -163,7 +166,12 @@ export class QueryPairer {
       if (p.arrivedMs > limit) break;
       this.upstreams.delete(key);
       this.counters.upstreamTimedOut++;
-      this.emitUpstream(p, p.queryTimeMs ?? p.arrivedMs, null, null);
+      // From a timer: a consumer that throws must not become an uncaught exception.
+      try {
+        this.emitUpstream(p, p.queryTimeMs ?? p.arrivedMs, null, null);
+      } catch {
+        this.counters.consumerErrors++;
+      }
     }
   }
 
@@ -212,7 +220,7 @@ export class QueryPairer {
       this.counters.malformed++;
       return;
     }
-    const tsMs = validTime(m.responseTimeMs) ?? this.now();
+    const tsMs = plausibleTime(m.responseTimeMs, this.now());
     const queryTimeMs = pending?.queryTimeMs ?? m.queryTimeMs;
     if (pending !== undefined) this.counters.paired++;
     else this.counters.unpaired++;
@@ -312,7 +320,7 @@ export class QueryPairer {
     }
     // The response's own query time when BIND sets it, else the paired query's.
     const queryTimeMs = m.queryTimeMs ?? base.queryTimeMs;
-    const tsMs = validTime(m.responseTimeMs) ?? this.now();
+    const tsMs = plausibleTime(m.responseTimeMs, this.now());
     const latency =
       queryTimeMs !== null && m.responseTimeMs !== null
         ? Math.max(0, m.responseTimeMs - queryTimeMs)
@@ -339,9 +347,12 @@ export class QueryPairer {
   }
 }
 
-/** A dnstap time Date can hold (±8.64e15 ms); anything else is garbage: null. */
-function validTime(ms: number | null): number | null {
-  return ms !== null && Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? ms : null;
+/**
+ * named's response time when it is within an hour of our clock (same machine, or a fleet with
+ * synchronised clocks); anything else is a broken or forged frame: our clock instead.
+ */
+function plausibleTime(ms: number | null, now: number): number {
+  return ms !== null && Number.isFinite(ms) && Math.abs(ms - now) <= 3_600_000 ? ms : now;
 }
 
 /** Response minus query time; null when either is missing or the difference is absurd (> 1 h). */

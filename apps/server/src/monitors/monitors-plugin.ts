@@ -6,6 +6,17 @@ import { createDnsMetrics } from '../metrics/dns-metrics.js';
 import type { DetectorEvent } from './detector-events.js';
 import { publishSafely } from './monitor-types.js';
 import { QueryDetectors } from './query-detectors.js';
+import { ForwarderSet } from '../queries/forwarder-set.js';
+
+/** A zone's stored forwarder list (JSON string[]); anything else is no forwarders. */
+function parseForwarderList(json: string): string[] {
+  try {
+    const list: unknown = JSON.parse(json);
+    return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
 import { startMonitors, type MonitorDeps } from './monitors.js';
 import { startDnssecWatch } from './dnssec-watch.js';
 import { startReplicationWatch } from './replication-watch.js';
@@ -100,6 +111,25 @@ function monitorsPlugin(
   });
   const stopDetectors = detectors.start();
   app.addHook('preClose', () => stopDetectors());
+  // Upstream figures are the forwarders' (global and forward zones'), not every server asked.
+  const forwarderSet = new ForwarderSet(
+    async () => [
+      ...(await app.dns.forwarders.list())
+        .filter((f) => f.enabled)
+        .map((f) => (f.port ? `${f.address}#${f.port}` : f.address)),
+      ...(
+        await app.db
+          .selectFrom('zones')
+          .select('forwarders')
+          .where('type', '=', 'forward')
+          .execute()
+      ).flatMap((z) => parseForwarderList(z.forwarders)),
+    ],
+    30_000,
+    (err) => app.log.warn({ err }, 'forwarder list for the query figures not read'),
+  );
+  const stopForwarderSet = forwarderSet.start();
+  app.addHook('preClose', () => stopForwarderSet());
   const deps: MonitorDeps = {
     hub: app.hub,
     logger: app.log,
@@ -108,6 +138,7 @@ function monitorsPlugin(
         .filter((f) => f.enabled)
         .map((f) => ({ id: f.id, name: f.name, address: f.address, port: f.port })),
     categoryOf: (rule) => app.dns.rpz.categoryOf(rule),
+    isForwarder: (u) => forwarderSet.has(u),
     // Every answered query also goes to the query store (its own batching and sampling).
     querySinks: [
       { onQuery: (facts) => app.queryStore.offer(facts) },
@@ -138,7 +169,9 @@ function monitorsPlugin(
       const stopDnssec = startDnssecWatch(app);
       const stopReplication = startReplicationWatch(app, s);
       return Promise.resolve(() =>
-        Promise.all([stopBind(), stopDnssec(), stopReplication()]).then(() => undefined),
+        Promise.all([stopBind(), stopDnssec(), stopReplication()]).then(() => {
+          app.queryStore.setSource('none');
+        }),
       );
     });
     app.addHook('preClose', () => stopHost());

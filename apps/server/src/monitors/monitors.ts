@@ -11,7 +11,7 @@ import {
 import { resolveMonitorsConfig, type MonitorsConfigInput } from './monitors-config.js';
 import { QueryStream } from './query-stream.js';
 import type { QueryFeed } from '../queries/query-feed.js';
-import type { QuerySink } from '../queries/query-facts.js';
+import type { QuerySink, UpstreamFacts } from '../queries/query-facts.js';
 import { RpzStream, type CategoryLookup } from './rpz-stream.js';
 import { SystemMetricsMonitor } from './system-metrics.js';
 
@@ -41,6 +41,8 @@ export interface MonitorDeps {
   queryFeed?: QueryFeed;
   /** Where every query's facts go besides the live stream (store, metrics, detectors). */
   querySinks?: readonly QuerySink[];
+  /** Upstream exchanges with these count as forwarder figures; others are left out. */
+  isForwarder?: (upstream: UpstreamFacts) => boolean;
   /** Reported in bind_status. */
   querySource?: () => { source: 'dnstap' | 'querylog' | 'none'; reason: string };
 }
@@ -64,6 +66,7 @@ export function startMonitors(deps: MonitorDeps, input: MonitorsConfigInput = {}
     const stream = new QueryStream(hub, {
       ...rest,
       ...(path ? { path, merge: { holdMs: mergeHoldMs } } : {}),
+      ...(deps.isForwarder ? { isForwarder: deps.isForwarder } : {}),
       sinks,
       logger,
     });

@@ -45,6 +45,8 @@ export interface QueryStreamOptions {
    * how long a logged query waits for its answer facts before it is published alone.
    */
   merge?: { holdMs: number; completeWithinMs?: number };
+  /** Which upstream exchanges count (the forwarders); default: all. */
+  isForwarder?: (upstream: UpstreamFacts) => boolean;
   sinks?: readonly QuerySink[];
   from?: 'end' | 'start' | number;
   pollIntervalMs?: number;
@@ -140,7 +142,8 @@ export class QueryStream {
     this.counters.lines++;
     const weight = this.parseWeight();
     if (weight === 0) {
-      this.stats.recordUnparsed();
+      // Beside dnstap the line is only the fast path: its answer is counted when it comes.
+      if (!this.merger) this.stats.recordUnparsed();
       return;
     }
     const q = parseQueryLine(line);
@@ -199,6 +202,7 @@ export class QueryStream {
 
   /** One exchange with an upstream forwarder (dnstap FORWARDER_*). */
   handleUpstream(upstream: UpstreamFacts): void {
+    if (this.opts.isForwarder && !this.opts.isForwarder(upstream)) return;
     this.stats.recordUpstream(upstream);
     for (const sink of this.sinks) sink.onUpstream?.(upstream);
   }

@@ -44,6 +44,13 @@ export interface QueryCaptureOptions {
   /** Given instead of running `named -V` (system mode: the operator configured dnstap). */
   support?: DnstapSupport;
   rpzZones(): readonly string[];
+  /**
+   * Who may connect: managed mode gives the socket to named's group (0660) or, with named as
+   * root, to root alone (0600); default 0666 (system mode: the operator's named, user unknown;
+   * the README says to put the socket in a directory only it and the server reach).
+   */
+  socketMode?: number;
+  socketGid?: number;
   logger: DnstapLogger & { error(obj: object, msg?: string): void };
 }
 
@@ -75,6 +82,8 @@ export async function startQueryCapture(opts: QueryCaptureOptions): Promise<Quer
     const listener = await startDnstapListener({
       socketPath: opts.socketPath,
       rpzZones: () => opts.rpzZones(),
+      ...(opts.socketMode !== undefined ? { socketMode: opts.socketMode } : {}),
+      ...(opts.socketGid !== undefined ? { socketGid: opts.socketGid } : {}),
       onQuery: (f) => feed.onQuery(f),
       onUpstream: (u) => feed.onUpstream(u),
       logger: opts.logger,

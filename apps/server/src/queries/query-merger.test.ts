@@ -133,6 +133,24 @@ describe('QueryMerger', () => {
     merger.stop();
   });
 
+  it('drops the log lines of answers published first, also past maxPending', () => {
+    vi.useFakeTimers();
+    const { merger, emitted, recorded } = harness();
+    // maxPending is 3: five answers first, then their five lines.
+    for (let i = 0; i < 5; i++) merger.answer(answered({ clientPort: 3000 + i }));
+    expect(merger.pending().answered).toBe(3);
+    for (let i = 0; i < 5; i++) merger.logged(facts({ clientPort: 3000 + i }));
+    // The two oldest were forgotten (bounded): their lines are held like new queries.
+    expect(merger.pending()).toEqual({ held: 2, early: 0, answered: 0 });
+    vi.advanceTimersByTime(50);
+    expect(emitted.filter((e) => e.kind === 'complete')).toHaveLength(5);
+    expect(emitted.filter((e) => e.kind === 'early').map((e) => e.facts.clientPort)).toEqual([
+      3000, 3001,
+    ]);
+    expect(recorded).toHaveLength(5);
+    merger.stop();
+  });
+
   it('matches equal keys in order and keeps other clients apart', () => {
     vi.useFakeTimers();
     const { merger, emitted } = harness();

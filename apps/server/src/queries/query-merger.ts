@@ -44,6 +44,13 @@ interface Held {
   published: boolean;
 }
 
+/** An answer published before its log line was read: the line, when it comes, is dropped. */
+interface Answered {
+  key: string;
+  due: number;
+  done: boolean;
+}
+
 /** How far apart a query's log time and its answer time may be beyond its latency. */
 const SAME_QUERY_MS = 2000;
 
@@ -77,8 +84,9 @@ export class QueryMerger {
   private heldCount = 0;
   private earlyCount = 0;
   /** Answers published with no logged query seen: the line may still come (drop it then). */
-  private readonly answered = new Map<string, number[]>();
-  private readonly answeredOrder: { key: string; due: number }[] = [];
+  private readonly answered = new Map<string, Answered[]>();
+  private readonly answeredOrder: Answered[] = [];
+  private answeredCount = 0;
   private timer: NodeJS.Timeout | null = null;
   private timerDue = Infinity;
   private seq = 0;
@@ -98,9 +106,11 @@ export class QueryMerger {
   logged(f: QueryFacts): void {
     if (this.stopped) return;
     const key = mergeKey(f);
-    if (this.answered.has(key)) {
+    const done = shift(this.answered, key);
+    if (done) {
       // Its answer was already published and recorded.
-      shift(this.answered, key);
+      done.done = true;
+      this.answeredCount--;
       return;
     }
     const entry: Held = {
@@ -144,9 +154,11 @@ export class QueryMerger {
     this.opts.emit(f, 'complete', null);
     this.opts.record(f);
     const due = this.now() + this.completeWithinMs;
-    push(this.answered, key, due);
-    this.answeredOrder.push({ key, due });
-    if (this.answeredOrder.length > this.maxPending) this.expireAnswered(Infinity);
+    const entry: Answered = { key, due, done: false };
+    push(this.answered, key, entry);
+    this.answeredOrder.push(entry);
+    this.answeredCount++;
+    if (this.answeredCount > this.maxPending) this.expireAnswered(this.now());
     this.schedule();
   }
 
@@ -188,11 +200,12 @@ export class QueryMerger {
     this.earlyOrder.length = 0;
     this.answered.clear();
     this.answeredOrder.length = 0;
+    this.answeredCount = 0;
   }
 
   /** Entries waiting in each stage (tests, metrics). */
   pending(): { held: number; early: number; answered: number } {
-    return { held: this.heldCount, early: this.earlyCount, answered: this.answeredOrder.length };
+    return { held: this.heldCount, early: this.earlyCount, answered: this.answeredCount };
   }
 
   /** The first unsettled entry of an order queue, dropping settled ones from its head. */
@@ -229,12 +242,26 @@ export class QueryMerger {
     this.opts.record(e.logged);
   }
 
+  private answeredHead(): Answered | undefined {
+    while (this.answeredOrder[0]?.done) this.answeredOrder.shift();
+    return this.answeredOrder[0];
+  }
+
+  /** Forgets answers whose line is overdue (and the oldest beyond maxPending). */
   private expireAnswered(limit: number): void {
     while (this.answeredOrder.length > 0) {
       const first = this.answeredOrder[0]!;
-      if (first.due > limit && this.answeredOrder.length <= this.maxPending) return;
+      if (!first.done && first.due > limit && this.answeredCount <= this.maxPending) return;
       this.answeredOrder.shift();
-      shift(this.answered, first.key);
+      if (first.done) continue;
+      first.done = true;
+      this.answeredCount--;
+      const queue = this.answered.get(first.key);
+      if (queue) {
+        const i = queue.indexOf(first);
+        if (i >= 0) queue.splice(i, 1);
+        if (queue.length === 0) this.answered.delete(first.key);
+      }
     }
   }
 
@@ -258,7 +285,7 @@ export class QueryMerger {
     const due = Math.min(
       this.head(this.heldOrder)?.due ?? Infinity,
       this.head(this.earlyOrder)?.due ?? Infinity,
-      this.answeredOrder[0]?.due ?? Infinity,
+      this.answeredHead()?.due ?? Infinity,
     );
     if (due === Infinity || due >= this.timerDue) return;
     if (this.timer) clearTimeout(this.timer);

@@ -86,7 +86,9 @@ export class QueryIngest {
       return;
     }
     this.keptInWindow++;
-    this.queue.push(facts);
+    // A time far from now (a forged or broken source) would name a partition that pruning by
+    // age never reaches, or none at all: such a query is stored as received now.
+    this.queue.push(Math.abs(facts.tsMs - now) <= MAX_SKEW_MS ? facts : restamped(facts, now));
     if (this.queue.length >= this.batchSize) this.kick();
   }
 
@@ -156,4 +158,11 @@ export class QueryIngest {
       await this.inFlight;
     }
   }
+}
+
+/** How far a query's time may be from the clock; beyond it the query is stored as of now. */
+export const MAX_SKEW_MS = 86_400_000;
+
+function restamped(facts: QueryFacts, now: number): QueryFacts {
+  return { ...facts, tsMs: now, ts: new Date(now).toISOString() };
 }

@@ -46,13 +46,22 @@ export const queryRoutes: FastifyPluginAsyncZod = (app) => {
       schema: {
         ...meta(
           'Search stored queries',
-          'Newest first. Filters combine with AND: time range, client address or CIDR, name (`nameMatch`: `exact`, `suffix` = the name and everything under it, `substring`), qtype, rcode, blocked, latency at least `minLatencyMs`, transport, node. Pass `nextCursor` as `cursor` for the next page (400 BAD_CURSOR for one not produced by this server).',
+          'Newest first. Filters combine with AND: time range, client address or CIDR, name (`nameMatch`: `exact`, `suffix` = the name and everything under it, `substring`: without `from`, over the last 24 hours), qtype, rcode, blocked, latency at least `minLatencyMs`, transport, node. Pass `nextCursor` as `cursor` for the next page (400 BAD_CURSOR for one not produced by this server).',
         ),
         ...requestSchema(routes.searchQueries),
         response: { ...okResponse(routes.searchQueries), ...errors },
       },
     },
-    async (request) => store().search(request.query),
+    async (request) => {
+      const q = request.query;
+      // A substring match uses no index: without `from` it covers the last day, so one search
+      // cannot scan the whole store (on SQLite, on the event loop).
+      const bounded =
+        q.name !== undefined && q.nameMatch === 'substring' && q.from === undefined
+          ? { ...q, from: new Date(Date.now() - DAY_MS).toISOString() }
+          : q;
+      return store().search(bounded);
+    },
   );
   app.get(
     pathUnder(PREFIX, routes.queryStoreStatus),

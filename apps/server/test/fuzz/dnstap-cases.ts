@@ -19,6 +19,8 @@ import {
 import { DNSTAP_CONTENT_TYPE } from '../../src/dnstap/frame-stream-session.js';
 import type { EventPublisher } from '../../src/monitors/monitor-types.js';
 import { QueryStream } from '../../src/monitors/query-stream.js';
+import { QueryIngest } from '../../src/querystore/query-ingest.js';
+import { SqliteQueryStore } from '../../src/querystore/sqlite-query-store.js';
 import type { QueryFacts } from '../../src/queries/query-facts.js';
 import { defineTarget, FuzzFailure } from './fuzz-target.js';
 
@@ -26,8 +28,9 @@ import { defineTarget, FuzzFailure } from './fuzz-target.js';
  * The dnstap socket as named's side of it: generated Frame Streams connections (raw bytes, or a
  * real handshake followed by generated and mutated Dnstap messages carrying generated and
  * mutated DNS messages, cut at random points) into a real listener, whose facts go through the
- * real QueryStream (joined with a text log: the merge path) into a real Hub. Checks: every
- * facts record fits the store's row schema, no event is refused by the catalogue, and a
+ * real QueryStream (joined with a text log: the merge path) into a real Hub, and through the
+ * real store ingest into a real SQLite query store. Checks: every facts record fits the store's
+ * row schema and is stored without error, no event is refused by the catalogue, and a
  * sentinel connection after the fuzzed one still yields its query: the listener survived.
  */
 
@@ -100,9 +103,10 @@ const message = fc
     responseAddress: fc.option(address, { nil: undefined }),
     queryPort: fc.option(fc.nat(70000), { nil: undefined }),
     responsePort: fc.option(fc.nat(70000), { nil: undefined }),
-    queryTimeSec: fc.option(fc.nat(), { nil: undefined }),
+    // Any 53-bit time, far past and future included: the store names partitions by time.
+    queryTimeSec: fc.option(fc.oneof(fc.nat(), fc.maxSafeNat()), { nil: undefined }),
     queryTimeNsec: fc.option(fc.nat(), { nil: undefined }),
-    responseTimeSec: fc.option(fc.nat(), { nil: undefined }),
+    responseTimeSec: fc.option(fc.oneof(fc.nat(), fc.maxSafeNat()), { nil: undefined }),
     responseTimeNsec: fc.option(fc.nat(), { nil: undefined }),
     queryMessage: fc.option(dnsMessage, { nil: undefined }),
     responseMessage: fc.option(dnsMessage, { nil: undefined }),
@@ -155,6 +159,8 @@ function play(socketPath: string, bytes: Buffer, cuts: number[]): Promise<void> 
     const timer = setTimeout(done, 200);
     c.on('error', done);
     c.on('close', done);
+    // Read what the listener sends (ACCEPT, FINISH): an unread socket never sees the end.
+    c.resume();
     c.on('connect', () => {
       let from = 0;
       for (const cut of [...new Set(cuts.map((x) => x % (bytes.length + 1)))].sort(
@@ -175,7 +181,7 @@ class DnstapRig {
   private constructor(
     private readonly dir: string,
     readonly listener: DnstapListener,
-    private readonly stopStream: () => Promise<void>,
+    private readonly stops: (() => Promise<void>)[],
   ) {}
 
   static async open(): Promise<DnstapRig> {
@@ -206,7 +212,23 @@ class DnstapRig {
       merge: { holdMs: 0 },
     });
     const stopStream = stream.start();
+    // Every facts record also goes through the real store ingest into a real SQLite store.
+    const store = new SqliteQueryStore({
+      file: path.join(dir, 'queries.db'),
+      retentionDays: 7,
+      maxBytes: 256 * 1024 * 1024,
+    });
+    const ingest = new QueryIngest(store, {
+      maxInsertsPerSec: 1_000_000,
+      flushMs: 20,
+      onError: (err, what) =>
+        rig?.problems.push(
+          `store ${what} failed: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+    });
+    const stopIngest = ingest.start();
     const check = (f: QueryFacts): void => {
+      ingest.offer(f);
       const { tsMs: _t, ecs: _e, view: _v, ...row } = f;
       const parsed = queryRecordSchema.safeParse({ id: 'x', ...row });
       if (!parsed.success)
@@ -219,7 +241,12 @@ class DnstapRig {
       onQuery: check,
       onUpstream: (u) => stream.handleUpstream(u),
     });
-    rig = new DnstapRig(dir, listener, stopStream);
+    rig = new DnstapRig(dir, listener, [
+      () => listener.stop(),
+      stopStream,
+      stopIngest,
+      () => store.close(),
+    ]);
     return rig;
   }
 
@@ -272,9 +299,9 @@ class DnstapRig {
   }
 
   async close(): Promise<void> {
-    await this.listener.stop();
-    await this.stopStream();
+    for (const stop of this.stops) await stop();
     await rm(this.dir, { recursive: true, force: true });
+    if (this.problems.length > 0) throw new FuzzFailure(this.problems.splice(0).join('; '));
   }
 }
 
@@ -282,7 +309,7 @@ let rig: Promise<DnstapRig> | null = null;
 
 export const dnstapTarget = defineTarget({
   name: 'dnstap frame streams (in process)',
-  runs: 300,
+  runs: 1000,
   touchesServer: false,
   arbitrary: () =>
     fc.record({ bytes: connectionBytes, cuts: fc.array(fc.nat(), { maxLength: 5 }) }),

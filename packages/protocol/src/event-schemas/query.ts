@@ -85,7 +85,12 @@ export const QUERY_EVENTS = {
     priority: 'low',
     minRole: 'viewer',
     sensitive: { 'topClients[].ip': 'operator' },
-    verbatim: ['topDomains[].name'],
+    verbatim: [
+      'topDomains[].name',
+      'topNxdomain[].name',
+      'topServfail[].name',
+      'forwarders[].address',
+    ],
     coalesceBy: ['windowSec'],
     zoneScoped: false,
     description:

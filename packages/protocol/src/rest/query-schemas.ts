@@ -103,7 +103,10 @@ export const querySearchSchema = z.object({
     .max(255)
     .transform((s) => s.replace(/\.$/, ''))
     .optional(),
-  nameMatch: z.enum(NAME_MATCHES).default('suffix'),
+  nameMatch: z
+    .enum(NAME_MATCHES)
+    .default('suffix')
+    .describe('`substring` uses no index: without `from` it covers the last 24 hours'),
   qtype: list(qtypeName).optional().describe('Comma-separated query types'),
   rcode: list(rcodeName).optional().describe('Comma-separated response codes'),
   blocked: z
