@@ -1,3 +1,4 @@
+import { rcodeName } from '../lib/dns-rcodes.js';
 import { formatAddress } from './dnstap-message.js';
 
 /**
@@ -15,34 +16,6 @@ import { formatAddress } from './dnstap-message.js';
  * zone was blocked. The action is inferred from the rewritten answer (NXDOMAIN, NODATA, CNAME,
  * LOCAL-DATA for other local data, POLICY when none fits).
  */
-
-const RCODES = [
-  'NOERROR',
-  'FORMERR',
-  'SERVFAIL',
-  'NXDOMAIN',
-  'NOTIMP',
-  'REFUSED',
-  'YXDOMAIN',
-  'YXRRSET',
-  'NXRRSET',
-  'NOTAUTH',
-  'NOTZONE',
-];
-const EXTENDED_RCODES: Record<number, string> = {
-  16: 'BADVERS',
-  17: 'BADKEY',
-  18: 'BADTIME',
-  19: 'BADMODE',
-  20: 'BADNAME',
-  21: 'BADALG',
-  22: 'BADTRUNC',
-  23: 'BADCOOKIE',
-};
-
-export function rcodeName(code: number): string {
-  return RCODES[code] ?? EXTENDED_RCODES[code] ?? `RCODE${code}`;
-}
 
 const TYPES: Record<number, string> = {
   1: 'A',

@@ -1,3 +1,4 @@
+import { ipv6Text, isIpv4Mapped } from '../lib/ip-text.js';
 /**
  * A protobuf decoder for exactly the dnstap fields we use (dnstap.proto, proto2), written by
  * hand because it runs once per DNS message at hundreds of thousands per second: one pass over
@@ -107,41 +108,11 @@ export function formatAddress(buf: Buffer, start: number, len: number): string |
     return `${buf[start]}.${buf[start + 1]}.${buf[start + 2]}.${buf[start + 3]}`;
   }
   if (len !== 16) return null;
-  const groups: number[] = new Array<number>(8);
-  for (let i = 0; i < 8; i++) groups[i] = (buf[start + 2 * i]! << 8) | buf[start + 2 * i + 1]!;
   // IPv4-mapped addresses are written as node's net module writes them (::ffff:192.0.2.1).
-  if (
-    groups[0] === 0 &&
-    groups[1] === 0 &&
-    groups[2] === 0 &&
-    groups[3] === 0 &&
-    groups[4] === 0 &&
-    groups[5] === 0xffff
-  ) {
+  if (isIpv4Mapped(buf, start)) {
     return `::ffff:${buf[start + 12]}.${buf[start + 13]}.${buf[start + 14]}.${buf[start + 15]}`;
   }
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (from: number, to: number): string =>
-    groups
-      .slice(from, to)
-      .map((g) => g.toString(16))
-      .join(':');
-  if (bestStart < 0) return hex(0, 8);
-  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
+  return ipv6Text(buf, start);
 }
 
 let lastIdentityBytes: Buffer | null = null;

@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { answeredQuery, upstreamExchange } from '../monitors/query-facts-fixture.js';
+import { answeredQuery, upstreamExchange } from '../queries/query-facts-fixture.js';
 import { createDnsMetrics, MAX_FORWARDER_LABELS } from './dns-metrics.js';
 
 /** The sample lines of the text exposition whose name starts with `prefix`. */

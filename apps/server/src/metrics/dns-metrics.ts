@@ -1,6 +1,8 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { forwarderKey } from '../monitors/forwarder-key.js';
 import type { QueryFacts, UpstreamFacts } from '../queries/query-facts.js';
+import { QUERY_TRANSPORTS } from '@hdns/protocol/rest';
+import { RCODE_NAMES } from '../lib/dns-rcodes.js';
 
 /**
  * Prometheus metrics of the answered queries:
@@ -41,23 +43,9 @@ const QTYPES: ReadonlySet<string> = new Set([
   'TXT',
 ]);
 
-const RCODES: ReadonlySet<string> = new Set([
-  'NOERROR',
-  'FORMERR',
-  'SERVFAIL',
-  'NXDOMAIN',
-  'NOTIMP',
-  'REFUSED',
-  'YXDOMAIN',
-  'YXRRSET',
-  'NXRRSET',
-  'NOTAUTH',
-  'NOTZONE',
-  'BADVERS',
-  'BADCOOKIE',
-]);
+const RCODES: ReadonlySet<string> = new Set(RCODE_NAMES);
 
-const TRANSPORTS: ReadonlySet<string> = new Set(['udp', 'tcp', 'dot', 'doh']);
+const TRANSPORTS: ReadonlySet<string> = new Set(QUERY_TRANSPORTS);
 
 /** Distinct forwarder label values before the rest are folded into `other`. */
 export const MAX_FORWARDER_LABELS = 32;

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import dnsPacket, { type RecordType } from 'dns-packet';
+import { rcodeName } from '../lib/dns-rcodes.js';
 
 /**
  * One DNS query over UDP, timed: the building block of forwarder health. Built on dns-packet
@@ -32,23 +33,9 @@ export interface ProbeResult {
   error?: string;
 }
 
-const RCODES = [
-  'NOERROR',
-  'FORMERR',
-  'SERVFAIL',
-  'NXDOMAIN',
-  'NOTIMP',
-  'REFUSED',
-  'YXDOMAIN',
-  'YXRRSET',
-  'NXRRSET',
-  'NOTAUTH',
-  'NOTZONE',
-];
-
-export function rcodeName(flags: number): string {
-  const code = flags & 0xf;
-  return RCODES[code] ?? `RCODE${code}`;
+/** The response code name from a message's header flags (the low four bits). */
+export function rcodeOfFlags(flags: number): string {
+  return rcodeName(flags & 0xf);
 }
 
 export function probeDns(target: ProbeTarget, opts: ProbeOptions): Promise<ProbeResult> {
@@ -86,7 +73,7 @@ export function probeDns(target: ProbeTarget, opts: ProbeOptions): Promise<Probe
       }
       if (reply.id !== id || !reply.flag_qr) return;
       const latencyMs = Math.round((performance.now() - started) * 100) / 100;
-      const rcode = rcodeName(reply.flags ?? 0);
+      const rcode = rcodeOfFlags(reply.flags ?? 0);
       finish({ ok: rcode === 'NOERROR' || rcode === 'NXDOMAIN', latencyMs, rcode });
     });
     const query = dnsPacket.encode({

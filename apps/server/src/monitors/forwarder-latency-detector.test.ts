@@ -2,7 +2,7 @@ import { parseEventData } from '@hdns/protocol';
 import { describe, expect, it } from 'vitest';
 import type { DetectorEvent } from './detector-events.js';
 import { ForwarderLatencyDetector, MIN_SAMPLES } from './forwarder-latency-detector.js';
-import { upstreamExchange } from './query-facts-fixture.js';
+import { upstreamExchange } from '../queries/query-facts-fixture.js';
 
 function setup(p99Ms = 500, failurePercent = 20) {
   const clock = { now: 4_000_000 };

@@ -8,15 +8,6 @@ import { publishSafely } from './monitor-types.js';
 import { QueryDetectors } from './query-detectors.js';
 import { ForwarderSet } from '../queries/forwarder-set.js';
 
-/** A zone's stored forwarder list (JSON string[]); anything else is no forwarders. */
-function parseForwarderList(json: string): string[] {
-  try {
-    const list: unknown = JSON.parse(json);
-    return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-}
 import { startMonitors, type MonitorDeps } from './monitors.js';
 import { startDnssecWatch } from './dnssec-watch.js';
 import { startReplicationWatch } from './replication-watch.js';
@@ -117,13 +108,9 @@ function monitorsPlugin(
       ...(await app.dns.forwarders.list())
         .filter((f) => f.enabled)
         .map((f) => (f.port ? `${f.address}#${f.port}` : f.address)),
-      ...(
-        await app.db
-          .selectFrom('zones')
-          .select('forwarders')
-          .where('type', '=', 'forward')
-          .execute()
-      ).flatMap((z) => parseForwarderList(z.forwarders)),
+      ...(await app.dns.store.listZones())
+        .filter((z) => z.type === 'forward')
+        .flatMap((z) => z.forwarders),
     ],
     30_000,
     (err) => app.log.warn({ err }, 'forwarder list for the query figures not read'),

@@ -2,7 +2,7 @@ import { parseEventData } from '@hdns/protocol';
 import { describe, expect, it } from 'vitest';
 import type { DetectorEvent } from './detector-events.js';
 import { NxdomainFloodDetector } from './nxdomain-flood-detector.js';
-import { answeredQuery } from './query-facts-fixture.js';
+import { answeredQuery } from '../queries/query-facts-fixture.js';
 
 const nx = (clientIp: string, qname = 'no-such.example.test') =>
   answeredQuery({ clientIp, qname, rcode: 'NXDOMAIN' });

@@ -2,7 +2,7 @@ import { parseEventData } from '@hdns/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config.js';
 import type { DetectorEvent } from './detector-events.js';
-import { answeredQuery, upstreamExchange } from './query-facts-fixture.js';
+import { answeredQuery, upstreamExchange } from '../queries/query-facts-fixture.js';
 import { QueryDetectors } from './query-detectors.js';
 
 describe('QueryDetectors', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEventData } from '@hdns/protocol';
-import { answeredQuery, upstreamExchange } from './query-facts-fixture.js';
+import { answeredQuery, upstreamExchange } from '../queries/query-facts-fixture.js';
 import { QueryStatsWindow } from './query-stats-window.js';
 
 /** HDR percentiles (2 significant figures) read up to 1% high, never low. */

@@ -1,7 +1,7 @@
 import { parseEventData, redactEventData, REDACTED } from '@hdns/protocol';
 import { describe, expect, it } from 'vitest';
 import type { DetectorEvent } from './detector-events.js';
-import { answeredQuery } from './query-facts-fixture.js';
+import { answeredQuery } from '../queries/query-facts-fixture.js';
 import { RandomSubdomainDetector } from './random-subdomain-detector.js';
 
 const nx = (qname: string, clientIp = '10.0.0.1') =>

@@ -1,7 +1,7 @@
 import { parseEventData } from '@hdns/protocol';
 import { describe, expect, it } from 'vitest';
 import type { DetectorEvent } from './detector-events.js';
-import { answeredQuery } from './query-facts-fixture.js';
+import { answeredQuery } from '../queries/query-facts-fixture.js';
 import { ServfailSpikeDetector } from './servfail-spike-detector.js';
 
 function setup(percent = 5, minAnswers = 100) {

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import dnsPacket from 'dns-packet';
-import { rcodeName, type ProbeTarget } from './dns-probe.js';
+import { rcodeOfFlags, type ProbeTarget } from './dns-probe.js';
 
 /**
  * One non-recursive SOA query over UDP, as a secondary's refresh does: which serial of `zone`
@@ -35,7 +35,7 @@ function sameName(a: string, b: string): boolean {
 
 /** The reading a decoded reply gives (pure, for tests). */
 export function soaReadingOf(zone: string, reply: dnsPacket.Packet): SoaReading {
-  const rcode = rcodeName(reply.flags ?? 0);
+  const rcode = rcodeOfFlags(reply.flags ?? 0);
   if (rcode !== 'NOERROR') return { kind: 'absent', rcode };
   if (((reply.flags ?? 0) & dnsPacket.AUTHORITATIVE_ANSWER) === 0) {
     return { kind: 'absent', rcode: 'NOERROR (not authoritative)' };

@@ -1,3 +1,4 @@
+import { forwarderKey } from '../monitors/forwarder-key.js';
 import type { UpstreamFacts } from './query-facts.js';
 
 /**
@@ -5,7 +6,7 @@ import type { UpstreamFacts } from './query-facts.js';
  * re-read every `refreshMs`. dnstap's resolver messages also report root, TLD and other
  * authoritative servers a recursive named asks; only forwarders belong in the per-forwarder
  * figures, metrics and alerts (bounded label sets that the first addresses seen must not fill).
- * Keys are `address` or `address#port` when the port is not 53, as the upstream facts give.
+ * Keys are `forwarderKey`'s, as the statistics and metrics name forwarders.
  */
 export class ForwarderSet {
   private keys = new Set<string>();
@@ -22,13 +23,11 @@ export class ForwarderSet {
   static keyOf(entry: string): string {
     const m = /^(\S+?)(?:#(\d+)|\s+port\s+(\d+))?$/.exec(entry.trim());
     const ip = (m?.[1] ?? entry.trim()).toLowerCase();
-    const port = m?.[2] ?? m?.[3];
-    return port === undefined || Number(port) === 53 ? ip : `${ip}#${Number(port)}`;
+    return forwarderKey({ address: ip, port: Number(m?.[2] ?? m?.[3] ?? 53) });
   }
 
   has(u: UpstreamFacts): boolean {
-    const ip = u.address.toLowerCase();
-    return this.keys.has(u.port === 53 ? ip : `${ip}#${u.port}`);
+    return this.keys.has(forwarderKey({ address: u.address.toLowerCase(), port: u.port }));
   }
 
   /** Reads now and every `refreshMs` until the returned stop (idempotent). */

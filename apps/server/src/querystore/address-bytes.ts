@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { ipv6Text, isIpv4Mapped } from '../lib/ip-text.js';
 
 /**
  * Client addresses as 16-byte keys, IPv4 mapped to `::ffff:a.b.c.d`, so that both families sort
@@ -36,35 +37,11 @@ export function addressBytes(text: string): Buffer {
   return out;
 }
 
-function isMapped(bytes: Uint8Array): boolean {
-  return MAPPED_PREFIX.every((b, i) => bytes[i] === b);
-}
-
 /** The text of 16 address bytes: dotted IPv4 for mapped ones, RFC 5952 IPv6 otherwise. */
 export function addressText(bytes: Uint8Array): string {
   if (bytes.length !== 16) throw new Error(`an address key is 16 bytes, got ${bytes.length}`);
-  if (isMapped(bytes)) return `${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
-  const words: number[] = [];
-  for (let i = 0; i < 16; i += 2) words.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
-  // The longest run of two or more zero words becomes `::` (the first such run on a tie).
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (words[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (ws: number[]) => ws.map((w) => w.toString(16)).join(':');
-  if (best < 0) return hex(words);
-  return `${hex(words.slice(0, best))}::${hex(words.slice(best + bestLen))}`;
+  if (isIpv4Mapped(bytes)) return `${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
+  return ipv6Text(bytes);
 }
 
 /** The inclusive range of address keys an address (one key) or a CIDR prefix covers. */

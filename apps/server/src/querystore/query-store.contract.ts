@@ -1,37 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { querySearchSchema, type QueryRecord, type QuerySearchInput } from '@hdns/protocol/rest';
 import type { QueryFacts } from '../queries/query-facts.js';
+import { answeredQuery } from '../queries/query-facts-fixture.js';
 import { DAY_MS, type QueryStore, type QueryStoreLimits } from './query-store.js';
 
 export type QueryStoreFactory = (limits?: Partial<QueryStoreLimits>) => Promise<QueryStore>;
 
 const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
 
+/** The shared fixture with this suite's defaults (its searches are written against them). */
 export function queryFacts(over: Partial<QueryFacts> = {}): QueryFacts {
-  const tsMs = over.tsMs ?? T0;
-  return {
-    ts: new Date(tsMs).toISOString(),
-    tsMs,
+  return answeredQuery({
+    tsMs: T0,
     clientIp: '192.0.2.10',
     clientPort: 5353,
-    transport: 'udp',
     qname: 'www.example.com',
-    qtype: 'A',
-    qclass: 'IN',
-    rcode: 'NOERROR',
     flags: '+E(0)K',
-    responseFlags: 'qr rd ra',
-    answerCount: 1,
-    answer: 'A 192.0.2.1',
-    responseSize: 64,
     latencyMs: 1.5,
-    blocked: false,
-    rpzAction: null,
-    node: 'ns1',
-    server: '127.0.0.1',
-    source: 'dnstap',
     ...over,
-  };
+  });
 }
 
 /** The query store's contract, the same on every backend. */

@@ -3,6 +3,7 @@
  * localStorage by the page). A response code or transport filter hides rows that have none:
  * text-log and still-partial queries.
  */
+import { QUERY_TRANSPORTS } from '@hdns/protocol/rest';
 import type { ReactNode } from 'react';
 import type { QueryRow } from './query-buffer';
 import { Field } from '../../components/Field';
@@ -36,8 +37,6 @@ export function matches(r: QueryRow, f: QueryFilters): boolean {
 }
 
 const COMMON_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'SRV', 'TXT', 'HTTPS'];
-/** The protocol's QUERY_TRANSPORTS (not exported by its entry). */
-const TRANSPORTS = ['udp', 'tcp', 'dot', 'doh'] as const;
 const COMMON_RCODES = ['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED'];
 
 function Choice({
@@ -131,7 +130,7 @@ export function QueryLogFilters({
         label="Transport"
         name="transport"
         value={value.transport}
-        options={TRANSPORTS}
+        options={QUERY_TRANSPORTS}
         onChange={(transport) => onChange({ ...value, transport })}
       />
       <label className="check">

@@ -2,7 +2,7 @@ import type { QueryFacts, UpstreamFacts } from '../queries/query-facts.js';
 
 /**
  * Test fixtures: an answered query and an upstream exchange as dnstap would report them, with
- * `overrides` for what a test is about. Shared by the statistics, metrics and detector tests.
+ * `overrides` for what a test is about. Shared by the statistics, metrics, detector and store tests.
  */
 
 export function answeredQuery(overrides: Partial<QueryFacts> = {}): QueryFacts {
