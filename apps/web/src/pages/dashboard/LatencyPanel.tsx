@@ -3,7 +3,7 @@
  * percentile, so a slow tail shows even when most answers come from the cache.
  */
 import type { ReactNode } from 'react';
-import { UplotChart } from '../../components/UplotChart';
+import { ChartCard } from '../../components/ChartCard';
 import { useSeries } from '../../components/use-series';
 import { formatNumber } from '../../format';
 import { useMetricsHistory } from './metrics-history';
@@ -20,27 +20,24 @@ export function LatencyPanel(): ReactNode {
   useSeries(history.latency);
   const latest = history.latestOfChartWindow()?.latencyMs;
   return (
-    <article className="card span-2" aria-labelledby="latency-title" data-testid="latency-panel">
-      <header className="card-head">
-        <h2 id="latency-title">Response time</h2>
-        {latest && latest.count > 0 && (
+    <ChartCard
+      id="latency"
+      title="Response time"
+      span="span-2"
+      testId="latency-panel"
+      figure={
+        latest &&
+        latest.count > 0 && (
           <span className="muted small" data-testid="latency-values">
             p50 {ms(latest.p50)} · p99 {ms(latest.p99)} · max {ms(latest.max)}
           </span>
-        )}
-      </header>
-      <UplotChart
-        buffer={history.latency}
-        series={SERIES}
-        label="Response time p50 and p99 over time"
-        minSpanSec={60}
-        formatValue={ms}
-      />
-      {history.latency.length === 0 && (
-        <p className="muted small">
-          Response times come from dnstap; waiting for the first answered queries…
-        </p>
-      )}
-    </article>
+        )
+      }
+      buffer={history.latency}
+      series={SERIES}
+      label="Response time p50 and p99 over time"
+      formatValue={ms}
+      waiting="Response times come from dnstap; waiting for the first answered queries…"
+    />
   );
 }

@@ -1,6 +1,6 @@
 /** Queries per second, live (query_stats), as a uPlot line chart with the current value. */
 import type { ReactNode } from 'react';
-import { UplotChart } from '../../components/UplotChart';
+import { ChartCard } from '../../components/ChartCard';
 import { useSeries } from '../../components/use-series';
 import { formatNumber } from '../../format';
 import { useMetricsHistory } from './metrics-history';
@@ -16,24 +16,23 @@ export function QpsPanel(): ReactNode {
   const qps = history.qps.last(0);
   const latest = history.latestOfChartWindow();
   return (
-    <article className="card span-3" aria-labelledby="qps-title">
-      <header className="card-head">
-        <h2 id="qps-title">Queries per second</h2>
+    <ChartCard
+      id="qps"
+      title="Queries per second"
+      span="span-3"
+      figure={
         <span className="big-number" data-testid="qps-value">
           {qps === undefined ? '—' : formatNumber(qps, 1)}
         </span>
-      </header>
-      {latest?.sampled && <p className="notice small">Estimated from a sampled query stream.</p>}
-      <UplotChart
-        buffer={history.qps}
-        series={SERIES}
-        label="Queries per second over time"
-        minSpanSec={60}
-        formatValue={(v) => formatNumber(v, 1)}
-      />
-      {history.qps.length === 0 && !latest && (
-        <p className="muted small">Waiting for the first statistics from the server…</p>
-      )}
-    </article>
+      }
+      notice={
+        latest?.sampled && <p className="notice small">Estimated from a sampled query stream.</p>
+      }
+      buffer={history.qps}
+      series={SERIES}
+      label="Queries per second over time"
+      formatValue={(v) => formatNumber(v, 1)}
+      waiting={latest ? null : 'Waiting for the first statistics from the server…'}
+    />
   );
 }

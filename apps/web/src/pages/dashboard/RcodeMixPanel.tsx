@@ -4,7 +4,7 @@
  * first sign of a broken client, a flood or a failing upstream.
  */
 import type { ReactNode } from 'react';
-import { UplotChart } from '../../components/UplotChart';
+import { ChartCard } from '../../components/ChartCard';
 import { useSeries } from '../../components/use-series';
 import { formatNumber } from '../../format';
 import { useMetricsHistory } from './metrics-history';
@@ -24,27 +24,24 @@ export function RcodeMixPanel(): ReactNode {
   const share = (code: string) =>
     latest && total > 0 ? `${formatNumber(((latest[code] ?? 0) / total) * 100, 1)}%` : '—';
   return (
-    <article className="card span-2" aria-labelledby="rcode-title" data-testid="rcode-panel">
-      <header className="card-head">
-        <h2 id="rcode-title">Response codes</h2>
-        {latest && total > 0 && (
+    <ChartCard
+      id="rcode"
+      title="Response codes"
+      span="span-2"
+      testId="rcode-panel"
+      figure={
+        latest &&
+        total > 0 && (
           <span className="muted small" data-testid="rcode-shares">
             NXDOMAIN {share('NXDOMAIN')} · SERVFAIL {share('SERVFAIL')}
           </span>
-        )}
-      </header>
-      <UplotChart
-        buffer={history.rcodes}
-        series={SERIES}
-        label="Responses per second by response code over time"
-        minSpanSec={60}
-        formatValue={(v) => formatNumber(v, 1)}
-      />
-      {history.rcodes.length === 0 && (
-        <p className="muted small">
-          Response codes come from dnstap; waiting for the first answered queries…
-        </p>
-      )}
-    </article>
+        )
+      }
+      buffer={history.rcodes}
+      series={SERIES}
+      label="Responses per second by response code over time"
+      formatValue={(v) => formatNumber(v, 1)}
+      waiting="Response codes come from dnstap; waiting for the first answered queries…"
+    />
   );
 }
