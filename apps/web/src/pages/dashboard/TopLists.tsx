@@ -8,43 +8,10 @@ import { useMetricsHistory } from './metrics-history';
 import { useSeries } from '../../components/use-series';
 import { Sensitive } from '../../components/Sensitive';
 import { Empty, Loading } from '../../components/StateViews';
+import { RankedList } from '../../components/RankedList';
 import { formatNumber } from '../../format';
 
 const SHOWN = 8;
-
-function Ranked({
-  title,
-  rows,
-  empty = 'No queries in this window.',
-}: {
-  title: string;
-  rows: readonly { key: string; label: ReactNode; count: number }[];
-  empty?: string;
-}): ReactNode {
-  const max = Math.max(1, ...rows.map((r) => r.count));
-  return (
-    <div>
-      <h3>{title}</h3>
-      {rows.length === 0 ? (
-        <Empty>{empty}</Empty>
-      ) : (
-        <ol className="ranked">
-          {rows.slice(0, SHOWN).map((r) => (
-            <li key={r.key}>
-              <span className="ranked-label">{r.label}</span>
-              <span
-                className="ranked-bar"
-                style={{ width: `${(r.count / max) * 100}%` }}
-                aria-hidden="true"
-              />
-              <span className="ranked-count">{formatNumber(r.count)}</span>
-            </li>
-          ))}
-        </ol>
-      )}
-    </div>
-  );
-}
 
 const names = (list: readonly { name: string; count: number }[]) =>
   list.map((t) => ({ key: t.name, label: <span className="mono">{t.name}</span>, count: t.count }));
@@ -89,8 +56,9 @@ export function TopLists(): ReactNode {
         )
       ) : (
         <div className="two-col">
-          <Ranked title="Domains" rows={names(d.topDomains)} />
-          <Ranked
+          <RankedList limit={SHOWN} title="Domains" rows={names(d.topDomains)} />
+          <RankedList
+            limit={SHOWN}
             title="Clients"
             rows={d.topClients.map((t, i) => ({
               key: `${t.ip}-${i}`,
@@ -99,14 +67,16 @@ export function TopLists(): ReactNode {
             }))}
           />
           {d.topNxdomain && (
-            <Ranked
+            <RankedList
+              limit={SHOWN}
               title="NXDOMAIN names"
               empty="No NXDOMAIN answers in this window."
               rows={names(d.topNxdomain)}
             />
           )}
           {d.topServfail && (
-            <Ranked
+            <RankedList
+              limit={SHOWN}
               title="SERVFAIL names"
               empty="No SERVFAIL answers in this window."
               rows={names(d.topServfail)}
