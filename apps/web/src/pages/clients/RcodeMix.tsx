@@ -1,10 +1,10 @@
 /** A client's response codes as one stacked bar with a legend (counts and shares). */
 import type { ReactNode } from 'react';
 import { formatNumber } from '../../format';
-import { RcodeBadge, rcodeTone } from '../history/RcodeBadge';
+import { RcodeBadge, rcodeTone } from '../../components/RcodeBadge';
 
 const TONE_COLOURS = {
-  ok: 'var(--ok)',
+  neutral: 'var(--accent)',
   warn: 'var(--warn)',
   bad: 'var(--bad)',
   muted: 'var(--muted)',
@@ -30,7 +30,7 @@ export function RcodeMix({ rcodes }: { rcodes: Readonly<Record<string, number>> 
             title={`${rcode}: ${formatNumber(n)}`}
             style={{
               width: `${(n / total) * 100}%`,
-              background: TONE_COLOURS[rcodeTone(rcode === 'UNKNOWN' ? null : rcode)],
+              background: TONE_COLOURS[rcodeTone(rcode)],
             }}
           />
         ))}

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { QueryRecord } from '@hdns/protocol/rest';
 import { formatDateTime, formatNumber } from '../../format';
-import { RcodeBadge } from './RcodeBadge';
+import { RcodeBadge } from '../../components/RcodeBadge';
 
 export const clientPath = (ip: string): string => `/clients/${encodeURIComponent(ip)}`;
 

@@ -12,7 +12,7 @@ import { Sensitive } from '../../components/Sensitive';
 import { Empty } from '../../components/StateViews';
 import { formatNumber, formatTime, isRedacted } from '../../format';
 import type { QueryRow } from './query-buffer';
-import { RcodeBadge } from './RcodeBadge';
+import { RcodeBadge } from '../../components/RcodeBadge';
 
 const ROW_HEIGHT = 34;
 
