@@ -326,7 +326,9 @@ describe('dashboard in headless Chromium', () => {
 
     await viewer.goto(`${server.url}/admin`);
     await viewer.getByTestId('forbidden').waitFor();
-  });
+    // Two sign-ins, real DNS traffic and a reload: ~10 s alone, three times that on a loaded CI
+    // machine (it once crossed the default 30 s there).
+  }, 90_000);
 
   it('a bulk RPZ import shows its progress bar to completion', async () => {
     const page = await asAdmin('/security');
