@@ -1,5 +1,8 @@
 import { rcodeName } from '../lib/dns-rcodes.js';
-import { formatAddress } from './dnstap-message.js';
+import { formatAddress, ipv4Text } from './address-text.js';
+import { className, nameEnd, nameText, skipName, typeName } from './dns-name-text.js';
+
+export { readName } from './dns-name-text.js';
 
 /**
  * The facts a query record shows, read from the DNS messages dnstap carries verbatim.
@@ -11,197 +14,65 @@ import { formatAddress } from './dnstap-message.js';
  * name and held the dnstap path to about half its bar (docs/benchmarks.md, issue 15). Malformed
  * wire gives null, never an exception.
  *
+ * The hot path (scanQuery, scanResponse) writes into module-level records instead of returning
+ * objects: the pairer copies what it keeps, so a message costs its strings and nothing else.
+ * Single-threaded and never re-entered; readQuery and summarizeResponse wrap them as objects.
+ *
  * RPZ: BIND 9.18 puts no policy field in dnstap; a rewritten response carries the policy zone's
  * SOA in its ADDITIONAL section, so a response whose additional SOA owner is a response-policy
  * zone was blocked. The action is inferred from the rewritten answer (NXDOMAIN, NODATA, CNAME,
  * LOCAL-DATA for other local data, POLICY when none fits).
  */
 
-const TYPES: Record<number, string> = {
-  1: 'A',
-  2: 'NS',
-  5: 'CNAME',
-  6: 'SOA',
-  12: 'PTR',
-  13: 'HINFO',
-  15: 'MX',
-  16: 'TXT',
-  17: 'RP',
-  18: 'AFSDB',
-  24: 'SIG',
-  25: 'KEY',
-  28: 'AAAA',
-  29: 'LOC',
-  33: 'SRV',
-  35: 'NAPTR',
-  36: 'KX',
-  37: 'CERT',
-  39: 'DNAME',
-  41: 'OPT',
-  42: 'APL',
-  43: 'DS',
-  44: 'SSHFP',
-  45: 'IPSECKEY',
-  46: 'RRSIG',
-  47: 'NSEC',
-  48: 'DNSKEY',
-  49: 'DHCID',
-  50: 'NSEC3',
-  51: 'NSEC3PARAM',
-  52: 'TLSA',
-  53: 'SMIMEA',
-  55: 'HIP',
-  59: 'CDS',
-  60: 'CDNSKEY',
-  61: 'OPENPGPKEY',
-  62: 'CSYNC',
-  63: 'ZONEMD',
-  64: 'SVCB',
-  65: 'HTTPS',
-  99: 'SPF',
-  108: 'EUI48',
-  109: 'EUI64',
-  249: 'TKEY',
-  250: 'TSIG',
-  251: 'IXFR',
-  252: 'AXFR',
-  255: 'ANY',
-  256: 'URI',
-  257: 'CAA',
-};
-
-/** BIND's names; `TYPEn` for the rest (RFC 3597). */
-export function typeName(code: number): string {
-  return TYPES[code] ?? `TYPE${code}`;
-}
-
-/** Class mnemonic, at most 8 characters (the store's bound), hence `C65535` not `CLASS65535`. */
-export function className(code: number): string {
-  if (code === 1) return 'IN';
-  if (code === 3) return 'CH';
-  if (code === 4) return 'HS';
-  if (code === 254) return 'NONE';
-  if (code === 255) return 'ANY';
-  return code < 1000 ? `CLASS${code}` : `C${code}`;
-}
-
 const FLAG_BITS = 0x8000 | 0x0400 | 0x0200 | 0x0100 | 0x0080 | 0x0020 | 0x0010;
 /** By the flag bits that are shown: a response has few combinations, each built once. */
-const flagsText = new Map<number, string>();
+const responseFlagsCache = new Map<number, string>();
 
 /** The response header flags that are set, in dig's order (`qr aa tc rd ra ad cd`). */
 export function responseFlagsOf(flags: number): string {
   const bits = flags & FLAG_BITS;
-  let text = flagsText.get(bits);
+  let text = responseFlagsCache.get(bits);
   if (text === undefined) {
-    text = flagsTextOf(bits);
-    flagsText.set(bits, text);
+    const out: string[] = [];
+    if (bits & 0x8000) out.push('qr');
+    if (bits & 0x0400) out.push('aa');
+    if (bits & 0x0200) out.push('tc');
+    if (bits & 0x0100) out.push('rd');
+    if (bits & 0x0080) out.push('ra');
+    if (bits & 0x0020) out.push('ad');
+    if (bits & 0x0010) out.push('cd');
+    text = out.join(' ');
+    responseFlagsCache.set(bits, text);
   }
   return text;
 }
 
-function flagsTextOf(flags: number): string {
-  const out: string[] = [];
-  if (flags & 0x8000) out.push('qr');
-  if (flags & 0x0400) out.push('aa');
-  if (flags & 0x0200) out.push('tc');
-  if (flags & 0x0100) out.push('rd');
-  if (flags & 0x0080) out.push('ra');
-  if (flags & 0x0020) out.push('ad');
-  if (flags & 0x0010) out.push('cd');
-  return out.join(' ');
-}
+const Q_RD = 1;
+const Q_TCP = 2;
+const Q_DO = 4;
+const Q_CD = 8;
+const Q_SIGNED = 16;
+const Q_COOKIE = 32;
+/** (EDNS version + 1) << 6; 0 without EDNS. */
+const Q_EDNS_SHIFT = 6;
+/** Query-log flag text by its code: at most 64 × 257 combinations, each built once. */
+const queryFlagsCache = new Map<number, string>();
 
-const MAX_NAME_TEXT = 255;
-
-/**
- * Reads a (possibly compressed) name at `off`: lower case, no trailing dot (the root is `.`), `\DDD` escapes for
- * dots, backslashes and unprintables, as BIND prints them; cut to 255 characters. `end` is
- * where the name ends in place (after the first pointer). Null when malformed.
- */
-export function readName(buf: Buffer, off: number): { name: string; end: number } | null {
-  let name = '';
-  let end = -1;
-  let jumps = 0;
-  let p = off;
-  for (;;) {
-    if (p >= buf.length) return null;
-    const len = buf[p]!;
-    if (len === 0) {
-      if (end < 0) end = p + 1;
-      break;
-    }
-    if ((len & 0xc0) === 0xc0) {
-      if (p + 1 >= buf.length || ++jumps > 64) return null;
-      if (end < 0) end = p + 2;
-      p = ((len & 0x3f) << 8) | buf[p + 1]!;
-      continue;
-    }
-    if (len & 0xc0) return null;
-    if (p + 1 + len > buf.length) return null;
-    if (name.length > 0) name += '.';
-    // The common label (lower case, nothing to escape) is sliced in one go: building it a
-    // character at a time made most of the garbage of the dnstap path.
-    let plain = true;
-    for (let i = p + 1; i <= p + len; i++) {
-      const c = buf[i]!;
-      if ((c >= 0x41 && c <= 0x5a) || c === 0x2e || c === 0x5c || c <= 0x20 || c >= 0x7f) {
-        plain = false;
-        break;
-      }
-      if (c === 0x22 || c === 0x3b) {
-        plain = false;
-        break;
-      }
-    }
-    if (plain) name += buf.toString('latin1', p + 1, p + 1 + len);
-    else name += labelText(buf, p + 1, p + 1 + len);
-    if (name.length > 1024) return null;
-    p += 1 + len;
+/** BIND query-log notation of a flag code: `+`/`-` (RD), `E(n)`, `T`, `D`, `C`, `S`, `K`. */
+function queryFlagsText(code: number): string {
+  let text = queryFlagsCache.get(code);
+  if (text === undefined) {
+    text = code & Q_RD ? '+' : '-';
+    const edns = (code >> Q_EDNS_SHIFT) - 1;
+    if (edns >= 0) text += `E(${edns})`;
+    if (code & Q_TCP) text += 'T';
+    if (code & Q_DO) text += 'D';
+    if (code & Q_CD) text += 'C';
+    if (code & Q_SIGNED) text += 'S';
+    if (code & Q_COOKIE) text += 'K';
+    queryFlagsCache.set(code, text);
   }
-  // The root is `.` (as BIND's query log writes it), every other name has no trailing dot.
-  if (name.length === 0) return { name: '.', end };
-  return { name: name.length > MAX_NAME_TEXT ? name.slice(0, MAX_NAME_TEXT) : name, end };
-}
-
-/** A label with upper case or characters BIND escapes: lower-cased, `\\DDD` escapes. */
-function labelText(buf: Buffer, start: number, end: number): string {
-  let out = '';
-  for (let i = start; i < end; i++) {
-    let c = buf[i]!;
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
-    if (c === 0x2e || c === 0x5c || c <= 0x20 || c >= 0x7f || c === 0x22 || c === 0x3b) {
-      out += `\\${String(c).padStart(3, '0')}`;
-    } else {
-      out += String.fromCharCode(c);
-    }
-  }
-  return out;
-}
-
-/** Offset after the name at `off` (without following pointers), or -1. */
-function skipName(buf: Buffer, off: number): number {
-  let p = off;
-  for (;;) {
-    if (p >= buf.length) return -1;
-    const len = buf[p]!;
-    if (len === 0) return p + 1;
-    if ((len & 0xc0) === 0xc0) return p + 2 <= buf.length ? p + 2 : -1;
-    if (len & 0xc0) return -1;
-    p += 1 + len;
-  }
-}
-
-/** What a query message tells: its question and BIND's query-log flag letters. */
-export interface QueryInfo {
-  id: number;
-  qname: string;
-  qtype: string;
-  qclass: string;
-  /** BIND query-log notation: `+`/`-` (RD), `E(n)`, `T`, `D`, `C`, `S`, `K`. */
-  flags: string;
-  /** EDNS Client Subnet as `address/source`, when the query carried one. */
-  ecs?: string;
+  return text;
 }
 
 const SOA = 6;
@@ -224,27 +95,29 @@ function ecsOf(buf: Buffer, off: number, len: number): string | undefined {
   return `${formatAddress(full, 0, size)}/${source}`;
 }
 
-interface Extras {
-  id: number;
-  flags: string;
-  ecs?: string;
+/** What scanHeader read from the last message. */
+const head = {
+  id: 0,
+  /** Query-log flags (of a query, or as a response echoes them). */
+  flags: '',
+  ecs: undefined as string | undefined,
   /** End of the first question (-1: none). */
-  qEnd: number;
+  qEnd: -1,
   /** Start of the answer section. */
-  anStart: number;
-  rcodeHigh: number;
-  /** Owner-name offsets of the SOA records in ADDITIONAL (RPZ's mark); null when none. */
-  additionalSoa: number[] | null;
-}
+  anStart: 0,
+  rcodeHigh: 0,
+  /** Owners of the SOA records in ADDITIONAL (RPZ's mark): the first `soaCount` entries. */
+  soaCount: 0,
+};
+const soaOwners = new Int32Array(8);
 
 /**
- * Flags and ECS from a message's header and additional section: the query's own flags, or
- * (no query seen) the response's, which echo RD, CD, EDNS, DO and the cookie. Works on
- * either; null when malformed.
+ * Header, question end, and the flags and ECS of the additional section, of a query or (no
+ * query seen) of a response, which echoes RD, CD, EDNS, DO and the cookie. False when
+ * malformed. Bounds-checks every record of every section.
  */
-function headerAndExtras(buf: Buffer, tcp: boolean): Extras | null {
-  if (buf.length < 12) return null;
-  const id = buf.readUInt16BE(0);
+function scanHeader(buf: Buffer, tcp: boolean): boolean {
+  if (buf.length < 12) return false;
   const hflags = buf.readUInt16BE(2);
   const qd = buf.readUInt16BE(4);
   const rrs = buf.readUInt16BE(6) + buf.readUInt16BE(8);
@@ -253,91 +126,109 @@ function headerAndExtras(buf: Buffer, tcp: boolean): Extras | null {
   let qEnd = -1;
   for (let i = 0; i < qd; i++) {
     p = skipName(buf, p);
-    if (p < 0 || p + 4 > buf.length) return null;
+    if (p < 0 || p + 4 > buf.length) return false;
     p += 4;
     if (i === 0) qEnd = p;
   }
   const anStart = p;
   for (let i = 0; i < rrs; i++) {
     p = skipName(buf, p);
-    if (p < 0 || p + 10 > buf.length) return null;
+    if (p < 0 || p + 10 > buf.length) return false;
     p += 10 + buf.readUInt16BE(p + 8);
-    if (p > buf.length) return null;
+    if (p > buf.length) return false;
   }
-  let edns = -1;
-  let dnssecOk = false;
-  let signed = false;
-  let cookie = false;
+  let code = (hflags & 0x0100 ? Q_RD : 0) | (tcp ? Q_TCP : 0) | (hflags & 0x0010 ? Q_CD : 0);
   let rcodeHigh = 0;
   let ecs: string | undefined;
-  let additionalSoa: number[] | null = null;
+  let soaCount = 0;
   for (let i = 0; i < ar; i++) {
     const owner = p;
     p = skipName(buf, p);
-    if (p < 0 || p + 10 > buf.length) return null;
+    if (p < 0 || p + 10 > buf.length) return false;
     const type = buf.readUInt16BE(p);
     const rdlen = buf.readUInt16BE(p + 8);
     const rdata = p + 10;
-    if (rdata + rdlen > buf.length) return null;
+    if (rdata + rdlen > buf.length) return false;
     if (type === OPT) {
       rcodeHigh = buf[p + 4]!;
-      edns = buf[p + 5]!;
-      dnssecOk = (buf[p + 6]! & 0x80) !== 0;
+      code = (code & ((1 << Q_EDNS_SHIFT) - 1)) | ((buf[p + 5]! + 1) << Q_EDNS_SHIFT);
+      if (buf[p + 6]! & 0x80) code |= Q_DO;
       for (let o = rdata; o + 4 <= rdata + rdlen;) {
-        const code = buf.readUInt16BE(o);
+        const option = buf.readUInt16BE(o);
         const olen = buf.readUInt16BE(o + 2);
-        if (o + 4 + olen > rdata + rdlen) return null;
-        if (code === OPTION_COOKIE) cookie = true;
-        else if (code === OPTION_ECS) ecs = ecsOf(buf, o + 4, olen);
+        if (o + 4 + olen > rdata + rdlen) return false;
+        if (option === OPTION_COOKIE) code |= Q_COOKIE;
+        else if (option === OPTION_ECS) ecs = ecsOf(buf, o + 4, olen);
         o += 4 + olen;
       }
     } else if (type === TSIG || type === SIG) {
-      signed = true;
-    } else if (type === SOA) {
-      (additionalSoa ??= []).push(owner);
+      code |= Q_SIGNED;
+    } else if (type === SOA && soaCount < soaOwners.length) {
+      soaOwners[soaCount++] = owner;
     }
     p = rdata + rdlen;
   }
-  let flags = hflags & 0x0100 ? '+' : '-';
-  if (edns >= 0) flags += `E(${edns})`;
-  if (tcp) flags += 'T';
-  if (dnssecOk) flags += 'D';
-  if (hflags & 0x0010) flags += 'C';
-  if (signed) flags += 'S';
-  if (cookie) flags += 'K';
-  return {
-    id,
-    flags,
-    qEnd,
-    anStart,
-    rcodeHigh,
-    additionalSoa,
-    ...(ecs !== undefined ? { ecs } : {}),
-  };
+  head.id = buf.readUInt16BE(0);
+  head.flags = queryFlagsText(code);
+  head.ecs = ecs;
+  head.qEnd = qEnd;
+  head.anStart = anStart;
+  head.rcodeHigh = rcodeHigh;
+  head.soaCount = soaCount;
+  return true;
 }
 
-/** A query's question and flags. `tcp`: it came over a stream transport (the `T` flag). */
-export function readQuery(buf: Buffer, tcp: boolean): QueryInfo | null {
-  const extras = headerAndExtras(buf, tcp);
-  if (extras === null) return null;
-  let qname = '';
-  let qtype = '';
-  let qclass = '';
-  if (extras.qEnd > 0) {
-    const q = readName(buf, 12);
-    if (q === null) return null;
-    qname = q.name;
-    qtype = typeName(buf.readUInt16BE(q.end));
-    qclass = className(buf.readUInt16BE(q.end + 2));
+/** What a query message tells: its question and BIND's query-log flag letters. */
+export interface QueryInfo {
+  id: number;
+  qname: string;
+  qtype: string;
+  qclass: string;
+  /** BIND query-log notation: `+`/`-` (RD), `E(n)`, `T`, `D`, `C`, `S`, `K`. */
+  flags: string;
+  /** EDNS Client Subnet as `address/source`, when the query carried one. */
+  ecs?: string;
+}
+
+/** The last scanQuery's result (valid until the next scan; copy what you keep). */
+export const scannedQuery = {
+  id: 0,
+  qname: '',
+  qtype: '',
+  qclass: '',
+  flags: '',
+  ecs: undefined as string | undefined,
+};
+
+/**
+ * Scans a query into `scannedQuery`; false when malformed. `tcp`: it came over a stream
+ * transport (the `T` flag).
+ */
+export function scanQuery(buf: Buffer, tcp: boolean): boolean {
+  if (!scanHeader(buf, tcp)) return false;
+  const q = scannedQuery;
+  q.id = head.id;
+  q.flags = head.flags;
+  q.ecs = head.ecs;
+  q.qname = '';
+  q.qtype = '';
+  q.qclass = '';
+  if (head.qEnd > 0) {
+    const name = nameText(buf, 12);
+    if (name === null) return false;
+    const end = nameEnd();
+    q.qname = name;
+    q.qtype = typeName(buf.readUInt16BE(end));
+    q.qclass = className(buf.readUInt16BE(end + 2));
   }
-  return {
-    id: extras.id,
-    qname,
-    qtype,
-    qclass,
-    flags: extras.flags,
-    ...(extras.ecs !== undefined ? { ecs: extras.ecs } : {}),
-  };
+  return true;
+}
+
+/** A query's question and flags as an object (off the hot path). Null when malformed. */
+export function readQuery(buf: Buffer, tcp: boolean): QueryInfo | null {
+  if (!scanQuery(buf, tcp)) return null;
+  const { ecs, ...info } = scannedQuery;
+  return ecs !== undefined ? { ...info, ecs } : info;
 }
 
 /** The response code of a message (header bits only; cheap). Null when too short. */
@@ -362,6 +253,9 @@ export interface ResponseSummary {
   ecs?: string;
 }
 
+/** What a response adds to its query: `flags` and `ecs` are the query's when it was seen. */
+export type QueryFlags = Pick<QueryInfo, 'qname' | 'qtype' | 'qclass' | 'flags' | 'ecs'>;
+
 const MAX_ANSWER = 256;
 
 const A = 1;
@@ -376,7 +270,7 @@ const DNAME = 39;
 
 /** A name inside RDATA; '' when malformed (the record then shows its type alone). */
 function rdataName(buf: Buffer, off: number): string {
-  return readName(buf, off)?.name ?? '';
+  return nameText(buf, off) ?? '';
 }
 
 /** TXT strings, each quoted as JSON (UTF-8), space-separated. */
@@ -393,73 +287,83 @@ function txtText(buf: Buffer, start: number, end: number): string {
   return out;
 }
 
-/** The RDATA of a record as the summary shows it; '' for the types shown by name alone. */
-function rdataText(buf: Buffer, type: number, start: number, len: number): string {
+/** A record of the answer summary: `A 192.0.2.1`, `MX 10 mx.example`, or the type alone. */
+function recordText(buf: Buffer, type: number, start: number, len: number): string {
   switch (type) {
     case A:
-      return len === 4 ? (formatAddress(buf, start, 4) ?? '') : '';
+      return len === 4 ? `A ${ipv4Text(buf, start)}` : 'A';
     case AAAA:
-      return len === 16 ? (formatAddress(buf, start, 16) ?? '') : '';
+      return len === 16 ? `AAAA ${formatAddress(buf, start, 16)}` : 'AAAA';
     case CNAME:
     case DNAME:
     case NS:
     case PTR:
-      return rdataName(buf, start);
+    case SOA: {
+      const name = rdataName(buf, start);
+      return name ? `${typeName(type)} ${name}` : typeName(type);
+    }
     case MX: {
-      if (len < 3) return '';
-      const exchange = rdataName(buf, start + 2);
-      return exchange ? `${buf.readUInt16BE(start)} ${exchange}` : '';
+      const exchange = len >= 3 ? rdataName(buf, start + 2) : '';
+      return exchange ? `MX ${buf.readUInt16BE(start)} ${exchange}` : 'MX';
     }
     case SRV: {
-      if (len < 7) return '';
-      const target = rdataName(buf, start + 6);
+      const target = len >= 7 ? rdataName(buf, start + 6) : '';
       return target
-        ? `${buf.readUInt16BE(start)} ${buf.readUInt16BE(start + 2)} ${buf.readUInt16BE(start + 4)} ${target}`
-        : '';
+        ? `SRV ${buf.readUInt16BE(start)} ${buf.readUInt16BE(start + 2)} ${buf.readUInt16BE(start + 4)} ${target}`
+        : 'SRV';
     }
-    case SOA:
-      return rdataName(buf, start);
-    case TXT:
-      return txtText(buf, start, start + len);
+    case TXT: {
+      const text = txtText(buf, start, start + len);
+      return text ? `TXT ${text}` : 'TXT';
+    }
     default:
-      return '';
+      return typeName(type);
   }
 }
 
-interface Answers {
-  count: number;
-  /** `A 192.0.2.1, CNAME x.example`, cut to 256 characters. */
-  summary: string;
-  firstType: number;
-}
+/** The last scanResponse's result (valid until the next scan; copy what you keep). */
+export const scannedResponse: ResponseSummary = {
+  id: 0,
+  qname: '',
+  qtype: '',
+  qclass: '',
+  rcode: '',
+  responseFlags: '',
+  flags: '',
+  answerCount: 0,
+  answer: '',
+  responseSize: 0,
+  blocked: false,
+  rpzAction: null,
+};
+
+/** Type of the first answer record (-1: none), for the RPZ action. */
+let firstAnswerType = -1;
 
 /**
- * The answer section from `p` (its records were bounds-checked by headerAndExtras). Only the
- * summary's first 256 characters are built; the rest is counted.
+ * The answer section from `p` (its records were bounds-checked by scanHeader) into
+ * scannedResponse. Only the summary's first 256 characters are built; the rest is counted.
  */
-function readAnswers(buf: Buffer, p: number, count: number): Answers | null {
+function scanAnswers(buf: Buffer, p: number, count: number): boolean {
   let out = '';
-  let firstType = -1;
+  firstAnswerType = -1;
   for (let i = 0; i < count; i++) {
     p = skipName(buf, p);
-    if (p < 0 || p + 10 > buf.length) return null;
+    if (p < 0 || p + 10 > buf.length) return false;
     const type = buf.readUInt16BE(p);
     const len = buf.readUInt16BE(p + 8);
     const start = p + 10;
-    if (start + len > buf.length) return null;
-    if (i === 0) firstType = type;
+    if (start + len > buf.length) return false;
+    if (i === 0) firstAnswerType = type;
     if (out.length < MAX_ANSWER) {
-      const data = rdataText(buf, type, start, len);
-      const part = data ? `${typeName(type)} ${data}` : typeName(type);
+      const part = recordText(buf, type, start, len);
       out = out ? `${out}, ${part}` : part;
     }
     p = start + len;
   }
-  return {
-    count,
-    summary: out.length > MAX_ANSWER ? out.slice(0, MAX_ANSWER) : out,
-    firstType,
-  };
+  scannedResponse.answerCount = count;
+  scannedResponse.answer = out.length > MAX_ANSWER ? out.slice(0, MAX_ANSWER) : out;
+  return true;
 }
 
 function normalizeZone(z: string): string {
@@ -467,69 +371,78 @@ function normalizeZone(z: string): string {
 }
 
 /** The policy zone whose SOA the response carries in ADDITIONAL, if any. */
-function policyZoneOf(
-  buf: Buffer,
-  soaOwners: readonly number[] | null,
-  rpzZones: readonly string[],
-): string | null {
-  if (rpzZones.length === 0 || soaOwners === null) return null;
-  for (const off of soaOwners) {
-    const owner = readName(buf, off)?.name;
-    if (owner === undefined) continue;
+function policyZoneOf(buf: Buffer, rpzZones: readonly string[]): string | null {
+  if (rpzZones.length === 0) return null;
+  for (let i = 0; i < head.soaCount; i++) {
+    const owner = nameText(buf, soaOwners[i]!);
+    if (owner === null) continue;
     for (const z of rpzZones) if (normalizeZone(z) === owner) return owner;
   }
   return null;
 }
 
-function rpzActionOf(rcode: string, answers: Answers): string {
+function rpzActionOf(rcode: string, answerCount: number): string {
   if (rcode === 'NXDOMAIN') return 'NXDOMAIN';
   if (rcode !== 'NOERROR') return 'POLICY';
-  if (answers.count === 0) return 'NODATA';
-  return answers.firstType === CNAME ? 'CNAME' : 'LOCAL-DATA';
+  if (answerCount === 0) return 'NODATA';
+  return firstAnswerType === CNAME ? 'CNAME' : 'LOCAL-DATA';
 }
 
 /**
- * A response (and its query's facts when dnstap paired them) → the record's DNS facts. `tcp`
- * marks a stream transport. `rpzZones` lists the response-policy zone names. Null when the
- * response is malformed.
+ * Scans a response (with its query's facts when dnstap paired them) into `scannedResponse`.
+ * `tcp` marks a stream transport; `rpzZones` lists the response-policy zone names. False when
+ * the response is malformed.
  */
+export function scanResponse(
+  response: Buffer,
+  query: QueryFlags | null,
+  tcp: boolean,
+  rpzZones: readonly string[],
+): boolean {
+  if (!scanHeader(response, tcp)) return false;
+  const r = scannedResponse;
+  if (!scanAnswers(response, head.anStart, response.readUInt16BE(6))) return false;
+  const hflags = response.readUInt16BE(2);
+  const rcode = rcodeName((head.rcodeHigh << 4) | (hflags & 0x0f));
+  const zone = policyZoneOf(response, rpzZones);
+  if (query !== null) {
+    r.qname = query.qname;
+    r.qtype = query.qtype;
+    r.qclass = query.qclass;
+    r.flags = query.flags;
+    r.ecs = query.ecs;
+  } else {
+    r.qname = '';
+    r.qtype = '';
+    r.qclass = '';
+    r.flags = head.flags;
+    r.ecs = head.ecs;
+    if (head.qEnd > 0) {
+      const name = nameText(response, 12);
+      if (name === null) return false;
+      const end = nameEnd();
+      r.qname = name;
+      r.qtype = typeName(response.readUInt16BE(end));
+      r.qclass = className(response.readUInt16BE(end + 2));
+    }
+  }
+  r.id = head.id;
+  r.rcode = rcode;
+  r.responseFlags = responseFlagsOf(hflags);
+  r.responseSize = response.length;
+  r.blocked = zone !== null;
+  r.rpzAction = zone !== null ? rpzActionOf(rcode, r.answerCount) : null;
+  return true;
+}
+
+/** scanResponse as an object (off the hot path). Null when the response is malformed. */
 export function summarizeResponse(
   response: Buffer,
-  query: QueryInfo | null,
+  query: QueryFlags | null,
   tcp: boolean,
   rpzZones: readonly string[],
 ): ResponseSummary | null {
-  const extras = headerAndExtras(response, tcp);
-  if (extras === null) return null;
-  const answers = readAnswers(response, extras.anStart, response.readUInt16BE(6));
-  if (answers === null) return null;
-  const hflags = response.readUInt16BE(2);
-  const rcode = rcodeName((extras.rcodeHigh << 4) | (hflags & 0x0f));
-  const zone = policyZoneOf(response, extras.additionalSoa, rpzZones);
-  let qname = query?.qname ?? '';
-  let qtype = query?.qtype ?? '';
-  let qclass = query?.qclass ?? '';
-  if (query === null && extras.qEnd > 0) {
-    const name = readName(response, 12);
-    if (name === null) return null;
-    qname = name.name;
-    qtype = typeName(response.readUInt16BE(name.end));
-    qclass = className(response.readUInt16BE(name.end + 2));
-  }
-  const ecs = query !== null ? query.ecs : extras.ecs;
-  return {
-    id: extras.id,
-    qname,
-    qtype,
-    qclass,
-    rcode,
-    responseFlags: responseFlagsOf(hflags),
-    flags: query?.flags ?? extras.flags,
-    answerCount: answers.count,
-    answer: answers.summary,
-    responseSize: response.length,
-    blocked: zone !== null,
-    rpzAction: zone !== null ? rpzActionOf(rcode, answers) : null,
-    ...(ecs !== undefined ? { ecs } : {}),
-  };
+  if (!scanResponse(response, query, tcp, rpzZones)) return null;
+  const { ecs, ...summary } = scannedResponse;
+  return ecs !== undefined ? { ...summary, ecs } : summary;
 }

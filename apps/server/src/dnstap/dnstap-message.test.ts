@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeDnstap } from './dnstap-encoder.js';
-import { MessageType, SocketProtocol, decodeDnstap, formatAddress } from './dnstap-message.js';
+import { formatAddress } from './address-text.js';
+import { MessageType, SocketProtocol, decodeDnstap } from './dnstap-message.js';
 
 const v4 = (s: string) => Buffer.from(s.split('.').map(Number));
 
@@ -30,6 +31,7 @@ describe('decodeDnstap', () => {
       socketFamily: 1,
       socketProtocol: SocketProtocol.UDP,
       queryAddress: '127.0.0.1',
+      queryAddressHash: 0x7f000001,
       responseAddress: '127.0.0.1',
       queryPort: 44140,
       responsePort: 25300,

@@ -1,4 +1,5 @@
-import { ipv6Text, isIpv4Mapped } from '../lib/ip-text.js';
+import { addressHash, formatAddress } from './address-text.js';
+
 /**
  * A protobuf decoder for exactly the dnstap fields we use (dnstap.proto, proto2), written by
  * hand because it runs once per DNS message at hundreds of thousands per second: one pass over
@@ -50,6 +51,8 @@ export interface DnstapMessage {
   /** SocketProtocol; 0 when absent. */
   socketProtocol: number;
   queryAddress: string | null;
+  /** addressHash of the query address (0 when absent): the pairer's key is a number. */
+  queryAddressHash: number;
   responseAddress: string | null;
   /** -1 when absent. */
   queryPort: number;
@@ -102,28 +105,21 @@ function skip(buf: Buffer, end: number, wireType: number): boolean {
   }
 }
 
-/** RFC 5952 text of a 4- or 16-byte address; null for any other length. */
-export function formatAddress(buf: Buffer, start: number, len: number): string | null {
-  if (len === 4) {
-    return `${buf[start]}.${buf[start + 1]}.${buf[start + 2]}.${buf[start + 3]}`;
-  }
-  if (len !== 16) return null;
-  // IPv4-mapped addresses are written as node's net module writes them (::ffff:192.0.2.1).
-  if (isIpv4Mapped(buf, start)) {
-    return `::ffff:${buf[start + 12]}.${buf[start + 13]}.${buf[start + 14]}.${buf[start + 15]}`;
-  }
-  return ipv6Text(buf, start);
-}
-
 let lastIdentityBytes: Buffer | null = null;
 let lastIdentity: string | null = null;
 
+function sameBytes(a: Buffer, buf: Buffer, start: number, len: number): boolean {
+  if (a.length !== len) return false;
+  for (let i = 0; i < len; i++) if (a[i] !== buf[start + i]) return false;
+  return true;
+}
+
 /** The identity string, reusing the previous one when the bytes repeat (they always do). */
 function identityOf(buf: Buffer, start: number, len: number): string {
-  const bytes = buf.subarray(start, start + len);
-  if (lastIdentityBytes !== null && lastIdentity !== null && lastIdentityBytes.equals(bytes)) {
-    return lastIdentity;
+  if (lastIdentityBytes !== null && lastIdentity !== null) {
+    if (sameBytes(lastIdentityBytes, buf, start, len)) return lastIdentity;
   }
+  const bytes = buf.subarray(start, start + len);
   // Control bytes out: a NUL would be refused by PostgreSQL's text and break a store batch.
   const text = Buffer.from(bytes.filter((b) => b >= 0x20 && b !== 0x7f))
     .toString('utf8')
@@ -207,7 +203,10 @@ function decodeMessage(buf: Buffer, end: number, out: DnstapMessage): boolean {
     if (!skip(buf, end, wire)) return false;
   }
   if (!sawType) return false;
-  if (qaStart >= 0) out.queryAddress = formatAddress(buf, qaStart, qaLen);
+  if (qaStart >= 0) {
+    out.queryAddress = formatAddress(buf, qaStart, qaLen);
+    out.queryAddressHash = addressHash(buf, qaStart, qaLen);
+  }
   if (raStart >= 0) out.responseAddress = formatAddress(buf, raStart, raLen);
   if (qSec >= 0) out.queryTimeMs = qSec * 1000 + Math.floor(qNsec / 1_000_000);
   if (rSec >= 0) out.responseTimeMs = rSec * 1000 + Math.floor(rNsec / 1_000_000);
@@ -222,6 +221,7 @@ export function decodeDnstap(buf: Buffer): DnstapMessage | null {
     socketFamily: 0,
     socketProtocol: 0,
     queryAddress: null,
+    queryAddressHash: 0,
     responseAddress: null,
     queryPort: -1,
     responsePort: -1,

@@ -1,6 +1,7 @@
 import dnsPacket from 'dns-packet';
 import { describe, expect, it } from 'vitest';
 import type { QueryFacts, UpstreamFacts } from '../queries/query-facts.js';
+import { addressHash } from './address-text.js';
 import { MessageType, SocketProtocol, type DnstapMessage } from './dnstap-message.js';
 import { QueryPairer } from './query-pairer.js';
 
@@ -20,13 +21,18 @@ const r = (id: number, name = 'www.example.test', rcode = 0) =>
     answers: rcode === 0 ? [{ type: 'A', name, ttl: 60, data: '192.0.2.1' }] : [],
   });
 
+/** The hash decodeDnstap gives an IPv4 address's text (a test may force a collision). */
+const hashOf = (ip: string): number => addressHash(Buffer.from(ip.split('.').map(Number)), 0, 4);
+
 function msg(over: Partial<DnstapMessage>): DnstapMessage {
+  const queryAddress = over.queryAddress === undefined ? '192.0.2.55' : over.queryAddress;
   return {
     identity: 'node-a',
     type: MessageType.CLIENT_QUERY,
     socketFamily: 1,
     socketProtocol: SocketProtocol.UDP,
-    queryAddress: '192.0.2.55',
+    queryAddress,
+    queryAddressHash: queryAddress === null ? 0 : hashOf(queryAddress),
     responseAddress: '192.0.2.53',
     queryPort: 40000,
     responsePort: 53,
@@ -114,6 +120,17 @@ describe('QueryPairer', () => {
     pairer.push(cr(8));
     expect(facts[0]).toMatchObject({ latencyMs: null, rcode: 'NOERROR', flags: '+' });
     expect(pairer.counters.unpaired).toBe(1);
+  });
+
+  it('never joins another address whose key collides (the key hashes the address)', () => {
+    const { pairer, facts } = setup();
+    // 192.0.2.55 and 10.0.0.1 forced to the same hash: same key, different address text.
+    pairer.push(cq(5));
+    pairer.push({ ...cr(5), queryAddress: '10.0.0.1' });
+    expect(facts[0]).toMatchObject({ clientIp: '10.0.0.1', latencyMs: null });
+    pairer.push(cr(5));
+    expect(facts[1]).toMatchObject({ clientIp: '192.0.2.55', latencyMs: 12 });
+    expect(pairer.counters).toMatchObject({ paired: 1, unpaired: 1 });
   });
 
   it('does not pair across ports, ids or transports', () => {

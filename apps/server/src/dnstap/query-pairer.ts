@@ -1,7 +1,14 @@
 import type { QueryTransport } from '@hdns/protocol/rest';
 import type { QueryFacts, UpstreamFacts } from '../queries/query-facts.js';
 import { MessageType, SocketProtocol, type DnstapMessage } from './dnstap-message.js';
-import { headerRcode, readQuery, summarizeResponse, type QueryInfo } from './dns-wire-summary.js';
+import {
+  headerRcode,
+  readQuery,
+  scanQuery,
+  scannedQuery,
+  scannedResponse,
+  scanResponse,
+} from './dns-wire-summary.js';
 
 /**
  * Joins dnstap query and response messages into one record each. BIND 9.18's CLIENT_RESPONSE
@@ -55,10 +62,18 @@ export interface QueryPairerOptions {
   now?: () => number;
 }
 
+/** A client query waiting for its response: what the response needs of it, nothing more. */
 interface PendingClient {
   arrivedMs: number;
   queryTimeMs: number | null;
-  info: QueryInfo | null;
+  /** The client address text, compared on a hit because the numeric key hashes it. */
+  address: string | null;
+  /** Null when the query did not parse (the response then tells everything). */
+  qname: string | null;
+  qtype: string;
+  qclass: string;
+  flags: string;
+  ecs: string | undefined;
 }
 
 interface PendingUpstream {
@@ -70,6 +85,9 @@ interface PendingUpstream {
   qtype: string;
   node: string | null;
 }
+
+/** A pending query whose message parsed: its question and flags stand for the response's. */
+const parsed = (p: PendingClient): p is PendingClient & { qname: string } => p.qname !== null;
 
 export function transportOf(socketProtocol: number): QueryTransport {
   switch (socketProtocol) {
@@ -106,8 +124,11 @@ export class QueryPairer {
     upstreamTimedOut: 0,
     consumerErrors: 0,
   };
-  /** Insertion-ordered, so the oldest entry is always first (eviction and sweep are cheap). */
-  private readonly clients = new Map<string, PendingClient>();
+  /**
+   * By clientKey (a number: no string built or hashed per frame). Insertion-ordered, so the
+   * oldest entry is always first (eviction and sweep are cheap).
+   */
+  private readonly clients = new Map<number, PendingClient>();
   private readonly upstreams = new Map<string, PendingUpstream>();
   private readonly timeoutMs: number;
   private readonly maxPending: number;
@@ -175,8 +196,18 @@ export class QueryPairer {
     }
   }
 
-  private clientKey(m: DnstapMessage, id: number): string {
-    return `${m.queryAddress}|${m.queryPort}|${id}|${m.socketProtocol}`;
+  /**
+   * (client address, port, DNS id, transport) as one exact integer below 2^53: 18 bits of the
+   * address hash, 16 of port, 16 of id, 3 of protocol. Two clients whose hashes share those 18
+   * bits and that use the same port and id at the same moment collide: the later query replaces
+   * the earlier (as a retransmission does), and a response from the other address is not joined to
+   * it (the address text is compared), so a collision costs one latency, never a wrong join.
+   */
+  private clientKey(m: DnstapMessage, id: number): number {
+    const port = m.queryPort >= 0 && m.queryPort <= 0xffff ? m.queryPort : 0;
+    return (
+      (m.queryAddressHash & 0x3ffff) * 2 ** 35 + port * 2 ** 19 + id * 8 + (m.socketProtocol & 7)
+    );
   }
 
   private clientQuery(m: DnstapMessage): void {
@@ -185,12 +216,22 @@ export class QueryPairer {
       this.counters.malformed++;
       return;
     }
-    const info = readQuery(m.queryMessage, transportOf(m.socketProtocol) !== 'udp');
-    if (info === null) this.counters.malformed++;
+    const ok = scanQuery(m.queryMessage, transportOf(m.socketProtocol) !== 'udp');
+    if (!ok) this.counters.malformed++;
+    const q = scannedQuery;
     const key = this.clientKey(m, id);
     // A retransmission with the same key replaces the older entry (re-inserted at the end).
     this.clients.delete(key);
-    this.clients.set(key, { arrivedMs: this.now(), queryTimeMs: m.queryTimeMs, info });
+    this.clients.set(key, {
+      arrivedMs: this.now(),
+      queryTimeMs: m.queryTimeMs,
+      address: m.queryAddress,
+      qname: ok ? q.qname : null,
+      qtype: q.qtype,
+      qclass: q.qclass,
+      flags: q.flags,
+      ecs: q.ecs,
+    });
     if (this.clients.size > this.maxPending) {
       const oldest = this.clients.keys().next();
       if (!oldest.done) this.clients.delete(oldest.value);
@@ -207,19 +248,18 @@ export class QueryPairer {
       return;
     }
     const key = this.clientKey(m, id);
-    const pending = this.clients.get(key);
-    if (pending !== undefined) this.clients.delete(key);
+    let pending = this.clients.get(key);
+    if (pending !== undefined) {
+      if (pending.address === m.queryAddress) this.clients.delete(key);
+      else pending = undefined; // another client's query under a colliding key: not ours
+    }
     const transport = transportOf(m.socketProtocol);
-    const summary = summarizeResponse(
-      response,
-      pending?.info ?? null,
-      transport !== 'udp',
-      this.options.rpzZones(),
-    );
-    if (summary === null) {
+    const query = pending !== undefined && parsed(pending) ? pending : null;
+    if (!scanResponse(response, query, transport !== 'udp', this.options.rpzZones())) {
       this.counters.malformed++;
       return;
     }
+    const summary = scannedResponse;
     const tsMs = plausibleTime(m.responseTimeMs, this.now());
     const queryTimeMs = pending?.queryTimeMs ?? m.queryTimeMs;
     if (pending !== undefined) this.counters.paired++;
