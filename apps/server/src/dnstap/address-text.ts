@@ -36,17 +36,13 @@ export function formatAddress(buf: Uint8Array, start: number, len: number): stri
 }
 
 /**
- * A 32-bit number for the address bytes (the IPv4 value, FNV-1a of longer ones), so a pairing
- * key can be a number. Equal addresses give equal numbers; different ones may collide, so a
- * user of the hash still compares the text.
+ * An unsigned 32-bit hash of the address bytes (FNV-1a, then a multiplicative mix so the high
+ * bits depend on every byte), so a pairing key can be a number. Equal addresses give equal
+ * numbers; different ones may collide, so a user of the hash still compares the text. Take
+ * the HIGH bits when fewer are needed: 10.0.1.2 and 192.168.1.2 would share raw low bits.
  */
 export function addressHash(buf: Uint8Array, start: number, len: number): number {
-  if (len === 4) {
-    return (
-      ((buf[start]! << 24) | (buf[start + 1]! << 16) | (buf[start + 2]! << 8)) + buf[start + 3]!
-    );
-  }
   let h = 0x811c9dc5;
   for (let i = start; i < start + len; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-  return h >>> 0;
+  return Math.imul(h ^ (h >>> 15), 0x9e3779b1) >>> 0;
 }

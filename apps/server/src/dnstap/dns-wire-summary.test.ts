@@ -73,6 +73,13 @@ describe('readQuery', () => {
     expect(readQuery(q6, false)?.ecs).toBe('2001:db8::/48');
   });
 
+  it('lets the last OPT decide EDNS version and DO (a second OPT breaks RFC 6891 but may come)', () => {
+    const q = query({ additionals: [opt([], dnsPacket.DNSSEC_OK), opt()] });
+    expect(readQuery(q, false)?.flags).toBe('+E(0)');
+    const q2 = query({ additionals: [opt(), opt([], dnsPacket.DNSSEC_OK)] });
+    expect(readQuery(q2, false)?.flags).toBe('+E(0)D');
+  });
+
   it('marks a TSIG-signed query S', () => {
     const q = query();
     // Append a TSIG record by hand: root owner, type 250, class ANY, ttl 0, rdlen 0.

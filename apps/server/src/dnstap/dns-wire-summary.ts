@@ -106,10 +106,9 @@ const head = {
   /** Start of the answer section. */
   anStart: 0,
   rcodeHigh: 0,
-  /** Owners of the SOA records in ADDITIONAL (RPZ's mark): the first `soaCount` entries. */
-  soaCount: 0,
 };
-const soaOwners = new Int32Array(8);
+/** Owners of the SOA records in ADDITIONAL (RPZ's mark), reused: emptied by each scan. */
+const soaOwners: number[] = [];
 
 /**
  * Header, question end, and the flags and ECS of the additional section, of a query or (no
@@ -117,6 +116,7 @@ const soaOwners = new Int32Array(8);
  * malformed. Bounds-checks every record of every section.
  */
 function scanHeader(buf: Buffer, tcp: boolean): boolean {
+  soaOwners.length = 0;
   if (buf.length < 12) return false;
   const hflags = buf.readUInt16BE(2);
   const qd = buf.readUInt16BE(4);
@@ -140,7 +140,6 @@ function scanHeader(buf: Buffer, tcp: boolean): boolean {
   let code = (hflags & 0x0100 ? Q_RD : 0) | (tcp ? Q_TCP : 0) | (hflags & 0x0010 ? Q_CD : 0);
   let rcodeHigh = 0;
   let ecs: string | undefined;
-  let soaCount = 0;
   for (let i = 0; i < ar; i++) {
     const owner = p;
     p = skipName(buf, p);
@@ -151,8 +150,11 @@ function scanHeader(buf: Buffer, tcp: boolean): boolean {
     if (rdata + rdlen > buf.length) return false;
     if (type === OPT) {
       rcodeHigh = buf[p + 4]!;
-      code = (code & ((1 << Q_EDNS_SHIFT) - 1)) | ((buf[p + 5]! + 1) << Q_EDNS_SHIFT);
-      if (buf[p + 6]! & 0x80) code |= Q_DO;
+      // The last OPT decides version and DO (a second OPT breaks RFC 6891, but may come).
+      code =
+        (code & (Q_RD | Q_TCP | Q_CD | Q_SIGNED | Q_COOKIE)) |
+        ((buf[p + 5]! + 1) << Q_EDNS_SHIFT) |
+        (buf[p + 6]! & 0x80 ? Q_DO : 0);
       for (let o = rdata; o + 4 <= rdata + rdlen;) {
         const option = buf.readUInt16BE(o);
         const olen = buf.readUInt16BE(o + 2);
@@ -163,8 +165,8 @@ function scanHeader(buf: Buffer, tcp: boolean): boolean {
       }
     } else if (type === TSIG || type === SIG) {
       code |= Q_SIGNED;
-    } else if (type === SOA && soaCount < soaOwners.length) {
-      soaOwners[soaCount++] = owner;
+    } else if (type === SOA) {
+      soaOwners.push(owner);
     }
     p = rdata + rdlen;
   }
@@ -174,7 +176,6 @@ function scanHeader(buf: Buffer, tcp: boolean): boolean {
   head.qEnd = qEnd;
   head.anStart = anStart;
   head.rcodeHigh = rcodeHigh;
-  head.soaCount = soaCount;
   return true;
 }
 
@@ -373,7 +374,7 @@ function normalizeZone(z: string): string {
 /** The policy zone whose SOA the response carries in ADDITIONAL, if any. */
 function policyZoneOf(buf: Buffer, rpzZones: readonly string[]): string | null {
   if (rpzZones.length === 0) return null;
-  for (let i = 0; i < head.soaCount; i++) {
+  for (let i = 0; i < soaOwners.length; i++) {
     const owner = nameText(buf, soaOwners[i]!);
     if (owner === null) continue;
     for (const z of rpzZones) if (normalizeZone(z) === owner) return owner;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeDnstap } from './dnstap-encoder.js';
-import { formatAddress } from './address-text.js';
+import { addressHash, formatAddress } from './address-text.js';
 import { MessageType, SocketProtocol, decodeDnstap } from './dnstap-message.js';
 
 const v4 = (s: string) => Buffer.from(s.split('.').map(Number));
@@ -31,7 +31,7 @@ describe('decodeDnstap', () => {
       socketFamily: 1,
       socketProtocol: SocketProtocol.UDP,
       queryAddress: '127.0.0.1',
-      queryAddressHash: 0x7f000001,
+      queryAddressHash: addressHash(Buffer.from([127, 0, 0, 1]), 0, 4),
       responseAddress: '127.0.0.1',
       queryPort: 44140,
       responsePort: 25300,

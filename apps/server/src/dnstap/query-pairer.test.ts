@@ -122,15 +122,37 @@ describe('QueryPairer', () => {
     expect(pairer.counters.unpaired).toBe(1);
   });
 
-  it('never joins another address whose key collides (the key hashes the address)', () => {
+  it('keeps colliding clients apart: each response joins its own query (the key hashes the address)', () => {
     const { pairer, facts } = setup();
-    // 192.0.2.55 and 10.0.0.1 forced to the same hash: same key, different address text.
+    // 192.0.2.55 and 10.0.0.1 forced to the same hash: the same numeric key.
+    const other = { queryAddress: '10.0.0.1', queryAddressHash: hashOf('192.0.2.55') };
     pairer.push(cq(5));
-    pairer.push({ ...cr(5), queryAddress: '10.0.0.1' });
-    expect(facts[0]).toMatchObject({ clientIp: '10.0.0.1', latencyMs: null });
+    pairer.push({ ...cq(5, 40000, 5_004), ...other });
+    expect(pairer.pending).toBe(2);
+    pairer.push({ ...cr(5), ...other });
     pairer.push(cr(5));
-    expect(facts[1]).toMatchObject({ clientIp: '192.0.2.55', latencyMs: 12 });
-    expect(pairer.counters).toMatchObject({ paired: 1, unpaired: 1 });
+    expect(facts.map((f) => [f.clientIp, f.latencyMs])).toEqual([
+      ['10.0.0.1', 8],
+      ['192.0.2.55', 12],
+    ]);
+    // A response of a third client under that key joins nothing.
+    pairer.push(cq(6));
+    pairer.push({ ...cr(6), queryAddress: '10.9.9.9' });
+    expect(facts[2]).toMatchObject({ clientIp: '10.9.9.9', latencyMs: null });
+    expect(pairer.counters).toMatchObject({ paired: 2, unpaired: 1 });
+    expect(pairer.pending).toBe(1);
+  });
+
+  it('does not join across absent, zero or out-of-range ports and protocols (the key folds them)', () => {
+    const { pairer, facts } = setup();
+    pairer.push(cq(3, -1));
+    pairer.push(cr(3, 0));
+    pairer.push(cq(4, 70_000));
+    pairer.push(cr(4, 4_464));
+    pairer.push({ ...cq(5), socketProtocol: 9 });
+    pairer.push(cr(5));
+    expect(facts.map((f) => f.latencyMs)).toEqual([null, null, null]);
+    expect(pairer.counters).toMatchObject({ paired: 0, unpaired: 3 });
   });
 
   it('does not pair across ports, ids or transports', () => {

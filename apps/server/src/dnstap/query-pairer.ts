@@ -66,8 +66,10 @@ export interface QueryPairerOptions {
 interface PendingClient {
   arrivedMs: number;
   queryTimeMs: number | null;
-  /** The client address text, compared on a hit because the numeric key hashes it. */
+  /** The client as sent (address text, raw port and protocol), compared on a hit: the numeric key hashes and folds them. */
   address: string | null;
+  port: number;
+  protocol: number;
   /** Null when the query did not parse (the response then tells everything). */
   qname: string | null;
   qtype: string;
@@ -88,6 +90,14 @@ interface PendingUpstream {
 
 /** A pending query whose message parsed: its question and flags stand for the response's. */
 const parsed = (p: PendingClient): p is PendingClient & { qname: string } => p.qname !== null;
+
+/** The same client socket as the message's (what the numeric key stands for, exactly). */
+const sameClient = (p: PendingClient, m: DnstapMessage): boolean =>
+  p.address === m.queryAddress && p.port === m.queryPort && p.protocol === m.socketProtocol;
+
+/** The exact key of a query kept aside after a collision of numeric keys (rare: a string). */
+const exactKey = (m: DnstapMessage, id: number): string =>
+  `${m.queryAddress}|${m.queryPort}|${id}|${m.socketProtocol}`;
 
 export function transportOf(socketProtocol: number): QueryTransport {
   switch (socketProtocol) {
@@ -129,6 +139,8 @@ export class QueryPairer {
    * oldest entry is always first (eviction and sweep are cheap).
    */
   private readonly clients = new Map<number, PendingClient>();
+  /** Queries of another client whose numeric key was taken, by exact key (see clientKey). */
+  private readonly overflow = new Map<string, PendingClient>();
   private readonly upstreams = new Map<string, PendingUpstream>();
   private readonly timeoutMs: number;
   private readonly maxPending: number;
@@ -146,7 +158,7 @@ export class QueryPairer {
 
   /** Queries waiting for their response (client + upstream). */
   get pending(): number {
-    return this.clients.size + this.upstreams.size;
+    return this.clients.size + this.overflow.size + this.upstreams.size;
   }
 
   /** Starts the periodic sweep. Idempotent. */
@@ -161,6 +173,7 @@ export class QueryPairer {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     this.clients.clear();
+    this.overflow.clear();
     this.upstreams.clear();
   }
 
@@ -183,6 +196,11 @@ export class QueryPairer {
       this.clients.delete(key);
       this.counters.timedOut++;
     }
+    for (const [key, p] of this.overflow) {
+      if (p.arrivedMs > limit) break;
+      this.overflow.delete(key);
+      this.counters.timedOut++;
+    }
     for (const [key, p] of this.upstreams) {
       if (p.arrivedMs > limit) break;
       this.upstreams.delete(key);
@@ -197,17 +215,16 @@ export class QueryPairer {
   }
 
   /**
-   * (client address, port, DNS id, transport) as one exact integer below 2^53: 18 bits of the
-   * address hash, 16 of port, 16 of id, 3 of protocol. Two clients whose hashes share those 18
-   * bits and that use the same port and id at the same moment collide: the later query replaces
-   * the earlier (as a retransmission does), and a response from the other address is not joined to
-   * it (the address text is compared), so a collision costs one latency, never a wrong join.
+   * (client address, port, DNS id, transport) as one integer below 2^53: the top 18 bits of the
+   * address hash, 16 of port, 16 of id, 3 of protocol (out-of-range ports and protocols fold).
+   * No string is built or hashed per frame. The pending entry keeps the client exactly
+   * (sameClient): a query whose number is held by another client waits in `overflow` under its
+   * exact key, and a response joins only the query of its own client, so a collision costs a
+   * string key, never a lost or wrong join.
    */
   private clientKey(m: DnstapMessage, id: number): number {
     const port = m.queryPort >= 0 && m.queryPort <= 0xffff ? m.queryPort : 0;
-    return (
-      (m.queryAddressHash & 0x3ffff) * 2 ** 35 + port * 2 ** 19 + id * 8 + (m.socketProtocol & 7)
-    );
+    return (m.queryAddressHash >>> 14) * 2 ** 35 + port * 2 ** 19 + id * 8 + (m.socketProtocol & 7);
   }
 
   private clientQuery(m: DnstapMessage): void {
@@ -220,21 +237,36 @@ export class QueryPairer {
     if (!ok) this.counters.malformed++;
     const q = scannedQuery;
     const key = this.clientKey(m, id);
-    // A retransmission with the same key replaces the older entry (re-inserted at the end).
-    this.clients.delete(key);
-    this.clients.set(key, {
+    const entry: PendingClient = {
       arrivedMs: this.now(),
       queryTimeMs: m.queryTimeMs,
       address: m.queryAddress,
+      port: m.queryPort,
+      protocol: m.socketProtocol,
       qname: ok ? q.qname : null,
-      qtype: q.qtype,
-      qclass: q.qclass,
-      flags: q.flags,
-      ecs: q.ecs,
-    });
-    if (this.clients.size > this.maxPending) {
-      const oldest = this.clients.keys().next();
-      if (!oldest.done) this.clients.delete(oldest.value);
+      qtype: ok ? q.qtype : '',
+      qclass: ok ? q.qclass : '',
+      flags: ok ? q.flags : '',
+      ecs: ok ? q.ecs : undefined,
+    };
+    const held = this.clients.get(key);
+    // A retransmission (same client, same key) replaces the older entry, re-inserted at the end.
+    if (held === undefined || sameClient(held, m)) {
+      this.clients.delete(key);
+      this.clients.set(key, entry);
+    } else {
+      const exact = exactKey(m, id);
+      this.overflow.delete(exact);
+      this.overflow.set(exact, entry);
+    }
+    if (this.clients.size + this.overflow.size > this.maxPending) {
+      // The few set aside go first: then the oldest by arrival.
+      const oldest = this.overflow.size > 0 ? this.overflow.keys().next() : null;
+      if (oldest !== null && !oldest.done) this.overflow.delete(oldest.value);
+      else {
+        const first = this.clients.keys().next();
+        if (!first.done) this.clients.delete(first.value);
+      }
       this.counters.evicted++;
     }
   }
@@ -249,9 +281,15 @@ export class QueryPairer {
     }
     const key = this.clientKey(m, id);
     let pending = this.clients.get(key);
-    if (pending !== undefined) {
-      if (pending.address === m.queryAddress) this.clients.delete(key);
-      else pending = undefined; // another client's query under a colliding key: not ours
+    if (pending !== undefined && sameClient(pending, m)) this.clients.delete(key);
+    else {
+      // Another client's query under the same number, or none: ours may wait aside.
+      pending = undefined;
+      if (this.overflow.size > 0) {
+        const exact = exactKey(m, id);
+        pending = this.overflow.get(exact);
+        if (pending !== undefined) this.overflow.delete(exact);
+      }
     }
     const transport = transportOf(m.socketProtocol);
     const query = pending !== undefined && parsed(pending) ? pending : null;
