@@ -1,7 +1,7 @@
 import { chmod, chown, lstat, unlink } from 'node:fs/promises';
 import net from 'node:net';
 import type { QueryFacts, UpstreamFacts } from '../queries/query-facts.js';
-import { decodeDnstap } from './dnstap-message.js';
+import { decodeDnstap, emptyMessage } from './dnstap-message.js';
 import { FrameStreamSession } from './frame-stream-session.js';
 import { QueryPairer, type PairerCounters } from './query-pairer.js';
 
@@ -88,9 +88,11 @@ export async function startDnstapListener(opts: DnstapListenerOptions): Promise<
     ...(opts.maxPending !== undefined ? { maxPending: opts.maxPending } : {}),
   });
 
+  // One message object for every frame: the pairer copies what it keeps (see decodeDnstap).
+  const scratch = emptyMessage();
   const onFrame = (frame: Buffer): void => {
     frames++;
-    const m = decodeDnstap(frame);
+    const m = decodeDnstap(frame, scratch);
     if (m === null) {
       malformedFrames++;
       return;

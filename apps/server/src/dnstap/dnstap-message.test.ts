@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeDnstap } from './dnstap-encoder.js';
 import { addressHash, formatAddress } from './address-text.js';
-import { MessageType, SocketProtocol, decodeDnstap } from './dnstap-message.js';
+import { MessageType, SocketProtocol, decodeDnstap, emptyMessage } from './dnstap-message.js';
 
 const v4 = (s: string) => Buffer.from(s.split('.').map(Number));
 
@@ -66,6 +66,23 @@ describe('decodeDnstap', () => {
       responseTimeMs: 10_999,
       responseMessage: Buffer.from('abcd', 'hex'),
     });
+  });
+
+  it('decodes into a reused object exactly as into a fresh one (nothing left from before)', () => {
+    const full = encodeDnstap({
+      identity: 'a',
+      type: MessageType.CLIENT_QUERY,
+      socketProtocol: SocketProtocol.TCP,
+      queryAddress: Buffer.from([192, 0, 2, 1]),
+      queryPort: 7,
+      queryTimeSec: 5,
+      queryMessage: Buffer.from('abcd', 'hex'),
+    });
+    const bare = encodeDnstap({ type: MessageType.CLIENT_RESPONSE });
+    const into = emptyMessage();
+    expect(decodeDnstap(full, into)).toEqual(decodeDnstap(full));
+    expect(decodeDnstap(bare, into)).toEqual(decodeDnstap(bare));
+    expect(into).toEqual(decodeDnstap(bare));
   });
 
   it('skips unknown fields of every wire type', () => {

@@ -213,9 +213,9 @@ function decodeMessage(buf: Buffer, end: number, out: DnstapMessage): boolean {
   return true;
 }
 
-/** One Dnstap protobuf (a Frame Streams data frame) → its Message; null when malformed. */
-export function decodeDnstap(buf: Buffer): DnstapMessage | null {
-  const out: DnstapMessage = {
+/** A message with every field absent: what decodeDnstap fills. */
+export function emptyMessage(): DnstapMessage {
+  return {
     identity: null,
     type: 0,
     socketFamily: 0,
@@ -230,6 +230,32 @@ export function decodeDnstap(buf: Buffer): DnstapMessage | null {
     queryMessage: null,
     responseMessage: null,
   };
+}
+
+function reset(m: DnstapMessage): void {
+  m.identity = null;
+  m.type = 0;
+  m.socketFamily = 0;
+  m.socketProtocol = 0;
+  m.queryAddress = null;
+  m.queryAddressHash = 0;
+  m.responseAddress = null;
+  m.queryPort = -1;
+  m.responsePort = -1;
+  m.queryTimeMs = null;
+  m.responseTimeMs = null;
+  m.queryMessage = null;
+  m.responseMessage = null;
+}
+
+/**
+ * One Dnstap protobuf (a Frame Streams data frame) → its Message; null when malformed. With
+ * `into`, that object is reset and filled instead of a new one (the listener reuses one per
+ * frame: the pairer copies what it keeps); its contents are unspecified after a null.
+ */
+export function decodeDnstap(buf: Buffer, into?: DnstapMessage): DnstapMessage | null {
+  const out = into ?? emptyMessage();
+  if (into !== undefined) reset(into);
   const end = buf.length;
   pos = 0;
   let dnstapType = -1;
