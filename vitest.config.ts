@@ -17,6 +17,10 @@ const POSTGRES_SUITES = [
   'audit-bounds',
   'realtime',
   'change-event-limits',
+  'account',
+  'api-tokens',
+  'feeds',
+  'alerting',
 ]
   .map((name) => `apps/server/test/${name}.test.ts`)
   .concat(['apps/server/src/querystore/query-store.contract.test.ts']);

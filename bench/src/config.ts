@@ -53,6 +53,11 @@ export interface BenchConfig {
    * `loadQps` queries/s, and `quietQueries` single queries `quietGapMs` apart.
    */
   live: { loadQps: number; loadSec: number; quietQueries: number; quietGapMs: number };
+  /**
+   * Issue 16: a blocklist of `domains` names from a local HTTP server to named answering with it,
+   * a refresh changing 1 %, and `compare` names each way against the old bulk RPZ import.
+   */
+  feeds: { domains: number; compare: number };
 }
 
 export const FULL: BenchConfig = {
@@ -83,6 +88,7 @@ export const FULL: BenchConfig = {
   search: { rows: 10_000_000, days: 7, searches: 200 },
   namedCost: { seconds: 10, qps: 5_000 },
   live: { loadQps: 1_000, loadSec: 10, quietQueries: 30, quietGapMs: 300 },
+  feeds: { domains: 1_000_000, compare: 20_000 },
 };
 
 export const QUICK: BenchConfig = {
@@ -113,4 +119,5 @@ export const QUICK: BenchConfig = {
   search: { rows: 200_000, days: 7, searches: 30 },
   namedCost: { seconds: 2, qps: 5_000 },
   live: { loadQps: 1_000, loadSec: 2, quietQueries: 5, quietGapMs: 300 },
+  feeds: { domains: 50_000, compare: 5_000 },
 };

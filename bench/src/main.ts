@@ -7,6 +7,7 @@ import { critical, findSustainedRate } from './scenarios/critical.js';
 import { dnsSuite } from './scenarios/dns-suite.js';
 import { runCluster } from './scenarios/cluster-suite.js';
 import { fanout } from './scenarios/fanout.js';
+import { feedFromUrl, feedVersusImport } from './scenarios/feeds.js';
 import { ingest } from './scenarios/ingest.js';
 import { memory } from './scenarios/memory.js';
 import { slowConsumer } from './scenarios/slow-consumer.js';
@@ -23,7 +24,7 @@ import {
 
 /**
  * npm run bench [-- --quick]
- * [--only=fanout,critical,memory,storm,slow,ingest,dnstap,live,named,search,cluster]
+ * [--only=fanout,critical,memory,storm,slow,ingest,dnstap,live,named,search,feeds,cluster]
  * [--runs=N] [--profile]. Every scenario runs ours and the peers in alternation, `runs` times, and reports
  * medians. Exits non-zero only on crashes and protocol errors, never on a figure.
  */
@@ -171,6 +172,22 @@ async function main(): Promise<void> {
     const last = results[results.length - 1];
     if (last) last.ratios = ratios;
   });
+  if (wanted('feeds')) {
+    const f = cfg.feeds;
+    await alternate(
+      'feeds',
+      `Blocklist feed: ${f.domains.toLocaleString('en-US')} names from a local HTTP server to named answering with them (dig), then a refresh changing 1 %`,
+      [{ name: 'feed', kind: 'ours' }],
+      () => feedFromUrl(cfg),
+      ['named RSS from /proc/<pid>/status VmRSS; the bar: under 60 s for 1,000,000 names.'],
+    );
+    await alternate(
+      'feeds-vs-import',
+      `${f.compare.toLocaleString('en-US')} names each way: a feed against the RPZ bulk import (1,000-rule chunks, each re-rendering rpz.local)`,
+      [{ name: 'feed vs import', kind: 'ours' }],
+      () => feedVersusImport(cfg),
+    );
+  }
   // Scale-out on Redis (~2.5 min a round): in the full run, never in a plain --quick (CI).
   if (wanted('cluster') && !(quick && !only)) await runCluster(cfg, alternate, results);
   let profile: Record<string, ReturnType<typeof summarizeProfile>> | undefined;

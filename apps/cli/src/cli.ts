@@ -17,6 +17,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   events: async () => (await import('./commands/events.js')).eventsCommand,
   tail: async () => (await import('./commands/tail.js')).tailCommand,
   zones: async () => (await import('./commands/zones.js')).zonesCommand,
+  tokens: async () => (await import('./commands/tokens.js')).tokensCommand,
+  passwd: async () => (await import('./commands/account.js')).passwdCommand,
+  sessions: async () => (await import('./commands/account.js')).sessionsCommand,
 };
 
 export async function main(argv: string[], out: Output = processOutput()): Promise<number> {

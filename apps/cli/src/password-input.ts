@@ -9,7 +9,8 @@
 import { CliError } from './cli-error.js';
 
 export async function readPassword(
-  options: { fromStdin: boolean; prompt?: string },
+  /** `refusal`: the message for an empty answer (default: the login's). */
+  options: { fromStdin: boolean; prompt?: string; refusal?: string },
   stdin: NodeJS.ReadStream = process.stdin,
   stderr: NodeJS.WriteStream = process.stderr,
 ): Promise<string> {
@@ -17,7 +18,7 @@ export async function readPassword(
     !options.fromStdin && stdin.isTTY
       ? await promptHidden(options.prompt ?? 'Password: ', stdin, stderr)
       : await readFirstLine(stdin);
-  if (password.length === 0) throw new CliError('login failed: empty password');
+  if (password.length === 0) throw new CliError(options.refusal ?? 'login failed: empty password');
   return password;
 }
 

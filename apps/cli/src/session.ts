@@ -46,6 +46,39 @@ export async function login(url: string, username: string, password: string): Pr
   );
 }
 
+/** An API token has no refresh: the stored expiry stands for "until revoked or expired". */
+const API_TOKEN_EXPIRY = '9999-12-31T23:59:59.999Z';
+
+/**
+ * `hdns login --token`: checks the API token against GET /api/auth/me and returns credentials
+ * holding it as the access token, with no refresh cookie, so a refused token is a
+ * SessionExpiredError (log in again) rather than a refresh attempt.
+ */
+export async function loginWithToken(url: string, token: string): Promise<Credentials> {
+  const { result, body } = await callRoute(url, 'me', { token });
+  if (body) {
+    return {
+      version: 1,
+      url,
+      username: body.username,
+      role: body.role,
+      accessToken: token,
+      issuedAt: new Date().toISOString(),
+      expiresAt: API_TOKEN_EXPIRY,
+      refreshCookie: null,
+      refreshExpiresAt: null,
+    };
+  }
+  const err = apiError(result);
+  if (err?.code === 'AUTH_FAILED' || err?.code === 'TOKEN_EXPIRED') {
+    throw new CliError(`login failed: ${err.message}`);
+  }
+  if (err) throw new CliError(`login failed: ${err.message} (${err.code})`);
+  throw new CliError(
+    `login failed: ${url} did not answer like a Hybrid DNS Server (${describeFailure(result)})`,
+  );
+}
+
 export class Session {
   private refreshing: Promise<string> | undefined;
 
@@ -66,6 +99,21 @@ export class Session {
   async getToken(): Promise<string> {
     if (!this.nearExpiry()) return this.credentials.accessToken;
     return this.refresh();
+  }
+
+  /**
+   * Stores a token the server handed out outside login and refresh (`hdns passwd`: a password
+   * change voids the held token and answers with one of the new version, and with a new refresh
+   * cookie only when it had to start a new session).
+   */
+  async adopt(result: HttpResult, body: TokenResponse): Promise<void> {
+    const previous = this.credentials;
+    const next = credentialsFrom(this.url, result, body, previous.refreshCookie, this.now());
+    // Without a new cookie the session was kept, and with it the old cookie's expiry.
+    this.credentials = refreshCookieFrom(result.headers)
+      ? next
+      : { ...next, refreshExpiresAt: previous.refreshExpiresAt };
+    await saveCredentials(this.credentials, this.file);
   }
 
   /** Refreshes now (e.g. after the server refused the token); one refresh at a time. */

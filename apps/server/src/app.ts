@@ -18,6 +18,8 @@ import { buildLoggerOptions, type LoggerExtras } from './logger.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
+import { accountRoutes } from './routes/account-routes.js';
 import { storage } from './storage/storage-plugin.js';
 import { metrics } from './metrics/metrics-plugin.js';
 import { attachLegacy } from '@hdns/hub';
@@ -39,6 +41,12 @@ import { eventRoutes } from './routes/event-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { queryStore } from './querystore/querystore-plugin.js';
 import { queryRoutes } from './routes/query-routes.js';
+import { feedRoutes } from './routes/feed-routes.js';
+import { feeds } from './feeds/feeds-plugin.js';
+import { FeedStore } from './feeds/feed-store.js';
+import { feedsDir, readPolicyZones } from './feeds/feed-files.js';
+import { alerting } from './alerting/alerting-plugin.js';
+import { alertRoutes } from './routes/alert-routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -130,7 +138,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(bind, {
       bind: config.bind,
       dataDir: config.dataDir,
-      state: () => readDnsState(app.db, config.dns, catalogZone),
+      state: async () => ({
+        ...(await readDnsState(app.db, config.dns, catalogZone)),
+        policyZones: await readPolicyZones(new FeedStore(app.db), feedsDir(config.dataDir)),
+      }),
       zoneLocks,
       queries: {
         source: config.monitors.querySource,
@@ -157,6 +168,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       catalogZone,
       reservedKeyNames: [DEFAULT_RNDC_KEY_NAME],
     });
+    await app.register(feeds, { settings: config.feeds, dir: feedsDir(config.dataDir) });
+    await app.register(alerting, { settings: config.alerting });
     await app.register(leaseForwarding, { clientIp: (req) => clientAddress(req, trust) });
     await app.register(queryStore, {
       settings: config.queryStore,
@@ -173,6 +186,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(healthRoutes);
     await app.register(authRoutes, { prefix: '/api/auth' });
     await app.register(userRoutes, { prefix: '/api/users' });
+    await app.register(tokenRoutes, { prefix: '/api/tokens' });
+    await app.register(accountRoutes, { prefix: '/api/account' });
     await app.register(eventRoutes, { prefix: '/api/events' });
     await app.register(adminRoutes, { prefix: '/api/admin' });
     await app.register(zoneRoutes, { prefix: '/api/zones' });
@@ -183,6 +198,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(jobRoutes, { prefix: '/api/jobs' });
     await app.register(forwarderRoutes, { prefix: '/api/forwarders' });
     await app.register(rpzRoutes, { prefix: '/api/rpz' });
+    await app.register(feedRoutes, { prefix: '/api/feeds' });
+    await app.register(alertRoutes, { prefix: '/api/alerts' });
     await app.register(settingsRoutes, { prefix: '/api/settings' });
     await app.register(queryRoutes, { prefix: '/api/queries' });
     await app.register(dashboardStatic);

@@ -111,6 +111,7 @@ describe('a crash between "BIND applied" and "database stored"', () => {
       'db.catalog.hdns.invalid',
       'db.doomed.test',
       'db.keep.test',
+      'db.rpz-allow.local',
       'db.rpz.local',
     ]);
     expect(await readdir(stagingDir)).toEqual([]);

@@ -62,6 +62,7 @@ describe('zone file names', () => {
       'db.a.test.prev',
       'db.a.test.tmp',
       'db.catalog.hdns.invalid',
+      'db.rpz-allow.local',
       'db.rpz.local',
     ]);
     expect(await readdir(managed().layout.stagingDir)).toEqual([]);

@@ -44,8 +44,14 @@ afterAll(async () => {
 });
 
 let users = 0;
-/** A new operator; returns their id and a token. */
-async function newUser(): Promise<{ id: string; token: string; version: number }> {
+/** A new operator; returns their id, credentials and a token (a login on B). */
+async function newUser(): Promise<{
+  id: string;
+  username: string;
+  password: string;
+  token: string;
+  version: number;
+}> {
   const username = `op${++users}`;
   const password = `pw-${randomBytes(8).toString('hex')}`;
   const res = await a.api('/api/users', {
@@ -56,6 +62,8 @@ async function newUser(): Promise<{ id: string; token: string; version: number }
   const user = res.body as { id: string; version: number };
   return {
     id: user.id,
+    username,
+    password,
     version: user.version,
     token: (await b.login(username, password)).accessToken,
   };
@@ -141,6 +149,55 @@ describe('sessions across instances', () => {
     });
     expect(res.status).toBe(200);
     expect((await onB.waitClosed()).code).toBe(CloseCode.CREDENTIALS_REVOKED);
+  }, 30_000);
+
+  it('revoking an API token on A closes its socket on B with CREDENTIALS_REVOKED, and only it', async () => {
+    const user = await newUser();
+    const created = await a.api('/api/tokens', { token: user.token, body: { name: 'follower' } });
+    expect(created.status).toBe(201);
+    const apiToken = created.body as { token: { id: string }; secret: string };
+    const byToken = await connect(b, apiToken.secret, 'token-client');
+    const own = await connect(b, user.token, 'browser');
+    await waitForValue(
+      () => listed(a, user.id),
+      (l) => l.length === 2,
+      'both listed on A',
+    );
+    const revoked = await a.api(`/api/tokens/${apiToken.token.id}`, {
+      method: 'DELETE',
+      token: user.token,
+    });
+    expect(revoked.status).toBe(204);
+    expect((await byToken.waitClosed()).code).toBe(CloseCode.CREDENTIALS_REVOKED);
+    await own.request({ type: 'ping' }, 'pong');
+    expect(own.closed).toBeUndefined();
+  }, 30_000);
+
+  it("ending a login session on A closes its socket on B; the user's other session stays", async () => {
+    const user = await newUser();
+    // The session `user.token` belongs to (a login on B), as its owner lists it.
+    const mine = await b.api('/api/account/sessions', { token: user.token });
+    expect(mine.status).toBe(200);
+    const current = (mine.body as { sessions: { id: string; current: boolean }[] }).sessions.find(
+      (s) => s.current,
+    );
+    expect(current).toBeDefined();
+    const onB = await connect(b, user.token, 'laptop');
+    const other = (await a.login(user.username, user.password)).accessToken;
+    const stays = await connect(b, other, 'phone');
+    await waitForValue(
+      () => listed(a, user.id),
+      (l) => l.length === 2,
+      'both listed on A',
+    );
+    const ended = await a.api(`/api/account/sessions/${current?.id ?? ''}`, {
+      method: 'DELETE',
+      token: other,
+    });
+    expect(ended.status).toBe(204);
+    expect((await onB.waitClosed()).code).toBe(CloseCode.CREDENTIALS_REVOKED);
+    await stays.request({ type: 'ping' }, 'pong');
+    expect(stays.closed).toBeUndefined();
   }, 30_000);
 
   it('/api/admin/realtime counts every instance; a killed instance leaves the count', async () => {

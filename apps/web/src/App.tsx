@@ -8,6 +8,7 @@ import { BrowserRouter, Route, Routes } from 'react-router';
 import { AuthProvider, useAuth } from './auth/auth-context';
 import { RequireRole } from './auth/RequireRole';
 import { Loading } from './components/StateViews';
+import { AccountPage } from './pages/account/AccountPage';
 import { AdminPage } from './pages/admin/AdminPage';
 import { ClientPage } from './pages/clients/ClientPage';
 import { DashboardPage } from './pages/dashboard/DashboardPage';
@@ -20,6 +21,8 @@ import { QueryLogPage } from './pages/querylog/QueryLogPage';
 import { ReplicationPage } from './pages/replication/ReplicationPage';
 import { SecurityPage } from './pages/security/SecurityPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
+import { TokensPage } from './pages/tokens/TokensPage';
+import { AlertsPage } from './pages/alerts/AlertsPage';
 import { ZoneRecordsPage } from './pages/zones/ZoneRecordsPage';
 import { ZonesPage } from './pages/zones/ZonesPage';
 import { DashboardRealtime } from './realtime/client-context';
@@ -74,6 +77,16 @@ function Gate(): ReactNode {
             <Route path="replication" element={<ReplicationPage />} />
             <Route path="security" element={<SecurityPage />} />
             <Route path="events" element={<EventsPage />} />
+            <Route
+              path="alerts"
+              element={
+                <RequireRole role="operator">
+                  <AlertsPage />
+                </RequireRole>
+              }
+            />
+            <Route path="account" element={<AccountPage />} />
+            <Route path="tokens" element={<TokensPage />} />
             <Route
               path="admin"
               element={

@@ -91,6 +91,7 @@ export class Hub implements SessionHost<Session> {
       clusterMemberOf(
         sessions,
         (userId, code, reason) => this.closeUser(userId, code, reason),
+        (credentialId, code, reason) => this.closeCredential(credentialId, code, reason),
         () => this.localStats(),
       ),
     );
@@ -225,6 +226,38 @@ export class Hub implements SessionHost<Session> {
       this.logger.error({ err, userId }, 'cluster revoke failed; retried on each heartbeat');
       return { closed, pending: true };
     }
+  }
+
+  /**
+   * Closes the sessions (registered or still saying hello) that authenticated with
+   * `credentialId` (see `Identity.credentialId`), e.g. when that API token is revoked; returns
+   * how many were closed here. The user's other sessions stay. Sessions verified with it before
+   * this call that register after it are refused with the same code (see `revocationMark`); a
+   * later authentication with a revoked credential fails its storage check. With a cluster, the
+   * other instances do the same as soon as they read the revocation (retried on each heartbeat
+   * while the cluster's store is away).
+   */
+  disconnectCredential(
+    credentialId: string,
+    reason: string,
+    code: number = CloseCode.CREDENTIALS_REVOKED,
+  ): number {
+    const closed = this.closeCredential(credentialId, code, reason);
+    this.options.cluster
+      ?.revokeCredential(credentialId, code, reason)
+      .catch((err: unknown) =>
+        this.logger.error(
+          { err, credentialId },
+          'cluster credential revoke failed; retried on each heartbeat',
+        ),
+      );
+    return closed;
+  }
+
+  private closeCredential(credentialId: string, code: number, reason: string): number {
+    const sessions = this.sessions.revokeCredential(credentialId, { code, reason });
+    for (const s of sessions) s.close(code, reason);
+    return sessions.length;
   }
 
   private closeUser(userId: string, code: number, reason: string): number {

@@ -15,6 +15,17 @@ export interface Identity {
    * the session at registration. Missing: the mark when the socket was attached.
    */
   revocationMark?: number;
+  /**
+   * The credential a session authenticated with when it is one that can be revoked on its own
+   * (an API token's id, or a login session's refresh-token family id): `Hub.disconnectCredential`
+   * closes exactly its sessions.
+   */
+  credentialId?: string;
+  /**
+   * A read-only credential (a read-only API token): the legacy admin actions that change
+   * something (disconnect_user, broadcast_admin_message) are refused with READ_ONLY_TOKEN.
+   */
+  readOnly?: boolean;
 }
 
 /** Raised by a TokenVerifier; `code` is AUTH_FAILED or TOKEN_EXPIRED. */

@@ -30,6 +30,12 @@ export interface ClusterMember {
   closeSession(sessionId: string, code: number, reason: string): void;
   /** Closes and revokes a user's local sessions (disconnected on another instance). */
   revokeUser(userId: string, code: number, reason: string): void;
+  /**
+   * Closes the local sessions (registered or saying hello) that authenticated with one
+   * credential, and refuses those verified with it before now (revoked on another instance).
+   * With `before` (a revocation delivered late) only the sessions connected before it close.
+   */
+  closeCredential(credentialId: string, code: number, reason: string, before?: number): void;
   /** The registered local sessions, for the heartbeat. */
   sessions(): Iterable<ClusterSession>;
   stats(): NodeStats;
@@ -76,6 +82,13 @@ export interface SessionCluster {
    * it succeeds: a password change must eventually close the user's sockets everywhere.
    */
   revokeUser(userId: string, code: number, reason: string): Promise<number>;
+  /**
+   * Revokes one credential (an API token, a login session) on every other instance (this one
+   * has already closed its sessions); resolves once the other instances are told. The shared
+   * store does not know which credential a session used, so no count comes back. When the store
+   * is away it rejects and retries on each heartbeat, like `revokeUser`.
+   */
+  revokeCredential(credentialId: string, code: number, reason: string): Promise<void>;
   /**
    * Every live instance's sessions; this instance's as `local` describes them now. Rejects
    * with ClusterUnavailableError (as `stats` does) when the store does not answer in time.

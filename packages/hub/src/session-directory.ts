@@ -7,7 +7,7 @@ import type { Session } from './session.js';
 /**
  * The hub's sessions: those still authenticating, those registered (under the per-user policy
  * of `ConnectionRegistry`), and the revocations that refuse a session verified before its user
- * was disconnected (see `RevocationMarks`).
+ * or its credential was disconnected (see `RevocationMarks`).
  */
 export class SessionDirectory {
   private readonly registry: ConnectionRegistry<Session>;
@@ -49,7 +49,11 @@ export class SessionDirectory {
   register(session: Session): Revocation | undefined {
     const identity = session.identity;
     const revoked = identity
-      ? this.revocations.since(identity.userId, identity.revocationMark ?? this.revocations.mark())
+      ? this.revocations.since(
+          identity.userId,
+          identity.revocationMark ?? this.revocations.mark(),
+          identity.credentialId,
+        )
       : undefined;
     if (revoked) return revoked;
     this.pending.delete(session);
@@ -68,6 +72,15 @@ export class SessionDirectory {
   revoke(userId: string, revocation: Revocation): Session[] {
     this.revocations.revoke(userId, revocation);
     return [...this.registry.ofUser(userId)];
+  }
+
+  /**
+   * Revokes the credential (refusing sessions verified with it before now) and returns the
+   * sessions, registered or still saying hello, that authenticated with it.
+   */
+  revokeCredential(credentialId: string, revocation: Revocation): Session[] {
+    this.revocations.revokeCredential(credentialId, revocation);
+    return this.everyone().filter((s) => s.identity?.credentialId === credentialId);
   }
 
   /** A registered session by id. */

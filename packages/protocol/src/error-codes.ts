@@ -26,6 +26,14 @@ export const ERRORS = {
   REFRESH_REUSED: { status: 401, message: 'Refresh token reuse detected; the session was revoked' },
   FORBIDDEN: { status: 403, message: 'Not allowed for this role' },
   ORIGIN_REFUSED: { status: 403, message: 'Origin not allowed' },
+  TOKEN_SCOPE_TOO_WIDE: {
+    status: 403,
+    message: "An API token's role or zones may not exceed its creator's (details.field)",
+  },
+  READ_ONLY_TOKEN: {
+    status: 403,
+    message: 'This API token is read-only: it may only read (GET, HEAD)',
+  },
   ZONE_NEEDS_ADMIN: {
     status: 403,
     message:
@@ -38,6 +46,10 @@ export const ERRORS = {
   CONFLICT: { status: 409, message: 'Conflict' },
   STALE_VERSION: { status: 409, message: 'The resource changed since it was read' },
   USERNAME_TAKEN: { status: 409, message: 'Username already exists' },
+  CURRENT_PASSWORD_WRONG: {
+    status: 400,
+    message: 'The current password is wrong; the password was not changed',
+  },
   LAST_ADMIN: { status: 409, message: 'The last active admin cannot be removed or demoted' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body too large' },
   // Malformed requests, refused before any route runs (framework and HTTP parser errors)
@@ -104,6 +116,33 @@ export const ERRORS = {
     message:
       'The instance driving BIND stopped answering after it received this change: it may or ' +
       'may not have been applied. Read it back before retrying',
+  },
+  FEED_LIMIT_REACHED: {
+    status: 409,
+    message:
+      'BIND evaluates at most 64 response-policy zones: at most 62 feeds can be enabled (details.max)',
+  },
+  ALERT_TARGET_REFUSED: {
+    status: 422,
+    message:
+      'The alert target resolves to a private, loopback, link-local, multicast or unspecified address (allowed only with HDNS_ALERT_ALLOW_PRIVATE_TARGETS)',
+  },
+  ALERT_CHANNEL_INVALID: {
+    status: 422,
+    message: 'The channel lacks a setting its kind needs (details.missing)',
+  },
+  ALERT_CHANNEL_UNKNOWN: {
+    status: 422,
+    message: 'The rule names a channel that does not exist (details.channelId)',
+  },
+  ALERT_CHANNEL_IN_USE: {
+    status: 409,
+    message: 'Rules still send to this channel (details.ruleIds); change them first',
+  },
+  FEED_URL_REFUSED: {
+    status: 422,
+    message:
+      'The feed URL points to a private, loopback or link-local address (allowed only with HDNS_FEEDS_ALLOW_PRIVATE)',
   },
   EVENT_NOT_REPRESENTABLE: {
     status: 422,

@@ -13,7 +13,7 @@ import { normalizeBaseUrl } from '../http-client.js';
 import { callRoute } from '../rest-call.js';
 import type { Output } from '../output.js';
 import { readPassword } from '../password-input.js';
-import { login } from '../session.js';
+import { login, loginWithToken } from '../session.js';
 import { LOGIN_USAGE, LOGOUT_USAGE } from '../usage.js';
 import { parse } from './parse.js';
 
@@ -24,6 +24,7 @@ export async function loginCommand(args: string[], out: Output): Promise<number>
       options: {
         url: { type: 'string' },
         user: { type: 'string', short: 'u' },
+        token: { type: 'string' },
         'password-stdin': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -36,6 +37,20 @@ export async function loginCommand(args: string[], out: Output): Promise<number>
     return EXIT_OK;
   }
   if (!values.url) throw usageError('login: --url is required');
+  if (values.token !== undefined) {
+    if (values.user !== undefined) throw usageError('login: give --user or --token, not both');
+    const url = normalizeBaseUrl(values.url);
+    // `--token -` reads it from stdin, keeping the secret out of the process list and history.
+    const token =
+      values.token === '-' ? await readPassword({ fromStdin: true }) : values.token.trim();
+    if (token.length === 0) throw usageError('login: --token is empty');
+    const credentials = await loginWithToken(url, token);
+    await saveCredentials(credentials);
+    out.notice(
+      `logged in to ${url} as ${credentials.username} (${credentials.role}) with an API token`,
+    );
+    return EXIT_OK;
+  }
   if (!values.user) throw usageError('login: --user is required');
   const url = normalizeBaseUrl(values.url);
   const password = await readPassword({

@@ -19,7 +19,17 @@ export const AUDIT_ACTIONS = {
   adminBootstrap: 'admin_bootstrap',
   wsAuth: 'ws_auth',
   wsAuthFailure: 'ws_auth_failure',
+  apiTokenCreate: 'api_token_create',
+  apiTokenRevoke: 'api_token_revoke',
+  apiTokenUse: 'api_token_use',
 } as const;
+
+/**
+ * Successful actions a credential repeats at will (every request made with an API token):
+ * folded like the AGGREGATED_FAILURES, keyed by their `target` (the token) instead of a reason,
+ * so a busy script writes one row per token, address and window, with a count.
+ */
+export const FOLDED_USES: ReadonlySet<string> = new Set<string>([AUDIT_ACTIONS.apiTokenUse]);
 
 /**
  * Failures any unauthenticated client can cause at will. Recorded aggregated (one row per
@@ -103,6 +113,7 @@ export type AuditListener = (entry: AuditRecordInput & { ts: string }) => void;
  * an old token can repeat at will. The first detection of a reuse stays a row of its own.
  */
 export function isRepeatableFailure(input: AuditRecordInput): boolean {
+  if (FOLDED_USES.has(input.action)) return true;
   if (input.success !== false) return false;
   if (AGGREGATED_FAILURES.has(input.action)) return true;
   return input.action === AUDIT_ACTIONS.refreshReuse && input.details?.revokedTokens === 0;
@@ -185,7 +196,7 @@ export class AuditLog {
       action: input.action,
       ip: input.ip ?? null,
       username: input.actor?.username ?? null,
-      reason: reasonOf(input.details),
+      reason: FOLDED_USES.has(input.action) ? (input.target ?? null) : reasonOf(input.details),
     };
     const decision = this.failures.fold(key, now, ts);
     const slot = decision.slot;

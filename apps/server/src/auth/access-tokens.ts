@@ -22,6 +22,8 @@ export interface AccessTokenSubject {
   zones: string[] | null;
   /** The user's current token version; a token with an older one is refused. */
   tokenVersion: number;
+  /** The login session (refresh-token family) the token was issued to; claim `sid`. */
+  sessionId?: string;
 }
 
 export interface SignedAccessToken {
@@ -39,6 +41,8 @@ const claimsSchema = z.object({
   jti: z.string().min(1),
   // Tokens signed before token versions existed lack it and are refused: clients refresh.
   tv: z.number().int().nonnegative(),
+  // The login session (refresh-token family); tokens signed before sessions were listed lack it.
+  sid: z.string().min(1).optional(),
   iat: z.number(),
   exp: z.number(),
 });
@@ -74,6 +78,7 @@ export async function verifyAccessToken(token: string, key: AccessTokenKey): Pro
     expiresAt: new Date(c.exp * 1000),
     tokenId: c.jti,
     tokenVersion: c.tv,
+    ...(c.sid !== undefined ? { sessionId: c.sid } : {}),
   };
 }
 
@@ -94,6 +99,7 @@ export class AccessTokens {
       role: subject.role,
       zones: subject.zones,
       tv: subject.tokenVersion,
+      ...(subject.sessionId !== undefined ? { sid: subject.sessionId } : {}),
     })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(subject.id)

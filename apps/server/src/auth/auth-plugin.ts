@@ -13,6 +13,10 @@ import { loadOrCreateJwtSecret } from './jwt-secret.js';
 import { LoginLimiter } from './login-limiter.js';
 import { RefreshTokenStore } from './refresh-token-store.js';
 import { checkTokenUser, TOKEN_USER_REFUSALS } from './token-user.js';
+import { ApiTokenService } from '../tokens/api-token-service.js';
+import { ApiTokenStore } from '../tokens/api-token-store.js';
+import { ApiTokenVerifier } from '../tokens/api-token-verifier.js';
+import { isApiTokenSecret } from '../tokens/api-token-secret.js';
 
 /** A Fastify hook usable as `onRequest` or `preHandler`. */
 export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -29,6 +33,11 @@ declare module 'fastify' {
     users: UserService;
     authService: AuthService;
     refreshTokens: RefreshTokenStore;
+    /** Login attempt limits; also count self-service password changes (account/). */
+    loginLimiter: LoginLimiter;
+    apiTokens: ApiTokenService;
+    /** Checks an API token (`hdns_…`) and gives the identity it acts as (REST and /ws). */
+    apiTokenVerifier: ApiTokenVerifier;
   }
   interface FastifyRequest {
     /** Set by `authenticate`; null on unauthenticated routes. */
@@ -41,6 +50,9 @@ export function requireIdentity(request: FastifyRequest): Identity {
   if (!request.identity) throw new AppError('UNAUTHORIZED');
   return request.identity;
 }
+
+/** What a read-only API token may do. */
+const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface AuthPluginOptions {
   config: AppConfig;
@@ -61,8 +73,41 @@ async function authPlugin(app: FastifyInstance, { config }: AuthPluginOptions): 
     return Promise.resolve();
   });
 
+  const apiTokenStore = new ApiTokenStore(app.db);
+  const apiTokens = new ApiTokenService(apiTokenStore, app.auditLog);
+  const apiTokenVerifier = new ApiTokenVerifier({
+    store: apiTokenStore,
+    users,
+    audit: app.auditLog,
+    log: app.log,
+  });
+  apiTokens.onRevoke((token) => apiTokenVerifier.forget(token.id));
+
+  const authenticateApiToken = async (request: FastifyRequest, token: string): Promise<void> => {
+    let identity: Identity;
+    try {
+      identity = await apiTokenVerifier.verify(token, request.ip, 'rest');
+    } catch (err) {
+      if (isAppError(err)) {
+        throw new AppError(err.code, undefined, {
+          headers: invalidTokenHeaders(),
+          message: err.message,
+        });
+      }
+      throw err;
+    }
+    if (identity.readOnly && !READ_METHODS.has(request.method)) {
+      throw new AppError('READ_ONLY_TOKEN');
+    }
+    request.identity = identity;
+  };
+
   const authenticate: AuthHook = async (request) => {
     const token = bearerTokenFrom(request.headers.authorization);
+    if (isApiTokenSecret(token)) {
+      await authenticateApiToken(request, token);
+      return;
+    }
     let claims: Identity;
     try {
       claims = await accessTokens.verify(token);
@@ -73,7 +118,7 @@ async function authPlugin(app: FastifyInstance, { config }: AuthPluginOptions): 
     }
     // Role, zones, the disabled flag and the token version come from storage, so a demotion,
     // a disable or a password change ends older tokens at once rather than when they expire.
-    const check = await checkTokenUser(claims, users);
+    const check = await checkTokenUser(claims, users, refreshTokens);
     if (!check.ok) {
       throw new AppError('AUTH_FAILED', undefined, {
         headers: invalidTokenHeaders(),
@@ -99,6 +144,9 @@ async function authPlugin(app: FastifyInstance, { config }: AuthPluginOptions): 
   app.decorate('requireRole', requireRole);
   app.decorate('users', users);
   app.decorate('refreshTokens', refreshTokens);
+  app.decorate('loginLimiter', limiter);
+  app.decorate('apiTokens', apiTokens);
+  app.decorate('apiTokenVerifier', apiTokenVerifier);
   app.decorate(
     'authService',
     new AuthService(users, refreshTokens, accessTokens, limiter, app.auditLog),

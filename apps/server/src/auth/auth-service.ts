@@ -55,6 +55,7 @@ export class AuthService {
     const access = await this.accessTokens.sign({
       ...sessionUser(user),
       tokenVersion: user.tokenVersion,
+      sessionId: refresh.familyId,
     });
     return {
       access,
@@ -138,6 +139,7 @@ export class AuthService {
     const access = await this.accessTokens.sign({
       ...sessionUser(user),
       tokenVersion: user.tokenVersion,
+      sessionId: next.familyId,
     });
     return {
       access,

@@ -13,4 +13,13 @@ export interface Identity {
   tokenId: string;
   /** The token's `tv`: the user's token version when it was signed (see UsersTable). */
   tokenVersion: number;
+  /**
+   * The token's `sid`: the login session (refresh-token family) it was issued to, so the
+   * account routes can mark the current session and keep it on a password change.
+   */
+  sessionId?: string;
+  /** Set when the request authenticated with an API token (tokens/): that token's id. */
+  apiTokenId?: string;
+  /** An API token limited to reading: every method but GET and HEAD is refused. */
+  readOnly?: boolean;
 }

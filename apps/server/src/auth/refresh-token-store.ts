@@ -91,6 +91,18 @@ export class RefreshTokenStore {
     });
   }
 
+  /** Whether a family (a login session) still has a token neither revoked nor expired. */
+  async familyIsLive(familyId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('refresh_tokens')
+      .select('id')
+      .where('family_id', '=', familyId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', this.now().toISOString())
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async revokeFamily(familyId: string): Promise<number> {
     const result = await this.db
       .updateTable('refresh_tokens')
@@ -101,14 +113,18 @@ export class RefreshTokenStore {
     return Number(result.numUpdatedRows);
   }
 
-  /** Ends every session of a user (password change, disable). */
-  async revokeAllForUser(userId: string): Promise<number> {
-    const result = await this.db
+  /**
+   * Ends every session of a user (password change, disable), except the family `keepFamilyId`
+   * when given (a user changing their own password stays signed in where they did it).
+   */
+  async revokeAllForUser(userId: string, keepFamilyId?: string): Promise<number> {
+    let query = this.db
       .updateTable('refresh_tokens')
       .set({ revoked_at: this.now().toISOString() })
       .where('user_id', '=', userId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+      .where('revoked_at', 'is', null);
+    if (keepFamilyId !== undefined) query = query.where('family_id', '!=', keepFamilyId);
+    const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
 

@@ -49,5 +49,15 @@ export function managedBackend(managed: ManagedBind): DnsBackend {
     async restoreRpz(rules) {
       await managed.writer.putRpz(rules, { restore: true });
     },
+    async setAllowlist(domains) {
+      await managed.writer.putAllowlist(domains);
+    },
+    async setFeedZones(feeds) {
+      await managed.writer.setFeedZones(feeds);
+    },
+    async reloadFeedZone(feed) {
+      const [result, durationMs] = await timed(() => managed.writer.reloadFeedZone(feed));
+      return { serial: result.serial, durationMs };
+    },
   };
 }

@@ -65,6 +65,7 @@ export function createManagedBind(opts: ManagedBindOptions): ManagedBind {
   const writer = new ZoneWriter({
     tools,
     layout,
+    policyZones: true,
     ...(opts.confirmTimeoutMs !== undefined ? { confirmTimeoutMs: opts.confirmTimeoutMs } : {}),
     ...(opts.zoneLocks ? { zoneLocks: opts.zoneLocks } : {}),
     ...(opts.onCatalogError ? { onCatalogError: opts.onCatalogError } : {}),
@@ -77,6 +78,7 @@ export function createManagedBind(opts: ManagedBindOptions): ManagedBind {
         forwarders: state.forwarders,
         ...(state.server ? { server: state.server } : {}),
         ...(state.replication ? { replication: state.replication } : {}),
+        ...(state.policy ? { policy: state.policy } : {}),
         ...(opts.queryLogging ? { queryLogging: opts.queryLogging } : {}),
       }),
   });

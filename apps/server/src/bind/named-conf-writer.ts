@@ -1,6 +1,7 @@
 import type { DnsServerSettings } from '@hdns/protocol/rest';
 import type { ForwarderSpec, ReplicationSpec, ZoneSpec } from '../dns/dns-specs.js';
 import type { BindTools } from './bind-tools.js';
+import type { PolicyZoneNames } from './named-config.js';
 import type { ZoneFiles } from './zone-files.js';
 
 export interface BindConfigState {
@@ -10,6 +11,8 @@ export interface BindConfigState {
   server?: DnsServerSettings;
   /** TSIG keys, secondaries, catalog zone; absent: none. */
   replication?: ReplicationSpec;
+  /** The allowlist and feed policy zones (named-config.ts); absent: the manual zone alone. */
+  policy?: PolicyZoneNames;
 }
 
 /**
@@ -28,6 +31,7 @@ export class NamedConfWriter {
   private forwarders: ForwarderSpec[] = [];
   private server: DnsServerSettings | undefined;
   private replication: ReplicationSpec | undefined;
+  private policy: PolicyZoneNames | undefined;
   private reconfiguredAt: number | null = null;
 
   constructor(
@@ -42,10 +46,11 @@ export class NamedConfWriter {
     return { zones, forwarders: [...this.forwarders], ...this.serverPart() };
   }
 
-  private serverPart(): { server?: DnsServerSettings; replication?: ReplicationSpec } {
+  private serverPart(): Pick<BindConfigState, 'server' | 'replication' | 'policy'> {
     return {
       ...(this.server ? { server: this.server } : {}),
       ...(this.replication ? { replication: this.replication } : {}),
+      ...(this.policy ? { policy: this.policy } : {}),
     };
   }
 
@@ -85,6 +90,11 @@ export class NamedConfWriter {
     return { ...this.state(), replication };
   }
 
+  /** The current state with other allowlist and feed policy zones. */
+  withPolicy(policy: PolicyZoneNames): BindConfigState {
+    return { ...this.state(), policy };
+  }
+
   /** At start: named.conf for `state`, written (or kept when it already holds it), no reconfig. */
   async bootstrap(state: BindConfigState): Promise<void> {
     await this.files.keepOrWriteConf(this.render(state));
@@ -117,5 +127,6 @@ export class NamedConfWriter {
     this.forwarders = [...state.forwarders];
     this.server = state.server;
     this.replication = state.replication;
+    this.policy = state.policy;
   }
 }

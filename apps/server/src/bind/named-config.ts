@@ -45,10 +45,41 @@ export interface NamedConfOptions {
   server?: DnsServerSettings;
   /** null disables RPZ; default `rpz.local`. */
   rpzZone?: string | null;
+  /**
+   * The allowlist and feed policy zones around the manual one: response-policy lists the
+   * allowlist first (its passthru wins over every later zone), then the manual zone, then the
+   * feeds in this order. Absent: the manual zone alone.
+   */
+  policy?: PolicyZoneNames;
   /** TSIG keys, secondaries and the catalog zone; absent: none. */
   replication?: ReplicationSpec;
   /** Where named reports queries; default: the text query log only. */
   queryLogging?: QueryLogging;
+}
+
+export interface PolicyZoneNames {
+  allowlistZone: string;
+  feedZones: readonly string[];
+}
+
+/** BIND evaluates at most 64 policy zones (`response-policy`). */
+export const MAX_POLICY_ZONES = 64;
+
+function policyZoneStatement(name: string, layout: BindLayout): string {
+  return (
+    `zone "${name}" {\n  type primary;\n  file "${layout.zoneFile(name)}";\n` +
+    '  allow-query { none; };\n  allow-transfer { none; };\n  notify no;\n};'
+  );
+}
+
+/** The policy zones in evaluation order (the first match wins). */
+function policyOrder(rpz: string, policy: PolicyZoneNames | undefined): string[] {
+  const names = policy
+    ? [policy.allowlistZone, rpz, ...policy.feedZones].map((n) => normalizeZoneName(n))
+    : [rpz];
+  if (names.length > MAX_POLICY_ZONES)
+    throw invalidRecord(`response-policy takes at most ${MAX_POLICY_ZONES} zones`);
+  return names;
 }
 
 /**
@@ -202,18 +233,21 @@ export function renderNamedConf(opts: NamedConfOptions): string {
     ...(rpz === null
       ? []
       : [
-          `  response-policy { zone "${normalizeZoneName(rpz)}" policy given log yes ` +
-            'min-update-interval 0; } break-dnssec yes qname-wait-recurse no;',
+          '  response-policy { ' +
+            policyOrder(normalizeZoneName(rpz), opts.policy)
+              .map((n) => `zone "${n}" policy given log yes min-update-interval 0; `)
+              .join('') +
+            '} break-dnssec yes qname-wait-recurse no;',
         ]),
   ];
   const zones = opts.zones.map((z) => renderZoneStatement(z, layout));
   const replication = renderReplicationStatements(opts.replication, layout);
   if (replication.catalog !== null) zones.unshift(replication.catalog);
   if (rpz !== null) {
-    const rpzName = normalizeZoneName(rpz);
     zones.unshift(
-      `zone "${rpzName}" {\n  type primary;\n  file "${layout.zoneFile(rpzName)}";\n` +
-        '  allow-query { none; };\n  allow-transfer { none; };\n  notify no;\n};',
+      ...policyOrder(normalizeZoneName(rpz), opts.policy).map((n) =>
+        policyZoneStatement(n, layout),
+      ),
     );
   }
   return [

@@ -25,6 +25,8 @@ import {
  */
 
 export const RPZ_ZONE_NAME = 'rpz.local';
+/** The allowlist's policy zone (rpz-passthru rules), evaluated before every other one. */
+export const ALLOWLIST_ZONE_NAME = 'rpz-allow.local';
 export const RPZ_DEFAULT_TTL = 60;
 
 export interface RpzZoneOptions {

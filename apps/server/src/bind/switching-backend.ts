@@ -19,5 +19,8 @@ export function switchingBackend(current: () => DnsBackend): DnsBackend {
     setReplication: (spec, opts) => current().setReplication(spec, opts),
     applyRpz: (rules) => current().applyRpz(rules),
     restoreRpz: (rules) => current().restoreRpz(rules),
+    setAllowlist: (domains) => current().setAllowlist(domains),
+    setFeedZones: (feeds) => current().setFeedZones(feeds),
+    reloadFeedZone: (feed) => current().reloadFeedZone(feed),
   };
 }

@@ -235,5 +235,10 @@ export function systemBackend(system: SystemBind): DnsBackend {
     async restoreRpz(rules) {
       await system.writer.putRpz(rules, { restore: true });
     },
+    // The operator's `response-policy` names the policy zones in system mode, so feeds and the
+    // allowlist are stored and compiled but not served (managed mode serves them).
+    setAllowlist: () => Promise.resolve(),
+    setFeedZones: () => Promise.resolve(),
+    reloadFeedZone: () => Promise.resolve({ serial: null, durationMs: 0 }),
   };
 }

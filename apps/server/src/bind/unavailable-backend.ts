@@ -26,5 +26,8 @@ export function unavailableBackend(why: string): DnsBackend {
     setReplication: refuse,
     applyRpz: refuse,
     restoreRpz: refuse,
+    setAllowlist: refuse,
+    setFeedZones: refuse,
+    reloadFeedZone: refuse,
   };
 }

@@ -40,6 +40,8 @@ export async function writeZoneFilesFrom(
     layout: BindLayout;
     rpzZone: string | null;
     zoneName: (raw: string) => string;
+    /** Base names of other files in the zones directory to keep (the policy zones'). */
+    keep?: readonly string[];
   },
 ): Promise<{ zones: ZoneSpec[] } & BootstrapResult> {
   const { files, layout, rpzZone } = deps;
@@ -88,6 +90,7 @@ export async function writeZoneFilesFrom(
   // The catalog's file keeps its serial across restarts (ZoneWriter rewrites it when it differs).
   const catalog = input.replication?.catalogZone;
   if (catalog) keep.add(path.basename(layout.zoneFile(normalizeZoneName(catalog))));
+  for (const base of deps.keep ?? []) keep.add(base);
   await files.removeZoneFilesExcept(keep);
   await removeKeyDirectoriesExcept(layout, signed);
   return { zones: [...zones.values()], skipped };

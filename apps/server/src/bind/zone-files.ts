@@ -110,7 +110,15 @@ export class ZoneFiles {
     rules: readonly RpzRuleSpec[],
     mode: 'next' | 'restore' | 'start' = 'next',
   ): Promise<{ file: StagedFile; serial: number }> {
-    const rpz = this.rpzZone;
+    return this.writePolicyZone(this.rpzZone, rules, mode);
+  }
+
+  /** writeRpz for any policy zone rendered from rules (the manual zone, the allowlist). */
+  async writePolicyZone(
+    rpz: string,
+    rules: readonly RpzRuleSpec[],
+    mode: 'next' | 'restore' | 'start' = 'next',
+  ): Promise<{ file: StagedFile; serial: number }> {
     const file = this.staged(this.layout.zoneFile(rpz));
     // Sorted, so one rule set always renders to the same text (restore and start compare texts).
     const sorted = [...rules].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

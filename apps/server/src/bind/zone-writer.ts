@@ -1,5 +1,6 @@
 import type { DnsServerSettings } from '@hdns/protocol/rest';
 import type {
+  FeedZoneSpec,
   ForwarderSpec,
   RecordSpec,
   ReplicationSpec,
@@ -13,6 +14,7 @@ import { KeyedMutex } from '../lib/keyed-mutex.js';
 import { ensureKeyDirectory, removeSigningState } from './dnssec-files.js';
 import { NamedConfWriter, type BindConfigState } from './named-conf-writer.js';
 import { RPZ_ZONE_NAME } from './rpz-zone-serializer.js';
+import { PolicyZones } from './policy-zones.js';
 import { ZoneFiles } from './zone-files.js';
 import { ZoneLoads } from './zone-loads.js';
 import { renderZoneFile } from './zone-file-serializer.js';
@@ -66,6 +68,8 @@ export interface ZoneWriterOptions {
   renderConfig: (state: BindConfigState) => string;
   /** Default `rpz.local`; null when RPZ is not used. */
   rpzZone?: string | null;
+  /** Serve the allowlist and feed policy zones (managed mode: its named.conf lists them). */
+  policyZones?: boolean;
   /** How long to wait for BIND to load a new serial; default 3000 ms. */
   confirmTimeoutMs?: number;
   pollIntervalMs?: number;
@@ -100,6 +104,7 @@ export class ZoneWriter {
   private readonly loads: ZoneLoads;
   private readonly files: ZoneFiles;
   private readonly catalog: CatalogFile;
+  private readonly policy: PolicyZones | null;
 
   constructor(private readonly opts: ZoneWriterOptions) {
     this.zoneLocks = opts.zoneLocks ?? new KeyedMutex();
@@ -111,6 +116,18 @@ export class ZoneWriter {
       pollIntervalMs: opts.pollIntervalMs ?? 100,
     });
     this.catalog = new CatalogFile(this.files, opts.layout, (zone) => this.loads.reload(zone));
+    this.policy =
+      opts.policyZones && this.rpzZone !== null
+        ? new PolicyZones({
+            tools: opts.tools,
+            files: this.files,
+            loads: this.loads,
+            layout: opts.layout,
+            conf: this.conf,
+            zoneLocks: this.zoneLocks,
+            confLock: (work) => this.confLock.run(CONF_KEY, work),
+          })
+        : null;
   }
 
   /** What named.conf currently configures (zones sorted by name). */
@@ -147,6 +164,7 @@ export class ZoneWriter {
   async bootstrap(input: BootstrapInput, reload = false): Promise<BootstrapResult> {
     const keys = [...this.conf.state().zones.map((z) => z.name), ...zoneNamesOf(input)];
     if (this.rpzZone !== null) keys.push(this.rpzZone);
+    if (this.policy) keys.push(...this.policy.lockNames(input.policyZones));
     return this.zoneLocks.runAll(keys, () =>
       this.confLock.run(CONF_KEY, () => this.bootstrapLocked(input, reload)),
     );
@@ -158,13 +176,16 @@ export class ZoneWriter {
       layout: this.opts.layout,
       rpzZone: this.rpzZone,
       zoneName: (raw) => this.zoneName(raw),
+      keep: this.policy?.fileNames(input.policyZones) ?? [],
     });
+    const policy = this.policy ? await this.policy.bootstrapFiles(input.policyZones) : undefined;
     // Zone files first: named.conf must not name a file that is not there yet.
     const state: BindConfigState = {
       zones,
       forwarders: [...input.forwarders],
       ...(input.server ? { server: input.server } : {}),
       ...(input.replication ? { replication: input.replication } : {}),
+      ...(policy ? { policy } : {}),
     };
     this.catalog.invalidate();
     await this.confLock.run(CATALOG_KEY, () => this.catalog.sync(state, false));
@@ -382,11 +403,30 @@ export class ZoneWriter {
     });
   }
 
+  /** The allowlist zone from these names, reloaded and confirmed (see PolicyZones). */
+  async putAllowlist(domains: readonly string[]): Promise<{ serial: number }> {
+    if (!this.policy) throw new Error('policy zones are not served by this writer');
+    return this.policy.putAllowlist(domains);
+  }
+
+  /** The feed zones in evaluation order (see PolicyZones). */
+  async setFeedZones(feeds: readonly FeedZoneSpec[]): Promise<void> {
+    if (!this.policy) throw new Error('policy zones are not served by this writer');
+    await this.policy.setFeeds(feeds);
+  }
+
+  /** A feed zone's new file, reloaded and confirmed (see PolicyZones). */
+  async reloadFeedZone(feed: FeedZoneSpec): Promise<{ serial: number }> {
+    if (!this.policy) throw new Error('policy zones are not served by this writer');
+    return this.policy.reloadFeed(feed);
+  }
+
   // -- internals -------------------------------------------------------------------------
 
   private zoneName(raw: string): string {
     const name = normalizeZoneName(raw);
-    if (name === this.rpzZone) throw invalidRecord(`zone name ${name} is reserved for RPZ`);
+    if (name === this.rpzZone || this.policy?.reserves(name))
+      throw invalidRecord(`zone name ${name} is reserved for RPZ`);
     return name;
   }
 }

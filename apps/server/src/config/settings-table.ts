@@ -16,6 +16,8 @@ import { optional, setting, type SettingTree } from './setting.js';
 import { BIND_SETTINGS } from './settings-table-bind.js';
 import { DETECTION_SETTINGS } from './settings-table-detection.js';
 import { DNS_SETTINGS } from './settings-table-dns.js';
+import { FEED_SETTINGS } from './settings-table-feeds.js';
+import { ALERT_SETTINGS } from './settings-table-alerting.js';
 import { QUERY_STORE_SETTINGS } from './settings-table-querystore.js';
 import { REALTIME_SETTINGS } from './settings-table-realtime.js';
 
@@ -180,6 +182,8 @@ export const SETTINGS = {
   bind: BIND_SETTINGS,
   dns: DNS_SETTINGS,
   queryStore: QUERY_STORE_SETTINGS,
+  feeds: FEED_SETTINGS,
+  alerting: ALERT_SETTINGS,
   monitors: {
     enabled: setting(
       'HDNS_MONITORS',

@@ -1,6 +1,8 @@
 import type { DnsServerSettings } from '@hdns/protocol/rest';
 import type {
+  FeedZoneSpec,
   ForwarderSpec,
+  PolicyZonesSpec,
   RecordSpec,
   ReplicationSpec,
   RpzRuleSpec,
@@ -20,6 +22,8 @@ export interface DnsState {
   server?: DnsServerSettings;
   /** TSIG keys, secondaries, the catalog zone (managed mode renders it; absent: none). */
   replication?: ReplicationSpec;
+  /** The allowlist and the feeds' policy zones (managed mode; absent: an empty allowlist). */
+  policyZones?: PolicyZonesSpec;
 }
 
 /** Reads DnsState from the database (dns-state.ts); called at start and before every restart. */
@@ -66,6 +70,18 @@ export interface DnsBackend {
   applyRpz(rules: readonly RpzRuleSpec[]): Promise<ApplyResult>;
   /** Like restoreZone, for the rules the database holds. */
   restoreRpz(rules: readonly RpzRuleSpec[]): Promise<void>;
+  /**
+   * The allowlist zone (rpz-passthru, evaluated before every other policy zone) from these
+   * names; reloads that zone only. Managed mode; elsewhere stored only.
+   */
+  setAllowlist(domains: readonly string[]): Promise<void>;
+  /**
+   * The feed zones named evaluates, in this order after the manual zone: installs the files of
+   * new ones and reconfigures when the set or order changed (nothing when it did not).
+   */
+  setFeedZones(feeds: readonly FeedZoneSpec[]): Promise<void>;
+  /** Installs a feed zone's new file and reloads that zone only (serial confirmed). */
+  reloadFeedZone(feed: FeedZoneSpec): Promise<ApplyResult>;
 }
 
 /** BIND management off: data is stored and events flow, nothing is served. */
@@ -80,4 +96,7 @@ export const offBackend: DnsBackend = {
   setReplication: () => Promise.resolve(),
   applyRpz: () => Promise.resolve({ serial: null, durationMs: 0 }),
   restoreRpz: () => Promise.resolve(),
+  setAllowlist: () => Promise.resolve(),
+  setFeedZones: () => Promise.resolve(),
+  reloadFeedZone: () => Promise.resolve({ serial: null, durationMs: 0 }),
 };

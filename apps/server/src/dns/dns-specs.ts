@@ -108,6 +108,24 @@ export type RpzAction = 'nxdomain' | 'nodata' | 'passthru' | 'redirect';
  * rpz log line names the matching rule (`via malware.bad.test.rpz.local`), so a monitor maps a
  * hit back to the rule, and thus its category, by name through the database.
  */
+/**
+ * A blocklist feed's response-policy zone. Its file is compiled by the feeds module (`source`,
+ * which it replaces by rename, never in place); BIND serves a copy it installs in its zones.
+ */
+export interface FeedZoneSpec {
+  name: string;
+  source: string;
+  /** The serial written in `source`, which BIND must confirm. */
+  serial: number;
+}
+
+/** The policy zones besides the manual one: the allowlist (first) and the feeds (last, in order). */
+export interface PolicyZonesSpec {
+  /** Names every feed lets through (`rpz-passthru`); `*.name` for the names below. */
+  allowlist: readonly string[];
+  feeds: readonly FeedZoneSpec[];
+}
+
 export interface RpzRuleSpec {
   /** The name to police, e.g. `bad.example.com`; `*.bad.example.com` matches its subdomains. */
   name: string;

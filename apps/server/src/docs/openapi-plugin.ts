@@ -27,6 +27,14 @@ async function openApiPlugin(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'auth', description: 'Login, token refresh, logout' },
         { name: 'users', description: 'User management (admin only)' },
+        {
+          name: 'account',
+          description: 'Your own password, login sessions and notification preferences (any role)',
+        },
+        {
+          name: 'tokens',
+          description: 'API tokens: scoped, revocable credentials for scripts and the CLI',
+        },
         { name: 'health', description: 'Liveness and readiness probes' },
       ],
       components: {

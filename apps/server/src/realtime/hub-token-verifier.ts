@@ -2,7 +2,35 @@ import { AuthError, type Identity, type TokenVerifier } from '@hdns/hub';
 import { isAppError } from '../http/app-error.js';
 import type { Identity as TokenIdentity } from '../auth/identity.js';
 import type { UserService } from '../users/user-service.js';
-import { checkTokenUser, TOKEN_USER_REFUSALS } from '../auth/token-user.js';
+import { checkTokenUser, TOKEN_USER_REFUSALS, type LoginSessions } from '../auth/token-user.js';
+import { isApiTokenSecret } from '../tokens/api-token-secret.js';
+import type { ApiTokenVerifier } from '../tokens/api-token-verifier.js';
+
+/**
+ * An API token on /ws: the same check as on REST, narrowed to the owner's current rights. The
+ * session carries the token id (`credentialId`) so revoking the token closes exactly its
+ * sockets. The address is not known here: the `ws_auth` audit row carries it.
+ */
+async function verifyApiToken(apiTokens: ApiTokenVerifier, token: string): Promise<Identity> {
+  let identity: TokenIdentity;
+  try {
+    identity = await apiTokens.verify(token, null, 'ws');
+  } catch (err) {
+    if (isAppError(err) && err.code === 'TOKEN_EXPIRED') {
+      throw new AuthError('TOKEN_EXPIRED', 'token expired');
+    }
+    throw new AuthError('AUTH_FAILED', isAppError(err) ? err.message : 'invalid token');
+  }
+  return {
+    userId: identity.userId,
+    username: identity.username,
+    role: identity.role,
+    zones: identity.zones,
+    expiresAt: identity.expiresAt,
+    ...(identity.apiTokenId !== undefined ? { credentialId: identity.apiTokenId } : {}),
+    ...(identity.readOnly ? { readOnly: true } : {}),
+  };
+}
 
 /**
  * The hub's token check, used for `hello`, in-band `auth` refreshes and legacy `?token=`: the
@@ -13,8 +41,11 @@ import { checkTokenUser, TOKEN_USER_REFUSALS } from '../auth/token-user.js';
 export function hubTokenVerifier(
   verifyAccessToken: (token: string) => Promise<TokenIdentity>,
   users: UserService,
+  sessions?: LoginSessions,
+  apiTokens?: ApiTokenVerifier,
 ): TokenVerifier {
   return async (token: string): Promise<Identity> => {
+    if (apiTokens && isApiTokenSecret(token)) return verifyApiToken(apiTokens, token);
     let claims: TokenIdentity;
     try {
       claims = await verifyAccessToken(token);
@@ -24,7 +55,7 @@ export function hubTokenVerifier(
       }
       throw new AuthError('AUTH_FAILED', 'invalid token');
     }
-    const check = await checkTokenUser(claims, users);
+    const check = await checkTokenUser(claims, users, sessions);
     if (!check.ok) throw new AuthError('AUTH_FAILED', TOKEN_USER_REFUSALS[check.reason]);
     const user = check.user;
     return {
@@ -33,6 +64,8 @@ export function hubTokenVerifier(
       role: user.role,
       zones: user.role === 'admin' ? null : user.zones,
       expiresAt: claims.expiresAt,
+      // The login session, so ending it (account/) closes exactly its sockets.
+      ...(claims.sessionId !== undefined ? { credentialId: claims.sessionId } : {}),
     };
   };
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { WebSocketServer } from 'ws';
 import { Hub, IpAdmission, type EventLog } from '@hdns/hub';
+import { CloseCode } from '@hdns/protocol';
 import type { RealtimeConfig } from '../config.js';
 import { AckStore } from './ack-store.js';
 import { auditEventBridge } from './audit-events.js';
@@ -51,7 +52,12 @@ async function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptio
   const stream = await openEventStream(rt, options.dataDir, app.log);
   const log = stream.log;
   const acks = new AckStore(app.db, log);
-  const verifyToken = hubTokenVerifier((t) => app.verifyAccessToken(t), app.users);
+  const verifyToken = hubTokenVerifier(
+    (t) => app.verifyAccessToken(t),
+    app.users,
+    app.refreshTokens,
+    app.apiTokenVerifier,
+  );
   const hub = new Hub({
     log,
     ...(stream.bus ? { bus: stream.bus } : {}),
@@ -106,6 +112,10 @@ async function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptio
   app.server.on('upgrade', onUpgrade);
   const stopBridge = app.auditLog.onRecord(auditEventBridge(hub, app.log));
   const stopEnforcer = app.users.onChange(userSessionEnforcer(hub, app.log));
+  // A revoked API token's sockets close at once (terminal: the token will not work again).
+  const stopTokenRevocations = app.apiTokens.onRevoke((token) => {
+    hub.disconnectCredential(token.id, 'API token revoked', CloseCode.CREDENTIALS_REVOKED);
+  });
 
   stream.onReset((reason) => {
     const closed = hub.resetStream(reason);
@@ -120,6 +130,7 @@ async function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptio
     app.server.off('upgrade', onUpgrade);
     stopBridge();
     stopEnforcer();
+    stopTokenRevocations();
     await hub.close();
     for (const client of wss.clients) client.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -22,8 +22,20 @@ export function userSessionEnforcer(hub: Hub, log: Logger): UserChangeListener {
         hub.disconnectUser(change.user.id, 'user deleted');
         return;
       }
-      const { before, after, passwordChanged } = change;
+      const { before, after, passwordChanged, keepSessionId } = change;
       const disabled = after.disabled && !before.disabled;
+      if (passwordChanged && !disabled && keepSessionId !== undefined) {
+        // The user changed their own password in this login session: its sockets reconnect with
+        // a fresh token of the new version (the session's refresh token stays valid), and only
+        // afterwards does every other socket of the user end. Other instances hear both; a socket
+        // of this session held there ends with whichever they apply first: usually this one
+        // (it reconnects with a fresh token), else CREDENTIALS_REVOKED (its tab signs in again).
+        hub.disconnectCredential(
+          keepSessionId,
+          'password changed in this session',
+          CloseCode.PERMISSIONS_CHANGED,
+        );
+      }
       if (disabled || passwordChanged) {
         hub.disconnectUser(
           after.id,

@@ -44,6 +44,26 @@ export interface RefreshTokensTable {
   user_agent: string | null;
 }
 
+/** Scoped API tokens (migration 0010); the secret is kept only as its SHA-256. */
+export interface ApiTokensTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  /** sha256 (hex) of the whole secret. */
+  token_hash: string;
+  /** `hdns_` and the first characters of the secret, for recognition only. */
+  prefix: string;
+  role: string;
+  /** JSON array of zone names, or null for "every zone the owner may reach". */
+  zones: string | null;
+  read_only: number;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  last_used_from: string | null;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   ts: string;
@@ -136,6 +156,36 @@ export interface RpzRulesTable {
   updated_at: string;
 }
 
+/** Blocklist feeds (migration 0012): one row per feed, its domains live in its zone file. */
+export interface BlocklistFeedsTable {
+  id: string;
+  name: string;
+  url: string;
+  format: string;
+  category: string;
+  action: string;
+  redirect_to: string | null;
+  enabled: number;
+  refresh_minutes: number;
+  zone: string;
+  serial: number;
+  last_fetch_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  domain_count: number;
+  skipped_count: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FeedAllowlistTable {
+  domain: string;
+  created_at: string;
+}
+
 export interface BulkJobsTable {
   id: string;
   kind: string;
@@ -217,16 +267,84 @@ export interface SecondaryServersTable {
   updated_at: string;
 }
 
+/** Per-user preferences (migration 0011, account/). */
+export interface UserPreferencesTable {
+  user_id: string;
+  /** JSON: the NotificationPreferences of the protocol. */
+  notifications: string;
+  updated_at: string;
+}
+
+/** Alerting (migration 0013, alerting/). `config` and `spec` are JSON. */
+export interface AlertChannelsTable {
+  id: string;
+  name: string;
+  kind: string;
+  enabled: number;
+  config: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AlertRulesTable {
+  id: string;
+  name: string;
+  enabled: number;
+  /** JSON: match, threshold, channelIds, escalation. */
+  spec: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The persisted delivery queue and its log (alerting/delivery-store.ts). */
+export interface AlertDeliveriesTable {
+  id: string;
+  channel_id: string;
+  rule_id: string | null;
+  event_id: string | null;
+  reason: string;
+  /** Unique; `alert:<event>:<channel>`, `escalation:<event>:<channel>`, null otherwise. */
+  dedupe_key: string | null;
+  /** JSON: the event as sent. */
+  payload: string;
+  status: string;
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  /** A worker's claim on a `sending` row; past it the row is due again (a crashed sender). */
+  claimed_until: string | null;
+  /** Delivered critical event of a rule with escalation: when to check its acknowledgement. */
+  escalate_at: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+/** One row (id 1): the matcher's position in the event log. `seq` is text: bigint-safe. */
+export interface AlertCursorTable {
+  id: number;
+  epoch: string;
+  seq: string;
+}
+
 export interface Database {
   zones: ZonesTable;
   records: RecordsTable;
   forwarders: ForwardersTable;
   rpz_rules: RpzRulesTable;
+  blocklist_feeds: BlocklistFeedsTable;
+  feed_allowlist: FeedAllowlistTable;
+  alert_channels: AlertChannelsTable;
+  alert_rules: AlertRulesTable;
+  alert_deliveries: AlertDeliveriesTable;
+  alert_cursor: AlertCursorTable;
   bulk_jobs: BulkJobsTable;
   event_ack_marks: EventAckMarksTable;
   event_acks: EventAcksTable;
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
+  user_preferences: UserPreferencesTable;
+  api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   bind_fence: BindFenceTable;
@@ -239,4 +357,5 @@ export type UserRow = Selectable<UsersTable>;
 export type NewUserRow = Insertable<UsersTable>;
 export type UserRowUpdate = Updateable<UsersTable>;
 export type RefreshTokenRow = Selectable<RefreshTokensTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;

@@ -6,7 +6,14 @@ import type { StoredUser } from './user.js';
  * change of rights at once (closing sockets) must not depend on those.
  */
 export type UserChange =
-  | { kind: 'updated'; before: StoredUser; after: StoredUser; passwordChanged: boolean }
+  | {
+      kind: 'updated';
+      before: StoredUser;
+      after: StoredUser;
+      passwordChanged: boolean;
+      /** The login session a user changed their own password from: it stays signed in. */
+      keepSessionId?: string;
+    }
   | { kind: 'deleted'; user: StoredUser };
 
 /** Must not throw (the change has committed; a listener failure is the listener's to log). */

@@ -32,6 +32,14 @@ export interface UpdateUserInput {
   version: number;
 }
 
+export interface UpdateUserOptions {
+  /**
+   * A password change made from this login session (refresh-token family) keeps it: its refresh
+   * token stays valid and its sockets reconnect instead of ending (account/password-change.ts).
+   */
+  keepSessionId?: string;
+}
+
 function isActiveAdmin(user: { role: Role; disabled: boolean }): boolean {
   return user.role === 'admin' && !user.disabled;
 }
@@ -159,7 +167,12 @@ export class UserService {
     return toPublicUser(created);
   }
 
-  async update(id: string, input: UpdateUserInput, ctx: ActionContext): Promise<User> {
+  async update(
+    id: string,
+    input: UpdateUserInput,
+    ctx: ActionContext,
+    options: UpdateUserOptions = {},
+  ): Promise<User> {
     const passwordHash =
       input.password === undefined ? undefined : await hashPassword(input.password);
     const { before, after } = await this.transact(async (trx) => {
@@ -202,10 +215,19 @@ export class UserService {
       );
       return { result: { before: current, after: updated }, events };
     });
-    this.changed({ kind: 'updated', before, after, passwordChanged: passwordHash !== undefined });
+    const passwordChanged = passwordHash !== undefined;
+    const disabledNow = after.disabled && !before.disabled;
+    const keepSessionId = passwordChanged && !disabledNow ? options.keepSessionId : undefined;
+    this.changed({
+      kind: 'updated',
+      before,
+      after,
+      passwordChanged,
+      ...(keepSessionId !== undefined ? { keepSessionId } : {}),
+    });
 
-    if (passwordHash !== undefined || (after.disabled && !before.disabled)) {
-      await this.refreshTokens.revokeAllForUser(id);
+    if (passwordChanged || disabledNow) {
+      await this.refreshTokens.revokeAllForUser(id, keepSessionId);
     }
     await this.audit.record({
       action: AUDIT_ACTIONS.userUpdate,

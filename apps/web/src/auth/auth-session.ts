@@ -95,6 +95,14 @@ export class AuthSession {
     return this.token;
   }
 
+  /**
+   * Takes a token the server handed out outside login and refresh (a password change answers
+   * with one of the new token version, which voids the one held so far).
+   */
+  adopt(body: TokenResponse): void {
+    this.accept(body);
+  }
+
   /** The API said our token is no good (e.g. the user was disabled): try once more, else out. */
   async recover(): Promise<boolean> {
     return this.refresh();

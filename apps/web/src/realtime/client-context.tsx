@@ -7,6 +7,7 @@ import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'r
 import { RealtimeProvider } from '@hdns/react';
 import type { SessionUser } from '@hdns/protocol/rest';
 import { useAuth } from '../auth/auth-context';
+import { feedFilter } from '../shell/notification-preferences';
 import { createDashboardClient, type DashboardClient } from './create-client';
 
 const ClientContext = createContext<DashboardClient | null>(null);
@@ -30,7 +31,8 @@ export function DashboardRealtime({
   }, [client]);
   return (
     <ClientContext.Provider value={client}>
-      <RealtimeProvider client={client} connect={false}>
+      {/* The feed's filter reads the notification preferences as they are when an event comes. */}
+      <RealtimeProvider client={client} connect={false} feedFilter={feedFilter}>
         {children}
       </RealtimeProvider>
     </ClientContext.Provider>

@@ -8,6 +8,7 @@ import { roleAtLeast, type Role } from '@hdns/protocol';
 import { useAuth, useSignedIn } from '../auth/auth-context';
 import { ConnectionStatus } from './ConnectionStatus';
 import { NotificationBell } from './NotificationBell';
+import { PreferencesLoader } from './PreferencesLoader';
 import { EventToasts, ToastHost } from './Toasts';
 
 interface NavItem {
@@ -26,6 +27,7 @@ const NAV: readonly NavItem[] = [
   { to: '/replication', label: 'Replication' },
   { to: '/security', label: 'Security' },
   { to: '/events', label: 'Events' },
+  { to: '/alerts', label: 'Alerts', minRole: 'operator' },
   { to: '/settings', label: 'Settings', minRole: 'admin' },
   { to: '/admin', label: 'Admin', minRole: 'admin' },
 ];
@@ -71,12 +73,14 @@ export function Layout(): ReactNode {
           <div className="header-tools">
             <ConnectionStatus />
             <NotificationBell />
-            <span
-              className="user"
-              title={user.zones ? `Zones: ${user.zones.join(', ')}` : 'All zones'}
+            <NavLink
+              to="/account"
+              className="user nav-link"
+              aria-label={`Account of ${user.username}`}
+              title={`Your account: password, sessions, notifications. ${user.zones ? `Zones: ${user.zones.join(', ')}` : 'All zones'}`}
             >
               {user.username} <span className="role-tag">{user.role}</span>
-            </span>
+            </NavLink>
             <button type="button" className="btn btn-small" onClick={() => void session.logout()}>
               Sign out
             </button>
@@ -86,6 +90,7 @@ export function Layout(): ReactNode {
       <main id="main" className="main" key={location.pathname.split('/')[1]}>
         <Outlet />
       </main>
+      <PreferencesLoader />
       <EventToasts />
       <ToastHost />
     </div>

@@ -1,12 +1,14 @@
 /**
  * Toasts, and the rule for which events raise one: every high or critical event, plus changes
- * to zones and records made by someone else (so a viewer notices the edits of an admin).
+ * to zones and records made by someone else (so a viewer notices the edits of an admin), of a
+ * category the user's notification preferences leave at `toast` (Account page).
  */
 import type { ReactNode } from 'react';
 import type { EventFrameUnion } from '@hdns/client';
 import { useRealtimeEvent } from '@hdns/react';
 import { useSignedIn } from '../auth/auth-context';
 import { actorOf, describeEvent } from '../realtime/describe-event';
+import { notificationModeOf } from './notification-preferences';
 import { dismissToast, showToast, useToasts, type ToastLevel } from './toast-store';
 
 const LIVE_CHANGES = new Set([
@@ -48,6 +50,7 @@ export function EventToasts(): null {
     const byOther = e.meta.actor != null && e.meta.actor.id !== me.id;
     const urgent = e.priority === 'high' || e.priority === 'critical';
     if (!urgent && !(byOther && LIVE_CHANGES.has(e.event))) return;
+    if (notificationModeOf(e.category) !== 'toast') return;
     const actor = actorOf(e.meta);
     showToast({
       level: levelOf(e),

@@ -49,6 +49,10 @@ export class Legacy2Wire extends LegacyWire<LegacyLink> {
         this.error(session, 'FORBIDDEN', `${message.type} requires the admin role`);
         return;
       }
+      if (session.identity.readOnly && message.type !== 'get_connection_stats') {
+        this.error(session, 'READ_ONLY_TOKEN', `${message.type} changes something`);
+        return;
+      }
       this.sendMessage(session, await runLegacyAdmin(this.host, session, message));
       return;
     }

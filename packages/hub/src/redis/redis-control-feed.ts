@@ -77,8 +77,9 @@ export async function followControl(o: ControlFeedOptions): Promise<void> {
 
 /**
  * What one control entry asks of instance `nodeId`: `close` one of its sessions, or `revoke`
- * a user made on another instance. A revocation that was late (see SESSION_REVOKE) carries
- * `before` and closes only the sessions connected before it was made.
+ * a user or `revoke-credential` one credential on another instance. A revocation that was late
+ * (see SESSION_REVOKE) carries `before` and closes only the sessions connected before it was
+ * made.
  */
 export function applyControlEntry(
   member: ClusterMember,
@@ -89,6 +90,11 @@ export function applyControlEntry(
   const reason = f.get('reason') ?? '';
   if (f.get('op') === 'close' && f.get('node') === nodeId) {
     member.closeSession(f.get('session') ?? '', code, reason);
+  } else if (f.get('op') === 'revoke-credential' && f.get('origin') !== nodeId) {
+    const before = f.get('before');
+    const credential = f.get('credential') ?? '';
+    if (before === undefined) member.closeCredential(credential, code, reason);
+    else member.closeCredential(credential, code, reason, Number(before));
   } else if (f.get('op') === 'revoke' && f.get('origin') !== nodeId) {
     const user = f.get('user') ?? '';
     const before = f.get('before');

@@ -44,6 +44,8 @@ afterAll(async () => {
 });
 
 interface FakeSession extends ClusterSession {
+  /** The credential it authenticated with (the hub's sessions know it; the cluster does not). */
+  credentialId?: string;
   closed?: { code: number; reason: string };
 }
 
@@ -60,6 +62,18 @@ class FakeMember implements ClusterMember {
     this.revoked.push({ userId, code });
     for (const [id, s] of this.local) {
       if (s.userId === userId) this.closeSession(id, code, 'revoked');
+    }
+  }
+  readonly credentialsClosed: { credentialId: string; code: number; before?: number }[] = [];
+  closeCredential(credentialId: string, code: number, reason: string, before?: number): void {
+    this.credentialsClosed.push({
+      credentialId,
+      code,
+      ...(before === undefined ? {} : { before }),
+    });
+    for (const [id, s] of this.local) {
+      if (s.credentialId !== credentialId) continue;
+      if (before === undefined || s.connectedAt < before) this.closeSession(id, code, reason);
     }
   }
   sessions(): Iterable<ClusterSession> {
@@ -82,7 +96,12 @@ interface Instance {
   member: FakeMember;
   connect(
     userId: string,
-    opts?: { instanceId?: string; pool?: 'v1' | 'legacy'; connectedAt?: number },
+    opts?: {
+      instanceId?: string;
+      pool?: 'v1' | 'legacy';
+      connectedAt?: number;
+      credentialId?: string;
+    },
   ): FakeSession;
   /** A crash: connections dropped, no leave. */
   kill(): void;
@@ -157,6 +176,7 @@ async function instance(
         instanceId: opts.instanceId,
         pool: opts.pool ?? 'v1',
         connectedAt: opts.connectedAt ?? clock++,
+        ...(opts.credentialId ? { credentialId: opts.credentialId } : {}),
         describe: () => info,
       };
       member.local.set(id, session);
@@ -229,6 +249,35 @@ describe('RedisSessionCluster', () => {
     // The origin does not revoke itself again through the stream.
     expect(a.member.revoked).toEqual([]);
     expect(await ids(a)).toEqual(['b/dave']);
+  });
+
+  it("revokes a credential on every other instance: its sessions close, the user's others stay", async () => {
+    const prefix = randomUUID();
+    const [a, b] = await Promise.all([instance(prefix, 'a', 5), instance(prefix, 'b', 5)]);
+    const onA = a.connect('kim', { credentialId: 'tok-1' });
+    const onB = [
+      b.connect('kim', { credentialId: 'tok-1' }),
+      b.connect('kim', { credentialId: 'tok-1' }),
+    ];
+    const keep = b.connect('kim', { credentialId: 'tok-2' });
+    await waitForValue(
+      () => ids(a),
+      (l) => l.length === 4,
+      'four listed',
+    );
+    await a.cluster.revokeCredential('tok-1', CloseCode.CREDENTIALS_REVOKED, 'API token revoked');
+    await waitFor(() => onB.every((s) => s.closed), 5_000, 'tok-1 closed on b');
+    expect(onB.map((s) => s.closed)).toEqual([
+      { code: CloseCode.CREDENTIALS_REVOKED, reason: 'API token revoked' },
+      { code: CloseCode.CREDENTIALS_REVOKED, reason: 'API token revoked' },
+    ]);
+    expect(b.member.credentialsClosed).toEqual([
+      { credentialId: 'tok-1', code: CloseCode.CREDENTIALS_REVOKED },
+    ]);
+    expect(keep.closed).toBeUndefined();
+    // The origin closed its own before telling the cluster: the stream does not ask it again.
+    expect(a.member.credentialsClosed).toEqual([]);
+    expect(onA.closed).toBeUndefined();
   });
 
   it('reads revocations issued while its Redis connection was down (a stream, not pub/sub)', async () => {
@@ -366,6 +415,37 @@ describe('RedisSessionCluster with Redis away', () => {
     await sleep(300);
     expect(fresh.closed).toBeUndefined();
     expect(await ids(b)).toEqual(['b/judy']);
+  });
+
+  it('(f) a credential revocation made while Redis is away is retried; later sessions stay', async () => {
+    const prefix = randomUUID();
+    const a = await instance(prefix, 'a', 5, { viaProxy: true, callTimeoutMs: 300 });
+    const b = await instance(prefix, 'b', 5);
+    const old = b.connect('lea', { credentialId: 'sess-1' });
+    await waitForValue(
+      () => ids(a),
+      (l) => l.length === 1,
+      'lea listed',
+    );
+    await a.proxy?.pause();
+    await sleep(100);
+    await expect(
+      a.cluster.revokeCredential('sess-1', CloseCode.PERMISSIONS_CHANGED, 'password changed'),
+    ).rejects.toMatchObject({ name: 'ClusterUnavailableError', timedOut: true });
+    // The same login session reconnected (with a fresh token) after the revocation was made.
+    const fresh = b.connect('lea', {
+      credentialId: 'sess-1',
+      connectedAt: Date.now() + 60_000,
+    });
+    await sleep(500);
+    expect(old.closed).toBeUndefined();
+    await a.proxy?.resume();
+    await waitFor(() => old.closed, 10_000, 'sess-1 closed on b');
+    expect(old.closed?.code).toBe(CloseCode.PERMISSIONS_CHANGED);
+    // Delivered late, so it carries `before`: the newer session is spared.
+    expect(b.member.credentialsClosed.every((c) => c.before !== undefined)).toBe(true);
+    await sleep(300);
+    expect(fresh.closed).toBeUndefined();
   });
 
   it('(g) a session never supersedes a newer one: the older one being added loses', async () => {
@@ -558,10 +638,13 @@ describe('RedisSessionCluster pending revocations', () => {
         ClusterUnavailableError,
       );
     }
+    await expect(
+      a.cluster.revokeCredential('tok-9', CloseCode.CREDENTIALS_REVOKED, 'API token revoked'),
+    ).rejects.toBeInstanceOf(ClusterUnavailableError);
     const t = Date.now();
     await a.cluster.close();
     expect(Date.now() - t).toBeLessThan(1_500);
-    expect(a.errors.map(String).join('\n')).toMatch(/close: 2 pending revocation\(s\) dropped/);
+    expect(a.errors.map(String).join('\n')).toMatch(/close: 3 pending revocation\(s\) dropped/);
   });
 
   it('a revocation whose retry fails holds back neither later revocations nor registrations', async () => {

@@ -18,6 +18,7 @@ import { applyControlEntry, followControl } from './redis-control-feed.js';
 import { pushSessionAddArgs, sessionEntryJson } from './redis-session-entry.js';
 import { asArray, asInt, asString } from './redis-replies.js';
 import {
+  CREDENTIAL_REVOKE,
   NODE_BEAT,
   NODE_LEAVE,
   SESSION_ADD,
@@ -59,6 +60,12 @@ interface PendingRevocation {
   before: number;
 }
 
+/** A pending revocation's next attempt (bounded by `ms`), and its removal once delivered. */
+interface PendingAttempt {
+  send(ms?: number): Promise<unknown>;
+  done(): void;
+}
+
 const SUPERSEDED_REASON = 'superseded by a newer connection';
 /** Sessions per SESSION_ADD call when an instance registers all of them again. */
 const REGISTER_BATCH = 200;
@@ -76,9 +83,10 @@ const CLOSE_REVOKE_MS = 1_200;
  * Redis time, so a SIGKILLed instance's sessions leave the cluster `ttlMs` after its last beat.
  * Every call has a timeout (`callTimeoutMs`); what failed because Redis was away is kept and
  * retried on every beat until it succeeds: registrations (of sessions still registered here)
- * and revocations. A beat sends only the entries that changed since the last one, and every
- * session again when the instance (re)joins (its first beat, or it was cut off past its ttl).
- * `close()` makes one last, bounded attempt at the pending revocations before leaving.
+ * and revocations (of users and of credentials). A beat sends only the entries that changed
+ * since the last one, and every session again when the instance (re)joins (its first beat, or
+ * it was cut off past its ttl). `close()` makes one last, bounded attempt at the pending
+ * revocations before leaving.
  */
 export class RedisSessionCluster implements SessionCluster {
   readonly nodeId: string;
@@ -97,6 +105,8 @@ export class RedisSessionCluster implements SessionCluster {
   /** Entry JSON last written per session: a beat sends only those that differ. */
   private readonly lastSent = new Map<string, string>();
   private readonly revocations = new Map<string, PendingRevocation>();
+  /** Credential revocations that did not reach Redis, by credential id. */
+  private readonly credentialRevocations = new Map<string, PendingRevocation>();
   /** The beat's raw commands not yet answered: no beat starts while any is. */
   private readonly beatCalls = new InFlight();
   /** Reads that timed out and are still queued: further reads fail at once meanwhile. */
@@ -172,6 +182,17 @@ export class RedisSessionCluster implements SessionCluster {
     }
   }
 
+  async revokeCredential(credentialId: string, code: number, reason: string): Promise<void> {
+    const before = Date.now();
+    try {
+      await this.revokeCredentialCall(credentialId, code, reason, before, false);
+      this.credentialRevocations.delete(credentialId);
+    } catch (err) {
+      this.credentialRevocations.set(credentialId, { code, reason, before });
+      throw err;
+    }
+  }
+
   async connections(local: readonly ConnectionInfo[]): Promise<ConnectionInfo[]> {
     const { sessions } = await this.read();
     const remote = sessions.filter((e) => e.node !== this.nodeId);
@@ -216,25 +237,44 @@ export class RedisSessionCluster implements SessionCluster {
    * still fails is reported as dropped.
    */
   private async flushRevocations(): Promise<void> {
-    const pending = [...this.revocations];
+    const pending = this.pendingRevocations();
     if (pending.length === 0) return;
     const ms = Math.min(this.callTimeoutMs, CLOSE_REVOKE_MS);
     const failures = await Promise.all(
-      pending.map(([userId, r]) =>
-        this.revoke(userId, r.code, r.reason, r.before, true, ms).then(
-          () => {
-            if (this.revocations.get(userId) === r) this.revocations.delete(userId);
-            return undefined;
-          },
+      pending.map((p) =>
+        p.send(ms).then(
+          () => p.done(),
           (err: unknown) => err,
         ),
       ),
     );
-    const dropped = this.revocations.size;
+    const dropped = this.revocations.size + this.credentialRevocations.size;
     if (dropped === 0) return;
     const cause = failures.find((f) => f !== undefined);
     const message = `session cluster: close: ${dropped} pending revocation(s) dropped, not delivered to the other instances`;
     this.options.onError?.(new Error(message, { cause }));
+  }
+
+  /** The user revocations, then the credential revocations, still to be delivered. */
+  private pendingRevocations(): PendingAttempt[] {
+    const out: PendingAttempt[] = [];
+    for (const [userId, r] of this.revocations) {
+      out.push({
+        send: (ms) => this.revoke(userId, r.code, r.reason, r.before, true, ms),
+        done: () => {
+          if (this.revocations.get(userId) === r) this.revocations.delete(userId);
+        },
+      });
+    }
+    for (const [id, r] of this.credentialRevocations) {
+      out.push({
+        send: (ms) => this.revokeCredentialCall(id, r.code, r.reason, r.before, true, ms),
+        done: () => {
+          if (this.credentialRevocations.get(id) === r) this.credentialRevocations.delete(id);
+        },
+      });
+    }
+    return out;
   }
 
   /** A script call bounded by `ms`; `track` keeps its raw command while pending. */
@@ -265,6 +305,21 @@ export class RedisSessionCluster implements SessionCluster {
     args.push(this.keys.nodePrefix, String(before), retry ? '-1' : String(this.callTimeoutMs));
     const track = retry ? this.beatCalls : undefined;
     return this.call(SESSION_REVOKE, args, 'revoke', track, ms).then((n) => asInt(n, 'revoked'));
+  }
+
+  /** CREDENTIAL_REVOKE; late as `revoke` is. */
+  private revokeCredentialCall(
+    credentialId: string,
+    code: number,
+    reason: string,
+    before: number,
+    retry: boolean,
+    ms = this.callTimeoutMs,
+  ): Promise<unknown> {
+    const args = [credentialId, this.nodeId, String(code), reason, String(before)];
+    args.push(retry ? '-1' : String(this.callTimeoutMs));
+    const track = retry ? this.beatCalls : undefined;
+    return this.call(CREDENTIAL_REVOKE, args, 'revoke credential', track, ms);
   }
 
   /**
@@ -342,10 +397,10 @@ export class RedisSessionCluster implements SessionCluster {
    * instance from staying alive.
    */
   private async retryPending(member: ClusterMember): Promise<void> {
-    for (const [userId, r] of [...this.revocations]) {
+    for (const p of this.pendingRevocations()) {
       try {
-        await this.revoke(userId, r.code, r.reason, r.before, true);
-        if (this.revocations.get(userId) === r) this.revocations.delete(userId);
+        await p.send();
+        p.done();
       } catch (err) {
         this.retryFailed(err);
       }

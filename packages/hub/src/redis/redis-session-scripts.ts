@@ -10,7 +10,7 @@ import { RedisScript } from './redis-scripts.js';
  * - `nodes` (sorted set): instance → the Redis time (ms) after which it counts as dead;
  * - `nodestats` (hash): instance → its figures JSON, from its last heartbeat;
  * - `control` (stream): what an instance must do for another: `close` one session, `revoke` a
- *   user; each instance follows it from where it was, so nothing is missed across a reconnect;
+ *   user, `revoke-credential` one credential; each instance follows it from where it was, so nothing is missed across a reconnect;
  * - `user:<id>` and `nodeset:<instance>` (sets of session ids): derived by the scripts from the
  *   prefixes they get, in the same slot thanks to the tag.
  */
@@ -168,6 +168,25 @@ else
     'op', 'revoke', 'origin', ARGV[2], 'user', ARGV[1], 'code', ARGV[3], 'reason', ARGV[4])
 end
 return elsewhere
+`);
+
+/**
+ * Tells the other instances to close and refuse the sessions of one credential (the session
+ * entries do not name it: each instance knows its own). ARGV: 1 credential id, 2 origin node,
+ * 3 close code, 4 reason, 5 `before`, 6 how long after it the entry counts as late, as in
+ * SESSION_REVOKE: a late one carries `before`, so that sessions connected since are spared.
+ */
+export const CREDENTIAL_REVOKE = new RedisScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local entry = {'op', 'revoke-credential', 'origin', ARGV[2], 'credential', ARGV[1],
+  'code', ARGV[3], 'reason', ARGV[4]}
+if now - tonumber(ARGV[5]) > tonumber(ARGV[6]) then
+  table.insert(entry, 'before')
+  table.insert(entry, ARGV[5])
+end
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', '${CONTROL_MAXLEN}', '*', unpack(entry))
+return 0
 `);
 
 // Forgets a node and all its sessions.

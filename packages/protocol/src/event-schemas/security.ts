@@ -119,10 +119,10 @@ export const SECURITY_EVENTS = {
     priority: 'normal',
     minRole: 'viewer',
     sensitive: {},
-    verbatim: RULE_VERBATIM,
+    verbatim: [...RULE_VERBATIM, 'policyZone'],
     zoneScoped: false,
     description:
-      'Response-policy rules changed: one rule (`before` and `after`, `before: null` on create, `after: null` on delete) or many at once (`action: bulk`, `count`). The acting user is in `meta.actor`.',
+      'Response-policy rules changed: one rule (`before` and `after`, `before: null` on create, `after: null` on delete) or many at once (`action: bulk`, `count`; a blocklist feed refresh adds `feedId`, `added`, `removed`, `total`, `errors`). The acting user is in `meta.actor`.',
     schema: z.object({
       action: z.enum(['created', 'updated', 'deleted', 'bulk']),
       ruleId: idString.optional(),
@@ -135,6 +135,15 @@ export const SECURITY_EVENTS = {
       count: count.optional(),
       /** RPZ zone serial after the change. */
       serial: z.number().int().nonnegative().optional(),
+      /** A blocklist feed's refresh: the feed and its policy zone (`action: bulk`). */
+      feedId: idString.optional(),
+      feedName: z.string().max(100).optional(),
+      policyZone: domainName.optional(),
+      /** Names the refresh added and removed, the names now listed, lines it had to skip. */
+      added: count.optional(),
+      removed: count.optional(),
+      total: count.optional(),
+      errors: count.optional(),
     }),
   }),
 } as const;

@@ -35,6 +35,36 @@ import {
 } from './policy-schemas.js';
 import { dnsSettingsUpdateSchema, dnsSettingsViewSchema } from './dns-settings-schemas.js';
 import {
+  feedAllowlistBodySchema,
+  feedAllowlistSchema,
+  feedInputSchema,
+  feedListSchema,
+  feedPatchSchema,
+  feedRefreshResultSchema,
+  feedSchema,
+} from './feed-schemas.js';
+import {
+  alertChannelInputSchema,
+  alertChannelListSchema,
+  alertChannelPatchSchema,
+  alertChannelSchema,
+  alertDeliveryPageSchema,
+  alertDeliveryQuerySchema,
+  alertDeliverySchema,
+  alertIdParamsSchema,
+  alertRuleInputSchema,
+  alertRuleListSchema,
+  alertRulePatchSchema,
+  alertRuleSchema,
+} from './alert-schemas.js';
+import {
+  apiTokenIdParamsSchema,
+  apiTokenListQuerySchema,
+  apiTokenListSchema,
+  createApiTokenBodySchema,
+  createdApiTokenSchema,
+} from './token-schemas.js';
+import {
   secondaryInputSchema,
   secondaryListSchema,
   secondaryPatchSchema,
@@ -61,6 +91,13 @@ import {
   zoneExportSchema,
   zoneFileImportBodySchema,
 } from './zone-file-schemas.js';
+import {
+  accountPreferencesSchema,
+  accountSessionListSchema,
+  accountSessionParamsSchema,
+  changePasswordBodySchema,
+  endedSessionsSchema,
+} from './account-schemas.js';
 import {
   createUserBodySchema,
   loginBodySchema,
@@ -114,6 +151,46 @@ export const routes = {
   }),
   me: route({ method: 'GET', path: '/api/auth/me', status: 200, response: sessionUserSchema }),
 
+  changePassword: route({
+    method: 'POST',
+    path: '/api/account/password',
+    status: 200,
+    body: changePasswordBodySchema,
+    response: tokenResponseSchema,
+  }),
+  listAccountSessions: route({
+    method: 'GET',
+    path: '/api/account/sessions',
+    status: 200,
+    response: accountSessionListSchema,
+  }),
+  endAccountSession: route({
+    method: 'DELETE',
+    path: '/api/account/sessions/:id',
+    status: 204,
+    params: accountSessionParamsSchema,
+    response: z.undefined().describe('Session ended'),
+  }),
+  endOtherAccountSessions: route({
+    method: 'POST',
+    path: '/api/account/sessions/end-others',
+    status: 200,
+    response: endedSessionsSchema,
+  }),
+  getAccountPreferences: route({
+    method: 'GET',
+    path: '/api/account/preferences',
+    status: 200,
+    response: accountPreferencesSchema,
+  }),
+  putAccountPreferences: route({
+    method: 'PUT',
+    path: '/api/account/preferences',
+    status: 200,
+    body: accountPreferencesSchema,
+    response: accountPreferencesSchema,
+  }),
+
   listUsers: route({ method: 'GET', path: '/api/users', status: 200, response: userListSchema }),
   createUser: route({
     method: 'POST',
@@ -143,6 +220,28 @@ export const routes = {
     status: 204,
     params: userIdParamsSchema,
     response: z.undefined().describe('Deleted'),
+  }),
+
+  listApiTokens: route({
+    method: 'GET',
+    path: '/api/tokens',
+    status: 200,
+    query: apiTokenListQuerySchema,
+    response: apiTokenListSchema,
+  }),
+  createApiToken: route({
+    method: 'POST',
+    path: '/api/tokens',
+    status: 201,
+    body: createApiTokenBodySchema,
+    response: createdApiTokenSchema,
+  }),
+  revokeApiToken: route({
+    method: 'DELETE',
+    path: '/api/tokens/:id',
+    status: 204,
+    params: apiTokenIdParamsSchema,
+    response: z.undefined().describe('Revoked'),
   }),
 
   listEvents: route({
@@ -447,6 +546,133 @@ export const routes = {
     status: 202,
     body: importBodySchema,
     response: jobSchema,
+  }),
+
+  listFeeds: route({
+    method: 'GET',
+    path: '/api/feeds',
+    status: 200,
+    response: feedListSchema,
+  }),
+  createFeed: route({
+    method: 'POST',
+    path: '/api/feeds',
+    status: 201,
+    body: feedInputSchema,
+    response: feedSchema,
+  }),
+  updateFeed: route({
+    method: 'PATCH',
+    path: '/api/feeds/:id',
+    status: 200,
+    params: idParamsSchema,
+    body: feedPatchSchema,
+    response: feedSchema,
+  }),
+  deleteFeed: route({
+    method: 'DELETE',
+    path: '/api/feeds/:id',
+    status: 204,
+    params: idParamsSchema,
+    response: noContent,
+  }),
+  refreshFeed: route({
+    method: 'POST',
+    path: '/api/feeds/:id/refresh',
+    status: 200,
+    params: idParamsSchema,
+    response: feedRefreshResultSchema,
+  }),
+  getFeedAllowlist: route({
+    method: 'GET',
+    path: '/api/feeds/allowlist',
+    status: 200,
+    response: feedAllowlistSchema,
+  }),
+  setFeedAllowlist: route({
+    method: 'PUT',
+    path: '/api/feeds/allowlist',
+    status: 200,
+    body: feedAllowlistBodySchema,
+    response: feedAllowlistSchema,
+  }),
+
+  listAlertRules: route({
+    method: 'GET',
+    path: '/api/alerts/rules',
+    status: 200,
+    response: alertRuleListSchema,
+  }),
+  createAlertRule: route({
+    method: 'POST',
+    path: '/api/alerts/rules',
+    status: 201,
+    body: alertRuleInputSchema,
+    response: alertRuleSchema,
+  }),
+  updateAlertRule: route({
+    method: 'PATCH',
+    path: '/api/alerts/rules/:id',
+    status: 200,
+    params: alertIdParamsSchema,
+    body: alertRulePatchSchema,
+    response: alertRuleSchema,
+  }),
+  deleteAlertRule: route({
+    method: 'DELETE',
+    path: '/api/alerts/rules/:id',
+    status: 204,
+    params: alertIdParamsSchema,
+    response: noContent,
+  }),
+  listAlertChannels: route({
+    method: 'GET',
+    path: '/api/alerts/channels',
+    status: 200,
+    response: alertChannelListSchema,
+  }),
+  createAlertChannel: route({
+    method: 'POST',
+    path: '/api/alerts/channels',
+    status: 201,
+    body: alertChannelInputSchema,
+    response: alertChannelSchema,
+  }),
+  updateAlertChannel: route({
+    method: 'PATCH',
+    path: '/api/alerts/channels/:id',
+    status: 200,
+    params: alertIdParamsSchema,
+    body: alertChannelPatchSchema,
+    response: alertChannelSchema,
+  }),
+  deleteAlertChannel: route({
+    method: 'DELETE',
+    path: '/api/alerts/channels/:id',
+    status: 204,
+    params: alertIdParamsSchema,
+    response: noContent,
+  }),
+  testAlertChannel: route({
+    method: 'POST',
+    path: '/api/alerts/channels/:id/test',
+    status: 202,
+    params: alertIdParamsSchema,
+    response: alertDeliverySchema,
+  }),
+  listAlertDeliveries: route({
+    method: 'GET',
+    path: '/api/alerts/deliveries',
+    status: 200,
+    query: alertDeliveryQuerySchema,
+    response: alertDeliveryPageSchema,
+  }),
+  resendAlertDelivery: route({
+    method: 'POST',
+    path: '/api/alerts/deliveries/:id/resend',
+    status: 202,
+    params: alertIdParamsSchema,
+    response: alertDeliverySchema,
   }),
 
   searchQueries: route({

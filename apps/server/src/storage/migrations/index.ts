@@ -8,6 +8,10 @@ import { bindFenceMigration } from './0006-bind-fence.js';
 import { dnsSettingsMigration } from './0007-dns-settings.js';
 import { zoneDnssecMigration } from './0008-zone-dnssec.js';
 import { replicationMigration } from './0009-replication.js';
+import { apiTokensMigration } from './0010-api-tokens.js';
+import { accountMigration } from './0011-account.js';
+import { blocklistFeedsMigration } from './0012-blocklist-feeds.js';
+import { alertingMigration } from './0013-alerting.js';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -24,6 +28,10 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-dns-settings': dnsSettingsMigration,
   '0008-zone-dnssec': zoneDnssecMigration,
   '0009-replication': replicationMigration,
+  '0010-api-tokens': apiTokensMigration,
+  '0011-account': accountMigration,
+  '0012-blocklist-feeds': blocklistFeedsMigration,
+  '0013-alerting': alertingMigration,
 };
 
 /** A static provider: no file-system scanning, so it works from any cwd and in bundles. */

@@ -1,5 +1,9 @@
-/** Response policy: the RPZ rules (admins change them, everyone reads) and the live threat feed. */
+/**
+ * Response policy: the RPZ rules and the blocklist feeds (admins change them, everyone reads)
+ * and the live threat feed.
+ */
 import type { ReactNode } from 'react';
+import { Feeds } from './Feeds';
 import { RpzRules } from './RpzRules';
 import { ThreatFeed } from './ThreatFeed';
 
@@ -10,6 +14,9 @@ export function SecurityPage(): ReactNode {
       <div className="grid grid-sec">
         <RpzRules />
         <ThreatFeed />
+      </div>
+      <div className="grid" style={{ marginTop: '1rem' }}>
+        <Feeds />
       </div>
     </section>
   );

@@ -1,0 +1,176 @@
+/**
+ * `hdns tokens list|create|revoke`: the caller's API tokens.
+ *
+ * Contract: list prints one line per token (or the JSON answer with --json); create prints the
+ * secret on stdout (text: the secret alone, so `$(hdns tokens create ci)` captures it; JSON: the
+ * whole answer) and what it may do on stderr; revoke prints nothing on stdout without --json.
+ * A refusal by the server exits 1 with its code and message.
+ */
+import { parseArgs } from 'node:util';
+import { ROLES, type ApiToken, type Role } from '@hdns/protocol/rest';
+import { CliError, EXIT_OK, usageError } from '../cli-error.js';
+import { describeFailure } from '../http-client.js';
+import { callRoute } from '../rest-call.js';
+import type { Output } from '../output.js';
+import { TOKENS_USAGE } from '../usage.js';
+import { authenticatedSession } from './authenticated.js';
+import { parse } from './parse.js';
+
+export async function tokensCommand(args: string[], out: Output): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '-h' || sub === '--help') {
+    out.line(TOKENS_USAGE);
+    return EXIT_OK;
+  }
+  if (sub === 'list') return listTokens(rest, out);
+  if (sub === 'create') return createToken(rest, out);
+  if (sub === 'revoke') return revokeToken(rest, out);
+  throw usageError(`expected \`hdns tokens list|create|revoke\`, not "${sub}"`);
+}
+
+/** One line: id, name, role, zones, flags, expiry, last use. */
+export function formatToken(t: ApiToken): string {
+  const zones = t.zones === null ? 'all zones' : t.zones.join(',') || 'no zones';
+  const lastUse =
+    t.lastUsedAt === null ? 'never used' : `used ${t.lastUsedAt} from ${t.lastUsedFrom ?? '?'}`;
+  return [
+    t.id,
+    t.name,
+    t.role,
+    zones,
+    t.readOnly ? 'read-only' : 'read-write',
+    t.expiresAt === null ? 'no expiry' : `expires ${t.expiresAt}`,
+    lastUse,
+    `owner ${t.ownerUsername}`,
+    `${t.prefix}…`,
+  ].join('  ');
+}
+
+async function listTokens(args: string[], out: Output): Promise<number> {
+  const { values } = parse(() =>
+    parseArgs({
+      args,
+      options: {
+        all: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }),
+  );
+  if (values.help) {
+    out.line(TOKENS_USAGE);
+    return EXIT_OK;
+  }
+  const { session } = await authenticatedSession();
+  const { result, body } = await callRoute(
+    session.url,
+    'listApiTokens',
+    { token: await session.getToken() },
+    { query: { all: values.all ? 'true' : 'false' } },
+  );
+  if (!body) throw new CliError(`cannot list tokens: ${describeFailure(result)}`);
+  if (values.json) out.line(JSON.stringify(body));
+  else if (body.tokens.length === 0) out.notice('no API tokens');
+  else for (const t of body.tokens) out.line(formatToken(t));
+  return EXIT_OK;
+}
+
+function parseRole(raw: string | undefined): Role | undefined {
+  if (raw === undefined) return undefined;
+  if (!(ROLES as readonly string[]).includes(raw)) {
+    throw usageError(`--role must be one of ${ROLES.join(', ')}`);
+  }
+  return raw as Role;
+}
+
+async function createToken(args: string[], out: Output): Promise<number> {
+  const { values, positionals } = parse(() =>
+    parseArgs({
+      args,
+      options: {
+        role: { type: 'string' },
+        zones: { type: 'string' },
+        'read-only': { type: 'boolean', default: false },
+        'expires-in-days': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: true,
+    }),
+  );
+  if (values.help) {
+    out.line(TOKENS_USAGE);
+    return EXIT_OK;
+  }
+  const [name, ...extra] = positionals;
+  if (name === undefined) throw usageError('tokens create: the token name is required');
+  if (extra.length > 0) throw usageError(`unexpected argument "${extra[0] ?? ''}"`);
+  const role = parseRole(values.role);
+  const days = values['expires-in-days'];
+  const expiresInDays = days === undefined ? undefined : Number(days);
+  if (expiresInDays !== undefined && (!Number.isInteger(expiresInDays) || expiresInDays < 1)) {
+    throw usageError('--expires-in-days must be a whole number of days, at least 1');
+  }
+  const zones = values.zones
+    ?.split(',')
+    .map((z) => z.trim())
+    .filter(Boolean);
+  const { session } = await authenticatedSession();
+  const { result, body } = await callRoute(
+    session.url,
+    'createApiToken',
+    { token: await session.getToken() },
+    {
+      body: {
+        name,
+        readOnly: values['read-only'],
+        ...(role !== undefined ? { role } : {}),
+        ...(zones !== undefined ? { zones } : {}),
+        ...(expiresInDays !== undefined ? { expiresInDays } : {}),
+      },
+    },
+  );
+  if (!body) throw new CliError(`cannot create the token: ${describeFailure(result)}`);
+  if (values.json) {
+    out.line(JSON.stringify(body));
+  } else {
+    out.line(body.secret);
+    out.notice(`created ${formatToken(body.token)}`);
+    out.notice('the secret above is shown this once: store it now');
+  }
+  return EXIT_OK;
+}
+
+async function revokeToken(args: string[], out: Output): Promise<number> {
+  const { values, positionals } = parse(() =>
+    parseArgs({
+      args,
+      options: {
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: true,
+    }),
+  );
+  if (values.help) {
+    out.line(TOKENS_USAGE);
+    return EXIT_OK;
+  }
+  const [id, ...extra] = positionals;
+  if (id === undefined) throw usageError('tokens revoke: the token id is required');
+  if (extra.length > 0) throw usageError(`unexpected argument "${extra[0] ?? ''}"`);
+  const { session } = await authenticatedSession();
+  const { result } = await callRoute(
+    session.url,
+    'revokeApiToken',
+    { token: await session.getToken() },
+    { params: { id } },
+  );
+  if (result.status !== 204) throw new CliError(`cannot revoke ${id}: ${describeFailure(result)}`);
+  if (values.json) out.line(JSON.stringify({ revoked: id }));
+  else out.notice(`revoked ${id}`);
+  return EXIT_OK;
+}

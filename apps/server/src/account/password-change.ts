@@ -1,0 +1,122 @@
+import type { AuditLog } from '../audit/audit-log.js';
+import type { AccessTokens, SignedAccessToken } from '../auth/access-tokens.js';
+import type { Identity } from '../auth/identity.js';
+import type { LoginLimiter } from '../auth/login-limiter.js';
+import { verifyPassword } from '../auth/password.js';
+import type { ClientInfo, RefreshTokenStore } from '../auth/refresh-token-store.js';
+import { AppError } from '../http/app-error.js';
+import type { UserService } from '../users/user-service.js';
+import type { AccountSessions } from './account-sessions.js';
+
+export interface PasswordChangeInput extends ClientInfo {
+  currentPassword: string;
+  newPassword: string;
+  ip: string;
+}
+
+/** What the route answers: a token for this session and, when it had to start a new one, its cookie. */
+export interface PasswordChanged {
+  access: SignedAccessToken;
+  /** Set only when a new login session was started (see `PasswordChange.change`). */
+  refresh: { raw: string; expiresAt: Date } | null;
+  user: { id: string; username: string; role: Identity['role']; zones: string[] | null };
+}
+
+/** Audit action of a refused self-service password change (a wrong current password). */
+export const PASSWORD_CHANGE_FAILURE = 'password_change_failure';
+
+/**
+ * A user changing their own password. The current password is checked like a login, under the
+ * same limits (counted per address and per address and username, so a stolen access token
+ * cannot be used to guess it), then the change goes through UserService like an admin's: the
+ * token version moves on, so every access token issued so far is refused, every other login
+ * session's refresh tokens are revoked and their sockets end with CREDENTIALS_REVOKED.
+ *
+ * The session the change is made from stays: its refresh-token family is kept (not rotated
+ * here, since the refresh cookie is scoped to /api/auth and never reaches this route; rotating
+ * it from here would race the dashboard's own socket, which reconnects with a refresh as soon as
+ * the change commits), its sockets reconnect (PERMISSIONS_CHANGED), and the answer carries an
+ * access token of the new version. An access token without a session (signed before sessions
+ * were tracked) or of a session already ended gets a new login session instead, with its cookie.
+ */
+export class PasswordChange {
+  constructor(
+    private readonly users: UserService,
+    private readonly sessions: AccountSessions,
+    private readonly refreshTokens: RefreshTokenStore,
+    private readonly accessTokens: AccessTokens,
+    private readonly limiter: LoginLimiter,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async change(identity: Identity, input: PasswordChangeInput): Promise<PasswordChanged> {
+    const actor = { userId: identity.userId, username: identity.username };
+    const decision = this.limiter.reserve(identity.username, input.ip);
+    if (!decision.allowed) {
+      await this.audit.record({
+        action: PASSWORD_CHANGE_FAILURE,
+        actor,
+        target: `user:${identity.userId}`,
+        ip: input.ip,
+        success: false,
+        details: { reason: decision.reason === 'limit' ? 'locked' : 'slowed_down' },
+      });
+      throw new AppError(
+        'TOO_MANY_ATTEMPTS',
+        { retryAfterSeconds: decision.retryAfterSeconds },
+        { headers: { 'retry-after': String(decision.retryAfterSeconds) } },
+      );
+    }
+    await this.limiter.wait(decision.delayMs);
+
+    const user = await this.users.findStored(identity.userId);
+    if (!user || user.disabled) throw new AppError('AUTH_FAILED');
+    if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+      await this.audit.record({
+        action: PASSWORD_CHANGE_FAILURE,
+        actor,
+        target: `user:${user.id}`,
+        ip: input.ip,
+        success: false,
+        details: { reason: 'bad_password' },
+      });
+      throw new AppError('CURRENT_PASSWORD_WRONG');
+    }
+    this.limiter.succeeded(decision.ticket);
+
+    const keep =
+      identity.sessionId !== undefined &&
+      (await this.sessions.isActive(user.id, identity.sessionId))
+        ? identity.sessionId
+        : undefined;
+    // The audit entry (user_update, passwordChanged) and the session_expired event come from
+    // UserService, with the user as their own actor.
+    await this.users.update(
+      user.id,
+      { password: input.newPassword, version: user.version },
+      { actor, ip: input.ip },
+      keep !== undefined ? { keepSessionId: keep } : {},
+    );
+
+    const after = await this.users.findStored(user.id);
+    if (!after) throw new AppError('AUTH_FAILED');
+    const refresh = keep === undefined ? await this.refreshTokens.issue(after.id, input) : null;
+    const sessionUser = {
+      id: after.id,
+      username: after.username,
+      role: after.role,
+      zones: after.zones,
+    };
+    const access = await this.accessTokens.sign({
+      ...sessionUser,
+      tokenVersion: after.tokenVersion,
+      sessionId: keep ?? refresh?.familyId,
+    });
+    if (refresh === null) return { access, refresh: null, user: sessionUser };
+    return {
+      access,
+      refresh: { raw: refresh.raw, expiresAt: refresh.expiresAt },
+      user: sessionUser,
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { LoggedEvent } from '@hdns/hub';
+import { eventFrame } from '@hdns/protocol';
+import { severityOf } from './rule-matcher.js';
+
+/** What a delivery row's `payload` holds: why it is sent, by which rule, and the event. */
+export const deliveryPayloadSchema = z.object({
+  reason: z.enum(['alert', 'escalation', 'test', 'resend']),
+  rule: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** null for a test send. */
+  event: eventFrame.omit({ type: true }).nullable(),
+  /** Escalation: when the first notification went out unacknowledged. */
+  escalatedAfterMinutes: z.number().optional(),
+});
+export type DeliveryPayload = z.infer<typeof deliveryPayloadSchema>;
+
+export function parsePayload(json: string): DeliveryPayload {
+  return deliveryPayloadSchema.parse(JSON.parse(json));
+}
+
+export function eventOfPayload(p: DeliveryPayload): LoggedEvent | null {
+  return p.event as LoggedEvent | null;
+}
+
+/** A short human line: "[critical] health_alert: named exited (rule: BIND down)". */
+export function summaryOf(p: DeliveryPayload): string {
+  const e = eventOfPayload(p);
+  if (!e) return 'Test notification from Hybrid DNS Server';
+  const data =
+    e.data !== null && typeof e.data === 'object' ? (e.data as Record<string, unknown>) : {};
+  const message = typeof data['message'] === 'string' ? `: ${data['message']}` : '';
+  const zone = e.meta.zone ? ` (${e.meta.zone})` : '';
+  const prefix = p.reason === 'escalation' ? 'ESCALATED, not acknowledged: ' : '';
+  const rule = p.rule ? ` [rule: ${p.rule.name}]` : '';
+  return `${prefix}[${severityOf(e) ?? e.priority}] ${e.event}${zone}${message}${rule}`;
+}

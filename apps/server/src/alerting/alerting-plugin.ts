@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AppConfig } from '../config.js';
+import { AlertDispatcher } from './alert-dispatcher.js';
+import { AlertService } from './alert-service.js';
+import { ChannelStore } from './channel-store.js';
+import { DeliveryStore } from './delivery-store.js';
+import { DeliveryWorker } from './delivery-worker.js';
+import { EscalationCheck } from './escalation-check.js';
+import { PollLoop } from './poll-loop.js';
+import { RuleMatcher } from './rule-matcher.js';
+import { RuleStore } from './rule-store.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    alerts: AlertService;
+  }
+}
+
+export interface AlertingPluginOptions {
+  settings: AppConfig['alerting'];
+}
+
+/**
+ * Alert rules and channels: the dispatcher follows the event log into the delivery queue, the
+ * escalation check watches unacknowledged critical events, the worker sends. Three loops, all
+ * stopped (timers cleared, attempts in flight given back) before the database closes.
+ */
+async function alertingPlugin(app: FastifyInstance, options: AlertingPluginOptions): Promise<void> {
+  const s = options.settings;
+  const rules = new RuleStore(app.db);
+  const channels = new ChannelStore(app.db);
+  const deliveries = new DeliveryStore(app.db);
+  const onError = (what: string) => (err: unknown) => {
+    app.log.error({ err: String(err) }, `alerting: ${what} failed`);
+  };
+
+  const worker = new DeliveryWorker(
+    deliveries,
+    channels,
+    {
+      timeoutMs: s.timeoutSeconds * 1000,
+      allowPrivate: s.allowPrivateTargets,
+      maxAttempts: s.maxAttempts,
+      retryBaseMs: s.retryBaseMs,
+      retryMaxMs: s.retryMaxMs,
+    },
+    app.log,
+  );
+  const sending = new PollLoop((signal) => worker.runOnce(signal), s.pollMs, onError('delivery'));
+  const wake = () => sending.wake();
+  const dispatcher = new AlertDispatcher(
+    app.db,
+    app.hub.log,
+    rules,
+    deliveries,
+    new RuleMatcher(),
+    wake,
+  );
+  // Fix the starting position now, so events published right after start are alerted on.
+  await dispatcher.position();
+  const matching = new PollLoop(
+    (signal) => dispatcher.runOnce(signal),
+    s.pollMs,
+    onError('matching'),
+  );
+  const escalation = new EscalationCheck(app.db, app.hub.log, rules, deliveries, wake);
+  const escalating = new PollLoop(() => escalation.runOnce(), s.pollMs, onError('escalation'));
+
+  // The delivery log is bounded by age; hourly is often enough for a limit counted in days.
+  const pruning = new PollLoop(
+    async () => {
+      const cutoff = Date.now() - s.deliveryRetentionSeconds * 1000;
+      await deliveries.prune(new Date(cutoff).toISOString());
+    },
+    3_600_000,
+    onError('delivery log pruning'),
+  );
+
+  app.decorate(
+    'alerts',
+    new AlertService(rules, channels, deliveries, {
+      allowPrivate: s.allowPrivateTargets,
+      wake,
+      ruleChanged: () => matching.wake(),
+    }),
+  );
+  const stops = [matching.start(), escalating.start(), sending.start(), pruning.start()];
+  app.addHook('preClose', async () => {
+    await Promise.all(stops.map((stop) => stop()));
+  });
+  return Promise.resolve();
+}
+
+export const alerting = fp(alertingPlugin, {
+  name: 'hdns-alerting',
+  dependencies: ['hdns-storage', 'hdns-realtime'],
+});

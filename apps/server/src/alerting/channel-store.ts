@@ -1,0 +1,102 @@
+import {
+  alertChannelConfigSchema,
+  type AlertChannel,
+  type AlertChannelConfig,
+  type AlertChannelKind,
+} from '@hdns/protocol/rest';
+import type { Db } from '../storage/db.js';
+import type { AlertChannelsTable } from '../storage/schema.js';
+
+/** A channel as the senders need it: with its secrets. Never answered to a client as is. */
+export interface StoredChannel {
+  id: string;
+  name: string;
+  kind: AlertChannelKind;
+  enabled: boolean;
+  config: AlertChannelConfig;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function fromRow(r: AlertChannelsTable): StoredChannel {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind as AlertChannelKind,
+    enabled: r.enabled === 1,
+    // Parsed, not trusted: the row is JSON we wrote, but a bad one must not reach a sender.
+    config: alertChannelConfigSchema.parse(JSON.parse(r.config)),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** The client view: write-only fields replaced by whether they are set. */
+export function channelView(c: StoredChannel): AlertChannel {
+  const { secret, smtpPassword, ...rest } = c.config;
+  return {
+    id: c.id,
+    name: c.name,
+    kind: c.kind,
+    enabled: c.enabled,
+    config: { ...rest, hasSecret: Boolean(secret), hasSmtpPassword: Boolean(smtpPassword) },
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+/** Alert channels on SQLite and PostgreSQL alike. */
+export class ChannelStore {
+  constructor(private readonly db: Db) {}
+
+  async list(): Promise<StoredChannel[]> {
+    const rows = await this.db
+      .selectFrom('alert_channels')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  async get(id: string): Promise<StoredChannel | undefined> {
+    const row = await this.db
+      .selectFrom('alert_channels')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async insert(c: StoredChannel): Promise<void> {
+    await this.db
+      .insertInto('alert_channels')
+      .values({
+        id: c.id,
+        name: c.name,
+        kind: c.kind,
+        enabled: c.enabled ? 1 : 0,
+        config: JSON.stringify(c.config),
+        created_at: c.createdAt,
+        updated_at: c.updatedAt,
+      })
+      .execute();
+  }
+
+  async update(c: StoredChannel): Promise<void> {
+    await this.db
+      .updateTable('alert_channels')
+      .set({
+        name: c.name,
+        enabled: c.enabled ? 1 : 0,
+        config: JSON.stringify(c.config),
+        updated_at: c.updatedAt,
+      })
+      .where('id', '=', c.id)
+      .execute();
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.db.deleteFrom('alert_channels').where('id', '=', id).execute();
+  }
+}

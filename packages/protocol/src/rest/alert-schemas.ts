@@ -1,0 +1,171 @@
+/**
+ * Alert rules, notification channels and the delivery log (bodies of /api/alerts). A rule
+ * matches logged events; each match becomes one delivery per channel, kept in a persisted queue
+ * and retried until delivered or dead.
+ */
+import { z } from 'zod';
+import { EVENT_TYPES } from '../catalogue.js';
+import { CATEGORIES, PRIORITIES } from '../categories.js';
+
+export const ALERT_CHANNEL_KINDS = ['webhook', 'slack', 'teams', 'alertmanager', 'email'] as const;
+export type AlertChannelKind = (typeof ALERT_CHANNEL_KINDS)[number];
+
+export const DELIVERY_STATUSES = ['pending', 'sending', 'delivered', 'failed', 'dead'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Severity as the events that carry one spell it (`data.severity`). */
+export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+/** Top-level string fields of an event's data a threshold may count per value (one window each). */
+export const ALERT_GROUP_FIELDS = ['client', 'clientIp', 'forwarderId', 'zone', 'source'] as const;
+
+export const alertMatchSchema = z.strictObject({
+  /** Any of these event types (omitted: any). */
+  types: z.array(z.enum(EVENT_TYPES)).min(1).max(200).optional(),
+  categories: z.array(z.enum(CATEGORIES)).min(1).optional(),
+  /** At least this urgent (critical > high > normal > low). */
+  minPriority: z.enum(PRIORITIES).optional(),
+  /** Events with `data.severity` at least this; events without one do not match. */
+  minSeverity: z.enum(ALERT_SEVERITIES).optional(),
+  /** Only events of these zones (`meta.zone`). */
+  zones: z.array(z.string().min(1).max(253)).min(1).max(500).optional(),
+  /** Only events from these emitters (`meta.source`: api, monitor, feeds …). */
+  sources: z.array(z.string().min(1).max(64)).min(1).max(50).optional(),
+});
+export type AlertMatch = z.infer<typeof alertMatchSchema>;
+
+export const alertThresholdSchema = z.strictObject({
+  /** Fires when at least this many matching events fall within the window. */
+  count: z.number().int().min(1).max(100_000),
+  windowSec: z.number().int().min(1).max(86_400),
+  /** Count per value of this data field (e.g. one window per client), not all together. */
+  groupBy: z.enum(ALERT_GROUP_FIELDS).optional(),
+});
+export type AlertThreshold = z.infer<typeof alertThresholdSchema>;
+
+export const alertEscalationSchema = z.strictObject({
+  /** A critical event nobody acknowledged this long after delivery goes to `channelId`, once. */
+  afterMinutes: z.number().min(0.01).max(10_080),
+  channelId: z.uuid(),
+});
+
+const ruleFields = {
+  name: z.string().trim().min(1).max(100),
+  enabled: z.boolean(),
+  match: alertMatchSchema,
+  threshold: alertThresholdSchema.nullable(),
+  channelIds: z.array(z.uuid()).min(1).max(20),
+  escalation: alertEscalationSchema.nullable(),
+};
+
+export const alertRuleSchema = z
+  .object({
+    id: z.string(),
+    ...ruleFields,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'AlertRule' });
+export type AlertRule = z.infer<typeof alertRuleSchema>;
+
+export const alertRuleInputSchema = z.strictObject({
+  ...ruleFields,
+  enabled: ruleFields.enabled.default(true),
+  match: ruleFields.match.default({}),
+  threshold: ruleFields.threshold.default(null),
+  escalation: ruleFields.escalation.default(null),
+});
+export type AlertRuleInput = z.input<typeof alertRuleInputSchema>;
+export const alertRulePatchSchema = z.strictObject(ruleFields).partial();
+export const alertRuleListSchema = z.object({ rules: z.array(alertRuleSchema) });
+
+/**
+ * Channel settings. `secret` (webhook HMAC key) and `smtpPassword` are write-only: answers say
+ * only whether one is set (`hasSecret`, `hasSmtpPassword`).
+ */
+export const alertChannelConfigSchema = z.strictObject({
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional()
+    .describe('Target of webhook, slack, teams and alertmanager channels'),
+  secret: z.string().min(16).max(256).optional().describe('HMAC-SHA256 key (write-only)'),
+  smtpHost: z.string().min(1).max(253).optional(),
+  smtpPort: z.number().int().min(1).max(65_535).optional(),
+  smtpSecure: z.boolean().optional(),
+  smtpUser: z.string().max(256).optional(),
+  smtpPassword: z.string().max(256).optional().describe('write-only'),
+  from: z.email().optional(),
+  to: z.array(z.email()).min(1).max(20).optional(),
+});
+export type AlertChannelConfig = z.infer<typeof alertChannelConfigSchema>;
+
+export const alertChannelConfigViewSchema = alertChannelConfigSchema
+  .omit({ secret: true, smtpPassword: true })
+  .extend({ hasSecret: z.boolean(), hasSmtpPassword: z.boolean() });
+
+export const alertChannelSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(ALERT_CHANNEL_KINDS),
+    enabled: z.boolean(),
+    config: alertChannelConfigViewSchema,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'AlertChannel' });
+export type AlertChannel = z.infer<typeof alertChannelSchema>;
+
+const channelFields = {
+  name: z.string().trim().min(1).max(100),
+  kind: z.enum(ALERT_CHANNEL_KINDS),
+  enabled: z.boolean(),
+  config: alertChannelConfigSchema,
+};
+export const alertChannelInputSchema = z.strictObject({
+  ...channelFields,
+  enabled: channelFields.enabled.default(true),
+});
+export type AlertChannelInput = z.input<typeof alertChannelInputSchema>;
+/** `config` replaces the stored one, except that an omitted secret or password is kept. */
+export const alertChannelPatchSchema = z.strictObject(channelFields).omit({ kind: true }).partial();
+export const alertChannelListSchema = z.object({ channels: z.array(alertChannelSchema) });
+
+export const alertDeliverySchema = z
+  .object({
+    id: z.string(),
+    channelId: z.string(),
+    /** null for a test send. */
+    ruleId: z.string().nullable(),
+    /** The event delivered (null for a test send). */
+    eventId: z.string().nullable(),
+    /** `alert`, `escalation`, `test` or `resend`. */
+    reason: z.string(),
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.number().int(),
+    lastStatusCode: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    nextAttemptAt: z.string().nullable(),
+    createdAt: z.string(),
+    deliveredAt: z.string().nullable(),
+  })
+  .meta({ id: 'AlertDelivery' });
+export type AlertDelivery = z.infer<typeof alertDeliverySchema>;
+
+export const alertDeliveryQuerySchema = z.object({
+  status: z.enum(DELIVERY_STATUSES).optional(),
+  channelId: z.string().max(64).optional(),
+  /** Deliveries created before this one (the previous page's `next`). */
+  before: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export const alertDeliveryPageSchema = z.object({
+  deliveries: z.array(alertDeliverySchema),
+  /** Pass as `before` for older rows; null at the end. */
+  next: z.string().nullable(),
+});
+export type AlertDeliveryPage = z.infer<typeof alertDeliveryPageSchema>;
+
+export const alertIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
