@@ -21,7 +21,7 @@ import { parsePayload, type DeliveryPayload } from './alert-payload.js';
 import { channelView, type ChannelStore, type StoredChannel } from './channel-store.js';
 import { deliveryView, type DeliveryStore } from './delivery-store.js';
 import type { RuleStore } from './rule-store.js';
-import { isPublicAddress } from './target-guard.js';
+import { isPublicAddress } from '../http/target-guard.js';
 
 type RuleInput = z.output<typeof alertRuleInputSchema>;
 type RulePatch = z.output<typeof alertRulePatchSchema>;

@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import { eventOfPayload, summaryOf, type DeliveryPayload } from './alert-payload.js';
 import type { StoredChannel } from './channel-store.js';
 import { PostError, type PostOptions, type PostResult } from './http-post.js';
-import { isPublicAddress, TargetRefusedError } from './target-guard.js';
+import { isPublicAddress, TargetRefusedError } from '../http/target-guard.js';
 
 /** The SMTP reply code at the start of a server response ("250 2.0.0 Ok: queued"). */
 function replyCode(response: unknown): number {

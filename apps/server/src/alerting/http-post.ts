@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { guardedLookup, refusedLiteral, TargetRefusedError } from './target-guard.js';
+import { guardedLookup, refusedLiteral, TargetRefusedError } from '../http/target-guard.js';
 
 export interface PostOptions {
   timeoutMs: number;

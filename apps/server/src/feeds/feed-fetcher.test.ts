@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchFeed, isNonPublicAddress, refusedLiteralHost } from './feed-fetcher.js';
+import { fetchFeed, refusedLiteralHost } from './feed-fetcher.js';
 
 let server: http.Server;
 let port: number;
@@ -26,12 +26,6 @@ const base = { etag: null, lastModified: null, maxBytes: 1024, timeoutMs: 5000 }
 
 describe('fetchFeed', () => {
   it('refuses loopback and private addresses unless allowed', async () => {
-    expect(isNonPublicAddress('127.0.0.1')).toBe(true);
-    expect(isNonPublicAddress('10.1.2.3')).toBe(true);
-    expect(isNonPublicAddress('::ffff:192.168.1.1')).toBe(true);
-    expect(isNonPublicAddress('fe80::1')).toBe(true);
-    expect(isNonPublicAddress('192.0.2.10')).toBe(false);
-    expect(isNonPublicAddress('2001:db8::1')).toBe(false);
     expect(refusedLiteralHost('http://localhost/x', false)).toBe('localhost');
     expect(refusedLiteralHost('http://[::1]/x', false)).toBe('::1');
     await expect(

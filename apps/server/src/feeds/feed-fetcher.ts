@@ -1,9 +1,9 @@
-import { lookup as dnsLookup } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { AppError } from '../http/app-error.js';
+import { guardedLookup, refusedLiteral } from '../http/target-guard.js';
 
 /**
  * Downloads a blocklist: conditional (If-None-Match / If-Modified-Since, so an unchanged list
@@ -39,65 +39,14 @@ export type FetchResult =
 /** Why a download failed, in words for the feed's lastError. */
 export class FeedFetchError extends Error {}
 
-const NON_PUBLIC = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 3],
-] as const) {
-  NON_PUBLIC.addSubnet(net, bits, 'ipv4');
-}
-for (const [net, bits] of [
-  ['::', 127],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  NON_PUBLIC.addSubnet(net, bits, 'ipv6');
-}
-
-export function isNonPublicAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return NON_PUBLIC.check(address, 'ipv4');
-  if (family !== 6) return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped?.[1]) return NON_PUBLIC.check(mapped[1], 'ipv4');
-  return NON_PUBLIC.check(address, 'ipv6');
-}
-
-/** The URL's host when it is an address literal the settings refuse, else null. */
+/** The URL's host when it is an address literal (or localhost) the settings refuse, else null. */
 export function refusedLiteralHost(url: string, allowPrivate: boolean): string | null {
-  if (allowPrivate) return null;
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return host;
-  return isIP(host) !== 0 && isNonPublicAddress(host) ? host : null;
+  return allowPrivate ? null : refusedLiteral(new URL(url));
 }
 
-function refusingLookup(): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) {
-        callback(err, '', 0);
-        return;
-      }
-      const list = addresses;
-      const bad = list.find((a) => isNonPublicAddress(a.address));
-      if (bad) {
-        callback(new AppError('FEED_URL_REFUSED', { host: hostname, address: bad.address }), '', 0);
-        return;
-      }
-      if (options.all) callback(null, list);
-      else callback(null, list[0]?.address ?? '', list[0]?.family ?? 4);
-    });
-  };
-}
+/** The connect-time check: FEED_URL_REFUSED naming the host and the address it resolved to. */
+const refusingLookup = (): LookupFunction =>
+  guardedLookup((host, address) => new AppError('FEED_URL_REFUSED', { host, address }));
 
 const MAX_REDIRECTS = 5;
 

@@ -35,6 +35,7 @@ describe('alert target guard', () => {
   it('checks literal hosts in URLs, bracketed IPv6 included', () => {
     expect(refusedLiteral(new URL('http://127.0.0.1:8080/x'))).toBe('127.0.0.1');
     expect(refusedLiteral(new URL('http://[::1]/x'))).toBe('::1');
+    expect(refusedLiteral(new URL('http://localhost:9/x'))).toBe('localhost');
     expect(refusedLiteral(new URL('https://8.8.8.8/'))).toBeNull();
     expect(refusedLiteral(new URL('https://hooks.example.com/'))).toBeNull();
   });

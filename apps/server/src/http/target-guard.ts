@@ -2,9 +2,9 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 /**
- * The SSRF guard of alert channels: a channel URL is typed by an admin, but the server sends
- * from inside the network, so by default it must not reach private, loopback, link-local,
- * multicast or unspecified addresses. The check runs on the addresses the request actually
+ * The SSRF guard of every outgoing request to an address an admin typed (alert channels,
+ * blocklist feeds): the server sends from inside the network, so by default it must not reach
+ * private, loopback, link-local, multicast or unspecified addresses. The check runs on the addresses the request actually
  * connects to (a lookup hook), so a name that resolves differently between a check and the
  * connect (DNS rebinding) is caught too.
  */
@@ -50,14 +50,23 @@ export function isPublicAddress(address: string): boolean {
 
 /** Thrown (as the request's error) when a target resolves to a refused address. */
 export class TargetRefusedError extends Error {
-  constructor(readonly address: string) {
-    super(`target address ${address} is not public (HDNS_ALERT_ALLOW_PRIVATE_TARGETS is off)`);
+  constructor(
+    readonly address: string,
+    setting = 'HDNS_ALERT_ALLOW_PRIVATE_TARGETS',
+  ) {
+    super(`target address ${address} is not public (${setting} is off)`);
     this.name = 'TargetRefusedError';
   }
 }
 
-/** A `lookup` for http.request that fails the connect when any resolved address is refused. */
-export function guardedLookup(): LookupFunction {
+/**
+ * A `lookup` for http.request that fails the connect when any resolved address is refused,
+ * with `refusal(hostname, address)` (default TargetRefusedError).
+ */
+export function guardedLookup(
+  refusal: (hostname: string, address: string) => Error = (_, address) =>
+    new TargetRefusedError(address),
+): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) {
@@ -66,7 +75,7 @@ export function guardedLookup(): LookupFunction {
       }
       const bad = addresses.find((a) => !isPublicAddress(a.address));
       if (bad) {
-        callback(new TargetRefusedError(bad.address), '', 0);
+        callback(refusal(hostname, bad.address), '', 0);
         return;
       }
       if (options.all) callback(null, addresses);
@@ -81,6 +90,7 @@ export function guardedLookup(): LookupFunction {
  */
 export function refusedLiteral(url: URL): string | null {
   const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return host;
   if (isIP(host) === 0) return null;
   return isPublicAddress(host) ? null : host;
 }
