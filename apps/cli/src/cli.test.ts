@@ -28,8 +28,11 @@ describe('hdns dispatch', () => {
   it('prints help and the version', async () => {
     const help = await run('--help');
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('hdns tail queries [--client IP] [--domain NAME] [--json]');
+    expect(help.stdout).toMatch(/^Usage: hdns \[options\] \[command\]$/m);
+    expect(help.stdout).toMatch(/^ {2}tail +tail queries: the live DNS query log/m);
     expect((await run('events', '--help')).stdout).toContain('--follow');
+    expect((await run('tail', 'queries', '--help')).stdout).toContain('--client <ip>');
+    expect((await run('zones')).stdout).toContain('export [options] <zone>');
     expect((await run('--version')).stdout).toMatch(/^\d+\.\d+\.\d+$/);
   });
 

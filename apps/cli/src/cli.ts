@@ -1,53 +1,54 @@
 /**
- * `hdns` command dispatch: picks the command, runs it, and turns the outcome into an exit code.
- * Expected failures are CliErrors (printed as `hdns: <message>`); anything else is reported as
- * an internal error with its stack when HDNS_DEBUG is set.
+ * `hdns` command dispatch: parses the command line with the commander tree of program.ts, runs
+ * the chosen command, and turns the outcome into an exit code (cli-error.ts names them).
+ * Expected failures are CliErrors (printed as `hdns: <message>`); commander's own parse errors
+ * become usage errors (exit 2); anything else is reported as an internal error with its stack
+ * when HDNS_DEBUG is set.
  */
+import { CommanderError } from 'commander';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, usageError } from './cli-error.js';
 import { processOutput, type Output } from './output.js';
-import { MAIN_USAGE } from './usage.js';
-import { CLI_VERSION } from './version.js';
-
-type Command = (args: string[], out: Output) => Promise<number>;
-
-/** Loaded on demand: `login` should not pay for the protocol schemas and the socket library. */
-const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
-  login: async () => (await import('./commands/login.js')).loginCommand,
-  logout: async () => (await import('./commands/login.js')).logoutCommand,
-  events: async () => (await import('./commands/events.js')).eventsCommand,
-  tail: async () => (await import('./commands/tail.js')).tailCommand,
-  zones: async () => (await import('./commands/zones.js')).zonesCommand,
-  tokens: async () => (await import('./commands/tokens.js')).tokensCommand,
-  passwd: async () => (await import('./commands/account.js')).passwdCommand,
-  sessions: async () => (await import('./commands/account.js')).sessionsCommand,
-};
+import { buildProgram } from './program.js';
 
 export async function main(argv: string[], out: Output = processOutput()): Promise<number> {
-  const [name, ...rest] = argv;
+  let code = EXIT_OK;
+  const program = buildProgram(out, (c) => (code = c));
   try {
-    if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-      if (name === undefined) {
-        out.notice(`missing command\n\n${MAIN_USAGE}`);
-        return EXIT_USAGE;
-      }
-      out.line(MAIN_USAGE);
-      return EXIT_OK;
+    if (argv.length === 0) {
+      out.notice(`missing command\n\n${program.helpInformation().trimEnd()}`);
+      return EXIT_USAGE;
     }
-    if (name === '-V' || name === '--version') {
-      out.line(CLI_VERSION);
-      return EXIT_OK;
-    }
-    const load = COMMANDS[name];
-    if (!load) throw usageError(`unknown command "${name}"`);
-    const command = await load();
-    return await command(rest, out);
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
   } catch (err) {
-    if (err instanceof CliError) {
-      out.notice(err.message);
-      return err.exitCode;
+    const failure = err instanceof CommanderError ? fromCommander(err) : err;
+    if (typeof failure === 'number') return failure;
+    if (failure instanceof CliError) {
+      out.notice(failure.message);
+      return failure.exitCode;
     }
-    out.notice(`internal error: ${err instanceof Error ? err.message : String(err)}`);
-    if (process.env.HDNS_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    out.notice(`internal error: ${failure instanceof Error ? failure.message : String(failure)}`);
+    if (process.env.HDNS_DEBUG && failure instanceof Error) {
+      process.stderr.write(`${failure.stack}\n`);
+    }
     return EXIT_FAILURE;
   }
+}
+
+/** Help and version end with their own code; every parse error is a usage error. */
+function fromCommander(err: CommanderError): number | CliError {
+  if (
+    err.code === 'commander.helpDisplayed' ||
+    err.code === 'commander.help' ||
+    err.code === 'commander.version'
+  ) {
+    return err.exitCode;
+  }
+  if (err.code === 'commander.unknownCommand') {
+    const name = /'([^']*)'/.exec(err.message)?.[1] ?? '';
+    return usageError(`unknown command "${name}"`);
+  }
+  // "error: unknown option '--bogus'" → "Unknown option '--bogus'" (the wording of parseArgs).
+  const message = err.message.replace(/^error: /, '');
+  return usageError(message.charAt(0).toUpperCase() + message.slice(1));
 }

@@ -56,7 +56,7 @@ describe('the hdns bin', () => {
     const r = await run(BIN, ['--help']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe(MAIN_USAGE);
-    expect(r.stdout).toContain('hdns events [--follow] [--type T,…] [--category C,…]');
+    expect(r.stdout).toMatch(/^ {2}events \[options\] +Recent events/m);
   });
 
   it('npx hdns from the repo root runs the same bin', async () => {

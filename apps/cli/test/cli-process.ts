@@ -1,6 +1,8 @@
 /**
- * Runs the real `hdns` as a child process (`node --import tsx apps/cli/src/main.ts …`, cwd the
- * repo root) with its own HDNS_CONFIG_DIR, and collects its output line by line.
+ * Runs the real `hdns` as a child process (`node apps/cli/dist/hdns.js …`, the bundle vitest's
+ * global setup builds from today's sources before any test; cwd the repo root) with its own
+ * HDNS_CONFIG_DIR, and collects its output line by line. The bundle rather than the sources
+ * under tsx: it is what users run, and it starts in ~0.5 s instead of ~0.8 s per call.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const MAIN = 'apps/cli/src/main.ts';
+const MAIN = 'apps/cli/dist/hdns.js';
 
 export interface CliRun {
   child: ChildProcess;
@@ -30,7 +32,7 @@ export async function makeConfigDir(): Promise<{ dir: string; remove(): Promise<
 }
 
 export function startCli(args: string[], configDir: string, input?: string): CliRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const child = spawn(process.execPath, [MAIN, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, HDNS_CONFIG_DIR: configDir, NODE_OPTIONS: '' },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -13,16 +13,13 @@
  *   a line on stderr; --json: `{"ended":N}` on stdout.
  * - A refusal by the server exits 1 with its message (a wrong current password says so).
  */
-import { parseArgs } from 'node:util';
 import type { AccountSession } from '@hdns/protocol/rest';
 import { CliError, EXIT_OK, usageError } from '../cli-error.js';
 import { apiError, describeFailure, type HttpResult } from '../http-client.js';
 import { callRoute } from '../rest-call.js';
 import type { Output } from '../output.js';
 import { readPassword } from '../password-input.js';
-import { PASSWD_USAGE, SESSIONS_USAGE } from '../usage.js';
 import { authenticatedSession } from './authenticated.js';
-import { parse } from './parse.js';
 
 const EMPTY = 'passwd failed: empty password';
 
@@ -73,27 +70,15 @@ function passwdRefusal(result: HttpResult): CliError {
   return new CliError(`passwd failed: ${describeFailure(result)}`);
 }
 
-export async function passwdCommand(args: string[], out: Output): Promise<number> {
-  const { values, positionals } = parse(() =>
-    parseArgs({
-      args,
-      options: {
-        'password-stdin': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    }),
-  );
-  if (values.help) {
-    out.line(PASSWD_USAGE);
-    return EXIT_OK;
-  }
-  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0] ?? ''}"`);
+export interface PasswdOptions {
+  passwordStdin?: boolean;
+  json?: boolean;
+}
+
+export async function passwdCommand(values: PasswdOptions, out: Output): Promise<number> {
   // Logged in first: no point asking for passwords a dead session cannot use.
   const { session } = await authenticatedSession();
-  const { current, next } = await readPasswords(values['password-stdin']);
+  const { current, next } = await readPasswords(values.passwordStdin === true);
   const { result, body } = await callRoute(
     session.url,
     'changePassword',
@@ -119,34 +104,7 @@ export function formatSession(s: AccountSession): string {
   ].join('  ');
 }
 
-export async function sessionsCommand(args: string[], out: Output): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === undefined || sub === '-h' || sub === '--help') {
-    out.line(SESSIONS_USAGE);
-    return EXIT_OK;
-  }
-  if (sub === 'list') return listSessions(rest, out);
-  if (sub === 'end') return endSessions(rest, out);
-  throw usageError(`expected \`hdns sessions list|end\`, not "${sub}"`);
-}
-
-async function listSessions(args: string[], out: Output): Promise<number> {
-  const { values, positionals } = parse(() =>
-    parseArgs({
-      args,
-      options: {
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    }),
-  );
-  if (values.help) {
-    out.line(SESSIONS_USAGE);
-    return EXIT_OK;
-  }
-  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0] ?? ''}"`);
+export async function listSessions(values: { json?: boolean }, out: Output): Promise<number> {
   const { session } = await authenticatedSession();
   const { result, body } = await callRoute(session.url, 'listAccountSessions', {
     token: await session.getToken(),
@@ -158,26 +116,12 @@ async function listSessions(args: string[], out: Output): Promise<number> {
   return EXIT_OK;
 }
 
-async function endSessions(args: string[], out: Output): Promise<number> {
-  const { values, positionals } = parse(() =>
-    parseArgs({
-      args,
-      options: {
-        others: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    }),
-  );
-  if (values.help) {
-    out.line(SESSIONS_USAGE);
-    return EXIT_OK;
-  }
-  const [id, ...extra] = positionals;
-  if (extra.length > 0) throw usageError(`unexpected argument "${extra[0] ?? ''}"`);
-  if ((id === undefined) === !values.others) {
+export async function endSessions(
+  id: string | undefined,
+  values: { others?: boolean; json?: boolean },
+  out: Output,
+): Promise<number> {
+  if ((id === undefined) === (values.others !== true)) {
     throw usageError('sessions end: give a session ID or --others');
   }
   const { session } = await authenticatedSession();

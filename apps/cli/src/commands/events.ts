@@ -7,7 +7,6 @@
  * on a busy server: that is `hdns tail queries`). History is printed oldest first, like `tail`. NDJSON lines are the event frames as the server sent them (history rows
  * also carry `acked`).
  */
-import { parseArgs } from 'node:util';
 import { CATEGORIES, EVENT_TYPES, isCategory, isEventType } from '@hdns/protocol';
 import type { EventFrameUnion } from '@hdns/client';
 import type { StoredEvent } from '@hdns/protocol/rest';
@@ -17,35 +16,23 @@ import { describeFailure } from '../http-client.js';
 import { callRoute } from '../rest-call.js';
 import { runLive } from '../live-connection.js';
 import type { Output } from '../output.js';
-import { EVENTS_USAGE } from '../usage.js';
 import { authenticatedSession } from './authenticated.js';
-import { parse, splitList } from './parse.js';
+import { splitList } from './parse.js';
 
 export const DEFAULT_HISTORY = 20;
 /** Left out unless asked for by --type or --category. */
 export const FIREHOSE_TYPE = 'dns_query_log';
 export const MAX_HISTORY = 500;
 
-export async function eventsCommand(args: string[], out: Output): Promise<number> {
-  const { values } = parse(() =>
-    parseArgs({
-      args,
-      options: {
-        follow: { type: 'boolean', short: 'f', default: false },
-        type: { type: 'string', short: 't', multiple: true },
-        category: { type: 'string', short: 'c', multiple: true },
-        limit: { type: 'string', short: 'n' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }),
-  );
-  if (values.help) {
-    out.line(EVENTS_USAGE);
-    return EXIT_OK;
-  }
+export interface EventsOptions {
+  follow?: boolean;
+  type: string[];
+  category: string[];
+  limit?: string;
+  json?: boolean;
+}
+
+export async function eventsCommand(values: EventsOptions, out: Output): Promise<number> {
   const types = splitList(values.type);
   const categories = splitList(values.category);
   const badType = types.find((t) => !isEventType(t));

@@ -6,7 +6,6 @@
  * logout: best-effort POST /api/auth/logout with the refresh cookie (an unreachable server does
  * not keep the local file), then removes the file.
  */
-import { parseArgs } from 'node:util';
 import { CliError, EXIT_OK, usageError } from '../cli-error.js';
 import { loadCredentials, removeCredentials, saveCredentials } from '../credentials.js';
 import { normalizeBaseUrl } from '../http-client.js';
@@ -14,28 +13,15 @@ import { callRoute } from '../rest-call.js';
 import type { Output } from '../output.js';
 import { readPassword } from '../password-input.js';
 import { login, loginWithToken } from '../session.js';
-import { LOGIN_USAGE, LOGOUT_USAGE } from '../usage.js';
-import { parse } from './parse.js';
 
-export async function loginCommand(args: string[], out: Output): Promise<number> {
-  const { values } = parse(() =>
-    parseArgs({
-      args,
-      options: {
-        url: { type: 'string' },
-        user: { type: 'string', short: 'u' },
-        token: { type: 'string' },
-        'password-stdin': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }),
-  );
-  if (values.help) {
-    out.line(LOGIN_USAGE);
-    return EXIT_OK;
-  }
+export interface LoginOptions {
+  url?: string;
+  user?: string;
+  token?: string;
+  passwordStdin?: boolean;
+}
+
+export async function loginCommand(values: LoginOptions, out: Output): Promise<number> {
   if (!values.url) throw usageError('login: --url is required');
   if (values.token !== undefined) {
     if (values.user !== undefined) throw usageError('login: give --user or --token, not both');
@@ -54,7 +40,7 @@ export async function loginCommand(args: string[], out: Output): Promise<number>
   if (!values.user) throw usageError('login: --user is required');
   const url = normalizeBaseUrl(values.url);
   const password = await readPassword({
-    fromStdin: values['password-stdin'],
+    fromStdin: values.passwordStdin === true,
     prompt: `Password for ${values.user} at ${url}: `,
   });
   const credentials = await login(url, values.user, password);
@@ -63,18 +49,7 @@ export async function loginCommand(args: string[], out: Output): Promise<number>
   return EXIT_OK;
 }
 
-export async function logoutCommand(args: string[], out: Output): Promise<number> {
-  const { values } = parse(() =>
-    parseArgs({
-      args,
-      options: { help: { type: 'boolean', short: 'h', default: false } },
-      strict: true,
-    }),
-  );
-  if (values.help) {
-    out.line(LOGOUT_USAGE);
-    return EXIT_OK;
-  }
+export async function logoutCommand(out: Output): Promise<number> {
   const credentials = await loadCredentials();
   if (!credentials) {
     out.notice('not logged in');

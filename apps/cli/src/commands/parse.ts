@@ -1,25 +1,47 @@
 /**
- * Runs a node:util parseArgs call and turns its errors (unknown option, missing value …) into
- * usage errors (exit 2). Shared helpers for comma-separated list options live here too.
+ * Small shared checks of option values; each failure is a usage error (exit 2) naming the
+ * option, raised before any request is sent.
  */
 import { usageError } from '../cli-error.js';
 
-export function parse<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      throw usageError((err as Error).message);
-    }
-    throw err;
-  }
-}
-
 /** `a,b , c` → ['a', 'b', 'c']; repeated options are merged. */
-export function splitList(values: readonly string[] | undefined): string[] {
-  return (values ?? [])
+export function splitList(values: readonly string[] | string | undefined): string[] {
+  const all = typeof values === 'string' ? [values] : (values ?? []);
+  return all
     .flatMap((v) => v.split(','))
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** A whole number from `min` to `max`, or undefined when the option was not given. */
+export function wholeNumber(
+  option: string,
+  raw: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    throw usageError(`${option} must be a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** One of `allowed`, or a usage error listing them. */
+export function oneOf<T extends string>(option: string, raw: string, allowed: readonly T[]): T {
+  const found = allowed.find((a) => a === raw);
+  if (found === undefined) throw usageError(`${option} must be one of ${allowed.join(', ')}`);
+  return found;
+}
+
+/** The first issue of a failed schema check, as `field: message`. */
+export function firstIssue(error: {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  return issue.path.length > 0
+    ? `${issue.path.map(String).join('.')}: ${issue.message}`
+    : issue.message;
 }

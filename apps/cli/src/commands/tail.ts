@@ -7,39 +7,19 @@
  * (below operator); the first such event prints a one-time warning on stderr instead of
  * silently showing nothing.
  */
-import { parseArgs } from 'node:util';
-import { EXIT_OK, usageError } from '../cli-error.js';
 import { runLive } from '../live-connection.js';
 import type { Output } from '../output.js';
 import { formatQuery, matchesQuery, type QueryFilter } from '../query-format.js';
-import { TAIL_USAGE } from '../usage.js';
 import { authenticatedSession } from './authenticated.js';
-import { parse } from './parse.js';
 
-export async function tailCommand(args: string[], out: Output): Promise<number> {
-  const { values, positionals } = parse(() =>
-    parseArgs({
-      args,
-      options: {
-        client: { type: 'string' },
-        domain: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    }),
-  );
-  if (values.help) {
-    out.line(TAIL_USAGE);
-    return EXIT_OK;
-  }
-  const [what, ...extra] = positionals;
-  if (what !== 'queries' || extra.length > 0) {
-    throw usageError(
-      `tail: expected \`hdns tail queries\`${what ? `, got "${positionals.join(' ')}"` : ''}`,
-    );
-  }
+export interface TailOptions {
+  client?: string;
+  domain?: string;
+  json?: boolean;
+}
+
+/** `hdns tail queries` (the only thing to tail so far). */
+export async function tailQueries(values: TailOptions, out: Output): Promise<number> {
   const filter: QueryFilter = {
     ...(values.client !== undefined ? { client: values.client } : {}),
     ...(values.domain !== undefined ? { domain: values.domain } : {}),

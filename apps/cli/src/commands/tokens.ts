@@ -6,27 +6,12 @@
  * whole answer) and what it may do on stderr; revoke prints nothing on stdout without --json.
  * A refusal by the server exits 1 with its code and message.
  */
-import { parseArgs } from 'node:util';
 import { ROLES, type ApiToken, type Role } from '@hdns/protocol/rest';
 import { CliError, EXIT_OK, usageError } from '../cli-error.js';
 import { describeFailure } from '../http-client.js';
 import { callRoute } from '../rest-call.js';
 import type { Output } from '../output.js';
-import { TOKENS_USAGE } from '../usage.js';
 import { authenticatedSession } from './authenticated.js';
-import { parse } from './parse.js';
-
-export async function tokensCommand(args: string[], out: Output): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === undefined || sub === '-h' || sub === '--help') {
-    out.line(TOKENS_USAGE);
-    return EXIT_OK;
-  }
-  if (sub === 'list') return listTokens(rest, out);
-  if (sub === 'create') return createToken(rest, out);
-  if (sub === 'revoke') return revokeToken(rest, out);
-  throw usageError(`expected \`hdns tokens list|create|revoke\`, not "${sub}"`);
-}
 
 /** One line: id, name, role, zones, flags, expiry, last use. */
 export function formatToken(t: ApiToken): string {
@@ -46,22 +31,10 @@ export function formatToken(t: ApiToken): string {
   ].join('  ');
 }
 
-async function listTokens(args: string[], out: Output): Promise<number> {
-  const { values } = parse(() =>
-    parseArgs({
-      args,
-      options: {
-        all: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }),
-  );
-  if (values.help) {
-    out.line(TOKENS_USAGE);
-    return EXIT_OK;
-  }
+export async function listTokens(
+  values: { all?: boolean; json?: boolean },
+  out: Output,
+): Promise<number> {
   const { session } = await authenticatedSession();
   const { result, body } = await callRoute(
     session.url,
@@ -84,31 +57,21 @@ function parseRole(raw: string | undefined): Role | undefined {
   return raw as Role;
 }
 
-async function createToken(args: string[], out: Output): Promise<number> {
-  const { values, positionals } = parse(() =>
-    parseArgs({
-      args,
-      options: {
-        role: { type: 'string' },
-        zones: { type: 'string' },
-        'read-only': { type: 'boolean', default: false },
-        'expires-in-days': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    }),
-  );
-  if (values.help) {
-    out.line(TOKENS_USAGE);
-    return EXIT_OK;
-  }
-  const [name, ...extra] = positionals;
-  if (name === undefined) throw usageError('tokens create: the token name is required');
-  if (extra.length > 0) throw usageError(`unexpected argument "${extra[0] ?? ''}"`);
+export interface CreateTokenOptions {
+  role?: string;
+  zones?: string;
+  readOnly?: boolean;
+  expiresInDays?: string;
+  json?: boolean;
+}
+
+export async function createToken(
+  name: string,
+  values: CreateTokenOptions,
+  out: Output,
+): Promise<number> {
   const role = parseRole(values.role);
-  const days = values['expires-in-days'];
+  const days = values.expiresInDays;
   const expiresInDays = days === undefined ? undefined : Number(days);
   if (expiresInDays !== undefined && (!Number.isInteger(expiresInDays) || expiresInDays < 1)) {
     throw usageError('--expires-in-days must be a whole number of days, at least 1');
@@ -125,7 +88,7 @@ async function createToken(args: string[], out: Output): Promise<number> {
     {
       body: {
         name,
-        readOnly: values['read-only'],
+        readOnly: values.readOnly === true,
         ...(role !== undefined ? { role } : {}),
         ...(zones !== undefined ? { zones } : {}),
         ...(expiresInDays !== undefined ? { expiresInDays } : {}),
@@ -143,25 +106,11 @@ async function createToken(args: string[], out: Output): Promise<number> {
   return EXIT_OK;
 }
 
-async function revokeToken(args: string[], out: Output): Promise<number> {
-  const { values, positionals } = parse(() =>
-    parseArgs({
-      args,
-      options: {
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    }),
-  );
-  if (values.help) {
-    out.line(TOKENS_USAGE);
-    return EXIT_OK;
-  }
-  const [id, ...extra] = positionals;
-  if (id === undefined) throw usageError('tokens revoke: the token id is required');
-  if (extra.length > 0) throw usageError(`unexpected argument "${extra[0] ?? ''}"`);
+export async function revokeToken(
+  id: string,
+  values: { json?: boolean },
+  out: Output,
+): Promise<number> {
   const { session } = await authenticatedSession();
   const { result } = await callRoute(
     session.url,

@@ -8,55 +8,24 @@
  * The TSIG secret is sent to the server only, never printed.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { AXFR_TSIG_ALGORITHMS, type Job } from '@hdns/protocol/rest';
+import { AXFR_TSIG_ALGORITHMS } from '@hdns/protocol/rest';
 import { CliError, EXIT_FAILURE, EXIT_OK, usageError } from '../cli-error.js';
 import { apiError, describeFailure, type HttpResult } from '../http-client.js';
 import { callRoute } from '../rest-call.js';
 import type { Output } from '../output.js';
-import type { Session } from '../session.js';
-import { ZONES_USAGE } from '../usage.js';
 import { authenticatedSession } from './authenticated.js';
-import { parse } from './parse.js';
+import { followJob } from './follow-job.js';
 
-const POLL_MS = 300;
-
-export async function zonesCommand(args: string[], out: Output): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === undefined || sub === '-h' || sub === '--help') {
-    out.line(ZONES_USAGE);
-    return EXIT_OK;
-  }
-  if (sub === 'export') return exportZone(rest, out);
-  if (sub === 'import') return importZone(rest, out);
-  throw usageError(`expected \`hdns zones export\` or \`hdns zones import\`, not "${sub}"`);
+export interface ExportZoneOptions {
+  format: string;
+  output?: string;
 }
 
-function oneZone(positionals: string[]): string {
-  const [zone, ...extra] = positionals;
-  if (zone === undefined) throw usageError('the zone name is required');
-  if (extra.length > 0) throw usageError(`unexpected argument "${extra[0] ?? ''}"`);
-  return zone;
-}
-
-async function exportZone(args: string[], out: Output): Promise<number> {
-  const { values, positionals } = parse(() =>
-    parseArgs({
-      args,
-      options: {
-        format: { type: 'string', short: 'f', default: 'bind' },
-        output: { type: 'string', short: 'o' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    }),
-  );
-  if (values.help) {
-    out.line(ZONES_USAGE);
-    return EXIT_OK;
-  }
-  const zone = oneZone(positionals);
+export async function exportZone(
+  zone: string,
+  values: ExportZoneOptions,
+  out: Output,
+): Promise<number> {
   const format = values.format;
   if (format !== 'bind' && format !== 'json') throw usageError('--format must be bind or json');
   const { session } = await authenticatedSession();
@@ -102,27 +71,19 @@ export function parseServer(raw: string): { server: string; port?: number } {
   return { server, ...(port !== undefined ? { port } : {}) };
 }
 
-async function importZone(args: string[], out: Output): Promise<number> {
-  const { values, positionals } = parse(() =>
-    parseArgs({
-      args,
-      options: {
-        file: { type: 'string' },
-        axfr: { type: 'string' },
-        tsig: { type: 'string' },
-        'remote-zone': { type: 'string' },
-        create: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    }),
-  );
-  if (values.help) {
-    out.line(ZONES_USAGE);
-    return EXIT_OK;
-  }
-  const zone = oneZone(positionals);
+export interface ImportZoneOptions {
+  file?: string;
+  axfr?: string;
+  tsig?: string;
+  remoteZone?: string;
+  create?: boolean;
+}
+
+export async function importZone(
+  zone: string,
+  values: ImportZoneOptions,
+  out: Output,
+): Promise<number> {
   if ((values.file === undefined) === (values.axfr === undefined)) {
     throw usageError('give exactly one of --file F and --axfr SERVER[:PORT]');
   }
@@ -134,7 +95,7 @@ async function importZone(args: string[], out: Output): Promise<number> {
   const text = values.file !== undefined ? await readText(values.file) : undefined;
   const { session } = await authenticatedSession();
   const auth = { token: await session.getToken() };
-  const createZone = values.create;
+  const createZone = values.create === true;
   const answer =
     text !== undefined
       ? await callRoute(session.url, 'importZoneFile', auth, {
@@ -146,12 +107,12 @@ async function importZone(args: string[], out: Output): Promise<number> {
           body: {
             ...(server ?? { server: '' }),
             ...(tsig ? { tsig: { ...tsig, algorithm: tsig.algorithm as 'hmac-sha256' } } : {}),
-            ...(values['remote-zone'] !== undefined ? { zone: values['remote-zone'] } : {}),
+            ...(values.remoteZone !== undefined ? { zone: values.remoteZone } : {}),
             createZone,
           },
         });
   if (!answer.body) throw refused(zone, answer.result);
-  const job = await follow(session, answer.body, out);
+  const job = await followJob(session, answer.body, out);
   out.notice(
     `${job.status}: ${job.succeeded} of ${job.total} records imported into ${zone}, ${job.failed} refused`,
   );
@@ -182,26 +143,4 @@ function refused(zone: string, result: HttpResult): CliError {
     lines.push(`  ${details.message}`);
   }
   return new CliError(lines.join('\n'));
-}
-
-/** Polls the job until it ends, printing its progress on stderr whenever it moves. */
-async function follow(session: Session, started: Job, out: Output): Promise<Job> {
-  let job = started;
-  let shown = -1;
-  while (job.status === 'running') {
-    if (job.processed !== shown) {
-      out.notice(`importing: ${job.processed}/${job.total} records`);
-      shown = job.processed;
-    }
-    await new Promise((r) => setTimeout(r, POLL_MS));
-    const { result, body } = await callRoute(
-      session.url,
-      'getJob',
-      { token: await session.getToken() },
-      { params: { id: job.id } },
-    );
-    if (!body) throw new CliError(`cannot follow job ${job.id}: ${describeFailure(result)}`);
-    job = body;
-  }
-  return job;
 }
