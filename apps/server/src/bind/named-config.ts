@@ -65,10 +65,15 @@ export interface PolicyZoneNames {
 /** BIND evaluates at most 64 policy zones (`response-policy`). */
 export const MAX_POLICY_ZONES = 64;
 
+/**
+ * A policy zone's triggers are names to police, not host names: `check-names ignore`, or a
+ * listed `ab_c.example` with an address action (an A record) fails the whole zone's load under
+ * named's default `check-names primary fail` (found by the feed-list fuzz target).
+ */
 function policyZoneStatement(name: string, layout: BindLayout): string {
   return (
     `zone "${name}" {\n  type primary;\n  file "${layout.zoneFile(name)}";\n` +
-    '  allow-query { none; };\n  allow-transfer { none; };\n  notify no;\n};'
+    '  allow-query { none; };\n  allow-transfer { none; };\n  notify no;\n  check-names ignore;\n};'
   );
 }
 
@@ -292,7 +297,7 @@ export function renderIncludedZones(
     const rpzName = normalizeZoneName(rpzZone);
     statements.unshift(
       `zone "${rpzName}" {\n  type primary;\n  file "${layout.zoneFile(rpzName)}";\n` +
-        '  allow-query { none; };\n};',
+        '  allow-query { none; };\n  check-names ignore;\n};',
     );
   }
   return [

@@ -1,5 +1,6 @@
 import type { FuzzTarget } from './fuzz-target.js';
 import { dnstapTarget } from './dnstap-cases.js';
+import { feedListTarget } from './feed-list-cases.js';
 import { rawFrameTarget } from './frame-cases.js';
 import { logParserTarget, tailedLogTarget } from './log-line-cases.js';
 import { restTarget } from './rest-cases.js';
@@ -14,6 +15,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   tailedLogTarget,
   logParserTarget,
   dnstapTarget,
+  feedListTarget,
   upgradeTarget,
   rawFrameTarget,
   protocolFrameTarget,
