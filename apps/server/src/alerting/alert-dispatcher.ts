@@ -52,9 +52,10 @@ export class AlertDispatcher {
 
   async runOnce(signal: AbortSignal): Promise<boolean> {
     const after = await this.position();
-    this.matcher.setRules(await this.rules.list());
     const events = await this.log.readAfter(after, BATCH);
     if (events.length === 0 || signal.aborted) return false;
+    // Rules are read when there is something to match (an idle poll reads no rule).
+    this.matcher.setRules(await this.rules.list());
     const rows: NewDelivery[] = [];
     const now = new Date();
     for (const event of events) {

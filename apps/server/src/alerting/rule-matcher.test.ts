@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '@hdns/hub';
 import type { AlertRule } from '@hdns/protocol/rest';
-import { isCritical, MAX_GROUPS_PER_RULE, RuleMatcher } from './rule-matcher.js';
+import {
+  isCritical,
+  MAX_GROUPS_PER_RULE,
+  MAX_TIMES_PER_RULE,
+  RuleMatcher,
+} from './rule-matcher.js';
 
 let seq = 0;
 function event(partial: Omit<Partial<LoggedEvent>, 'data'> & { data?: unknown }, atMs = 0) {
@@ -97,6 +102,15 @@ describe('RuleMatcher', () => {
     for (let i = 0; i < MAX_GROUPS_PER_RULE + 500; i++)
       m.match(event({ data: { client: `c${i}` } }, i));
     expect(m.heldTimes()).toBe(MAX_GROUPS_PER_RULE);
+  });
+
+  it('keeps a bounded number of times per rule whatever count and groups allow', () => {
+    const m = new RuleMatcher();
+    m.setRules([rule({ threshold: { count: 100_000, windowSec: 3600, groupBy: 'client' } })]);
+    // 100 groups of 2,500 times: 250,000 would be held without the bound.
+    for (let i = 0; i < 250_000; i++) m.match(event({ data: { client: `c${i % 100}` } }, i));
+    expect(m.heldTimes()).toBeLessThanOrEqual(MAX_TIMES_PER_RULE);
+    expect(m.heldTimes()).toBeGreaterThan(MAX_TIMES_PER_RULE - 2_600);
   });
 
   it('resets windows when a rule changes, keeps them when it does not', () => {

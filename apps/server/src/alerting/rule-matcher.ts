@@ -9,6 +9,8 @@ import type { LoggedEvent } from '@hdns/hub';
 
 /** Most distinct group values (e.g. clients) one threshold rule keeps windows for. */
 export const MAX_GROUPS_PER_RULE = 10_000;
+/** Event times held per rule in all its groups: `count` may be 100,000, groups 10,000. */
+export const MAX_TIMES_PER_RULE = 200_000;
 
 /** The severity an event's data carries, if any (`severity`, or `level` on replication events). */
 export function severityOf(event: LoggedEvent): AlertSeverity | null {
@@ -59,6 +61,8 @@ interface RuleState {
   key: string;
   /** Per group value: event times (ms) within the window, oldest first. */
   windows: Map<string, number[]>;
+  /** Times held in all of `windows` (kept, not summed per event). */
+  held: number;
 }
 
 /**
@@ -66,7 +70,8 @@ interface RuleState {
  * event; one with `{count, windowSec}` fires on the event that makes `count` matching events
  * within the window (per `groupBy` value), then starts counting afresh, so a flood alerts once
  * per `count` events rather than on each. Memory is bounded: a window keeps at most `count`
- * times and a rule at most MAX_GROUPS_PER_RULE groups (the least recently seen go first).
+ * times and a rule at most MAX_GROUPS_PER_RULE groups and MAX_TIMES_PER_RULE times in all (the
+ * least recently seen groups go first).
  * Windows use the events' own times, so replaying after a restart counts as live did.
  */
 export class RuleMatcher {
@@ -81,7 +86,7 @@ export class RuleMatcher {
       const key = JSON.stringify([rule.match, rule.threshold]);
       const state = this.states.get(rule.id);
       if (state && state.key === key) state.rule = rule;
-      else this.states.set(rule.id, { rule, key, windows: new Map() });
+      else this.states.set(rule.id, { rule, key, windows: new Map(), held: 0 });
     }
     for (const id of this.states.keys()) if (!seen.has(id)) this.states.delete(id);
   }
@@ -111,14 +116,18 @@ export class RuleMatcher {
     const times = state.windows.get(group) ?? [];
     // Re-inserting moves the group to the newest end, so eviction takes the least recent.
     state.windows.delete(group);
+    state.held -= times.length;
     const from = at - threshold.windowSec * 1000;
     while (times.length > 0 && (times[0] ?? 0) <= from) times.shift();
     times.push(at);
     if (times.length >= threshold.count) return true;
     state.windows.set(group, times);
-    if (state.windows.size > MAX_GROUPS_PER_RULE) {
-      const oldest = state.windows.keys().next().value;
-      if (oldest !== undefined) state.windows.delete(oldest);
+    state.held += times.length;
+    while (state.windows.size > MAX_GROUPS_PER_RULE || state.held > MAX_TIMES_PER_RULE) {
+      const [oldest, dropped] = state.windows.entries().next().value ?? [];
+      if (oldest === undefined || dropped === undefined) break;
+      state.windows.delete(oldest);
+      state.held -= dropped.length;
     }
     return false;
   }

@@ -166,7 +166,10 @@ export class FeedService {
           const all = rows.map((r) => (r.id === id ? next : r));
           await this.opts.backend.setFeedZones(servedFeedZones(all, this.opts.dir));
         }
-        await this.opts.outbox.commit([], (trx) => this.store.update(trx, id, next));
+        await this.storeOrUndo(
+          () => this.opts.outbox.commit([], (trx) => this.store.update(trx, id, next)),
+          () => this.undoServing(null),
+        );
         return next;
       }),
     );
@@ -184,7 +187,10 @@ export class FeedService {
         if (!row) throw new AppError('NOT_FOUND', { feed: id });
         const rest = rows.filter((r) => r.id !== id);
         await this.opts.backend.setFeedZones(servedFeedZones(rest, this.opts.dir));
-        await this.opts.outbox.commit([], (trx) => this.store.remove(trx, id));
+        await this.storeOrUndo(
+          () => this.opts.outbox.commit([], (trx) => this.store.remove(trx, id)),
+          () => this.undoServing(null),
+        );
         await rm(compiledFile(this.opts.dir, row.zone), { force: true });
       }),
     );
@@ -207,15 +213,22 @@ export class FeedService {
     names.sort();
     return this.locks.run(SET, async () => {
       await this.opts.backend.setAllowlist(names);
-      await this.opts.outbox.commit(
-        [
-          event(
-            'rpz_update',
-            { action: 'bulk', count: names.length, policyZone: 'rpz-allow.local' },
-            actorOf(identity),
+      await this.storeOrUndo(
+        () =>
+          this.opts.outbox.commit(
+            [
+              event(
+                'rpz_update',
+                { action: 'bulk', count: names.length, policyZone: 'rpz-allow.local' },
+                actorOf(identity),
+              ),
+            ],
+            (trx) => this.store.replaceAllowlist(trx, names),
           ),
-        ],
-        (trx) => this.store.replaceAllowlist(trx, names),
+        async () => {
+          // Best effort, as undoServing: the next start resyncs the allowlist zone otherwise.
+          await this.opts.backend.setAllowlist(await this.store.allowlist()).catch(() => undefined);
+        },
       );
       return names;
     });
@@ -269,6 +282,7 @@ export class FeedService {
         () => false,
       );
       let compiled: CompileResult | null = null;
+      let applied = false;
       try {
         await mkdir(this.opts.dir, { recursive: true });
         const got = await fetchFeed({
@@ -277,7 +291,7 @@ export class FeedService {
           lastModified: haveFile ? row.last_modified : null,
           ...this.opts.fetch,
         });
-        if (got.status === 'not_modified') return await this.notModified(row, actor);
+        if (got.status === 'not_modified') return await this.notModified(row);
         const serial = Math.max(row.serial + 1, Math.floor(Date.now() / 1000));
         await rm(backup, { force: true });
         if (haveFile) await link(target, backup);
@@ -322,6 +336,7 @@ export class FeedService {
             skipped_count: result.skipped,
           };
           await this.apply(next);
+          applied = true;
           const events = [
             event(
               'rpz_update',
@@ -340,10 +355,10 @@ export class FeedService {
               actor,
             ),
             ...(row.last_error ? [resolvedAlert(row)] : []),
+            completion(row, 'succeeded', result.total, result.skipped, started),
           ];
           await this.opts.outbox.commit(events, (trx) => this.store.update(trx, id, next));
           await rm(backup, { force: true });
-          this.complete(row, 'succeeded', result.total, result.skipped, started);
           return {
             outcome: 'updated' as const,
             added: result.added,
@@ -358,6 +373,8 @@ export class FeedService {
         // The last good list stays: its compiled file comes back when the new one was written.
         if (compiled) await rename(backup, target).catch(() => undefined);
         else await rm(backup, { force: true });
+        // BIND already serves the new list but the row was not stored: back to what it says.
+        if (applied) await this.undoServing(row);
         return this.failed(row, err, started);
       }
     });
@@ -378,8 +395,7 @@ export class FeedService {
     }
   }
 
-  private async notModified(row: BlocklistFeedsTable, actor: Actor | null) {
-    void actor;
+  private async notModified(row: BlocklistFeedsTable) {
     const now = new Date().toISOString();
     const next = { ...row, last_fetch_at: now, last_success_at: now, last_error: null };
     await this.opts.outbox.commit(row.last_error ? [resolvedAlert(row)] : [], (trx) =>
@@ -430,10 +446,10 @@ export class FeedService {
           },
           { actor: null, source: ALERT_SOURCE },
         ),
+        completion(row, 'failed', 0, 0, started, message),
       ],
       (trx) => this.store.update(trx, row.id, { last_fetch_at: now, last_error: message }),
     );
-    this.complete(row, 'failed', 0, 0, started, message);
     const feed = toFeed({ ...row, last_fetch_at: now, last_error: message });
     return {
       outcome: 'failed',
@@ -446,27 +462,28 @@ export class FeedService {
     };
   }
 
-  private complete(
-    row: BlocklistFeedsTable,
-    status: 'succeeded' | 'failed',
-    total: number,
-    skipped: number,
-    started: number,
-    reason?: string,
-  ): void {
-    this.opts.publish('bulk_operation_complete', {
-      jobId: row.id,
-      kind: 'feed_refresh',
-      zone: null,
-      total,
-      status,
-      succeeded: total,
-      failed: skipped,
-      durationMs: Date.now() - started,
-      errors: [],
-      errorCount: skipped,
-      ...(reason ? { reason } : {}),
-    });
+  /**
+   * Re-serves what the stored rows say after a commit failed once BIND had changed: the zone
+   * set, and `row`'s previous list (its file is back in place) when it had one. Best effort: if
+   * BIND cannot be put back either, the next start resyncs it from the database.
+   */
+  private async undoServing(row: BlocklistFeedsTable | null): Promise<void> {
+    try {
+      await this.opts.backend.setFeedZones(servedFeedZones(await this.store.list(), this.opts.dir));
+      const previous = row ? servedFeedZones([row], this.opts.dir)[0] : undefined;
+      if (previous) await this.opts.backend.reloadFeedZone(previous);
+    } catch {
+      // The start-up resync puts BIND back in step with the database.
+    }
+  }
+
+  private async storeOrUndo<T>(store: () => Promise<T>, undo: () => Promise<void>): Promise<T> {
+    try {
+      return await store();
+    } catch (err) {
+      await undo();
+      throw err;
+    }
   }
 
   private checkUrl(url: string): void {
@@ -506,4 +523,28 @@ function checkLimit(enabled: number): void {
 function assertAdmin(identity: Identity): void {
   // A feed blocks names for every client of the resolver, like an RPZ rule: admins only.
   if (identity.role !== 'admin') throw new AppError('FORBIDDEN');
+}
+
+/** The refresh's end for the progress bar: in the commit of its outcome, never lost apart. */
+function completion(
+  row: BlocklistFeedsTable,
+  status: 'succeeded' | 'failed',
+  total: number,
+  skipped: number,
+  started: number,
+  reason?: string,
+): OutboxEvent {
+  return outboxEvent('bulk_operation_complete', {
+    jobId: row.id,
+    kind: 'feed_refresh',
+    zone: null,
+    total,
+    status,
+    succeeded: total,
+    failed: skipped,
+    durationMs: Date.now() - started,
+    errors: [],
+    errorCount: skipped,
+    ...(reason ? { reason } : {}),
+  });
 }
