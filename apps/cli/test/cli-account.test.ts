@@ -92,7 +92,7 @@ describe('hdns passwd and hdns sessions', () => {
     expect(JSON.parse(one.stdout)).toEqual({ ended: 1 });
     expect((await runCli(['sessions', 'list'], a)).code).toBe(1);
     const again = await runCli(['sessions', 'end', aId], here);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(3); // not found, as every command says it (cli-error.ts)
     expect(again.stderr).toContain('NOT_FOUND');
 
     const others = await runCli(['sessions', 'end', '--others'], here);

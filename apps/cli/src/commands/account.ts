@@ -13,6 +13,7 @@
  *   a line on stderr; --json: `{"ended":N}` on stdout.
  * - A refusal by the server exits 1 with its message (a wrong current password says so).
  */
+import { callNoContent } from './rest-command.js';
 import type { AccountSession } from '@hdns/protocol/rest';
 import { CliError, EXIT_OK, usageError } from '../cli-error.js';
 import { apiError, describeFailure, type HttpResult } from '../http-client.js';
@@ -128,12 +129,7 @@ export async function endSessions(
   const auth = { token: await session.getToken() };
   let ended: number;
   if (id !== undefined) {
-    const { result } = await callRoute(session.url, 'endAccountSession', auth, {
-      params: { id },
-    });
-    if (result.status !== 204) {
-      throw new CliError(`cannot end session ${id}: ${describeFailure(result)}`);
-    }
+    await callNoContent(`cannot end session ${id}`, 'endAccountSession', { params: { id } });
     ended = 1;
   } else {
     const { result, body } = await callRoute(session.url, 'endOtherAccountSessions', auth);

@@ -6,6 +6,7 @@
  * whole answer) and what it may do on stderr; revoke prints nothing on stdout without --json.
  * A refusal by the server exits 1 with its code and message.
  */
+import { callNoContent } from './rest-command.js';
 import { ROLES, type ApiToken, type Role } from '@hdns/protocol/rest';
 import { CliError, EXIT_OK, usageError } from '../cli-error.js';
 import { describeFailure } from '../http-client.js';
@@ -111,14 +112,7 @@ export async function revokeToken(
   values: { json?: boolean },
   out: Output,
 ): Promise<number> {
-  const { session } = await authenticatedSession();
-  const { result } = await callRoute(
-    session.url,
-    'revokeApiToken',
-    { token: await session.getToken() },
-    { params: { id } },
-  );
-  if (result.status !== 204) throw new CliError(`cannot revoke ${id}: ${describeFailure(result)}`);
+  await callNoContent(`cannot revoke ${id}`, 'revokeApiToken', { params: { id } });
   if (values.json) out.line(JSON.stringify({ revoked: id }));
   else out.notice(`revoked ${id}`);
   return EXIT_OK;

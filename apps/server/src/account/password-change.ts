@@ -1,4 +1,4 @@
-import type { AuditLog } from '../audit/audit-log.js';
+import { AUDIT_ACTIONS, type AuditLog } from '../audit/audit-log.js';
 import type { AccessTokens, SignedAccessToken } from '../auth/access-tokens.js';
 import type { Identity } from '../auth/identity.js';
 import type { LoginLimiter } from '../auth/login-limiter.js';
@@ -21,9 +21,6 @@ export interface PasswordChanged {
   refresh: { raw: string; expiresAt: Date } | null;
   user: { id: string; username: string; role: Identity['role']; zones: string[] | null };
 }
-
-/** Audit action of a refused self-service password change (a wrong current password). */
-export const PASSWORD_CHANGE_FAILURE = 'password_change_failure';
 
 /**
  * A user changing their own password. The current password is checked like a login, under the
@@ -54,7 +51,7 @@ export class PasswordChange {
     const decision = this.limiter.reserve(identity.username, input.ip);
     if (!decision.allowed) {
       await this.audit.record({
-        action: PASSWORD_CHANGE_FAILURE,
+        action: AUDIT_ACTIONS.passwordChangeFailure,
         actor,
         target: `user:${identity.userId}`,
         ip: input.ip,
@@ -73,7 +70,7 @@ export class PasswordChange {
     if (!user || user.disabled) throw new AppError('AUTH_FAILED');
     if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
       await this.audit.record({
-        action: PASSWORD_CHANGE_FAILURE,
+        action: AUDIT_ACTIONS.passwordChangeFailure,
         actor,
         target: `user:${user.id}`,
         ip: input.ip,

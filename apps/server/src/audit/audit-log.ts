@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = {
   apiTokenCreate: 'api_token_create',
   apiTokenRevoke: 'api_token_revoke',
   apiTokenUse: 'api_token_use',
+  passwordChangeFailure: 'password_change_failure',
+  sessionEnd: 'session_end',
 } as const;
 
 /**

@@ -1,3 +1,4 @@
+import { AUDIT_ACTIONS } from '../audit/audit-log.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CloseCode } from '@hdns/protocol';
 import { routes, type TokenResponse } from '@hdns/protocol/rest';
@@ -132,7 +133,7 @@ export const accountRoutes: FastifyPluginAsyncZod = (app) => {
         throw new AppError('NOT_FOUND');
       }
       await app.auditLog.record({
-        action: 'session_end',
+        action: AUDIT_ACTIONS.sessionEnd,
         actor: { userId: identity.userId, username: identity.username },
         target: `user:${identity.userId}`,
         ip: request.ip,
@@ -162,7 +163,7 @@ export const accountRoutes: FastifyPluginAsyncZod = (app) => {
       const ended = await sessions.endOthers(identity.userId, identity.sessionId);
       if (ended.length > 0) {
         await app.auditLog.record({
-          action: 'session_end',
+          action: AUDIT_ACTIONS.sessionEnd,
           actor: { userId: identity.userId, username: identity.username },
           target: `user:${identity.userId}`,
           ip: request.ip,
