@@ -19,7 +19,7 @@ import { describeStorage } from './storage-backends.js';
 let db: Db;
 let outbox: Outbox;
 const noRelay = { committed: () => Promise.resolve() };
-const log = { error: () => undefined };
+const log = { error: () => undefined, warn: () => undefined };
 
 const admin: Identity = {
   userId: 'u1',

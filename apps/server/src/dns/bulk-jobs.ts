@@ -110,8 +110,19 @@ export class BulkJobs {
   constructor(
     private readonly db: Db,
     private readonly outbox: Outbox,
-    private readonly log: { error(obj: object, msg?: string): void },
+    private readonly log: {
+      error(obj: object, msg?: string): void;
+      warn(obj: object, msg?: string): void;
+    },
   ) {}
+
+  /** A job this process ran was ended by another (a lease takeover's recovery): say so once. */
+  private endedElsewhere(job: Job): void {
+    this.log.warn(
+      { job: job.id, processed: job.processed },
+      "bulk job stopped here: another process ended it (its outcome is that process's)",
+    );
+  }
 
   async get(id: string): Promise<Job | undefined> {
     const row = await this.db
@@ -254,7 +265,7 @@ export class BulkJobs {
     const started = performance.now();
     const actor = actorOf(identity);
     const size = spec.chunkSize ?? 500;
-    if (!(await this.progress(job, actor))) return;
+    if (!(await this.progress(job, actor))) return this.endedElsewhere(job);
     // What the job row holds: chunks store their counts themselves (ChunkCommit).
     const stored = { processed: job.processed };
     const authorize = spec.authorize;
@@ -270,7 +281,7 @@ export class BulkJobs {
         });
       } catch (err) {
         if (!(err instanceof JobStoppedError)) throw err;
-        if (err.reason === ENDED_ELSEWHERE) return;
+        if (err.reason === ENDED_ELSEWHERE) return this.endedElsewhere(job);
         // The final save below stores the counts of the lines handled before the stop.
         job.status = 'cancelled';
         job.stopReason = err.reason;
@@ -279,7 +290,7 @@ export class BulkJobs {
       // Lines refused after the last stored part of the chunk changed only counts (nothing was
       // stored for them), so their progress has no change to share a transaction with.
       if (job.processed !== stored.processed) {
-        if (!(await this.progress(job, actor))) return;
+        if (!(await this.progress(job, actor))) return this.endedElsewhere(job);
         stored.processed = job.processed;
       }
     }
@@ -290,7 +301,7 @@ export class BulkJobs {
     job.errors.sort((a, b) => a.line - b.line);
     // The outcome row and bulk_operation_complete in one transaction (outbox); nothing if another
     // process ended the job meanwhile (its recovery wrote the one completion).
-    await this.save(
+    const saved = await this.save(
       job,
       dnsEvent(
         'bulk_operation_complete',
@@ -312,6 +323,7 @@ export class BulkJobs {
         actor,
       ),
     );
+    if (!saved) this.endedElsewhere(job);
   }
 
   private async applyIsolating<T>(
