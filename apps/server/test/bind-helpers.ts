@@ -113,6 +113,8 @@ export function dig(port: number, name: string, type = 'A'): Promise<DigAnswer> 
  */
 export async function startFakeUpstream(
   answers: Record<string, string>,
+  /** The rcode of names not in `answers` (3 NXDOMAIN; 2 SERVFAIL plays a broken upstream). */
+  missRcode = 3,
 ): Promise<{ port: number; queries: string[]; close: () => Promise<void> }> {
   const socket = dgram.createSocket('udp4');
   const queries: string[] = [];
@@ -130,7 +132,8 @@ export async function startFakeUpstream(
     const reply = dnsPacket.encode({
       type: 'response',
       id: query.id ?? 0,
-      flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | (address ? 0 : 3),
+      flags:
+        dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | (address ? 0 : missRcode),
       questions: [q],
       answers:
         address && q.type === 'A' ? [{ type: 'A', name: q.name, ttl: 60, data: address }] : [],

@@ -12,6 +12,7 @@ import {
   type CloseCodeName,
 } from './close-codes.js';
 import { LEGACY_CLOSE } from './legacy/index.js';
+import { renderAlerting } from './docs-alerts.js';
 import { docsSequenceDiagram } from './docs-sequence.js';
 import { renderCatalogue, renderLegacy } from './docs-events.js';
 import { code, fieldTable, jsonBlock, table } from './docs-markdown.js';
@@ -139,6 +140,7 @@ export function renderProtocolDocs(): string {
       renderCloseCodes(),
       renderErrorCodes(),
       renderCatalogue(),
+      renderAlerting(),
       renderLegacy(),
     ].join('\n\n') + '\n'
   );

@@ -6,7 +6,12 @@
  * resend queue a delivery and print its id on stdout; the delivery itself happens on the server
  * (see `alerts deliveries`). --json prints the REST body.
  */
-import { DELIVERY_STATUSES, type AlertChannel, type AlertRule } from '@hdns/protocol/rest';
+import {
+  DELIVERY_STATUSES,
+  describeAlertRule,
+  type AlertChannel,
+  type AlertRule,
+} from '@hdns/protocol/rest';
 import { EXIT_OK } from '../cli-error.js';
 import type { Output } from '../output.js';
 import { cell } from '../table.js';
@@ -19,19 +24,9 @@ export interface DeliveriesOptions extends JsonOption {
   limit?: string;
 }
 
-/** What a rule matches, in a few words. */
+/** What a rule matches, in a few words (the dashboard says the same). */
 export function ruleSummary(r: AlertRule): string {
-  const parts = [
-    ...(r.match.types ?? []),
-    ...(r.match.categories ?? []).map((c) => `category ${c}`),
-    ...(r.match.minSeverity ? [`severity ≥ ${r.match.minSeverity}`] : []),
-    ...(r.match.zones ?? []).map((z) => `zone ${z}`),
-  ];
-  const what = parts.length > 0 ? parts.join(', ') : 'every event';
-  return r.threshold
-    ? `${what}: ${r.threshold.count} in ${r.threshold.windowSec}s` +
-        (r.threshold.groupBy ? ` per ${r.threshold.groupBy}` : '')
-    : what;
+  return describeAlertRule(r);
 }
 
 function channelTarget(c: AlertChannel): string {

@@ -1,14 +1,21 @@
 import { z } from 'zod';
 import type { LoggedEvent } from '@hdns/hub';
 import { eventFrame } from '@hdns/protocol';
-import { severityOf } from './rule-matcher.js';
+import {
+  ALERT_DELIVERY_REASONS,
+  alertObservationSchema,
+  describeObservation,
+} from '@hdns/protocol/rest';
+import { severityOf } from './event-filter.js';
 
 /** What a delivery row's `payload` holds: why it is sent, by which rule, and the event. */
 export const deliveryPayloadSchema = z.object({
-  reason: z.enum(['alert', 'escalation', 'test', 'resend']),
+  reason: z.enum(ALERT_DELIVERY_REASONS),
   rule: z.object({ id: z.string(), name: z.string() }).nullable(),
   /** null for a test send. */
   event: eventFrame.omit({ type: true }).nullable(),
+  /** What the rule's condition saw when it fired. */
+  observed: alertObservationSchema.optional(),
   /** Escalation: when the first notification went out unacknowledged. */
   escalatedAfterMinutes: z.number().optional(),
 });
@@ -32,5 +39,6 @@ export function summaryOf(p: DeliveryPayload): string {
   const zone = e.meta.zone ? ` (${e.meta.zone})` : '';
   const prefix = p.reason === 'escalation' ? 'ESCALATED, not acknowledged: ' : '';
   const rule = p.rule ? ` [rule: ${p.rule.name}]` : '';
-  return `${prefix}[${severityOf(e) ?? e.priority}] ${e.event}${zone}${message}${rule}`;
+  const seen = p.observed ? ` (${describeObservation(p.observed)})` : '';
+  return `${prefix}[${severityOf(e) ?? e.priority}] ${e.event}${zone}${message}${seen}${rule}`;
 }

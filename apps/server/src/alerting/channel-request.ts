@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { AlertChannelKind } from '@hdns/protocol/rest';
+import type { AlertChannelKind, AlertWebhookBody } from '@hdns/protocol/rest';
 import { eventOfPayload, summaryOf, type DeliveryPayload } from './alert-payload.js';
-import { severityOf } from './rule-matcher.js';
+import { severityOf } from './event-filter.js';
 import type { StoredChannel } from './channel-store.js';
 
 /** One HTTP request to a channel: where, what, with which headers. */
@@ -34,8 +34,20 @@ function bodyOf(kind: Exclude<AlertChannelKind, 'email'>, deliveryId: string, p:
   const event = eventOfPayload(p);
   const text = summaryOf(p);
   switch (kind) {
-    case 'webhook':
-      return { deliveryId, reason: p.reason, rule: p.rule, summary: text, event };
+    case 'webhook': {
+      const body: AlertWebhookBody = {
+        deliveryId,
+        reason: p.reason,
+        rule: p.rule,
+        summary: text,
+        event: p.event,
+        ...(p.observed ? { observed: p.observed } : {}),
+        ...(p.escalatedAfterMinutes !== undefined
+          ? { escalatedAfterMinutes: p.escalatedAfterMinutes }
+          : {}),
+      };
+      return body;
+    }
     case 'slack':
       // Slack incoming webhooks (and Mattermost, Rocket.Chat) take `text` with mrkdwn.
       return { text: `*Hybrid DNS Server*\n${text}` };
@@ -59,6 +71,7 @@ function bodyOf(kind: Exclude<AlertChannelKind, 'email'>, deliveryId: string, p:
             ...(event
               ? { event_id: event.id, data: JSON.stringify(event.data).slice(0, 4000) }
               : {}),
+            ...(p.observed ? { observed: JSON.stringify(p.observed) } : {}),
           },
           startsAt: event?.ts ?? new Date().toISOString(),
         },

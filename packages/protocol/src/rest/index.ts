@@ -10,6 +10,7 @@ export * from './zone-file-schemas.js';
 export * from './policy-schemas.js';
 export * from './feed-schemas.js';
 export * from './alert-schemas.js';
+export * from './alert-rule-summary.js';
 export * from './dns-settings-schemas.js';
 export * from './secondary-schemas.js';
 export * from './user-schemas.js';
