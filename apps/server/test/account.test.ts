@@ -38,6 +38,27 @@ async function sessionsOf(token: string): Promise<AccountSession[]> {
   return (res.body as { sessions: AccountSession[] }).sessions;
 }
 
+/** An admin's socket following session_expired (admin-only events). */
+async function sessionWatcher(): Promise<TestClient> {
+  return (
+    await TestClient.connect(f.s.wsUrl, {
+      token: f.admin.accessToken,
+      subscribe: ['session_expired'],
+    })
+  ).client;
+}
+
+/** The data of the first `n` session_expired events that name a session. */
+async function endedSessions(watch: TestClient, n: number): Promise<Record<string, unknown>[]> {
+  const ended = () =>
+    watch.events
+      .filter((e) => e.event === 'session_expired')
+      .map((e) => e.data as Record<string, unknown>)
+      .filter((d) => d.sessionId !== undefined);
+  await watch.waitFor(() => (ended().length >= n ? true : undefined));
+  return ended();
+}
+
 async function refresh(cookie: string) {
   return f.s.api('/api/auth/refresh', { method: 'POST', cookie });
 }
@@ -216,6 +237,7 @@ describe('your sessions', () => {
     );
     const bSocket = (await TestClient.connect(f.s.wsUrl, { token: bToken })).client;
     const aSocket = (await TestClient.connect(f.s.wsUrl, { token: a.accessToken })).client;
+    const watch = await sessionWatcher();
 
     const ended = await f.s.api(`/api/account/sessions/${theirs?.id}`, {
       method: 'DELETE',
@@ -223,6 +245,11 @@ describe('your sessions', () => {
     });
     expect(ended.status).toBe(204);
     expect((await bSocket.waitClosed()).code).toBe(CloseCode.CREDENTIALS_REVOKED);
+    // The ending is an event an admin's dashboard sees (committed with it, through the outbox).
+    expect(await endedSessions(watch, 1)).toEqual([
+      { userId: expect.any(String), username: 'ses-eve', sessionId: theirs?.id, reason: 'revoked' },
+    ]);
+    watch.close();
     expect((await refresh(bCookie)).status).toBe(401);
     const refused = await f.s.api('/api/zones', { token: bToken });
     expect(refused.status).toBe(401);
@@ -258,12 +285,20 @@ describe('your sessions', () => {
     await createUser('ses-hal', 'viewer');
     const here = await login('ses-hal');
     const others = [await login('ses-hal'), await login('ses-hal')];
+    const otherIds = (await sessionsOf(here.accessToken))
+      .filter((s) => !s.current)
+      .map((s) => s.id);
+    const watch = await sessionWatcher();
     const res = await f.s.api('/api/account/sessions/end-others', {
       method: 'POST',
       token: here.accessToken,
     });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ended: 2 });
+    const events = await endedSessions(watch, 2);
+    expect(events.map((e) => e.sessionId).sort()).toEqual([...otherIds].sort());
+    expect(events.every((e) => e.username === 'ses-hal' && e.reason === 'revoked')).toBe(true);
+    watch.close();
     for (const o of others) {
       expect((await refresh(o.refreshCookie)).status).toBe(401);
       expect((await f.s.api('/api/zones', { token: o.accessToken })).status).toBe(401);

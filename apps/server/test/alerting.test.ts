@@ -365,6 +365,87 @@ describe('alert deliveries', () => {
     expect(del.status).toBe(409);
     expect((del.body as { code: string }).code).toBe('ALERT_CHANNEL_IN_USE');
   });
+
+  it("a rule naming a channel and the channel's delete, sent together, never both succeed", async () => {
+    const outcomes = new Set<string>();
+    for (let i = 0; i < 15; i++) {
+      const channel = await admin.channel(`${receiver.url}/race-${i}`);
+      const [rule, del] = await Promise.all([
+        admin.api('/api/alerts/rules', {
+          body: { name: `race ${i}`, match: { types: ['health_alert'] }, channelIds: [channel] },
+        }),
+        admin.api(`/api/alerts/channels/${channel}`, { method: 'DELETE' }),
+      ]);
+      outcomes.add(`${rule.status}/${del.status}`);
+      // Either the rule came first (the delete sees it in use) or the delete did (the rule
+      // names a channel that is gone): never a stored rule with a deleted channel.
+      expect([`201/409`, `422/204`]).toContain(`${rule.status}/${del.status}`);
+    }
+    const rules = (await admin.api('/api/alerts/rules')).body as {
+      rules: { channelIds: string[] }[];
+    };
+    const channels = (await admin.api('/api/alerts/channels')).body as {
+      channels: { id: string }[];
+    };
+    const live = new Set(channels.channels.map((c) => c.id));
+    for (const r of rules.rules) for (const c of r.channelIds) expect(live.has(c)).toBe(true);
+    console.log(`rule/delete race outcomes: ${[...outcomes].join(', ')}`);
+    await admin.deleteRules();
+  });
+
+  it('audits every change to alerting, naming who and what but never a secret', async () => {
+    const channel = await admin.channel(`${receiver.url}/audited`);
+    const rename = await admin.api(`/api/alerts/channels/${channel}`, {
+      method: 'PATCH',
+      body: {
+        name: 'renamed',
+        config: { url: `${receiver.url}/audited`, secret: `${SECRET}-new` },
+      },
+    });
+    expect(rename.status).toBe(200);
+    const rule = await admin.rule({
+      channelIds: [channel],
+      threshold: { count: 3, windowSec: 60 },
+    });
+    expect(
+      (await admin.api(`/api/alerts/rules/${rule}`, { method: 'PATCH', body: { enabled: false } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await admin.api(`/api/alerts/channels/${channel}/test`, { method: 'POST' })).status,
+    ).toBe(202);
+    expect((await admin.api(`/api/alerts/rules/${rule}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await admin.api(`/api/alerts/channels/${channel}`, { method: 'DELETE' })).status).toBe(
+      204,
+    );
+    const rows = (await server.app.auditLog.list({ since: new Date(Date.now() - 60_000) })).filter(
+      (r) =>
+        r.action.startsWith('alert_') && (r.target?.endsWith(channel) || r.target?.endsWith(rule)),
+    );
+    expect(rows.map((r) => r.action).sort()).toEqual(
+      [
+        'alert_channel_create',
+        'alert_channel_update',
+        'alert_rule_create',
+        'alert_rule_update',
+        'alert_channel_test',
+        'alert_rule_delete',
+        'alert_channel_delete',
+      ].sort(),
+    );
+    for (const r of rows) {
+      expect(r.actorUsername).toBe('admin');
+      expect(r.ip).toBe('127.0.0.1');
+      expect(JSON.stringify(r.details ?? {})).not.toContain(SECRET);
+    }
+    const created = rows.find((r) => r.action === 'alert_rule_create');
+    expect(created?.details).toMatchObject({ summary: 'health_alert: 3 in 60 s', enabled: true });
+    const updated = rows.find((r) => r.action === 'alert_channel_update');
+    expect(updated?.details).toEqual({
+      changed: ['name', 'config'],
+      configFields: ['url', 'secret'],
+    });
+  });
 });
 
 describe('alert target guard', () => {

@@ -64,6 +64,8 @@ describe('API tokens over REST', () => {
     const who = await me(created.secret);
     expect(who.status).toBe(200);
     expect(who.body).toMatchObject({ username: 'admin', role: 'admin' });
+    // A use's bookkeeping is written beside the request, not before its answer.
+    await f.s.app.apiTokenVerifier.settled();
 
     const list = await f.s.api('/api/tokens', { token: f.admin.accessToken });
     expect(list.status).toBe(200);
@@ -262,6 +264,7 @@ describe('API tokens over REST', () => {
   it('audits each use, folded into one row per token and address with a count', async () => {
     const token = await createToken(f.admin.accessToken, { name: 'audited' });
     for (let i = 0; i < 5; i++) expect((await me(token.secret)).status).toBe(200);
+    await f.s.app.apiTokenVerifier.settled();
     const rows = await f.s.app.auditLog.list({
       action: 'api_token_use',
       target: `api_token:${token.token.id}`,
@@ -295,6 +298,10 @@ describe('API tokens on /ws', () => {
       token: op.accessToken,
       instanceId: 'browser',
     });
+    const watch = await TestClient.connect(f.s.wsUrl, {
+      token: f.admin.accessToken,
+      subscribe: ['session_expired'],
+    });
 
     const revoked = await f.s.api(`/api/tokens/${token.token.id}`, {
       method: 'DELETE',
@@ -302,6 +309,22 @@ describe('API tokens on /ws', () => {
     });
     expect(revoked.status).toBe(204);
     expect((await client.waitClosed()).code).toBe(CloseCode.CREDENTIALS_REVOKED);
+    // The revocation is an event an admin's dashboard sees, committed with it (outbox).
+    const event = await watch.client.waitFor(() =>
+      watch.client.events.find(
+        (e) =>
+          e.event === 'session_expired' &&
+          (e.data as { apiTokenId?: string }).apiTokenId === token.token.id,
+      ),
+    );
+    expect(event.data).toEqual({
+      userId: op.id,
+      username: 'ws-op',
+      apiTokenId: token.token.id,
+      reason: 'revoked',
+    });
+    expect(event.meta.actor).toMatchObject({ username: 'ws-op' });
+    watch.client.close();
     // The owner's own socket still answers.
     await own.client.request({ type: 'ping' }, 'pong');
     expect(own.client.closed).toBeUndefined();
@@ -369,6 +392,7 @@ describe('API tokens on /ws', () => {
     });
     expect(welcome.user).toMatchObject({ username: 'admin', role: 'admin' });
     client.close();
+    await f.s.app.apiTokenVerifier.settled();
     const rows = await f.s.app.auditLog.list({
       action: 'api_token_use',
       target: `api_token:${token.token.id}`,

@@ -1,4 +1,5 @@
 import { describeConnection } from './connection-info.js';
+import type { KeptCredential } from './revocation-marks.js';
 import type { ClusterMember, ClusterSession, NodeStats } from './session-cluster.js';
 import type { Session } from './session.js';
 import type { SessionDirectory } from './session-directory.js';
@@ -11,6 +12,7 @@ export function clusterSessionOf(s: Session): ClusterSession {
     instanceId: s.instanceId,
     pool: s.pool,
     connectedAt: s.connectedAt,
+    ...(s.identity?.credentialId !== undefined ? { credentialId: s.identity.credentialId } : {}),
     describe: () => describeConnection(s),
   };
 }
@@ -22,7 +24,7 @@ export function clusterSessionOf(s: Session): ClusterSession {
  */
 export function clusterMemberOf(
   sessions: SessionDirectory,
-  closeUser: (userId: string, code: number, reason: string) => void,
+  closeUser: (userId: string, code: number, reason: string, keep?: KeptCredential) => void,
   closeCredential: (credentialId: string, code: number, reason: string) => void,
   stats: () => NodeStats,
 ): ClusterMember {

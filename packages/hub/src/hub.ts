@@ -15,6 +15,7 @@ import type { HubSocket } from './hub-socket.js';
 import type { Identity, TokenVerifier } from './identity.js';
 import { DEFAULT_OUTBOUND_LIMITS } from './outbound-queue.js';
 import { ReplayReader } from './replay-reader.js';
+import { closeFor, type KeptCredential } from './revocation-marks.js';
 import { Session } from './session.js';
 import type { NodeStats } from './session-cluster.js';
 import { SessionClock } from './session-clock.js';
@@ -90,11 +91,19 @@ export class Hub implements SessionHost<Session> {
     this.stopCluster = options.cluster?.start(
       clusterMemberOf(
         sessions,
-        (userId, code, reason) => this.closeUser(userId, code, reason),
+        (userId, code, reason, keep) => this.closeUser(userId, code, reason, keep),
         (credentialId, code, reason) => this.closeCredential(credentialId, code, reason),
         () => this.localStats(),
       ),
     );
+  }
+
+  /**
+   * Calls `handler` with every event published from now on, by this instance or another one (it
+   * reads the bus), once the event is in the log. Returns the unsubscribe.
+   */
+  onEvent(handler: (event: LoggedEvent) => void): () => void {
+    return this.bus.subscribe(handler);
   }
 
   get logger(): HubLogger {
@@ -184,15 +193,19 @@ export class Hub implements SessionHost<Session> {
    * still in flight, a socket upgraded with a bearer header that has not said hello yet) are
    * refused with the same code when they register. With a cluster, the other instances do the
    * same as soon as they read the revocation (use `disconnectUserEverywhere` to wait for it).
+   * `keep` gives the sessions of one credential a close of their own in the same revocation
+   * (e.g. a reconnect for the login session a password was changed from), so every instance
+   * applies both together: no order between two messages to get wrong.
    */
   disconnectUser(
     userId: string,
     reason = 'disconnected by an administrator',
     code: number = CloseCode.KICKED,
+    keep?: KeptCredential,
   ): number {
-    const closed = this.closeUser(userId, code, reason);
+    const closed = this.closeUser(userId, code, reason, keep);
     this.options.cluster
-      ?.revokeUser(userId, code, reason)
+      ?.revokeUser(userId, code, reason, keep)
       .catch((err: unknown) =>
         this.logger.error({ err, userId }, 'cluster revoke failed; retried on each heartbeat'),
       );
@@ -260,9 +273,13 @@ export class Hub implements SessionHost<Session> {
     return sessions.length;
   }
 
-  private closeUser(userId: string, code: number, reason: string): number {
-    const sessions = this.sessions.revoke(userId, { code, reason });
-    for (const s of sessions) s.close(code, reason);
+  private closeUser(userId: string, code: number, reason: string, keep?: KeptCredential): number {
+    const revocation = { code, reason, ...(keep !== undefined ? { keep } : {}) };
+    const sessions = this.sessions.revoke(userId, revocation);
+    for (const s of sessions) {
+      const close = closeFor(revocation, s.identity?.credentialId);
+      s.close(close.code, close.reason);
+    }
     return sessions.length;
   }
 

@@ -32,6 +32,7 @@ export type {
   SessionCluster,
 } from './session-cluster.js';
 export { ClusterUnavailableError, isClusterUnavailable } from './session-cluster.js';
+export type { KeptCredential } from './revocation-marks.js';
 export {
   RedisSessionCluster,
   type RedisSessionClusterOptions,

@@ -1,7 +1,33 @@
+/**
+ * One login session (credential) of a revoked user whose sockets get a close of their own, e.g.
+ * PERMISSIONS_CHANGED (reconnect) for the session a user changed their password from while all
+ * the others get CREDENTIALS_REVOKED: part of the same revocation, so no instance can apply the
+ * two in either order.
+ */
+export interface KeptCredential {
+  credentialId: string;
+  code: number;
+  reason: string;
+}
+
 /** Why a user's sessions were ended: the close code and reason a late registration gets too. */
 export interface Revocation {
   code: number;
   reason: string;
+  /** A user revocation's one credential with a close of its own. */
+  keep?: KeptCredential;
+}
+
+/** The close that `revocation` gives a session authenticated with `credentialId`. */
+export function closeFor(
+  revocation: Revocation,
+  credentialId: string | undefined,
+): { code: number; reason: string } {
+  const keep = revocation.keep;
+  if (keep !== undefined && credentialId !== undefined && keep.credentialId === credentialId) {
+    return { code: keep.code, reason: keep.reason };
+  }
+  return { code: revocation.code, reason: revocation.reason };
 }
 
 /**
@@ -59,6 +85,6 @@ export class RevocationMarks {
     const user = this.last.get(userId);
     const credential = credentialId === undefined ? undefined : this.credentials.get(credentialId);
     const latest = (user?.mark ?? 0) >= (credential?.mark ?? 0) ? user : credential;
-    return latest && latest.mark > mark ? { code: latest.code, reason: latest.reason } : undefined;
+    return latest && latest.mark > mark ? closeFor(latest, credentialId) : undefined;
   }
 }

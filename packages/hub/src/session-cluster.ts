@@ -1,4 +1,5 @@
 import type { ConnectionInfo } from './connection-info.js';
+import type { KeptCredential } from './revocation-marks.js';
 
 /** One instance's own real-time figures (`Hub.localStats()`). */
 export interface NodeStats {
@@ -17,6 +18,8 @@ export interface ClusterSession {
   readonly instanceId: string | undefined;
   readonly pool: 'v1' | 'legacy';
   readonly connectedAt: number;
+  /** The credential (login session, API token) it authenticated with, if it has one. */
+  readonly credentialId?: string;
   describe(): ConnectionInfo;
 }
 
@@ -28,8 +31,11 @@ export interface ClusterSession {
 export interface ClusterMember {
   /** Closes one local session (superseded by a connection on another instance). */
   closeSession(sessionId: string, code: number, reason: string): void;
-  /** Closes and revokes a user's local sessions (disconnected on another instance). */
-  revokeUser(userId: string, code: number, reason: string): void;
+  /**
+   * Closes and revokes a user's local sessions (disconnected on another instance); `keep`'s
+   * credential gets its own close (see Hub.disconnectUser).
+   */
+  revokeUser(userId: string, code: number, reason: string, keep?: KeptCredential): void;
   /**
    * Closes the local sessions (registered or saying hello) that authenticated with one
    * credential, and refuses those verified with it before now (revoked on another instance).
@@ -81,7 +87,7 @@ export interface SessionCluster {
    * (ClusterUnavailableError) but keeps the revocation and retries it on each heartbeat until
    * it succeeds: a password change must eventually close the user's sockets everywhere.
    */
-  revokeUser(userId: string, code: number, reason: string): Promise<number>;
+  revokeUser(userId: string, code: number, reason: string, keep?: KeptCredential): Promise<number>;
   /**
    * Revokes one credential (an API token, a login session) on every other instance (this one
    * has already closed its sessions); resolves once the other instances are told. The shared

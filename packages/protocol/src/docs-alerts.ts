@@ -47,14 +47,14 @@ export const EXAMPLE_WEBHOOK_BODY = {
   reason: 'alert',
   rule: { id: '0b7c…', name: 'forwarder down' },
   summary:
-    '[high] forwarder_status_change (held 60.4 s since 2026-12-07T10:00:00.000Z (f1)) [rule: forwarder down]',
+    '[high] forwarder_status_change (held 60.4 s since 2025-01-15T10:30:00.000Z (f1)) [rule: forwarder down]',
   event: {
     id: '5d0e…',
     seq: 1042,
     event: 'forwarder_status_change',
     category: 'health',
     priority: 'high',
-    ts: '2026-12-07T10:00:00.000Z',
+    ts: '2025-01-15T10:30:00.000Z',
     meta: { source: 'monitor' },
     data: {
       forwarderId: 'f1',
@@ -65,7 +65,7 @@ export const EXAMPLE_WEBHOOK_BODY = {
       latencyMs: null,
     },
   },
-  observed: { kind: 'held', heldSec: 60.4, since: '2026-12-07T10:00:00.000Z', group: 'f1' },
+  observed: { kind: 'held', heldSec: 60.4, since: '2025-01-15T10:30:00.000Z', group: 'f1' },
 };
 
 export function renderAlerting(): string {

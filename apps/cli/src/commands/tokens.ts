@@ -7,12 +7,13 @@
  * A refusal by the server exits 1 with its code and message.
  */
 import { callNoContent } from './rest-command.js';
-import { ROLES, type ApiToken, type Role } from '@hdns/protocol/rest';
-import { CliError, EXIT_OK, usageError } from '../cli-error.js';
+import { API_TOKEN_MAX_DAYS, ROLES, type ApiToken } from '@hdns/protocol/rest';
+import { CliError, EXIT_OK } from '../cli-error.js';
 import { describeFailure } from '../http-client.js';
 import { callRoute } from '../rest-call.js';
 import type { Output } from '../output.js';
 import { authenticatedSession } from './authenticated.js';
+import { oneOf, splitList, wholeNumber } from './parse.js';
 
 /** One line: id, name, role, zones, flags, expiry, last use. */
 export function formatToken(t: ApiToken): string {
@@ -50,14 +51,6 @@ export async function listTokens(
   return EXIT_OK;
 }
 
-function parseRole(raw: string | undefined): Role | undefined {
-  if (raw === undefined) return undefined;
-  if (!(ROLES as readonly string[]).includes(raw)) {
-    throw usageError(`--role must be one of ${ROLES.join(', ')}`);
-  }
-  return raw as Role;
-}
-
 export interface CreateTokenOptions {
   role?: string;
   zones?: string;
@@ -71,16 +64,14 @@ export async function createToken(
   values: CreateTokenOptions,
   out: Output,
 ): Promise<number> {
-  const role = parseRole(values.role);
-  const days = values.expiresInDays;
-  const expiresInDays = days === undefined ? undefined : Number(days);
-  if (expiresInDays !== undefined && (!Number.isInteger(expiresInDays) || expiresInDays < 1)) {
-    throw usageError('--expires-in-days must be a whole number of days, at least 1');
-  }
-  const zones = values.zones
-    ?.split(',')
-    .map((z) => z.trim())
-    .filter(Boolean);
+  const role = values.role === undefined ? undefined : oneOf('--role', values.role, ROLES);
+  const expiresInDays = wholeNumber(
+    '--expires-in-days',
+    values.expiresInDays,
+    1,
+    API_TOKEN_MAX_DAYS,
+  );
+  const zones = values.zones === undefined ? undefined : splitList(values.zones);
   const { session } = await authenticatedSession();
   const { result, body } = await callRoute(
     session.url,

@@ -1,100 +1,83 @@
 import type { AccountSession } from '@hdns/protocol/rest';
-import type { Db } from '../storage/db.js';
+import { AUDIT_ACTIONS, type AuditLog } from '../audit/audit-log.js';
+import type { Identity } from '../auth/identity.js';
+import type { RefreshTokenStore } from '../auth/refresh-token-store.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { outboxEvent } from '../outbox/outbox-event.js';
 
 /** Closes the live sockets of one login session (the hub's `disconnectCredential`). */
 export type SessionSocketCloser = (sessionId: string) => void;
 
+export interface AccountSessionsDeps {
+  /** Where sessions are read and ended (RefreshTokenStore: one statement each). */
+  tokens: RefreshTokenStore;
+  outbox: Pick<Outbox, 'commitDescribed'>;
+  audit: Pick<AuditLog, 'record'>;
+  closeSockets: SessionSocketCloser;
+}
+
 /**
- * A user's login sessions, read from the refresh-token store: a session is a refresh-token
- * family (one login and every rotation after it) that still has a token neither revoked nor
- * expired. Its id is the family id, which access tokens carry as `sid`, so the session a
- * request comes from is known without the refresh cookie (scoped to /api/auth).
+ * A user's own login sessions: listing and ending them. A session is a refresh-token family
+ * (one login and every rotation after it) that still has a token neither revoked nor expired;
+ * its id is the family id, which access tokens carry as `sid`, so the session a request comes
+ * from is known without the refresh cookie (scoped to /api/auth).
  *
- * Ending a session revokes its family, so it can never refresh again, and access tokens of that
- * session are refused from then on (the REST and WebSocket token checks ask `isActive` via the
- * refresh-token store). Its sockets close at once (`closeSockets`, the hub's
- * `disconnectCredential`), on every instance of a cluster.
+ * Ending sessions revokes their families (so they never refresh again) and writes one
+ * `session_expired` (reason `revoked`, with the session id) per ended session in the same
+ * transaction, through the outbox. Access tokens of those sessions are refused from then on (the
+ * token checks read the session with the user) and their sockets close at once, on every
+ * instance of a cluster (`closeSockets`).
  */
 export class AccountSessions {
-  constructor(
-    private readonly db: Db,
-    private readonly closeSockets: SessionSocketCloser,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  constructor(private readonly deps: AccountSessionsDeps) {}
 
-  async list(userId: string, currentSessionId: string | undefined): Promise<AccountSession[]> {
-    const live = await this.db
-      .selectFrom('refresh_tokens')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', this.now().toISOString())
-      .orderBy('created_at', 'desc')
-      .execute();
-    if (live.length === 0) return [];
-    // The login time is the family's oldest row (rows past expiry are pruned a day after it, so
-    // a session refreshed for longer than the refresh lifetime shows its oldest kept rotation).
-    const firsts = await this.db
-      .selectFrom('refresh_tokens')
-      .select(['family_id', (eb) => eb.fn.min<string>('created_at').as('first')])
-      .where('family_id', 'in', [...new Set(live.map((r) => r.family_id))])
-      .groupBy('family_id')
-      .execute();
-    const firstOf = new Map(firsts.map((f) => [f.family_id, f.first]));
-    const seen = new Set<string>();
-    const sessions: AccountSession[] = [];
-    // One live row per family normally; should a family hold two, the newest speaks for it.
-    for (const row of live) {
-      if (seen.has(row.family_id)) continue;
-      seen.add(row.family_id);
-      sessions.push({
-        id: row.family_id,
-        createdAt: firstOf.get(row.family_id) ?? row.created_at,
-        lastUsedAt: row.created_at,
-        expiresAt: row.expires_at,
-        ip: row.ip,
-        userAgent: row.user_agent,
-        current: row.family_id === currentSessionId,
-      });
-    }
-    return sessions;
-  }
-
-  /** Whether the session is the user's and still live. */
-  async isActive(userId: string, sessionId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('refresh_tokens')
-      .select('id')
-      .where('family_id', '=', sessionId)
-      .where('user_id', '=', userId)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', this.now().toISOString())
-      .executeTakeFirst();
-    return row !== undefined;
+  list(userId: string, currentSessionId: string | undefined): Promise<AccountSession[]> {
+    return this.deps.tokens.listSessions(userId, currentSessionId);
   }
 
   /** Ends one of the user's sessions; false when it is not theirs or already over. */
-  async end(userId: string, sessionId: string): Promise<boolean> {
-    const result = await this.db
-      .updateTable('refresh_tokens')
-      .set({ revoked_at: this.now().toISOString() })
-      .where('family_id', '=', sessionId)
-      .where('user_id', '=', userId)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', this.now().toISOString())
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) return false;
-    this.closeSockets(sessionId);
-    return true;
+  async end(identity: Identity, sessionId: string, ip: string | null): Promise<boolean> {
+    const ended = await this.endWith(identity, ip, async (tokens) =>
+      (await tokens.endSession(identity.userId, sessionId)) ? [sessionId] : [],
+    );
+    return ended.length > 0;
   }
 
-  /** Ends every session of the user but `keepSessionId`; returns how many ended. */
-  async endOthers(userId: string, keepSessionId: string | undefined): Promise<string[]> {
-    const others = (await this.list(userId, keepSessionId)).filter((s) => !s.current);
-    const ended: string[] = [];
-    for (const session of others) {
-      if (await this.end(userId, session.id)) ended.push(session.id);
-    }
+  /** Ends every session of the user but the one of this request's token; how many ended. */
+  async endOthers(identity: Identity, ip: string | null): Promise<number> {
+    const ended = await this.endWith(identity, ip, (tokens) =>
+      tokens.revokeAllForUser(identity.userId, identity.sessionId),
+    );
+    return ended.length;
+  }
+
+  private async endWith(
+    identity: Identity,
+    ip: string | null,
+    revoke: (tokens: RefreshTokenStore) => Promise<string[]>,
+  ): Promise<string[]> {
+    const who = { userId: identity.userId, username: identity.username };
+    const actor = { id: identity.userId, username: identity.username };
+    const ended = await this.deps.outbox.commitDescribed(async (trx) => {
+      const sessions = await revoke(this.deps.tokens.in(trx));
+      const events = sessions.map((sessionId) =>
+        outboxEvent(
+          'session_expired',
+          { ...who, sessionId, reason: 'revoked' },
+          { actor, source: 'account' },
+        ),
+      );
+      return { result: sessions, events };
+    });
+    if (ended.length === 0) return ended;
+    for (const sessionId of ended) this.deps.closeSockets(sessionId);
+    await this.deps.audit.record({
+      action: AUDIT_ACTIONS.sessionEnd,
+      actor: who,
+      target: `user:${identity.userId}`,
+      ip,
+      details: { sessions: ended },
+    });
     return ended;
   }
 }

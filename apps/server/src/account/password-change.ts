@@ -1,12 +1,12 @@
 import { AUDIT_ACTIONS, type AuditLog } from '../audit/audit-log.js';
 import type { AccessTokens, SignedAccessToken } from '../auth/access-tokens.js';
 import type { Identity } from '../auth/identity.js';
+import { beginLimitedAttempt } from '../auth/limited-attempt.js';
 import type { LoginLimiter } from '../auth/login-limiter.js';
 import { verifyPassword } from '../auth/password.js';
 import type { ClientInfo, RefreshTokenStore } from '../auth/refresh-token-store.js';
 import { AppError } from '../http/app-error.js';
 import type { UserService } from '../users/user-service.js';
-import type { AccountSessions } from './account-sessions.js';
 
 export interface PasswordChangeInput extends ClientInfo {
   currentPassword: string;
@@ -39,7 +39,6 @@ export interface PasswordChanged {
 export class PasswordChange {
   constructor(
     private readonly users: UserService,
-    private readonly sessions: AccountSessions,
     private readonly refreshTokens: RefreshTokenStore,
     private readonly accessTokens: AccessTokens,
     private readonly limiter: LoginLimiter,
@@ -48,55 +47,39 @@ export class PasswordChange {
 
   async change(identity: Identity, input: PasswordChangeInput): Promise<PasswordChanged> {
     const actor = { userId: identity.userId, username: identity.username };
-    const decision = this.limiter.reserve(identity.username, input.ip);
-    if (!decision.allowed) {
-      await this.audit.record({
+    const failed = (reason: string) =>
+      this.audit.record({
         action: AUDIT_ACTIONS.passwordChangeFailure,
         actor,
         target: `user:${identity.userId}`,
         ip: input.ip,
         success: false,
-        details: { reason: decision.reason === 'limit' ? 'locked' : 'slowed_down' },
+        details: { reason },
       });
-      throw new AppError(
-        'TOO_MANY_ATTEMPTS',
-        { retryAfterSeconds: decision.retryAfterSeconds },
-        { headers: { 'retry-after': String(decision.retryAfterSeconds) } },
-      );
-    }
-    await this.limiter.wait(decision.delayMs);
+    const ticket = await beginLimitedAttempt(this.limiter, identity.username, input.ip, failed);
 
-    const user = await this.users.findStored(identity.userId);
-    if (!user || user.disabled) throw new AppError('AUTH_FAILED');
+    // The user and whether this request's session is still theirs and live, in one read.
+    const read = await this.refreshTokens.findTokenUser(identity.userId, identity.sessionId);
+    if (!read || read.user.disabled) throw new AppError('AUTH_FAILED');
+    const { user } = read;
     if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
-      await this.audit.record({
-        action: AUDIT_ACTIONS.passwordChangeFailure,
-        actor,
-        target: `user:${user.id}`,
-        ip: input.ip,
-        success: false,
-        details: { reason: 'bad_password' },
-      });
+      await failed('bad_password');
       throw new AppError('CURRENT_PASSWORD_WRONG');
     }
-    this.limiter.succeeded(decision.ticket);
+    this.limiter.succeeded(ticket);
 
-    const keep =
-      identity.sessionId !== undefined &&
-      (await this.sessions.isActive(user.id, identity.sessionId))
-        ? identity.sessionId
-        : undefined;
+    const keep = read.sessionLive ? identity.sessionId : undefined;
     // The audit entry (user_update, passwordChanged) and the session_expired event come from
-    // UserService, with the user as their own actor.
-    await this.users.update(
+    // UserService, with the user as their own actor; the other sessions end in its transaction.
+    const after = await this.users.update(
       user.id,
       { password: input.newPassword, version: user.version },
       { actor, ip: input.ip },
       keep !== undefined ? { keepSessionId: keep } : {},
     );
-
-    const after = await this.users.findStored(user.id);
-    if (!after) throw new AppError('AUTH_FAILED');
+    // The update was checked against the version read above, so nothing came between: a
+    // password change moves the token version on by exactly one (UserRepository.update).
+    const tokenVersion = user.tokenVersion + 1;
     const refresh = keep === undefined ? await this.refreshTokens.issue(after.id, input) : null;
     const sessionUser = {
       id: after.id,
@@ -106,7 +89,7 @@ export class PasswordChange {
     };
     const access = await this.accessTokens.sign({
       ...sessionUser,
-      tokenVersion: after.tokenVersion,
+      tokenVersion,
       sessionId: keep ?? refresh?.familyId,
     });
     if (refresh === null) return { access, refresh: null, user: sessionUser };

@@ -18,9 +18,10 @@ import type {
 } from '@hdns/protocol/rest';
 import { AppError } from '../http/app-error.js';
 import { parsePayload, type DeliveryPayload } from './alert-payload.js';
-import { channelView, type ChannelStore, type StoredChannel } from './channel-store.js';
+import { ChannelStore, channelView, type StoredChannel } from './channel-store.js';
 import { deliveryView, type DeliveryStore } from './delivery-store.js';
-import type { RuleStore } from './rule-store.js';
+import { RuleStore } from './rule-store.js';
+import type { Db } from '../storage/db.js';
 import { isPublicAddress } from '../http/target-guard.js';
 
 type RuleInput = z.output<typeof alertRuleInputSchema>;
@@ -28,9 +29,20 @@ type RulePatch = z.output<typeof alertRulePatchSchema>;
 type ChannelInput = z.output<typeof alertChannelInputSchema>;
 type ChannelPatch = z.output<typeof alertChannelPatchSchema>;
 
+/** Every channel the rule names exists; locks them until the transaction ends. */
+async function checkChannels(channels: ChannelStore, rule: AlertRule): Promise<void> {
+  const ids = [
+    ...new Set([...rule.channelIds, ...(rule.escalation ? [rule.escalation.channelId] : [])]),
+  ];
+  const found = await channels.lock(ids);
+  const missing = ids.find((channelId) => !found.has(channelId));
+  if (missing !== undefined) throw new AppError('ALERT_CHANNEL_UNKNOWN', { channelId: missing });
+}
+
 /** Rules, channels and the delivery log as the REST routes use them. */
 export class AlertService {
   constructor(
+    private readonly db: Db,
     private readonly rules: RuleStore,
     private readonly channels: ChannelStore,
     private readonly deliveries: DeliveryStore,
@@ -44,8 +56,10 @@ export class AlertService {
   async createRule(input: RuleInput): Promise<AlertRule> {
     const now = new Date().toISOString();
     const rule: AlertRule = { id: randomUUID(), ...input, createdAt: now, updatedAt: now };
-    await this.checkChannels(rule);
-    await this.rules.insert(rule);
+    await this.inTransaction(async (tx) => {
+      await checkChannels(tx.channels, rule);
+      await tx.rules.insert(rule);
+    });
     this.opts.ruleChanged();
     return rule;
   }
@@ -54,8 +68,10 @@ export class AlertService {
     const current = await this.rules.get(id);
     if (!current) throw new AppError('NOT_FOUND');
     const rule: AlertRule = { ...current, ...patch, updatedAt: new Date().toISOString() };
-    await this.checkChannels(rule);
-    await this.rules.update(rule);
+    await this.inTransaction(async (tx) => {
+      await checkChannels(tx.channels, rule);
+      await tx.rules.update(rule);
+    });
     this.opts.ruleChanged();
     return rule;
   }
@@ -102,14 +118,19 @@ export class AlertService {
   }
 
   async deleteChannel(id: string): Promise<void> {
-    if (!(await this.channels.get(id))) throw new AppError('NOT_FOUND');
-    const users = (await this.rules.list()).filter(
-      (r) => r.channelIds.includes(id) || r.escalation?.channelId === id,
-    );
-    if (users.length > 0) {
-      throw new AppError('ALERT_CHANNEL_IN_USE', { ruleIds: users.map((r) => r.id) });
-    }
-    await this.channels.remove(id);
+    // The lock orders this against a rule naming the channel (createRule, updateRule): the
+    // rules read after it include any such rule committed first, and one committed later
+    // finds the channel gone.
+    await this.inTransaction(async (tx) => {
+      if (!(await tx.channels.lock([id])).has(id)) throw new AppError('NOT_FOUND');
+      const users = (await tx.rules.list()).filter(
+        (r) => r.channelIds.includes(id) || r.escalation?.channelId === id,
+      );
+      if (users.length > 0) {
+        throw new AppError('ALERT_CHANNEL_IN_USE', { ruleIds: users.map((r) => r.id) });
+      }
+      await tx.channels.remove(id);
+    });
   }
 
   /** Queues a test notification to the channel; the delivery log shows how it went. */
@@ -163,13 +184,13 @@ export class AlertService {
     return deliveryView(row);
   }
 
-  private async checkChannels(rule: AlertRule): Promise<void> {
-    const ids = [...rule.channelIds, ...(rule.escalation ? [rule.escalation.channelId] : [])];
-    for (const channelId of ids) {
-      if (!(await this.channels.get(channelId))) {
-        throw new AppError('ALERT_CHANNEL_UNKNOWN', { channelId });
-      }
-    }
+  /** Runs `work` in one transaction with stores bound to it. */
+  private inTransaction<T>(
+    work: (tx: { rules: RuleStore; channels: ChannelStore }) => Promise<T>,
+  ): Promise<T> {
+    return this.db
+      .transaction()
+      .execute((trx) => work({ rules: new RuleStore(trx), channels: new ChannelStore(trx) }));
   }
 
   private async checkChannel(channel: StoredChannel): Promise<void> {

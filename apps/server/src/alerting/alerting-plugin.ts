@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppConfig } from '../config.js';
 import { AlertDispatcher } from './alert-dispatcher.js';
+import { registerAlertMetrics } from './alert-metrics.js';
 import { AlertService } from './alert-service.js';
 import { ChannelStore } from './channel-store.js';
 import { DeliveryStore } from './delivery-store.js';
@@ -16,6 +17,9 @@ declare module 'fastify' {
     alerts: AlertService;
   }
 }
+
+/** Events within this many ms of each other wake the matching once. */
+const WAKE_COALESCE_MS = 25;
 
 export interface AlertingPluginOptions {
   settings: AppConfig['alerting'];
@@ -46,6 +50,7 @@ async function alertingPlugin(app: FastifyInstance, options: AlertingPluginOptio
       retryMaxMs: s.retryMaxMs,
     },
     app.log,
+    registerAlertMetrics(app.metrics, deliveries, app.log),
   );
   const sending = new PollLoop((signal) => worker.runOnce(signal), s.pollMs, onError('delivery'));
   const wake = () => sending.wake();
@@ -64,6 +69,15 @@ async function alertingPlugin(app: FastifyInstance, options: AlertingPluginOptio
     s.pollMs,
     onError('matching'),
   );
+  // New events wake the matching at once (coalesced to one run per WAKE_COALESCE_MS under
+  // traffic), so an alert leaves within milliseconds; the poll remains for timed conditions.
+  let waking: NodeJS.Timeout | undefined;
+  const stopWaking = app.hub.onEvent(() => {
+    waking ??= setTimeout(() => {
+      waking = undefined;
+      matching.wake();
+    }, WAKE_COALESCE_MS);
+  });
   const escalation = new EscalationCheck(app.db, app.hub.log, rules, deliveries, wake);
   const escalating = new PollLoop(() => escalation.runOnce(), s.pollMs, onError('escalation'));
 
@@ -79,7 +93,7 @@ async function alertingPlugin(app: FastifyInstance, options: AlertingPluginOptio
 
   app.decorate(
     'alerts',
-    new AlertService(rules, channels, deliveries, {
+    new AlertService(app.db, rules, channels, deliveries, {
       allowPrivate: s.allowPrivateTargets,
       wake,
       ruleChanged: () => matching.wake(),
@@ -87,6 +101,8 @@ async function alertingPlugin(app: FastifyInstance, options: AlertingPluginOptio
   );
   const stops = [matching.start(), escalating.start(), sending.start(), pruning.start()];
   app.addHook('preClose', async () => {
+    stopWaking();
+    clearTimeout(waking);
     await Promise.all(stops.map((stop) => stop()));
   });
   return Promise.resolve();
@@ -94,5 +110,5 @@ async function alertingPlugin(app: FastifyInstance, options: AlertingPluginOptio
 
 export const alerting = fp(alertingPlugin, {
   name: 'hdns-alerting',
-  dependencies: ['hdns-storage', 'hdns-realtime'],
+  dependencies: ['hdns-storage', 'hdns-metrics', 'hdns-realtime'],
 });

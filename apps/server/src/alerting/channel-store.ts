@@ -68,6 +68,33 @@ export class ChannelStore {
     return row ? fromRow(row) : undefined;
   }
 
+  /** The channels of these ids that exist, by id (one read). */
+  async getMany(ids: readonly string[]): Promise<Map<string, StoredChannel>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('alert_channels')
+      .selectAll()
+      .where('id', 'in', ids)
+      .execute();
+    return new Map(rows.map((r) => [r.id, fromRow(r)]));
+  }
+
+  /**
+   * Locks these channels' rows until the transaction ends (a no-op update: a row lock on
+   * PostgreSQL, the write lock on SQLite) and returns the ids that exist. A rule naming a
+   * channel and the channel's delete both take it first, so one of them sees the other.
+   */
+  async lock(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db
+      .updateTable('alert_channels')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('id', 'in', ids)
+      .returning('id')
+      .execute();
+    return new Set(rows.map((r) => r.id));
+  }
+
   async insert(c: StoredChannel): Promise<void> {
     await this.db
       .insertInto('alert_channels')

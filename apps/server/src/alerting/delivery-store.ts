@@ -1,4 +1,9 @@
-import type { AlertDelivery, AlertDeliveryPage, DeliveryStatus } from '@hdns/protocol/rest';
+import {
+  DELIVERY_STATUSES,
+  type AlertDelivery,
+  type AlertDeliveryPage,
+  type DeliveryStatus,
+} from '@hdns/protocol/rest';
 import type { Db } from '../storage/db.js';
 import type { AlertDeliveriesTable } from '../storage/schema.js';
 
@@ -182,6 +187,25 @@ export class DeliveryStore {
       .set({ escalate_at: null })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** How many rows are in each status (for /metrics). */
+  async countByStatus(): Promise<Record<DeliveryStatus, number>> {
+    const rows = await this.db
+      .selectFrom('alert_deliveries')
+      .select(['status', (eb) => eb.fn.countAll<string | number>().as('n')])
+      .groupBy('status')
+      .execute();
+    const counts = Object.fromEntries(DELIVERY_STATUSES.map((st) => [st, 0])) as Record<
+      DeliveryStatus,
+      number
+    >;
+    for (const r of rows) {
+      if ((DELIVERY_STATUSES as readonly string[]).includes(r.status)) {
+        counts[r.status as DeliveryStatus] = Number(r.n);
+      }
+    }
+    return counts;
   }
 
   /** Drops finished rows (delivered, dead) created before `before` whose watch has ended. */

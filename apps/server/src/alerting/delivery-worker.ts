@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { parsePayload } from './alert-payload.js';
 import { sendToChannel, type ChannelSender } from './channel-sender.js';
-import type { ChannelStore } from './channel-store.js';
+import type { AttemptObserver } from './alert-metrics.js';
+import type { ChannelStore, StoredChannel } from './channel-store.js';
 import type { DeliveryRow, DeliveryStore } from './delivery-store.js';
 import { PostError } from './http-post.js';
 import { retryDelayMs } from './retry-backoff.js';
@@ -29,6 +30,7 @@ export class DeliveryWorker {
     private readonly channels: ChannelStore,
     private readonly settings: DeliverySettings,
     private readonly log: FastifyBaseLogger,
+    private readonly observe: AttemptObserver = () => undefined,
     private readonly send: ChannelSender = sendToChannel,
   ) {}
 
@@ -39,23 +41,32 @@ export class DeliveryWorker {
     // The claim outlasts the attempt's timeout, so only a crashed sender's row is taken over.
     const claimUntil = new Date(now + this.settings.timeoutMs * 2 + 5_000).toISOString();
     const rows = await this.store.claimDue(new Date(now).toISOString(), claimUntil, BATCH);
-    await Promise.all(rows.map((row) => this.deliver(row, signal)));
+    if (rows.length === 0) return false;
+    // One read for the batch's channels, not one per row.
+    const channels = await this.channels.getMany([...new Set(rows.map((r) => r.channel_id))]);
+    await Promise.all(rows.map((row) => this.deliver(row, channels.get(row.channel_id), signal)));
     return rows.length === BATCH;
   }
 
-  private async deliver(row: DeliveryRow, signal: AbortSignal): Promise<void> {
-    const channel = await this.channels.get(row.channel_id);
+  private async deliver(
+    row: DeliveryRow,
+    channel: StoredChannel | undefined,
+    signal: AbortSignal,
+  ): Promise<void> {
     if (!channel || !channel.enabled) {
       const why = channel ? 'channel disabled' : 'channel removed';
       await this.store.markFailed(row.id, { statusCode: null, error: why, retryAt: null });
       return;
     }
+    const started = performance.now();
+    const took = () => (performance.now() - started) / 1000;
     try {
       const result = await this.send(channel, row.id, parsePayload(row.payload), {
         timeoutMs: this.settings.timeoutMs,
         allowPrivate: this.settings.allowPrivate,
         signal,
       });
+      this.observe(channel.kind, 'delivered', took());
       await this.store.markDelivered(row.id, result.statusCode, new Date().toISOString());
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -65,6 +76,7 @@ export class DeliveryWorker {
       }
       const attempts = Number(row.attempts);
       const dead = attempts >= this.settings.maxAttempts;
+      this.observe(channel.kind, dead ? 'dead' : 'failed', took());
       const retryAt = dead
         ? null
         : new Date(

@@ -5,6 +5,9 @@ import { parsePayload, type DeliveryPayload } from './alert-payload.js';
 import type { DeliveryStore } from './delivery-store.js';
 import type { RuleStore } from './rule-store.js';
 
+/** Watches looked at per run; a full batch makes the loop run again at once. */
+const BATCH = 50;
+
 /**
  * Escalation of unacknowledged critical events. The dispatcher marks the first delivery of a
  * critical event by a rule with escalation with `escalate_at`; once that time passes this
@@ -23,13 +26,16 @@ export class EscalationCheck {
 
   async runOnce(): Promise<boolean> {
     const now = new Date().toISOString();
-    const due = await this.deliveries.dueEscalations(now, 50);
+    const due = await this.deliveries.dueEscalations(now, BATCH);
+    if (due.length === 0) return false;
+    // One read each for the rules, the one-by-one acks and the watermarks of the whole batch.
+    const rules = new Map((await this.rules.list()).map((r) => [r.id, r]));
+    const watches = due.map((row) => ({ row, event: parsePayload(row.payload).event }));
+    const acked = await this.acknowledged(watches.flatMap((w) => (w.event ? [w.event] : [])));
     let queued = 0;
-    for (const row of due) {
-      const payload = parsePayload(row.payload);
-      const event = payload.event;
-      const rule = row.rule_id ? await this.rules.get(row.rule_id) : undefined;
-      if (event && rule?.enabled && rule.escalation && !(await this.acked(event.id, event.seq))) {
+    for (const { row, event } of watches) {
+      const rule = row.rule_id ? rules.get(row.rule_id) : undefined;
+      if (event && rule?.enabled && rule.escalation && !acked.has(event.id)) {
         const channelId = rule.escalation.channelId;
         const escalated: DeliveryPayload = {
           reason: 'escalation',
@@ -54,25 +60,33 @@ export class EscalationCheck {
       await this.deliveries.clearEscalation(row.id);
     }
     if (queued > 0) this.enqueued();
-    return due.length === 50;
+    return due.length === BATCH;
   }
 
-  /** Whether any user acknowledged the event (see ack-store.ts for the two forms). */
-  private async acked(eventId: string, seq: number): Promise<boolean> {
+  /**
+   * The ids of these events someone acknowledged (see ack-store.ts for the two forms): acked
+   * one by one, or at or below the highest watermark any user set in this log's epoch.
+   */
+  private async acknowledged(events: readonly { id: string; seq: number }[]): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
     const one = await this.db
       .selectFrom('event_acks')
       .select('event_id')
-      .where('event_id', '=', eventId)
-      .limit(1)
-      .executeTakeFirst();
-    if (one) return true;
+      .distinct()
+      .where(
+        'event_id',
+        'in',
+        events.map((e) => e.id),
+      )
+      .execute();
+    const acked = new Set(one.map((r) => r.event_id));
     const mark = await this.db
       .selectFrom('event_ack_marks')
-      .select('user_id')
+      .select((eb) => eb.fn.max('up_to_seq').as('top'))
       .where('epoch', '=', this.log.epoch)
-      .where('up_to_seq', '>=', seq)
-      .limit(1)
       .executeTakeFirst();
-    return mark !== undefined;
+    const top = mark?.top === null || mark?.top === undefined ? -1 : Number(mark.top);
+    for (const e of events) if (e.seq <= top) acked.add(e.id);
+    return acked;
   }
 }

@@ -77,11 +77,13 @@ async function authPlugin(app: FastifyInstance, { config }: AuthPluginOptions): 
   const apiTokens = new ApiTokenService(apiTokenStore, app.auditLog);
   const apiTokenVerifier = new ApiTokenVerifier({
     store: apiTokenStore,
-    users,
     audit: app.auditLog,
     log: app.log,
   });
   apiTokens.onRevoke((token) => apiTokenVerifier.forget(token.id));
+  // Token uses are audited beside their requests (api-token-verifier.ts): onClose runs once the
+  // requests are done and, registered after storage, before the database closes.
+  app.addHook('onClose', () => apiTokenVerifier.settled());
 
   const authenticateApiToken = async (request: FastifyRequest, token: string): Promise<void> => {
     let identity: Identity;
@@ -118,7 +120,7 @@ async function authPlugin(app: FastifyInstance, { config }: AuthPluginOptions): 
     }
     // Role, zones, the disabled flag and the token version come from storage, so a demotion,
     // a disable or a password change ends older tokens at once rather than when they expire.
-    const check = await checkTokenUser(claims, users, refreshTokens);
+    const check = await checkTokenUser(claims, refreshTokens);
     if (!check.ok) {
       throw new AppError('AUTH_FAILED', undefined, {
         headers: invalidTokenHeaders(),

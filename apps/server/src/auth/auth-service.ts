@@ -4,6 +4,7 @@ import { AppError } from '../http/app-error.js';
 import type { StoredUser } from '../users/user.js';
 import type { UserService } from '../users/user-service.js';
 import type { AccessTokens, SignedAccessToken } from './access-tokens.js';
+import { beginLimitedAttempt } from './limited-attempt.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { DEFAULT_SCRYPT_PARAMS, hashPassword, verifyPassword } from './password.js';
 import type { ClientInfo, RefreshTokenStore } from './refresh-token-store.js';
@@ -66,31 +67,22 @@ export class AuthService {
   }
 
   /**
-   * Checks a password under the login limits. The attempt is reserved before anything is
-   * awaited, so concurrent guesses are counted as they start (see LoginLimiter); a username
-   * under attack never locks: its password checks are spaced out on one schedule, an attempt
-   * waits for its slot (at most HDNS_LOGIN_SLOWDOWN_MAX) before the hash, and one that would
-   * wait longer is refused with 429 and Retry-After.
+   * Checks a password under the login limits (limited-attempt.ts): a username under attack never
+   * locks: its password checks are spaced out on one schedule, an attempt waits for its slot (at
+   * most HDNS_LOGIN_SLOWDOWN_MAX) before the hash, and one that would wait longer is refused
+   * with 429 and Retry-After.
    */
   async login(input: LoginInput): Promise<Session> {
-    const decision = this.limiter.reserve(input.username, input.ip);
     const attempt = { username: input.username.slice(0, 128) };
-    if (!decision.allowed) {
-      await this.audit.record({
+    const ticket = await beginLimitedAttempt(this.limiter, input.username, input.ip, (reason) =>
+      this.audit.record({
         action: AUDIT_ACTIONS.loginFailure,
         actor: { userId: null, username: attempt.username },
         ip: input.ip,
         success: false,
-        details: { reason: decision.reason === 'limit' ? 'locked' : 'slowed_down' },
-      });
-      throw new AppError(
-        'TOO_MANY_ATTEMPTS',
-        { retryAfterSeconds: decision.retryAfterSeconds },
-        { headers: { 'retry-after': String(decision.retryAfterSeconds) } },
-      );
-    }
-
-    await this.limiter.wait(decision.delayMs);
+        details: { reason },
+      }),
+    );
     const user = await this.users.findStoredByUsername(input.username);
     // Same work and same answer whether the user is unknown, disabled or the password wrong.
     const passwordOk = await verifyPassword(
@@ -108,7 +100,7 @@ export class AuthService {
       throw new AppError('INVALID_CREDENTIALS');
     }
 
-    this.limiter.succeeded(decision.ticket);
+    this.limiter.succeeded(ticket);
     await this.refreshTokens.pruneExpired();
     const session = await this.startSession(user, input);
     await this.audit.record({

@@ -9,9 +9,16 @@ export type TokenUserCheck =
 /** `session_ended`: the login session the token was issued to was ended (account/, logout). */
 export type TokenUserRefusal = 'unknown_user' | 'disabled' | 'revoked' | 'session_ended';
 
-/** Whether a login session (refresh-token family) is still live: RefreshTokenStore. */
-export interface LoginSessions {
-  familyIsLive(familyId: string): Promise<boolean>;
+/** A stored user and whether the login session a token names is still theirs and live. */
+export interface TokenUserRead {
+  user: StoredUser;
+  /** True when the token names no session. */
+  sessionLive: boolean;
+}
+
+/** Reads both in one query: RefreshTokenStore.findTokenUser. */
+export interface TokenUserLookup {
+  findTokenUser(userId: string, sessionId: string | undefined): Promise<TokenUserRead | undefined>;
 }
 
 /** Why a token no longer speaks for its user, in words for logs and error messages. */
@@ -26,23 +33,20 @@ export const TOKEN_USER_REFUSALS: Readonly<Record<TokenUserRefusal, string>> = {
  * The stored user a verified access token still speaks for. The user must exist, be enabled
  * and have the token version the token was signed with: every authenticated REST request and
  * every WebSocket authentication (hello, in-band refresh, legacy `?token=`) goes through this,
- * so a change of rights ends older tokens at once. Reads storage every time (no cache): one
- * indexed primary-key lookup, and never stale.
+ * so a change of rights ends older tokens at once. A token of an ended session (the user ended
+ * it, logged out, or its refresh token was replayed) dies with it rather than living out its 15
+ * minutes. Reads storage every time (no cache), in one query: the user by primary key, with an
+ * indexed EXISTS for the session.
  */
 export async function checkTokenUser(
   claims: Pick<Identity, 'userId' | 'tokenVersion' | 'sessionId'>,
-  users: { findStored(id: string): Promise<StoredUser | undefined> },
-  sessions?: LoginSessions,
+  lookup: TokenUserLookup,
 ): Promise<TokenUserCheck> {
-  const user = await users.findStored(claims.userId);
-  if (!user) return { ok: false, reason: 'unknown_user' };
+  const read = await lookup.findTokenUser(claims.userId, claims.sessionId);
+  if (!read) return { ok: false, reason: 'unknown_user' };
+  const { user } = read;
   if (user.disabled) return { ok: false, reason: 'disabled' };
   if (user.tokenVersion !== claims.tokenVersion) return { ok: false, reason: 'revoked' };
-  // A token of an ended session (the user ended it, logged out, or its refresh token was
-  // replayed) dies with it rather than living out its 15 minutes: one indexed read more.
-  if (sessions && claims.sessionId !== undefined) {
-    if (!(await sessions.familyIsLive(claims.sessionId)))
-      return { ok: false, reason: 'session_ended' };
-  }
+  if (!read.sessionLive) return { ok: false, reason: 'session_ended' };
   return { ok: true, user };
 }

@@ -38,8 +38,10 @@ function outboxPlugin(app: FastifyInstance, options: OutboxPluginOptions): Promi
   const outbox = new Outbox(app.db, store, relay);
   registerOutboxGauges(app.metrics, store, app.log);
   app.decorate('outbox', outbox);
-  // User changes write their events through it too (UserService is built earlier, by auth).
+  // User changes and API-token revocations write their events through it too (both services
+  // are built earlier, by auth).
   app.users.useOutbox(outbox);
+  app.apiTokens.useOutbox(outbox);
   const stop = relay.start();
   app.addHook('onClose', async () => {
     // A round stuck on an event log that is away (Redis) must not hold the shutdown: what it

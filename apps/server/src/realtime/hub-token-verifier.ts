@@ -1,8 +1,7 @@
 import { AuthError, type Identity, type TokenVerifier } from '@hdns/hub';
 import { isAppError } from '../http/app-error.js';
 import type { Identity as TokenIdentity } from '../auth/identity.js';
-import type { UserService } from '../users/user-service.js';
-import { checkTokenUser, TOKEN_USER_REFUSALS, type LoginSessions } from '../auth/token-user.js';
+import { checkTokenUser, TOKEN_USER_REFUSALS, type TokenUserLookup } from '../auth/token-user.js';
 import { isApiTokenSecret } from '../tokens/api-token-secret.js';
 import type { ApiTokenVerifier } from '../tokens/api-token-verifier.js';
 
@@ -40,8 +39,7 @@ async function verifyApiToken(apiTokens: ApiTokenVerifier, token: string): Promi
  */
 export function hubTokenVerifier(
   verifyAccessToken: (token: string) => Promise<TokenIdentity>,
-  users: UserService,
-  sessions?: LoginSessions,
+  tokenUsers: TokenUserLookup,
   apiTokens?: ApiTokenVerifier,
 ): TokenVerifier {
   return async (token: string): Promise<Identity> => {
@@ -55,7 +53,7 @@ export function hubTokenVerifier(
       }
       throw new AuthError('AUTH_FAILED', 'invalid token');
     }
-    const check = await checkTokenUser(claims, users, sessions);
+    const check = await checkTokenUser(claims, tokenUsers);
     if (!check.ok) throw new AuthError('AUTH_FAILED', TOKEN_USER_REFUSALS[check.reason]);
     const user = check.user;
     return {

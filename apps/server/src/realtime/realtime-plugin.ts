@@ -54,7 +54,6 @@ async function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptio
   const acks = new AckStore(app.db, log);
   const verifyToken = hubTokenVerifier(
     (t) => app.verifyAccessToken(t),
-    app.users,
     app.refreshTokens,
     app.apiTokenVerifier,
   );

@@ -24,23 +24,24 @@ export function userSessionEnforcer(hub: Hub, log: Logger): UserChangeListener {
       }
       const { before, after, passwordChanged, keepSessionId } = change;
       const disabled = after.disabled && !before.disabled;
-      if (passwordChanged && !disabled && keepSessionId !== undefined) {
-        // The user changed their own password in this login session: its sockets reconnect with
-        // a fresh token of the new version (the session's refresh token stays valid), and only
-        // afterwards does every other socket of the user end. Other instances hear both; a socket
-        // of this session held there ends with whichever they apply first: usually this one
-        // (it reconnects with a fresh token), else CREDENTIALS_REVOKED (its tab signs in again).
-        hub.disconnectCredential(
-          keepSessionId,
-          'password changed in this session',
-          CloseCode.PERMISSIONS_CHANGED,
-        );
-      }
       if (disabled || passwordChanged) {
+        // A user who changed their own password keeps the login session they did it from: its
+        // sockets reconnect with a fresh token of the new version (the session's refresh token
+        // stays valid) while every other socket of the user ends. One revocation says both, so
+        // every instance of a cluster applies them together, in no order to get wrong.
+        const keep =
+          passwordChanged && !disabled && keepSessionId !== undefined
+            ? {
+                credentialId: keepSessionId,
+                code: CloseCode.PERMISSIONS_CHANGED,
+                reason: 'password changed in this session',
+              }
+            : undefined;
         hub.disconnectUser(
           after.id,
           disabled ? 'user disabled' : 'password changed',
           CloseCode.CREDENTIALS_REVOKED,
+          keep,
         );
       } else if (
         before.role !== after.role ||

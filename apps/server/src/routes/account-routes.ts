@@ -1,4 +1,3 @@
-import { AUDIT_ACTIONS } from '../audit/audit-log.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CloseCode } from '@hdns/protocol';
 import { routes, type TokenResponse } from '@hdns/protocol/rest';
@@ -37,12 +36,16 @@ export const accountRoutes: FastifyPluginAsyncZod = (app) => {
     );
   });
   const { config } = app;
-  const sessions = new AccountSessions(app.db, (sessionId) => {
-    app.hub.disconnectCredential(sessionId, 'session ended', CloseCode.CREDENTIALS_REVOKED);
+  const sessions = new AccountSessions({
+    tokens: app.refreshTokens,
+    outbox: app.outbox,
+    audit: app.auditLog,
+    closeSockets: (sessionId) => {
+      app.hub.disconnectCredential(sessionId, 'session ended', CloseCode.CREDENTIALS_REVOKED);
+    },
   });
   const passwords = new PasswordChange(
     app.users,
-    sessions,
     app.refreshTokens,
     app.accessTokens,
     app.loginLimiter,
@@ -118,7 +121,7 @@ export const accountRoutes: FastifyPluginAsyncZod = (app) => {
         tags: TAGS,
         summary: 'End one of your sessions',
         description:
-          'Revokes the session’s refresh tokens, refuses its access tokens from now on and closes its sockets (CREDENTIALS_REVOKED). Ending the current session signs this client out. 404 when the session is not yours or already ended.',
+          'Revokes the session’s refresh tokens, refuses its access tokens from now on and closes its sockets (CREDENTIALS_REVOKED); publishes `session_expired` (reason `revoked`, with the session id). Ending the current session signs this client out. 404 when the session is not yours or already ended.',
         security: SECURITY,
         ...requestSchema(routes.endAccountSession),
         response: {
@@ -129,16 +132,9 @@ export const accountRoutes: FastifyPluginAsyncZod = (app) => {
     },
     async (request, reply) => {
       const identity = requireIdentity(request);
-      if (!(await sessions.end(identity.userId, request.params.id))) {
+      if (!(await sessions.end(identity, request.params.id, request.ip))) {
         throw new AppError('NOT_FOUND');
       }
-      await app.auditLog.record({
-        action: AUDIT_ACTIONS.sessionEnd,
-        actor: { userId: identity.userId, username: identity.username },
-        target: `user:${identity.userId}`,
-        ip: request.ip,
-        details: { sessions: [request.params.id] },
-      });
       return reply.code(204).send();
     },
   );
@@ -150,7 +146,7 @@ export const accountRoutes: FastifyPluginAsyncZod = (app) => {
         tags: TAGS,
         summary: 'End all your other sessions',
         description:
-          'Ends every session of yours except the one of this request’s token (all of them when the token has none), as DELETE does for one.',
+          'Ends every session of yours except the one of this request’s token (all of them when the token has none) in one step, as DELETE does for one (one `session_expired` per session ended).',
         security: SECURITY,
         response: {
           ...okResponse(routes.endOtherAccountSessions),
@@ -159,18 +155,7 @@ export const accountRoutes: FastifyPluginAsyncZod = (app) => {
       },
     },
     async (request) => {
-      const identity = requireIdentity(request);
-      const ended = await sessions.endOthers(identity.userId, identity.sessionId);
-      if (ended.length > 0) {
-        await app.auditLog.record({
-          action: AUDIT_ACTIONS.sessionEnd,
-          actor: { userId: identity.userId, username: identity.username },
-          target: `user:${identity.userId}`,
-          ip: request.ip,
-          details: { sessions: ended },
-        });
-      }
-      return { ended: ended.length };
+      return { ended: await sessions.endOthers(requireIdentity(request), request.ip) };
     },
   );
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { routes } from '@hdns/protocol/rest';
+import { describeAlertRule, routes, type AlertRule } from '@hdns/protocol/rest';
 import { requireIdentity } from '../auth/auth-plugin.js';
 import { AppError } from '../http/app-error.js';
 import { errorResponses } from '../http/error-schema.js';
@@ -19,6 +19,26 @@ const ERRORS = [
   'ALERT_CHANNEL_IN_USE',
 ] as const;
 const ALERTS = '/api/alerts';
+
+/** Audit actions of alerting changes (`audit_log.action`). */
+export const ALERT_AUDIT = {
+  ruleCreate: 'alert_rule_create',
+  ruleUpdate: 'alert_rule_update',
+  ruleDelete: 'alert_rule_delete',
+  channelCreate: 'alert_channel_create',
+  channelUpdate: 'alert_channel_update',
+  channelDelete: 'alert_channel_delete',
+  channelTest: 'alert_channel_test',
+  deliveryResend: 'alert_delivery_resend',
+} as const;
+type AlertAuditAction = (typeof ALERT_AUDIT)[keyof typeof ALERT_AUDIT];
+
+const ruleDetails = (rule: AlertRule) => ({
+  name: rule.name,
+  enabled: rule.enabled,
+  summary: describeAlertRule(rule),
+  channelIds: rule.channelIds,
+});
 const TAGS = ['alerts'];
 
 /**
@@ -35,6 +55,22 @@ export const alertRoutes: FastifyPluginAsyncZod = (app) => {
     return Promise.resolve();
   };
   const service = app.alerts;
+  /** Every change to alerting is audited: who, from where, what (never a secret). */
+  const audit = (
+    request: Parameters<typeof requireIdentity>[0],
+    action: AlertAuditAction,
+    target: string,
+    details: Record<string, unknown> | null = null,
+  ): Promise<void> => {
+    const who = requireIdentity(request);
+    return app.auditLog.record({
+      action,
+      actor: { userId: who.userId, username: who.username },
+      target,
+      ip: request.ip,
+      details,
+    });
+  };
 
   app.get(
     pathUnder(ALERTS, routes.listAlertRules),
@@ -61,7 +97,11 @@ export const alertRoutes: FastifyPluginAsyncZod = (app) => {
         response: { ...okResponse(routes.createAlertRule), ...errorResponses(...ERRORS) },
       },
     },
-    async (request, reply) => reply.code(201).send(await service.createRule(request.body)),
+    async (request, reply) => {
+      const rule = await service.createRule(request.body);
+      await audit(request, ALERT_AUDIT.ruleCreate, `alert_rule:${rule.id}`, ruleDetails(rule));
+      return reply.code(201).send(rule);
+    },
   );
   app.patch(
     pathUnder(ALERTS, routes.updateAlertRule),
@@ -75,7 +115,14 @@ export const alertRoutes: FastifyPluginAsyncZod = (app) => {
         response: { ...okResponse(routes.updateAlertRule), ...errorResponses(...ERRORS) },
       },
     },
-    (request) => service.updateRule(request.params.id, request.body),
+    async (request) => {
+      const rule = await service.updateRule(request.params.id, request.body);
+      await audit(request, ALERT_AUDIT.ruleUpdate, `alert_rule:${rule.id}`, {
+        changed: Object.keys(request.body),
+        ...ruleDetails(rule),
+      });
+      return rule;
+    },
   );
   app.delete(
     pathUnder(ALERTS, routes.deleteAlertRule),
@@ -91,6 +138,7 @@ export const alertRoutes: FastifyPluginAsyncZod = (app) => {
     },
     async (request, reply) => {
       await service.deleteRule(request.params.id);
+      await audit(request, ALERT_AUDIT.ruleDelete, `alert_rule:${request.params.id}`);
       return reply.code(204).send(null);
     },
   );
@@ -120,7 +168,15 @@ export const alertRoutes: FastifyPluginAsyncZod = (app) => {
         response: { ...okResponse(routes.createAlertChannel), ...errorResponses(...ERRORS) },
       },
     },
-    async (request, reply) => reply.code(201).send(await service.createChannel(request.body)),
+    async (request, reply) => {
+      const channel = await service.createChannel(request.body);
+      await audit(request, ALERT_AUDIT.channelCreate, `alert_channel:${channel.id}`, {
+        name: channel.name,
+        kind: channel.kind,
+        enabled: channel.enabled,
+      });
+      return reply.code(201).send(channel);
+    },
   );
   app.patch(
     pathUnder(ALERTS, routes.updateAlertChannel),
@@ -134,7 +190,15 @@ export const alertRoutes: FastifyPluginAsyncZod = (app) => {
         response: { ...okResponse(routes.updateAlertChannel), ...errorResponses(...ERRORS) },
       },
     },
-    (request) => service.updateChannel(request.params.id, request.body),
+    async (request) => {
+      const channel = await service.updateChannel(request.params.id, request.body);
+      await audit(request, ALERT_AUDIT.channelUpdate, `alert_channel:${channel.id}`, {
+        // Field names only: a config may hold a secret or an SMTP password.
+        changed: Object.keys(request.body),
+        configFields: Object.keys(request.body.config ?? {}),
+      });
+      return channel;
+    },
   );
   app.delete(
     pathUnder(ALERTS, routes.deleteAlertChannel),
@@ -150,6 +214,7 @@ export const alertRoutes: FastifyPluginAsyncZod = (app) => {
     },
     async (request, reply) => {
       await service.deleteChannel(request.params.id);
+      await audit(request, ALERT_AUDIT.channelDelete, `alert_channel:${request.params.id}`);
       return reply.code(204).send(null);
     },
   );
@@ -165,7 +230,11 @@ export const alertRoutes: FastifyPluginAsyncZod = (app) => {
         response: { ...okResponse(routes.testAlertChannel), ...errorResponses(...ERRORS) },
       },
     },
-    async (request, reply) => reply.code(202).send(await service.testChannel(request.params.id)),
+    async (request, reply) => {
+      const queued = await service.testChannel(request.params.id);
+      await audit(request, ALERT_AUDIT.channelTest, `alert_channel:${request.params.id}`);
+      return reply.code(202).send(queued);
+    },
   );
 
   app.get(
@@ -193,7 +262,11 @@ export const alertRoutes: FastifyPluginAsyncZod = (app) => {
         response: { ...okResponse(routes.resendAlertDelivery), ...errorResponses(...ERRORS) },
       },
     },
-    async (request, reply) => reply.code(202).send(await service.resend(request.params.id)),
+    async (request, reply) => {
+      const queued = await service.resend(request.params.id);
+      await audit(request, ALERT_AUDIT.deliveryResend, `alert_delivery:${request.params.id}`);
+      return reply.code(202).send(queued);
+    },
   );
   return Promise.resolve();
 };

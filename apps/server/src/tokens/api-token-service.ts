@@ -3,6 +3,8 @@ import type { ApiToken, CreateApiTokenBody, CreatedApiToken } from '@hdns/protoc
 import { AUDIT_ACTIONS, type AuditLog } from '../audit/audit-log.js';
 import type { Identity } from '../auth/identity.js';
 import { AppError } from '../http/app-error.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { outboxEvent } from '../outbox/outbox-event.js';
 import { newApiTokenSecret } from './api-token-secret.js';
 import type { StoredApiToken } from './api-token.js';
 import { toApiToken } from './api-token.js';
@@ -21,12 +23,19 @@ export type ApiTokenRevokeListener = (token: StoredApiToken) => void;
  */
 export class ApiTokenService {
   private readonly listeners = new Set<ApiTokenRevokeListener>();
+  /** Set by the outbox plugin (registered after auth, which builds this service). */
+  private outbox: Pick<Outbox, 'commitDescribed'> | null = null;
 
   constructor(
     private readonly store: ApiTokenStore,
     private readonly audit: AuditLog,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** Revocations write their event through the outbox from now on; refused until then (boot). */
+  useOutbox(outbox: Pick<Outbox, 'commitDescribed'>): void {
+    this.outbox = outbox;
+  }
 
   onRevoke(listener: ApiTokenRevokeListener): () => void {
     this.listeners.add(listener);
@@ -97,7 +106,10 @@ export class ApiTokenService {
     return tokens.map(toApiToken);
   }
 
-  /** Revokes one of the caller's tokens, or anyone's for an admin; NOT_FOUND otherwise. */
+  /**
+   * Revokes one of the caller's tokens, or anyone's for an admin; NOT_FOUND otherwise. Then the
+   * listeners close its sockets (realtime) and forget its use times (verifier).
+   */
   async revoke(id: string, caller: Identity, ip: string | null): Promise<void> {
     const token = await this.store.findById(id);
     if (!token || token.revokedAt !== null) throw new AppError('NOT_FOUND');
@@ -105,7 +117,28 @@ export class ApiTokenService {
       // Someone else's token is as absent as a missing one: ids are not to be probed.
       throw new AppError('NOT_FOUND');
     }
-    if (!(await this.store.revoke(id, this.now().toISOString()))) throw new AppError('NOT_FOUND');
+    const outbox = this.outbox;
+    if (!outbox) throw new AppError('NOT_READY');
+    // The revocation and its session_expired (reason revoked, with the token id) commit together.
+    const revoked = await outbox.commitDescribed(async (trx) => {
+      const done = await this.store.in(trx).revoke(id, this.now().toISOString());
+      const events = done
+        ? [
+            outboxEvent(
+              'session_expired',
+              {
+                userId: token.ownerId,
+                username: token.ownerUsername,
+                apiTokenId: token.id,
+                reason: 'revoked',
+              },
+              { actor: { id: caller.userId, username: caller.username }, source: 'tokens' },
+            ),
+          ]
+        : [];
+      return { result: done, events };
+    });
+    if (!revoked) throw new AppError('NOT_FOUND');
     for (const listener of this.listeners) {
       try {
         listener(token);

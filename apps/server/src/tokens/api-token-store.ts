@@ -1,6 +1,12 @@
 import type { Db } from '../storage/db.js';
 import type { ApiTokenRow } from '../storage/schema.js';
-import { storedApiTokenFrom, type StoredApiToken } from './api-token.js';
+import { isRole } from '@hdns/protocol';
+import {
+  parseZones,
+  storedApiTokenFrom,
+  type ApiTokenInUse,
+  type StoredApiToken,
+} from './api-token.js';
 
 export interface NewApiToken {
   id: string;
@@ -18,6 +24,11 @@ export interface NewApiToken {
 /** Rows of `api_tokens` (migration 0010): the secret only as its hash, which is the lookup key. */
 export class ApiTokenStore {
   constructor(private readonly db: Db) {}
+
+  /** The same store on `db` (a transaction: its writes commit or roll back with it). */
+  in(db: Db): ApiTokenStore {
+    return new ApiTokenStore(db);
+  }
 
   async insert(token: NewApiToken): Promise<void> {
     await this.db
@@ -52,11 +63,33 @@ export class ApiTokenStore {
     return storedApiTokenFrom(row, row.owner_username);
   }
 
-  async findByHash(hash: string): Promise<StoredApiToken | undefined> {
+  /**
+   * The token with its owner's current rights, in ONE query (every request made with a token
+   * asks this); undefined for an unknown hash. A deleted owner's tokens go with it (cascade).
+   */
+  async findForUse(hash: string): Promise<ApiTokenInUse | undefined> {
     const row = await this.selectWithOwner()
+      .select([
+        'users.role as owner_role',
+        'users.zones as owner_zones',
+        'users.disabled as owner_disabled',
+        'users.token_version as owner_token_version',
+      ])
       .where('api_tokens.token_hash', '=', hash)
       .executeTakeFirst();
-    return row && ApiTokenStore.from(row);
+    if (!row) return undefined;
+    if (!isRole(row.owner_role)) throw new Error(`user ${row.owner_id} has an unknown role`);
+    return {
+      token: ApiTokenStore.from(row),
+      owner: {
+        id: row.owner_id,
+        username: row.owner_username,
+        role: row.owner_role,
+        zones: parseZones(row.owner_zones),
+        disabled: row.owner_disabled !== 0,
+        tokenVersion: row.owner_token_version,
+      },
+    };
   }
 
   async findById(id: string): Promise<StoredApiToken | undefined> {

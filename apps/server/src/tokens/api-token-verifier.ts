@@ -1,9 +1,8 @@
 import { AUDIT_ACTIONS, type AuditLog } from '../audit/audit-log.js';
 import type { Identity } from '../auth/identity.js';
 import { AppError } from '../http/app-error.js';
-import type { StoredUser } from '../users/user.js';
 import { hashApiTokenSecret } from './api-token-secret.js';
-import type { StoredApiToken } from './api-token.js';
+import type { ApiTokenOwner, StoredApiToken } from './api-token.js';
 import type { ApiTokenStore } from './api-token-store.js';
 import { effectiveScope } from './token-scope.js';
 
@@ -18,8 +17,7 @@ interface Logger {
 }
 
 export interface ApiTokenVerifierDeps {
-  store: Pick<ApiTokenStore, 'findByHash' | 'touch'>;
-  users: { findStored(id: string): Promise<StoredUser | undefined> };
+  store: Pick<ApiTokenStore, 'findForUse' | 'touch'>;
   audit: Pick<AuditLog, 'record'>;
   log: Logger;
   now?: () => Date;
@@ -30,13 +28,19 @@ export type TokenTransport = 'rest' | 'ws';
 
 /**
  * Turns a presented API token into an identity, or refuses it (AUTH_FAILED, TOKEN_EXPIRED).
- * The secret is looked up by its hash only and never logged. The owner must exist and be
- * enabled; the identity carries the token's scope narrowed to the owner's current role and
- * zones. Each use is audited (folded per token, address and minute: FOLDED_USES) and the
- * last-used time and address are written at most once per TOUCH_INTERVAL_MS per token.
+ * The secret is looked up by its hash only and never logged; the token and its owner's current
+ * rights come from one joined read. The owner must be enabled; the identity carries the token's
+ * scope narrowed to the owner's current role and zones. Each use is audited (folded per token,
+ * address and minute: FOLDED_USES) and the last-used time and address are written at most once
+ * per TOUCH_INTERVAL_MS per token.
+ *
+ * That bookkeeping is started, not awaited: the request goes on after the one read, and its
+ * writes run beside it (each failure is logged, never the request's). `settled()` waits for
+ * them; the app awaits it before storage closes, so no use goes unrecorded on shutdown.
  */
 export class ApiTokenVerifier {
   private readonly touched = new Map<string, number>();
+  private readonly pending = new Set<Promise<void>>();
   private readonly now: () => Date;
 
   constructor(private readonly deps: ApiTokenVerifierDeps) {
@@ -44,19 +48,18 @@ export class ApiTokenVerifier {
   }
 
   async verify(secret: string, ip: string | null, via: TokenTransport): Promise<Identity> {
-    const token = await this.deps.store.findByHash(hashApiTokenSecret(secret));
-    if (!token) throw refused('the API token is unknown');
+    const found = await this.deps.store.findForUse(hashApiTokenSecret(secret));
+    if (!found) throw refused('the API token is unknown');
+    const { token, owner } = found;
     if (token.revokedAt !== null) throw refused('the API token was revoked');
     const now = this.now();
     if (token.expiresAt !== null && token.expiresAt <= now.toISOString()) {
       throw new AppError('TOKEN_EXPIRED', undefined, { message: 'The API token expired' });
     }
-    const owner = await this.deps.users.findStored(token.ownerId);
-    if (!owner) throw refused("the API token's owner no longer exists");
     if (owner.disabled) throw refused("the API token's owner is disabled");
     const scope = effectiveScope(token, owner);
-    await this.touch(token, now, ip);
-    await this.audit(token, owner, ip, via);
+    this.track(this.touch(token, now, ip));
+    this.track(this.audit(token, owner, ip, via));
     return {
       userId: owner.id,
       username: owner.username,
@@ -68,6 +71,17 @@ export class ApiTokenVerifier {
       apiTokenId: token.id,
       readOnly: token.readOnly,
     };
+  }
+
+  /** Resolves once every use's bookkeeping started so far has been written (or has failed). */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  /** `work` never rejects (touch and audit log their own failures). */
+  private track(work: Promise<void>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
   }
 
   /** Forgets a revoked token's touch time (the map stays as large as the live tokens). */
@@ -95,7 +109,7 @@ export class ApiTokenVerifier {
 
   private async audit(
     token: StoredApiToken,
-    owner: StoredUser,
+    owner: ApiTokenOwner,
     ip: string | null,
     via: TokenTransport,
   ): Promise<void> {

@@ -18,7 +18,7 @@ export interface StoredApiToken {
   lastUsedFrom: string | null;
 }
 
-function parseZones(text: string | null): string[] | null {
+export function parseZones(text: string | null): string[] | null {
   if (text === null) return null;
   const value: unknown = JSON.parse(text);
   return Array.isArray(value) ? value.filter((z): z is string => typeof z === 'string') : [];
@@ -40,6 +40,23 @@ export function storedApiTokenFrom(row: ApiTokenRow, ownerUsername: string): Sto
     lastUsedAt: row.last_used_at,
     lastUsedFrom: row.last_used_from,
   };
+}
+
+/** What a use of a token needs to know of its owner, read with the token (one joined query). */
+export interface ApiTokenOwner {
+  id: string;
+  username: string;
+  role: Role;
+  zones: string[] | null;
+  disabled: boolean;
+  /** Carried by the identity like an access token's `tv` (the user's current token version). */
+  tokenVersion: number;
+}
+
+/** A token being used, with its owner's current rights. */
+export interface ApiTokenInUse {
+  token: StoredApiToken;
+  owner: ApiTokenOwner;
 }
 
 /** The API's view: no hash, no revocation time (revoked tokens are not listed). */

@@ -10,7 +10,8 @@ function parseZones(raw: string | null): string[] | null {
   return Array.isArray(value) ? value.filter((z): z is string => typeof z === 'string') : null;
 }
 
-function toUser(row: UserRow): StoredUser {
+/** A `users` row as a StoredUser (also for joined reads: refresh-token-store.ts). */
+export function storedUserFrom(row: UserRow): StoredUser {
   if (!isRole(row.role)) throw new Error(`user ${row.id} has an unknown role in storage`);
   return {
     id: row.id,
@@ -58,7 +59,7 @@ export class UserRepository {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    return row && toUser(row);
+    return row && storedUserFrom(row);
   }
 
   async findByUsername(username: string): Promise<StoredUser | undefined> {
@@ -67,12 +68,12 @@ export class UserRepository {
       .selectAll()
       .where('username_key', '=', usernameKey(username))
       .executeTakeFirst();
-    return row && toUser(row);
+    return row && storedUserFrom(row);
   }
 
   async list(): Promise<StoredUser[]> {
     const rows = await this.db.selectFrom('users').selectAll().orderBy('username_key').execute();
-    return rows.map(toUser);
+    return rows.map(storedUserFrom);
   }
 
   async count(): Promise<number> {

@@ -175,6 +175,10 @@ export class UserService {
   ): Promise<User> {
     const passwordHash =
       input.password === undefined ? undefined : await hashPassword(input.password);
+    const passwordChanged = passwordHash !== undefined;
+    // The session a user changes their own password from stays, unless they are disabled too.
+    const keptSession = (after: StoredUser): string | undefined =>
+      passwordChanged && !after.disabled ? options.keepSessionId : undefined;
     const { before, after } = await this.transact(async (trx) => {
       const repo = new UserRepository(trx);
       const current = await repo.findById(id);
@@ -206,6 +210,11 @@ export class UserService {
       }
       const updated = await repo.update(id, input.version, changes);
       if (!updated) throw new AppError('STALE_VERSION');
+      // A password change or a disable ends the user's login sessions in the same transaction
+      // as the change and its session_expired event (all or nothing).
+      if (passwordHash !== undefined || (updated.disabled && !current.disabled)) {
+        await this.refreshTokens.in(trx).revokeAllForUser(id, keptSession(updated));
+      }
       // Its session_expired / permission_changed commit with the change (user-events.ts).
       const events = userUpdateEvents(
         current,
@@ -215,9 +224,7 @@ export class UserService {
       );
       return { result: { before: current, after: updated }, events };
     });
-    const passwordChanged = passwordHash !== undefined;
-    const disabledNow = after.disabled && !before.disabled;
-    const keepSessionId = passwordChanged && !disabledNow ? options.keepSessionId : undefined;
+    const keepSessionId = keptSession(after);
     this.changed({
       kind: 'updated',
       before,
@@ -226,9 +233,6 @@ export class UserService {
       ...(keepSessionId !== undefined ? { keepSessionId } : {}),
     });
 
-    if (passwordChanged || disabledNow) {
-      await this.refreshTokens.revokeAllForUser(id, keepSessionId);
-    }
     await this.audit.record({
       action: AUDIT_ACTIONS.userUpdate,
       actor: ctx.actor,

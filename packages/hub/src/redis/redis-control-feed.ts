@@ -1,3 +1,4 @@
+import { closeFor, type KeptCredential } from '../revocation-marks.js';
 import { isClusterUnavailable, type ClusterMember } from '../session-cluster.js';
 import type { BlockingConnection } from './redis-bus.js';
 import { withTimeout } from './redis-call-timeout.js';
@@ -98,15 +99,28 @@ export function applyControlEntry(
   } else if (f.get('op') === 'revoke' && f.get('origin') !== nodeId) {
     const user = f.get('user') ?? '';
     const before = f.get('before');
+    const keep = keptCredentialOf(f);
     if (before === undefined) {
-      member.revokeUser(user, code, reason);
+      if (keep === undefined) member.revokeUser(user, code, reason);
+      else member.revokeUser(user, code, reason, keep);
       return;
     }
     const older = [...member.sessions()].filter(
       (s) => s.userId === user && s.connectedAt < Number(before),
     );
-    for (const s of older) member.closeSession(s.id, code, reason);
+    const revocation = { code, reason, ...(keep !== undefined ? { keep } : {}) };
+    for (const s of older) {
+      const close = closeFor(revocation, s.credentialId);
+      member.closeSession(s.id, close.code, close.reason);
+    }
   }
+}
+
+/** A `revoke` entry's kept credential (fields `keep`, `keepCode`, `keepReason`), if any. */
+function keptCredentialOf(f: Map<string, string>): KeptCredential | undefined {
+  const credentialId = f.get('keep');
+  if (credentialId === undefined || credentialId === '') return undefined;
+  return { credentialId, code: Number(f.get('keepCode')), reason: f.get('keepReason') ?? '' };
 }
 
 export function fieldMap(flat: unknown[]): Map<string, string> {

@@ -10,6 +10,7 @@ import {
   type TcpProxy,
 } from '@hdns/testkit';
 import type { ConnectionInfo } from '../connection-info.js';
+import { closeFor, type KeptCredential } from '../revocation-marks.js';
 import {
   ClusterUnavailableError,
   type ClusterMember,
@@ -51,17 +52,20 @@ interface FakeSession extends ClusterSession {
 
 class FakeMember implements ClusterMember {
   readonly local = new Map<string, FakeSession>();
-  readonly revoked: { userId: string; code: number }[] = [];
+  readonly revoked: { userId: string; code: number; keep?: KeptCredential }[] = [];
   closeSession(id: string, code: number, reason: string): void {
     const s = this.local.get(id);
     if (!s) return;
     s.closed = { code, reason };
     this.local.delete(id);
   }
-  revokeUser(userId: string, code: number): void {
-    this.revoked.push({ userId, code });
+  revokeUser(userId: string, code: number, reason: string, keep?: KeptCredential): void {
+    this.revoked.push({ userId, code, ...(keep ? { keep } : {}) });
+    const revocation = { code, reason, ...(keep ? { keep } : {}) };
     for (const [id, s] of this.local) {
-      if (s.userId === userId) this.closeSession(id, code, 'revoked');
+      if (s.userId !== userId) continue;
+      const close = closeFor(revocation, s.credentialId);
+      this.closeSession(id, close.code, close.reason);
     }
   }
   readonly credentialsClosed: { credentialId: string; code: number; before?: number }[] = [];
@@ -249,6 +253,34 @@ describe('RedisSessionCluster', () => {
     // The origin does not revoke itself again through the stream.
     expect(a.member.revoked).toEqual([]);
     expect(await ids(a)).toEqual(['b/dave']);
+  });
+
+  it('revokes a user but one credential on every other instance in one entry: that one gets its own close', async () => {
+    const prefix = randomUUID();
+    const [a, b] = await Promise.all([instance(prefix, 'a', 5), instance(prefix, 'b', 5)]);
+    const kept = b.connect('kai', { credentialId: 'sess-kept' });
+    const other = b.connect('kai', { credentialId: 'sess-2' });
+    await waitForValue(
+      () => ids(a),
+      (l) => l.length === 2,
+      'two listed',
+    );
+    const keep = {
+      credentialId: 'sess-kept',
+      code: CloseCode.PERMISSIONS_CHANGED,
+      reason: 'password changed in this session',
+    };
+    await a.cluster.revokeUser('kai', CloseCode.CREDENTIALS_REVOKED, 'password changed', keep);
+    await waitFor(() => kept.closed && other.closed, 5_000, 'kai closed on b');
+    expect(kept.closed).toEqual({ code: keep.code, reason: keep.reason });
+    expect(other.closed).toEqual({
+      code: CloseCode.CREDENTIALS_REVOKED,
+      reason: 'password changed',
+    });
+    expect(b.member.revoked).toEqual([
+      { userId: 'kai', code: CloseCode.CREDENTIALS_REVOKED, keep },
+    ]);
+    expect(b.member.credentialsClosed).toEqual([]);
   });
 
   it("revokes a credential on every other instance: its sessions close, the user's others stay", async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CloseCode } from '@hdns/protocol';
 import type { ConnectionInfo } from '../connection-info.js';
+import type { KeptCredential } from '../revocation-marks.js';
 import {
   isClusterUnavailable,
   type ClusterMember,
@@ -58,6 +59,8 @@ interface PendingRevocation {
   reason: string;
   /** When it was made: a late retry spares sessions connected since (a new login). */
   before: number;
+  /** A user revocation's credential with a close of its own (Hub.disconnectUser). */
+  keep?: KeptCredential;
 }
 
 /** A pending revocation's next attempt (bounded by `ms`), and its removal once delivered. */
@@ -168,16 +171,21 @@ export class RedisSessionCluster implements SessionCluster {
     ).catch((err: unknown) => this.options.onError?.(err));
   }
 
-  async revokeUser(userId: string, code: number, reason: string): Promise<number> {
+  async revokeUser(
+    userId: string,
+    code: number,
+    reason: string,
+    keep?: KeptCredential,
+  ): Promise<number> {
     for (const s of this.unsynced.keys()) if (s.userId === userId) this.unsynced.delete(s);
     const before = Date.now();
     try {
-      const elsewhere = await this.revoke(userId, code, reason, before, false);
+      const elsewhere = await this.revoke(userId, code, reason, before, false, undefined, keep);
       this.revocations.delete(userId);
       return elsewhere;
     } catch (err) {
       // Kept until a beat gets it through; a later one of the same user replaces it.
-      this.revocations.set(userId, { code, reason, before });
+      this.revocations.set(userId, { code, reason, before, ...(keep ? { keep } : {}) });
       throw err;
     }
   }
@@ -260,7 +268,7 @@ export class RedisSessionCluster implements SessionCluster {
     const out: PendingAttempt[] = [];
     for (const [userId, r] of this.revocations) {
       out.push({
-        send: (ms) => this.revoke(userId, r.code, r.reason, r.before, true, ms),
+        send: (ms) => this.revoke(userId, r.code, r.reason, r.before, true, ms, r.keep),
         done: () => {
           if (this.revocations.get(userId) === r) this.revocations.delete(userId);
         },
@@ -300,9 +308,11 @@ export class RedisSessionCluster implements SessionCluster {
     before: number,
     retry: boolean,
     ms = this.callTimeoutMs,
+    keep?: KeptCredential,
   ): Promise<number> {
     const args = [userId, this.nodeId, String(code), reason, this.keys.userPrefix];
     args.push(this.keys.nodePrefix, String(before), retry ? '-1' : String(this.callTimeoutMs));
+    args.push(keep?.credentialId ?? '', String(keep?.code ?? 0), keep?.reason ?? '');
     const track = retry ? this.beatCalls : undefined;
     return this.call(SESSION_REVOKE, args, 'revoke', track, ms).then((n) => asInt(n, 'revoked'));
   }

@@ -140,6 +140,8 @@ return 0
  * counts as late. A late one (retried after Redis was away, or a call that timed out and ran
  * once Redis was back) spares the sessions connected at or after `before` (a login with the new
  * password), and its control entry carries `before` so the other instances spare them too.
+ * 9 a kept credential ('' for none), 10 its close code, 11 its reason: its sessions get that
+ * close instead (Hub.disconnectUser), told in the same control entry.
  * Returns how many of the dropped sessions were on other instances.
  */
 export const SESSION_REVOKE = new RedisScript(`
@@ -159,14 +161,20 @@ for _, id in ipairs(redis.call('SMEMBERS', UP .. ARGV[1])) do
     drop(id, e)
   end
 end
+local fields = {'op', 'revoke', 'origin', ARGV[2], 'user', ARGV[1], 'code', ARGV[3],
+  'reason', ARGV[4]}
+if ARGV[9] and ARGV[9] ~= '' then
+  for _, v in ipairs({'keep', ARGV[9], 'keepCode', ARGV[10], 'keepReason', ARGV[11]}) do
+    table.insert(fields, v)
+  end
+end
 if before then
-  redis.call('XADD', KEYS[4], 'MAXLEN', '~', '${CONTROL_MAXLEN}', '*', 'op', 'revoke',
-    'origin', ARGV[2], 'user', ARGV[1], 'code', ARGV[3], 'reason', ARGV[4], 'before', ARGV[7])
+  table.insert(fields, 'before')
+  table.insert(fields, ARGV[7])
 else
   redis.call('DEL', UP .. ARGV[1])
-  redis.call('XADD', KEYS[4], 'MAXLEN', '~', '${CONTROL_MAXLEN}', '*',
-    'op', 'revoke', 'origin', ARGV[2], 'user', ARGV[1], 'code', ARGV[3], 'reason', ARGV[4])
 end
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', '${CONTROL_MAXLEN}', '*', unpack(fields))
 return elsewhere
 `);
 

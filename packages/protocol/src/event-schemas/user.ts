@@ -44,10 +44,12 @@ export const USER_EVENTS = {
     minRole: 'admin',
     sensitive: { username: 'admin' },
     zoneScoped: false,
-    description: 'A session ended without a logout: it timed out or was revoked.',
+    description:
+      'A session ended without a logout: it timed out or was revoked. `sessionId` names a login session its user ended; `apiTokenId` an API token that was revoked (its sockets close).',
     schema: z.object({
       ...who,
       sessionId: idString.optional(),
+      apiTokenId: idString.optional(),
       reason: z.enum(['expired', 'revoked', 'refresh_reuse', 'user_disabled', 'password_changed']),
     }),
   }),
