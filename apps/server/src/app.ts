@@ -170,7 +170,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     });
     await app.register(feeds, { settings: config.feeds, dir: feedsDir(config.dataDir) });
     await app.register(alerting, { settings: config.alerting });
-    await app.register(leaseForwarding, { clientIp: (req) => clientAddress(req, trust) });
+    await app.register(leaseForwarding, {
+      clientIp: (req) => clientAddress(req, trust),
+      feedDownloadTimeoutMs: config.feeds.timeoutSeconds * 1000,
+    });
     await app.register(queryStore, {
       settings: config.queryStore,
       dataDir: config.dataDir,

@@ -193,6 +193,25 @@ describe('system mode (an existing named fed through an include file)', () => {
     );
   });
 
+  it('refuses blocklist feeds and the allowlist, which its named would not serve', async () => {
+    const message =
+      "blocklist feeds and the allowlist are served by a managed named only; in system mode your named.conf's response-policy lists the policy zones";
+    const feed = await api('/api/feeds', {
+      method: 'POST',
+      body: { name: 'ads', url: 'https://lists.example/ads.txt' },
+    });
+    expect(feed.status).toBe(400);
+    expect(feed.body).toMatchObject({ code: 'VALIDATION_ERROR', message });
+    const allow = await api('/api/feeds/allowlist', {
+      method: 'PUT',
+      body: { domains: ['ok.example'] },
+    });
+    expect(allow.status).toBe(400);
+    expect(allow.body).toMatchObject({ code: 'VALIDATION_ERROR', message });
+    // Reading still works: the lists stay empty.
+    expect(((await api('/api/feeds')).body as { feeds: unknown[] }).feeds).toEqual([]);
+  });
+
   it('fails the start naming the setting when rndc does not answer', async () => {
     const wrongPort = await freePort();
     await expect(

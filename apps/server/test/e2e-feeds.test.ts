@@ -1,7 +1,8 @@
 /**
  * The security page's blocklist feeds in headless Chromium against the real server and named:
  * a feed is added by URL (served by a local HTTP server), its state shows the names served,
- * named blocks them, a failing refresh shows its error, and the allowlist lets a name through.
+ * named blocks them, a failing refresh shows its error and its next try, and the allowlist lets
+ * a name through.
  * The screenshot goes to docs/screenshots/feeds.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,8 @@ describe('blocklist feeds in headless Chromium', () => {
     lists.set('/ads.txt', { body: '', status: 500 });
     await row.getByRole('button', { name: 'Refresh now' }).click();
     await row.getByText('HTTP 500', { exact: false }).waitFor();
+    // Retried sooner than its daily interval: the row says when.
+    await row.getByTestId('feed-retry').getByText('next try', { exact: false }).waitFor();
     // The last good list stays served.
     expect(await s.dig('ads.ui-feed.test')).toContain('status: NXDOMAIN');
 

@@ -70,6 +70,7 @@ const RPZ = [
 
 let hostsFeed: FeedBody;
 let adblockFeed: FeedBody;
+let rpzFeed: FeedBody;
 
 beforeAll(async () => {
   lists = await startListServer();
@@ -81,7 +82,11 @@ beforeAll(async () => {
   });
   lists.set('/domains.txt', { body: DOMAINS });
   lists.set('/feed.rpz', { body: RPZ });
-  h = await startDnsHarness(['security', 'health', 'bulk'], { HDNS_FEEDS_ALLOW_PRIVATE: 'true' });
+  // Monitors on: the RPZ log's hits become threat_detected (with the feed's category).
+  h = await startDnsHarness(['security', 'health', 'bulk'], {
+    HDNS_FEEDS_ALLOW_PRIVATE: 'true',
+    HDNS_MONITORS: 'true',
+  });
   const zone = await h.api('/api/zones', { method: 'POST', body: { name: 'feeds.test' } });
   expect(zone.status).toBe(201);
   const rec = await h.api('/api/zones/feeds.test/records', {
@@ -116,8 +121,8 @@ describe('blocklist feeds served by a real named', () => {
       redirectTo: '192.0.2.77',
     });
     expect(domains.domainCount).toBe(1);
-    const rpz = await addFeed({ name: 'rpz', url: lists.url('/feed.rpz'), category: 'malware' });
-    expect(rpz.domainCount).toBe(2);
+    rpzFeed = await addFeed({ name: 'rpz', url: lists.url('/feed.rpz'), category: 'malware' });
+    expect(rpzFeed.domainCount).toBe(2);
 
     expect((await q('ads.feeds.test')).status).toBe('NXDOMAIN');
     expect((await q('tracker.feeds.test')).status).toBe('NXDOMAIN');
@@ -147,7 +152,7 @@ describe('blocklist feeds served by a real named', () => {
       hostsFeed.zone,
       adblockFeed.zone,
       domains.zone,
-      rpz.zone,
+      rpzFeed.zone,
     ]);
 
     const update = await h.waitEvent('rpz_update', (d) => d.feedId === hostsFeed.id);
@@ -165,6 +170,28 @@ describe('blocklist feeds served by a real named', () => {
       (d) => d.jobId === hostsFeed.id && d.status === 'succeeded',
     );
   }, 90_000);
+
+  it("a query a feed blocked raises threat_detected with the feed's category and zone", async () => {
+    // A name of the RPZ-format feed (malware) and one below the adblock feed's rule (ads).
+    expect((await q('rpzlisted.feeds.test')).status).toBe('NXDOMAIN');
+    expect((await q('deeper.nodata.feeds.test')).answers).toEqual([]);
+    const malware = await h.waitEvent('threat_detected', (d) => d.qname === 'rpzlisted.feeds.test');
+    expect(malware.data).toMatchObject({
+      category: 'malware',
+      action: 'nxdomain',
+      policyZone: rpzFeed.zone,
+    });
+    const ads = await h.waitEvent('threat_detected', (d) => d.qname === 'deeper.nodata.feeds.test');
+    expect(ads.data).toMatchObject({
+      category: 'ads',
+      action: 'nodata',
+      policyZone: adblockFeed.zone,
+    });
+    // The hosts feed kept the default category.
+    expect((await q('tracker.feeds.test')).status).toBe('NXDOMAIN');
+    const custom = await h.waitEvent('threat_detected', (d) => d.qname === 'tracker.feeds.test');
+    expect(custom.data).toMatchObject({ category: 'custom', policyZone: hostsFeed.zone });
+  });
 
   it('refreshes conditionally: ETag and Last-Modified give 304 and no rewrite', async () => {
     const file = path.join(h.server.config.dataDir, 'feeds', `db.${hostsFeed.zone}`);

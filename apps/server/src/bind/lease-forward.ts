@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../http/app-error.js';
+import { FEED_LOAD_TIMEOUT_MS } from './policy-zones.js';
 
+const FEEDS_PREFIX = '/api/feeds';
 /** REST prefixes whose writes change what BIND serves. */
 const DNS_PREFIXES = [
   '/api/zones',
@@ -10,6 +12,8 @@ const DNS_PREFIXES = [
   '/api/settings/dns',
   '/api/tsig-keys',
   '/api/secondaries',
+  // Blocklist feeds: their zones are the holder's named's, their compiled lists its data dir's.
+  FEEDS_PREFIX,
 ];
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Set on a forwarded write: the fencing token of the lease it was forwarded under. */
@@ -18,6 +22,19 @@ export const LEASE_TOKEN_HEADER = 'x-hdns-lease-token';
 const PASSED = ['authorization', 'content-type', 'accept', 'accept-language', 'user-agent'];
 /** Longest a forwarded write may take (a large import answers 202 long before). */
 const FORWARD_TIMEOUT_MS = 60_000;
+
+/**
+ * Longest the holder may take to answer the forwarded write to `route`. A feed write may refresh
+ * the feed before it answers (POST /api/feeds/:id/refresh): the download (up to the feeds'
+ * timeout, HDNS_FEEDS_TIMEOUT), then named loading the zone (up to FEED_LOAD_TIMEOUT_MS), on top
+ * of the usual allowance for the compile and the locks.
+ */
+export function forwardTimeoutMs(route: string, feedDownloadTimeoutMs: number): number {
+  const feeds = route === FEEDS_PREFIX || route.startsWith(`${FEEDS_PREFIX}/`);
+  return feeds
+    ? FORWARD_TIMEOUT_MS + feedDownloadTimeoutMs + FEED_LOAD_TIMEOUT_MS
+    : FORWARD_TIMEOUT_MS;
+}
 
 function unavailable(message: string): AppError {
   return new AppError('BIND_UNAVAILABLE', undefined, {
@@ -42,10 +59,11 @@ function bodyOf(request: FastifyRequest): string | Blob | undefined {
 }
 
 /**
- * HDNS_BIND_LEASE: a DNS write (POST, PUT, PATCH, DELETE under /api/zones, /api/forwarders,
- * /api/rpz) that reaches an instance not holding the BIND lease is forwarded to the holder, and
- * the holder's answer (its status and body, after its named confirmed the serial) is the
- * client's. Contract of the failures, none of them a silent loss:
+ * HDNS_BIND_LEASE: a DNS write (POST, PUT, PATCH, DELETE under a DNS_PREFIXES prefix: zones,
+ * forwarders, rpz, the DNS settings, TSIG keys, secondaries, blocklist feeds) that reaches an
+ * instance not holding the BIND lease is forwarded to the holder, and the holder's answer (its
+ * status and body, after its named confirmed the serial) is the client's; within
+ * forwardTimeoutMs (longer for a feed write, which may download and load a list first). Contract of the failures, none of them a silent loss:
  * - no holder (a takeover under way), the holder refused the connection, or a forwarded write
  *   reached an instance that lost the lease meanwhile: 503 BIND_UNAVAILABLE with Retry-After,
  *   nothing was changed;
@@ -55,7 +73,11 @@ function bodyOf(request: FastifyRequest): string | Blob | undefined {
  */
 function leaseForward(
   app: FastifyInstance,
-  options: { clientIp: (request: FastifyRequest['raw']) => string },
+  options: {
+    clientIp: (request: FastifyRequest['raw']) => string;
+    /** The feeds' download timeout (HDNS_FEEDS_TIMEOUT), in ms: see forwardTimeoutMs. */
+    feedDownloadTimeoutMs: number;
+  },
 ): Promise<void> {
   const lease = app.bind.lease;
   if (!lease) return Promise.resolve();
@@ -99,7 +121,7 @@ function leaseForward(
         headers,
         ...(body !== undefined ? { body } : {}),
         redirect: 'manual',
-        signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
+        signal: AbortSignal.timeout(forwardTimeoutMs(route, options.feedDownloadTimeoutMs)),
       });
       payload = Buffer.from(await res.arrayBuffer());
     } catch (err) {

@@ -38,7 +38,7 @@ export interface PolicyZonesDeps {
 }
 
 /** How long named may take to load a feed zone (a million names: seconds). */
-const FEED_LOAD_TIMEOUT_MS = 180_000;
+export const FEED_LOAD_TIMEOUT_MS = 180_000;
 
 /** Zone names the feeds module gives its zones (feeds/feed-zone-name.ts): reserved for it. */
 const FEED_ZONE = /^rpz-feed-[a-z0-9-]+\.local$/;
@@ -120,9 +120,18 @@ export class PolicyZones {
     );
   }
 
+  /**
+   * A feed zone's new file. Nothing to do when named serves this serial already: setFeeds has
+   * just added the zone with this very file (the feeds module calls one after the other).
+   */
   async reloadFeed(feed: FeedZoneSpec): Promise<{ serial: number }> {
     const zone = normalizeZoneName(feed.name);
     return this.deps.zoneLocks.run(zone, async () => {
+      const status = await this.deps.tools.zoneStatus(zone).catch(() => null);
+      if (status?.serial === feed.serial) {
+        await this.deps.loads.confirm(zone, feed.serial);
+        return { serial: feed.serial };
+      }
       const file = this.deps.files.staged(this.deps.layout.zoneFile(zone));
       await linkOrCopy(feed.source, file.tmp);
       await file.commit();

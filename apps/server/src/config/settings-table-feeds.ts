@@ -22,4 +22,17 @@ export const FEED_SETTINGS = {
     120,
     'longest a feed download may take',
   ),
+  retrySeconds: setting(
+    'HDNS_FEEDS_RETRY',
+    seconds(1, 3600),
+    60,
+    'first retry after a failed feed refresh; it doubles with each failure in a row (jittered) ' +
+      "up to the feed's refresh interval",
+  ),
+  checkSeconds: setting(
+    'HDNS_FEEDS_CHECK_INTERVAL',
+    seconds(1, 3600),
+    30,
+    'how often the BIND lease holder (or the only instance) looks for feeds due a refresh',
+  ),
 } satisfies SettingTree;

@@ -1,4 +1,5 @@
 import { AppError } from '../http/app-error.js';
+import type { Outbox } from '../outbox/outbox.js';
 import type { Db } from '../storage/db.js';
 
 /**
@@ -117,4 +118,25 @@ export function fenceGuard(held: () => FenceHolding | null): (trx: Db) => Promis
       throw fenced('the BIND lease changed hands during this write; nothing was changed. Retry');
     }
   };
+}
+
+/** What fencedOutbox reads of the BIND lease (bind/bind-lease.ts: dns/ does not import bind/). */
+export interface FencedLease {
+  readonly node: string;
+  current(): { kind: 'mine'; token: number } | { kind: 'other' | 'none' };
+}
+
+/**
+ * The outbox every BIND-side writer commits through (the DNS services, the blocklist feeds):
+ * under the BIND lease it is guarded by the fence for the holding this instance has now;
+ * without a lease, the outbox itself.
+ */
+export function fencedOutbox(outbox: Outbox, lease: FencedLease | undefined): Outbox {
+  if (!lease) return outbox;
+  return outbox.guarded(
+    fenceGuard(() => {
+      const view = lease.current();
+      return view.kind === 'mine' ? { token: view.token, holder: lease.node } : null;
+    }),
+  );
 }

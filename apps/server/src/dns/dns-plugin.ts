@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { fenceGuard, type FenceHolding } from './bind-fence.js';
+import { fencedOutbox } from './bind-fence.js';
 import { BulkJobs } from './bulk-jobs.js';
 import type { KeyedMutex } from '../lib/keyed-mutex.js';
 import type { DnsBackend } from './dns-backend.js';
@@ -55,12 +55,7 @@ async function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promi
   const backend = options.backend();
   // Under the BIND lease every DNS write (and a job's rows) commits only while this instance
   // holds the lease it claimed the database's fence with (bind-fence.ts).
-  const lease = app.bind.lease;
-  const held = (): FenceHolding | null => {
-    const view = lease?.current();
-    return view?.kind === 'mine' && lease ? { token: view.token, holder: lease.node } : null;
-  };
-  const outbox = lease ? app.outbox.guarded(fenceGuard(held)) : app.outbox;
+  const outbox = fencedOutbox(app.outbox, app.bind.lease);
   const store = new ZoneStore(app.db);
   const zones = new ZoneService(
     store,

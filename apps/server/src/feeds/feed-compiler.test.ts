@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileFeed, EmptyFeedError } from './feed-compiler.js';
+import { fileSerial } from './feed-files.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -37,6 +38,9 @@ describe('compileFeed', () => {
     const text = await readFile(target, 'utf8');
     expect(text).toContain('$ORIGIN rpz-feed-t.local.');
     expect(text).toContain(' 7 3600 600 86400 60');
+    // What tells a current file from one left by an earlier holding (feed-files.ts).
+    expect(await fileSerial(target)).toBe(7);
+    expect(await fileSerial(path.join(dir, 'absent'))).toBeNull();
     const body = text.split('\n').filter((l) => /^[a-z*]/.test(l));
     expect(body).toEqual([
       'a.example\tCNAME\t.',

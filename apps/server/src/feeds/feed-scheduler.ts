@@ -3,7 +3,8 @@ import type { FeedService } from './feed-service.js';
 /**
  * Refreshes each enabled feed when its interval has passed, one at a time (a million-name list
  * takes the CPU for seconds; two at once would only slow both). Checks every `tickMs`;
- * `start()` returns the stop, which clears the timer and waits for a refresh in flight.
+ * `start()` returns the stop, which clears the timer and waits for a refresh in flight; `kick()`
+ * checks at once (this instance just took the BIND lease over).
  */
 export class FeedScheduler {
   private timer: NodeJS.Timeout | null = null;
@@ -27,6 +28,11 @@ export class FeedScheduler {
     return () => this.stop();
   }
 
+  /** Looks for feeds due now rather than at the next check (a no-op once stopped). */
+  kick(): void {
+    if (this.timer !== null) this.tick();
+  }
+
   private tick(): void {
     if (this.running !== null || !this.opts.active()) return;
     this.running = this.runDue()
@@ -38,7 +44,8 @@ export class FeedScheduler {
 
   private async runDue(): Promise<void> {
     for (const id of await this.feeds.due()) {
-      if (this.timer === null) return;
+      // Stopped, or the BIND lease went elsewhere meanwhile: the new holder takes over.
+      if (this.timer === null || !this.opts.active()) return;
       await this.feeds.refresh(id, null);
     }
   }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { access, link, mkdir, rename, rm } from 'node:fs/promises';
-import type { EventDataOf, EventType } from '@hdns/protocol';
+import { rm } from 'node:fs/promises';
 import {
   MAX_ENABLED_FEEDS,
   type Feed,
@@ -10,56 +9,49 @@ import {
 } from '@hdns/protocol/rest';
 import type { Actor } from '@hdns/hub';
 import type { Identity } from '../auth/identity.js';
-import type { DnsBackend } from '../dns/dns-backend.js';
 import { actorOf } from '../dns/zone-access.js';
 import { stale } from '../dns/zone-service.js';
 import { AppError } from '../http/app-error.js';
 import { KeyedMutex } from '../lib/keyed-mutex.js';
-import type { Outbox } from '../outbox/outbox.js';
-import { outboxEvent, type OutboxEvent } from '../outbox/outbox-event.js';
 import type { Db } from '../storage/db.js';
 import type { BlocklistFeedsTable } from '../storage/schema.js';
-import { compileFeed, readLines, type CompileResult } from './feed-compiler.js';
-import { fetchFeed, refusedLiteralHost } from './feed-fetcher.js';
-import { compiledFile, feedZoneName, servedFeedZones } from './feed-files.js';
+import { feedEvent } from './feed-events.js';
+import { refusedLiteralHost } from './feed-fetcher.js';
+import {
+  compiledFile,
+  feedZoneName,
+  hasCurrentFile,
+  isServed,
+  servedFeedZones,
+} from './feed-files.js';
 import { feedName } from './feed-parsers.js';
+import { FeedRefresher, SET_LOCK as SET, type FeedRefreshOptions } from './feed-refresh.js';
+import { nextRefreshMs } from './feed-retry.js';
 import { FeedStore, toFeed } from './feed-store.js';
 
+export type { FeedFetchSettings } from './feed-refresh.js';
+
 /**
- * Blocklist feeds: CRUD, the refresh (download → compile the feed's own zone → BIND reloads that
- * zone alone → row and `rpz_update` committed together) and the allowlist.
+ * Blocklist feeds: CRUD, the refresh (feed-refresh.ts) and the allowlist.
  *
- * A refresh publishes `bulk_operation_progress` (jobId = the feed's id, kind `feed_refresh`,
- * `processed`/`total` in bytes downloaded, `succeeded` = lines read) and ends with
- * `bulk_operation_complete`, so the dashboard's progress bar is the one bulk imports use. A
- * refresh that fails (download, parse, BIND) keeps the last good list served, records
- * `lastError` and raises a `health_alert` (source `feeds`: the protection is degraded, nothing
- * attacked); the next good one raises it `resolved`.
+ * A failed refresh is retried sooner than the feed's interval (feed-retry.ts); the retry time
+ * is stored with the feed, so a restart or a new BIND lease holder keeps to it.
+ *
+ * Under the BIND lease every commit goes through the outbox the plugin guards with the lease's
+ * fence (dns/bind-fence.ts), as the DNS services' do: an instance that lost the lease stores
+ * nothing and answers BIND_UNAVAILABLE, and what it had changed in its named is put back.
  *
  * Locks: a feed's own (download and compile, which may take seconds) then the set's (BIND and
  * the database), always in that order.
  */
 
-export interface FeedFetchSettings {
-  allowPrivate: boolean;
-  maxBytes: number;
-  timeoutMs: number;
-}
-
-export interface FeedServiceOptions {
+export interface FeedServiceOptions extends FeedRefreshOptions {
   db: Db;
-  backend: DnsBackend;
-  outbox: Outbox;
-  /** Publishes an event that is an observation, not a stored change (progress). */
-  publish: <T extends EventType>(type: T, data: EventDataOf<T>) => void;
-  dir: string;
-  fetch: FeedFetchSettings;
-  log: { warn(obj: object, msg: string): void };
 }
 
-const SET = 'set';
-const PROGRESS_MS = 250;
-const ALERT_SOURCE = 'feeds';
+const CATEGORY_TTL_MS = 30_000;
+/** Feed zones' names start so (feed-files.ts); named may report them in any case. */
+const FEED_ZONE_PREFIX = 'rpz-feed-';
 
 export class FeedService {
   readonly store: FeedStore;
@@ -67,9 +59,12 @@ export class FeedService {
   private readonly background = new Set<Promise<unknown>>();
   /** Feeds whose refresh runs now: the scheduler does not queue another behind it. */
   private readonly refreshing = new Set<string>();
+  private categories: { at: number; byZone: Map<string, string> } | null = null;
+  private readonly refresher: FeedRefresher;
 
   constructor(private readonly opts: FeedServiceOptions) {
     this.store = new FeedStore(opts.db);
+    this.refresher = new FeedRefresher(this.store, this.locks, opts);
   }
 
   async list(): Promise<Feed[]> {
@@ -109,11 +104,14 @@ export class FeedService {
         last_modified: null,
         domain_count: 0,
         skipped_count: 0,
+        failures: 0,
+        next_attempt_at: null,
         version: 1,
         created_at: now,
         updated_at: now,
       };
       await this.opts.outbox.commit([], (trx) => this.store.insert(trx, created));
+      this.categories = null;
       return created;
     });
     if (row.enabled === 1) this.refreshLater(row.id, actorOf(identity));
@@ -164,16 +162,24 @@ export class FeedService {
         relist = next.enabled !== before.enabled;
         if (relist) {
           const all = rows.map((r) => (r.id === id ? next : r));
-          await this.opts.backend.setFeedZones(servedFeedZones(all, this.opts.dir));
+          await this.opts.backend.setFeedZones(await servedFeedZones(all, this.opts.dir));
         }
         await this.storeOrUndo(
           () => this.opts.outbox.commit([], (trx) => this.store.update(trx, id, next)),
-          () => this.undoServing(null),
+          () => this.refresher.undoServing(null),
         );
+        this.categories = null;
         return next;
       }),
     );
-    if (after.enabled === 1 && (refetch || (relist && after.last_success_at === null)))
+    // Enabled again with no current list here (never fetched, or its file is an earlier lease
+    // holding's): downloaded now rather than at the scheduler's next check.
+    if (
+      after.enabled === 1 &&
+      (refetch ||
+        (relist &&
+          (after.last_success_at === null || !(await hasCurrentFile(this.opts.dir, after)))))
+    )
       this.refreshLater(id, actorOf(identity));
     return toFeed(after);
   }
@@ -186,14 +192,31 @@ export class FeedService {
         const row = rows.find((r) => r.id === id);
         if (!row) throw new AppError('NOT_FOUND', { feed: id });
         const rest = rows.filter((r) => r.id !== id);
-        await this.opts.backend.setFeedZones(servedFeedZones(rest, this.opts.dir));
+        await this.opts.backend.setFeedZones(await servedFeedZones(rest, this.opts.dir));
         await this.storeOrUndo(
           () => this.opts.outbox.commit([], (trx) => this.store.remove(trx, id)),
-          () => this.undoServing(null),
+          () => this.refresher.undoServing(null),
         );
+        this.categories = null;
         await rm(compiledFile(this.opts.dir, row.zone), { force: true });
       }),
     );
+  }
+
+  /**
+   * The category of the feed whose policy zone is `zone`; null when `zone` is no feed's zone
+   * (the manual RPZ zone: its rules' categories apply), `custom` for a feed zone no feed has
+   * (one just removed). Asked for every blocked query the RPZ log reports: the zones' categories
+   * are read at most once per CATEGORY_TTL_MS (a changed category shows within that time).
+   */
+  async categoryOfZone(zone: string): Promise<string | null> {
+    if (!zone.toLowerCase().startsWith(FEED_ZONE_PREFIX)) return null;
+    const now = Date.now();
+    if (this.categories === null || now - this.categories.at >= CATEGORY_TTL_MS) {
+      const rows = await this.store.list();
+      this.categories = { at: now, byZone: new Map(rows.map((r) => [r.zone, r.category])) };
+    }
+    return this.categories.byZone.get(zone.toLowerCase()) ?? 'custom';
   }
 
   async allowlist(): Promise<string[]> {
@@ -217,7 +240,7 @@ export class FeedService {
         () =>
           this.opts.outbox.commit(
             [
-              event(
+              feedEvent(
                 'rpz_update',
                 { action: 'bulk', count: names.length, policyZone: 'rpz-allow.local' },
                 actorOf(identity),
@@ -234,17 +257,28 @@ export class FeedService {
     });
   }
 
-  /** Feeds whose interval has passed (the scheduler refreshes them one by one). */
+  /**
+   * Feeds due a refresh (the scheduler refreshes them one by one): their interval has passed, or
+   * their retry time after a failure (feed-retry.ts), or they have a good list that this
+   * instance has no current compiled file of (it took the BIND lease over from another, whose
+   * data dir held them): named serves those zones again only once they are downloaded here. A
+   * feed waiting out its retry time is not due for a missing file either: its list server was
+   * down a moment ago.
+   */
   async due(now = Date.now()): Promise<string[]> {
-    return (await this.store.list())
-      .filter(
-        (r) =>
-          r.enabled === 1 &&
-          !this.refreshing.has(r.id) &&
-          (r.last_fetch_at === null ||
-            now - Date.parse(r.last_fetch_at) >= r.refresh_minutes * 60_000),
+    const due: string[] = [];
+    for (const r of await this.store.list()) {
+      if (r.enabled !== 1 || this.refreshing.has(r.id)) continue;
+      const next = nextRefreshMs(r);
+      const retry = r.next_attempt_at === null ? null : Date.parse(r.next_attempt_at);
+      const waiting = retry !== null && retry > now;
+      if (
+        (next !== null && next <= now) ||
+        (isServed(r) && !waiting && !(await hasCurrentFile(this.opts.dir, r)))
       )
-      .map((r) => r.id);
+        due.push(r.id);
+    }
+    return due;
   }
 
   /** Resolves once the refreshes started in the background have ended. */
@@ -271,210 +305,7 @@ export class FeedService {
   }
 
   private async refreshLocked(id: string, actor: Actor | null): Promise<FeedRefreshResult> {
-    return this.locks.run(id, async () => {
-      const row = await this.store.get(id);
-      if (!row) throw new AppError('NOT_FOUND', { feed: id });
-      const started = Date.now();
-      const target = compiledFile(this.opts.dir, row.zone);
-      const backup = `${target}.prev`;
-      const haveFile = await access(target).then(
-        () => true,
-        () => false,
-      );
-      let compiled: CompileResult | null = null;
-      let applied = false;
-      try {
-        await mkdir(this.opts.dir, { recursive: true });
-        const got = await fetchFeed({
-          url: row.url,
-          etag: haveFile ? row.etag : null,
-          lastModified: haveFile ? row.last_modified : null,
-          ...this.opts.fetch,
-        });
-        if (got.status === 'not_modified') return await this.notModified(row);
-        const serial = Math.max(row.serial + 1, Math.floor(Date.now() / 1000));
-        await rm(backup, { force: true });
-        if (haveFile) await link(target, backup);
-        let lastProgress = 0;
-        const progress = (lines: number, done = false): void => {
-          const now = Date.now();
-          if (!done && now - lastProgress < PROGRESS_MS) return;
-          lastProgress = now;
-          const total = got.size ?? got.received();
-          this.opts.publish('bulk_operation_progress', {
-            jobId: row.id,
-            kind: 'feed_refresh',
-            zone: null,
-            total,
-            processed: Math.min(got.received(), total),
-            succeeded: lines,
-            failed: 0,
-            percent: total > 0 ? Math.min(100, (100 * got.received()) / total) : 0,
-          });
-        };
-        compiled = await compileFeed(readLines(got.body), {
-          zone: row.zone,
-          format: row.format as FeedInput['format'],
-          action: row.action as FeedInput['action'],
-          redirectTo: row.redirect_to,
-          serial,
-          target,
-          onProgress: (lines) => progress(lines),
-        });
-        progress(compiled.lines, true);
-        const result = compiled;
-        return await this.locks.run(SET, async () => {
-          const next: BlocklistFeedsTable = {
-            ...((await this.store.get(id)) ?? row),
-            serial,
-            last_fetch_at: new Date().toISOString(),
-            last_success_at: new Date().toISOString(),
-            last_error: null,
-            etag: got.etag,
-            last_modified: got.lastModified,
-            domain_count: result.total,
-            skipped_count: result.skipped,
-          };
-          await this.apply(next);
-          applied = true;
-          const events = [
-            event(
-              'rpz_update',
-              {
-                action: 'bulk',
-                count: result.total,
-                serial,
-                feedId: row.id,
-                feedName: row.name.slice(0, 100),
-                policyZone: row.zone,
-                added: result.added,
-                removed: result.removed,
-                total: result.total,
-                errors: result.skipped,
-              },
-              actor,
-            ),
-            ...(row.last_error ? [resolvedAlert(row)] : []),
-            completion(row, 'succeeded', result.total, result.skipped, started),
-          ];
-          await this.opts.outbox.commit(events, (trx) => this.store.update(trx, id, next));
-          await rm(backup, { force: true });
-          return {
-            outcome: 'updated' as const,
-            added: result.added,
-            removed: result.removed,
-            total: result.total,
-            errors: result.skipped,
-            error: null,
-            feed: toFeed(next),
-          };
-        });
-      } catch (err) {
-        // The last good list stays: its compiled file comes back when the new one was written.
-        if (compiled) await rename(backup, target).catch(() => undefined);
-        else await rm(backup, { force: true });
-        // BIND already serves the new list but the row was not stored: back to what it says.
-        if (applied) await this.undoServing(row);
-        return this.failed(row, err, started);
-      }
-    });
-  }
-
-  /** BIND serves the new file: its zone reloaded alone, or the zone set changed (first list). */
-  private async apply(next: BlocklistFeedsTable): Promise<void> {
-    if (next.enabled !== 1) return;
-    const rows = await this.store.list();
-    const before = servedFeedZones(rows, this.opts.dir);
-    const spec = servedFeedZones([next], this.opts.dir)[0];
-    if (!spec) return;
-    if (before.some((z) => z.name === next.zone)) {
-      await this.opts.backend.reloadFeedZone(spec);
-    } else {
-      const all = rows.map((r) => (r.id === next.id ? next : r));
-      await this.opts.backend.setFeedZones(servedFeedZones(all, this.opts.dir));
-    }
-  }
-
-  private async notModified(row: BlocklistFeedsTable) {
-    const now = new Date().toISOString();
-    const next = { ...row, last_fetch_at: now, last_success_at: now, last_error: null };
-    await this.opts.outbox.commit(row.last_error ? [resolvedAlert(row)] : [], (trx) =>
-      this.store.update(trx, row.id, {
-        last_fetch_at: now,
-        last_success_at: now,
-        last_error: null,
-      }),
-    );
-    return {
-      outcome: 'not_modified' as const,
-      added: 0,
-      removed: 0,
-      total: row.domain_count,
-      errors: 0,
-      error: null,
-      feed: toFeed(next),
-    };
-  }
-
-  private async failed(
-    row: BlocklistFeedsTable,
-    err: unknown,
-    started: number,
-  ): Promise<FeedRefreshResult> {
-    const message = (
-      err instanceof AppError
-        ? `${err.code}${typeof (err.details as { host?: unknown } | undefined)?.host === 'string' ? ` (${String((err.details as { host: string }).host)})` : ''}`
-        : err instanceof Error
-          ? err.message
-          : String(err)
-    ).slice(0, 500);
-    const now = new Date().toISOString();
-    await this.opts.outbox.commit(
-      [
-        outboxEvent(
-          'health_alert',
-          {
-            alertId: `feed-${row.id}`,
-            severity: 'warning',
-            source: ALERT_SOURCE,
-            metric: 'feed_refresh',
-            message:
-              `Blocklist feed "${row.name}" could not be refreshed: ${message}. ` +
-              (row.domain_count > 0
-                ? `The last good list (${row.domain_count} names) stays served.`
-                : 'Nothing from it is served yet.'),
-          },
-          { actor: null, source: ALERT_SOURCE },
-        ),
-        completion(row, 'failed', 0, 0, started, message),
-      ],
-      (trx) => this.store.update(trx, row.id, { last_fetch_at: now, last_error: message }),
-    );
-    const feed = toFeed({ ...row, last_fetch_at: now, last_error: message });
-    return {
-      outcome: 'failed',
-      added: 0,
-      removed: 0,
-      total: row.domain_count,
-      errors: 0,
-      error: message,
-      feed,
-    };
-  }
-
-  /**
-   * Re-serves what the stored rows say after a commit failed once BIND had changed: the zone
-   * set, and `row`'s previous list (its file is back in place) when it had one. Best effort: if
-   * BIND cannot be put back either, the next start resyncs it from the database.
-   */
-  private async undoServing(row: BlocklistFeedsTable | null): Promise<void> {
-    try {
-      await this.opts.backend.setFeedZones(servedFeedZones(await this.store.list(), this.opts.dir));
-      const previous = row ? servedFeedZones([row], this.opts.dir)[0] : undefined;
-      if (previous) await this.opts.backend.reloadFeedZone(previous);
-    } catch {
-      // The start-up resync puts BIND back in step with the database.
-    }
+    return this.locks.run(id, () => this.refresher.run(id, actor));
   }
 
   private async storeOrUndo<T>(store: () => Promise<T>, undo: () => Promise<void>): Promise<T> {
@@ -492,29 +323,6 @@ export class FeedService {
   }
 }
 
-function event<T extends EventType>(
-  type: T,
-  data: EventDataOf<T>,
-  actor: Actor | null,
-): OutboxEvent {
-  return outboxEvent(type, data, { actor, source: ALERT_SOURCE });
-}
-
-function resolvedAlert(row: BlocklistFeedsTable): OutboxEvent {
-  return event(
-    'health_alert',
-    {
-      alertId: `feed-${row.id}`,
-      severity: 'info',
-      source: ALERT_SOURCE,
-      metric: 'feed_refresh',
-      message: `Blocklist feed "${row.name}" refreshes again.`,
-      resolved: true,
-    },
-    null,
-  );
-}
-
 function checkLimit(enabled: number): void {
   if (enabled > MAX_ENABLED_FEEDS)
     throw new AppError('FEED_LIMIT_REACHED', { max: MAX_ENABLED_FEEDS });
@@ -523,28 +331,4 @@ function checkLimit(enabled: number): void {
 function assertAdmin(identity: Identity): void {
   // A feed blocks names for every client of the resolver, like an RPZ rule: admins only.
   if (identity.role !== 'admin') throw new AppError('FORBIDDEN');
-}
-
-/** The refresh's end for the progress bar: in the commit of its outcome, never lost apart. */
-function completion(
-  row: BlocklistFeedsTable,
-  status: 'succeeded' | 'failed',
-  total: number,
-  skipped: number,
-  started: number,
-  reason?: string,
-): OutboxEvent {
-  return outboxEvent('bulk_operation_complete', {
-    jobId: row.id,
-    kind: 'feed_refresh',
-    zone: null,
-    total,
-    status,
-    succeeded: total,
-    failed: skipped,
-    durationMs: Date.now() - started,
-    errors: [],
-    errorCount: skipped,
-    ...(reason ? { reason } : {}),
-  });
 }

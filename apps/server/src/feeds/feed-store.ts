@@ -1,6 +1,7 @@
 import type { Feed, FeedAction, FeedFormat, RpzCategory } from '@hdns/protocol/rest';
 import type { Db } from '../storage/db.js';
 import type { BlocklistFeedsTable } from '../storage/schema.js';
+import { nextRefreshAt } from './feed-retry.js';
 
 /** Feed rows (never one row per domain) and the allowlist, on SQLite and PostgreSQL alike. */
 
@@ -23,6 +24,8 @@ export function toFeed(r: BlocklistFeedsTable): Feed {
     lastModified: r.last_modified,
     domainCount: Number(r.domain_count),
     skippedCount: Number(r.skipped_count),
+    failures: Number(r.failures),
+    nextRefreshAt: nextRefreshAt(r),
     version: r.version,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -40,7 +43,7 @@ export class FeedStore {
       .orderBy('created_at')
       .orderBy('id')
       .execute();
-    return rows.map((r) => ({ ...r, serial: Number(r.serial) }));
+    return rows.map(fromDb);
   }
 
   async get(id: string, db: Db = this.db): Promise<BlocklistFeedsTable | undefined> {
@@ -49,7 +52,7 @@ export class FeedStore {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    return row ? { ...row, serial: Number(row.serial) } : undefined;
+    return row ? fromDb(row) : undefined;
   }
 
   async insert(db: Db, row: BlocklistFeedsTable): Promise<void> {
@@ -77,4 +80,9 @@ export class FeedStore {
       if (chunk.length > 0) await db.insertInto('feed_allowlist').values(chunk).execute();
     }
   }
+}
+
+/** PostgreSQL returns bigint columns as strings. */
+function fromDb(row: BlocklistFeedsTable): BlocklistFeedsTable {
+  return { ...row, serial: Number(row.serial), failures: Number(row.failures) };
 }

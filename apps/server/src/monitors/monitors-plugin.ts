@@ -124,7 +124,10 @@ function monitorsPlugin(
       (await app.dns.forwarders.list())
         .filter((f) => f.enabled)
         .map((f) => ({ id: f.id, name: f.name, address: f.address, port: f.port })),
-    categoryOf: (rule) => app.dns.rpz.categoryOf(rule),
+    // A hit in a blocklist feed's zone carries the feed's category; the manual zone's, the rule's.
+    categoryOf: async (rule, policyZone) =>
+      (policyZone !== undefined ? await app.feeds.categoryOfZone(policyZone) : null) ??
+      app.dns.rpz.categoryOf(rule),
     isForwarder: (u) => forwarderSet.has(u),
     // Every answered query also goes to the query store (its own batching and sampling).
     querySinks: [
@@ -177,5 +180,12 @@ function monitorsPlugin(
 
 export const monitors = fp(monitorsPlugin, {
   name: 'hdns-monitors',
-  dependencies: ['hdns-realtime', 'hdns-bind', 'hdns-dns', 'hdns-query-store', 'hdns-metrics'],
+  dependencies: [
+    'hdns-realtime',
+    'hdns-bind',
+    'hdns-dns',
+    'hdns-feeds',
+    'hdns-query-store',
+    'hdns-metrics',
+  ],
 });

@@ -19,10 +19,12 @@ import {
 /**
  * BIND's rpz log → `threat_detected` per hit, and `security_alert` for bursts from one client.
  *
- * - The category comes from the injected `categoryOf(rule)` (the rules live in the database):
- *   the rule as logged first, then its wildcard parents (`*.bad.test` …), because BIND names the
- *   query name under the zone for wildcard matches. Unknown or unlisted categories → `custom`.
- *   Answers are cached for `categoryCacheMs` (rules change rarely; a stale category is harmless).
+ * - The category comes from the injected `categoryOf(rule, policyZone)` (the rules live in the
+ *   database): the rule as logged first, then its wildcard parents (`*.bad.test` …), because
+ *   BIND names the query name under the zone for wildcard matches. The policy zone that answered
+ *   is passed too: a blocklist feed's zone has one category for all its names (the feed's).
+ *   Unknown or unlisted categories → `custom`. Answers are cached per zone and rule for
+ *   `categoryCacheMs` (rules change rarely; a stale category is harmless).
  * - Hits are published in log order; at most `maxEventsPerSec` threat_detected per second
  *   (a flood is summarised by the burst alert instead of thousands of events).
  * - Bursts: `burst.threshold` hits (default 20) in `burst.windowMs` (60 s) from one client →
@@ -32,7 +34,7 @@ import {
  * - `onHit` sees every applied hit (the query stream counts them as `blocked`).
  */
 
-export type CategoryLookup = (ruleName: string) => Promise<string | null>;
+export type CategoryLookup = (ruleName: string, policyZone?: string) => Promise<string | null>;
 type ThreatCategory = (typeof THREAT_CATEGORIES)[number];
 
 /** The `threat_detected` data for one applied hit; the fuzz suite checks it against the catalogue. */
@@ -149,7 +151,7 @@ export class RpzStream {
   }
 
   private async publishThreat(hit: ParsedRpzHit): Promise<void> {
-    const category = await this.categoryFor(hit.rule);
+    const category = await this.categoryFor(hit.rule, hit.policyZone);
     const ok = await publishSafely(
       this.hub,
       this.logger,
@@ -182,16 +184,17 @@ export class RpzStream {
     if (ok) this.counters.alerts++;
   }
 
-  private async categoryFor(rule: string): Promise<ThreatCategory> {
+  private async categoryFor(rule: string, policyZone?: string): Promise<ThreatCategory> {
     const lookup = this.opts.categoryOf;
     if (!lookup) return 'custom';
     const now = this.now();
-    const cached = this.cache.get(rule);
+    const key = policyZone === undefined ? rule : `${rule} ${policyZone}`;
+    const cached = this.cache.get(key);
     if (cached && now - cached.at < (this.opts.categoryCacheMs ?? 60_000)) return cached.category;
     let category: ThreatCategory = 'custom';
     try {
       for (const candidate of ruleCandidates(rule)) {
-        const found = await lookup(candidate);
+        const found = await lookup(candidate, policyZone);
         if (found !== null) {
           category = asThreatCategory(found);
           break;
@@ -202,7 +205,7 @@ export class RpzStream {
       return category; // not cached: the next hit asks again
     }
     if (this.cache.size >= CATEGORY_CACHE_SIZE) this.cache.clear();
-    this.cache.set(rule, { category, at: now });
+    this.cache.set(key, { category, at: now });
     return category;
   }
 }

@@ -8,6 +8,7 @@ import { okResponse, pathUnder, requestSchema } from '../http/route-contract.js'
 
 const SECURITY = [{ bearerAuth: [] }];
 const ERRORS = [
+  'VALIDATION_ERROR',
   'UNAUTHORIZED',
   'AUTH_FAILED',
   'TOKEN_EXPIRED',
@@ -22,11 +23,32 @@ const ERRORS = [
   'BIND_OUTCOME_UNKNOWN',
 ] as const;
 const FEEDS = '/api/feeds';
+
+/** The refusal of feed changes in system mode (the README says the same). */
+export const SYSTEM_MODE_MESSAGE =
+  'blocklist feeds and the allowlist are served by a managed named only; in system mode ' +
+  "your named.conf's response-policy lists the policy zones";
 const TAGS = ['security'];
 
 /** Blocklist feeds and their allowlist. Mounted at /api/feeds. Everyone reads; admins change. */
 export const feedRoutes: FastifyPluginAsyncZod = (app) => {
   app.addHook('onRequest', app.authenticate);
+  // In system mode the operator's `response-policy` names the policy zones: a feed (or the
+  // allowlist) would be stored and compiled but never served, so changes are refused, as
+  // global forwarders are there, rather than accepted and silently ignored.
+  if (app.bind.mode === 'system') {
+    // Returns a promise: Fastify waits for a sync hook's `done` callback, an async one's promise.
+    app.addHook('preHandler', (request) => {
+      if (request.method === 'GET' || request.method === 'HEAD') return Promise.resolve();
+      return Promise.reject(
+        new AppError(
+          'VALIDATION_ERROR',
+          { setting: 'feeds', mode: 'system' },
+          { message: SYSTEM_MODE_MESSAGE },
+        ),
+      );
+    });
+  }
   const service = app.feeds;
   app.get(
     pathUnder(FEEDS, routes.listFeeds),

@@ -176,6 +176,10 @@ export interface BlocklistFeedsTable {
   last_modified: string | null;
   domain_count: number;
   skipped_count: number;
+  /** Failed refreshes in a row (0 after a good one); sets the retry backoff. */
+  failures: number;
+  /** When the scheduler tries next: a failed feed's backoff, else null (the interval's end). */
+  next_attempt_at: string | null;
   version: number;
   created_at: string;
   updated_at: string;

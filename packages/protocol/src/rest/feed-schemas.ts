@@ -78,6 +78,14 @@ export const feedSchema = z.object({
   domainCount: z.number().int(),
   /** Lines the last good refresh could not express (regexes, element hiding, bad names). */
   skippedCount: z.number().int(),
+  /** Refreshes failed in a row; 0 after a good one. */
+  failures: z.number().int(),
+  /**
+   * When the scheduler refreshes it next: the interval's end, or sooner after a failure (1 min
+   * doubling, jittered, capped at the interval). Null while disabled; a time already past means
+   * at the scheduler's next check.
+   */
+  nextRefreshAt: z.string().nullable(),
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),

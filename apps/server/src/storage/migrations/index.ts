@@ -12,6 +12,7 @@ import { apiTokensMigration } from './0010-api-tokens.js';
 import { accountMigration } from './0011-account.js';
 import { blocklistFeedsMigration } from './0012-blocklist-feeds.js';
 import { alertingMigration } from './0013-alerting.js';
+import { feedRetryMigration } from './0014-feed-retry.js';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -32,6 +33,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0011-account': accountMigration,
   '0012-blocklist-feeds': blocklistFeedsMigration,
   '0013-alerting': alertingMigration,
+  '0014-feed-retry': feedRetryMigration,
 };
 
 /** A static provider: no file-system scanning, so it works from any cwd and in bundles. */

@@ -131,9 +131,17 @@ export function Feeds(): ReactNode {
                     </td>
                     <td data-label="State">
                       {f.lastError ? (
-                        <span className="pill pill-warn" title={f.lastError}>
-                          {f.lastError}
-                        </span>
+                        <>
+                          <span className="pill pill-warn" title={f.lastError}>
+                            {f.lastError}
+                          </span>
+                          {f.nextRefreshAt && (
+                            <div className="small muted" data-testid="feed-retry">
+                              {f.failures > 1 ? `${f.failures} failures; ` : ''}next try{' '}
+                              {when(f.nextRefreshAt)}
+                            </div>
+                          )}
+                        </>
                       ) : (
                         <span className={`pill ${f.enabled ? 'pill-ok' : ''}`}>
                           {f.enabled ? 'enabled' : 'disabled'}
