@@ -345,6 +345,20 @@ describe('alert deliveries', () => {
     expect(created.status).toBe(201);
     const op = (await server.login('alert-operator', 'operator-password-1')).accessToken;
     expect((await server.api('/api/alerts/rules', { token: op })).status).toBe(200);
+    // A Slack URL holds its token: operators see the origin, admins the whole URL.
+    const slackUrl = `${receiver.url}/services/T000/B000/secret-path-token`;
+    const slack = await admin.channel(slackUrl, 'slack', null);
+    const urlOf = async (token: string) =>
+      (
+        (await server.api('/api/alerts/channels', { token })).body as {
+          channels: { id: string; config: { url?: string } }[];
+        }
+      ).channels.find((c) => c.id === slack)?.config.url;
+    expect(await urlOf(op)).toBe(`${receiver.url}/…`);
+    expect(await urlOf(admin.token)).toBe(slackUrl);
+    expect((await admin.api(`/api/alerts/channels/${slack}`, { method: 'DELETE' })).status).toBe(
+      204,
+    );
     expect((await server.api('/api/alerts/deliveries', { token: op })).status).toBe(200);
     const refused = await server.api('/api/alerts/channels', {
       token: op,

@@ -82,8 +82,9 @@ export class AlertService {
     this.opts.ruleChanged();
   }
 
-  async listChannels(): Promise<AlertChannel[]> {
-    return (await this.channels.list()).map(channelView);
+  /** Every channel; `fullUrl` (admins) shows target URLs whole (see channelView). */
+  async listChannels(fullUrl: boolean): Promise<AlertChannel[]> {
+    return (await this.channels.list()).map((c) => channelView(c, { fullUrl }));
   }
 
   async createChannel(input: ChannelInput): Promise<AlertChannel> {

@@ -32,14 +32,25 @@ function fromRow(r: AlertChannelsTable): StoredChannel {
 }
 
 /** The client view: write-only fields replaced by whether they are set. */
-export function channelView(c: StoredChannel): AlertChannel {
-  const { secret, smtpPassword, ...rest } = c.config;
+/**
+ * A channel as REST shows it: the HMAC secret and SMTP password never; the target URL whole
+ * only to admins (`fullUrl`). Slack and Teams put their token in the URL's path, and any
+ * receiver may in its query, so operators, who may read alerting, see the origin alone.
+ */
+export function channelView(c: StoredChannel, { fullUrl = true } = {}): AlertChannel {
+  const { secret, smtpPassword, url, ...rest } = c.config;
+  const shownUrl = url === undefined || fullUrl ? url : `${new URL(url).origin}/…`;
   return {
     id: c.id,
     name: c.name,
     kind: c.kind,
     enabled: c.enabled,
-    config: { ...rest, hasSecret: Boolean(secret), hasSmtpPassword: Boolean(smtpPassword) },
+    config: {
+      ...rest,
+      ...(shownUrl !== undefined ? { url: shownUrl } : {}),
+      hasSecret: Boolean(secret),
+      hasSmtpPassword: Boolean(smtpPassword),
+    },
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };

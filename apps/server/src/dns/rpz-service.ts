@@ -10,7 +10,7 @@ import type { ChunkCommit } from './bulk-jobs.js';
 import type { DnsBackend } from './dns-backend.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { dnsEvent } from './dns-events.js';
-import { actorOf } from './zone-access.js';
+import { actorOf, assertPolicyAdmin } from './zone-access.js';
 import { stale } from './zone-service.js';
 import type { RpzCategory } from '@hdns/protocol/rest';
 
@@ -137,7 +137,7 @@ export class RpzService {
     inputs: readonly RpzRuleInput[],
     options: { job?: ChunkCommit } = {},
   ): Promise<RpzRule[]> {
-    this.assertAdmin(identity);
+    assertPolicyAdmin(identity);
     return this.lock.run('rpz', async () => {
       // A job's chunk: its rights are checked under the lock, before BIND sees it (see ChunkCommit).
       await options.job?.check();
@@ -204,7 +204,7 @@ export class RpzService {
     id: string,
     input: Partial<RpzRuleInput> & { version: number },
   ): Promise<RpzRule> {
-    this.assertAdmin(identity);
+    assertPolicyAdmin(identity);
     return this.lock.run('rpz', async () => {
       const rules = await this.list();
       const before = rules.find((r) => r.id === id);
@@ -249,7 +249,7 @@ export class RpzService {
   }
 
   async remove(identity: Identity, id: string): Promise<void> {
-    this.assertAdmin(identity);
+    assertPolicyAdmin(identity);
     await this.lock.run('rpz', async () => {
       const rules = await this.list();
       const before = rules.find((r) => r.id === id);
@@ -296,10 +296,5 @@ export class RpzService {
 
   private async apply(rules: readonly RpzRule[]): Promise<number | null> {
     return (await this.backend.applyRpz(rules.filter((r) => r.enabled).map(ruleSpec))).serial;
-  }
-
-  private assertAdmin(identity: Identity): void {
-    // Blocking names affects every client of the resolver: operators manage zones, not policy.
-    if (identity.role !== 'admin') throw new AppError('FORBIDDEN');
   }
 }

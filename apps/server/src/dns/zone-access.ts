@@ -89,6 +89,14 @@ export function assertCreateZone(identity: Identity, zone: string, type: ZoneKin
   assertMayWrite(identity, zone, type);
 }
 
+/**
+ * Resolver policy (RPZ rules, blocklist feeds, the allowlist) blocks names for every client
+ * of the resolver: operators manage zones, admins manage policy.
+ */
+export function assertPolicyAdmin(identity: Identity): void {
+  if (identity.role !== 'admin') throw new AppError('FORBIDDEN');
+}
+
 export function actorOf(identity: Identity): { id: string; username: string } {
   return { id: identity.userId, username: identity.username };
 }

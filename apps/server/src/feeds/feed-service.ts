@@ -9,7 +9,7 @@ import {
 } from '@hdns/protocol/rest';
 import type { Actor } from '@hdns/hub';
 import type { Identity } from '../auth/identity.js';
-import { actorOf } from '../dns/zone-access.js';
+import { actorOf, assertPolicyAdmin } from '../dns/zone-access.js';
 import { stale } from '../dns/zone-service.js';
 import { AppError } from '../http/app-error.js';
 import { KeyedMutex } from '../lib/keyed-mutex.js';
@@ -78,7 +78,7 @@ export class FeedService {
   }
 
   async create(identity: Identity, input: FeedInput): Promise<Feed> {
-    assertAdmin(identity);
+    assertPolicyAdmin(identity);
     this.checkUrl(input.url);
     const row = await this.locks.run(SET, async () => {
       const rows = await this.store.list();
@@ -119,7 +119,7 @@ export class FeedService {
   }
 
   async update(identity: Identity, id: string, patch: FeedPatch): Promise<Feed> {
-    assertAdmin(identity);
+    assertPolicyAdmin(identity);
     if (patch.url !== undefined) this.checkUrl(patch.url);
     let relist = false;
     let refetch = false;
@@ -185,7 +185,7 @@ export class FeedService {
   }
 
   async remove(identity: Identity, id: string): Promise<void> {
-    assertAdmin(identity);
+    assertPolicyAdmin(identity);
     await this.locks.run(id, () =>
       this.locks.run(SET, async () => {
         const rows = await this.store.list();
@@ -225,7 +225,7 @@ export class FeedService {
 
   /** Replaces the allowlist: its zone is reloaded alone, before every feed in evaluation. */
   async setAllowlist(identity: Identity, domains: readonly string[]): Promise<string[]> {
-    assertAdmin(identity);
+    assertPolicyAdmin(identity);
     const names = [...new Set(domains.map((d) => d.trim().toLowerCase().replace(/\.$/, '')))];
     for (const n of names) {
       if (feedName(n.startsWith('*.') ? n.slice(2) : n) === null)
@@ -326,9 +326,4 @@ export class FeedService {
 function checkLimit(enabled: number): void {
   if (enabled > MAX_ENABLED_FEEDS)
     throw new AppError('FEED_LIMIT_REACHED', { max: MAX_ENABLED_FEEDS });
-}
-
-function assertAdmin(identity: Identity): void {
-  // A feed blocks names for every client of the resolver, like an RPZ rule: admins only.
-  if (identity.role !== 'admin') throw new AppError('FORBIDDEN');
 }

@@ -154,7 +154,9 @@ export const alertRoutes: FastifyPluginAsyncZod = (app) => {
         response: { ...okResponse(routes.listAlertChannels), ...errorResponses(...ERRORS) },
       },
     },
-    async () => ({ channels: await service.listChannels() }),
+    async (request) => ({
+      channels: await service.listChannels(requireIdentity(request).role === 'admin'),
+    }),
   );
   app.post(
     pathUnder(ALERTS, routes.createAlertChannel),

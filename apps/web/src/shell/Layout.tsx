@@ -1,6 +1,7 @@
 /**
  * The signed-in frame: header (brand, nav, connection state, bell, user menu), the page, and
- * the toasts. Navigation collapses behind a menu button in narrow windows.
+ * the toasts. Navigation collapses behind a menu button in narrow windows; on wide ones the
+ * less-used pages sit behind "More" so the header stays one row.
  */
 import { useState, type ReactNode } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
@@ -9,6 +10,7 @@ import { useAuth, useSignedIn } from '../auth/auth-context';
 import { ConnectionStatus } from './ConnectionStatus';
 import { NotificationBell } from './NotificationBell';
 import { PreferencesLoader } from './PreferencesLoader';
+import { MoreMenu } from './MoreMenu';
 import { EventToasts, ToastHost } from './Toasts';
 
 interface NavItem {
@@ -17,6 +19,8 @@ interface NavItem {
   end?: boolean;
   /** Hidden below this role (the server would refuse the page's requests). */
   minRole?: Role;
+  /** Less used: behind the "More" button on wide screens (one header row at 1280 px). */
+  more?: boolean;
 }
 
 const NAV: readonly NavItem[] = [
@@ -28,8 +32,8 @@ const NAV: readonly NavItem[] = [
   { to: '/security', label: 'Security' },
   { to: '/events', label: 'Events' },
   { to: '/alerts', label: 'Alerts', minRole: 'operator' },
-  { to: '/settings', label: 'Settings', minRole: 'admin' },
-  { to: '/admin', label: 'Admin', minRole: 'admin' },
+  { to: '/settings', label: 'Settings', minRole: 'admin', more: true },
+  { to: '/admin', label: 'Admin', minRole: 'admin', more: true },
 ];
 
 export function Layout(): ReactNode {
@@ -58,17 +62,20 @@ export function Layout(): ReactNode {
           </button>
           <span className="brand">Hybrid DNS</span>
           <nav id="main-nav" className={`nav${menuOpen ? ' open' : ''}`} aria-label="Main">
-            {items.map((n) => (
-              <NavLink
-                key={n.to}
-                to={n.to}
-                end={n.end ?? false}
-                className="nav-link"
-                onClick={() => setMenuOpen(false)}
-              >
-                {n.label}
-              </NavLink>
-            ))}
+            {items
+              .filter((n) => !n.more)
+              .map((n) => (
+                <NavLink
+                  key={n.to}
+                  to={n.to}
+                  end={n.end ?? false}
+                  className="nav-link"
+                  onClick={() => setMenuOpen(false)}
+                >
+                  {n.label}
+                </NavLink>
+              ))}
+            <MoreMenu items={items.filter((n) => n.more)} onNavigate={() => setMenuOpen(false)} />
           </nav>
           <div className="header-tools">
             <ConnectionStatus />

@@ -3,10 +3,11 @@
  * and a panel of the most recent ones to acknowledge one by one or all at once. Acknowledgement
  * goes to the server over the socket, so other tabs and the history agree.
  */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useEventFeed } from '@hdns/react';
 import { errorMessage } from '../api/api-error';
+import { useDismiss } from '../hooks/use-dismiss';
 import { formatTime } from '../format';
 import { actorOf, describeEvent } from '../realtime/describe-event';
 import { showToast } from './toast-store';
@@ -19,26 +20,12 @@ export function NotificationBell(): ReactNode {
   const panelRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => {
-    if (!open) return undefined;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        setOpen(false);
-        buttonRef.current?.focus();
-      }
-    };
-    const onClick = (e: MouseEvent) => {
-      const target = e.target as Node;
-      if (!panelRef.current?.contains(target) && !buttonRef.current?.contains(target))
-        setOpen(false);
-    };
-    document.addEventListener('keydown', onKey);
-    document.addEventListener('mousedown', onClick);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('mousedown', onClick);
-    };
-  }, [open]);
+  useDismiss({
+    open,
+    close: () => setOpen(false),
+    inside: [panelRef, buttonRef],
+    returnFocus: buttonRef,
+  });
 
   const fail = (err: unknown) =>
     showToast({ level: 'warning', title: 'Could not acknowledge', body: errorMessage(err) });

@@ -202,7 +202,17 @@ export type AlertChannelConfig = z.infer<typeof alertChannelConfigSchema>;
 
 export const alertChannelConfigViewSchema = alertChannelConfigSchema
   .omit({ secret: true, smtpPassword: true })
-  .extend({ hasSecret: z.boolean(), hasSmtpPassword: z.boolean() });
+  .extend({
+    url: z
+      .string()
+      .max(2000)
+      .optional()
+      .describe(
+        'Target URL; readers below admin see its origin alone (Slack and Teams URLs hold a token)',
+      ),
+    hasSecret: z.boolean(),
+    hasSmtpPassword: z.boolean(),
+  });
 
 export const alertChannelSchema = z
   .object({

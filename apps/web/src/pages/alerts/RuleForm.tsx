@@ -1,45 +1,48 @@
-/** Create an alert rule: which events (types, minimum priority), optional threshold, channel. */
+/**
+ * Create or edit an alert rule: which events (MatchFields), an optional condition
+ * (ConditionFields), the channels it sends to and an optional escalation. The server's refusal
+ * (`{code, message}` with the failing field) is shown at the top of the form.
+ */
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { EVENT_TYPES, PRIORITIES, type EventType, type Priority } from '@hdns/protocol';
 import type { AlertChannel, AlertRule } from '@hdns/protocol/rest';
 import { errorMessage } from '../../api/api-error';
 import { useApi } from '../../auth/auth-context';
 import { Field } from '../../components/Field';
+import { ConditionFields } from './ConditionFields';
+import { MatchFields } from './MatchFields';
+import { draftFromRule, emptyDraft, ruleBody, type RuleDraft } from './rule-draft';
 
 export function RuleForm({
   channels,
-  onCreated,
+  rule,
+  onSaved,
   onCancel,
 }: {
   channels: readonly AlertChannel[];
-  onCreated: (rule: AlertRule) => void;
+  /** The rule to edit; absent: a new one. */
+  rule?: AlertRule;
+  onSaved: (rule: AlertRule) => void;
   onCancel: () => void;
 }): ReactNode {
   const api = useApi();
-  const [name, setName] = useState('');
-  const [type, setType] = useState<EventType | ''>('');
-  const [minPriority, setMinPriority] = useState<Priority | ''>('high');
-  const [count, setCount] = useState('');
-  const [windowSec, setWindowSec] = useState('60');
-  const [channelId, setChannelId] = useState(channels[0]?.id ?? '');
+  const [draft, setDraft] = useState<RuleDraft>(() =>
+    rule ? draftFromRule(rule) : emptyDraft(channels[0]?.id),
+  );
+  const set = (patch: Partial<RuleDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
+  const label = rule ? `Edit rule ${rule.name}` : 'New rule';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(undefined);
     try {
-      const match = {
-        ...(type ? { types: [type] } : {}),
-        ...(minPriority ? { minPriority } : {}),
-      };
-      const threshold =
-        count.trim() === '' ? null : { count: Number(count), windowSec: Number(windowSec) };
-      onCreated(
-        await api.createAlertRule({
-          body: { name: name.trim(), match, threshold, channelIds: [channelId] },
-        }),
+      const body = ruleBody(draft, rule);
+      onSaved(
+        rule
+          ? await api.updateAlertRule({ params: { id: rule.id }, body })
+          : await api.createAlertRule({ body }),
       );
     } catch (err) {
       setError(errorMessage(err));
@@ -48,7 +51,7 @@ export function RuleForm({
   };
 
   return (
-    <form className="form subform" onSubmit={(e) => void submit(e)} aria-label="New rule">
+    <form className="form subform" onSubmit={(e) => void submit(e)} aria-label={label}>
       {error && (
         <p className="form-error" role="alert">
           {error}
@@ -56,46 +59,33 @@ export function RuleForm({
       )}
       <div className="form-row">
         <Field label="Name">
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
-        </Field>
-        <Field label="Event type">
-          <select value={type} onChange={(e) => setType(e.target.value as EventType | '')}>
-            <option value="">Any</option>
-            {EVENT_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="At least priority">
-          <select
-            value={minPriority}
-            onChange={(e) => setMinPriority(e.target.value as Priority | '')}
-          >
-            <option value="">Any</option>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </Field>
-      </div>
-      <div className="form-row">
-        <Field label="Threshold: events (empty: every event)">
-          <input type="number" min={1} value={count} onChange={(e) => setCount(e.target.value)} />
-        </Field>
-        <Field label="Within seconds">
           <input
-            type="number"
-            min={1}
-            value={windowSec}
-            onChange={(e) => setWindowSec(e.target.value)}
+            value={draft.name}
+            onChange={(e) => set({ name: e.target.value })}
+            required
+            maxLength={100}
           />
         </Field>
-        <Field label="Channel">
-          <select value={channelId} onChange={(e) => setChannelId(e.target.value)} required>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={draft.enabled}
+            onChange={(e) => set({ enabled: e.target.checked })}
+          />
+          Enabled
+        </label>
+      </div>
+      <MatchFields draft={draft} set={set} />
+      <ConditionFields draft={draft} set={set} />
+      <div className="form-row">
+        <Field label="Channels">
+          <select
+            multiple
+            size={Math.min(4, Math.max(2, channels.length))}
+            value={draft.channelIds}
+            required
+            onChange={(e) => set({ channelIds: [...e.target.selectedOptions].map((o) => o.value) })}
+          >
             {channels.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
@@ -103,10 +93,39 @@ export function RuleForm({
             ))}
           </select>
         </Field>
+        <Field label="Escalate critical events to">
+          <select
+            value={draft.escalateChannel}
+            onChange={(e) => set({ escalateChannel: e.target.value })}
+          >
+            <option value="">No escalation</option>
+            {channels.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {draft.escalateChannel !== '' && (
+          <Field label="Unacknowledged for (min)" className="narrow">
+            <input
+              type="number"
+              min={0.01}
+              step="any"
+              required
+              value={draft.escalateAfter}
+              onChange={(e) => set({ escalateAfter: e.target.value })}
+            />
+          </Field>
+        )}
       </div>
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy || !channelId}>
-          Create rule
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={busy || draft.channelIds.length === 0}
+        >
+          {rule ? 'Save rule' : 'Create rule'}
         </button>
         <button type="button" className="btn" onClick={onCancel}>
           Cancel
