@@ -185,8 +185,19 @@ describe('a held condition across a restart', () => {
     });
     expect(emitted.status).toBe(201);
     const emittedAt = Date.now();
-    // The dispatcher reads the event (its stored position moves past it), then the restart.
-    await new Promise((r) => setTimeout(r, 500));
+    // The dispatcher reads the event (its stored position moves past it), then the restart:
+    // only the windows rebuilt from the log can remember the state.
+    const eventId = (emitted.body as { id: string }).id;
+    const live = server;
+    const [logged] = await live.app.hub.log.query({ ids: [eventId] });
+    await waitFor(
+      async () => {
+        const row = await live.app.db.selectFrom('alert_cursor').select('seq').executeTakeFirst();
+        return Number(row?.seq ?? 0) >= (logged?.seq ?? Infinity);
+      },
+      10_000,
+      'the matcher past the event',
+    );
     await server.close();
     expect(receiver.requests).toEqual([]);
     server = await startTestServer({ dataDir, env: FAST });

@@ -1,3 +1,11 @@
+/**
+ * Which connections count against each other: `v1`, people's protocol-v1 clients (a browser's
+ * tabs share one, the CLI logged in with a password); `legacy`, the older protocols' sockets;
+ * `token`, protocol-v1 sockets opened with an API token (scripts), which never supersede a
+ * person's dashboard nor are superseded by it.
+ */
+export type ConnectionPool = 'v1' | 'legacy' | 'token';
+
 /** What the registry needs to know about a connection. */
 export interface Registrant {
   readonly id: string;
@@ -7,10 +15,11 @@ export interface Registrant {
   readonly connectedAt: number;
   /**
    * Connections count against the per-user limit only within their pool: protocol v1 clients
-   * share one; legacy clients (one socket per connection type) are replaced only by a newer
-   * socket of the same instance, never by a v1 tab or another type.
+   * share one; legacy clients (one socket per connection type) and API-token scripts are
+   * replaced only by a newer socket of the same instance, never by a v1 tab or another type
+   * (the global and per-address limits still bound them).
    */
-  readonly pool: 'v1' | 'legacy';
+  readonly pool: ConnectionPool;
 }
 
 /**

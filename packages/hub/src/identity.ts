@@ -26,6 +26,11 @@ export interface Identity {
    * something (disconnect_user, broadcast_admin_message) are refused with READ_ONLY_TOKEN.
    */
   readOnly?: boolean;
+  /**
+   * Authenticated with an API token (automation): its sockets form their own pool, so a
+   * script never supersedes its owner's dashboard (ConnectionPool).
+   */
+  apiToken?: boolean;
 }
 
 /** Raised by a TokenVerifier; `code` is AUTH_FAILED or TOKEN_EXPIRED. */

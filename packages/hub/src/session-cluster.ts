@@ -1,4 +1,5 @@
 import type { ConnectionInfo } from './connection-info.js';
+import type { ConnectionPool } from './connection-registry.js';
 import type { KeptCredential } from './revocation-marks.js';
 
 /** One instance's own real-time figures (`Hub.localStats()`). */
@@ -16,7 +17,7 @@ export interface ClusterSession {
   readonly id: string;
   readonly userId: string;
   readonly instanceId: string | undefined;
-  readonly pool: 'v1' | 'legacy';
+  readonly pool: ConnectionPool;
   readonly connectedAt: number;
   /** The credential (login session, API token) it authenticated with, if it has one. */
   readonly credentialId?: string;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CloseCode, type EventType, type StreamPosition } from '@hdns/protocol';
 import type { EncodedEvent, WireFormat } from './encoded-event.js';
+import type { ConnectionPool } from './connection-registry.js';
 import type { Identity } from './identity.js';
 import type { HubSocket } from './hub-socket.js';
 import { SOCKET_OPEN } from './hub-socket.js';
@@ -81,8 +82,9 @@ export class Session implements QueueOwner, Clocked {
     return this.protocol.format;
   }
 
-  get pool(): 'v1' | 'legacy' {
-    return this.protocol.format === 'v1' ? 'v1' : 'legacy';
+  get pool(): ConnectionPool {
+    if (this.protocol.format !== 'v1') return 'legacy';
+    return this.identity?.apiToken === true ? 'token' : 'v1';
   }
 
   get userId(): string {

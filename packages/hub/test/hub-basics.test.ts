@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode, EXAMPLE_EVENTS, REDACTED } from '@hdns/protocol';
-import { startHub, TestClient, token, sleep, type TestHub } from '@hdns/testkit';
+import { startHub, TestClient, token, sleep, verifyTestToken, type TestHub } from '@hdns/testkit';
 
 let t: TestHub | undefined;
 afterEach(async () => {
@@ -107,6 +107,46 @@ describe('hub: handshake and subscriptions', () => {
     // The same instance reconnecting replaces itself.
     await TestClient.connect(t.url, { token: token('m', 'viewer'), instanceId: 'b' });
     expect((await b.client.waitClosed()).code).toBe(CloseCode.SUPERSEDED);
+  });
+
+  it("an API-token script and its owner's dashboard do not supersede each other", async () => {
+    // `<token>#api` authenticates as an API token would (Identity.apiToken).
+    t = await startHub({
+      verifyToken: async (raw) => {
+        const [tok = '', kind] = raw.split('#');
+        const identity = await verifyTestToken(tok);
+        return kind === 'api' ? { ...identity, apiToken: true } : identity;
+      },
+    });
+    const dashboard = await TestClient.connect(t.url, {
+      token: token('o', 'operator'),
+      instanceId: 'browser',
+    });
+    const script = await TestClient.connect(t.url, {
+      token: `${token('o', 'operator')}#api`,
+      instanceId: 'cron',
+    });
+    const other = await TestClient.connect(t.url, {
+      token: `${token('o', 'operator')}#api`,
+      instanceId: 'ci',
+    });
+    await sleep(20);
+    expect([dashboard, script, other].map((c) => c.client.closed)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    // A person's second device still supersedes the first (the per-user limit of 1) and
+    // leaves the scripts be; a script reconnecting with its instance id replaces itself.
+    await TestClient.connect(t.url, { token: token('o', 'operator'), instanceId: 'laptop' });
+    expect((await dashboard.client.waitClosed()).code).toBe(CloseCode.SUPERSEDED);
+    await TestClient.connect(t.url, {
+      token: `${token('o', 'operator')}#api`,
+      instanceId: 'cron',
+    });
+    expect((await script.client.waitClosed()).code).toBe(CloseCode.SUPERSEDED);
+    expect(other.client.closed).toBeUndefined();
+    expect(t.hub.connections()).toHaveLength(3);
   });
 });
 

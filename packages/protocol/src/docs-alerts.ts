@@ -92,7 +92,7 @@ export function renderAlerting(): string {
       ],
     ),
     '',
-    'Windows use the events’ own times, and a restart rebuilds them from the event log. Examples:',
+    'Windows use the events’ own times. One server instance matches at a time; when one starts matching (a start, or a takeover from an instance that stopped) it rebuilds the windows from the event log: each rule’s window and `forSec` back (a `held` state an hour further), at most the newest 50,000 events. Conditions count the events the log holds: a query stream sampled under load (`sampled: k` on `dns_query_log`) counts one event in k, so a `ratio` stays true and a `count` needs k times the traffic. Examples:',
     '',
     table(
       ['rule', '`match`', '`threshold`', 'summary'],

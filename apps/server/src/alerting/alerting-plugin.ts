@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppConfig } from '../config.js';
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { AlertCursor } from './alert-cursor.js';
 import { AlertDispatcher } from './alert-dispatcher.js';
 import { registerAlertMetrics } from './alert-metrics.js';
 import { AlertService } from './alert-service.js';
@@ -19,7 +22,7 @@ declare module 'fastify' {
 }
 
 /** Events within this many ms of each other wake the matching once. */
-const WAKE_COALESCE_MS = 25;
+const WAKE_COALESCE_MS = 200;
 
 export interface AlertingPluginOptions {
   settings: AppConfig['alerting'];
@@ -54,26 +57,34 @@ async function alertingPlugin(app: FastifyInstance, options: AlertingPluginOptio
   );
   const sending = new PollLoop((signal) => worker.runOnce(signal), s.pollMs, onError('delivery'));
   const wake = () => sending.wake();
-  const dispatcher = new AlertDispatcher(
+  const cursor = new AlertCursor(
     app.db,
+    app.hub.log,
+    `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+  );
+  const dispatcher = new AlertDispatcher(
+    cursor,
     app.hub.log,
     rules,
     deliveries,
     new RuleMatcher(),
     wake,
   );
-  // Fix the starting position now, so events published right after start are alerted on.
-  await dispatcher.position();
+  // Fix the starting position now (on a first start), so events published right after the
+  // start are alerted on.
+  await cursor.ensure();
   const matching = new PollLoop(
     (signal) => dispatcher.runOnce(signal),
     s.pollMs,
     onError('matching'),
   );
-  // New events wake the matching at once (coalesced to one run per WAKE_COALESCE_MS under
-  // traffic), so an alert leaves within milliseconds; the poll remains for timed conditions.
+  // New events wake the matching (coalesced to one run per WAKE_COALESCE_MS under traffic), so
+  // an alert leaves within a fraction of a second; the poll remains for timed conditions and
+  // for the claim. Without an enabled rule, events wake nothing.
   let waking: NodeJS.Timeout | undefined;
   const stopWaking = app.hub.onEvent(() => {
-    waking ??= setTimeout(() => {
+    if (waking !== undefined || !dispatcher.wantsEvents()) return;
+    waking = setTimeout(() => {
       waking = undefined;
       matching.wake();
     }, WAKE_COALESCE_MS);
@@ -96,7 +107,10 @@ async function alertingPlugin(app: FastifyInstance, options: AlertingPluginOptio
     new AlertService(app.db, rules, channels, deliveries, {
       allowPrivate: s.allowPrivateTargets,
       wake,
-      ruleChanged: () => matching.wake(),
+      ruleChanged: () => {
+        dispatcher.rulesChanged();
+        matching.wake();
+      },
     }),
   );
   const stops = [matching.start(), escalating.start(), sending.start(), pruning.start()];
@@ -104,6 +118,9 @@ async function alertingPlugin(app: FastifyInstance, options: AlertingPluginOptio
     stopWaking();
     clearTimeout(waking);
     await Promise.all(stops.map((stop) => stop()));
+    await cursor
+      .release()
+      .catch((err: unknown) => app.log.warn({ err }, 'alerting: matcher claim not released'));
   });
   return Promise.resolve();
 }

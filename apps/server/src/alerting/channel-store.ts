@@ -96,14 +96,18 @@ export class ChannelStore {
    * channel and the channel's delete both take it first, so one of them sees the other.
    */
   async lock(ids: readonly string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await this.db
-      .updateTable('alert_channels')
-      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
-      .where('id', 'in', ids)
-      .returning('id')
-      .execute();
-    return new Set(rows.map((r) => r.id));
+    const found = new Set<string>();
+    // One at a time in id order: two transactions locking overlapping sets cannot deadlock.
+    for (const id of [...new Set(ids)].sort()) {
+      const row = await this.db
+        .updateTable('alert_channels')
+        .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+        .where('id', '=', id)
+        .returning('id')
+        .executeTakeFirst();
+      if (row) found.add(row.id);
+    }
+    return found;
   }
 
   async insert(c: StoredChannel): Promise<void> {

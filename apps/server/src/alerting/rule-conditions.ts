@@ -80,7 +80,8 @@ class CountCondition implements Condition {
     const group = groupOf(event, this.t.groupBy);
     const times = this.groups.take(group) ?? new TimeQueue();
     times.dropUpTo(at - this.t.windowSec * 1000);
-    times.push(at);
+    // Events of several instances may come slightly out of order: the queue stays ascending.
+    times.push(Math.max(at, times.last() ?? at));
     if (times.length >= this.t.count) {
       return {
         event,
@@ -145,6 +146,11 @@ class RatioCondition implements Condition {
       g.events -= counts?.events ?? 0;
       g.hits -= counts?.hits ?? 0;
     }
+    // A window that emptied ends the episode: nothing was seen for a whole window.
+    if (g.events === 0) {
+      g.aboveSince = null;
+      g.fired = false;
+    }
     let bucket = g.bySec.get(sec);
     if (!bucket) {
       bucket = { events: 0, hits: 0 };
@@ -158,7 +164,12 @@ class RatioCondition implements Condition {
     g.hits += hit;
     let firing: Firing | null = null;
     const percent = (g.hits * 100) / g.events;
-    if (g.events >= this.t.minEvents && percent > this.t.abovePercent) {
+    // Too few events to judge leaves the episode as it is (no flapping around minEvents).
+    if (g.events < this.t.minEvents) {
+      this.groups.put(key, g);
+      return null;
+    }
+    if (percent > this.t.abovePercent) {
       g.aboveSince ??= at;
       if (!g.fired && at - g.aboveSince >= this.t.forSec * 1000) {
         g.fired = true;

@@ -5,6 +5,9 @@ import { conditionFor, type Condition } from './rule-conditions.js';
 
 export { MAX_GROUPS_PER_RULE, MAX_TIMES_PER_RULE } from './rule-conditions.js';
 
+/** How far ahead of this server's clock an event's time is believed. */
+const MAX_CLOCK_AHEAD_MS = 5_000;
+
 /** A rule that fired, on which event, and what its condition saw (none for plain rules). */
 export interface RuleFiring {
   rule: AlertRule;
@@ -53,7 +56,8 @@ export class RuleMatcher {
   /** The rules this event fires. */
   match(event: LoggedEvent): RuleFiring[] {
     const fired: RuleFiring[] = [];
-    const at = Date.parse(event.ts);
+    // A clock far ahead on some node must not pin windows in the future.
+    const at = Math.min(Date.parse(event.ts), Date.now() + MAX_CLOCK_AHEAD_MS);
     for (const { rule, condition } of this.states.values()) {
       if (!matchesFilter(rule.match, event)) continue;
       if (!condition) {

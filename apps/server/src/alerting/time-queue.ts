@@ -20,6 +20,11 @@ export class TimeQueue {
     return this.head < this.items.length ? this.items[this.head] : undefined;
   }
 
+  /** The newest value, if any. */
+  last(): number | undefined {
+    return this.head < this.items.length ? this.items[this.items.length - 1] : undefined;
+  }
+
   /** Removes and returns the oldest value. */
   shift(): number | undefined {
     if (this.head >= this.items.length) return undefined;

@@ -26,7 +26,9 @@ export const REALTIME_SETTINGS = {
     'HDNS_WS_MAX_PER_USER',
     int(1, 100),
     1,
-    'WebSockets per user; a newer one supersedes the oldest',
+    'WebSockets per user (a browser shares one among its tabs); a newer one supersedes the ' +
+      'oldest. Sockets opened with an API token are apart: they never supersede the user’s ' +
+      'dashboard nor are superseded by it (only by their own client reconnecting)',
   ),
   maxConnections: setting(
     'HDNS_WS_MAX_CONNECTIONS',

@@ -28,6 +28,7 @@ async function verifyApiToken(apiTokens: ApiTokenVerifier, token: string): Promi
     expiresAt: identity.expiresAt,
     ...(identity.apiTokenId !== undefined ? { credentialId: identity.apiTokenId } : {}),
     ...(identity.readOnly ? { readOnly: true } : {}),
+    apiToken: true,
   };
 }
 

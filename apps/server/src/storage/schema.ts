@@ -329,6 +329,9 @@ export interface AlertCursorTable {
   id: number;
   epoch: string;
   seq: string;
+  /** The instance matching alert rules now (migration 0015), and until when its claim holds. */
+  holder: string | null;
+  held_until: string | null;
 }
 
 export interface Database {

@@ -10,6 +10,7 @@ import {
   type TcpProxy,
 } from '@hdns/testkit';
 import type { ConnectionInfo } from '../connection-info.js';
+import type { ConnectionPool } from '../connection-registry.js';
 import { closeFor, type KeptCredential } from '../revocation-marks.js';
 import {
   ClusterUnavailableError,
@@ -102,7 +103,7 @@ interface Instance {
     userId: string,
     opts?: {
       instanceId?: string;
-      pool?: 'v1' | 'legacy';
+      pool?: ConnectionPool;
       connectedAt?: number;
       credentialId?: string;
     },
