@@ -95,7 +95,17 @@ describe('realtime over the real app', () => {
     client.send({ type: 'hello', id: 'h', protocol: 1, token: forged });
     expect(await client.next('error')).toMatchObject({ code: 'AUTH_FAILED' });
     expect((await client.waitClosed()).code).toBe(CloseCode.AUTH_FAILED);
-    const entries = await server.app.auditLog.list({ action: 'ws_auth_failure' });
+    // The hub reports the outcome and the audit row is written beside the close, not before
+    // it (onAuth does not hold the socket): wait for the row rather than race it.
+    const live = server;
+    const entries = await waitFor(
+      async () => {
+        const rows = await live.app.auditLog.list({ action: 'ws_auth_failure' });
+        return rows.length > 0 ? rows : undefined;
+      },
+      10_000,
+      'the ws_auth_failure audit row',
+    );
     expect(entries).toHaveLength(1);
     expect(JSON.stringify(entries)).not.toContain(forged);
   });
