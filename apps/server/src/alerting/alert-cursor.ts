@@ -23,6 +23,8 @@ export interface Claim {
  */
 export class AlertCursor {
   private heldUntil = 0;
+  /** The position as this holder last read or saved it (only the holder moves it). */
+  private known: number | null = null;
 
   constructor(
     private readonly db: Db,
@@ -59,8 +61,10 @@ export class AlertCursor {
       .executeTakeFirst();
     if (result.numUpdatedRows !== 1n) {
       this.heldUntil = 0;
+      this.known = null;
       return { holds: false, fresh: false };
     }
+    if (lapsed) this.known = null;
     this.heldUntil = now + MATCHER_CLAIM_MS;
     return { holds: true, fresh: lapsed };
   }
@@ -68,6 +72,7 @@ export class AlertCursor {
   /** Gives the claim up (a clean shutdown), so the next instance need not wait for it to run out. */
   async release(): Promise<void> {
     this.heldUntil = 0;
+    this.known = null;
     await this.db
       .updateTable('alert_cursor')
       .set({ holder: null, held_until: null })
@@ -78,12 +83,16 @@ export class AlertCursor {
 
   /** The stored position; at the head (and stored so) when it belongs to another epoch. */
   async position(): Promise<number> {
+    if (this.known !== null && this.now() < this.heldUntil) return this.known;
     const row = await this.db
       .selectFrom('alert_cursor')
       .select(['epoch', 'seq'])
       .where('id', '=', 1)
       .executeTakeFirst();
-    if (row && row.epoch === this.log.epoch) return Number(row.seq);
+    if (row && row.epoch === this.log.epoch) {
+      this.known = Number(row.seq);
+      return this.known;
+    }
     const head = await this.log.lastSeq();
     await this.save(head);
     return head;
@@ -91,11 +100,12 @@ export class AlertCursor {
 
   /** Moves the position, if this instance still holds the claim. */
   async save(seq: number): Promise<void> {
-    await this.db
+    const result = await this.db
       .updateTable('alert_cursor')
       .set({ epoch: this.log.epoch, seq: String(seq) })
       .where('id', '=', 1)
       .where('holder', '=', this.node)
-      .execute();
+      .executeTakeFirst();
+    this.known = result.numUpdatedRows === 1n ? seq : null;
   }
 }

@@ -1,23 +1,15 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { LoggedEvent } from '@hdns/hub';
-import { eventFrame } from '@hdns/protocol';
-import {
-  ALERT_DELIVERY_REASONS,
-  alertObservationSchema,
-  describeObservation,
-} from '@hdns/protocol/rest';
+import { alertWebhookBodySchema, describeObservation } from '@hdns/protocol/rest';
 import { severityOf } from './event-filter.js';
 
-/** What a delivery row's `payload` holds: why it is sent, by which rule, and the event. */
-export const deliveryPayloadSchema = z.object({
-  reason: z.enum(ALERT_DELIVERY_REASONS),
-  rule: z.object({ id: z.string(), name: z.string() }).nullable(),
-  /** null for a test send. */
-  event: eventFrame.omit({ type: true }).nullable(),
-  /** What the rule's condition saw when it fired. */
-  observed: alertObservationSchema.optional(),
-  /** Escalation: when the first notification went out unacknowledged. */
-  escalatedAfterMinutes: z.number().optional(),
+/**
+ * What a delivery row's `payload` holds: the webhook body (packages/protocol) but for what each
+ * send adds, its delivery id and the summary line.
+ */
+export const deliveryPayloadSchema = alertWebhookBodySchema.omit({
+  deliveryId: true,
+  summary: true,
 });
 export type DeliveryPayload = z.infer<typeof deliveryPayloadSchema>;
 

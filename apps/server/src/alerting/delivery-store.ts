@@ -181,11 +181,13 @@ export class DeliveryStore {
       .execute();
   }
 
-  async clearEscalation(id: string): Promise<void> {
+  /** Ends the escalation watch of these rows. */
+  async clearEscalations(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
     await this.db
       .updateTable('alert_deliveries')
       .set({ escalate_at: null })
-      .where('id', '=', id)
+      .where('id', 'in', ids)
       .execute();
   }
 

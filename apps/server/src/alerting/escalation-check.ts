@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventLog } from '@hdns/hub';
 import type { Db } from '../storage/db.js';
 import { parsePayload, type DeliveryPayload } from './alert-payload.js';
-import type { DeliveryStore } from './delivery-store.js';
+import type { DeliveryStore, NewDelivery } from './delivery-store.js';
 import type { RuleStore } from './rule-store.js';
 
 /** Watches looked at per run; a full batch makes the loop run again at once. */
@@ -32,33 +32,33 @@ export class EscalationCheck {
     const rules = new Map((await this.rules.list()).map((r) => [r.id, r]));
     const watches = due.map((row) => ({ row, event: parsePayload(row.payload).event }));
     const acked = await this.acknowledged(watches.flatMap((w) => (w.event ? [w.event] : [])));
-    let queued = 0;
+    const rows: NewDelivery[] = [];
     for (const { row, event } of watches) {
       const rule = row.rule_id ? rules.get(row.rule_id) : undefined;
-      if (event && rule?.enabled && rule.escalation && !acked.has(event.id)) {
-        const channelId = rule.escalation.channelId;
-        const escalated: DeliveryPayload = {
-          reason: 'escalation',
-          rule: { id: rule.id, name: rule.name },
-          event,
-          escalatedAfterMinutes: rule.escalation.afterMinutes,
-        };
-        queued += await this.deliveries.enqueue([
-          {
-            id: randomUUID(),
-            channelId,
-            ruleId: rule.id,
-            eventId: event.id,
-            reason: 'escalation',
-            dedupeKey: `escalation:${event.id}:${channelId}`,
-            payload: JSON.stringify(escalated),
-            escalateAt: null,
-            now,
-          },
-        ]);
-      }
-      await this.deliveries.clearEscalation(row.id);
+      if (!event || !rule?.enabled || !rule.escalation || acked.has(event.id)) continue;
+      const channelId = rule.escalation.channelId;
+      const escalated: DeliveryPayload = {
+        reason: 'escalation',
+        rule: { id: rule.id, name: rule.name },
+        event,
+        escalatedAfterMinutes: rule.escalation.afterMinutes,
+      };
+      rows.push({
+        id: randomUUID(),
+        channelId,
+        ruleId: rule.id,
+        eventId: event.id,
+        reason: 'escalation',
+        dedupeKey: `escalation:${event.id}:${channelId}`,
+        payload: JSON.stringify(escalated),
+        escalateAt: null,
+        now,
+      });
     }
+    // Queued first, then every watch of the batch ended: a crash between the two looks at the
+    // watches again, and the dedupe key queues nothing twice.
+    const queued = await this.deliveries.enqueue(rows);
+    await this.deliveries.clearEscalations(due.map((r) => r.id));
     if (queued > 0) this.enqueued();
     return due.length === BATCH;
   }

@@ -47,12 +47,6 @@ export class RuleMatcher {
     for (const id of this.states.keys()) if (!seen.has(id)) this.states.delete(id);
   }
 
-  /** Whether any rule may fire with time alone (so a poll with no new event still asks `due`). */
-  hasTimedRules(): boolean {
-    for (const s of this.states.values()) if (s.rule.threshold?.kind === 'held') return true;
-    return false;
-  }
-
   /** The rules this event fires. */
   match(event: LoggedEvent): RuleFiring[] {
     const fired: RuleFiring[] = [];
