@@ -34,6 +34,10 @@ export default defineConfig({
     globalSetup: ['./scripts/vitest-build.ts'],
     reporters: ['default', './scripts/summary-reporter.ts'],
     pool: 'forks',
+    // Two files at a time on the 2-core CI machine (vitest's default is cores - 1 = 1): most
+    // integration files wait on named, Chromium or sockets, not the CPU. Measured: 1,752 s for
+    // the suite with 2 workers against 2,114 s with 1, every test passing in both.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,

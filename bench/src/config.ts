@@ -20,7 +20,15 @@ export interface BenchConfig {
     durationMs: number;
     payloadBytes: number;
   };
-  memory: { sizes: [number, number]; settleMs: number };
+  /**
+   * Idle connections: RSS at `sizes`, then at `idle.clients` held past a heartbeat (ours beats
+   * every `idle.heartbeatMs`).
+   */
+  memory: {
+    sizes: [number, number];
+    settleMs: number;
+    idle: { clients: number; heartbeatMs: number };
+  };
   storm: { clients: number; rate: number; beforeMs: number; afterMs: number; payloadBytes: number };
   slow: { clients: number; rate: number; payloadBytes: number; durationMs: number };
   /** Throughput over `lines`; latency at `rate` lines/s (under the app's 200/s cap) for `durationMs`. */
@@ -58,6 +66,11 @@ export interface BenchConfig {
    * a refresh changing 1 %, and `compare` names each way against the old bulk RPZ import.
    */
   feeds: { domains: number; compare: number };
+  /**
+   * Issue 17 item 5: a replay of `events` realistic events read by `readers` clients, without
+   * permessage-deflate and with it at each of `thresholds` (bytes).
+   */
+  compression: { events: number; readers: number; thresholds: number[] };
 }
 
 export const FULL: BenchConfig = {
@@ -73,8 +86,12 @@ export const FULL: BenchConfig = {
     durationMs: 10_000,
     payloadBytes: 200,
   },
-  memory: { sizes: [5_000, 10_000], settleMs: 1_000 },
-  storm: { clients: 2_000, rate: 20, beforeMs: 3_000, afterMs: 3_000, payloadBytes: 200 },
+  memory: {
+    sizes: [5_000, 10_000],
+    settleMs: 1_000,
+    idle: { clients: 20_000, heartbeatMs: 5_000 },
+  },
+  storm: { clients: 5_000, rate: 20, beforeMs: 3_000, afterMs: 3_000, payloadBytes: 200 },
   slow: { clients: 50, rate: 200, payloadBytes: 8_000, durationMs: 10_000 },
   ingest: { lines: 500_000, latency: { rate: 100, durationMs: 10_000 } },
   cluster: { appends: 5_000, payloadBytes: 200, resumeEvents: 500, resumeReads: 200 },
@@ -89,6 +106,7 @@ export const FULL: BenchConfig = {
   namedCost: { seconds: 10, qps: 5_000 },
   live: { loadQps: 1_000, loadSec: 10, quietQueries: 30, quietGapMs: 300 },
   feeds: { domains: 1_000_000, compare: 20_000 },
+  compression: { events: 5_000, readers: 1, thresholds: [16_384, 1_024] },
 };
 
 export const QUICK: BenchConfig = {
@@ -104,7 +122,7 @@ export const QUICK: BenchConfig = {
     durationMs: 2_000,
     payloadBytes: 200,
   },
-  memory: { sizes: [200, 500], settleMs: 200 },
+  memory: { sizes: [200, 500], settleMs: 200, idle: { clients: 1_000, heartbeatMs: 500 } },
   storm: { clients: 100, rate: 20, beforeMs: 1_000, afterMs: 500, payloadBytes: 200 },
   slow: { clients: 10, rate: 100, payloadBytes: 8_000, durationMs: 1_000 },
   ingest: { lines: 20_000, latency: { rate: 100, durationMs: 1_500 } },
@@ -120,4 +138,5 @@ export const QUICK: BenchConfig = {
   namedCost: { seconds: 2, qps: 5_000 },
   live: { loadQps: 1_000, loadSec: 2, quietQueries: 5, quietGapMs: 300 },
   feeds: { domains: 50_000, compare: 5_000 },
+  compression: { events: 5_000, readers: 1, thresholds: [16_384] },
 };

@@ -11,10 +11,12 @@ import { feedFromUrl, feedVersusImport } from './scenarios/feeds.js';
 import { ingest } from './scenarios/ingest.js';
 import { memory } from './scenarios/memory.js';
 import { slowConsumer } from './scenarios/slow-consumer.js';
+import { compressionVariants, replayCompression } from './scenarios/compression.js';
 import { storm } from './scenarios/storm.js';
 import {
   cleanupTmp,
   OURS,
+  OURS_BEFORE,
   OURS_NO_BATCH,
   OURS_UNBATCHED,
   RAW,
@@ -24,7 +26,7 @@ import {
 
 /**
  * npm run bench [-- --quick]
- * [--only=fanout,critical,memory,storm,slow,ingest,dnstap,live,named,search,feeds,cluster]
+ * [--only=fanout,critical,memory,storm,slow,ingest,dnstap,live,named,search,feeds,cluster,compression]
  * [--runs=N] [--profile]. Every scenario runs ours and the peers in alternation, `runs` times, and reports
  * medians. Exits non-zero only on crashes and protocol errors, never on a figure.
  */
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
     await alternate(
       'fanout',
       `Fan-out: ${f.clients} clients, ${f.rate} events/s, ${f.payloadBytes}-byte payload, ${f.durationMs / 1000} s`,
-      [OURS, OURS_NO_BATCH, OURS_UNBATCHED, RAW, SIO],
+      [OURS, OURS_BEFORE, OURS_NO_BATCH, OURS_UNBATCHED, RAW, SIO],
       (v) => fanout(v, cfg),
     );
   }
@@ -108,11 +110,13 @@ async function main(): Promise<void> {
     }
     const c = cfg.critical;
     const peerRate = Math.min(rates.get(RAW.name) ?? 100, rates.get(SIO.name) ?? 100);
-    const variants: Variant[] = [OURS, RAW, SIO];
+    // Ours as before issue 17's delivery work, at ours' rate: the like-for-like row.
+    rates.set(OURS_BEFORE.name, rates.get(OURS.name) ?? 100);
+    const variants: Variant[] = [OURS, OURS_BEFORE, RAW, SIO];
     if (peerRate !== rates.get(OURS.name)) {
       const atPeers = { ...OURS, name: `ours at ${peerRate}/s` };
       rates.set(atPeers.name, peerRate);
-      variants.splice(1, 0, atPeers);
+      variants.splice(2, 0, atPeers);
     }
     await alternate(
       'critical',
@@ -127,9 +131,10 @@ async function main(): Promise<void> {
   }
   if (wanted('memory')) {
     const [a, b] = cfg.memory.sizes;
+    const idle = cfg.memory.idle;
     await alternate(
       'memory',
-      `Memory: idle connections (${a} and ${b}), RSS after GC`,
+      `Memory: idle connections (${a}, ${b}, and ${idle.clients} held past a heartbeat), RSS after GC`,
       [OURS, RAW, SIO],
       (v) => memory(v, cfg),
     );
@@ -172,6 +177,22 @@ async function main(): Promise<void> {
     const last = results[results.length - 1];
     if (last) last.ratios = ratios;
   });
+  // ~1 min even at --quick sizes (a server start per variant and payload): never in a plain --quick.
+  if (wanted('compression') && !(quick && !only)) {
+    const c = cfg.compression;
+    const variants = compressionVariants(c.thresholds);
+    const ratios = variants.slice(1).map((v): [string, string] => [v.name, 'plain']);
+    for (const kind of ['record_updated', 'dns_query_log'] as const) {
+      await alternate(
+        kind === 'record_updated' ? 'compression' : 'compression-querylog',
+        `Replay compression: ${c.events.toLocaleString('en-US')} ${kind} events resumed from before the first by ${c.readers} client(s), permessage-deflate off and on`,
+        variants,
+        (v) => replayCompression(v, cfg, kind),
+      );
+      const last = results[results.length - 1];
+      if (last) last.ratios = ratios;
+    }
+  }
   if (wanted('feeds')) {
     const f = cfg.feeds;
     await alternate(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerKind } from './shared.js';
 import { ServerHandle, type StartOptions } from './servers/handle.js';
-import type { ServerConfig } from './servers/types.js';
+import type { HubTuning, ServerConfig } from './servers/types.js';
 
 /** A server configuration under test. Ours always logs to SQLite (the default) unless noted. */
 export interface Variant {
@@ -11,6 +11,7 @@ export interface Variant {
   kind: ServerKind;
   batchDelayMs?: number;
   maxBatchEvents?: number;
+  tuning?: HubTuning;
 }
 
 export const OURS: Variant = { name: 'ours', kind: 'ours', batchDelayMs: 20 };
@@ -25,6 +26,16 @@ export const OURS_UNBATCHED: Variant = {
   kind: 'ours',
   batchDelayMs: 20,
   maxBatchEvents: 1,
+};
+/**
+ * Ours as before issue 17's delivery work: the window fixed at 20 ms, 256 KB in flight per
+ * session, every flush round in one synchronous loop (multi-event frames are shared either way).
+ */
+export const OURS_BEFORE: Variant = {
+  name: 'ours (fixed window, 256 KB in flight, no yield)',
+  kind: 'ours',
+  batchDelayMs: 20,
+  tuning: { widenMaxFactor: 1, maxInflightBytes: 256 * 1024, flushSlice: 1_000_000 },
 };
 export const RAW: Variant = { name: 'raw ws', kind: 'raw' };
 export const SIO: Variant = { name: 'socket.io', kind: 'sio' };
@@ -46,6 +57,7 @@ export function serverConfig(v: Variant, port = 0, sqlitePath?: string): ServerC
     port,
     ...(v.batchDelayMs !== undefined ? { batchDelayMs: v.batchDelayMs } : {}),
     ...(v.maxBatchEvents !== undefined ? { maxBatchEvents: v.maxBatchEvents } : {}),
+    ...(v.tuning ? { tuning: v.tuning } : {}),
     ...(v.kind === 'ours' ? { sqlitePath: sqlitePath ?? tmpFile('events.sqlite') } : {}),
   };
 }

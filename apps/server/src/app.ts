@@ -24,6 +24,9 @@ import { storage } from './storage/storage-plugin.js';
 import { metrics } from './metrics/metrics-plugin.js';
 import { attachLegacy } from '@hdns/hub';
 import { realtime } from './realtime/realtime-plugin.js';
+import { LegacyGate } from './realtime/legacy-gate.js';
+import { LegacyUseStore } from './realtime/legacy-use-store.js';
+import { legacyClientRoutes } from './routes/legacy-client-routes.js';
 import { bind } from './bind/bind-plugin.js';
 import { leaseForwarding } from './bind/lease-forward.js';
 import { dns } from './dns/dns-plugin.js';
@@ -118,13 +121,32 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     });
 
     await app.register(metrics);
+    // HDNS_LEGACY and the record of who still uses the legacy protocols (realtime/legacy-gate.ts).
+    const legacyUse = new LegacyUseStore(app.db);
+    let legacyGate: LegacyGate | undefined;
     await app.register(realtime, {
       realtime: config.realtime,
       dataDir: config.dataDir,
       allowedOrigins: config.allowedOrigins,
       clientIp: (req) => clientAddress(req, trust),
       clientHost: (req) => requestHost(req, trust),
-      legacy: (hub) => (socket, context) => attachLegacy(hub, socket, context),
+      legacy: (hub) => {
+        legacyGate = new LegacyGate({
+          mode: config.realtime.legacy,
+          attach: (socket, context, announce) =>
+            attachLegacy(hub, socket, { ...context, announce }),
+          usage: legacyUse,
+          metrics: hub.metrics,
+          log: app.log,
+        });
+        return legacyGate;
+      },
+    });
+    // onClose hooks run last-registered first: this one before the hub closes its sockets (so
+    // the gate records the last-seen time of those still open) and before storage closes (so
+    // no write comes after it).
+    app.addHook('onClose', async () => {
+      await legacyGate?.close();
     });
 
     await app.register(outbox);
@@ -193,6 +215,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(accountRoutes, { prefix: '/api/account' });
     await app.register(eventRoutes, { prefix: '/api/events' });
     await app.register(adminRoutes, { prefix: '/api/admin' });
+    await app.register(legacyClientRoutes, {
+      prefix: '/api/admin',
+      mode: config.realtime.legacy,
+      store: legacyUse,
+    });
     await app.register(zoneRoutes, { prefix: '/api/zones' });
     await app.register(dnssecRoutes, { prefix: '/api/zones' });
     await app.register(zoneSyncRoutes, { prefix: '/api/zones' });

@@ -39,6 +39,12 @@ describe('login', () => {
     expect(setCookie).toMatch(/SameSite=Strict/i);
     expect(setCookie).toMatch(/Path=\/api\/auth/);
     expect(setCookie).not.toMatch(/Secure/); // loopback: auto → not secure
+    // The legacy WebSocket session: everywhere (Path /), but only a signed session name.
+    const ws = res.headers.getSetCookie().find((c) => c.startsWith('hdns_ws_session='));
+    expect(ws).toMatch(/^hdns_ws_session=[^;]+;.*Path=\/;/);
+    expect(ws).toMatch(/HttpOnly/i);
+    expect(ws).toMatch(/SameSite=Strict/i);
+    expect(ws).not.toContain(String(setCookie.match(/hdns_refresh=([^;]+)/)?.[1]));
 
     const { accessToken } = res.body as { accessToken: string };
     const me = await s.api('/api/auth/me', { token: accessToken });
@@ -249,6 +255,7 @@ describe('logout', () => {
     const out = await s.api('/api/auth/logout', { method: 'POST', cookie: session.refreshCookie });
     expect(out.status).toBe(204);
     expect(out.headers.getSetCookie().join()).toMatch(/hdns_refresh=;.*Path=\/api\/auth/);
+    expect(out.headers.getSetCookie().join()).toMatch(/hdns_ws_session=;.*Path=\/;/);
     const refresh = await s.api('/api/auth/refresh', {
       method: 'POST',
       cookie: session.refreshCookie,

@@ -2,10 +2,13 @@
  * Live behaviour of the dashboard in headless Chromium against the real server and a real
  * managed named: the offline state and its reconnect button, the query log's pause and resume
  * over real query traffic, record deletion seen live by a viewer, RPZ rules created and deleted
- * in the UI taking effect in named, and an administrator disconnecting a user.
+ * in the UI taking effect in named, an administrator disconnecting a user, the admin page's
+ * list of users still running the old (legacy protocol) frontends, and the old frontend's
+ * tokenless socket opened from a signed-in page (the browser sends the session cookie itself).
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { waitForValue } from '@hdns/testkit';
 import { createUser, screenshot, waitConnected } from './e2e-helpers.js';
 import { startDashboardSuite, WIDE, type DashboardSuite } from './e2e-suite.js';
@@ -179,5 +182,71 @@ describe('dashboard live behaviour in headless Chromium', () => {
     // The user may come back deliberately.
     await kicked.getByRole('button', { name: 'Reconnect now' }).click();
     await waitConnected(kicked);
+  });
+
+  it('the admin page lists who still runs old clients: connected now, or when last seen', async () => {
+    const page = await s.signedIn('/admin');
+    const card = page.getByTestId('legacy-clients');
+    await card.getByTestId('legacy-mode').getByText('HDNS_LEGACY=warn').waitFor();
+    await card.getByText('No old client has connected').waitFor();
+
+    // Opened as the old frontends did: a gen-1 socket per type, a gen-2 one with the token.
+    const base = s.server.url.replace('http', 'ws');
+    const opened = (url: string, userAgent: string) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(url, { headers: { 'user-agent': userAgent } });
+        ws.once('message', () => resolve(ws)); // connection_established: the session is live
+        ws.once('error', reject);
+      });
+    const vic = await s.server.login(VIEWER.username, VIEWER.password);
+    const gen1 = await opened(
+      `${base}/ws/health/${vic.user.id}?token=${vic.accessToken}`,
+      'Mozilla/5.0 (X11; Linux x86_64) old-dashboard/1.4 websocketService',
+    );
+    const gen2 = await opened(
+      `${base}/ws?token=${s.admin}`,
+      'Mozilla/5.0 (Windows NT 10.0) old-dashboard/2.1 UnifiedWebSocketService',
+    );
+    gen2.close();
+    await new Promise((resolve) => gen2.once('close', resolve));
+
+    const rows = card.getByTestId('legacy-client-row');
+    const rowOf = (username: string) =>
+      rows.filter({ has: page.getByRole('cell', { name: username, exact: true }) });
+    const vicRow = rowOf(VIEWER.username);
+    await vicRow.getByText('connected now').waitFor({ timeout: 15_000 });
+    await vicRow.getByText('gen 1 · health').waitFor();
+    expect(await vicRow.innerText()).toContain('old-dashboard/1.4');
+    const adminRow = rowOf('admin');
+    await adminRow.getByText('gen 2').waitFor();
+    // Closed: its last-seen time instead of "connected now" (once the poll saw the close).
+    await waitForValue(
+      () => adminRow.getByText('connected now').count(),
+      (n) => n === 0,
+      'the closed gen-2 socket shown as last seen',
+      15_000,
+    );
+    expect(await adminRow.innerText()).toContain('old-dashboard/2.1');
+    await card.scrollIntoViewIfNeeded();
+    await screenshot(page, 'legacy-clients');
+    gen1.close();
+  });
+
+  it("a signed-in dashboard's browser opens the old tokenless socket (/ws/health/current-user)", async () => {
+    // What the old websocketService did, from a page of this origin: no token in the URL; the
+    // browser attaches the login session's cookie (hdns_ws_session) by itself, or nothing.
+    const page = await s.signedIn('/');
+    // A script, not a function: this file's `WebSocket` is the `ws` import, the page's is the
+    // browser's own.
+    const firstMessage = () =>
+      page.evaluate<string>(`new Promise((resolve) => {
+        const ws = new WebSocket(location.origin.replace('http', 'ws') + '/ws/health/current-user');
+        ws.onmessage = (e) => { resolve(JSON.parse(e.data).type); ws.close(); };
+        ws.onclose = (e) => resolve('closed ' + e.code);
+      })`);
+    expect(await firstMessage()).toBe('connection_established');
+    // Without the session (cookies cleared, as after a logout) the same socket gets the error.
+    await page.context().clearCookies();
+    expect(await firstMessage()).toBe('error');
   });
 });

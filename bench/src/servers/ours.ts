@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { Hub, MemoryEventLog, SqliteEventLog, type EventLog } from '@hdns/hub';
+import { Hub, MemoryEventLog, SqliteEventLog, wsCompression, type EventLog } from '@hdns/hub';
 // The testkit's token verifier: no JWT cost in the figures.
 import { verifyTestToken } from '@hdns/testkit/token-verifier';
 import type { BenchData } from '../shared.js';
@@ -21,6 +21,7 @@ export async function startOursWithHub(
   const redis = config.redisUrl
     ? await openRedisStream(config.redisUrl, config.redisPrefix ?? 'bench')
     : undefined;
+  const t = config.tuning;
   const log: EventLog =
     redis?.log ??
     (config.sqlitePath ? new SqliteEventLog({ path: config.sqlitePath }) : new MemoryEventLog());
@@ -29,11 +30,22 @@ export async function startOursWithHub(
     ...(redis ? { bus: redis.bus } : {}),
     verifyToken: verifyTestToken,
     batchDelayMs: config.batchDelayMs ?? 20,
-    ...(config.maxBatchEvents ? { outbound: { maxBatchEvents: config.maxBatchEvents } } : {}),
+    outbound: {
+      ...(config.maxBatchEvents ? { maxBatchEvents: config.maxBatchEvents } : {}),
+      ...(t?.maxInflightBytes ? { maxInflightBytes: t.maxInflightBytes } : {}),
+    },
+    ...(t?.widenMaxFactor ? { batchWidening: { maxFactor: t.widenMaxFactor } } : {}),
+    ...(t?.flushSlice ? { flushSlice: t.flushSlice } : {}),
+    ...(config.heartbeatMs ? { session: { heartbeatMs: config.heartbeatMs } } : {}),
     maxConnections: 100_000,
+    ...(config.compression ? { compression: config.compression } : {}),
   });
   const http = createServer();
-  const wss = new WebSocketServer({ server: http, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({
+    server: http,
+    maxPayload: 1024 * 1024,
+    perMessageDeflate: wsCompression(config.compression ?? false),
+  });
   wss.on('connection', (socket, req) => hub.attach(socket, { ip: req.socket.remoteAddress ?? '' }));
   http.listen(config.port, '127.0.0.1', LISTEN_BACKLOG);
   await once(http, 'listening');

@@ -81,6 +81,13 @@ const TABLE: [ConnectionSnapshot, ConnectionEvent, Partial<ConnectionSnapshot> |
   [s('open'), lost(4499), { state: 'closed', reason: 'connection_closed', code: 4499 }],
   [
     s('open'),
+    lost(CloseCode.FRAME_TOO_LARGE),
+    { state: 'closed', reason: 'frame_too_large', code: 4413 },
+  ],
+  // The transport's own "message too big" means the same: no reconnect that would resend it.
+  [s('open'), lost(1009), { state: 'closed', reason: 'frame_too_large', code: 1009 }],
+  [
+    s('open'),
     lost(undefined, 'heartbeat_timeout'),
     { state: 'reconnecting', reason: 'heartbeat_timeout' },
   ],

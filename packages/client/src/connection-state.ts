@@ -11,7 +11,7 @@
  *                     reconnecting ◄───────────┘
  *   any ──disconnect / terminal code / max_attempts──► closed ──connect/reconnect──► connecting
  */
-import { closeCodeName, isTerminalCloseCode } from '@hdns/protocol';
+import { closeCodeName, isTerminalCloseCode, TransportCloseCode } from '@hdns/protocol';
 
 export type ConnectionStateName = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -143,7 +143,12 @@ export function transition(
   return rule ? rule(from, event, policy) : from;
 }
 
-/** `server_restarting`, `superseded` … for documented codes; `connection_closed` otherwise. */
+/**
+ * `server_restarting`, `superseded` … for documented codes; `connection_closed` otherwise. The
+ * transport's 1009 (a frame over its limit) means what FRAME_TOO_LARGE means, and is terminal
+ * like it (isTerminalCloseCode): reconnecting would resend the same frame for ever.
+ */
 export function closeReason(code: number): string {
+  if (code === TransportCloseCode.MESSAGE_TOO_BIG) return 'frame_too_large';
   return closeCodeName(code)?.toLowerCase() ?? 'connection_closed';
 }

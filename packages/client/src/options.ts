@@ -26,7 +26,11 @@ export interface RealtimeClientOptions {
   url: string | (() => string);
   /** Called before every connect and every in-band refresh; never cached by the client. */
   getToken: (request: TokenRequest) => Promise<string> | string;
-  /** WebSocket constructor; default `globalThis.WebSocket`. In Node ≤ 20 pass `ws`. */
+  /**
+   * WebSocket constructor; default `globalThis.WebSocket`. In Node ≤ 20 pass `ws`. Browsers and
+   * `ws` (with its defaults, as the transport constructs it) offer permessage-deflate, which the
+   * server accepts for large frames (replays, bulk results); nothing to configure here.
+   */
   WebSocket?: WebSocketConstructor;
   /** Replaces the socket altogether (tab relays, tests). Takes precedence over `WebSocket`. */
   transport?: Transport;

@@ -6,6 +6,10 @@ export interface HubGauges {
   connections(): Record<WireFormat, number>;
   queueDepth(): number;
   bufferedBytes(): number;
+  /** The fan-out's current batching window (it widens with load). */
+  batchWindowMs?(): number;
+  /** Sockets holding a permessage-deflate compressor (see DeflateBudget). */
+  deflateSockets?(): number;
 }
 
 /**
@@ -134,6 +138,22 @@ export class HubMetrics {
       registers: r,
       collect() {
         this.set(gauges.bufferedBytes());
+      },
+    });
+    new Gauge({
+      name: 'hdns_ws_batch_window_ms',
+      help: 'Batching window of the latest flush round (the configured one, widened under load)',
+      registers: r,
+      collect() {
+        this.set(gauges.batchWindowMs?.() ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'hdns_ws_deflate_sockets',
+      help: 'Sockets holding a permessage-deflate compressor (bounded by the deflate budget)',
+      registers: r,
+      collect() {
+        this.set(gauges.deflateSockets?.() ?? 0);
       },
     });
   }

@@ -7,6 +7,7 @@ import type { SessionCluster } from './session-cluster.js';
 import type { OutboundLimits } from './outbound-queue.js';
 import type { SessionOptions } from './session-options.js';
 import type { Thresholds } from './threshold-watch.js';
+import type { AdaptiveWindowOptions } from './adaptive-window.js';
 
 export interface HubOptions {
   log: EventLog;
@@ -15,8 +16,28 @@ export interface HubOptions {
   metricsRegistry?: Registry;
   session?: Partial<Omit<SessionOptions, 'outbound'>>;
   outbound?: Partial<OutboundLimits>;
-  /** Time-based batching window for normal and low events. 0 sends every event on its own. */
+  /**
+   * The permessage-deflate threshold the `ws` server was given (`wsCompression`), and how many
+   * sockets may hold a compressor at once (default `DEFAULT_DEFLATE_SOCKETS`): past that, a
+   * socket's large frames go out plain (see DeflateBudget). Absent: no budget (`ws` alone decides).
+   */
+  compression?: { threshold: number; maxSockets?: number };
+  /**
+   * Time-based batching window for normal and low events (default 20). 0 sends every event on
+   * its own. It is the window when the hub is quiet; under load it widens (`batchWidening`).
+   */
   batchDelayMs?: number;
+  /**
+   * How the window widens with the hub's delivery rate (see `AdaptiveWindow`: from 10,000
+   * deliveries/s, up to 3× `batchDelayMs`); `{ maxFactor: 1 }` keeps it fixed.
+   */
+  batchWidening?: Partial<Omit<AdaptiveWindowOptions, 'baseMs'>>;
+  /**
+   * A flush round yields to the event loop once it has run `flushSliceMs` (default 3), looking
+   * at the clock every `flushSlice` sessions (default 50); see `FanOutOptions`.
+   */
+  flushSlice?: number;
+  flushSliceMs?: number;
   /** Connections one user may hold; a newer one past the limit supersedes the oldest. */
   maxConnectionsPerUser?: number;
   /** Connections the hub accepts in all; past it new ones close SERVER_OVERLOADED. */

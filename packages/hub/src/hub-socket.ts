@@ -4,8 +4,17 @@
  */
 export interface HubSocket {
   readonly readyState: number;
-  /** Frames are JSON text: callers pass `{ binary: false }` so Buffers go out as text frames. */
-  send(data: Buffer | string, options: { binary: boolean }, cb?: (err?: Error) => void): void;
+  /** The negotiated extensions (`ws`: e.g. "permessage-deflate; server_no_context_takeover"). */
+  readonly extensions?: string;
+  /**
+   * Frames are JSON text: callers pass `{ binary: false }` so Buffers go out as text frames;
+   * `compress: false` sends a frame plain even when permessage-deflate was negotiated.
+   */
+  send(
+    data: Buffer | string,
+    options: { binary: boolean; compress?: boolean },
+    cb?: (err?: Error) => void,
+  ): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
   on(

@@ -1,9 +1,10 @@
 import { Registry } from 'prom-client';
-import { CloseCode, type EventDataOf, type EventType } from '@hdns/protocol';
+import { CloseCode, NOTICE_CODES, type EventDataOf, type EventType } from '@hdns/protocol';
 import { MemoryBus } from './bus/memory-bus.js';
 import type { Bus } from './bus/bus.js';
 import { clusterMemberOf, clusterSessionOf } from './cluster-member.js';
 import { describeConnection, type ConnectionInfo } from './connection-info.js';
+import { DEFAULT_DEFLATE_SOCKETS, DeflateBudget } from './deflate-budget.js';
 import type { EncodedEvent, WireFormat } from './encoded-event.js';
 import type { EventLog, LoggedEvent } from './event-log/event-log.js';
 import { EventPublisher, type PublishOptions } from './event-publisher.js';
@@ -27,6 +28,8 @@ import { ThresholdWatch } from './threshold-watch.js';
 import { V1Wire } from './v1-wire.js';
 import type { Wire } from './wire.js';
 
+const SHUTDOWN_NOTICE = 'The server is shutting down or restarting: reconnect and resume.';
+
 /**
  * The real-time engine's entry point: `attach` sockets, `publish` events, `close`. A façade over
  * its parts: publishing (validate against the catalogue, append to the log) is the
@@ -40,6 +43,7 @@ export class Hub implements SessionHost<Session> {
   readonly log: EventLog;
   readonly sessionOptions: SessionOptions;
   readonly clock: SessionClock<Session>;
+  readonly deflate: DeflateBudget | undefined;
   private readonly bus: Bus;
   private readonly ownsBus: boolean;
   private readonly sessions: SessionDirectory;
@@ -65,16 +69,33 @@ export class Hub implements SessionHost<Session> {
     this.maxPerUser = options.maxConnectionsPerUser ?? 1;
     const sessions = (this.sessions = new SessionDirectory(this.maxPerUser));
     this.clock = new SessionClock(this.sessionOptions.heartbeatMs, () => sessions.registered());
+    const c = options.compression;
+    this.deflate = c && new DeflateBudget(c.threshold, c.maxSockets ?? DEFAULT_DEFLATE_SOCKETS);
     this.metrics = new HubMetrics(options.metricsRegistry ?? new Registry(), {
       connections: () => sessions.countByWire(),
       queueDepth: () => sessions.sum((s) => s.queueDepth),
       bufferedBytes: () => sessions.sum((s) => s.bufferedBytes),
+      batchWindowMs: () => this.fanOut.windowMs,
+      deflateSockets: () => this.deflate?.sockets ?? 0,
     });
     this.wires.set('v1', new V1Wire(this));
     const metrics = this.metrics;
-    this.fanOut = new FanOut(this.bus, options.batchDelayMs ?? 20, () => metrics.encoded());
+    this.fanOut = new FanOut(
+      this.bus,
+      {
+        batchDelayMs: options.batchDelayMs ?? 20,
+        ...(options.batchWidening ? { adaptive: options.batchWidening } : {}),
+        ...(options.flushSlice !== undefined ? { flushSlice: options.flushSlice } : {}),
+        ...(options.flushSliceMs !== undefined ? { sliceMs: options.flushSliceMs } : {}),
+      },
+      () => metrics.encoded(),
+    );
     this.publisher = new EventPublisher(this.log, this.bus, this.fanOut, this.metrics);
-    this.replay = new ReplayReader(this.log, (e) => this.fanOut.encode(e));
+    this.replay = new ReplayReader(
+      this.log,
+      (e) => this.fanOut.encode(e),
+      () => this.fanOut.position,
+    );
     this.thresholds = new ThresholdWatch(
       options.thresholds ?? {},
       () => ({
@@ -300,7 +321,9 @@ export class Hub implements SessionHost<Session> {
   /** Re-evaluates a user's live sessions after their role or grants changed. */
   updateIdentity(userId: string, change: Partial<Pick<Identity, 'role' | 'zones'>>): void {
     for (const s of this.sessions.ofUser(userId)) {
-      if (s.identity) s.refreshIdentity({ ...s.identity, ...change });
+      if (!s.identity) continue;
+      const removed = s.refreshIdentity({ ...s.identity, ...change });
+      if (removed.length > 0) this.wires.get(s.wire)?.subscriptionsNarrowed?.(s, removed);
     }
   }
 
@@ -349,8 +372,15 @@ export class Hub implements SessionHost<Session> {
     this.fanOut.close();
     this.clock.close();
     this.thresholds.close();
+    this.replay.close();
+    // Authenticated peers are told why before the close (the document promises the notice; a
+    // legacy wire sends it as its legacy `notice`); written straight to the socket ahead of the
+    // close frame, so shutdown waits on no peer.
     for (const s of this.sessions.everyone()) {
       s.flush();
+      if (s.identity && s.state.kind !== 'authenticating') {
+        this.wires.get(s.wire)?.notice(s, 'warning', NOTICE_CODES.SERVER_SHUTDOWN, SHUTDOWN_NOTICE);
+      }
       s.close(CloseCode.SERVER_RESTARTING, 'server restarting');
     }
     await this.stopCluster?.();

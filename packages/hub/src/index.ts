@@ -2,6 +2,7 @@ export * from './event-log/event-log.js';
 export * from './event-log/memory-event-log.js';
 export * from './event-log/sqlite-event-log.js';
 export * from './event-log/sqlite-driver.js';
+export * from './event-log/prune-schedule.js';
 export * from './bus/bus.js';
 export * from './bus/memory-bus.js';
 export * from './redis/redis-connection.js';
@@ -39,3 +40,5 @@ export {
 } from './redis/redis-session-cluster.js';
 export { RedisScript } from './redis/redis-scripts.js';
 export type { RedisCommander } from './redis/redis-commander.js';
+export * from './ws-compression.js';
+export * from './deflate-budget.js';

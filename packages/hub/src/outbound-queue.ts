@@ -11,6 +11,14 @@ export interface OutboundLimits {
   softBytes: number;
   /** Over this many bytes the session is closed as a slow consumer. */
   hardBytes: number;
+  /**
+   * The in-flight allowance: a flush stops writing batches once more than this many bytes were
+   * handed to the socket and not yet taken by the kernel (write callback pending); the rest
+   * waits in the queue, where a critical event can pass it, and goes out from the write
+   * callback that brings the figure back under the allowance. Much smaller than `softBytes`, so
+   * a critical frame waits behind little in the process.
+   */
+  maxInflightBytes: number;
   maxBatchEvents: number;
   maxBatchBytes: number;
 }
@@ -18,6 +26,7 @@ export interface OutboundLimits {
 export const DEFAULT_OUTBOUND_LIMITS: OutboundLimits = {
   softBytes: 256 * 1024,
   hardBytes: 1024 * 1024,
+  maxInflightBytes: 64 * 1024,
   maxBatchEvents: 100,
   maxBatchBytes: 64 * 1024,
 };
@@ -43,6 +52,8 @@ export interface QueueHooks {
   onShed?(count: number, reason: LostRange['reason']): void;
   /** A batch frame was written; `oldestPublishedAt` is the performance.now() of its oldest event. */
   onBatch?(events: number, bytes: number, oldestPublishedAt: number): void;
+  /** A written frame left the process (its bytes no longer count in flight): a paced replay wakes. */
+  onWritten?(): void;
 }
 
 /**
@@ -61,6 +72,8 @@ interface Item {
   coalesceKey: string | undefined;
   publishedAt: number;
   dead: boolean;
+  /** Pushed by a replay: never coalesced or shed (a resuming client gets every event). */
+  replayed: boolean;
 }
 
 /**
@@ -69,10 +82,16 @@ interface Item {
  *   and about `maxBatchBytes` bytes; `flush()` is called by the owner's timer, and at once for
  *   `high` events or a full batch.
  * - Critical events are written immediately, ahead of anything queued, and never shed.
+ * - At most about `maxInflightBytes` (capped at `softBytes`) plus one batch are in flight: what
+ *   a flush cannot write waits queued and leaves from the write callback that brings the
+ *   in-flight bytes back under the allowance (no timer needed).
  * - Every batch carries `through`: all events of this session with seq ≤ through were written or
  *   reported lost in a gap frame, so a client resuming from `through` misses nothing.
  * - Memory is bounded: over `softBytes` latest-value events coalesce and low events are shed
  *   (reported as gaps); over `hardBytes` `onOverflow` fires and nothing more is queued.
+ * - Replayed events (`push(…, true)`) are exempt from both bounds: the replay paces itself by
+ *   `bufferedBytes` and the `onWritten` wake (it holds well under `softBytes`), and a resuming
+ *   client must get every event, so they are never coalesced, shed or counted as an overflow.
  */
 export class OutboundQueue {
   private items: Item[] = [];
@@ -82,6 +101,8 @@ export class OutboundQueue {
   private lost: LostRange[] = [];
   private overflowed = false;
   private holdThrough: number | undefined;
+  /** A flush stopped at the in-flight allowance: the write callback under it flushes again. */
+  private held = false;
 
   constructor(
     private readonly owner: QueueOwner,
@@ -97,6 +118,16 @@ export class OutboundQueue {
     return this.queuedBytes + this.inflightBytes;
   }
 
+  /** Bytes written to the sink whose `done` has not fired yet. */
+  get inflight(): number {
+    return this.inflightBytes;
+  }
+
+  /** Never above `softBytes`: a flush never writes what the soft bound would shed. */
+  private get allowance(): number {
+    return Math.min(this.limits.maxInflightBytes, this.limits.softBytes);
+  }
+
   get dirty(): boolean {
     return this.depth > 0 || this.lost.length > 0;
   }
@@ -109,7 +140,8 @@ export class OutboundQueue {
     this.holdThrough = seq;
   }
 
-  push(encoded: EncodedEvent, bytes: Buffer): void {
+  /** `replayed`: pushed by a paced replay (see the class contract). */
+  push(encoded: EncodedEvent, bytes: Buffer, replayed = false): void {
     if (this.overflowed) return;
     const priority = encoded.event.priority;
     if (priority === 'critical') {
@@ -122,23 +154,28 @@ export class OutboundQueue {
         coalesceKey: encoded.coalesceKey,
         publishedAt: encoded.publishedAt,
         dead: false,
+        replayed,
       });
       this.queuedBytes += bytes.length;
     }
-    if (this.bufferedBytes > this.limits.softBytes) this.relieve();
-    if (this.bufferedBytes > this.limits.hardBytes) {
+    if (!replayed && this.bufferedBytes > this.limits.softBytes) this.relieve();
+    if (!replayed && this.bufferedBytes > this.limits.hardBytes) {
       this.overflow();
       return;
     }
     if (priority === 'high' || this.depth >= this.limits.maxBatchEvents) this.flush();
   }
 
-  /** Writes queued events unless the peer already has more than `softBytes` in flight. */
+  /** Writes queued events while no more than `maxInflightBytes` are in flight. */
   flush(): void {
     if (this.overflowed) return;
-    if (this.inflightBytes > this.limits.softBytes) return;
+    const allowance = this.allowance;
+    if (this.inflightBytes > allowance) {
+      this.held = this.dirty;
+      return;
+    }
     this.flushGaps();
-    while (this.depth > 0 && this.inflightBytes <= this.limits.softBytes) {
+    while (this.depth > 0 && this.inflightBytes <= allowance) {
       const batch: Buffer[] = [];
       let bytes = 0;
       let lastSeq = 0;
@@ -160,6 +197,7 @@ export class OutboundQueue {
       const through = this.depth > 0 ? lastSeq : this.through();
       this.writeBatch(batch, Math.max(through, lastSeq), batch.length, oldest);
     }
+    this.held = this.depth > 0;
     this.compact();
   }
 
@@ -169,6 +207,7 @@ export class OutboundQueue {
     this.head = 0;
     this.queuedBytes = 0;
     this.lost = [];
+    this.held = false;
   }
 
   /**
@@ -206,6 +245,8 @@ export class OutboundQueue {
     this.inflightBytes += size;
     this.owner.write(frame, kind, () => {
       this.inflightBytes -= size;
+      if (this.held && this.inflightBytes <= this.allowance) this.flush();
+      this.owner.onWritten?.();
     });
   }
 
@@ -224,14 +265,20 @@ export class OutboundQueue {
     const newest = new Map<string, Item>();
     for (let i = this.items.length - 1; i >= this.head; i--) {
       const item = this.items[i];
-      if (!item || item.dead || item.coalesceKey === undefined) continue;
+      if (!item || item.dead || item.replayed || item.coalesceKey === undefined) continue;
       if (newest.has(item.coalesceKey)) this.kill(item, 'coalesced');
       else newest.set(item.coalesceKey, item);
     }
     for (let i = this.head; i < this.items.length; i++) {
       if (this.bufferedBytes <= this.limits.softBytes) break;
       const item = this.items[i];
-      if (item && !item.dead && item.priority === 'low' && item.coalesceKey === undefined) {
+      if (
+        item &&
+        !item.dead &&
+        !item.replayed &&
+        item.priority === 'low' &&
+        item.coalesceKey === undefined
+      ) {
         this.kill(item, 'shed');
       }
     }

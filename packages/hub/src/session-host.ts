@@ -1,4 +1,5 @@
 import type { EventType } from '@hdns/protocol';
+import type { DeflateBudget } from './deflate-budget.js';
 import type { EncodedEvent } from './encoded-event.js';
 import type { HubMetrics } from './hub-metrics.js';
 import type { Clocked, SessionClock } from './session-clock.js';
@@ -10,6 +11,8 @@ import type { Clocked, SessionClock } from './session-clock.js';
  */
 export interface SessionHost<Session extends Clocked> {
   readonly metrics: HubMetrics;
+  /** Places for sockets that compress (absent: compression is `ws`'s alone to decide). */
+  readonly deflate: DeflateBudget | undefined;
   /** Heartbeat sweep and token deadlines, shared by every session. */
   readonly clock: SessionClock<Session>;
   /** Newest seq dispatched to every session (the `through` of an idle session). */

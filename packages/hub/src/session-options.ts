@@ -16,8 +16,21 @@ export interface SessionOptions {
   maxViolations: number;
   /** `token_expiring` is sent this long before the token expires. */
   tokenWarnMs: number;
-  /** Events replayed per log read during resume. */
+  /** Most events replayed per log read during resume. */
   replayPageSize: number;
+  /**
+   * About this many bytes of events per log read during resume (the count is sized from the
+   * previous read's events): bounds what a resuming reader of large events holds at a time.
+   */
+  replayPageBytes: number;
+  /**
+   * Live events held for a session while its replay runs, in bytes. Past it they are let go of
+   * and the replay reads them from the log instead (see `LiveBuffer`): memory stays bounded and
+   * the session is not closed. A replay keeps at most `outbound.softBytes / 2` (plus one event)
+   * queued and in flight, writing more as the socket drains; it never counts against the hard
+   * bound and none of its events is shed.
+   */
+  replayLiveBufferBytes: number;
   outbound: OutboundLimits;
 }
 
@@ -31,5 +44,7 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   maxViolations: 20,
   tokenWarnMs: 60_000,
   replayPageSize: 500,
+  replayPageBytes: 1024 * 1024,
+  replayLiveBufferBytes: 1024 * 1024,
   outbound: DEFAULT_OUTBOUND_LIMITS,
 };

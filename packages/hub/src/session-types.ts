@@ -1,11 +1,11 @@
 import type { StreamPosition } from '@hdns/protocol';
-import type { EncodedEvent } from './encoded-event.js';
+import type { LiveBuffer } from './live-buffer.js';
 
 // The shapes a `Session` exposes (state, resume outcome, counters) and its resume rule.
 
 export type SessionState =
   | { kind: 'authenticating' }
-  | { kind: 'replaying'; pending: EncodedEvent[] }
+  | { kind: 'replaying'; pending: LiveBuffer }
   | { kind: 'live' }
   | { kind: 'closed'; code: number; reason: string };
 

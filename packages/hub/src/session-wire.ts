@@ -1,4 +1,5 @@
 import type { EventEncoder, WireFormat } from './encoded-event.js';
+import type { LoggedEvent } from './event-log/event-log.js';
 import type { QueueFraming } from './outbound-queue.js';
 
 /**
@@ -18,4 +19,10 @@ export interface SessionWire<S> {
    * peers know other numbers). The session keeps the hub code for its state and metrics.
    */
   closeCodeFor?(code: number, reason: string): { code: number; reason: string };
+  /**
+   * Optional: a wire's own narrowing of what its peers receive, checked after the role, zone and
+   * audience rules (it can only withhold, never add). Legacy wires send `session_expired` only
+   * about the session's own user, since the old clients log out on any.
+   */
+  accepts?(session: S, event: LoggedEvent): boolean;
 }

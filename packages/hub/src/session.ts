@@ -5,7 +5,9 @@ import type { ConnectionPool } from './connection-registry.js';
 import type { Identity } from './identity.js';
 import type { HubSocket } from './hub-socket.js';
 import { SOCKET_OPEN } from './hub-socket.js';
+import { LiveBuffer } from './live-buffer.js';
 import { OutboundQueue, type LostRange, type QueueOwner } from './outbound-queue.js';
+import { ReplayPageSizer } from './replay-page-sizer.js';
 import type { Deadline } from './deadline-heap.js';
 import { SWEEPS_PER_INTERVAL, type Clocked } from './session-clock.js';
 import { mayReceive, resolveSubscriptions, typesOfItem, type Resolution } from './authorizer.js';
@@ -57,14 +59,16 @@ export class Session implements QueueOwner, Clocked {
    * event after that moment; it is not sent twice.
    */
   private liveAfter = 0;
-  /** Only while authenticating, draining a replay page, or closing: idle sessions hold none. */
+  /** Only while authenticating or closing: idle sessions hold none. */
   private authTimer: NodeJS.Timeout | undefined;
-  private drainTimer: NodeJS.Timeout | undefined;
+  /** Wakes a replay waiting for the socket to drain (`onWritten`, or `close`); no timer. */
   private drainDone: (() => void) | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   /** The token's next deadline: the warning, then the expiry. */
   private tokenDeadline: Deadline<Session> | undefined;
   private tokenWarned = false;
+  /** This socket holds a place in the hub's deflate budget (released once, at close). */
+  private holdsDeflater = false;
   lastSeen = Date.now();
   private lastPing = 0;
 
@@ -135,12 +139,18 @@ export class Session implements QueueOwner, Clocked {
     return true;
   }
 
-  /** In-band refresh: same user only; the role or grants may have changed. */
-  refreshIdentity(identity: Identity): void {
+  /**
+   * In-band refresh: same user only; the role or grants may have changed. Returns the event types
+   * the new role may not receive, which are dropped from the subscriptions (empty when the set
+   * stays as it was): the caller tells the peer (v1: `subscribed` without id, then a notice).
+   */
+  refreshIdentity(identity: Identity): EventType[] {
     this.identity = identity;
     this.armTokenDeadline();
-    const kept = resolveSubscriptions(identity.role, this.types);
-    this.setTypes(kept.types);
+    const kept = new Set(resolveSubscriptions(identity.role, this.types).types);
+    const removed = this.types.filter((t) => !kept.has(t));
+    if (removed.length > 0) this.setTypes(kept);
+    return removed;
   }
 
   subscribe(items: readonly string[]): Resolution {
@@ -168,10 +178,13 @@ export class Session implements QueueOwner, Clocked {
   /**
    * Decides where the stream starts. Live events from this moment are buffered until the
    * replay (events after the client's position up to the current head) has been queued, then
-   * follow it: no gap, no duplicate.
+   * follow it: no gap, no duplicate. The replay is paced by the socket (see `replay`); the
+   * buffer of live events is bounded (see `LiveBuffer`): when it overruns, or holds more than the
+   * live queue should take at once, the replay goes on from the log up to its new head. So the
+   * replay may send more events than `replayed` counted: the live ones it read from the log.
    */
   async startStream(resume: StreamPosition | undefined): Promise<StreamStart> {
-    const pending: EncodedEvent[] = [];
+    const pending = new LiveBuffer(this.options.replayLiveBufferBytes);
     this.state = { kind: 'replaying', pending };
     const { epoch, seq: head, oldest } = await this.host.logPosition(this.subscriptions);
     const position = { epoch, seq: head };
@@ -183,18 +196,21 @@ export class Session implements QueueOwner, Clocked {
     return {
       position,
       resume: outcome,
-      run: async () => {
-        if (from < head) await this.replay(from, head);
-        this.goLive(pending, head);
-      },
+      run: () => this.replayThenGoLive(pending, from, head, epoch),
     };
+  }
+
+  /** The catalogue's rule for `identity`, then the wire's own narrowing (SessionWire.accepts). */
+  private receives(identity: Identity, event: EncodedEvent['event']): boolean {
+    return mayReceive(identity, event) && this.protocol.accepts?.(this, event) !== false;
   }
 
   /** Called by the hub for each event of a type this session subscribes to. */
   deliver(encoded: EncodedEvent): void {
     const identity = this.identity;
-    if (!identity || !mayReceive(identity, encoded.event)) return;
-    if (this.state.kind === 'replaying') this.state.pending.push(encoded);
+    if (!identity || !this.receives(identity, encoded.event)) return;
+    if (this.state.kind === 'replaying')
+      this.state.pending.add(encoded, this.bytes(encoded, identity.role).length);
     else if (this.state.kind === 'live' && encoded.seq > this.liveAfter)
       this.queue.push(encoded, this.bytes(encoded, identity.role));
   }
@@ -222,13 +238,14 @@ export class Session implements QueueOwner, Clocked {
     if (this.state.kind === 'closed') return;
     this.state = { kind: 'closed', code, reason };
     clearTimeout(this.authTimer);
-    clearTimeout(this.drainTimer);
-    this.authTimer = this.drainTimer = undefined;
+    this.authTimer = undefined;
     this.drainDone?.();
     this.drainDone = undefined;
     this.host.clock.cancel(this.tokenDeadline);
     this.tokenDeadline = undefined;
     this.queue.clear();
+    if (this.holdsDeflater) this.host.deflate?.release();
+    this.holdsDeflater = false;
     this.host.closed(this);
     const onWire = this.protocol.closeCodeFor?.(code, reason) ?? { code, reason };
     try {
@@ -262,23 +279,94 @@ export class Session implements QueueOwner, Clocked {
     this.host.subscriptionsChanged(this, this.types);
   }
 
-  private async replay(from: number, head: number): Promise<void> {
+  /**
+   * Queued and in-flight bytes a replay keeps at most (plus one event) before it waits for the
+   * socket to drain: half the soft bound, so replayed events plus the live ones handed over when
+   * it goes live stay within the soft bound, far from the hard one.
+   */
+  private get replayAllowance(): number {
+    return this.options.outbound.softBytes / 2;
+  }
+
+  /**
+   * Replays (from, head], then goes on replaying from the log while the live events buffered
+   * meanwhile overran their bound or are more than the allowance, and goes live once they are
+   * few. Stops when the session closes. The log losing what the replay has yet to read (retention
+   * passed it, or a new epoch) closes the session STREAM_RESET: its resume answer says so.
+   */
+  private async replayThenGoLive(
+    pending: LiveBuffer,
+    from: number,
+    head: number,
+    epoch: string,
+  ): Promise<void> {
     let cursor = from;
-    while (cursor < head && this.state.kind === 'replaying' && this.identity) {
-      const page = await this.host.readReplay(this, cursor, head, this.options.replayPageSize);
+    let until = head;
+    for (;;) {
+      if (cursor < until) await this.replay(cursor, until, epoch);
+      cursor = until;
+      await this.drained();
+      if (this.state.kind !== 'replaying') return;
+      if (!pending.exceeds(this.replayAllowance)) break;
+      // Before the head read, never after it: an event let go of while the read is in flight
+      // could lie past the head it returns, and would be neither replayed nor handed over.
+      pending.restart();
+      const log = await this.logStillHolds(cursor, epoch);
+      if (!log) return;
+      until = Math.max(until, log.seq);
+      pending.replayedThrough(until);
+    }
+    this.goLive(pending.drain(until), until);
+  }
+
+  /**
+   * Sends the events in (from, head] the session may receive, in seq order, paced by the socket:
+   * whenever more than `replayAllowance` bytes are queued or in flight it waits for the peer to
+   * read (woken by the write callbacks, `onWritten`), so it never nears the hard bound however
+   * large the backlog; and it reads the log in pages of about `replayPageBytes`. The watermark
+   * never passes an event not yet sent (`holdPosition`). A page after the first is checked against
+   * the log's retention (a slow reader's replay can last long enough to be overtaken by it).
+   */
+  private async replay(from: number, head: number, epoch: string): Promise<void> {
+    const pages = new ReplayPageSizer(this.options.replayPageSize, this.options.replayPageBytes);
+    let cursor = from;
+    while (cursor < head && this.state.kind === 'replaying') {
+      const page = await this.host.readReplay(this, cursor, head, pages.limit);
+      if (cursor > from && !(await this.logStillHolds(cursor, epoch))) return;
       if (page.length === 0) break;
+      let sent = 0;
+      let bytes = 0;
       for (const encoded of page) {
+        if (this.queue.bufferedBytes > this.replayAllowance) await this.drained();
+        const identity = this.identity;
+        if (this.state.kind !== 'replaying' || !identity) return;
         this.queue.holdPosition(encoded.seq);
-        if (mayReceive(this.identity, encoded.event)) {
-          this.queue.push(encoded, this.bytes(encoded, this.identity.role));
+        if (this.receives(identity, encoded.event)) {
+          const frame = this.bytes(encoded, identity.role);
+          this.queue.push(encoded, frame, true);
+          sent++;
+          bytes += frame.length;
         }
         cursor = encoded.seq;
       }
+      pages.observe(sent, bytes);
       this.queue.holdPosition(cursor);
       this.queue.flush();
-      await this.drained();
     }
     this.queue.holdPosition(head);
+  }
+
+  /**
+   * The log's position, or undefined (and the session closed STREAM_RESET, or closed already)
+   * when it changed epoch or pruned events after `cursor` that a replay has yet to send. Read
+   * after the page it vouches for: pruning only ever removes a prefix.
+   */
+  private async logStillHolds(cursor: number, epoch: string): Promise<{ seq: number } | undefined> {
+    const log = await this.host.logPosition(this.subscriptions);
+    if (this.state.kind !== 'replaying') return undefined;
+    if (log.epoch === epoch && cursor >= log.oldest - 1) return log;
+    this.close(CloseCode.STREAM_RESET, 'replay fell behind the event log');
+    return undefined;
   }
 
   private goLive(pending: EncodedEvent[], head: number): void {
@@ -292,22 +380,20 @@ export class Session implements QueueOwner, Clocked {
     this.queue.flush();
   }
 
-  /** Resolves once the peer has read most of what was sent, or the session closed. */
-  private drained(): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (): void => {
-        this.drainTimer = undefined;
-        this.drainDone = undefined;
-        if (this.isClosed || this.queue.bufferedBytes <= this.options.outbound.softBytes / 2)
-          resolve();
-        else {
-          this.drainTimer = setTimeout(check, 10);
-          // close() clears the poll timer; it settles the wait through this instead.
-          this.drainDone = resolve;
-        }
-      };
-      check();
-    });
+  /**
+   * Flushes and resolves once no more than `replayAllowance` bytes are queued or in flight, or
+   * the session closed. Woken by `onWritten` (each write callback) or `close`, never a timer.
+   */
+  private async drained(): Promise<void> {
+    for (;;) {
+      this.queue.flush();
+      // Nothing in flight: no write callback is coming, and the flush wrote what it could.
+      if (this.isClosed || this.queue.bufferedBytes <= this.replayAllowance) return;
+      if (this.queue.inflight === 0) return;
+      await new Promise<void>((resolve) => {
+        this.drainDone = resolve;
+      });
+    }
   }
 
   /**
@@ -375,6 +461,15 @@ export class Session implements QueueOwner, Clocked {
     this.host.metrics.batch(events, oldestPublishedAt);
   }
 
+  /** A frame left the process: a replay waiting for the socket may go on (see `drained`). */
+  onWritten(): void {
+    const wake = this.drainDone;
+    if (wake && this.queue.inflight <= this.replayAllowance) {
+      this.drainDone = undefined;
+      wake();
+    }
+  }
+
   private rawSend(bytes: Buffer, kind: string, done: (err?: Error) => void): void {
     if (this.socket.readyState !== SOCKET_OPEN) {
       done();
@@ -384,6 +479,21 @@ export class Session implements QueueOwner, Clocked {
     this.counters.bytesOut += bytes.length;
     this.host.metrics.frameOut(kind, bytes.length);
     // Text frames: browsers hand binary frames to JS as Blobs, and every frame here is JSON.
-    this.socket.send(bytes, { binary: false }, (err) => done(err));
+    this.socket.send(bytes, { binary: false, compress: this.mayCompress(bytes.length) }, (err) =>
+      done(err),
+    );
+  }
+
+  /**
+   * Whether a frame of `size` bytes may be compressed: always below the threshold (`ws` sends it
+   * plain anyway) and once this socket holds a place in the deflate budget; a first frame over
+   * the threshold takes a place, or goes out plain when none is left (the next one asks again).
+   */
+  private mayCompress(size: number): boolean {
+    const budget = this.host.deflate;
+    if (!budget || this.holdsDeflater || size < budget.threshold) return true;
+    if (!this.socket.extensions?.includes('permessage-deflate')) return true;
+    this.holdsDeflater = budget.claim();
+    return this.holdsDeflater;
   }
 }

@@ -2,10 +2,12 @@ import {
   CloseCode,
   encodeFrame,
   ERRORS,
+  NOTICE_CODES,
   parseClientFrame,
   PROTOCOL_VERSION,
   type ClientFrame,
   type ErrorCode,
+  type EventType,
   type HelloFrame,
   type ServerFrame,
 } from '@hdns/protocol';
@@ -34,6 +36,8 @@ export interface V1Context {
   authOutcome(outcome: AuthOutcome): void;
 }
 
+/** `notice.message` holds at most 2,000 characters (frames-server.ts). */
+const MAX_NOTICE = 2000;
 const COMMA = Buffer.from(',');
 const BATCH_END = Buffer.from(']}');
 
@@ -44,6 +48,19 @@ const BATCH_END = Buffer.from(']}');
  * and watermark and shared, like the event bytes themselves.
  */
 const singles = new WeakMap<Buffer, { through: number; frame: Buffer }>();
+/**
+ * The same for batches of several events: sessions that subscribe alike and flush in the same
+ * round get the same events with the same watermark, so the last multi-event frame built is
+ * kept under its first event and reused when the next session's batch is identical (same
+ * Buffers in the same order, same `through`).
+ */
+const multis = new WeakMap<Buffer, { events: readonly Buffer[]; through: number; frame: Buffer }>();
+
+function sameEvents(a: readonly Buffer[], b: readonly Buffer[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 export const v1Framing: QueueFraming = {
   batch(events, through) {
@@ -59,6 +76,10 @@ export const v1Framing: QueueFraming = {
       singles.set(only, { through, frame });
       return [frame];
     }
+    const first = events[0];
+    const cached = first ? multis.get(first) : undefined;
+    if (cached && cached.through === through && sameEvents(cached.events, events))
+      return [cached.frame];
     const head = Buffer.from(`{"type":"batch","through":${through},"events":[`);
     const parts: Buffer[] = [head];
     events.forEach((e, i) => {
@@ -66,7 +87,9 @@ export const v1Framing: QueueFraming = {
       parts.push(e);
     });
     parts.push(BATCH_END);
-    return [Buffer.concat(parts)];
+    const frame = Buffer.concat(parts);
+    if (first) multis.set(first, { events, through, frame });
+    return [frame];
   },
   gap(range) {
     return Buffer.from(encodeFrame({ type: 'gap', ...range }));
@@ -97,7 +120,9 @@ export class V1Wire implements Wire {
         'FRAME_TOO_LARGE',
         `limit is ${this.ctx.sessionOptions.maxFrameBytes} bytes`,
       );
-      if (guard.violation()) session.close(CloseCode.FRAME_TOO_LARGE, 'frames too large');
+      // Terminal at the first one, as the close-code table says: the frame is dropped unread, so
+      // a request in it goes unanswered, and a client left open would only send it again.
+      session.close(CloseCode.FRAME_TOO_LARGE, 'frame too large');
       return;
     }
     if (verdict.kind === 'close_rate_limited') {
@@ -258,7 +283,21 @@ export class V1Wire implements Wire {
       tokenExpiresAt: identity.expiresAt.toISOString(),
       limits: { maxFrameBytes: o.maxFrameBytes, ratePerSec: o.ratePerSec, burst: o.burst },
     });
-    await start.run();
+    // Not awaited: a replay is paced by the peer's reading and may last minutes; the session's
+    // later frames (an auth refresh before the token expires, pings, acks) are handled meanwhile.
+    start.run().catch((err: unknown) => this.replayFailed(session, err));
+  }
+
+  /**
+   * A log read failed during the replay: the session cannot go live without a gap, so it closes
+   * with the reconnect-class INTERNAL_ERROR and the client resumes from its watermark.
+   */
+  private replayFailed(session: Session, err: unknown): void {
+    try {
+      this.ctx.logger.error({ error: errorInfo(err), session: session.id }, 'replay failed');
+    } finally {
+      session.close(CloseCode.INTERNAL_ERROR, 'internal error');
+    }
   }
 
   private async refresh(session: Session, id: string, token: string): Promise<void> {
@@ -281,7 +320,7 @@ export class V1Wire implements Wire {
       this.error(session, 'TOKEN_USER_MISMATCH', undefined, id);
       return;
     }
-    session.refreshIdentity(identity);
+    const removed = session.refreshIdentity(identity);
     this.ctx.authOutcome({
       ok: true,
       ip: session.ip,
@@ -290,6 +329,29 @@ export class V1Wire implements Wire {
       username: identity.username,
     });
     this.send(session, { type: 'authed', id, tokenExpiresAt: identity.expiresAt.toISOString() });
+    this.subscriptionsNarrowed(session, removed);
+  }
+
+  /**
+   * The documented answer to a narrowing the client did not ask for: the new set in a
+   * `subscribed` without `id` (what was dropped in `rejected`, reason `forbidden`), then a
+   * notice `subscriptions_narrowed` naming it. Nothing when nothing was dropped.
+   */
+  subscriptionsNarrowed(session: Session, removed: readonly EventType[]): void {
+    if (removed.length === 0 || session.isClosed) return;
+    this.send(session, {
+      type: 'subscribed',
+      subscriptions: session.subscriptions,
+      rejected: removed.map((item) => ({ item, reason: 'forbidden' as const })),
+    });
+    const role = session.identity?.role ?? 'viewer';
+    const message = `Subscriptions narrowed to what the ${role} role may receive; removed: ${removed.join(', ')}`;
+    this.notice(
+      session,
+      'info',
+      NOTICE_CODES.SUBSCRIPTIONS_NARROWED,
+      message.length > MAX_NOTICE ? `${message.slice(0, MAX_NOTICE - 1)}…` : message,
+    );
   }
 
   private authFailed(session: Session, id: string, err: unknown): void {
@@ -311,11 +373,7 @@ export class V1Wire implements Wire {
    */
   private handlerFailed(session: Session, err: unknown, id: string | undefined): void {
     try {
-      const error =
-        err instanceof Error
-          ? { name: err.name, message: err.message, stack: err.stack }
-          : { message: String(err) };
-      this.ctx.logger.error({ error, session: session.id }, 'frame handler failed');
+      this.ctx.logger.error({ error: errorInfo(err), session: session.id }, 'frame handler failed');
       this.error(session, 'INTERNAL', undefined, id);
     } catch {
       session.close(CloseCode.INTERNAL_ERROR, 'internal error');
@@ -330,4 +388,11 @@ export class V1Wire implements Wire {
   private send(session: Session, frame: ServerFrame): void {
     session.send(frame.type, encodeFrame(frame));
   }
+}
+
+/** What the log gets of a failure: never the object itself (it may hold a token or a frame). */
+function errorInfo(err: unknown): { name?: string; message: string; stack?: string | undefined } {
+  return err instanceof Error
+    ? { name: err.name, message: err.message, stack: err.stack }
+    : { message: String(err) };
 }

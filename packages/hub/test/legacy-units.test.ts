@@ -38,12 +38,15 @@ describe('legacy close codes', () => {
 });
 
 describe('legacy encoding', () => {
-  it('gen1 is {type, data, timestamp} of the redacted data', () => {
+  it('gen1 is {type, data, timestamp, severity, category, event_id} of the redacted data', () => {
     const data = { ...EXAMPLE_EVENTS.dns_query_log, clientIp: REDACTED };
     expect(JSON.parse(legacy1EventEncoder(logged, data, ['clientIp']))).toEqual({
       type: 'dns_query_log',
       data,
       timestamp: logged.ts,
+      severity: 'info',
+      category: 'query',
+      event_id: 'e1',
     });
   });
 

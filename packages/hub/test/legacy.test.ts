@@ -1,9 +1,19 @@
 import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { CloseCode, EVENT_TYPES, EXAMPLE_EVENTS, REDACTED, type EventType } from '@hdns/protocol';
+import {
+  CloseCode,
+  EVENT_TYPES,
+  EXAMPLE_EVENTS,
+  NOTICE_CODES,
+  REDACTED,
+  type EventType,
+} from '@hdns/protocol';
 import {
   LEGACY_CLOSE,
+  LEGACY_MIGRATION_GUIDE,
+  LEGACY_TEXT_PING,
+  LEGACY_TEXT_PONG,
   legacyEventGen1,
   legacyEventGen2,
   legacyPreset,
@@ -45,12 +55,16 @@ const isEvent = (m: Msg): boolean => (EVENT_TYPES as readonly string[]).includes
 /** A plain ws client recording every legacy message (the v1 TestClient would reject them). */
 class LegacyClient {
   readonly messages: Msg[] = [];
+  /** Messages that are not JSON (the bare text `pong`), in order. */
+  readonly texts: string[] = [];
   closed: { code: number; reason: string } | undefined;
   private waiters: (() => void)[] = [];
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
-      this.messages.push(JSON.parse(data.toString()) as Msg);
+      const text = data.toString();
+      if (text.startsWith('{')) this.messages.push(JSON.parse(text) as Msg);
+      else this.texts.push(text);
       this.wake();
     });
     ws.on('close', (code, reason) => {
@@ -96,6 +110,11 @@ class LegacyClient {
 
   waitClosed(): Promise<{ code: number; reason: string }> {
     return this.waitFor(() => this.closed);
+  }
+
+  /** The first non-JSON message after the first `from` ones. */
+  nextText(from = 0): Promise<string> {
+    return this.waitFor(() => this.texts[from]);
   }
 
   private waitFor<T>(check: () => T | undefined, timeoutMs = 5_000): Promise<T> {
@@ -153,6 +172,7 @@ describe('legacy generation 1: /ws/{type}/{user_id}', () => {
     const notice = await client.next('deprecation_notice');
     expect(notice.data).toMatchObject({
       code: 'legacy_protocol',
+      message: expect.stringContaining(LEGACY_MIGRATION_GUIDE),
       migrate_to: '/ws (protocol v1)',
     });
     expect(client.messages.map((m) => m.type)).toEqual([
@@ -162,7 +182,14 @@ describe('legacy generation 1: /ws/{type}/{user_id}', () => {
     await h.hub.publish('zone_created', EXAMPLE_EVENTS.zone_created);
     await h.hub.publish('health_update', EXAMPLE_EVENTS.health_update);
     const [event] = await client.waitForEvents(1);
-    expect(Object.keys(event ?? {}).sort()).toEqual(['data', 'timestamp', 'type']);
+    expect(Object.keys(event ?? {}).sort()).toEqual([
+      'category',
+      'data',
+      'event_id',
+      'severity',
+      'timestamp',
+      'type',
+    ]);
     expect(legacyEventGen1.parse(event)).toMatchObject({
       type: 'health_update',
       data: EXAMPLE_EVENTS.health_update,
@@ -198,13 +225,17 @@ describe('legacy generation 1: /ws/{type}/{user_id}', () => {
     ]);
   });
 
-  it('refuses the admin type to non-admins, and unknown types, with 1008', async () => {
+  it('narrows the admin type to the role for non-admins, and refuses unknown types with 1008', async () => {
     const h = await start();
-    const viewer = await LegacyClient.open(gen1Url(h, 'admin', 'v', 'operator'));
-    expect(await viewer.waitClosed()).toEqual(LEGACY_CLOSE.POLICY);
+    // The old dashboard opens `admin` for every user: an operator gets what its role allows.
+    const operator = await LegacyClient.connect(gen1Url(h, 'admin', 'v', 'operator'));
+    const narrowed = operator.established.data?.subscribed_events as string[];
+    expect(narrowed).toContain('zone_created');
+    expect(narrowed).not.toContain('user_login');
+    expect(narrowed).not.toContain('session_expired');
     const bogus = await LegacyClient.open(gen1Url(h, 'bogus', 'v', 'admin'));
     expect(await bogus.waitClosed()).toEqual(LEGACY_CLOSE.POLICY);
-    expect(viewer.messages).toEqual([]);
+    expect(bogus.messages).toEqual([]);
     const { established } = await LegacyClient.connect(gen1Url(h, 'admin', 'a', 'admin'));
     expect(established.data?.subscribed_events).toEqual(sorted(EVENT_TYPES));
   });
@@ -231,6 +262,15 @@ describe('legacy generation 1: /ws/{type}/{user_id}', () => {
     expect((await client.request({ type: 'nope' }, 'error')).data).toMatchObject({
       code: 'UNKNOWN_FRAME_TYPE',
     });
+    // The earliest gen-1 dashboard's keep-alive: the bare text `ping`, answered in kind, and
+    // never a violation (more of them than the invalid-message allowance stay answered).
+    const before = client.messages.length;
+    for (let i = 0; i < 12; i++) client.send(LEGACY_TEXT_PING);
+    expect(await client.nextText(11)).toBe(LEGACY_TEXT_PONG);
+    expect(client.texts).toEqual(Array<string>(12).fill(LEGACY_TEXT_PONG));
+    expect((await client.request({ type: 'ping' }, 'pong')).type).toBe('pong');
+    expect(client.messages.slice(before).map((m) => m.type)).toEqual(['pong']);
+    expect(client.closed).toBeUndefined();
   });
 
   it('non-admins never receive user_login, user_logout or session_expired', async () => {
@@ -249,10 +289,18 @@ describe('legacy generation 1: /ws/{type}/{user_id}', () => {
     ]);
     const userEvents: EventType[] = ['user_login', 'user_logout', 'session_expired'];
     for (const type of userEvents) await h.hub.publish(type, EXAMPLE_EVENTS[type]);
+    // The admin's legacy client logs out on any session_expired: it gets only its own (one
+    // that names no login session, as when the user is disabled).
+    const { sessionId: _other, ...expired } = EXAMPLE_EVENTS.session_expired;
+    await h.hub.publish('session_expired', { ...expired, userId: 'a', reason: 'user_disabled' });
     await h.hub.publish('system_status', EXAMPLE_EVENTS.system_status);
-    expect(sorted((await admin.client.waitForEvents(4)).map((e) => e.type))).toEqual(
+    const adminEvents = await admin.client.waitForEvents(4);
+    expect(sorted(adminEvents.map((e) => e.type))).toEqual(
       sorted([...userEvents, 'system_status']),
     );
+    expect(adminEvents.find((e) => e.type === 'session_expired')?.data).toMatchObject({
+      userId: 'a',
+    });
     expect((await viewer.client.waitForEvents(1)).map((e) => e.type)).toEqual(['system_status']);
     expect((await gen2.client.waitForEvents(1)).map((e) => e.type)).toEqual(['system_status']);
   });
@@ -392,11 +440,24 @@ describe('legacy and v1 side by side', () => {
     const [fromG1] = await g1.waitForEvents(1);
     const [fromG2] = await g2.waitForEvents(1);
     expect(fromV1).toMatchObject({ type: 'event', event: 'zone_created', seq: 1 });
-    expect(fromG1).toEqual({ type: 'zone_created', data: fromV1?.data, timestamp: fromV1?.ts });
+    // Legacy data is the v1 data plus the flat fields the old UI reads (legacy-event-data.ts).
+    const legacyData = {
+      ...(fromV1?.data as object),
+      name: 'example.com',
+      zone_name: 'example.com',
+    };
+    expect(fromG1).toEqual({
+      type: 'zone_created',
+      data: expect.objectContaining(legacyData),
+      timestamp: fromV1?.ts,
+      severity: 'info',
+      category: fromV1?.category,
+      event_id: fromV1?.id,
+    });
     expect(fromG2).toMatchObject({
       id: fromV1?.id,
       type: 'zone_created',
-      data: fromV1?.data,
+      data: legacyData,
       metadata: { seq: 1 },
     });
   });
@@ -405,7 +466,7 @@ describe('legacy and v1 side by side', () => {
     const h = await start();
     const { client: g1 } = await LegacyClient.connect(gen1Url(h, 'health', 'x', 'viewer'));
     const { client: g2 } = await LegacyClient.connect(gen2Url(h, 'y', 'viewer'));
-    await LegacyClient.open(gen1Url(h, 'admin', 'z', 'viewer')).then((c) => c.waitClosed());
+    await LegacyClient.open(gen1Url(h, 'bogus', 'z', 'viewer')).then((c) => c.waitClosed());
     await TestClient.connect(h.url, { token: token('v', 'viewer') });
     await g1.request({ type: 'ping' }, 'pong');
     await g2.request({ type: 'ping' }, 'pong');
@@ -465,13 +526,22 @@ describe('legacy liveness and close codes', () => {
     expect((await expiring.next('token_expiring')).data).toHaveProperty('expires_at');
     expect(await expiring.waitClosed()).toEqual(LEGACY_CLOSE.AUTH_FAILED);
     const { client: g1 } = await LegacyClient.connect(gen1Url(h, 'health', 'x', 'viewer'));
-    await LegacyClient.connect(gen2Url(h, 'y', 'viewer'));
+    const { client: g2 } = await LegacyClient.connect(gen2Url(h, 'y', 'viewer'));
     const third = await LegacyClient.open(gen1Url(h, 'health', 'z', 'viewer'));
     expect(await third.waitClosed()).toEqual(LEGACY_CLOSE.OVERLOADED);
     await h.hub.close();
-    expect(await g1.waitClosed()).toEqual({
-      code: CloseCode.SERVER_RESTARTING,
-      reason: 'server restarting',
-    });
+    // Both generations are told why, in their own shape, before the close.
+    for (const client of [g1, g2]) {
+      expect(await client.waitClosed()).toEqual({
+        code: CloseCode.SERVER_RESTARTING,
+        reason: 'server restarting',
+      });
+      const last = client.messages.at(-1);
+      expect(last).toMatchObject({
+        type: 'notice',
+        data: { level: 'warning', code: NOTICE_CODES.SERVER_SHUTDOWN },
+      });
+      expect(client.messages.filter((m) => m.type === 'notice')).toHaveLength(1);
+    }
   });
 });

@@ -6,6 +6,7 @@ import {
   isTerminalCloseCode,
   RECONNECT_RANGE,
   TERMINAL_RANGE,
+  TransportCloseCode,
 } from './close-codes.js';
 
 describe('close codes', () => {
@@ -33,5 +34,12 @@ describe('close codes', () => {
     expect(isTerminalCloseCode(CloseCode.SERVER_RESTARTING)).toBe(false);
     expect(isTerminalCloseCode(CloseCode.SLOW_CONSUMER)).toBe(false);
     expect(isTerminalCloseCode(1006)).toBe(false);
+  });
+
+  it("the transport's 1009 (message too big) is terminal like FRAME_TOO_LARGE; other standard codes reconnect", () => {
+    expect(isTerminalCloseCode(TransportCloseCode.MESSAGE_TOO_BIG)).toBe(true);
+    expect(isTerminalCloseCode(CloseCode.FRAME_TOO_LARGE)).toBe(true);
+    for (const code of [1000, 1001, 1006, 1011, 1012])
+      expect(isTerminalCloseCode(code)).toBe(false);
   });
 });

@@ -6,10 +6,10 @@
  * - 4400–4499 "terminal": reconnecting with the same credentials cannot help; the client stops
  *   and reports. Numbers echo HTTP status codes where one fits (401, 403, 409, 429 …).
  *
- * Standard codes the server may also use: 1000 normal, 1001 going away, 1009 frame too large
- * (sent by `ws` itself when `maxPayload` is exceeded). Any code outside the terminal range is
- * treated as "reconnect". Legacy routes use the codes the old protocols used (LEGACY_CLOSE, in
- * `@hdns/protocol/legacy`).
+ * Standard codes the server may also use: 1000 normal, 1001 going away, 1009 message too big
+ * (see TransportCloseCode). 1009 is terminal like FRAME_TOO_LARGE; any other code outside the
+ * terminal range is treated as "reconnect". Legacy routes use the codes the old protocols used
+ * (LEGACY_CLOSE, in `@hdns/protocol/legacy`).
  */
 export const CloseCode = {
   /** Server is shutting down or restarting; reconnect and resume. */
@@ -58,7 +58,10 @@ export const CloseCode = {
    * revoked. Do not reconnect; sign in again.
    */
   CREDENTIALS_REVOKED: 4411,
-  /** Frame larger than the maximum frame size. */
+  /**
+   * A frame larger than `welcome.limits.maxFrameBytes`: `error` FRAME_TOO_LARGE, then this close,
+   * at the first such frame (above TRANSPORT_MAX_FRAME_BYTES the transport closes with 1009).
+   */
   FRAME_TOO_LARGE: 4413,
   /** The client asked for a protocol version this server does not speak. */
   UNSUPPORTED_PROTOCOL: 4426,
@@ -67,6 +70,30 @@ export const CloseCode = {
 } as const;
 
 export type CloseCodeName = keyof typeof CloseCode;
+
+/**
+ * The largest frame the server's WebSocket layer reads at all (`ws` maxPayload). A frame above
+ * `welcome.limits.maxFrameBytes` but within this gets `error` FRAME_TOO_LARGE and close 4413; a
+ * frame above this is refused by the transport before the server reads it, with close 1009.
+ */
+export const TRANSPORT_MAX_FRAME_BYTES = 1024 * 1024;
+
+/**
+ * Standard close codes with a meaning of their own in this protocol. The transport sends 1009
+ * itself (RFC 6455 "message too big"): its number cannot be changed to 4413, so clients treat it
+ * as FRAME_TOO_LARGE: terminal, since a client that reconnected would send the same frame again.
+ */
+export const TransportCloseCode = {
+  MESSAGE_TOO_BIG: 1009,
+} as const;
+
+export const TRANSPORT_CLOSE_CODE_INFO: Readonly<
+  Record<keyof typeof TransportCloseCode, { description: string }>
+> = {
+  MESSAGE_TOO_BIG: {
+    description: `Sent by the WebSocket layer for a frame over ${TRANSPORT_MAX_FRAME_BYTES} bytes, before the server reads it (no \`error\` frame). Same meaning as \`FRAME_TOO_LARGE\`: terminal.`,
+  },
+};
 export type CloseCodeValue = (typeof CloseCode)[CloseCodeName];
 
 /**
@@ -119,7 +146,10 @@ export const CLOSE_CODE_INFO: Readonly<Record<CloseCodeName, { description: stri
     description:
       "The user's password changed or the user was disabled; access and refresh tokens are revoked. Do not reconnect: sign in again.",
   },
-  FRAME_TOO_LARGE: { description: 'Frame larger than the maximum frame size.' },
+  FRAME_TOO_LARGE: {
+    description:
+      'A frame larger than `welcome.limits.maxFrameBytes`: the server answers `error` `FRAME_TOO_LARGE`, then closes with this code at the first such frame.',
+  },
   UNSUPPORTED_PROTOCOL: {
     description: 'The client asked for a protocol version this server does not speak.',
   },
@@ -129,9 +159,12 @@ export const CLOSE_CODE_INFO: Readonly<Record<CloseCodeName, { description: stri
 export const RECONNECT_RANGE = { min: 4200, max: 4299 } as const;
 export const TERMINAL_RANGE = { min: 4400, max: 4499 } as const;
 
-/** True when the client must not reconnect by itself. */
+/** True when the client must not reconnect by itself: the terminal range, and 1009. */
 export function isTerminalCloseCode(code: number): boolean {
-  return code >= TERMINAL_RANGE.min && code <= TERMINAL_RANGE.max;
+  return (
+    (code >= TERMINAL_RANGE.min && code <= TERMINAL_RANGE.max) ||
+    code === TransportCloseCode.MESSAGE_TOO_BIG
+  );
 }
 
 /** True for the documented "reconnect and resume" range. Unknown codes also reconnect. */

@@ -3,13 +3,12 @@ import { EVENT_CATALOGUE, EVENT_TYPES, SUBSCRIBE_ALL, TRAFFIC_EVENT_TYPES } from
 import { CATEGORIES, PRIORITIES } from './categories.js';
 import { code, fieldTable, jsonBlock, table } from './docs-markdown.js';
 import { EXAMPLE_EVENTS } from './examples.js';
-import {
-  LEGACY_CLIENT_MESSAGE_TYPES,
-  LEGACY_CONNECTION_MIN_ROLE,
-  LEGACY_CONNECTION_TYPES,
-  legacyPreset,
-} from './legacy/index.js';
 import { ACTOR_USERNAME_ROLE, REDACTED, TEXT_SCRUB_ROLE } from './redaction.js';
+import {
+  PRUNE_EVERY_MAX_APPENDS,
+  PRUNE_INTERVAL_MAX_MS,
+  PRUNE_INTERVAL_MIN_MS,
+} from './retention.js';
 import { IP_MARKER, SECRET_MARKER } from './text-scrub.js';
 import { describeFields } from './schema-describe.js';
 
@@ -39,7 +38,7 @@ export function renderCatalogue(): string {
     `- **Redaction.** A sensitive field lists the least role that sees its value; other readers receive the string ${code(REDACTED)} in its place and the path in \`meta.redacted\`. Paths are dot-separated property names into \`data\`; a segment ending in \`[]\` applies to every element of that array (\`topClients[].ip\`). Absent or null values stay as they are. Sensitive fields are strings, so redacted payloads still match the schema.`,
     `- **Free text.** String fields that are neither sensitive nor listed as verbatim (messages, titles, reasons, ids) are free text. Readers below ${code(TEXT_SCRUB_ROLE)} receive them with every IPv4/IPv6 address replaced by ${code(IP_MARKER)}, credentials (JWTs, \`Bearer\`/\`Basic\` credentials, \`secret "…"\` key clauses, the value of \`password=\`, \`token:\`, \`api_key=\` and similar pairs) by ${code(SECRET_MARKER)}, and any value the reader may not see (a redacted field's value, a hidden username) by ${code(REDACTED)} (or as many \`*\` when the value is shorter); the path is listed in \`meta.redacted\`. So a message cannot repeat what a redacted field hides. Verbatim fields are DNS data every reader also gets over REST (zone and record names, record values, forwarder addresses, query names, zone descriptions, RPZ rules, broadcast text) and are never changed.`,
     `- **Actor.** \`meta.actor.username\` is ${code(REDACTED)} for readers below ${code(ACTOR_USERNAME_ROLE)}, as usernames are in \`user_login\` and the other user events; \`meta.actor.id\` stays, so a client can still tell its own changes from others'.`,
-    `- **Retention.** Traffic events (${TRAFFIC_EVENT_TYPES.map(code).join(', ')}) are caused by DNS clients at will, up to hundreds a second. The event log keeps them in a retention pool of their own (\`HDNS_TRAFFIC_EVENT_RETENTION\`, \`HDNS_TRAFFIC_EVENT_RETENTION_COUNT\`), pruned apart from every other event (\`HDNS_EVENT_RETENTION\`, \`HDNS_EVENT_RETENTION_COUNT\`): a flood of them never pushes zone, security or user history out, and a client subscribed to them resumes only within their shorter horizon.`,
+    `- **Retention.** Traffic events (${TRAFFIC_EVENT_TYPES.map(code).join(', ')}) are caused by DNS clients at will, up to hundreds a second. The event log keeps them in a retention pool of their own (\`HDNS_TRAFFIC_EVENT_RETENTION\`, \`HDNS_TRAFFIC_EVENT_RETENTION_COUNT\`), pruned apart from every other event (\`HDNS_EVENT_RETENTION\`, \`HDNS_EVENT_RETENTION_COUNT\`): a flood of them never pushes zone, security or user history out, and a client subscribed to them resumes only within their shorter horizon. Retention is enforced within a bounded delay: the log is pruned on a timer whose interval is a tenth of the shortest age limit, kept between ${PRUNE_INTERVAL_MIN_MS / 1000} s and ${PRUNE_INTERVAL_MAX_MS / 1000} s (6 s for the smallest setting, 60 s), and also by count every tenth of the smallest count limit in appends (at most every ${PRUNE_EVERY_MAX_APPENDS}). An event past its pool's age or count limit is removed, and a resume from a position before it answered \`too_old\`, no later than one interval after it crossed the limit.`,
     '- **Coalescing.** Latest-value events name a coalesce key (the listed `data` fields; "one per type" when none). When a client falls behind, a queued event is replaced by a newer one with the same type and key, and the client receives a `gap` frame with reason `coalesced`. Events without a key are never coalesced; `low` priority events may be shed (`gap` reason `shed`); `critical` events are never shed and bypass batching.',
     '',
     table(
@@ -100,55 +99,5 @@ export function renderCatalogue(): string {
   return out.join('\n');
 }
 
-export function renderLegacy(): string {
-  return [
-    '## Legacy protocols',
-    '',
-    'Both earlier protocols are accepted during the migration and translated at the edge into the same session model. Each legacy connection gets a `notice` with code `legacy_protocol` where the client can show it, and is counted in a metric. Legacy routes still take `?token=` in the URL; v1 never does.',
-    '',
-    '### Generation 1: `/ws/{connection_type}/{user_id}?token=…`',
-    '',
-    'The user id in the path must match the token subject. Each connection type subscribes to a preset; the hub still applies roles, zone grants and redaction.',
-    '',
-    table(
-      ['connection type', 'least role', 'default events'],
-      LEGACY_CONNECTION_TYPES.map((t) => [
-        code(t),
-        LEGACY_CONNECTION_MIN_ROLE[t],
-        t === 'admin' ? 'every event type' : legacyPreset(t).map(code).join(', '),
-      ]),
-    ),
-    '',
-    'Events are sent as `{"type": <event>, "data": {…}, "timestamp": ISO}`; on connect the server sends `connection_established` with `connection_type` and `subscribed_events`.',
-    '',
-    '### Generation 2: `/ws?token=…`',
-    '',
-    `Client message types accepted: ${LEGACY_CLIENT_MESSAGE_TYPES.map(code).join(', ')}. Subscription messages carry \`{"data": {"event_types": […]}}\`, \`subscribe_category\` carries \`{"data": {"category": …}}\`; admin-only messages are refused for other roles.`,
-    '',
-    table(
-      ['legacy', 'v1 equivalent'],
-      [
-        ['`subscribe_events`, `subscribe`', '`subscribe` frame (items = event_types)'],
-        ['`unsubscribe_events`, `unsubscribe`', '`unsubscribe` frame'],
-        ['`subscribe_category`', '`subscribe` with the category as item'],
-        ['`get_subscription_info`', '`subscribed` frame (answered as `subscription_updated`)'],
-        ['`ping` / `pong` / `heartbeat`', '`ping` / `pong` frames'],
-        [
-          '`get_connection_status`, `health_check`, `get_stats`',
-          'REST `/api` status and stats endpoints',
-        ],
-        ['`get_connection_stats`, `disconnect_user`', 'admin REST endpoints (close code KICKED)'],
-        ['`broadcast_admin_message`', '`admin_broadcast` event'],
-        ['`connection_established`', '`welcome` frame'],
-        ['`subscription_updated`', '`subscribed` frame'],
-        ['`error`, `validation_error`', '`error` frame'],
-        [
-          'event `{id, type, data, timestamp, priority, metadata}`',
-          '`event` frame (`type` → `event`, `ts` → `timestamp`, seq and meta → `metadata`)',
-        ],
-      ],
-    ),
-    '',
-    'Server messages sent on legacy routes: `connection_established` (generation-specific `data`), `subscription_updated` `{data: {subscriptions, updated_at, errors}}`, `heartbeat`, `pong`, `error` `{data: {code, message}}` and `validation_error` `{data: {message, errors}}`, each with `timestamp`. Non-admins never receive `user_login`, `user_logout` or `session_expired` (their least role is admin).',
-  ].join('\n');
-}
+// The legacy section has its own file; re-exported where docs.ts has always found it.
+export { renderLegacy } from './docs-legacy.js';

@@ -8,6 +8,9 @@ import {
   CloseCode,
   RECONNECT_RANGE,
   TERMINAL_RANGE,
+  TRANSPORT_CLOSE_CODE_INFO,
+  TRANSPORT_MAX_FRAME_BYTES,
+  TransportCloseCode,
   isTerminalCloseCode,
   type CloseCodeName,
 } from './close-codes.js';
@@ -19,7 +22,13 @@ import { code, fieldTable, jsonBlock, table } from './docs-markdown.js';
 import { ERROR_CODES, ERRORS } from './error-codes.js';
 import { EXAMPLE_CLIENT_FRAMES, EXAMPLE_SERVER_FRAMES } from './examples-frames.js';
 import { CLIENT_FRAME_INFO, CLIENT_FRAMES } from './frames-client.js';
-import { NOTICE_CODES, SERVER_FRAME_INFO, SERVER_FRAMES } from './frames-server.js';
+import {
+  NOTICE_CODE_INFO,
+  NOTICE_CODES,
+  SERVER_FRAME_INFO,
+  SERVER_FRAMES,
+  type NoticeCodeName,
+} from './frames-server.js';
 import { describeFields } from './schema-describe.js';
 import { PROTOCOL_VERSION } from './version.js';
 
@@ -43,6 +52,7 @@ function renderIntro(): string {
     '- Before the token expires the server sends `token_expiring`; the client answers with `auth` carrying a fresh token for the same user. Without it the server closes with `TOKEN_EXPIRED`.',
     '- Every event has a `seq` in a log identified by `epoch`. Events arrive in `batch` frames whose `through` is a per-connection watermark: every event for this connection with seq ≤ `through` was sent (or reported lost in a `gap` frame). Critical events jump the queue, so seqs may arrive out of order; the watermark never passes an event that is still queued. The client keeps the highest `through` it saw (at `welcome`: `position.seq`, or the resumed seq when a resume succeeded) and ignores events it already has above it. On reconnect it sends `resume: {epoch, seq: that watermark}`; the server replays the missed events it may see, filtered and redacted as of now, then the live stream: no gap, no duplicate. If the epoch changed, the position is older than the retained log or ahead of it, `welcome.resume.ok` is false with a reason and the client reloads its state over REST.',
     '- The server sends an application-level `ping` every `heartbeatMs`; the client answers with `pong`. Browsers cannot see WebSocket control frames, which is why the heartbeat is a frame.',
+    '- Compression: a client that offers `permessage-deflate` (RFC 7692; every browser does, and so does the `ws` package, so the SDK and the CLI) gets it, with `server_no_context_takeover`, `client_no_context_takeover` and `server_max_window_bits=11` in the answer; a client that does not offer it gets plain frames, and nothing else changes. The server compresses only frames of at least `HDNS_WS_COMPRESSION_THRESHOLD` bytes (default 16 KB: replay and query-log batches, bulk results), not the small live frames; each compressed frame decodes on its own. `HDNS_WS_COMPRESSION=off` turns it off for everyone. Frame sizes (`maxFrameBytes`, `FRAME_TOO_LARGE`) count the decompressed text.',
     '',
     docsSequenceDiagram(),
   ].join('\n');
@@ -66,8 +76,13 @@ function renderFrames(): string {
     '### Notice codes',
     '',
     table(
-      ['constant', '`notice.code`'],
-      Object.entries(NOTICE_CODES).map(([name, value]) => [name, code(value)]),
+      ['constant', '`notice.code`', 'level', 'meaning'],
+      (Object.keys(NOTICE_CODES) as NoticeCodeName[]).map((name) => [
+        name,
+        code(NOTICE_CODES[name]),
+        code(NOTICE_CODE_INFO[name].level),
+        NOTICE_CODE_INFO[name].description,
+      ]),
     ),
   );
   return out.join('\n');
@@ -92,22 +107,37 @@ function renderCloseCodes(): string {
           'Do not reconnect with the same credentials; stop and report. Numbers echo HTTP statuses where one fits.',
         ],
         [
+          String(TransportCloseCode.MESSAGE_TOO_BIG),
+          'terminal',
+          'Sent by the WebSocket layer itself for a frame it will not read; treat it as `FRAME_TOO_LARGE`.',
+        ],
+        [
           'any other',
           'reconnect',
-          'Standard codes (1000, 1001, 1006, 1009 …) are treated as reconnect.',
+          'Standard codes (1000, 1001, 1006, 1011 …) are treated as reconnect.',
         ],
       ],
     ),
     '',
     table(
       ['code', 'name', 'class', 'meaning'],
-      names.map((n) => [
-        String(CloseCode[n]),
-        code(n),
-        isTerminalCloseCode(CloseCode[n]) ? 'terminal' : 'reconnect',
-        CLOSE_CODE_INFO[n].description,
-      ]),
+      [
+        ...names.map((n) => [
+          String(CloseCode[n]),
+          code(n),
+          isTerminalCloseCode(CloseCode[n]) ? 'terminal' : 'reconnect',
+          CLOSE_CODE_INFO[n].description,
+        ]),
+        ...Object.entries(TransportCloseCode).map(([n, c]) => [
+          String(c),
+          `${code(n)} (transport)`,
+          isTerminalCloseCode(c) ? 'terminal' : 'reconnect',
+          TRANSPORT_CLOSE_CODE_INFO[n as keyof typeof TransportCloseCode].description,
+        ]),
+      ],
     ),
+    '',
+    `Frame size limits: the server reads frames of up to \`welcome.limits.maxFrameBytes\` bytes. A larger one is answered with \`error\` \`FRAME_TOO_LARGE\` and the connection closes with ${CloseCode.FRAME_TOO_LARGE} at once (not after several). A frame over ${TRANSPORT_MAX_FRAME_BYTES} bytes (the transport limit) never reaches the server: the WebSocket layer closes with ${TransportCloseCode.MESSAGE_TOO_BIG} and sends no \`error\`. Both closes are terminal: reconnecting would send the same frame again.`,
     '',
     'Legacy routes keep the codes the old protocols used:',
     '',

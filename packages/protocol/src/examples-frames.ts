@@ -85,8 +85,8 @@ export const EXAMPLE_SERVER_FRAMES: ServerExamples = {
   notice: {
     type: 'notice',
     level: 'warning',
-    code: 'legacy_protocol',
-    message: 'This connection uses a deprecated protocol; move to /ws protocol v1.',
+    code: 'server_shutdown',
+    message: 'The server is shutting down or restarting: reconnect and resume.',
   },
   ping: { type: 'ping', ts: 1736937000000 },
   pong: { type: 'pong', id: 'p9', ts: 1736937000012 },

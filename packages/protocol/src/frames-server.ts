@@ -236,7 +236,8 @@ export const SERVER_FRAMES = {
 export const SERVER_FRAME_INFO: Readonly<Record<ServerFrameType, string>> = {
   welcome:
     'Answer to hello: the session, the user, effective subscriptions, stream position and limits.',
-  subscribed: 'The full effective subscription set after a change, with rejected items.',
+  subscribed:
+    'The full effective subscription set after a change, with rejected items. Without `id` when the server narrowed the set itself (see notice `subscriptions_narrowed`).',
   event: 'One event, projected for this reader (redacted fields listed in meta.redacted).',
   batch: 'Several event frames in one WebSocket frame, in seq order.',
   authed: 'In-band token refresh accepted.',
@@ -255,8 +256,33 @@ export const SERVER_FRAME_INFO: Readonly<Record<ServerFrameType, string>> = {
 export const NOTICE_CODES = {
   /** Sent on legacy routes and for legacy message names. */
   LEGACY_PROTOCOL: 'legacy_protocol',
-  /** The server will restart soon; expect close SERVER_RESTARTING and resume. */
+  /** The server is shutting down or restarting: close SERVER_RESTARTING follows; resume. */
   SERVER_SHUTDOWN: 'server_shutdown',
-  /** Subscriptions were narrowed after a role or zone-grant change. */
+  /**
+   * An in-band `auth` brought a narrower role: the types it may not receive were dropped, told
+   * first in a `subscribed` without `id` (them in `rejected`, reason `forbidden`).
+   */
   SUBSCRIPTIONS_NARROWED: 'subscriptions_narrowed',
 } as const;
+export type NoticeCodeName = keyof typeof NOTICE_CODES;
+
+/** Runtime descriptions of the notice codes, for the generated docs (keep with the above). */
+export const NOTICE_CODE_INFO: Readonly<
+  Record<NoticeCodeName, { level: NoticeFrame['level']; description: string }>
+> = {
+  LEGACY_PROTOCOL: {
+    level: 'warning',
+    description:
+      'Never sent as a v1 `notice`: the `code` of the legacy `deprecation_notice` that legacy routes send after `connection_established` (HDNS_LEGACY=warn).',
+  },
+  SERVER_SHUTDOWN: {
+    level: 'warning',
+    description:
+      'Sent to every authenticated connection when the server shuts down or restarts, right before close `SERVER_RESTARTING` (4200): reconnect with backoff and resume. Legacy routes get it as a legacy `notice`.',
+  },
+  SUBSCRIPTIONS_NARROWED: {
+    level: 'info',
+    description:
+      'An in-band `auth` brought a narrower role (e.g. operator → viewer): the event types it may not receive were dropped. Follows a `subscribed` frame without `id` that carries the new set and lists the dropped types in `rejected` (reason `forbidden`); the message names them. Sent only when the set actually narrowed. After a reconnect, `welcome.rejected` says the same.',
+  },
+};

@@ -1,6 +1,7 @@
 export * from './version.js';
 export * from './roles.js';
 export * from './close-codes.js';
+export * from './retention.js';
 export * from './error-codes.js';
 export * from './categories.js';
 export * from './catalogue.js';

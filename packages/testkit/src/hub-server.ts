@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { Hub, MemoryEventLog, type EventLog, type HubOptions } from '@hdns/hub';
+import { Hub, MemoryEventLog, wsCompression, type EventLog, type HubOptions } from '@hdns/hub';
 import { verifyTestToken } from './token-verifier.js';
 
 /**
@@ -26,6 +26,11 @@ export interface ServeOptions {
   maxPayload?: number;
   /** Takes a connection over (e.g. a legacy route chosen by URL); false leaves it to the hub. */
   route?: (socket: WebSocket, req: IncomingMessage) => boolean;
+  /**
+   * permessage-deflate as the app configures it (ws-compression.ts), frames ≥ `threshold`
+   * compressed; default: off, as `ws` servers are.
+   */
+  compression?: { threshold: number };
 }
 
 export interface ServedHub {
@@ -43,6 +48,7 @@ export async function serveHub(hub: Hub, options: ServeOptions = {}): Promise<Se
     host: '127.0.0.1',
     ...(options.path !== undefined ? { path: options.path } : {}),
     ...(options.maxPayload !== undefined ? { maxPayload: options.maxPayload } : {}),
+    perMessageDeflate: wsCompression(options.compression ?? false),
   });
   wss.on('connection', (socket, req) => {
     if (options.route?.(socket, req)) return;

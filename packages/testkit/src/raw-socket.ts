@@ -13,6 +13,10 @@ export interface RawConnectOptions {
    * the bench wants that, a test usually wants to see the error.
    */
   ignoreErrors?: boolean;
+  /** The Sec-WebSocket-Extensions offer (e.g. 'permessage-deflate'); default: none. */
+  extensions?: string;
+  /** Called with the server's HTTP response head (status line and headers). */
+  onHead?: (head: string) => void;
 }
 
 export async function rawConnect(url: string, options: RawConnectOptions = {}): Promise<Socket> {
@@ -24,13 +28,16 @@ export async function rawConnect(url: string, options: RawConnectOptions = {}): 
       socket.write(
         `GET ${pathname || '/'}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
           `Upgrade: websocket\r\nConnection: Upgrade\r\n` +
-          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
+          (options.extensions ? `Sec-WebSocket-Extensions: ${options.extensions}\r\n` : '') +
+          '\r\n',
       );
       let head = '';
       const onData = (chunk: Buffer): void => {
         head += chunk.toString('latin1');
         if (head.includes('\r\n\r\n')) {
           socket.off('data', onData);
+          options.onHead?.(head.slice(0, head.indexOf('\r\n\r\n')));
           if (head.startsWith('HTTP/1.1 101')) resolve();
           else reject(new Error(head.split('\r\n')[0]));
         }

@@ -18,7 +18,7 @@ export interface PasswordChangeInput extends ClientInfo {
 export interface PasswordChanged {
   access: SignedAccessToken;
   /** Set only when a new login session was started (see `PasswordChange.change`). */
-  refresh: { raw: string; expiresAt: Date } | null;
+  refresh: { raw: string; expiresAt: Date; familyId: string } | null;
   user: { id: string; username: string; role: Identity['role']; zones: string[] | null };
 }
 
@@ -95,7 +95,7 @@ export class PasswordChange {
     if (refresh === null) return { access, refresh: null, user: sessionUser };
     return {
       access,
-      refresh: { raw: refresh.raw, expiresAt: refresh.expiresAt },
+      refresh: { raw: refresh.raw, expiresAt: refresh.expiresAt, familyId: refresh.familyId },
       user: sessionUser,
     };
   }

@@ -12,6 +12,7 @@ import type { Identity } from './identity.js';
 import { loadOrCreateJwtSecret } from './jwt-secret.js';
 import { LoginLimiter } from './login-limiter.js';
 import { RefreshTokenStore } from './refresh-token-store.js';
+import { WsSessionSigner } from './ws-session-cookie.js';
 import { checkTokenUser, TOKEN_USER_REFUSALS } from './token-user.js';
 import { ApiTokenService } from '../tokens/api-token-service.js';
 import { ApiTokenStore } from '../tokens/api-token-store.js';
@@ -33,6 +34,8 @@ declare module 'fastify' {
     users: UserService;
     authService: AuthService;
     refreshTokens: RefreshTokenStore;
+    /** Signs and reads `hdns_ws_session`, the login session as legacy WebSocket URLs see it. */
+    wsSessions: WsSessionSigner;
     /** Login attempt limits; also count self-service password changes (account/). */
     loginLimiter: LoginLimiter;
     apiTokens: ApiTokenService;
@@ -146,6 +149,7 @@ async function authPlugin(app: FastifyInstance, { config }: AuthPluginOptions): 
   app.decorate('requireRole', requireRole);
   app.decorate('users', users);
   app.decorate('refreshTokens', refreshTokens);
+  app.decorate('wsSessions', new WsSessionSigner(secret));
   app.decorate('loginLimiter', limiter);
   app.decorate('apiTokens', apiTokens);
   app.decorate('apiTokenVerifier', apiTokenVerifier);

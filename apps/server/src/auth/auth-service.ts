@@ -19,6 +19,8 @@ export interface SessionUser {
 /** What login and refresh hand out. `refreshToken` goes into the cookie only. */
 export interface Session {
   access: SignedAccessToken;
+  /** The login session (refresh-token family). */
+  sessionId: string;
   refreshToken: string;
   refreshExpiresAt: Date;
   user: SessionUser;
@@ -60,6 +62,7 @@ export class AuthService {
     });
     return {
       access,
+      sessionId: refresh.familyId,
       refreshToken: refresh.raw,
       refreshExpiresAt: refresh.expiresAt,
       user: sessionUser(user),
@@ -135,6 +138,7 @@ export class AuthService {
     });
     return {
       access,
+      sessionId: next.familyId,
       refreshToken: next.raw,
       refreshExpiresAt: next.expiresAt,
       user: sessionUser(user),

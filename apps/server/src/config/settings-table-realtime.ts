@@ -1,4 +1,5 @@
-import { int, redisUrl, seconds, text } from './setting-kinds.js';
+import { LEGACY_MODES } from '@hdns/protocol/rest';
+import { bool, int, oneOf, redisUrl, seconds, text } from './setting-kinds.js';
 import { optional, setting, type SettingTree } from './setting.js';
 
 /** The realtime hub's settings (`/ws`, the event log); a section of settings-table.ts. */
@@ -60,6 +61,31 @@ export const REALTIME_SETTINGS = {
     20,
     'batching window for normal and low events',
   ),
+  compression: setting(
+    'HDNS_WS_COMPRESSION',
+    bool(),
+    true,
+    'permessage-deflate (`on`/`off` also read) for the clients that offer it (browsers, the ' +
+      'SDK and CLI over `ws`); the others get plain frames. No context takeover and a 2 KB ' +
+      'window: a socket that got a compressed frame holds ~100–130 KB for it until it closes, ' +
+      'at most HDNS_WS_COMPRESSION_MAX_SOCKETS of them (docs/architecture.md)',
+  ),
+  compressionThreshold: setting(
+    'HDNS_WS_COMPRESSION_THRESHOLD',
+    int(0, 1_048_576, 'bytes'),
+    16_384,
+    'frames of at least this many bytes are compressed (replay and query-log batches, bulk ' +
+      'results); smaller ones, most live events, go out plain: compressing them per socket ' +
+      'costs CPU at fan-out for little gain',
+  ),
+  compressionMaxSockets: setting(
+    'HDNS_WS_COMPRESSION_MAX_SOCKETS',
+    int(0, 1_000_000),
+    1_000,
+    'sockets that may hold a compressor at once (~100–130 KB each, kept until the socket ' +
+      "closes): past it, a socket's large frames go out plain until one of them closes, so " +
+      'compression memory stays bounded after a reconnect storm (gauge hdns_ws_deflate_sockets)',
+  ),
   retentionEvents: setting(
     'HDNS_EVENT_RETENTION_COUNT',
     RETENTION_LIMITS.count,
@@ -99,5 +125,16 @@ export const REALTIME_SETTINGS = {
     int(1, 1_000_000_000),
     100_000,
     'events queued for all clients together above which admins get a `health_alert`',
+  ),
+  legacy: setting(
+    'HDNS_LEGACY',
+    oneOf(LEGACY_MODES),
+    'warn',
+    'the two WebSocket protocols v1 replaces (legacy routes): `on` accepts them quietly, ' +
+      '`warn` accepts them with a deprecation notice on every connection, `off` accepts the ' +
+      'upgrade and closes it at once, before checking any credential (1008, a reason naming ' +
+      'the migration guide). Every accepted legacy connection, and every refused one whose ' +
+      'URL token verifies, is recorded per user for the admin page; see ' +
+      'docs/legacy-migration.md',
   ),
 } satisfies SettingTree;

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   connectRedis,
+  pruneEveryFor,
+  PruneSchedule,
   RedisBus,
   RedisEventLog,
   RedisSessionCluster,
@@ -54,13 +56,40 @@ export function retentionPolicy(rt: RealtimeConfig): RetentionPolicy {
  * addresses and usernames: owner only from the first byte, its -wal/-shm/-journal files too
  * (leftovers before the open, what the open created after it).
  */
-function sqliteStream(rt: RealtimeConfig, dataDir: string): EventStream {
+function sqliteStream(rt: RealtimeConfig, dataDir: string, logger: EventStreamLogger): EventStream {
   const eventsFile = path.join(dataDir, 'events.sqlite');
   ensurePrivateFile(eventsFile);
   tightenSqliteFiles(eventsFile);
-  const log = new SqliteEventLog({ path: eventsFile, retention: retentionPolicy(rt) });
+  const retention = retentionPolicy(rt);
+  const log = new SqliteEventLog({ path: eventsFile, retention });
   tightenSqliteFiles(eventsFile);
-  return { kind: 'sqlite', log, onReset: () => undefined, close: () => log.close() };
+  const pruning = schedulePruning(log, retention, logger);
+  let closing: Promise<void> | null = null;
+  return {
+    kind: 'sqlite',
+    log,
+    onReset: () => undefined,
+    close: () =>
+      (closing ??= (async () => {
+        await pruning.close();
+        await log.close();
+      })()),
+  };
+}
+
+/**
+ * Age limits are enforced by this timer (appends alone never prune a quiet log), within the
+ * bound the protocol document states (see `pruneIntervalMs` in @hdns/protocol).
+ */
+function schedulePruning(
+  log: EventLog,
+  retention: RetentionPolicy,
+  logger: EventStreamLogger,
+): PruneSchedule {
+  return new PruneSchedule(log, retention, {
+    onError: (err) =>
+      logger.warn({ error: safeError(err) }, `event log pruning failed: ${safeError(err).message}`),
+  });
 }
 
 /**
@@ -83,10 +112,12 @@ async function redisStream(
     onError: onError('connection'),
   });
   try {
+    const retention = retentionPolicy(rt);
     const eventLog = await RedisEventLog.open({
       client: logConn,
       prefix: rt.redisPrefix,
-      retention: retentionPolicy(rt),
+      retention,
+      pruneEvery: pruneEveryFor(retention),
       onError: onError('pruning'),
       onEpochChange: (c) => {
         log.error({ from: c.from, to: c.to, reason: c.reason }, 'event log epoch changed');
@@ -119,6 +150,8 @@ async function redisStream(
       { prefix: rt.redisPrefix, epoch: eventLog.epoch, node: cluster.nodeId },
       'event log, bus and sessions on Redis',
     );
+    // Every instance prunes on its own timer; a prune is one script per pool, safe to repeat.
+    const pruning = schedulePruning(eventLog, retention, log);
     let closing: Promise<void> | null = null;
     return {
       kind: 'redis',
@@ -132,6 +165,7 @@ async function redisStream(
         (closing ??= (async () => {
           // Bounded: with Redis away, commands wait in the client's queue for ever, and a
           // SIGTERM must still end (main.ts gives the whole shutdown 10 s).
+          await settleWithin(pruning.close(), REDIS_CLOSE_MS);
           await settleWithin(cluster.close(), REDIS_CLOSE_MS);
           await bus.close();
           await settleWithin(eventLog.close(), REDIS_CLOSE_MS);
@@ -154,5 +188,5 @@ export function openEventStream(
 ): Promise<EventStream> {
   return rt.redisUrl
     ? redisStream(rt.redisUrl, rt, log)
-    : Promise.resolve(sqliteStream(rt, dataDir));
+    : Promise.resolve(sqliteStream(rt, dataDir, log));
 }

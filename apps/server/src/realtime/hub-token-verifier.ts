@@ -4,6 +4,7 @@ import type { Identity as TokenIdentity } from '../auth/identity.js';
 import { checkTokenUser, TOKEN_USER_REFUSALS, type TokenUserLookup } from '../auth/token-user.js';
 import { isApiTokenSecret } from '../tokens/api-token-secret.js';
 import type { ApiTokenVerifier } from '../tokens/api-token-verifier.js';
+import type { StoredUser } from '../users/user.js';
 
 /**
  * An API token on /ws: the same check as on REST, narrowed to the owner's current rights. The
@@ -56,15 +57,22 @@ export function hubTokenVerifier(
     }
     const check = await checkTokenUser(claims, tokenUsers);
     if (!check.ok) throw new AuthError('AUTH_FAILED', TOKEN_USER_REFUSALS[check.reason]);
-    const user = check.user;
-    return {
-      userId: user.id,
-      username: user.username,
-      role: user.role,
-      zones: user.role === 'admin' ? null : user.zones,
-      expiresAt: claims.expiresAt,
-      // The login session, so ending it (account/) closes exactly its sockets.
-      ...(claims.sessionId !== undefined ? { credentialId: claims.sessionId } : {}),
-    };
+    return hubIdentityOf(check.user, claims.expiresAt, claims.sessionId);
+  };
+}
+
+/**
+ * The hub identity of a stored user whose credential (access token, session cookie) runs
+ * until `expiresAt`; `sessionId`, the login session, becomes the identity's `credentialId`, so
+ * ending that session (account/, logout) closes exactly its sockets.
+ */
+export function hubIdentityOf(user: StoredUser, expiresAt: Date, sessionId?: string): Identity {
+  return {
+    userId: user.id,
+    username: user.username,
+    role: user.role,
+    zones: user.role === 'admin' ? null : user.zones,
+    expiresAt,
+    ...(sessionId !== undefined ? { credentialId: sessionId } : {}),
   };
 }

@@ -2,16 +2,18 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { WebSocketServer } from 'ws';
-import { Hub, IpAdmission, type EventLog } from '@hdns/hub';
-import { CloseCode } from '@hdns/protocol';
+import { Hub, IpAdmission, wsCompression, type EventLog } from '@hdns/hub';
+import { CloseCode, TRANSPORT_MAX_FRAME_BYTES } from '@hdns/protocol';
 import type { RealtimeConfig } from '../config.js';
 import { AckStore } from './ack-store.js';
 import { auditEventBridge } from './audit-events.js';
 import { userSessionEnforcer } from './user-session-enforcer.js';
 import { hubTokenVerifier } from './hub-token-verifier.js';
 import { visibleTo } from './visibility.js';
-import { createUpgradeHandler, type LegacyAttach } from './ws-upgrade.js';
+import type { LegacyHandoff } from './legacy-handoff.js';
+import { createUpgradeHandler } from './ws-upgrade.js';
 import { openEventStream } from './event-stream.js';
+import { sessionCookieIdentity } from './session-cookie-identity.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,8 +23,11 @@ declare module 'fastify' {
   }
 }
 
-/** Largest frame `ws` accepts at all; the hub answers FRAME_TOO_LARGE above its own smaller limit. */
-const WS_MAX_PAYLOAD = 1024 * 1024;
+/**
+ * Largest frame `ws` accepts at all (larger: `ws` closes 1009 itself, as docs/protocol.md says);
+ * the hub answers FRAME_TOO_LARGE and closes 4413 above its own smaller limit.
+ */
+const WS_MAX_PAYLOAD = TRANSPORT_MAX_FRAME_BYTES;
 
 export interface RealtimePluginOptions {
   realtime: RealtimeConfig;
@@ -39,7 +44,7 @@ export interface RealtimePluginOptions {
    */
   clientHost: (req: IncomingMessage) => string;
   /** Installs the legacy protocol generations; absent: legacy routes close with 1011. */
-  legacy?: (hub: Hub) => LegacyAttach;
+  legacy?: (hub: Hub) => LegacyHandoff;
 }
 
 /**
@@ -65,6 +70,15 @@ async function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptio
     metricsRegistry: app.metrics,
     session: { heartbeatMs: rt.heartbeatSeconds * 1000 },
     batchDelayMs: rt.batchDelayMs,
+    // The same threshold as the `ws` server's below, and the budget of sockets compressing.
+    ...(rt.compression
+      ? {
+          compression: {
+            threshold: rt.compressionThreshold,
+            maxSockets: rt.compressionMaxSockets,
+          },
+        }
+      : {}),
     maxConnectionsPerUser: rt.maxConnectionsPerUser,
     maxConnections: rt.maxConnections,
     thresholds: { connections: rt.alertConnections, queueDepth: rt.alertQueueDepth },
@@ -95,15 +109,32 @@ async function realtimePlugin(app: FastifyInstance, options: RealtimePluginOptio
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: WS_MAX_PAYLOAD,
-    perMessageDeflate: false,
+    // Per client (only those that offer it), frames ≥ the threshold only; ws-compression.ts
+    // states the memory it costs per socket.
+    perMessageDeflate: wsCompression(
+      rt.compression ? { threshold: rt.compressionThreshold } : false,
+    ),
   });
+  const legacy = options.legacy?.(hub);
   const onUpgrade = createUpgradeHandler({
     hub,
     wss,
     admission,
     verifyToken,
     allowedOrigins: options.allowedOrigins,
-    ...(options.legacy ? { attachLegacy: options.legacy(hub) } : {}),
+    ...(legacy
+      ? {
+          attachLegacy: legacy.attach,
+          ...(legacy.refuse ? { refuseLegacy: legacy.refuse } : {}),
+          sessionIdentity: (req: IncomingMessage) =>
+            sessionCookieIdentity(
+              req,
+              (h) => app.parseCookie(h),
+              app.wsSessions,
+              app.refreshTokens,
+            ),
+        }
+      : {}),
     log: app.log,
     clientIp: options.clientIp,
     clientHost: options.clientHost,

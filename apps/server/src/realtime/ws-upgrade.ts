@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode, ERRORS } from '@hdns/protocol';
-import { LEGACY_CLOSE } from '@hdns/protocol/legacy';
+import { LEGACY_CLOSE, legacyTokenRequiredMessage } from '@hdns/protocol/legacy';
 import {
   AuthError,
   type Hub,
@@ -11,15 +11,11 @@ import {
   type TokenVerifier,
 } from '@hdns/hub';
 import { safeError } from '../http/safe-error.js';
+import type { LegacyAttach, LegacyRefuse, LegacyRouteContext } from './legacy-handoff.js';
 import { routeUpgrade, type UpgradeRoute } from './upgrade-route.js';
 
-/** Takes over a legacy socket; a returned promise that rejects closes it with INTERNAL_ERROR. */
-export interface LegacyAttach {
-  (
-    socket: WebSocket,
-    context: { ip: string; identity: Identity; generation: 1 | 2; connectionType?: string },
-  ): void | Promise<unknown>;
-}
+/** The gen-1 path id the old dashboard passes for "whoever is signed in" (its pages hard-code it). */
+const CURRENT_USER = 'current-user';
 
 export interface UpgradeDeps {
   hub: Hub;
@@ -29,6 +25,18 @@ export interface UpgradeDeps {
   /** Origins besides the request's own host that browsers may connect from. */
   allowedOrigins: readonly string[];
   attachLegacy?: LegacyAttach;
+  /**
+   * HDNS_LEGACY=off (legacy-gate.ts): every legacy route is upgraded and handed to it before
+   * any authentication, so the answer is the same whatever the credentials (none, bad, a
+   * session) and costs no lookup.
+   */
+  refuseLegacy?: LegacyRefuse;
+  /**
+   * The dashboard session a legacy upgrade without a token carries (session-cookie-identity.ts),
+   * asked only when the request has an Origin that passed the Origin check. Absent: such
+   * upgrades are refused with guidance (LEGACY_CLOSE.TOKEN_REQUIRED).
+   */
+  sessionIdentity?: (req: IncomingMessage) => Promise<Identity | undefined>;
   log: {
     warn(obj: object, msg?: string): void;
     error(obj: object, msg?: string): void;
@@ -103,7 +111,8 @@ function ignoreSocketError(this: Duplex): void {
  * The HTTP upgrade handler. Refusals happen here, before a WebSocket exists, with a plain HTTP
  * status: 400 malformed target, 404 unknown path, 403 foreign Origin, 429 per-address limits,
  * 401 bad credentials on routes that authenticate in the upgrade (Authorization header, legacy
- * URL token).
+ * URL token). With `refuseLegacy` (HDNS_LEGACY=off) a legacy route is refused right after the
+ * Origin and admission checks, before its credentials are looked at.
  *
  * Contract: nothing a peer sends makes this throw or reject. Every synchronous step and every
  * continuation after the token check is guarded; an unexpected failure is logged (no URL, no
@@ -148,18 +157,31 @@ function handle(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, head: B
   // The one release: this socket closes however the connection ends (refused, or a WebSocket
   // that `ws` runs on this same socket).
   socket.once('close', admitted.release);
+  if (route.kind !== 'v1' && deps.refuseLegacy) {
+    return refuseLegacy(deps, { req, socket, head }, route, deps.refuseLegacy);
+  }
 
   const token = route.kind === 'v1' ? bearer(req) : route.token;
   // Read before verifying: a disconnectUser of this user from now on refuses the session when it
   // registers (at hello for v1, at once for legacy), though the identity was verified before.
   const revocationMark = deps.hub.revocationMark();
+  // A legacy form without a token: the dashboard's session, from a browser only (an Origin that
+  // passed the check above), or a refusal with guidance once the socket is open.
+  const bySession = route.kind !== 'v1' && !token;
   // A verifier that throws synchronously is caught by the caller like any other failure.
-  const authenticate = token
-    ? deps.verifyToken(token).then((identity) => ({ ...identity, revocationMark }))
-    : Promise.resolve(undefined);
+  const authenticate: Promise<Identity | undefined> = token
+    ? deps.verifyToken(token)
+    : bySession && req.headers.origin !== undefined && deps.sessionIdentity
+      ? deps.sessionIdentity(req)
+      : Promise.resolve(undefined);
   authenticate
     .then(
-      (identity) => upgrade(deps, { req, socket, head, route, ip }, identity),
+      (verified) => {
+        const identity = verified && { ...verified, revocationMark };
+        if (bySession && !identity)
+          return refuseWithGuidance(deps, { req, socket, head }, route, ip);
+        upgrade(deps, { req, socket, head, route, ip }, identity, bySession ? 'session' : 'token');
+      },
       (err: unknown) => {
         const reason = err instanceof AuthError ? err.code : 'AUTH_FAILED';
         const wire = route.kind === 'v1' ? 'v1' : route.kind;
@@ -176,19 +198,89 @@ function handle(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, head: B
     .catch((err: unknown) => failed(deps, socket, err));
 }
 
+/**
+ * A legacy upgrade with no token and no live session: the socket opens, receives one legacy
+ * `error` naming the migration guide (the old clients log it), and closes 4001, on which both
+ * old frontends stop reconnecting. Audited as a failed WebSocket authentication.
+ */
+function refuseWithGuidance(
+  deps: UpgradeDeps,
+  p: Pending,
+  route: LegacyUpgradeRoute,
+  ip: string,
+): void {
+  deps.hub.authOutcome({ ok: false, ip, wire: route.kind, reason: 'TOKEN_REQUIRED' });
+  deps.wss.handleUpgrade(p.req, p.socket, p.head, (ws) => {
+    ws.on('error', ignoreWsError);
+    ws.send(JSON.stringify(legacyTokenRequiredMessage()));
+    ws.close(LEGACY_CLOSE.TOKEN_REQUIRED.code, LEGACY_CLOSE.TOKEN_REQUIRED.reason);
+  });
+}
+
 interface Pending {
   req: IncomingMessage;
   socket: Duplex;
   head: Buffer;
 }
 
+type RoutedUpgrade = Exclude<UpgradeRoute, { kind: 'not_found' | 'bad_target' }>;
+type LegacyUpgradeRoute = Exclude<RoutedUpgrade, { kind: 'v1' }>;
+
+/** What the request says about a legacy socket, before anything is verified. */
+function routeContext(route: LegacyUpgradeRoute, req: IncomingMessage): LegacyRouteContext {
+  const userAgent = req.headers['user-agent'];
+  return {
+    generation: route.kind === 'legacy1' ? 1 : 2,
+    ...(route.kind === 'legacy1' ? { connectionType: route.connectionType } : {}),
+    route: route.form,
+    ...(userAgent ? { userAgent: userAgent.slice(0, 512) } : {}),
+  };
+}
+
+/**
+ * HDNS_LEGACY=off: the socket opens (the old clients expect an open, then a close) and goes to
+ * the refusal without any verification; a URL token is only offered as `identify`, for the
+ * record of who was refused.
+ */
+function refuseLegacy(
+  deps: UpgradeDeps,
+  p: Pending,
+  route: LegacyUpgradeRoute,
+  refuse: LegacyRefuse,
+): void {
+  const token = route.token;
+  const context = {
+    ...routeContext(route, p.req),
+    ...(token ? { identify: () => deps.verifyToken(token) } : {}),
+  };
+  deps.wss.handleUpgrade(p.req, p.socket, p.head, (ws) => {
+    ws.on('error', ignoreWsError);
+    try {
+      refuse(ws, context);
+    } catch (err) {
+      attachFailed(deps, ws, err);
+    }
+  });
+}
+
+/**
+ * Whether a gen-1 path's `{userId}` names the authenticated user: the token's (or session's)
+ * own id, or the literal `current-user` the old dashboard's pages pass for "whoever is signed
+ * in". The `api-websocket` form has no user id in its path.
+ */
+function pathUserMatches(route: LegacyUpgradeRoute, identity: Identity): boolean {
+  if (route.kind !== 'legacy1' || route.userId === undefined) return true;
+  return route.userId === identity.userId || route.userId === CURRENT_USER;
+}
+
 function upgrade(
   deps: UpgradeDeps,
-  p: Pending & { route: Exclude<UpgradeRoute, { kind: 'not_found' | 'bad_target' }>; ip: string },
+  p: Pending & { route: RoutedUpgrade; ip: string },
   identity: Identity | undefined,
+  auth: 'token' | 'session',
 ): void {
   const { route, ip } = p;
-  if (route.kind === 'legacy1' && identity && identity.userId !== route.userId) {
+  if (route.kind === 'legacy1' && identity && !pathUserMatches(route, identity)) {
     deps.hub.authOutcome({
       ok: false,
       ip,
@@ -210,10 +302,10 @@ function upgrade(
         deps.hub.attach(ws, { ip, ...(identity ? { identity } : {}) });
       } else if (identity && deps.attachLegacy) {
         const attached = deps.attachLegacy(ws, {
+          ...routeContext(route, p.req),
           ip,
           identity,
-          generation: route.kind === 'legacy1' ? 1 : 2,
-          ...(route.kind === 'legacy1' ? { connectionType: route.connectionType } : {}),
+          auth,
         });
         if (attached) attached.catch((err: unknown) => attachFailed(deps, ws, err));
       } else {

@@ -85,7 +85,13 @@ export const accountRoutes: FastifyPluginAsyncZod = (app) => {
         userAgent: request.headers['user-agent'] ?? null,
       });
       if (changed.refresh) {
-        setRefreshCookie(reply, changed.refresh.raw, changed.refresh.expiresAt, config);
+        const { raw, expiresAt, familyId } = changed.refresh;
+        const wsSession = app.wsSessions.sign({
+          userId: changed.user.id,
+          sessionId: familyId,
+          expiresAt,
+        });
+        setRefreshCookie(reply, raw, expiresAt, config, wsSession);
       }
       return {
         accessToken: changed.access.token,

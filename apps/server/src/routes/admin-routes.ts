@@ -17,7 +17,7 @@ const AUTH_ERRORS = ['UNAUTHORIZED', 'AUTH_FAILED', 'TOKEN_EXPIRED', 'FORBIDDEN'
  * A read of every instance's sessions, or 503 CLUSTER_UNAVAILABLE (with Retry-After) when the
  * shared store does not answer in time: the admin views never hang on a Redis outage.
  */
-async function clusterRead<T>(read: () => Promise<T>): Promise<T> {
+export async function clusterRead<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (err) {

@@ -19,7 +19,12 @@ export const authRoutes: FastifyPluginAsyncZod = (app) => {
   const { config } = app;
 
   function respond(reply: FastifyReply, session: Session): TokenResponse {
-    setRefreshCookie(reply, session.refreshToken, session.refreshExpiresAt, config);
+    const wsSession = app.wsSessions.sign({
+      userId: session.user.id,
+      sessionId: session.sessionId,
+      expiresAt: session.refreshExpiresAt,
+    });
+    setRefreshCookie(reply, session.refreshToken, session.refreshExpiresAt, config, wsSession);
     return {
       accessToken: session.access.token,
       expiresIn: session.access.expiresIn,
@@ -41,7 +46,8 @@ export const authRoutes: FastifyPluginAsyncZod = (app) => {
         tags: TAGS,
         summary: 'Log in with username and password',
         description:
-          'Returns an access token and sets the HttpOnly refresh cookie `hdns_refresh` (path /api/auth). ' +
+          'Returns an access token and sets the HttpOnly refresh cookie `hdns_refresh` (path /api/auth) ' +
+          'and `hdns_ws_session` (path /, no power of its own: the login session for the legacy WebSocket URLs). ' +
           'Attempts are counted as they start, per client address and per (address, username); ' +
           'past either limit the answer is 429 TOO_MANY_ATTEMPTS with Retry-After. A username ' +
           'attacked from many addresses is never locked: its further attempts answer more ' +

@@ -334,6 +334,23 @@ export interface AlertCursorTable {
   held_until: string | null;
 }
 
+/** Who still uses the legacy protocols (migration 0016, realtime/legacy-use-store.ts). */
+export interface LegacyClientsTable {
+  user_id: string;
+  /** 1 or 2. */
+  generation: number;
+  /** The URL form (`ws`, `api-websocket`, `ws-type`). */
+  route: string;
+  /** Generation 1's `{type}`; '' for generation 2. */
+  connection_type: string;
+  /** The latest connection's User-Agent. */
+  user_agent: string | null;
+  first_seen_at: string;
+  last_seen_at: string;
+  connections: Generated<number>;
+  refused: Generated<number>;
+}
+
 export interface Database {
   zones: ZonesTable;
   records: RecordsTable;
@@ -358,6 +375,7 @@ export interface Database {
   dns_settings: DnsSettingsTable;
   tsig_keys: TsigKeysTable;
   secondary_servers: SecondaryServersTable;
+  legacy_clients: LegacyClientsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -8,6 +8,7 @@ import {
   type Priority,
 } from '@hdns/protocol';
 import type { EventLog, NewEvent, RetentionPolicy } from './event-log.js';
+import { PruneSchedule } from './prune-schedule.js';
 
 export interface EventLogHarness {
   log: EventLog;
@@ -314,5 +315,39 @@ export function describeEventLogContract(name: string, factory: EventLogFactory)
       expect(await again.appendIfNew(e)).toEqual({ event: first, added: false });
       expect(await again.lastSeq()).toBe(4);
     });
+
+    it('a PruneSchedule enforces the age limit of a quiet log, with no append to trigger it', async () => {
+      const retention = {
+        maxEvents: 1000,
+        maxAgeMs: 60_000,
+        traffic: { maxEvents: 1000, maxAgeMs: 60_000 },
+      };
+      const { log } = await make(retention);
+      const old = new Date(Date.now() - 120_000).toISOString();
+      for (let i = 0; i < 3; i++) await log.append(sampleEvent({ ts: old }));
+      await log.append(queryEvent({ ts: old }));
+      const fresh = await log.append(sampleEvent());
+      expect(await log.oldestSeq()).toBe(1);
+      // A short period stands in for the policy's (a tenth of 60 s): the same code path.
+      const schedule = new PruneSchedule(log, retention, { intervalMs: 5 });
+      try {
+        await waitUntil(async () => (await log.oldestSeq()) === 5);
+      } finally {
+        await schedule.close();
+      }
+      expect((await log.readAfter(0, 10)).map((e) => e.seq)).toEqual([fresh.seq]);
+      // Each pool's horizon: the shared pool pruned through 3, the traffic pool through 4.
+      expect(await log.oldestSeq(['dns'])).toBe(4);
+      expect(await log.oldestSeq(['query'])).toBe(5);
+    });
   });
+}
+
+/** Polls `check` until it holds; fails the test after a generous deadline, never by timing. */
+async function waitUntil(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

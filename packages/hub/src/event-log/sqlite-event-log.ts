@@ -14,6 +14,7 @@ import {
   type NewEvent,
   type RetentionPolicy,
 } from './event-log.js';
+import { pruneEveryFor } from './prune-schedule.js';
 import { SqliteDriver, type SqliteDatabase, type SqliteStatement } from './sqlite-driver.js';
 import { fromRow, whereClause, type Row } from './sqlite-event-rows.js';
 
@@ -21,7 +22,11 @@ export interface SqliteEventLogOptions {
   /** A file path, or ':memory:' for tests of this class alone. */
   path: string;
   retention?: RetentionPolicy;
-  /** Prune every this many appends as well as when `prune()` is called. Default 1000. */
+  /**
+   * Prune every this many appends as well as when `prune()` is called. Default: a tenth of the
+   * smallest count limit, at most 1,000 (`pruneEveryFor`). Age limits need a timer as well
+   * (`PruneSchedule`): appends alone never prune a quiet log.
+   */
   pruneEvery?: number;
 }
 
@@ -47,7 +52,7 @@ export class SqliteEventLog implements EventLog {
 
   constructor(options: SqliteEventLogOptions) {
     this.retention = options.retention ?? DEFAULT_RETENTION;
-    this.pruneEvery = options.pruneEvery ?? 1000;
+    this.pruneEvery = options.pruneEvery ?? pruneEveryFor(this.retention);
     this.db = new SqliteDriver(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -114,7 +119,9 @@ export class SqliteEventLog implements EventLog {
       const row = this.byId.get(event.id) as Row | undefined;
       if (row) return Promise.resolve({ event: fromRow(row), added: false });
     }
-    if (++this.appendsSincePrune >= this.pruneEvery) this.pruneSync(Date.now());
+    // Appends enforce the count limits (as the memory log does on each append); age limits are
+    // the timer's (`PruneSchedule`) and `prune()`'s, so an append never removes by the clock.
+    if (++this.appendsSincePrune >= this.pruneEvery) this.pruneSync(Date.now(), 'count');
     return Promise.resolve({ event: { ...event, seq: Number(info.lastInsertRowid) }, added: true });
   }
 
@@ -205,19 +212,22 @@ export class SqliteEventLog implements EventLog {
 
   /**
    * Prunes each pool from its oldest seq forward: by age up to the first event young enough, by
-   * count down to `maxEvents`. Walks the (pool, seq) index, so one pool's size never costs the
-   * other's pruning.
+   * count down to `maxEvents` (by count only with `only: 'count'`). Walks the (pool, seq)
+   * index, so one pool's size never costs the other's pruning.
    */
-  private pruneSync(now: number): number {
+  private pruneSync(now: number, only?: 'count'): number {
     this.appendsSincePrune = 0;
     let removed = 0;
     for (const { pool, limits } of retentionPools(this.retention)) {
       const where = 'pool = ?';
       const params = [pool];
       const cutoff = new Date(now - limits.maxAgeMs).toISOString();
-      const young = this.statement(
-        `SELECT seq FROM hub_events WHERE ${where} AND +ts >= ? ORDER BY seq LIMIT 1`,
-      ).get(...params, cutoff) as { seq: number } | undefined;
+      const young =
+        only === 'count'
+          ? { seq: 0 }
+          : (this.statement(
+              `SELECT seq FROM hub_events WHERE ${where} AND +ts >= ? ORDER BY seq LIMIT 1`,
+            ).get(...params, cutoff) as { seq: number } | undefined);
       const keepFromCount = this.statement(
         `SELECT seq FROM hub_events WHERE ${where} ORDER BY seq DESC LIMIT 1 OFFSET ?`,
       ).get(...params, Math.max(0, limits.maxEvents - 1)) as { seq: number } | undefined;

@@ -32,6 +32,11 @@ export interface LegacyAttachOptions {
    * for non-admins): the socket is closed with LEGACY_CLOSE.POLICY (1008).
    */
   connectionType?: string;
+  /**
+   * Whether the greeting is followed by the `deprecation_notice` (default true). The app's
+   * migration controls turn it off (e.g. HDNS_LEGACY=on) once the notice is shown elsewhere.
+   */
+  announce?: boolean;
 }
 
 export interface LegacyWires {
@@ -83,7 +88,7 @@ export async function attachLegacy(
   const session = hub.attach(socket, { ip, identity, wire });
   if (session.isClosed) return session;
 
-  const link = { ping: () => socket.ping() };
+  const link = { ping: () => socket.ping(), announce: options.announce ?? true };
   // Any answer to a protocol ping proves the peer alive (legacy clients send no app pongs).
   socket.on('pong', () => {
     session.lastSeen = Date.now();

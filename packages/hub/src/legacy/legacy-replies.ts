@@ -6,6 +6,7 @@
 import { NOTICE_CODES } from '@hdns/protocol';
 import {
   LEGACY_MIGRATE_TO,
+  LEGACY_MIGRATION_GUIDE,
   legacyReplyMessage as reply,
   type LegacyGeneration,
   type LegacyReply,
@@ -22,7 +23,7 @@ export function deprecationNotice(generation: LegacyGeneration): LegacyReply<'de
     code: NOTICE_CODES.LEGACY_PROTOCOL,
     level: 'warning',
     generation,
-    message: `This WebSocket protocol (generation ${generation}) is deprecated and will be removed; use protocol v1 on /ws.`,
+    message: `This WebSocket protocol (generation ${generation}) is deprecated and will be removed; use protocol v1 on /ws (see ${LEGACY_MIGRATION_GUIDE}).`,
     migrate_to: LEGACY_MIGRATE_TO,
   });
 }

@@ -1,15 +1,20 @@
 import { CloseCode, ERRORS, type ErrorCode } from '@hdns/protocol';
 import {
+  LEGACY_TEXT_PING,
+  LEGACY_TEXT_PONG,
   legacyErrorMessage,
+  legacyReceives,
   legacyPongMessage,
   legacySubscriptionUpdatedMessage,
   legacyValidationErrorMessage,
   parseLegacyMessage,
   type LegacyClientMessage,
   type LegacyGeneration,
+  type LegacyServerMessageType,
 } from '@hdns/protocol/legacy';
 import type { Rejection } from '../authorizer.js';
 import type { EventEncoder } from '../encoded-event.js';
+import type { LoggedEvent } from '../event-log/event-log.js';
 import type { Hub } from '../hub.js';
 import { InboundGuard } from '../inbound-guard.js';
 import type { Session } from '../session.js';
@@ -44,10 +49,15 @@ export interface LegacyLink {
    * closing quiet live ones.
    */
   ping(): void;
+  /** Whether the greeting is followed by the deprecation notice (LegacyAttachOptions.announce). */
+  announce: boolean;
 }
 
-/** Any legacy server message: every one carries a `type` (also its metrics label). */
-type Outgoing = { type: string };
+/**
+ * Any legacy server message: every one carries a `type` (also its metrics label), one of those
+ * docs/protocol.md lists (LEGACY_SERVER_MESSAGES), so an undocumented one cannot be sent.
+ */
+type Outgoing = { type: LegacyServerMessageType };
 
 interface LegacyState<L extends LegacyLink> {
   link: L;
@@ -99,7 +109,7 @@ export abstract class LegacyWire<L extends LegacyLink> implements Wire {
       .then(async (start) => {
         if (session.isClosed) return;
         this.sendMessage(session, this.established(session, link));
-        this.sendMessage(session, deprecationNotice(this.generation));
+        if (link.announce) this.sendMessage(session, deprecationNotice(this.generation));
         await start.run();
       })
       .catch((err: unknown) => {
@@ -133,6 +143,12 @@ export abstract class LegacyWire<L extends LegacyLink> implements Wire {
     if (verdict.kind === 'rate_limited') {
       this.host.metrics.frameIn('rate_limited', raw.length);
       if (verdict.reply) this.error(session, 'RATE_LIMITED');
+      return;
+    }
+    if (this.generation === 1 && !isBinary && raw.toString() === LEGACY_TEXT_PING) {
+      // The earliest gen-1 dashboard's keep-alive (legacy-client.ts): answered in kind.
+      this.host.metrics.frameIn('ping', raw.length);
+      session.send('pong', LEGACY_TEXT_PONG);
       return;
     }
     const parsed = isBinary
@@ -185,6 +201,11 @@ export abstract class LegacyWire<L extends LegacyLink> implements Wire {
 
   notice(session: Session, level: 'info' | 'warning', code: string, message: string): void {
     this.sendMessage(session, legacyNotice(level, code, message));
+  }
+
+  /** `session_expired` and its like only about the session's own user (legacy-own-events.ts). */
+  accepts(session: Session, event: LoggedEvent): boolean {
+    return legacyReceives(event.event, event.data, session.userId, session.identity?.credentialId);
   }
 
   closeCodeFor(code: number, reason: string): WireClose {

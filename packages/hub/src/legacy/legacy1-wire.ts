@@ -1,6 +1,7 @@
 import {
   legacyConnectionEstablished1,
   legacyPreset,
+  legacyEventTypes,
   type LegacyClientMessage,
   type LegacyConnectionType,
 } from '@hdns/protocol/legacy';
@@ -17,7 +18,9 @@ export interface Legacy1Link extends LegacyLink {
 /**
  * Generation 1: one socket per connection type, subscribed to the type's preset (narrowed by
  * role: a viewer on `system` does not get the admin-only user events). Accepts `ping`, `pong`,
- * `subscribe` / `unsubscribe` with `data.event_types`, and `get_stats`.
+ * `subscribe` / `unsubscribe` (the list in `data.event_types`, or at the top level as `events`
+ * or `event_types`), `subscribe_events` / `unsubscribe_events` (what the old dashboard's
+ * WebSocketProvider sends on `/api/websocket/ws/{type}`), and `get_stats`.
  *
  * `subscribe` adds to the current set rather than replacing it, so a client can never lose
  * its preset by subscribing to one more type; the reply is `subscription_updated`.
@@ -43,8 +46,12 @@ export class Legacy1Wire extends LegacyWire<Legacy1Link> {
       case 'pong':
         return;
       case 'subscribe':
+      case 'subscribe_events':
+        this.changeSubscriptions(session, 'subscribe', legacyEventTypes(message));
+        return;
       case 'unsubscribe':
-        this.changeSubscriptions(session, message.type, message.data.event_types);
+      case 'unsubscribe_events':
+        this.changeSubscriptions(session, 'unsubscribe', legacyEventTypes(message));
         return;
       case 'get_stats':
         this.sendMessage(session, statsReply(session, link.connectionType));

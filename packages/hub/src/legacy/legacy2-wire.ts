@@ -1,6 +1,7 @@
 import {
   legacyConnectionEstablished2,
   legacyHeartbeatMessage,
+  legacyEventTypes,
   type LegacyClientMessage,
 } from '@hdns/protocol/legacy';
 import { DEFAULT_SUBSCRIPTIONS } from '../authorizer.js';
@@ -64,11 +65,11 @@ export class Legacy2Wire extends LegacyWire<LegacyLink> {
         return;
       case 'subscribe_events':
       case 'subscribe':
-        this.changeSubscriptions(session, 'subscribe', message.data.event_types);
+        this.changeSubscriptions(session, 'subscribe', legacyEventTypes(message));
         return;
       case 'unsubscribe_events':
       case 'unsubscribe':
-        this.changeSubscriptions(session, 'unsubscribe', message.data.event_types);
+        this.changeSubscriptions(session, 'unsubscribe', legacyEventTypes(message));
         return;
       case 'subscribe_category':
         this.changeSubscriptions(session, 'subscribe', [message.data.category]);

@@ -5,3 +5,6 @@
 export * from './legacy-client.js';
 export * from './legacy-server.js';
 export * from './legacy-close.js';
+export * from './legacy-event-data.js';
+export * from './legacy-own-events.js';
+export * from './legacy-messages.js';

@@ -58,13 +58,18 @@ export function legacyPreset(type: LegacyConnectionType): readonly EventType[] {
   return PRESETS[type];
 }
 
-/** Least role that may open a connection of the type; `admin` was admins-only. */
+/**
+ * Least role that may open a connection of the type. The reference calls `admin` admins-only,
+ * but the old dashboard as it shipped (its WebSocketProvider) opens `/api/websocket/ws/admin`
+ * for every signed-in user and retries every 5 s on any refusal; so a non-admin on `admin` gets
+ * the events its role allows (every preset is narrowed by role anyway), never more.
+ */
 export const LEGACY_CONNECTION_MIN_ROLE: Readonly<Record<LegacyConnectionType, Role>> = {
   health: 'viewer',
   dns_management: 'viewer',
   security: 'viewer',
   system: 'viewer',
-  admin: 'admin',
+  admin: 'viewer',
 };
 
 /**
@@ -95,7 +100,7 @@ export const LEGACY_EVENT_NAMES: readonly string[] = [
 // ---- generation 1 and 2 client messages -------------------------------------------------------
 
 const legacyTimestamp = z.string().max(64).optional();
-const eventTypes = z.object({ event_types: z.array(z.string().min(1).max(64)).max(100) });
+const eventTypeList = z.array(z.string().min(1).max(64)).max(100);
 
 function bare<T extends string>(type: T) {
   return z.object({
@@ -105,8 +110,25 @@ function bare<T extends string>(type: T) {
   });
 }
 
+/**
+ * A subscription change. The reference puts the list in `data.event_types`; the old frontends
+ * as they shipped put it at the top level: the generation-1 websocketService sends
+ * `{"type":"subscribe","events":[…]}`, the generation-2 UnifiedWebSocketService
+ * `{"type":"subscribe","event_types":[…]}`. All three are accepted (`data` wins when several
+ * are present); read the list with `legacyEventTypes`.
+ */
 function withEventTypes<T extends string>(type: T) {
-  return z.object({ type: z.literal(type), data: eventTypes, timestamp: legacyTimestamp });
+  return z
+    .object({
+      type: z.literal(type),
+      data: z.object({ event_types: eventTypeList }).optional(),
+      event_types: eventTypeList.optional(),
+      events: eventTypeList.optional(),
+      timestamp: legacyTimestamp,
+    })
+    .refine((m) => m.data ?? m.event_types ?? m.events, {
+      message: 'event types missing: send data.event_types, event_types or events',
+    });
 }
 
 export const legacyClientMessageSchema = z.discriminatedUnion('type', [
@@ -151,6 +173,17 @@ export const legacyClientMessageSchema = z.discriminatedUnion('type', [
 export type LegacyClientMessage = z.infer<typeof legacyClientMessageSchema>;
 export type LegacyClientMessageType = LegacyClientMessage['type'];
 
+/** The messages that change subscriptions, in any of their accepted spellings. */
+export type LegacySubscriptionMessage = Extract<
+  LegacyClientMessage,
+  { type: 'subscribe' | 'unsubscribe' | 'subscribe_events' | 'unsubscribe_events' }
+>;
+
+/** The event types a subscription message names, wherever the client put them. */
+export function legacyEventTypes(message: LegacySubscriptionMessage): readonly string[] {
+  return message.data?.event_types ?? message.event_types ?? message.events ?? [];
+}
+
 const LEGACY_MESSAGES = {} as Record<LegacyClientMessageType, z.ZodType>;
 for (const option of legacyClientMessageSchema.options) {
   LEGACY_MESSAGES[option.shape.type.value] = option;
@@ -159,6 +192,14 @@ for (const option of legacyClientMessageSchema.options) {
 export const LEGACY_CLIENT_MESSAGE_TYPES = Object.keys(
   LEGACY_MESSAGES,
 ) as LegacyClientMessageType[];
+
+/**
+ * The earliest generation-1 dashboard (its HealthMonitoringContext) pinged with the bare text
+ * `ping`, not JSON, and the old backend answered the bare text `pong`: generation-1 routes do
+ * the same (not counted as an invalid message). Generation 2 never accepted it.
+ */
+export const LEGACY_TEXT_PING = 'ping';
+export const LEGACY_TEXT_PONG = 'pong';
 
 export type LegacyParseResult =
   { ok: true; message: LegacyClientMessage } | { ok: false; code: FrameErrorCode; message: string };

@@ -7,18 +7,30 @@
  * shape below is the one this server sends: payload under `data`, plus `timestamp`.
  */
 import { z } from 'zod';
+import { CATEGORIES } from '../categories.js';
 import { EVENT_TYPES, type EventType } from '../catalogue.js';
+import { severity } from '../event-schemas/common.js';
 import type { EventFrame } from '../frames-server.js';
 import { LEGACY_CONNECTION_TYPES, type LegacyConnectionType } from './legacy-client.js';
+import { toLegacyEventData } from './legacy-event-data.js';
 
 export type LegacyGeneration = 1 | 2;
 
 const timestamp = z.string();
 
+/**
+ * Generation 1's event. Beside `{type, data, timestamp}` the old backend's envelope carried
+ * `severity`, `category` and `event_id`, and the old dashboard reads `severity` off the envelope
+ * (its critical health toast and its notification filter), so they are sent too.
+ */
 export const legacyEventGen1 = z.object({
   type: z.enum(EVENT_TYPES),
   data: z.unknown(),
   timestamp,
+  /** The payload's `severity` when it has one, else `info` (what the old UI assumed). */
+  severity,
+  category: z.enum(CATEGORIES),
+  event_id: z.string(),
 });
 export type LegacyEventGen1 = z.infer<typeof legacyEventGen1>;
 
@@ -110,6 +122,21 @@ export type LegacyReply<T extends LegacyReplyType = LegacyReplyType> = {
 /** Where legacy clients are told to migrate. */
 export const LEGACY_MIGRATE_TO = '/ws (protocol v1)';
 
+/** The migration guide every legacy refusal and notice points to. */
+export const LEGACY_MIGRATION_GUIDE = 'docs/legacy-migration.md';
+
+/**
+ * The `error` a legacy upgrade without a token or live session receives before the close
+ * LEGACY_CLOSE.TOKEN_REQUIRED: the old clients print `error` data to the console.
+ */
+export function legacyTokenRequiredMessage(now = nowIso()): z.infer<typeof legacyError> {
+  return legacyErrorMessage(
+    'UNAUTHORIZED',
+    `Authentication required: this server does not accept legacy WebSocket connections without a token. Connect with ?token=<access token>, or better move to protocol v1 on /ws; see ${LEGACY_MIGRATION_GUIDE}.`,
+    now,
+  );
+}
+
 export type LegacyServerMessage =
   | LegacyReply
   | LegacyEventGen1
@@ -124,7 +151,19 @@ export type LegacyServerMessage =
 
 const nowIso = (): string => new Date().toISOString();
 
-/** Projects a (redacted) v1 event frame into the legacy event shape of `generation`. */
+function eventSeverity(data: unknown): z.infer<typeof severity> {
+  const raw: unknown =
+    typeof data === 'object' && data !== null
+      ? (data as Record<string, unknown>).severity
+      : undefined;
+  const parsed = severity.safeParse(raw);
+  return parsed.success ? parsed.data : 'info';
+}
+
+/**
+ * Projects a (redacted) v1 event frame into the legacy event shape of `generation`, its data
+ * with the fields the old UI reads added (legacy-event-data.ts).
+ */
 export function toLegacyEvent(frame: EventFrame, generation: 1): LegacyEventGen1;
 export function toLegacyEvent(frame: EventFrame, generation: 2): LegacyEventGen2;
 export function toLegacyEvent(
@@ -135,12 +174,22 @@ export function toLegacyEvent(
   frame: EventFrame,
   generation: LegacyGeneration,
 ): LegacyEventGen1 | LegacyEventGen2 {
-  if (generation === 1) return { type: frame.event, data: frame.data, timestamp: frame.ts };
+  const data = toLegacyEventData(frame.event, frame.data, { id: frame.id, ts: frame.ts });
+  if (generation === 1) {
+    return {
+      type: frame.event,
+      data,
+      timestamp: frame.ts,
+      severity: eventSeverity(frame.data),
+      category: frame.category,
+      event_id: frame.id,
+    };
+  }
   const { actor, ...meta } = frame.meta;
   return {
     id: frame.id,
     type: frame.event,
-    data: frame.data,
+    data,
     timestamp: frame.ts,
     priority: frame.priority,
     metadata: {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_EVENT_FRAME } from '../examples-frames.js';
+import { EXAMPLE_EVENTS } from '../examples.js';
 import { LEGACY_CLIENT_MESSAGE_TYPES, legacyPreset, parseLegacyMessage } from './legacy-client.js';
 import {
   legacyConnectionEstablished1,
@@ -53,6 +54,11 @@ describe('legacy client messages', () => {
       'broadcast_admin_message',
     ],
     ['{"type":"get_stats","timestamp":"2025-01-01T00:00:00Z"}', 'get_stats'],
+    // As the old frontends shipped: the list at the top level, `ping` with an empty `data`.
+    ['{"type":"subscribe","events":["health_update"]}', 'subscribe'],
+    ['{"type":"subscribe","event_types":["zone_created"]}', 'subscribe'],
+    ['{"type":"unsubscribe","event_types":["zone_created"]}', 'unsubscribe'],
+    ['{"type":"ping","data":{}}', 'ping'],
   ])('parses %s', (raw, type) => {
     const r = parseLegacyMessage(raw);
     expect(r.ok).toBe(true);
@@ -78,12 +84,43 @@ describe('legacy client messages', () => {
 describe('legacy server messages', () => {
   it('projects event frames into both legacy event shapes', () => {
     const gen1 = toLegacyEvent(EXAMPLE_EVENT_FRAME, 1);
+    const after = EXAMPLE_EVENT_FRAME.data.after;
     expect(gen1).toEqual({
       type: 'record_updated',
-      data: EXAMPLE_EVENT_FRAME.data,
+      // The catalogue payload, plus the flat fields the old UI reads.
+      data: {
+        ...EXAMPLE_EVENT_FRAME.data,
+        name: after.name,
+        type: after.type,
+        value: after.value,
+        ttl: after.ttl,
+        record_name: after.name,
+        record_type: after.type,
+        record_value: after.value,
+        record_id: EXAMPLE_EVENT_FRAME.data.recordId,
+        zone_name: EXAMPLE_EVENT_FRAME.data.zone,
+        action: 'update',
+      },
       timestamp: EXAMPLE_EVENT_FRAME.ts,
+      // The old backend's envelope fields: a record change has no severity of its own.
+      severity: 'info',
+      category: EXAMPLE_EVENT_FRAME.category,
+      event_id: EXAMPLE_EVENT_FRAME.id,
     });
     expect(legacyEventGen1.safeParse(gen1).success).toBe(true);
+    const alert = toLegacyEvent(
+      {
+        ...EXAMPLE_EVENT_FRAME,
+        event: 'health_alert',
+        category: 'health',
+        data: { ...EXAMPLE_EVENTS.health_alert, severity: 'critical' },
+      },
+      1,
+    );
+    // What the old WebSocketContext tests for its critical toast.
+    expect(alert.type === 'health_alert' && alert.severity === 'critical').toBe(true);
+    expect(alert.category).toBe('health');
+    expect(legacyEventGen1.safeParse(alert).success).toBe(true);
     const gen2 = toLegacyEvent(EXAMPLE_EVENT_FRAME, 2);
     expect(gen2).toMatchObject({
       id: EXAMPLE_EVENT_FRAME.id,

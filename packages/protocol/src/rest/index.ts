@@ -18,6 +18,7 @@ export * from './account-schemas.js';
 export * from './token-schemas.js';
 export * from './event-schemas.js';
 export * from './ops-schemas.js';
+export * from './legacy-client-schemas.js';
 export * from './contract.js';
 export * from './routes.js';
 export * from './rest-client.js';

@@ -22,6 +22,7 @@ import {
   realtimeStatsSchema,
   userIdOfConnectionsSchema,
 } from './ops-schemas.js';
+import { legacyClientListSchema } from './legacy-client-schemas.js';
 import {
   forwarderInputSchema,
   forwarderListSchema,
@@ -293,6 +294,12 @@ export const routes = {
     status: 201,
     body: broadcastBodySchema,
     response: broadcastSentSchema,
+  }),
+  listLegacyClients: route({
+    method: 'GET',
+    path: '/api/admin/legacy-clients',
+    status: 200,
+    response: legacyClientListSchema,
   }),
 
   listZones: route({ method: 'GET', path: '/api/zones', status: 200, response: zoneListSchema }),

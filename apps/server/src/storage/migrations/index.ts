@@ -14,6 +14,7 @@ import { blocklistFeedsMigration } from './0012-blocklist-feeds.js';
 import { alertingMigration } from './0013-alerting.js';
 import { feedRetryMigration } from './0014-feed-retry.js';
 import { alertMatcherLeaseMigration } from './0015-alert-matcher-lease.js';
+import { legacyClientsMigration } from './0016-legacy-clients.js';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -36,6 +37,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0013-alerting': alertingMigration,
   '0014-feed-retry': feedRetryMigration,
   '0015-alert-matcher-lease': alertMatcherLeaseMigration,
+  '0016-legacy-clients': legacyClientsMigration,
 };
 
 /** A static provider: no file-system scanning, so it works from any cwd and in bundles. */

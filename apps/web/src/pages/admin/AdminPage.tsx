@@ -1,7 +1,11 @@
-/** Administration: users and roles, live connections and hub metrics, broadcast. */
+/**
+ * Administration: users and roles, broadcast, live connections and hub metrics, and who still
+ * runs legacy clients.
+ */
 import type { ReactNode } from 'react';
 import { BroadcastForm } from './BroadcastForm';
 import { ConnectionsPanel } from './ConnectionsPanel';
+import { LegacyClientsPanel } from './LegacyClientsPanel';
 import { UsersPanel } from './UsersPanel';
 
 export function AdminPage(): ReactNode {
@@ -12,6 +16,7 @@ export function AdminPage(): ReactNode {
         <UsersPanel />
         <BroadcastForm />
         <ConnectionsPanel />
+        <LegacyClientsPanel />
       </div>
     </section>
   );

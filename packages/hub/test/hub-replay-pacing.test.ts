@@ -1,0 +1,233 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CloseCode, EXAMPLE_EVENTS, type StreamPosition } from '@hdns/protocol';
+import { DEFAULT_OUTBOUND_LIMITS, MemoryEventLog, type EventQuery } from '../src/index.js';
+import { sleep, startHub, TestClient, token, waitFor, type TestHub } from '@hdns/testkit';
+
+let t: TestHub | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+/** A bulk job's completion listing `errors` errors of ~1 KB each (100: ~100 KB on the wire). */
+function completion(i: number, errors = 100) {
+  return {
+    ...EXAMPLE_EVENTS.bulk_operation_complete,
+    jobId: `job_${i}`,
+    errors: Array.from({ length: errors }, (_, line) => ({
+      line,
+      message: `line ${line}: ${'x'.repeat(1000)}`,
+    })),
+    errorCount: errors,
+  };
+}
+
+async function metric(h: TestHub, name: string): Promise<number> {
+  const m = await h.registry.getSingleMetric(name)?.get();
+  return (m?.values ?? []).reduce((n, v) => n + v.value, 0);
+}
+
+/** The seqs after `after` up to `head`. */
+const range = (after: number, head: number) =>
+  Array.from({ length: head - after }, (_, i) => after + 1 + i);
+
+/**
+ * The watermark rule over every batch the client got, in order: when a batch says `through`,
+ * every event the client may see with seq ≤ through has arrived (in it or before it).
+ */
+function watermarkHolds(client: TestClient, after: number, expected: readonly number[]): boolean {
+  const received = new Set<number>();
+  for (const f of client.frames) {
+    if (f.type !== 'batch') continue;
+    for (const e of f.events) received.add(e.seq);
+    for (const seq of expected)
+      if (seq > after && seq <= f.through && !received.has(seq)) return false;
+  }
+  return true;
+}
+
+/**
+ * A log whose head reads take `headDelayMs` after reading (the events appended meanwhile lie
+ * past the head returned, like a read that crossed the network to Redis), and whose queries
+ * fail once `failQueries` is set.
+ */
+class SlowLog extends MemoryEventLog {
+  headDelayMs = 0;
+  failQueries = false;
+  override async lastSeq(): Promise<number> {
+    const seq = await super.lastSeq();
+    if (this.headDelayMs > 0) await sleep(this.headDelayMs);
+    return seq;
+  }
+  override query(filter: EventQuery) {
+    if (this.failQueries) return Promise.reject(new Error('log unavailable'));
+    return super.query(filter);
+  }
+}
+
+/** Publishes the backlog of a client that went away at `position`. */
+async function backlog(h: TestHub, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await h.hub.publish('bulk_operation_complete', completion(i));
+}
+
+const TOKEN = token('bulk', 'admin');
+
+/**
+ * A client of `subscribe` that went away at the returned position, then a backlog of `count`
+ * ~100 KB events published after it left.
+ */
+async function leftBehind(
+  h: TestHub,
+  count: number,
+  subscribe = ['bulk'],
+): Promise<StreamPosition> {
+  const first = await TestClient.connect(h.url, { token: TOKEN, subscribe });
+  const position = first.welcome.position;
+  first.client.close();
+  await first.client.waitClosed();
+  await backlog(h, count);
+  return position;
+}
+
+/** A resume from `position` by a client that does not read; returns once the replay started. */
+async function pausedResume(h: TestHub, position: StreamPosition, subscribe = ['bulk']) {
+  const client = await TestClient.open(h.url);
+  client.ws.pause();
+  client.send({ type: 'hello', id: 'h1', protocol: 1, token: TOKEN, subscribe, resume: position });
+  const session = () => h.hub.connections().find((c) => c.userId === 'bulk');
+  await waitFor(() => (session()?.eventsOut ?? 0) > 0, 10_000, 'the replay to start');
+  return { client, session };
+}
+
+describe('hub: a replay paced by the socket', () => {
+  it('brings a full-speed reader of a ~20 MB backlog of ~100 KB events to the head', async () => {
+    // The default outbound bounds (1 MB hard): the backlog is twenty times the hard bound.
+    t = await startHub();
+    const total = 200;
+    const position = await leftBehind(t, total);
+    const head = position.seq + total;
+
+    const again = await TestClient.connect(t.url, {
+      token: TOKEN,
+      subscribe: ['bulk'],
+      resume: position,
+    });
+    expect(again.welcome.resume).toEqual({ requested: true, ok: true, replayed: total });
+    const { client } = again;
+    await client.waitFor(
+      () => (client.through >= head || client.closed ? true : undefined),
+      20_000,
+    );
+    expect(client.closed).toBeUndefined();
+    expect(client.through).toBe(head);
+    expect(client.events.map((e) => e.seq)).toEqual(range(position.seq, head));
+    expect(watermarkHolds(client, position.seq, range(position.seq, head))).toBe(true);
+    expect(await metric(t, 'hdns_ws_slow_consumer_closes_total')).toBe(0);
+  }, 30_000);
+
+  it('parks a replay for a reader that stops, below the soft bound, and delivers the live events published meanwhile (a critical one too) once it reads', async () => {
+    // Live events past this bound are read from the log after the backlog instead.
+    t = await startHub({ session: { replayLiveBufferBytes: 64 * 1024 } });
+    const total = 200;
+    const position = await leftBehind(t, total, ['bulk', 'system']);
+    // Paused before anything arrives: the kernel's buffers take a few MB of the ~20 MB at most.
+    const { client, session } = await pausedResume(t, position, ['bulk', 'system']);
+
+    // Live, while the replay waits on the socket: ~110 KB (past the live buffer) and a critical
+    // broadcast among them.
+    let maxBuffered = 0;
+    let critical = 0;
+    for (let i = 0; i < 11; i++) {
+      await t.hub.publish('bulk_operation_complete', completion(1000 + i, 10));
+      if (i === 5)
+        critical = (await t.hub.publish('admin_broadcast', EXAMPLE_EVENTS.admin_broadcast)).seq;
+      maxBuffered = Math.max(maxBuffered, session()?.bufferedBytes ?? 0);
+    }
+    const head = await t.log.lastSeq();
+    // The replay was still under way: most of the backlog had not left the process.
+    expect(session()?.eventsOut ?? total).toBeLessThan(total);
+    // Bounded by the replay's allowance (half the soft bound) plus one event, not the backlog.
+    expect(maxBuffered).toBeGreaterThan(0);
+    expect(maxBuffered).toBeLessThanOrEqual(DEFAULT_OUTBOUND_LIMITS.softBytes);
+
+    client.ws.resume();
+    const welcome = await client.next('welcome');
+    expect(welcome.resume).toEqual({ requested: true, ok: true, replayed: total });
+    await client.waitFor(
+      () => (client.through >= head || client.closed ? true : undefined),
+      20_000,
+    );
+    expect(client.closed).toBeUndefined();
+    expect(client.through).toBe(head);
+    const seqs = client.events.map((e) => e.seq);
+    // Every event exactly once; the critical one may overtake queued ones, the rest in order.
+    expect([...seqs].sort((a, b) => a - b)).toEqual(range(position.seq, head));
+    expect(seqs.filter((s) => s !== critical)).toEqual(
+      range(position.seq, head).filter((s) => s !== critical),
+    );
+    expect(client.events.find((e) => e.seq === critical)?.event).toBe('admin_broadcast');
+    expect(watermarkHolds(client, position.seq, range(position.seq, head))).toBe(true);
+    expect(await metric(t, 'hdns_ws_slow_consumer_closes_total')).toBe(0);
+  }, 30_000);
+
+  it('loses nothing when live events overrun the buffer while the head read is slow', async () => {
+    const log = new SlowLog();
+    // A 4 KB live buffer: a few live events overrun it, so the replay extends its range by a
+    // head read again and again while events keep coming.
+    t = await startHub({ log, session: { replayLiveBufferBytes: 4096 } });
+    const position = await leftBehind(t, 60);
+    log.headDelayMs = 30;
+
+    const again = await TestClient.connect(t.url, {
+      token: TOKEN,
+      subscribe: ['bulk'],
+      resume: position,
+    });
+    const { client } = again;
+    // Live while the replay runs: ~11 KB every 3 ms for ~0.4 s.
+    for (let i = 0; i < 120; i++) {
+      await t.hub.publish('bulk_operation_complete', completion(1000 + i, 10));
+      await sleep(3);
+    }
+    log.headDelayMs = 0;
+    const head = await t.log.lastSeq();
+    await client.waitFor(
+      () => (client.through >= head || client.closed ? true : undefined),
+      20_000,
+    );
+    expect(client.closed).toBeUndefined();
+    expect(client.events.map((e) => e.seq)).toEqual(range(position.seq, head));
+    expect(watermarkHolds(client, position.seq, range(position.seq, head))).toBe(true);
+  }, 30_000);
+
+  it("answers the session's frames while its replay waits for the socket", async () => {
+    t = await startHub();
+    const total = 200;
+    const position = await leftBehind(t, total);
+    const head = position.seq + total;
+    const { client, session } = await pausedResume(t, position);
+    client.send({ type: 'ping', id: 'p1' });
+    // The ping is handled while the replay is parked, not after it.
+    await waitFor(() => (session()?.framesIn ?? 0) >= 2, 10_000, 'the ping to arrive');
+    client.ws.resume();
+    await client.waitFor(() => (client.through >= head ? true : undefined), 20_000);
+    const frames = client.frames.map((f) => f.type);
+    const pong = client.frames.findIndex((f) => f.type === 'pong');
+    const lastBatch = frames.lastIndexOf('batch');
+    expect(pong).toBeGreaterThan(0);
+    expect(pong).toBeLessThan(lastBatch);
+    expect(client.events.map((e) => e.seq)).toEqual(range(position.seq, head));
+  }, 30_000);
+
+  it('closes with the reconnect-class INTERNAL_ERROR when a log read fails mid-replay', async () => {
+    const log = new SlowLog();
+    t = await startHub({ log });
+    const position = await leftBehind(t, 200);
+    const { client } = await pausedResume(t, position);
+    log.failQueries = true;
+    client.ws.resume();
+    const closed = await client.waitClosed(20_000);
+    expect(closed.code).toBe(CloseCode.INTERNAL_ERROR);
+    expect(client.through).toBeLessThan(position.seq + 200);
+  }, 30_000);
+});
