@@ -324,15 +324,16 @@ export class Session implements QueueOwner, Clocked {
    * whenever more than `replayAllowance` bytes are queued or in flight it waits for the peer to
    * read (woken by the write callbacks, `onWritten`), so it never nears the hard bound however
    * large the backlog; and it reads the log in pages of about `replayPageBytes`. The watermark
-   * never passes an event not yet sent (`holdPosition`). A page after the first is checked against
-   * the log's retention (a slow reader's replay can last long enough to be overtaken by it).
+   * never passes an event not yet sent (`holdPosition`). Every page is checked against the log's
+   * retention after it is read: a slow reader's replay can last long enough to be overtaken by
+   * it, and even the first page can be (a prune between the resume's judgement and that read).
    */
   private async replay(from: number, head: number, epoch: string): Promise<void> {
     const pages = new ReplayPageSizer(this.options.replayPageSize, this.options.replayPageBytes);
     let cursor = from;
     while (cursor < head && this.state.kind === 'replaying') {
       const page = await this.host.readReplay(this, cursor, head, pages.limit);
-      if (cursor > from && !(await this.logStillHolds(cursor, epoch))) return;
+      if (!(await this.logStillHolds(cursor, epoch))) return;
       if (page.length === 0) break;
       let sent = 0;
       let bytes = 0;

@@ -54,6 +54,15 @@ function watermarkHolds(client: TestClient, after: number, expected: readonly nu
 class SlowLog extends MemoryEventLog {
   headDelayMs = 0;
   failQueries = false;
+  /** Runs once a count query has answered (e.g. publishes, so the log prunes meanwhile). */
+  afterCount: (() => Promise<void>) | undefined;
+  override async countByCategory(filter: EventQuery) {
+    const counts = await super.countByCategory(filter);
+    const after = this.afterCount;
+    this.afterCount = undefined;
+    await after?.();
+    return counts;
+  }
   override async lastSeq(): Promise<number> {
     const seq = await super.lastSeq();
     if (this.headDelayMs > 0) await sleep(this.headDelayMs);
@@ -229,5 +238,38 @@ describe('hub: a replay paced by the socket', () => {
     const closed = await client.waitClosed(20_000);
     expect(closed.code).toBe(CloseCode.INTERNAL_ERROR);
     expect(client.through).toBeLessThan(position.seq + 200);
+  }, 30_000);
+
+  it('closes STREAM_RESET when the log prunes past the position before the first page is read', async () => {
+    // 600 events kept: the 100 published during the count push the client's next ones out.
+    const log = new SlowLog({ maxEvents: 600, maxAgeMs: 3_600_000 });
+    t = await startHub({ log });
+    const first = await TestClient.connect(t.url, { token: TOKEN, subscribe: ['bulk'] });
+    const position = first.welcome.position;
+    first.client.close();
+    await first.client.waitClosed();
+    const hub = t.hub;
+    for (let i = 0; i < 550; i++) await hub.publish('bulk_operation_complete', completion(i, 1));
+    // An admin's replay of more than a page of seqs is counted by one count query.
+    log.afterCount = async () => {
+      for (let i = 0; i < 100; i++)
+        await hub.publish('bulk_operation_complete', completion(600 + i, 1));
+    };
+    const again = await TestClient.connect(t.url, {
+      token: TOKEN,
+      subscribe: ['bulk'],
+      resume: position,
+    });
+    expect(again.welcome.resume).toEqual({ requested: true, ok: true, replayed: 550 });
+    const closed = await again.client.waitClosed();
+    expect(closed.code).toBe(CloseCode.STREAM_RESET);
+    // Nothing after the pruned events was sent as if it followed the position.
+    expect(again.client.events).toEqual([]);
+    const third = await TestClient.connect(t.url, {
+      token: TOKEN,
+      subscribe: ['bulk'],
+      resume: position,
+    });
+    expect(third.welcome.resume).toMatchObject({ requested: true, ok: false, reason: 'too_old' });
   }, 30_000);
 });
