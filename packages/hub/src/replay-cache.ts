@@ -36,8 +36,20 @@ function firstAfter(events: readonly EncodedEvent[], seq: number): number {
  * object overhead. Also what a replay's pages are sized by before anything is encoded.
  */
 export function estimateBytes(event: LoggedEvent): number {
-  return 256 + 3 * (JSON.stringify(event.data)?.length ?? 0);
+  let bytes = estimates.get(event);
+  if (bytes === undefined) {
+    bytes = 256 + 3 * (JSON.stringify(event.data)?.length ?? 0);
+    estimates.set(event, bytes);
+  }
+  return bytes;
 }
+
+/**
+ * Estimates by event object: the cache computes one per row it reads, and every resuming
+ * session's count (ReplayReader.count) walks the same shared objects, so a reconnect storm
+ * serializes each event once, not once per session.
+ */
+const estimates = new WeakMap<LoggedEvent, number>();
 
 /**
  * The events after one position that match one filter, as far as they have been read.

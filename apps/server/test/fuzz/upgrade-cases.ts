@@ -5,7 +5,8 @@ import { BROKEN_PERCENT } from './mutate.js';
 import { rawExchange } from './raw-wire.js';
 
 /**
- * Upgrade requests: every route (v1 `/ws`, legacy `/ws?token=`, `/ws/{type}/{user}?token=`),
+ * Upgrade requests: every route (v1 `/ws`, legacy `/ws?token=`, `/ws/{type}/{user}?token=`,
+ * `/ws/{type}/current-user` with a session cookie or none, `/api/websocket/ws[/{type}]?token=`),
  * damaged by random percent-encoding, in origin-, absolute- and authority-form, with odd Host,
  * Origin, Sec-WebSocket-Key/Version/Extensions/Protocol, Authorization and Connection headers.
  * Header values may even hold bytes the HTTP parser refuses: that path must answer 400 too.
@@ -50,6 +51,19 @@ const path = fc.oneof(
     .tuple(fc.oneof(legacyType, pctSegment), pctSegment, token, fc.boolean())
     .map(([type, user, t, slash]) => `/ws/${type}/${user}${slash ? '/' : ''}?token=${t}`),
   fc.array(pctSegment, { minLength: 1, maxLength: 4 }).map((s) => `/ws/${s.join('/')}`),
+  // The old dashboard's forms: `current-user` without a token, and /api/websocket/ws[/{type}].
+  fc
+    .tuple(legacyType, fc.boolean())
+    .map(([type, slash]) => `/ws/${type}/current-user${slash ? '/' : ''}`),
+  fc
+    .tuple(
+      fc.option(fc.oneof(legacyType, pctSegment), { nil: undefined }),
+      fc.option(token, { nil: undefined }),
+    )
+    .map(
+      ([type, t]) =>
+        `/api/websocket/ws${type === undefined ? '' : `/${type}`}${t === undefined ? '' : `?token=${t}`}`,
+    ),
 );
 
 const host = fc.oneof(
@@ -131,6 +145,19 @@ const upgradeCase: fc.Arbitrary<UpgradeCase> = fc
       ),
     ),
     protocol: optional(fc.oneof(fc.constantFrom('hdns.v1', 'a, b', ',', ''), headerValue)),
+    // The session cookie a tokenless legacy upgrade is authenticated by (hdns_ws_session).
+    cookie: optional(
+      fc.oneof(
+        fc.constantFrom(
+          'hdns_ws_session=',
+          'hdns_ws_session=a.b',
+          'hdns_ws_session=%zz; x=1',
+          ';;=',
+        ),
+        headerValue.map((v) => `hdns_ws_session=${v}`),
+        headerValue,
+      ),
+    ),
     authorization: optional(
       fc.oneof(fc.constantFrom('Bearer x', 'Bearer ', 'Basic YTpi', 'Bearer a b'), headerValue),
     ),
@@ -153,6 +180,7 @@ const upgradeCase: fc.Arbitrary<UpgradeCase> = fc
     if (r.protocol !== undefined) headers.push(['Sec-WebSocket-Protocol', r.protocol]);
     if (r.origin !== undefined) headers.push(['Origin', r.origin]);
     if (r.authorization !== undefined) headers.push(['Authorization', r.authorization]);
+    if (r.cookie !== undefined) headers.push(['Cookie', r.cookie]);
     return { method: r.method, target: r.target, headers };
   });
 
