@@ -1,6 +1,8 @@
 import { SignJWT } from 'jose';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CloseCode } from '@hdns/protocol';
+import { TestClient } from '@hdns/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JWT_SECRET_FILE } from '../src/auth/jwt-secret.js';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../src/auth/access-tokens.js';
@@ -249,11 +251,20 @@ describe('refresh', () => {
 });
 
 describe('logout', () => {
-  it('revokes the session, clears the cookie and is idempotent', async () => {
-    const s = await start();
+  it('revokes the session, closes its sockets, clears the cookie and is idempotent', async () => {
+    // Two logins of one user hold a socket each (the default of one supersedes the older).
+    const s = await start({ HDNS_WS_MAX_PER_USER: '2' });
     const session = await s.login();
+    const other = await s.login();
+    const socket = (await TestClient.connect(s.wsUrl, { token: session.accessToken })).client;
+    const otherSocket = (await TestClient.connect(s.wsUrl, { token: other.accessToken })).client;
     const out = await s.api('/api/auth/logout', { method: 'POST', cookie: session.refreshCookie });
     expect(out.status).toBe(204);
+    // This session's socket closes at once; another login of the same user keeps streaming.
+    expect((await socket.waitClosed()).code).toBe(CloseCode.CREDENTIALS_REVOKED);
+    expect(otherSocket.closed).toBeUndefined();
+    await otherSocket.request({ type: 'ping' }, 'pong');
+    otherSocket.close();
     expect(out.headers.getSetCookie().join()).toMatch(/hdns_refresh=;.*Path=\/api\/auth/);
     expect(out.headers.getSetCookie().join()).toMatch(/hdns_ws_session=;.*Path=\/;/);
     const refresh = await s.api('/api/auth/refresh', {

@@ -63,6 +63,7 @@ export async function startOursWithHub(
         });
     },
     connections: () => hub.localStats().connections,
+    stats: () => hub.localStats(),
     async close() {
       await hub.close();
       for (const c of wss.clients) c.terminate();

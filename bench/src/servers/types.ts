@@ -38,6 +38,8 @@ export interface BenchServer {
   readonly port: number;
   publish(data: BenchData, critical: boolean): void;
   connections(): number;
+  /** Ours: the hub's own figures (BENCH_DEBUG prints them every second). */
+  stats?(): object;
   close(): Promise<void>;
 }
 

@@ -144,7 +144,7 @@ export const CLOSE_CODE_INFO: Readonly<Record<CloseCodeName, { description: stri
   KICKED: { description: 'Closed by an administrator.' },
   CREDENTIALS_REVOKED: {
     description:
-      "The user's password changed or the user was disabled; access and refresh tokens are revoked. Do not reconnect: sign in again.",
+      "The credential the connection authenticated with is void: the user's password changed or the user was disabled, its login session ended (signed out, or ended from another session's account page), or its API token was revoked. Do not reconnect: sign in again.",
   },
   FRAME_TOO_LARGE: {
     description:

@@ -163,11 +163,15 @@ export class AuthService {
     throw new AppError('REFRESH_REUSED');
   }
 
-  /** Ends the session the refresh token belongs to. Unknown or missing tokens are a no-op. */
-  async logout(raw: string | undefined, client: ClientInfo): Promise<void> {
-    if (!raw) return;
+  /**
+   * Ends the session the refresh token belongs to and returns its id (the family id, which its
+   * access tokens and sockets carry), for the caller to close its sockets. Unknown or missing
+   * tokens are a no-op (undefined).
+   */
+  async logout(raw: string | undefined, client: ClientInfo): Promise<string | undefined> {
+    if (!raw) return undefined;
     const current = await this.refreshTokens.find(raw);
-    if (!current) return;
+    if (!current) return undefined;
     await this.refreshTokens.revokeFamily(current.family_id);
     const user = await this.users.findStored(current.user_id);
     await this.audit.record({
@@ -176,5 +180,6 @@ export class AuthService {
       target: `user:${current.user_id}`,
       ip: client.ip,
     });
+    return current.family_id;
   }
 }

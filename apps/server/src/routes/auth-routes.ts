@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { CloseCode } from '@hdns/protocol';
 import { routes, type TokenResponse } from '@hdns/protocol/rest';
 import { requireIdentity } from '../auth/auth-plugin.js';
 import type { Session } from '../auth/auth-service.js';
@@ -107,7 +108,8 @@ export const authRoutes: FastifyPluginAsyncZod = (app) => {
       schema: {
         tags: TAGS,
         summary: 'End the session of the refresh cookie',
-        description: 'Revokes every refresh token of this login and clears the cookie. Idempotent.',
+        description:
+          'Revokes every refresh token of this login, closes its WebSockets (CREDENTIALS_REVOKED) and clears the cookie. Idempotent.',
         security: [{ refreshCookie: [] }],
         response: {
           ...okResponse(routes.logout),
@@ -117,10 +119,14 @@ export const authRoutes: FastifyPluginAsyncZod = (app) => {
     },
     async (request, reply) => {
       assertAllowedOrigin(request, config.allowedOrigins);
-      await app.authService.logout(
+      const sessionId = await app.authService.logout(
         request.cookies[REFRESH_COOKIE],
         client(request.ip, request.headers['user-agent']),
       );
+      // Signing out ends the session's sockets too (every tab of the browser shares them), on
+      // every instance: they would otherwise stream until their access token expired.
+      if (sessionId !== undefined)
+        app.hub.disconnectCredential(sessionId, 'signed out', CloseCode.CREDENTIALS_REVOKED);
       clearRefreshCookie(reply, config);
       return reply.code(204).send();
     },
