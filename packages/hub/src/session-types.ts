@@ -5,7 +5,16 @@ import type { LiveBuffer } from './live-buffer.js';
 
 export type SessionState =
   | { kind: 'authenticating' }
-  | { kind: 'replaying'; pending: LiveBuffer }
+  | {
+      kind: 'replaying';
+      pending: LiveBuffer;
+      /**
+       * Seqs of critical live events already written ahead of the replay (see
+       * `Session.deliver`); undefined until the replay runs (the welcome is out, and the
+       * watermark is held at the replay's position).
+       */
+      ahead?: Set<number>;
+    }
   | { kind: 'live' }
   | { kind: 'closed'; code: number; reason: string };
 

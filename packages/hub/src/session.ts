@@ -26,6 +26,11 @@ export type { ResumeOutcome, SessionCounters, SessionState, StreamStart } from '
 /** Shared: the stateless states cost a session no object of its own. */
 const AUTHENTICATING: SessionState = { kind: 'authenticating' };
 const LIVE: SessionState = { kind: 'live' };
+/**
+ * Critical events written ahead of one replay at most; past it they wait for the replay like the
+ * others (a flood of them must not grow a set per resuming session without bound).
+ */
+const MAX_SENT_AHEAD = 1_000;
 
 /**
  * One connection's state: identity, subscriptions, outbound queue, timers and counters. Wire
@@ -205,13 +210,24 @@ export class Session implements QueueOwner, Clocked {
     return mayReceive(identity, event) && this.protocol.accepts?.(this, event) !== false;
   }
 
-  /** Called by the hub for each event of a type this session subscribes to. */
+  /**
+   * Called by the hub for each event of a type this session subscribes to. While a replay runs,
+   * live events wait for it (`LiveBuffer`), except critical ones: they are written at once, as
+   * on a live session (ahead of queued events, under the watermark the replay holds), and the
+   * replay skips them when it reaches their seq, so an alert does not wait for a slow reader's
+   * backlog and still arrives once.
+   */
   deliver(encoded: EncodedEvent): void {
     const identity = this.identity;
     if (!identity || !this.receives(identity, encoded.event)) return;
-    if (this.state.kind === 'replaying')
-      this.state.pending.add(encoded, this.bytes(encoded, identity.role).length);
-    else if (this.state.kind === 'live' && encoded.seq > this.liveAfter)
+    if (this.state.kind === 'replaying') {
+      const bytes = this.bytes(encoded, identity.role);
+      const ahead = this.state.ahead;
+      if (encoded.event.priority === 'critical' && ahead && ahead.size < MAX_SENT_AHEAD) {
+        ahead.add(encoded.seq);
+        this.queue.push(encoded, bytes);
+      } else this.state.pending.add(encoded, bytes.length);
+    } else if (this.state.kind === 'live' && encoded.seq > this.liveAfter)
       this.queue.push(encoded, this.bytes(encoded, identity.role));
   }
 
@@ -300,6 +316,11 @@ export class Session implements QueueOwner, Clocked {
     head: number,
     epoch: string,
   ): Promise<void> {
+    if (this.state.kind !== 'replaying') return;
+    // From here a critical live event may be written ahead: the welcome is out, and the
+    // watermark stays at the replay's position until it goes live.
+    this.queue.holdPosition(from);
+    this.state.ahead = new Set();
     let cursor = from;
     let until = head;
     for (;;) {
@@ -342,7 +363,7 @@ export class Session implements QueueOwner, Clocked {
         const identity = this.identity;
         if (this.state.kind !== 'replaying' || !identity) return;
         this.queue.holdPosition(encoded.seq);
-        if (this.receives(identity, encoded.event)) {
+        if (!this.state.ahead?.has(encoded.seq) && this.receives(identity, encoded.event)) {
           const frame = this.bytes(encoded, identity.role);
           this.queue.push(encoded, frame, true);
           sent++;

@@ -134,7 +134,7 @@ describe('hub: a replay paced by the socket', () => {
     expect(await metric(t, 'hdns_ws_slow_consumer_closes_total')).toBe(0);
   }, 30_000);
 
-  it('parks a replay for a reader that stops, below the soft bound, and delivers the live events published meanwhile (a critical one too) once it reads', async () => {
+  it('parks a replay for a reader that stops, below the soft bound, and delivers the live events published meanwhile once it reads, a critical one ahead of the backlog', async () => {
     // Live events past this bound are read from the log after the backlog instead.
     t = await startHub({ session: { replayLiveBufferBytes: 64 * 1024 } });
     const total = 200;
@@ -169,12 +169,14 @@ describe('hub: a replay paced by the socket', () => {
     expect(client.closed).toBeUndefined();
     expect(client.through).toBe(head);
     const seqs = client.events.map((e) => e.seq);
-    // Every event exactly once; the critical one may overtake queued ones, the rest in order.
+    // Every event exactly once; the critical one overtook the backlog (it was written while the
+    // replay was parked, so it arrives before the backlog's last event), the rest in order.
     expect([...seqs].sort((a, b) => a - b)).toEqual(range(position.seq, head));
     expect(seqs.filter((s) => s !== critical)).toEqual(
       range(position.seq, head).filter((s) => s !== critical),
     );
     expect(client.events.find((e) => e.seq === critical)?.event).toBe('admin_broadcast');
+    expect(seqs.indexOf(critical)).toBeLessThan(seqs.indexOf(position.seq + total));
     expect(watermarkHolds(client, position.seq, range(position.seq, head))).toBe(true);
     expect(await metric(t, 'hdns_ws_slow_consumer_closes_total')).toBe(0);
   }, 30_000);
