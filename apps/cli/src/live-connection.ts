@@ -33,6 +33,8 @@ const TERMINAL_MESSAGES: Readonly<Record<string, string>> = {
   superseded: 'connection closed: replaced by a newer connection of this client (superseded)',
   kicked: 'connection closed by an administrator (kicked)',
   auth_failed: 'connection refused: authentication failed; run `hdns login` again',
+  credentials_revoked:
+    'connection closed: this login was signed out, ended or revoked; run `hdns login` again',
   forbidden: 'connection refused by the server (forbidden)',
   auth_timeout: 'connection closed: authentication timed out',
   unsupported_protocol: 'connection refused: this hdns speaks a protocol the server does not',

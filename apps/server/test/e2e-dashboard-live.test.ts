@@ -3,8 +3,9 @@
  * managed named: the offline state and its reconnect button, the query log's pause and resume
  * over real query traffic, record deletion seen live by a viewer, RPZ rules created and deleted
  * in the UI taking effect in named, an administrator disconnecting a user, the admin page's
- * list of users still running the old (legacy protocol) frontends, and the old frontend's
- * tokenless socket opened from a signed-in page (the browser sends the session cookie itself).
+ * list of users still running the old (legacy protocol) frontends, the old frontend's
+ * tokenless socket opened from a signed-in page (the browser sends the session cookie itself),
+ * and signing out and in again.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -248,5 +249,22 @@ describe('dashboard live behaviour in headless Chromium', () => {
     // Without the session (cookies cleared, as after a logout) the same socket gets the error.
     await page.context().clearCookies();
     expect(await firstMessage()).toBe('error');
+  });
+
+  it('signs out to the login form with its socket gone, and signing in again connects afresh', async () => {
+    const page = await s.signedIn('/', VIEWER);
+    const sockets = async () =>
+      (await s.connections()).filter((c) => c.username === VIEWER.username).length;
+    await waitForValue(sockets, (n) => n === 1, "the viewer's socket", 10_000);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // The dashboard is gone before the server's close could show as a connection error.
+    expect(await badge(page).count()).toBe(0);
+    await waitForValue(sockets, (n) => n === 0, 'the socket closed', 10_000);
+    await page.getByLabel('Username').fill(VIEWER.username);
+    await page.getByLabel('Password').fill(VIEWER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await waitConnected(page);
+    await waitForValue(sockets, (n) => n === 1, 'a new socket', 10_000);
   });
 });

@@ -132,6 +132,11 @@ export class OutboundQueue {
     return this.depth > 0 || this.lost.length > 0;
   }
 
+  /** The seq `through` is held at (see `holdPosition`), or undefined when not held. */
+  get heldPosition(): number | undefined {
+    return this.holdThrough;
+  }
+
   /**
    * While a replay runs, `through` must not pass the last replayed seq even when the queue is
    * empty; `undefined` lifts the hold.

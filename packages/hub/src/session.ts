@@ -222,9 +222,8 @@ export class Session implements QueueOwner, Clocked {
     if (!identity || !this.receives(identity, encoded.event)) return;
     if (this.state.kind === 'replaying') {
       const bytes = this.bytes(encoded, identity.role);
-      const ahead = this.state.ahead;
-      if (encoded.event.priority === 'critical' && ahead && ahead.size < MAX_SENT_AHEAD) {
-        ahead.add(encoded.seq);
+      if (encoded.event.priority === 'critical' && this.mayWriteAhead(encoded.seq, bytes.length)) {
+        this.state.ahead?.add(encoded.seq);
         this.queue.push(encoded, bytes);
       } else this.state.pending.add(encoded, bytes.length);
     } else if (this.state.kind === 'live' && encoded.seq > this.liveAfter)
@@ -233,6 +232,25 @@ export class Session implements QueueOwner, Clocked {
 
   flush(): void {
     if (this.state.kind === 'live') this.queue.flush();
+  }
+
+  /**
+   * Whether a critical live event may be written ahead of the running replay: the replay is
+   * under way (the welcome is out), has not reached `seq` yet (a bus that delivers late, such
+   * as Redis's, may bring an event the replay already sent, or one at or below the client's
+   * position: those wait, and `drain` drops them), fewer than `MAX_SENT_AHEAD` were, and it
+   * keeps the session under the soft bound (written-ahead events count like live ones, and a
+   * replay must never bring its session near the hard bound).
+   */
+  private mayWriteAhead(seq: number, size: number): boolean {
+    if (this.state.kind !== 'replaying' || !this.state.ahead) return false;
+    const replayedThrough = this.queue.heldPosition;
+    return (
+      replayedThrough !== undefined &&
+      seq > replayedThrough &&
+      this.state.ahead.size < MAX_SENT_AHEAD &&
+      this.queue.bufferedBytes + size <= this.options.outbound.softBytes
+    );
   }
 
   /** Sends a control frame (welcome, replies, errors) outside the event queue. */

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode, EXAMPLE_EVENTS, type StreamPosition } from '@hdns/protocol';
-import { DEFAULT_OUTBOUND_LIMITS, MemoryEventLog, type EventQuery } from '../src/index.js';
+import {
+  DEFAULT_OUTBOUND_LIMITS,
+  MemoryBus,
+  MemoryEventLog,
+  type EventQuery,
+  type LoggedEvent,
+} from '../src/index.js';
 import { sleep, startHub, TestClient, token, waitFor, type TestHub } from '@hdns/testkit';
 
 let t: TestHub | undefined;
@@ -71,6 +77,25 @@ class SlowLog extends MemoryEventLog {
   override query(filter: EventQuery) {
     if (this.failQueries) return Promise.reject(new Error('log unavailable'));
     return super.query(filter);
+  }
+}
+
+/**
+ * A bus that holds deliveries while `holding` and hands them over on `release()`: the late
+ * delivery of a bus that crosses the network (Redis), where the log can hold an event (and a
+ * replay send it) before the bus brings it.
+ */
+class HeldBus extends MemoryBus {
+  holding = false;
+  private held: LoggedEvent[] = [];
+  override publish(event: LoggedEvent): Promise<void> {
+    if (!this.holding) return super.publish(event);
+    this.held.push(event);
+    return Promise.resolve();
+  }
+  async release(): Promise<void> {
+    this.holding = false;
+    for (const event of this.held.splice(0)) await super.publish(event);
   }
 }
 
@@ -178,6 +203,63 @@ describe('hub: a replay paced by the socket', () => {
     expect(client.events.find((e) => e.seq === critical)?.event).toBe('admin_broadcast');
     expect(seqs.indexOf(critical)).toBeLessThan(seqs.indexOf(position.seq + total));
     expect(watermarkHolds(client, position.seq, range(position.seq, head))).toBe(true);
+    expect(await metric(t, 'hdns_ws_slow_consumer_closes_total')).toBe(0);
+  }, 30_000);
+
+  it('does not write a critical event ahead again when a late bus brings it after the replay sent it', async () => {
+    const bus = new HeldBus();
+    t = await startHub({ bus });
+    const first = await TestClient.connect(t.url, { token: TOKEN, subscribe: ['bulk', 'system'] });
+    const position = first.welcome.position;
+    first.client.close();
+    await first.client.waitClosed();
+    // The log has the backlog, a critical broadcast first; the bus has delivered none of it.
+    bus.holding = true;
+    const critical = (await t.hub.publish('admin_broadcast', EXAMPLE_EVENTS.admin_broadcast)).seq;
+    await backlog(t, 200);
+    const head = await t.log.lastSeq();
+    const { client, session } = await pausedResume(t, position, ['bulk', 'system']);
+    // The replay sent the broadcast (its first event) and is parked on the paused socket.
+    await waitFor(
+      () => (session()?.eventsOut ?? 0) > 1,
+      10_000,
+      'the replay to pass the broadcast',
+    );
+    expect(session()?.eventsOut ?? 201).toBeLessThan(201);
+    await bus.release();
+    client.ws.resume();
+    await client.waitFor(
+      () => (client.through >= head || client.closed ? true : undefined),
+      20_000,
+    );
+    expect(client.closed).toBeUndefined();
+    // Exactly once each, the broadcast included.
+    expect(client.events.filter((e) => e.seq === critical)).toHaveLength(1);
+    expect(client.events.map((e) => e.seq)).toEqual(range(position.seq, head));
+  }, 30_000);
+
+  it('writes critical events ahead of a parked replay only up to the soft bound', async () => {
+    t = await startHub();
+    const position = await leftBehind(t, 200);
+    const { client, session } = await pausedResume(t, position);
+    // ~1.5 MB of critical events (past the 1 MB hard bound) while the reader is paused: the
+    // first may go ahead, the rest wait for the replay like any live event.
+    for (let i = 0; i < 15; i++) {
+      await t.hub.publish('bulk_operation_complete', completion(2000 + i), {
+        priority: 'critical',
+      });
+    }
+    expect(session()?.bufferedBytes ?? 0).toBeLessThanOrEqual(DEFAULT_OUTBOUND_LIMITS.softBytes);
+    const head = await t.log.lastSeq();
+    client.ws.resume();
+    await client.waitFor(
+      () => (client.through >= head || client.closed ? true : undefined),
+      20_000,
+    );
+    expect(client.closed).toBeUndefined();
+    expect([...client.events.map((e) => e.seq)].sort((a, b) => a - b)).toEqual(
+      range(position.seq, head),
+    );
     expect(await metric(t, 'hdns_ws_slow_consumer_closes_total')).toBe(0);
   }, 30_000);
 

@@ -164,15 +164,20 @@ export class AuthService {
   }
 
   /**
-   * Ends the session the refresh token belongs to and returns its id (the family id, which its
-   * access tokens and sockets carry), for the caller to close its sockets. Unknown or missing
-   * tokens are a no-op (undefined).
+   * Ends the session the refresh token belongs to, then has `closeSockets` close its sockets
+   * (given the session id: the family id, which its access tokens and sockets carry) before
+   * anything else can fail. Unknown or missing tokens are a no-op.
    */
-  async logout(raw: string | undefined, client: ClientInfo): Promise<string | undefined> {
-    if (!raw) return undefined;
+  async logout(
+    raw: string | undefined,
+    client: ClientInfo,
+    closeSockets: (sessionId: string) => void,
+  ): Promise<void> {
+    if (!raw) return;
     const current = await this.refreshTokens.find(raw);
-    if (!current) return undefined;
+    if (!current) return;
     await this.refreshTokens.revokeFamily(current.family_id);
+    closeSockets(current.family_id);
     const user = await this.users.findStored(current.user_id);
     await this.audit.record({
       action: AUDIT_ACTIONS.logout,
@@ -180,6 +185,5 @@ export class AuthService {
       target: `user:${current.user_id}`,
       ip: client.ip,
     });
-    return current.family_id;
   }
 }

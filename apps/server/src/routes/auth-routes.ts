@@ -119,14 +119,14 @@ export const authRoutes: FastifyPluginAsyncZod = (app) => {
     },
     async (request, reply) => {
       assertAllowedOrigin(request, config.allowedOrigins);
-      const sessionId = await app.authService.logout(
-        request.cookies[REFRESH_COOKIE],
-        client(request.ip, request.headers['user-agent']),
-      );
       // Signing out ends the session's sockets too (every tab of the browser shares them), on
       // every instance: they would otherwise stream until their access token expired.
-      if (sessionId !== undefined)
-        app.hub.disconnectCredential(sessionId, 'signed out', CloseCode.CREDENTIALS_REVOKED);
+      await app.authService.logout(
+        request.cookies[REFRESH_COOKIE],
+        client(request.ip, request.headers['user-agent']),
+        (sessionId) =>
+          app.hub.disconnectCredential(sessionId, 'signed out', CloseCode.CREDENTIALS_REVOKED),
+      );
       clearRefreshCookie(reply, config);
       return reply.code(204).send();
     },

@@ -74,13 +74,15 @@ export class AuthSession {
     this.channel?.postMessage({ type: 'login' } satisfies ChannelMessage);
   }
 
+  /**
+   * Signs out here and in every tab first, then ends the session on the server (the request
+   * needs only the refresh cookie): the server closes the session's sockets, and no page should
+   * still be mounted to show that close as an error.
+   */
   async logout(): Promise<void> {
-    try {
-      await fetch(routes.logout.path, { method: 'POST', credentials: 'same-origin' });
-    } finally {
-      this.clear({ status: 'anonymous' });
-      this.channel?.postMessage({ type: 'logout' } satisfies ChannelMessage);
-    }
+    this.clear({ status: 'anonymous' });
+    this.channel?.postMessage({ type: 'logout' } satisfies ChannelMessage);
+    await fetch(routes.logout.path, { method: 'POST', credentials: 'same-origin' });
   }
 
   /**

@@ -14,7 +14,7 @@ const REASONS: Record<string, string> = {
   superseded: 'replaced by a newer connection',
   kicked: 'disconnected by an administrator',
   auth_failed: 'sign-in expired',
-  credentials_revoked: 'password changed or account disabled; sign in again',
+  credentials_revoked: 'signed out, or the session was ended elsewhere; sign in again',
   forbidden: 'not allowed',
   max_attempts: 'gave up retrying',
   client_disconnect: 'disconnected',
