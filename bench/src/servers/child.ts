@@ -35,26 +35,31 @@ async function settledMemory(): Promise<ReturnType<typeof memory>> {
   return memory();
 }
 
-/** BENCH_DEBUG: the server's connections, event-loop stalls and CPU, once a second. */
-function debugEverySecond(server: BenchServer): void {
+/** BENCH_DEBUG: the server's connections, event-loop stalls and CPU, once a second; returns its stop. */
+function debugEverySecond(server: BenchServer): () => void {
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   let cpu = process.cpuUsage();
-  setInterval(() => {
+  const timer = setInterval(() => {
     const used = process.cpuUsage(cpu);
     cpu = process.cpuUsage();
     console.log(
       `server ${config.kind} ${Date.now() % 100_000} conns=${server.connections()} ${JSON.stringify(server.stats?.() ?? {})} lagMaxMs=${Math.round(lag.max / 1e6)} cpuPct=${Math.round((used.user + used.system) / 1e4)}`,
     );
     lag.reset();
-  }, 1_000).unref();
+  }, 1_000);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    lag.disable();
+  };
 }
 
 async function main(): Promise<void> {
   const start =
     config.kind === 'ours' ? startOurs : config.kind === 'raw' ? startRawWs : startSocketIo;
   const server: BenchServer = await start(config);
-  if (process.env.BENCH_DEBUG) debugEverySecond(server);
+  const stopDebug = process.env.BENCH_DEBUG ? debugEverySecond(server) : undefined;
   const ledgerFd = config.ledger ? openSync(config.ledger, 'a') : undefined;
   const publisher = new Publisher(server, lastLedgerN(config.ledger) + 1, ledgerFd);
   let stream: Promise<PublishResult> | undefined;
@@ -106,6 +111,7 @@ async function main(): Promise<void> {
         return { connections: server.connections(), ...memory() };
       case 'exit':
         return exitChild(async () => {
+          stopDebug?.();
           await server.close();
           if (ledgerFd !== undefined) closeSync(ledgerFd);
         });

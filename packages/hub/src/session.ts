@@ -222,8 +222,12 @@ export class Session implements QueueOwner, Clocked {
     if (!identity || !this.receives(identity, encoded.event)) return;
     if (this.state.kind === 'replaying') {
       const bytes = this.bytes(encoded, identity.role);
-      if (encoded.event.priority === 'critical' && this.mayWriteAhead(encoded.seq, bytes.length)) {
-        this.state.ahead?.add(encoded.seq);
+      const ahead =
+        encoded.event.priority === 'critical'
+          ? this.writeAhead(encoded.seq, bytes.length)
+          : undefined;
+      if (ahead) {
+        ahead.add(encoded.seq);
         this.queue.push(encoded, bytes);
       } else this.state.pending.add(encoded, bytes.length);
     } else if (this.state.kind === 'live' && encoded.seq > this.liveAfter)
@@ -235,22 +239,24 @@ export class Session implements QueueOwner, Clocked {
   }
 
   /**
-   * Whether a critical live event may be written ahead of the running replay: the replay is
-   * under way (the welcome is out), has not reached `seq` yet (a bus that delivers late, such
-   * as Redis's, may bring an event the replay already sent, or one at or below the client's
-   * position: those wait, and `drain` drops them), fewer than `MAX_SENT_AHEAD` were, and it
-   * keeps the session under the soft bound (written-ahead events count like live ones, and a
-   * replay must never bring its session near the hard bound).
+   * The replay's set of written-ahead seqs when a critical live event of `size` bytes may be
+   * written ahead of it, else undefined: the replay is under way (the welcome is out), has not
+   * reached `seq` yet (a bus that delivers late, such as Redis's, may bring an event the replay
+   * already sent, or one at or below the client's position: those wait, and `drain` drops them),
+   * fewer than `MAX_SENT_AHEAD` were, and it keeps the session under the soft bound
+   * (written-ahead events count like live ones, and a replay must never bring its session near
+   * the hard bound).
    */
-  private mayWriteAhead(seq: number, size: number): boolean {
-    if (this.state.kind !== 'replaying' || !this.state.ahead) return false;
+  private writeAhead(seq: number, size: number): Set<number> | undefined {
+    const ahead = this.state.kind === 'replaying' ? this.state.ahead : undefined;
     const replayedThrough = this.queue.heldPosition;
-    return (
+    const may =
+      ahead !== undefined &&
       replayedThrough !== undefined &&
       seq > replayedThrough &&
-      this.state.ahead.size < MAX_SENT_AHEAD &&
-      this.queue.bufferedBytes + size <= this.options.outbound.softBytes
-    );
+      ahead.size < MAX_SENT_AHEAD &&
+      this.queue.bufferedBytes + size <= this.options.outbound.softBytes;
+    return may ? ahead : undefined;
   }
 
   /** Sends a control frame (welcome, replies, errors) outside the event queue. */
