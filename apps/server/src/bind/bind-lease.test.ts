@@ -36,6 +36,7 @@ async function contender(
   failTakeover = false,
   secret = SECRET,
   fence?: number,
+  ttlMs = 1_000,
 ): Promise<Contender> {
   const conn = await connectRedis(redis.url, { maxReconnectDelayMs: 100 });
   conns.push(conn);
@@ -48,7 +49,7 @@ async function contender(
     url: `http://${node}`,
     secret,
     eligible,
-    ttlMs: 1_000,
+    ttlMs,
     onAcquire: (token) => {
       log.push(`acquire ${token}`);
       return failTakeover ? Promise.reject(new Error('named would not start')) : Promise.resolve();
@@ -110,11 +111,19 @@ describe('BindLease', () => {
 
   it('a holder whose takeover fails gives the lease back at once; a healthy instance takes it', async () => {
     const prefix = randomUUID();
-    const broken = await contender(prefix, 'broken', true, true);
+    // A 10 s ttl: the key can only be gone within the wait below if it was given back.
+    const broken = await contender(prefix, 'broken', true, true, SECRET, undefined, 10_000);
     await waitFor(() => broken.log.length === 2, 5_000, 'broken tries and gives up');
     expect(broken.log).toEqual(['acquire 1', 'lose taking over failed']);
-    const healthy = await contender(prefix, 'healthy');
-    // Released, not left to expire: the healthy one takes it on its first round.
+    // onLose runs before the release command; the key goes right after, not at its expiry.
+    await waitFor(
+      async () => (await broken.conn.sendCommand(['EXISTS', `{${prefix}}:bind:lease`])) === 0,
+      5_000,
+      'the lease key given back',
+      10,
+    );
+    const healthy = await contender(prefix, 'healthy', true, false, SECRET, undefined, 10_000);
+    // Nobody holds it: the healthy one takes it on its first round.
     expect(healthy.lease.current()).toEqual({ kind: 'mine', token: 2 });
     await waitFor(() => broken.lease.current().kind === 'other', 5_000, 'broken follows');
     expect(broken.lease.current()).toMatchObject({ kind: 'other', holder: 'healthy' });
