@@ -73,8 +73,10 @@ describe('a bulk import across a takeover', () => {
     frozen = true;
     const frozenAt = Date.now();
     // B takes the lease once A's expires, and ends A's job at its takeover. (Reads only: a
-    // write sent to B now would be forwarded to the frozen A and wait for its timeout.)
-    await waitFor(async () => (await job()).status !== 'running', 40_000, 'B ends the job', 250);
+    // write sent to B now would be forwarded to the frozen A and wait for its timeout.) If A
+    // froze inside a chunk's transaction, its row locks hold B's takeover until PostgreSQL ends
+    // that idle transaction (30 s, postgres-dialect.ts): hence up to 60 s.
+    await waitFor(async () => (await job()).status !== 'running', 60_000, 'B ends the job', 250);
     console.log(`bulk takeover: B ended the job ${Date.now() - frozenAt} ms after A froze`);
     const write = await b.api(`/api/zones/${ZONE}/records`, {
       token,

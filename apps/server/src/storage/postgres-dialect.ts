@@ -32,7 +32,18 @@ export interface PostgresDialectOptions {
   idleTimeoutMs?: number;
   /** How long opening a connection may take; 0 waits for the OS. Default 5 s. */
   connectTimeoutMs?: number;
-  /** Reported when an idle pooled connection fails (the server restarted, the network broke). */
+  /**
+   * How long a session may sit idle inside an open transaction before PostgreSQL ends it,
+   * releasing its row locks. Default 30 s. The app's transactions hold no external waits (BIND
+   * is applied before the change is stored), so only a frozen process (SIGSTOP, a suspended VM)
+   * with its connection still open gets there, and its locks must not stop the instance that
+   * takes the BIND lease over from storing anything.
+   */
+  idleInTransactionTimeoutMs?: number;
+  /**
+   * Reported when a pooled connection fails, idle or inside a transaction (the server restarted,
+   * the network broke, the idle-in-transaction timeout ended it).
+   */
   onError?: (err: Error) => void;
 }
 
@@ -50,9 +61,15 @@ export function postgresDialect(
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 30_000,
     types,
   });
   // An idle client's error is emitted on the pool; without a listener it would be thrown.
   pool.on('error', (err) => options.onError?.(err));
+  // A checked-out client between two statements (inside a transaction) emits its error on
+  // itself, e.g. when PostgreSQL ends it at the idle-in-transaction timeout or restarts: without
+  // a listener of its own that error would be thrown and stop the process. The transaction's
+  // next statement fails with it anyway, and the pool drops the broken client.
+  pool.on('connect', (client) => client.on('error', (err) => options.onError?.(err)));
   return new PostgresDialect({ pool });
 }

@@ -22,8 +22,7 @@ export interface StoragePluginOptions {
 async function storagePlugin(app: FastifyInstance, opts: StoragePluginOptions): Promise<void> {
   const db = opts.databaseUrl
     ? openPostgres(opts.databaseUrl, {
-        onError: (err) =>
-          app.log.warn({ error: safeError(err) }, 'idle PostgreSQL connection failed'),
+        onError: (err) => app.log.warn({ error: safeError(err) }, 'a PostgreSQL connection failed'),
       })
     : openDatabase(opts.dataDir);
   try {
