@@ -48,8 +48,11 @@ export function startCli(args: string[], configDir: string, input?: string): Cli
   createInterface({ input: child.stderr }).on('line', (l) => (stderr.push(l), wake()));
   if (input !== undefined) child.stdin.end(input);
   else child.stdin.end();
+  // Set at 'close', which comes after the pipes' last lines (exitCode may be set before them).
+  let closed = false;
   const exited = new Promise<number>((resolve) => {
     child.on('close', (code, signal) => {
+      closed = true;
       resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : -1));
       wake();
     });
@@ -64,7 +67,7 @@ export function startCli(args: string[], configDir: string, input?: string): Cli
         if (hit !== undefined) {
           done();
           resolve(hit);
-        } else if (child.exitCode !== null) {
+        } else if (closed) {
           done();
           reject(
             new Error(

@@ -14,6 +14,7 @@ import {
   startProcessServer,
   TestClient,
   waitFor,
+  waitForValue,
   type ClusterServices,
   type ProcessServer,
 } from '@hdns/testkit';
@@ -138,8 +139,10 @@ describe('the BIND lease', () => {
       }
     ).records.map((r) => r.name);
     expect(listed.filter((n) => n === 'www2')).toHaveLength(1);
-    // The new holder ended the job A was running, as interrupted, at its takeover.
-    expect(await job()).toMatchObject({ status: 'failed', stopReason: 'interrupted by a restart' });
+    // The new holder ended the job A was running, as interrupted, at its takeover (its takeover
+    // listeners run once BIND is up, so a first write may be served just before that).
+    const ended = await waitForValue(job, (j) => j.status !== 'running', 'the job ended');
+    expect(ended).toMatchObject({ status: 'failed', stopReason: 'interrupted by a restart' });
     // Its BIND status monitor started with the takeover (A, which ran one, is dead): B's named.
     const { client } = await TestClient.connect(b.wsUrl, { token, subscribe: ['bind_status'] });
     try {

@@ -39,7 +39,9 @@ describe('resume across a killed server process', () => {
       token,
       subscribe: ['system_metrics', 'zone_updated'],
     });
-    const emit = async (n: number) => {
+    /** Publishes n events; returns the last one's seq (the log holds others too, e.g. logins). */
+    const emit = async (n: number): Promise<number> => {
+      let last = 0;
       for (let i = 0; i < n; i++) {
         const r = await apiRequest(`${proc.url}/api/admin/events`, {
           method: 'POST',
@@ -47,10 +49,12 @@ describe('resume across a killed server process', () => {
           body: { type: i % 2 ? 'zone_updated' : 'system_metrics' },
         });
         expect(r.status).toBe(201);
+        last = (r.body as { seq: number }).seq;
       }
+      return last;
     };
-    await emit(200);
-    await first.client.waitFor(() => (first.client.through >= 200 ? true : undefined));
+    const lastSeq = await emit(200);
+    await first.client.waitFor(() => (first.client.through >= lastSeq ? true : undefined));
     const position = { epoch: first.welcome.position.epoch, seq: first.client.through };
 
     await proc.kill();
