@@ -36,16 +36,34 @@ async function settledMemory(): Promise<ReturnType<typeof memory>> {
 }
 
 /** BENCH_DEBUG: the server's connections, event-loop stalls and CPU, once a second; returns its stop. */
+/**
+ * The kernel's count of connections dropped because a listen queue was full (all sockets on
+ * the machine; /proc/net/netstat's TcpExt ListenOverflows), or NaN where it cannot be read.
+ */
+function listenOverflows(): number {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    const names = lines.find((l) => l.startsWith('TcpExt:'))?.split(' ') ?? [];
+    const values = lines.filter((l) => l.startsWith('TcpExt:'))[1]?.split(' ') ?? [];
+    return Number(values[names.indexOf('ListenOverflows')]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function debugEverySecond(server: BenchServer): () => void {
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   let cpu = process.cpuUsage();
+  let overflows = listenOverflows();
   const timer = setInterval(() => {
     const used = process.cpuUsage(cpu);
     cpu = process.cpuUsage();
+    const nowOverflows = listenOverflows();
     console.log(
-      `server ${config.kind} ${Date.now() % 100_000} conns=${server.connections()} ${JSON.stringify(server.stats?.() ?? {})} lagMaxMs=${Math.round(lag.max / 1e6)} cpuPct=${Math.round((used.user + used.system) / 1e4)}`,
+      `server ${config.kind} ${Date.now() % 100_000} conns=${server.connections()} ${JSON.stringify(server.stats?.() ?? {})} lagMaxMs=${Math.round(lag.max / 1e6)} cpuPct=${Math.round((used.user + used.system) / 1e4)} listenOverflows+${nowOverflows - overflows}`,
     );
+    overflows = nowOverflows;
     lag.reset();
   }, 1_000);
   timer.unref();
