@@ -104,7 +104,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(securityHeaders);
     await app.register(closeKeepAlive);
     app.decorate('config', config);
-    await app.register(storage, { dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    await app.register(storage, {
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      idleInTransactionTimeoutMs: config.databaseIdleInTransactionTimeout * 1000,
+    });
     await app.register(auth, { config });
     // Before every route, so its onRequest hook runs ahead of the routes' own hooks.
     await app.register(rateLimit, { limit: config.rateLimit });

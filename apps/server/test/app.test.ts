@@ -3,6 +3,7 @@ import { dialectOf } from '../src/storage/dialect.js';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '@hdns/testkit';
 import { JWT_SECRET_FILE } from '../src/auth/jwt-secret.js';
@@ -25,6 +26,19 @@ describe('health', () => {
   it('runs on the test database engine (HDNS_TEST_DATABASE: SQLite by default)', async () => {
     const s = await start();
     expect(dialectOf(s.app.db)).toBe(TEST_DATABASE);
+  });
+
+  it('gives each PostgreSQL session HDNS_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT (SQLite ignores it)', async () => {
+    const s = await start({ env: { HDNS_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT: '45s' } });
+    if (TEST_DATABASE === 'postgres') {
+      const r = await sql<{
+        idle_in_transaction_session_timeout: string;
+      }>`show idle_in_transaction_session_timeout`.execute(s.app.db);
+      expect(r.rows[0]?.idle_in_transaction_session_timeout).toBe('45s');
+    } else {
+      expect(dialectOf(s.app.db)).toBe('sqlite');
+    }
+    expect((await s.api('/readyz')).status).toBe(200);
   });
 
   it('serves /healthz and /readyz, and /readyz answers 503 NOT_READY when the db is gone', async () => {

@@ -111,5 +111,5 @@ describe('a bulk import across a takeover', () => {
       .filter((l) => l.includes(jobId))
       .map((l) => l.slice(0, 300));
     console.log(`bulk takeover: A's log about the job:\n${stale.join('\n')}`);
-  }, 120_000);
+  }, 180_000);
 });

@@ -35,10 +35,10 @@ async function settledMemory(): Promise<ReturnType<typeof memory>> {
   return memory();
 }
 
-/** BENCH_DEBUG: the server's connections, event-loop stalls and CPU, once a second; returns its stop. */
 /**
- * The kernel's count of connections dropped because a listen queue was full (all sockets on
- * the machine; /proc/net/netstat's TcpExt ListenOverflows), or NaN where it cannot be read.
+ * The kernel's count of connections dropped because a listen queue was full (all sockets of
+ * this network namespace; /proc/net/netstat's TcpExt ListenOverflows), or NaN where it cannot
+ * be read.
  */
 function listenOverflows(): number {
   try {
@@ -51,6 +51,10 @@ function listenOverflows(): number {
   }
 }
 
+/**
+ * BENCH_DEBUG: the server's connections, event-loop stalls, CPU and the listen overflows, once a
+ * second; returns its stop.
+ */
 function debugEverySecond(server: BenchServer): () => void {
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();

@@ -56,6 +56,15 @@ export const SETTINGS = {
       'start; see docs/scaling.md',
     { secret: true },
   ),
+  databaseIdleInTransactionTimeout: setting(
+    'HDNS_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT',
+    seconds(0, 3600),
+    30,
+    "PostgreSQL only: sent as each connection's `idle_in_transaction_session_timeout`, so a " +
+      'transaction left open by a frozen or cut-off instance releases its locks (the BIND ' +
+      'lease takeover waits for them). `0` sends nothing: for a pooler that refuses the ' +
+      "parameter (PgBouncer's default), set it on the role instead (see docs/scaling.md)",
+  ),
   adminPassword: optional(
     'HDNS_ADMIN_PASSWORD',
     chars(8, 1024),

@@ -34,10 +34,11 @@ export interface PostgresDialectOptions {
   connectTimeoutMs?: number;
   /**
    * How long a session may sit idle inside an open transaction before PostgreSQL ends it,
-   * releasing its row locks. Default 30 s. The app's transactions hold no external waits (BIND
-   * is applied before the change is stored), so only a frozen process (SIGSTOP, a suspended VM)
-   * with its connection still open gets there, and its locks must not stop the instance that
-   * takes the BIND lease over from storing anything.
+   * releasing its row locks. Default 30 s; 0 sends nothing (the server's or role's setting
+   * applies: for poolers that refuse the startup parameter). The app's transactions hold no
+   * external waits (BIND is applied before the change is stored), so only a frozen process
+   * (SIGSTOP, a suspended VM) or a host gone without closing its connections gets there, and its
+   * locks must not stop the instance that takes the BIND lease over from storing anything.
    */
   idleInTransactionTimeoutMs?: number;
   /**
@@ -64,12 +65,22 @@ export function postgresDialect(
     idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 30_000,
     types,
   });
-  // An idle client's error is emitted on the pool; without a listener it would be thrown.
-  pool.on('error', (err) => options.onError?.(err));
+  // Every client reports its first error itself (below), idle or checked out, so the pool's
+  // copy of an idle client's error is not reported twice; it needs a listener all the same, or
+  // it would be thrown.
+  pool.on('error', () => undefined);
   // A checked-out client between two statements (inside a transaction) emits its error on
   // itself, e.g. when PostgreSQL ends it at the idle-in-transaction timeout or restarts: without
   // a listener of its own that error would be thrown and stop the process. The transaction's
-  // next statement fails with it anyway, and the pool drops the broken client.
-  pool.on('connect', (client) => client.on('error', (err) => options.onError?.(err)));
+  // next statement fails with it anyway, and the pool drops the broken client. One report per
+  // client: a connection ended by the server also emits "terminated unexpectedly" after it.
+  pool.on('connect', (client) => {
+    let reported = false;
+    client.on('error', (err) => {
+      if (reported) return;
+      reported = true;
+      options.onError?.(err);
+    });
+  });
   return new PostgresDialect({ pool });
 }

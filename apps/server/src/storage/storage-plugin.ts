@@ -17,11 +17,16 @@ export interface StoragePluginOptions {
   dataDir: string;
   /** PostgreSQL instead of `<dataDir>/hdns.sqlite` when set. */
   databaseUrl?: string | null;
+  /** PostgreSQL's idle_in_transaction_session_timeout for each connection; 0 sends none. */
+  idleInTransactionTimeoutMs?: number;
 }
 
 async function storagePlugin(app: FastifyInstance, opts: StoragePluginOptions): Promise<void> {
   const db = opts.databaseUrl
     ? openPostgres(opts.databaseUrl, {
+        ...(opts.idleInTransactionTimeoutMs !== undefined
+          ? { idleInTransactionTimeoutMs: opts.idleInTransactionTimeoutMs }
+          : {}),
         onError: (err) => app.log.warn({ error: safeError(err) }, 'a PostgreSQL connection failed'),
       })
     : openDatabase(opts.dataDir);
