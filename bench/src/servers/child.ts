@@ -42,9 +42,11 @@ async function settledMemory(): Promise<ReturnType<typeof memory>> {
  */
 function listenOverflows(): number {
   try {
-    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
-    const names = lines.find((l) => l.startsWith('TcpExt:'))?.split(' ') ?? [];
-    const values = lines.filter((l) => l.startsWith('TcpExt:'))[1]?.split(' ') ?? [];
+    // Two `TcpExt:` lines: the field names, then their values.
+    const [names = [], values = []] = readFileSync('/proc/net/netstat', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('TcpExt:'))
+      .map((l) => l.split(' '));
     return Number(values[names.indexOf('ListenOverflows')]);
   } catch {
     return Number.NaN;
