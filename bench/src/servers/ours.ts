@@ -63,7 +63,7 @@ export async function startOursWithHub(
         });
     },
     connections: () => hub.localStats().connections,
-    stats: () => hub.localStats(),
+    stats: () => ({ ...hub.localStats(), windowMs: hub.batchWindowMs }),
     async close() {
       await hub.close();
       for (const c of wss.clients) c.terminate();

@@ -36,11 +36,38 @@ describe('AdaptiveWindow', () => {
     expect(w.rate(t + 60_000)).toBeLessThan(1);
   });
 
+  it('under load, keeps flush rounds to flushShare of the time, up to busyMaxFactor', () => {
+    const w = new AdaptiveWindow({ baseMs: 20, widenFromPerSec: 10_000, maxFactor: 3 });
+    const t = feed(w, 20_000, 0, 10_000);
+    expect(w.windowMs(t)).toBe(40); // by rate
+    w.noteRound(15); // 2 × 15 = 30 ms: under the rate's window, which stays
+    expect(w.windowMs(t)).toBe(40);
+    w.noteRound(35); // a third of the time: 35 ms writing, then 70 ms of window
+    expect(w.windowMs(t)).toBe(70);
+    w.noteRound(500); // capped at busyMaxFactor (6) × 20 ms
+    expect(w.windowMs(t)).toBe(120);
+    const half = new AdaptiveWindow({ baseMs: 20, flushShare: 1 / 2, busyMaxFactor: 10 });
+    feed(half, 20_000, 0, 10_000);
+    half.noteRound(90); // a half: the window equals the round
+    expect(half.windowMs(t)).toBe(90);
+  });
+
+  it('ignores the round cost at or below the widening rate, and so when idle', () => {
+    const w = new AdaptiveWindow({ baseMs: 20 });
+    w.noteRound(500);
+    expect(w.windowMs(0)).toBe(20);
+    const t = feed(w, 100_000, 0, 5_000);
+    expect(w.windowMs(t)).toBe(120);
+    expect(w.windowMs(t + 30_000)).toBe(20); // the last round was costly, but the hub is quiet
+  });
+
   it('keeps a zero window at zero and a maxFactor of 1 fixed', () => {
     const zero = new AdaptiveWindow({ baseMs: 0 });
     const fixed = new AdaptiveWindow({ baseMs: 20, maxFactor: 1 });
     feed(zero, 1_000_000, 0, 1_000);
     const t = feed(fixed, 1_000_000, 0, 1_000);
+    zero.noteRound(500);
+    fixed.noteRound(500);
     expect(zero.windowMs(t)).toBe(0);
     expect(fixed.windowMs(t)).toBe(20);
   });
@@ -48,5 +75,8 @@ describe('AdaptiveWindow', () => {
   it('refuses bounds that make no window', () => {
     expect(() => new AdaptiveWindow({ baseMs: 20, maxFactor: 0.5 })).toThrow(/maxFactor/);
     expect(() => new AdaptiveWindow({ baseMs: 20, tauMs: 0 })).toThrow(/tauMs/);
+    expect(() => new AdaptiveWindow({ baseMs: 20, flushShare: 0 })).toThrow(/flushShare/);
+    expect(() => new AdaptiveWindow({ baseMs: 20, flushShare: 1.5 })).toThrow(/flushShare/);
+    expect(() => new AdaptiveWindow({ baseMs: 20, busyMaxFactor: 0 })).toThrow(/busyMaxFactor/);
   });
 });

@@ -152,6 +152,28 @@ describe('FanOut batching window', () => {
     fanOut.close();
   });
 
+  it('widens to keep a costly round to a third of the time', async () => {
+    // Session 0's flush spins 30 ms: the round spent at least that writing, so the next window
+    // is at least twice it (flushShare 1/3), far over the rate's 2 × 2 ms.
+    const spin = (): void => {
+      const until = performance.now() + 30;
+      while (performance.now() < until);
+    };
+    const { bus, fanOut, roundOver } = rig(
+      10,
+      {
+        batchDelayMs: 2,
+        adaptive: { widenFromPerSec: 0.1, tauMs: 100_000, maxFactor: 2, busyMaxFactor: 1_000 },
+      },
+      spin,
+    );
+    for (let seq = 1; seq <= 30; seq++) await bus.publish(event(seq));
+    await roundOver();
+    expect(fanOut.windowMs).toBeGreaterThanOrEqual(60);
+    expect(fanOut.windowMs).toBeLessThanOrEqual(2_000);
+    fanOut.close();
+  });
+
   it('stays at the configured window at a low rate', async () => {
     const { bus, fanOut } = rig(10, { batchDelayMs: 2 });
     for (let seq = 1; seq <= 30; seq++) await bus.publish(event(seq));

@@ -31,8 +31,8 @@ export const DEFAULT_SLICE_MS = 3;
  * The hub's fan-out: takes each event off the bus, encodes it once, hands it to the sessions
  * that subscribe to its type (each session applies its own reader rights), and flushes the
  * sessions' queues on one shared batching timer rather than a timer per session. The timer's
- * window widens with the delivery rate (`AdaptiveWindow`), and a long flush round yields to the
- * event loop every few milliseconds.
+ * window widens with the delivery rate and with the last round's cost (`AdaptiveWindow`), and a
+ * long flush round yields to the event loop every few milliseconds.
  */
 export class FanOut<S extends FanOutSession = Session> {
   private readonly index = new SubscriptionIndex<S>();
@@ -47,6 +47,8 @@ export class FanOut<S extends FanOutSession = Session> {
   private flushTimer: NodeJS.Timeout | undefined;
   /** Set while a flush round is between two slices. */
   private yielded: NodeJS.Immediate | undefined;
+  /** The time the round in progress has spent writing so far (its slices), in ms. */
+  private roundBusyMs = 0;
   private dispatched = 0;
   private closed = false;
 
@@ -154,10 +156,13 @@ export class FanOut<S extends FanOutSession = Session> {
       if ((end - from) % this.flushSlice === 0 && performance.now() - started >= this.sliceMs)
         break;
     }
+    this.roundBusyMs += performance.now() - started;
     if (end < sessions.length) {
       this.yielded = setImmediate(() => this.flushFrom(sessions, end));
       return;
     }
+    this.window.noteRound(this.roundBusyMs);
+    this.roundBusyMs = 0;
     if (this.dirty.size > 0) this.scheduleFlush();
   }
 }

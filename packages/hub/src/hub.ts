@@ -75,7 +75,7 @@ export class Hub implements SessionHost<Session> {
       connections: () => sessions.countByWire(),
       queueDepth: () => sessions.sum((s) => s.queueDepth),
       bufferedBytes: () => sessions.sum((s) => s.bufferedBytes),
-      batchWindowMs: () => this.fanOut.windowMs,
+      batchWindowMs: () => this.batchWindowMs,
       deflateSockets: () => this.deflate?.sockets ?? 0,
     });
     this.wires.set('v1', new V1Wire(this));
@@ -125,6 +125,11 @@ export class Hub implements SessionHost<Session> {
    */
   onEvent(handler: (event: LoggedEvent) => void): () => void {
     return this.bus.subscribe(handler);
+  }
+
+  /** The batching window a flush scheduled now would use, in ms (see `AdaptiveWindow`). */
+  get batchWindowMs(): number {
+    return this.fanOut.windowMs;
   }
 
   get logger(): HubLogger {
