@@ -20,8 +20,13 @@ export interface ScenarioResult {
   ratios?: [string, string][];
 }
 
+/**
+ * The median of the runs that have a figure: NaN is "no figure" and left out, while +∞ (a run
+ * that never got there within the scenario's time, e.g. not every client back) is a figure,
+ * the worst one.
+ */
 export function median(values: number[]): number {
-  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  const v = values.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   if (v.length === 0) return Number.NaN;
   const mid = Math.floor(v.length / 2);
   return v.length % 2 ? (v[mid] ?? NaN) : ((v[mid - 1] ?? 0) + (v[mid] ?? 0)) / 2;
@@ -36,6 +41,7 @@ export function summarize(variant: string, runs: Figures[]): VariantResult {
 
 function fmt(x: number | undefined): string {
   if (x === undefined || Number.isNaN(x)) return '—';
+  if (x === Number.POSITIVE_INFINITY) return '∞';
   const a = Math.abs(x);
   if (a === 0) return '0';
   if (a >= 1000) return Math.round(x).toLocaleString('en-US');
@@ -75,9 +81,9 @@ export function table(results: ScenarioResult[]): string {
       const ratios = pairs.map(([p, o]) => {
         const a = p.median[k];
         const b = o.median[k];
-        return a !== undefined && b !== undefined && b !== 0 && Number.isFinite(a / b)
-          ? `${(a / b).toFixed(2)}×`
-          : '—';
+        if (a === undefined || b === undefined || b === 0) return '—';
+        const r = a / b;
+        return Number.isFinite(r) ? `${r.toFixed(2)}×` : r === Number.POSITIVE_INFINITY ? '∞' : '—';
       });
       out.push(`| ${k} | ${[...cells, ...ratios].join(' | ')} |`);
     }

@@ -158,7 +158,7 @@ export async function clusterStorm(cfg: BenchConfig, rig: RedisRig): Promise<Fig
     assertClean(await pool.report(), 'cluster storm');
     const done = status.reconnected >= onA && status.ready === s.clients;
     return {
-      allResumedMs: done ? status.lastReadyAt - killedAt : Number.NaN,
+      allResumedMs: done ? status.lastReadyAt - killedAt : Number.POSITIVE_INFINITY, // see storm.ts
       reconnected: status.reconnected / onA,
       survivorCpuPct,
       resumeFailures: status.resumeFailures,

@@ -36,29 +36,53 @@ describe('AdaptiveWindow', () => {
     expect(w.rate(t + 60_000)).toBeLessThan(1);
   });
 
-  it('under load, keeps flush rounds to flushShare of the time, up to busyMaxFactor', () => {
+  it('under load, keeps the flush rounds to about flushShare of the time, up to busyMaxFactor', () => {
     const w = new AdaptiveWindow({ baseMs: 20, widenFromPerSec: 10_000, maxFactor: 3 });
     const t = feed(w, 20_000, 0, 10_000);
     expect(w.windowMs(t)).toBe(40); // by rate
-    w.noteRound(15); // 2 × 15 = 30 ms: under the rate's window, which stays
+    const rounds = (...ms: number[]): void => ms.forEach((m) => w.noteRound(m, t));
+    rounds(15, 15); // 2 × 15 = 30 ms: under the rate's window, which stays
     expect(w.windowMs(t)).toBe(40);
-    w.noteRound(35); // a third of the time: 35 ms writing, then 70 ms of window
+    rounds(35, 35); // a third of the time: 35 ms writing, then 70 ms of window
     expect(w.windowMs(t)).toBe(70);
-    w.noteRound(500); // capped at busyMaxFactor (6) × 20 ms
+    rounds(500, 500); // capped at busyMaxFactor (6) × 20 ms
     expect(w.windowMs(t)).toBe(120);
     const half = new AdaptiveWindow({ baseMs: 20, flushShare: 1 / 2, busyMaxFactor: 10 });
     feed(half, 20_000, 0, 10_000);
-    half.noteRound(90); // a half: the window equals the round
+    half.noteRound(90, t);
+    half.noteRound(90, t); // a half: the window equals the rounds
     expect(half.windowMs(t)).toBe(90);
   });
 
-  it('ignores the round cost at or below the widening rate, and so when idle', () => {
+  it('takes the smaller of the last two rounds: one slow round (a GC pause) is not a load', () => {
     const w = new AdaptiveWindow({ baseMs: 20 });
-    w.noteRound(500);
-    expect(w.windowMs(0)).toBe(20);
     const t = feed(w, 100_000, 0, 5_000);
+    w.noteRound(10, t);
+    w.noteRound(50, t); // one slow round
+    expect(w.windowMs(t)).toBe(60); // the rate's 3×; 2 × 10 ms is less
+    w.noteRound(45, t); // two in a row: 2 × 45 ms
+    expect(w.windowMs(t)).toBe(90);
+    w.noteRound(5, t);
+    expect(w.windowMs(t)).toBe(60);
+  });
+
+  it('ignores the round cost at or below the widening rate, when idle, and once rounds are old', () => {
+    const w = new AdaptiveWindow({ baseMs: 20 });
+    w.noteRound(500, 0);
+    w.noteRound(500, 0);
+    expect(w.windowMs(0)).toBe(20);
+    let t = feed(w, 9_000, 0, 5_000);
+    w.noteRound(500, t);
+    w.noteRound(500, t);
+    expect(w.windowMs(t)).toBe(20); // 9,000/s: under the widening rate
+    t = feed(w, 100_000, t, 5_000);
+    w.noteRound(500, t);
+    w.noteRound(500, t);
     expect(w.windowMs(t)).toBe(120);
-    expect(w.windowMs(t + 30_000)).toBe(20); // the last round was costly, but the hub is quiet
+    expect(w.windowMs(t + 30_000)).toBe(20); // the last rounds were costly, but the hub is quiet
+    // A new burst after a quiet spell: the old rounds (older than tauMs) no longer count.
+    const u = feed(w, 100_000, t + 30_000, 5_000);
+    expect(w.windowMs(u)).toBe(60);
   });
 
   it('keeps a zero window at zero and a maxFactor of 1 fixed', () => {
@@ -66,8 +90,7 @@ describe('AdaptiveWindow', () => {
     const fixed = new AdaptiveWindow({ baseMs: 20, maxFactor: 1 });
     feed(zero, 1_000_000, 0, 1_000);
     const t = feed(fixed, 1_000_000, 0, 1_000);
-    zero.noteRound(500);
-    fixed.noteRound(500);
+    for (const w of [zero, fixed, zero, fixed]) w.noteRound(500, t);
     expect(zero.windowMs(t)).toBe(0);
     expect(fixed.windowMs(t)).toBe(20);
   });

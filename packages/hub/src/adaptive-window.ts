@@ -1,4 +1,4 @@
-/** How the batching window widens with the hub's delivery rate; see `AdaptiveWindow`. */
+/** How the batching window widens with the hub's load; see `AdaptiveWindow`. */
 export interface AdaptiveWindowOptions {
   /** The configured window (`batchDelayMs`): the window when idle and the lower bound. */
   baseMs: number;
@@ -7,18 +7,27 @@ export interface AdaptiveWindowOptions {
    * the window stays at `baseMs`.
    */
   widenFromPerSec: number;
-  /** The upper bound, as a multiple of `baseMs`. 1 turns widening off. */
+  /**
+   * The bound of the rate's term, as a multiple of `baseMs` (≥ 1). 1 turns all widening off,
+   * the cost's term included.
+   */
   maxFactor: number;
   /** Time constant of the decaying rate estimate, in ms. */
   tauMs: number;
   /**
-   * Under load (rate over `widenFromPerSec`), the largest share of the process's time the flush
-   * rounds may take: after a round that spent R ms writing, the window is at least
-   * R × (1 / flushShare − 1), i.e. 2R for the default 1/3. In (0, 1]; 1 turns this off.
+   * Under load (rate over `widenFromPerSec`), about the largest share of the process's time the
+   * flush rounds should take: with R the writing time of the recent rounds (see `windowMs`),
+   * the window is at least R × (1 / flushShare − 1), i.e. 2R for the default 1/3. In (0, 1];
+   * 1 turns the cost's term off.
    */
   flushShare: number;
-  /** The upper bound of the window that `flushShare` asks for, as a multiple of `baseMs`. */
+  /** The bound of the cost's term, as a multiple of `baseMs` (≥ 1). */
   busyMaxFactor: number;
+}
+
+interface Round {
+  ms: number;
+  at: number;
 }
 
 export const DEFAULT_ADAPTIVE_WINDOW: Omit<AdaptiveWindowOptions, 'baseMs'> = {
@@ -37,7 +46,9 @@ export const DEFAULT_ADAPTIVE_WINDOW: Omit<AdaptiveWindowOptions, 'baseMs'> = {
  *
  * The rule (exact): `rate` is the number of deliveries in the last ~`tauMs`, as an exponentially
  * decaying count (each delivery weighs exp(-age / tauMs)) divided by tauMs, in deliveries/s;
- * `roundMs` is the time the last flush round spent writing (`noteRound`).
+ * `roundMs` is the smaller writing time of the last two flush rounds (`noteRound`), a round
+ * older than `tauMs` counting as 0: one round slowed by a GC pause, or an old burst before a
+ * quiet spell, does not widen the window.
  *
  *     load     = rate / widenFromPerSec
  *     windowMs = baseMs                                       if load ≤ 1
@@ -48,7 +59,8 @@ export const DEFAULT_ADAPTIVE_WINDOW: Omit<AdaptiveWindowOptions, 'baseMs'> = {
  * events a second): the rate alone would keep the window where a round of one small frame per
  * session takes most of the process, which leaves little for anything else (accepting and
  * resuming clients after a restart). It follows the measured cost, so it needs no figure for
- * the machine's speed.
+ * the machine's speed. The share is approximate: the window is sized from rounds already run,
+ * and not beyond `busyMaxFactor`.
  *
  * Bounds: never below `baseMs` (the configured window, exactly, whenever rate ≤
  * widenFromPerSec, and so when idle: the estimate decays to 0 without deliveries), never above
@@ -61,8 +73,11 @@ export class AdaptiveWindow {
   /** The decayed count of deliveries, as of `at`. */
   private weight = 0;
   private at = 0;
-  /** The time the last flush round spent writing, in ms. */
-  private roundMs = 0;
+  /** The last two flush rounds' writing time (ms) and end (performance.now()), newest first. */
+  private readonly rounds: [Round, Round] = [
+    { ms: 0, at: Number.NEGATIVE_INFINITY },
+    { ms: 0, at: Number.NEGATIVE_INFINITY },
+  ];
 
   constructor(options: Partial<AdaptiveWindowOptions> & { baseMs: number }) {
     this.options = { ...DEFAULT_ADAPTIVE_WINDOW, ...options };
@@ -73,9 +88,16 @@ export class AdaptiveWindow {
     if (!(busyMaxFactor >= 1)) throw new Error('busyMaxFactor must be ≥ 1');
   }
 
-  /** A flush round is over; it spent `busyMs` writing (its slices, not the yields between). */
-  noteRound(busyMs: number): void {
-    this.roundMs = busyMs;
+  /**
+   * A flush round ended at `now`; it spent `busyMs` writing (its slices, not the yields
+   * between).
+   */
+  noteRound(busyMs: number, now: number): void {
+    const [newest, older] = this.rounds;
+    older.ms = newest.ms;
+    older.at = newest.at;
+    newest.ms = busyMs;
+    newest.at = now;
   }
 
   /** `n` deliveries happened at `now` (performance.now() milliseconds). */
@@ -97,8 +119,16 @@ export class AdaptiveWindow {
     const load = this.rate(now) / widenFromPerSec;
     if (load <= 1) return baseMs;
     const byRate = Math.min(maxFactor, load);
-    const byCost = Math.min(busyMaxFactor, (this.roundMs * (1 / flushShare - 1)) / baseMs);
+    const roundMs = this.recentRoundMs(now);
+    const byCost = Math.min(busyMaxFactor, (roundMs * (1 / flushShare - 1)) / baseMs);
     return Math.round(baseMs * Math.max(byRate, byCost));
+  }
+
+  /** The smaller writing time of the last two rounds, a round older than `tauMs` counting 0. */
+  private recentRoundMs(now: number): number {
+    const [newest, older] = this.rounds;
+    const fresh = (r: Round): number => (now - r.at <= this.options.tauMs ? r.ms : 0);
+    return Math.min(fresh(newest), fresh(older));
   }
 
   private decay(now: number): void {

@@ -47,8 +47,6 @@ export class FanOut<S extends FanOutSession = Session> {
   private flushTimer: NodeJS.Timeout | undefined;
   /** Set while a flush round is between two slices. */
   private yielded: NodeJS.Immediate | undefined;
-  /** The time the round in progress has spent writing so far (its slices), in ms. */
-  private roundBusyMs = 0;
   private dispatched = 0;
   private closed = false;
 
@@ -133,16 +131,17 @@ export class FanOut<S extends FanOutSession = Session> {
       this.flushTimer = undefined;
       const sessions = [...this.dirty];
       this.dirty.clear();
-      this.flushFrom(sessions, 0);
+      this.flushFrom(sessions, 0, 0);
     }, this.windowMs);
   }
 
   /**
-   * Flushes `sessions[from…]`, yielding between slices (see `FanOutOptions`). Sessions that still hold events after their
-   * flush (in-flight allowance reached), and those that got events meanwhile, are in `dirty`
-   * for the next round, scheduled once this one is over.
+   * Flushes `sessions[from…]`, yielding between slices (see `FanOutOptions`); `busyMs` is the
+   * round's writing time so far, reported to the window when the round ends. Sessions that
+   * still hold events after their flush (in-flight allowance reached), and those that got events
+   * meanwhile, are in `dirty` for the next round, scheduled once this one is over.
    */
-  private flushFrom(sessions: readonly S[], from: number): void {
+  private flushFrom(sessions: readonly S[], from: number, busyMs: number): void {
     this.yielded = undefined;
     if (this.closed) return;
     const started = performance.now();
@@ -156,13 +155,13 @@ export class FanOut<S extends FanOutSession = Session> {
       if ((end - from) % this.flushSlice === 0 && performance.now() - started >= this.sliceMs)
         break;
     }
-    this.roundBusyMs += performance.now() - started;
+    const now = performance.now();
+    const busy = busyMs + now - started;
     if (end < sessions.length) {
-      this.yielded = setImmediate(() => this.flushFrom(sessions, end));
+      this.yielded = setImmediate(() => this.flushFrom(sessions, end, busy));
       return;
     }
-    this.window.noteRound(this.roundBusyMs);
-    this.roundBusyMs = 0;
+    this.window.noteRound(busy, now);
     if (this.dirty.size > 0) this.scheduleFlush();
   }
 }

@@ -28,9 +28,9 @@ export interface HubOptions {
    */
   batchDelayMs?: number;
   /**
-   * How the window widens under load (see `AdaptiveWindow`: from 10,000 deliveries/s, by rate
-   * up to 3× `batchDelayMs`, and by the flush rounds' cost, which it keeps to a third of the
-   * time, up to 6×); `{ maxFactor: 1 }` keeps it fixed.
+   * How the window widens under load (see `AdaptiveWindow`: over 10,000 deliveries/s, by rate
+   * up to 3× `batchDelayMs`, and by the flush rounds' cost, which it keeps to about a third of
+   * the time, up to 6×); `{ maxFactor: 1 }` keeps it fixed.
    */
   batchWidening?: Partial<Omit<AdaptiveWindowOptions, 'baseMs'>>;
   /**
