@@ -81,9 +81,8 @@ export function table(results: ScenarioResult[]): string {
       const ratios = pairs.map(([p, o]) => {
         const a = p.median[k];
         const b = o.median[k];
-        if (a === undefined || b === undefined || b === 0) return '—';
-        const r = a / b;
-        return Number.isFinite(r) ? `${r.toFixed(2)}×` : r === Number.POSITIVE_INFINITY ? '∞' : '—';
+        const r = a !== undefined && b !== undefined && b !== 0 ? a / b : Number.NaN;
+        return Number.isFinite(r) ? `${r.toFixed(2)}×` : fmt(r);
       });
       out.push(`| ${k} | ${[...cells, ...ratios].join(' | ')} |`);
     }

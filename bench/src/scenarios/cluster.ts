@@ -4,7 +4,7 @@ import { ServerHandle } from '../servers/handle.js';
 import type { ServerConfig } from '../servers/types.js';
 import { sleep } from '../shared.js';
 import { OURS } from '../variants.js';
-import { assertClean, latencyFigures, type Figures } from './common.js';
+import { assertClean, latencyFigures, RESUME_DEADLINE_MS, type Figures } from './common.js';
 import { NginxFront } from './nginx-front.js';
 import type { RedisRig } from './redis-rig.js';
 
@@ -142,7 +142,7 @@ export async function clusterStorm(cfg: BenchConfig, rig: RedisRig): Promise<Fig
     const killedAt = Date.now();
     await a.kill();
     let status = await pool.status();
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + RESUME_DEADLINE_MS;
     while ((status.reconnected < onA || status.ready < s.clients) && Date.now() < deadline) {
       await sleep(100);
       status = await pool.status();
@@ -158,7 +158,7 @@ export async function clusterStorm(cfg: BenchConfig, rig: RedisRig): Promise<Fig
     assertClean(await pool.report(), 'cluster storm');
     const done = status.reconnected >= onA && status.ready === s.clients;
     return {
-      allResumedMs: done ? status.lastReadyAt - killedAt : Number.POSITIVE_INFINITY, // see storm.ts
+      allResumedMs: done ? status.lastReadyAt - killedAt : Number.POSITIVE_INFINITY,
       reconnected: status.reconnected / onA,
       survivorCpuPct,
       resumeFailures: status.resumeFailures,

@@ -49,6 +49,12 @@ async function run<T>(
   }
 }
 
+/**
+ * How long a storm waits for every client to be back after the restart. A run that does not
+ * get there reports `allResumedMs` as +∞: the worst figure in the median, not a missing one.
+ */
+export const RESUME_DEADLINE_MS = 60_000;
+
 export function latencyFigures(report: PoolReport, prefix = ''): Figures {
   return {
     [`${prefix}p50Ms`]: report.normal.quantile(0.5),

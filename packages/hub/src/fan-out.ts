@@ -31,8 +31,8 @@ export const DEFAULT_SLICE_MS = 3;
  * The hub's fan-out: takes each event off the bus, encodes it once, hands it to the sessions
  * that subscribe to its type (each session applies its own reader rights), and flushes the
  * sessions' queues on one shared batching timer rather than a timer per session. The timer's
- * window widens with the delivery rate and with the last round's cost (`AdaptiveWindow`), and a
- * long flush round yields to the event loop every few milliseconds.
+ * window widens with the delivery rate and with the recent rounds' cost (`AdaptiveWindow`), and
+ * a long flush round yields to the event loop every few milliseconds.
  */
 export class FanOut<S extends FanOutSession = Session> {
   private readonly index = new SubscriptionIndex<S>();
