@@ -184,6 +184,23 @@ describe('QueryStatsWindow', () => {
     expect(w.snapshot(1).forwarders?.map((f) => f.queries)).toEqual([1, 1]);
   });
 
+  it('shows the root as "." from either source, so a root query never breaks the event', () => {
+    // The forwarder health check asks `. NS`; the query log and dnstap both give an empty qname.
+    let now = 14_000_000;
+    const w = new QueryStatsWindow({ maxWindowSec: 10, now: () => now });
+    w.recordQuery({ qname: '', clientIp: '127.0.0.1', qtype: 'NS' });
+    w.recordQuery({ qname: 'www.example.test', clientIp: '127.0.0.1', qtype: 'A' });
+    now += 1000;
+    const fromLog = w.snapshot(10);
+    expect(fromLog.topDomains).toContainEqual({ name: '.', count: 1 });
+    expect(parseEventData('query_stats', fromLog).ok).toBe(true);
+    w.recordFacts(answeredQuery({ qname: '', qtype: 'NS', rcode: 'SERVFAIL', latencyMs: 10_000 }));
+    now += 1000;
+    const both = w.snapshot(10);
+    expect(both.topDomains).toContainEqual({ name: '.', count: 2 });
+    expect(parseEventData('query_stats', both).ok).toBe(true);
+  });
+
   it('counts weighted facts as estimates', () => {
     let now = 13_000_000;
     const w = new QueryStatsWindow({ maxWindowSec: 10, now: () => now });

@@ -118,7 +118,7 @@ export class QueryStatsWindow {
     const b = this.bucket();
     b.total += weight;
     if (weight > 1) b.estimated = true;
-    b.domains.add(q.qname.toLowerCase(), weight);
+    b.domains.add(shownName(q.qname.toLowerCase()), weight);
     b.clients.add(q.clientIp, weight);
     b.qtypes.add(q.qtype, weight);
   }
