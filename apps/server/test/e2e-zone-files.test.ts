@@ -84,6 +84,9 @@ describe('zone files on the zone page in headless Chromium', () => {
       const errors = form.getByTestId('zone-file-errors');
       await errors.waitFor();
       expect(await errors.textContent()).toMatch(/line 4: .*bad dotted quad/);
+      const refusal = await form.getByRole('alert').textContent();
+      expect(refusal).toContain('nothing was imported');
+      expect(refusal).not.toContain('details.errors');
 
       await form
         .locator('textarea[name="zone-file"]')
@@ -110,8 +113,20 @@ describe('zone files on the zone page in headless Chromium', () => {
         });
       expect(await form.getByTestId('job-progress').textContent()).toContain('6 imported');
       await page.getByText('192.0.2.77').first().waitFor();
+      // The header follows the import (it completes with a bulk event, not record events).
+      const zone = await s.server.api(`/api/zones/${ZONE}`, { token: s.admin });
+      const serial = (zone.body as { serial: number }).serial;
+      await page.getByText(`serial ${serial}`).waitFor();
       await screenshot(page, 'zone-file-import');
       expect(await s.dig(`imported.${ZONE}`, 'A')).toContain('192.0.2.77');
+
+      // A refused file after a good one: its lines, and no longer the good one's card.
+      await form
+        .locator('textarea[name="zone-file"]')
+        .fill(`$ORIGIN ${ZONE}.\n$TTL 300\nbad1 IN A 300.1.1.1\n`);
+      await form.getByRole('button', { name: 'Import' }).click();
+      await form.getByTestId('zone-file-errors').filter({ hasText: 'line 3' }).waitFor();
+      expect(await form.getByTestId('job-progress').count()).toBe(0);
     },
   );
   it(

@@ -7,24 +7,12 @@
 import { useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
 import { useRealtimeEvent } from '@hdns/react';
 import { AXFR_TSIG_ALGORITHMS, type Job } from '@hdns/protocol/rest';
-import { errorMessage, isApiError } from '../../api/api-error';
 import { useApi } from '../../auth/auth-context';
 import { Field } from '../../components/Field';
 import { JobProgress, type JobCompletion } from '../../components/JobProgress';
+import { zoneFileRefusal, type ZoneFileLineError } from './zone-file-refusal';
 
 export type ZoneImportSource = 'zonefile' | 'axfr';
-
-interface LineError {
-  line: number;
-  message: string;
-}
-
-/** The per-line errors of a ZONE_FILE_INVALID refusal, if that is what `err` is. */
-function fileErrors(err: unknown): LineError[] {
-  if (!isApiError(err, 'ZONE_FILE_INVALID')) return [];
-  const errors = (err.details as { errors?: unknown } | undefined)?.errors;
-  return Array.isArray(errors) ? (errors as LineError[]) : [];
-}
 
 export function ZoneFileImportPanel({
   zone,
@@ -49,7 +37,7 @@ export function ZoneFileImportPanel({
   const [job, setJob] = useState<Job | undefined>(undefined);
   const [completions, setCompletions] = useState<ReadonlyMap<string, JobCompletion>>(new Map());
   const [error, setError] = useState<string | undefined>(undefined);
-  const [lines, setLines] = useState<LineError[]>([]);
+  const [lines, setLines] = useState<ZoneFileLineError[]>([]);
   const [busy, setBusy] = useState(false);
 
   useRealtimeEvent('bulk_operation_complete', (e) => {
@@ -68,6 +56,9 @@ export function ZoneFileImportPanel({
     setBusy(true);
     setError(undefined);
     setLines([]);
+    // A new attempt replaces the last one's card: a refused file must not sit above the
+    // "Succeeded" of the import before it.
+    setJob(undefined);
     try {
       if (source === 'zonefile') {
         setJob(await api.importZoneFile({ params: { zone }, body: { text } }));
@@ -87,8 +78,9 @@ export function ZoneFileImportPanel({
         );
       }
     } catch (err) {
-      setError(errorMessage(err));
-      setLines(fileErrors(err));
+      const refusal = zoneFileRefusal(err, 'nothing was imported');
+      setError(refusal.message);
+      setLines(refusal.lines);
     } finally {
       setBusy(false);
     }

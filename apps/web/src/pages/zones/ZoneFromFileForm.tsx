@@ -10,21 +10,10 @@ import { useEffect, useState, type ChangeEvent, type FormEvent, type ReactNode }
 import { Link, useNavigate } from 'react-router';
 import { useRealtimeEvent } from '@hdns/react';
 import type { Job } from '@hdns/protocol/rest';
-import { errorMessage, isApiError } from '../../api/api-error';
 import { useApi } from '../../auth/auth-context';
 import { Field } from '../../components/Field';
 import { JobProgress, type JobCompletion } from '../../components/JobProgress';
-
-interface LineError {
-  line: number;
-  message: string;
-}
-
-function fileErrors(err: unknown): LineError[] {
-  if (!isApiError(err, 'ZONE_FILE_INVALID')) return [];
-  const errors = (err.details as { errors?: unknown } | undefined)?.errors;
-  return Array.isArray(errors) ? (errors as LineError[]) : [];
-}
+import { zoneFileRefusal, type ZoneFileLineError } from './zone-file-refusal';
 
 /** The zone a file names in its first `$ORIGIN`, to prefill the name. */
 export function originOf(text: string): string | undefined {
@@ -47,7 +36,7 @@ export function ZoneFromFileForm({
   const [job, setJob] = useState<{ job: Job; zone: string } | undefined>(undefined);
   const [completions, setCompletions] = useState<ReadonlyMap<string, JobCompletion>>(new Map());
   const [error, setError] = useState<string | undefined>(undefined);
-  const [lines, setLines] = useState<LineError[]>([]);
+  const [lines, setLines] = useState<ZoneFileLineError[]>([]);
   const [busy, setBusy] = useState(false);
 
   useRealtimeEvent('bulk_operation_complete', (e) => {
@@ -88,8 +77,9 @@ export function ZoneFromFileForm({
       setJob({ job: started, zone });
       onCreated(zone);
     } catch (err) {
-      setError(errorMessage(err));
-      setLines(fileErrors(err));
+      const refusal = zoneFileRefusal(err, 'no zone was created');
+      setError(refusal.message);
+      setLines(refusal.lines);
     } finally {
       setBusy(false);
     }

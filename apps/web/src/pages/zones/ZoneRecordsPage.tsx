@@ -6,7 +6,7 @@
  */
 import { useRef, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
-import type { EventFrameUnion } from '@hdns/client';
+import type { EventFrame, EventFrameUnion } from '@hdns/client';
 import { useRealtimeEvent } from '@hdns/react';
 import { errorMessage } from '../../api/api-error';
 import type { DnsRecord, RecordFields } from '@hdns/protocol/rest';
@@ -66,9 +66,16 @@ export function ZoneRecordsPage(): ReactNode {
   const { highlights, mark } = useHighlights();
   const lastActor = useRef(new Map<string, string>());
 
-  useOnResync(() => {
+  // The zone's header (serial, counts) and its records, together: a write moves both.
+  const reloadAll = (): void => {
     zone.reload();
     records.reload();
+  };
+  useOnResync(reloadAll);
+  // An import (here, in another tab or by another operator) ends with this event, not with
+  // record events: without it the header kept the serial from before the import.
+  useRealtimeEvent('bulk_operation_complete', (e: EventFrame<'bulk_operation_complete'>) => {
+    if (e.data.zone === zoneName && e.data.succeeded > 0) reloadAll();
   });
   useRealtimeEvent('dns', (e: EventFrameUnion) => {
     if (!('zone' in e.data) || e.data.zone !== zoneName) return;
@@ -242,7 +249,7 @@ export function ZoneRecordsPage(): ReactNode {
           start={(body) => api.importRecords({ params: { zone: zoneName }, body })}
           csvHeader="name,type,ttl,value,priority,weight,port,flags,tag"
           example={'name,type,ttl,value\nwww,A,300,192.0.2.10\nmail,MX,,mail.example.com.'}
-          onDone={records.reload}
+          onDone={reloadAll}
           onClose={() => setEditor({ mode: 'none' })}
         />
       )}
@@ -251,7 +258,7 @@ export function ZoneRecordsPage(): ReactNode {
           key={importSource}
           zone={zoneName}
           source={importSource}
-          onDone={records.reload}
+          onDone={reloadAll}
           onClose={() => setEditor({ mode: 'none' })}
         />
       )}
