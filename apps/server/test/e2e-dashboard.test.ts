@@ -348,6 +348,11 @@ describe('dashboard in headless Chromium', () => {
 
     await viewer.goto(`${server.url}/admin`);
     await viewer.getByTestId('forbidden').waitFor();
+    // Replication's API refuses viewers: no link to it, and the page says why instead of
+    // showing two failed requests with Retry buttons.
+    expect(await viewer.getByRole('link', { name: 'Replication', exact: true }).count()).toBe(0);
+    await viewer.goto(`${server.url}/replication`);
+    await viewer.getByTestId('forbidden').waitFor();
     // Two sign-ins, real DNS traffic and a reload: ~10 s alone, three times that on a loaded CI
     // machine (it once crossed the default 30 s there).
   }, 90_000);

@@ -74,7 +74,14 @@ function Gate(): ReactNode {
             />
             <Route path="zones" element={<ZonesPage />} />
             <Route path="zones/:zone" element={<ZoneRecordsPage />} />
-            <Route path="replication" element={<ReplicationPage />} />
+            <Route
+              path="replication"
+              element={
+                <RequireRole role="operator">
+                  <ReplicationPage />
+                </RequireRole>
+              }
+            />
             <Route path="security" element={<SecurityPage />} />
             <Route path="events" element={<EventsPage />} />
             <Route

@@ -28,7 +28,7 @@ const NAV: readonly NavItem[] = [
   { to: '/queries', label: 'Query log', end: true },
   { to: '/queries/history', label: 'History', minRole: 'operator' },
   { to: '/zones', label: 'Zones' },
-  { to: '/replication', label: 'Replication' },
+  { to: '/replication', label: 'Replication', minRole: 'operator' },
   { to: '/security', label: 'Security' },
   { to: '/events', label: 'Events' },
   { to: '/alerts', label: 'Alerts', minRole: 'operator' },

@@ -1,7 +1,8 @@
 /**
  * Replication: the secondaries this server feeds and the TSIG keys they transfer with, and the
- * recent zone transfers. Everyone signed in reads it; only admins see the changing controls
- * (the server refuses the others' writes with FORBIDDEN anyway).
+ * recent zone transfers. Operators and admins read it (the server refuses viewers: secondary
+ * addresses and key names are not theirs to see, so the nav hides it from them); only admins
+ * see the changing controls (the server refuses the others' writes with FORBIDDEN anyway).
  */
 import type { ReactNode } from 'react';
 import type { EventFrame } from '@hdns/client';
