@@ -150,6 +150,33 @@ describe('managed named', () => {
     expect((await dig(bind.ports.dns, 'www.example.test', 'A')).answers).toEqual(['192.0.2.11']);
   });
 
+  it('refuses a host name named would refuse (check-names) before it reaches named', async () => {
+    // named-checkzone only warns about `under_score` by default; named's `check-names primary
+    // fail` then refused the file at reload, which surfaced as a BIND_RELOAD_FAILED after the
+    // confirm loop's timeout, with no word of why.
+    const file = bind.layout.zoneFile(ZONE);
+    const before = await readFile(file, 'utf8');
+    const bad: RecordSpec[] = [
+      ...records('192.0.2.99'),
+      { name: 'under_score', type: 'A', value: '192.0.2.6' },
+    ];
+    const err = await bind.writer.putZone(zoneSpec(serial + 1), bad).catch((e: unknown) => e);
+    expect((err as AppError).code).toBe('ZONE_CHECK_FAILED');
+    expect(((err as AppError).details as { message: string }).message).toMatch(
+      /db\.example\.test:\d+: under_score\.example\.test: bad owner name \(check-names\)/,
+    );
+    expect(await readFile(file, 'utf8')).toBe(before);
+    expect((await bind.tools.zoneStatus(ZONE))?.serial).toBe(serial);
+    // Owner names that are not host names keep their underscores (the SRV above, a TXT).
+    serial += 1;
+    const fine: RecordSpec[] = [
+      ...records('192.0.2.11'),
+      { name: '_dmarc', type: 'TXT', value: 'v=DMARC1; p=none' },
+    ];
+    await bind.writer.putZone(zoneSpec(serial), fine);
+    expect((await bind.tools.zoneStatus(ZONE))?.serial).toBe(serial);
+  });
+
   it('serializes concurrent writes to one zone', async () => {
     const writes = [1, 2, 3].map((i) =>
       bind.writer.putZone(zoneSpec(serial + i), records(`192.0.2.${20 + i}`)),
@@ -191,8 +218,11 @@ describe('managed named', () => {
     const { serial: rpzSerial } = await bind.writer.putRpz([
       { name: 'malware.bad.test', action: 'nxdomain', category: 'malware' },
       { name: 'phish.bad.test', action: 'redirect', redirectTo: '127.0.0.2' },
+      // A trigger is not a host name: its A record passes (the zone is `check-names ignore`).
+      { name: 'ad_tracker.bad.test', action: 'redirect', redirectTo: '127.0.0.3' },
     ]);
     expect((await bind.tools.zoneStatus('rpz.local'))?.serial).toBe(rpzSerial);
+    expect((await dig(bind.ports.dns, 'ad_tracker.bad.test', 'A')).answers).toEqual(['127.0.0.3']);
     expect((await dig(bind.ports.dns, 'malware.bad.test', 'A')).status).toBe('NXDOMAIN');
     expect((await dig(bind.ports.dns, 'phish.bad.test', 'A')).answers).toEqual(['127.0.0.2']);
     const rpzLine = await waitFor(async () =>

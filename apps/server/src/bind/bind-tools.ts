@@ -49,9 +49,23 @@ export class BindTools {
     this.timeoutMs = opts.timeoutMs ?? 5000;
   }
 
-  /** `named-checkzone ZONE FILE`: BIND's own verdict on a zone file before it is served. */
-  async checkZone(zone: string, file: string): Promise<CheckResult> {
-    const r = await runTool(this.opts.binaries.namedCheckzone, [zone, file], this.timeoutMs);
+  /**
+   * `named-checkzone -k MODE ZONE FILE`: BIND's own verdict on a zone file before it is served.
+   * `checkNames` must be what named.conf gives the zone: named-checkzone only warns about a
+   * host name such as `under_score` by default, while named's default for a primary zone is
+   * `check-names primary fail` and it refuses to load the file, so a check without `-k fail`
+   * passed files named then would not serve. Policy zones are configured `check-names ignore`.
+   */
+  async checkZone(
+    zone: string,
+    file: string,
+    checkNames: 'fail' | 'ignore' = 'fail',
+  ): Promise<CheckResult> {
+    const r = await runTool(
+      this.opts.binaries.namedCheckzone,
+      ['-k', checkNames, zone, file],
+      this.timeoutMs,
+    );
     const message = `${r.stdout}${r.stderr}`.trim() || (r.spawnError ?? '');
     return { ok: r.code === 0, message };
   }
