@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { QueryFacts } from './query-facts.js';
-import { QueryMerger, type EmitKind } from './query-merger.js';
+import { COMPLETE_WITHIN_MS, QueryMerger, type EmitKind } from './query-merger.js';
 
 function facts(over: Partial<QueryFacts> = {}): QueryFacts {
   return {
@@ -47,12 +47,15 @@ interface Emitted {
   facts: QueryFacts;
 }
 
-function harness(opts: { holdMs?: number; completeWithinMs?: number; publish?: boolean } = {}) {
+/** `completeWithinMs: null` keeps the module's default. */
+function harness(
+  opts: { holdMs?: number; completeWithinMs?: number | null; publish?: boolean } = {},
+) {
   const emitted: Emitted[] = [];
   const recorded: QueryFacts[] = [];
   const merger = new QueryMerger({
     holdMs: opts.holdMs ?? 50,
-    completeWithinMs: opts.completeWithinMs ?? 1000,
+    ...(opts.completeWithinMs === null ? {} : { completeWithinMs: opts.completeWithinMs ?? 1000 }),
     maxPending: 3,
     emit: (f, kind, id) => {
       emitted.push({ kind, id, facts: f });
@@ -85,7 +88,7 @@ describe('QueryMerger', () => {
     expect(recorded).toHaveLength(1);
     vi.advanceTimersByTime(5000);
     expect(emitted).toHaveLength(1);
-    expect(merger.pending()).toEqual({ held: 0, early: 0, answered: 0 });
+    expect(merger.pending()).toEqual({ held: 0, early: 0, answered: 0, settled: 0 });
     merger.stop();
   });
 
@@ -117,8 +120,77 @@ describe('QueryMerger', () => {
     expect(emitted.map((e) => e.kind)).toEqual(['early']);
     expect(recorded.map((r) => r.source)).toEqual(['querylog']);
     merger.answer(answered());
-    // Too late to complete: it stands alone (counted once more as its own answer).
+    // Too late to complete: its query is stored already, so the facts make no second row.
+    expect(emitted.map((e) => e.kind)).toEqual(['early']);
+    expect(recorded).toHaveLength(1);
+    merger.stop();
+  });
+
+  it.each([10_000, 30_000])(
+    "completes a query whose SERVFAIL comes after named's %i ms resolver timeout: one row",
+    (timeoutMs) => {
+      vi.useFakeTimers();
+      // The default window: named's resolver-query-timeout is 10 s by default, 30 s at most.
+      const { merger, emitted, recorded } = harness({ completeWithinMs: null });
+      const t0 = Date.parse('2026-12-06T12:00:00.000Z');
+      merger.logged(facts({ tsMs: t0, qname: 'slowtwo.org' }));
+      vi.advanceTimersByTime(50);
+      expect(emitted.map((e) => e.kind)).toEqual(['early']);
+      // named answers SERVFAIL when its resolver gives up; dnstap brings it ~2 s later.
+      vi.advanceTimersByTime(timeoutMs + 2000);
+      expect(recorded).toHaveLength(0);
+      const servfail = { rcode: 'SERVFAIL', answerCount: 0, answer: null };
+      merger.answer(
+        answered({ tsMs: t0 + timeoutMs, latencyMs: timeoutMs, qname: 'slowtwo.org', ...servfail }),
+      );
+      expect(emitted.map((e) => [e.kind, e.id])).toEqual([
+        ['early', emitted[0]?.id],
+        ['completion', emitted[0]?.id],
+      ]);
+      expect(emitted[1]?.facts).toMatchObject({ rcode: 'SERVFAIL', latencyMs: timeoutMs });
+      expect(recorded.map((r) => [r.source, r.rcode])).toEqual([['dnstap', 'SERVFAIL']]);
+      vi.advanceTimersByTime(10 * COMPLETE_WITHIN_MS);
+      expect(emitted).toHaveLength(2);
+      expect(recorded).toHaveLength(1);
+      expect(merger.pending()).toEqual({ held: 0, early: 0, answered: 0, settled: 0 });
+      merger.stop();
+    },
+  );
+
+  it('drops dnstap facts that come after the settle window: no second row, live or stored', () => {
+    vi.useFakeTimers();
+    const { merger, emitted, recorded } = harness({ completeWithinMs: null });
+    const t0 = Date.parse('2026-12-06T12:00:00.000Z');
+    merger.logged(facts({ tsMs: t0 }));
+    vi.advanceTimersByTime(50 + COMPLETE_WITHIN_MS);
+    // Settled alone: published once (partial), stored once without answer facts.
+    expect(emitted.map((e) => e.kind)).toEqual(['early']);
+    expect(recorded.map((r) => r.source)).toEqual(['querylog']);
+    expect(merger.pending()).toEqual({ held: 0, early: 0, answered: 0, settled: 1 });
+    const lateMs = COMPLETE_WITHIN_MS + 5000;
+    merger.answer(answered({ tsMs: t0 + lateMs, latencyMs: lateMs, rcode: 'SERVFAIL' }));
+    expect(emitted.map((e) => e.kind)).toEqual(['early']);
+    expect(recorded).toHaveLength(1);
+    expect(merger.counters).toMatchObject({ late: 1, answerOnly: 0 });
+    expect(merger.pending().settled).toBe(0);
+    // A later query from the same client port is a new query, not a late answer.
+    merger.answer(answered({ tsMs: t0 + lateMs + 1000, latencyMs: 1 }));
     expect(emitted.map((e) => e.kind)).toEqual(['early', 'complete']);
+    expect(recorded.map((r) => r.source)).toEqual(['querylog', 'dnstap']);
+    merger.stop();
+  });
+
+  it('remembers settled queries for a while and at most maxPending of them', () => {
+    vi.useFakeTimers();
+    const { merger, recorded } = harness();
+    // maxPending is 3: five queries settled alone, the two oldest forgotten first.
+    for (let i = 0; i < 5; i++) merger.logged(facts({ clientPort: 5000 + i }));
+    vi.advanceTimersByTime(50 + 1000);
+    expect(recorded).toHaveLength(5);
+    expect(merger.pending()).toEqual({ held: 0, early: 0, answered: 0, settled: 3 });
+    vi.advanceTimersByTime(1000);
+    expect(merger.pending().settled).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
     merger.stop();
   });
 
@@ -141,7 +213,7 @@ describe('QueryMerger', () => {
     expect(merger.pending().answered).toBe(3);
     for (let i = 0; i < 5; i++) merger.logged(facts({ clientPort: 3000 + i }));
     // The two oldest were forgotten (bounded): their lines are held like new queries.
-    expect(merger.pending()).toEqual({ held: 2, early: 0, answered: 0 });
+    expect(merger.pending()).toEqual({ held: 2, early: 0, answered: 0, settled: 0 });
     vi.advanceTimersByTime(50);
     expect(emitted.filter((e) => e.kind === 'complete')).toHaveLength(5);
     expect(emitted.filter((e) => e.kind === 'early').map((e) => e.facts.clientPort)).toEqual([

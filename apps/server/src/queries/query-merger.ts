@@ -14,10 +14,18 @@ import type { QueryFacts } from './query-facts.js';
  * - `record` receives every query exactly once for the statistics and the store: the dnstap
  *   facts, or the logged query alone when no dnstap facts came within `completeWithinMs`
  *   (named not connected to the socket yet, or frames dropped): nothing is lost, nothing counted twice.
+ * - `completeWithinMs` (default `COMPLETE_WITHIN_MS`, 35 s) outlasts named's slowest answer: a
+ *   recursion that fails answers SERVFAIL only after `resolver-query-timeout` (10 s by default,
+ *   at most 30 s in 9.18), and dnstap brings that answer up to ~2 s later still.
+ * - A query settled alone is remembered for another `completeWithinMs`: dnstap facts for it that
+ *   come later still are dropped (counted as `late`), neither published nor recorded, since the
+ *   store already holds the query and a second row for it would count it twice. The store is
+ *   insert-only, so the live stream publishes no answer the store will not have either.
  *
  * The key is client address and port, name and type: the text log has no DNS id, and a client
  * port is rarely reused for the same question within seconds; equal keys are matched in order.
- * Memory is bounded by `maxPending` per map (the oldest entry is settled early when full).
+ * Memory is bounded by `maxPending` per map (the oldest entry is settled early when full), and
+ * each arrival-order queue is compacted when settled entries make it twice that long.
  * Deadlines fall in arrival order (one hold for all), so one timer on the oldest entry suffices.
  */
 
@@ -54,6 +62,14 @@ interface Answered {
 /** How far apart a query's log time and its answer time may be beyond its latency. */
 const SAME_QUERY_MS = 2000;
 
+/**
+ * How long a logged query waits for its dnstap facts before it is recorded alone: longer than
+ * named 9.18 takes to give up on a recursion (`resolver-query-timeout`, 10 s by default, 30 s
+ * at most) plus dnstap's delay (up to ~2 s on a quiet server), so a slow SERVFAIL still
+ * completes its query rather than arriving after it was settled.
+ */
+export const COMPLETE_WITHIN_MS = 35_000;
+
 export function mergeKey(f: QueryFacts): string {
   return `${f.clientIp}#${f.clientPort} ${f.qname} ${f.qtype}`;
 }
@@ -63,6 +79,19 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const queue = map.get(key);
   if (queue) queue.push(value);
   else map.set(key, [value]);
+}
+
+/**
+ * Appends to an arrival-order queue. Settled entries leave a queue only at its head (lazy), so
+ * one slow entry at the head could keep many settled ones behind it: past `limit` the queue
+ * drops them all at once (amortised: it is then at most half as long).
+ */
+function enqueue<T extends { done: boolean }>(order: T[], value: T, limit: number): void {
+  order.push(value);
+  if (order.length <= limit) return;
+  let kept = 0;
+  for (const entry of order) if (!entry.done) order[kept++] = entry;
+  order.length = kept;
 }
 
 /** Takes the oldest entry under `key`. */
@@ -87,6 +116,10 @@ export class QueryMerger {
   private readonly answered = new Map<string, Answered[]>();
   private readonly answeredOrder: Answered[] = [];
   private answeredCount = 0;
+  /** Settled alone (recorded without answer facts): their dnstap facts, if late, are dropped. */
+  private readonly settled = new Map<string, Held[]>();
+  private readonly settledOrder: Held[] = [];
+  private settledCount = 0;
   private timer: NodeJS.Timeout | null = null;
   private timerDue = Infinity;
   private seq = 0;
@@ -94,11 +127,19 @@ export class QueryMerger {
   private readonly now: () => number;
   private readonly completeWithinMs: number;
   private readonly maxPending: number;
-  readonly counters = { merged: 0, early: 0, completed: 0, loggedOnly: 0, answerOnly: 0 };
+  readonly counters = {
+    merged: 0,
+    early: 0,
+    completed: 0,
+    loggedOnly: 0,
+    answerOnly: 0,
+    /** dnstap facts dropped: their query was settled alone before they came. */
+    late: 0,
+  };
 
   constructor(private readonly opts: QueryMergerOptions) {
     this.now = opts.now ?? Date.now;
-    this.completeWithinMs = opts.completeWithinMs ?? 10_000;
+    this.completeWithinMs = opts.completeWithinMs ?? COMPLETE_WITHIN_MS;
     this.maxPending = opts.maxPending ?? 50_000;
   }
 
@@ -122,7 +163,7 @@ export class QueryMerger {
       published: false,
     };
     push(this.held, key, entry);
-    this.heldOrder.push(entry);
+    enqueue(this.heldOrder, entry, this.orderLimit());
     this.heldCount++;
     if (this.heldCount > this.maxPending) this.releaseHeld(this.head(this.heldOrder)!);
     this.schedule();
@@ -131,6 +172,13 @@ export class QueryMerger {
   /** A query's dnstap facts. */
   answer(f: QueryFacts): void {
     if (this.stopped) return;
+    this.place(f);
+    // Matching may have settled stale entries under this key (new deadlines).
+    this.schedule();
+  }
+
+  /** Joins the facts with their logged query, drops them if it was settled, or publishes them. */
+  private place(f: QueryFacts): void {
     const key = mergeKey(f);
     const held = this.takeMatching(this.held, key, f, (h) => this.releaseHeld(h));
     if (held) {
@@ -150,16 +198,23 @@ export class QueryMerger {
       this.opts.record(withLogged(f, early.logged));
       return;
     }
+    const late = this.takeMatching(this.settled, key, f, (s) => this.forgetSettled(s));
+    if (late) {
+      // Its query is stored (and was published) already, without these facts: not a new query.
+      late.done = true;
+      this.settledCount--;
+      this.counters.late++;
+      return;
+    }
     this.counters.answerOnly++;
     this.opts.emit(f, 'complete', null);
     this.opts.record(f);
     const due = this.now() + this.completeWithinMs;
     const entry: Answered = { key, due, done: false };
     push(this.answered, key, entry);
-    this.answeredOrder.push(entry);
+    enqueue(this.answeredOrder, entry, this.orderLimit());
     this.answeredCount++;
     if (this.answeredCount > this.maxPending) this.expireAnswered(this.now());
-    this.schedule();
   }
 
   /**
@@ -201,11 +256,24 @@ export class QueryMerger {
     this.answered.clear();
     this.answeredOrder.length = 0;
     this.answeredCount = 0;
+    this.settled.clear();
+    this.settledOrder.length = 0;
+    this.settledCount = 0;
   }
 
   /** Entries waiting in each stage (tests, metrics). */
-  pending(): { held: number; early: number; answered: number } {
-    return { held: this.heldCount, early: this.earlyCount, answered: this.answeredCount };
+  pending(): { held: number; early: number; answered: number; settled: number } {
+    return {
+      held: this.heldCount,
+      early: this.earlyCount,
+      answered: this.answeredCount,
+      settled: this.settledCount,
+    };
+  }
+
+  /** Length past which an arrival-order queue sheds its settled entries. */
+  private orderLimit(): number {
+    return 2 * this.maxPending + 16;
   }
 
   /** The first unsettled entry of an order queue, dropping settled ones from its head. */
@@ -229,7 +297,7 @@ export class QueryMerger {
       return;
     }
     push(this.early, e.key, e);
-    this.earlyOrder.push(e);
+    enqueue(this.earlyOrder, e, this.orderLimit());
     this.earlyCount++;
     if (this.earlyCount > this.maxPending) this.expireEarly(this.head(this.earlyOrder)!);
   }
@@ -240,6 +308,19 @@ export class QueryMerger {
     removeFrom(this.early, e);
     this.counters.loggedOnly++;
     this.opts.record(e.logged);
+    if (this.stopped) return;
+    // Remembered a while, so that its facts, if they still come, make no second row.
+    const s: Held = { ...e, done: false, due: this.now() + this.completeWithinMs };
+    push(this.settled, s.key, s);
+    enqueue(this.settledOrder, s, this.orderLimit());
+    this.settledCount++;
+    if (this.settledCount > this.maxPending) this.forgetSettled(this.head(this.settledOrder)!);
+  }
+
+  private forgetSettled(s: Held): void {
+    s.done = true;
+    this.settledCount--;
+    removeFrom(this.settled, s);
   }
 
   private answeredHead(): Answered | undefined {
@@ -275,17 +356,25 @@ export class QueryMerger {
     for (let e = this.head(this.earlyOrder); e && e.due <= now; e = this.head(this.earlyOrder)) {
       this.expireEarly(e);
     }
+    for (
+      let s = this.head(this.settledOrder);
+      s && s.due <= now;
+      s = this.head(this.settledOrder)
+    ) {
+      this.forgetSettled(s);
+    }
     this.expireAnswered(now);
     this.schedule();
   }
 
-  /** One timer, for the earliest deadline of the three queues. */
+  /** One timer, for the earliest deadline of the four queues. */
   private schedule(): void {
     if (this.stopped) return;
     const due = Math.min(
       this.head(this.heldOrder)?.due ?? Infinity,
       this.head(this.earlyOrder)?.due ?? Infinity,
       this.answeredHead()?.due ?? Infinity,
+      this.head(this.settledOrder)?.due ?? Infinity,
     );
     if (due === Infinity || due >= this.timerDue) return;
     if (this.timer) clearTimeout(this.timer);
