@@ -110,6 +110,33 @@ describe('SharedRealtimeClient (fake channel and locks, real hub)', () => {
     expect(s.hub.connections()).toHaveLength(1);
   });
 
+  it('a handler added before connect() is subscribed on connect, without a failed request', async () => {
+    const s = await start();
+    const logger = recordingLogger();
+    const ch = new FakeBroadcast().tab();
+    const client = new SharedRealtimeClient({
+      url: s.url,
+      getToken: () => token('u1', 'admin'),
+      WebSocket,
+      userKey: 'u1',
+      channelFactory: ch.factory,
+      locks: new FakeLocks().tab().locks,
+      storage: memoryStorage(),
+      pageEvents: false,
+      network: false,
+      logger,
+    });
+    cleanups.push(() => client.disconnect());
+    const seen: string[] = [];
+    client.subscribe('zone_created', (e) => void seen.push(e.event));
+    client.connect();
+    await waitFor(() => client.state.state === 'open', 5_000, 'open');
+    expect(s.hub.connections()[0]?.subscriptions).toContain('zone_created');
+    await publish(s, 'zone_created');
+    await waitFor(() => seen.length === 1, 5_000, 'event');
+    expect(logger.warnings).toEqual([]);
+  });
+
   it('answers follower requests; the union is reference-counted per tab', async () => {
     const s = await start();
     const b = browser(s.url);

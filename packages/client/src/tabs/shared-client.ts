@@ -159,7 +159,11 @@ export class SharedRealtimeClient {
     if (typeof arg !== 'string') return this.changeItems('subscribe', arg);
     if (!handler) throw new TypeError('subscribe(type, handler) needs a handler');
     const off = this.router.on(arg, handler);
-    if (!this.interest.has(arg)) {
+    if (this.interest.has(arg)) return off;
+    // Before connect() (a page's hooks run before its provider's effect connects) the item is
+    // only noted: the tab's node subscribes its interest when it starts.
+    if (!this.node) this.interest.add([arg]);
+    else {
       this.changeItems('subscribe', [arg]).catch((err: unknown) =>
         this.logger.warn('subscribe failed', { type: arg, err }),
       );
