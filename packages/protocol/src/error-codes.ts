@@ -68,7 +68,11 @@ export const ERRORS = {
   },
 
   // DNS and BIND
-  INVALID_RECORD: { status: 400, message: 'Invalid record data' },
+  INVALID_RECORD: {
+    status: 400,
+    message:
+      "Invalid record data, or a record the zone cannot hold beside its others: a CNAME with other data, a duplicate, another TTL than its RRset's (details.existing)",
+  },
   ZONE_CHECK_FAILED: { status: 422, message: 'named-checkzone rejected the zone' },
   BIND_UNAVAILABLE: { status: 503, message: 'BIND is not running or not reachable' },
   BIND_RELOAD_FAILED: { status: 502, message: 'BIND did not load the new zone' },

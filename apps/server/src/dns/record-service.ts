@@ -4,6 +4,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { ChunkCommit } from './bulk-jobs.js';
 import { dnsEvent, type DnsEvent } from './dns-events.js';
 import { canonicalOwner, type RecordInput } from './record-input.js';
+import { effectiveTtl, rrsetKey, RrsetIndex } from './rrset.js';
 import { actorOf, assertReadZone, assertWriteZone } from './zone-access.js';
 import type { ZoneService } from './zone-service.js';
 import { assertHoldsRecords, stale } from './zone-service.js';
@@ -38,7 +39,9 @@ export function cnameConflict(zone: string, records: readonly DnsRecord[]): stri
 
 /**
  * Records of one zone: every change re-renders the zone, applies it to BIND, then stores it with
- * its events in one transaction (outbox).
+ * its events in one transaction (outbox). RRsets keep RFC 2181 §5 (rrset.ts): a duplicate, or a
+ * record joining an RRset with another TTL, is refused (INVALID_RECORD); editing a record's TTL
+ * sets it on its whole RRset, each record changed getting its record_updated.
  */
 export class RecordService {
   constructor(
@@ -76,6 +79,13 @@ export class RecordService {
       const records = await this.store.records(current);
       const now = new Date().toISOString();
       const added = inputs.map((input) => newRecord(current.name, input, now));
+      // RFC 2181 §5 (rrset.ts): no duplicate, one TTL per RRset, also among the records added.
+      const index = new RrsetIndex(current.name, current.defaultTtl, records);
+      for (const r of added) {
+        index.assertNotDuplicate(r);
+        index.assertRrsetTtl(r);
+        index.add(r);
+      }
       const actor = actorOf(identity);
       // A bulk import's chunk: the job's progress event describes it, not one per record. Its
       // rights are checked under the lock, before BIND sees the chunk (and again as it commits).
@@ -122,30 +132,54 @@ export class RecordService {
       const before = records.find((r) => r.id === id);
       if (!before) throw new AppError('NOT_FOUND', { record: id });
       if (before.version !== version) throw stale(before, before);
+      const now = new Date().toISOString();
       const after: DnsRecord = {
-        ...newRecord(current.name, input, new Date().toISOString(), id),
+        ...newRecord(current.name, input, now, id),
         createdAt: before.createdAt,
         version: before.version + 1,
       };
+      // RFC 2181 §5 (rrset.ts): no duplicate; a record moved to another RRset takes its TTL, a
+      // record edited within its RRset gives its TTL to the others (each with its event).
+      const index = new RrsetIndex(
+        current.name,
+        current.defaultTtl,
+        records.filter((r) => r.id !== id),
+      );
+      index.assertNotDuplicate(after);
+      const moved = rrsetKey(before, current.name) !== rrsetKey(after, current.name);
+      if (moved) index.assertRrsetTtl(after);
+      const ttl = effectiveTtl(after, current.defaultTtl);
+      const retimed: { before: DnsRecord; after: DnsRecord }[] = moved
+        ? []
+        : index
+            .rrsetOf(after)
+            .filter((r) => effectiveTtl(r, current.defaultTtl) !== ttl)
+            .map((r) => ({
+              before: r,
+              after: { ...r, ttl: after.ttl, version: r.version + 1, updatedAt: now },
+            }));
+      const changed = [{ before, after }, ...retimed];
+      const byId = new Map(changed.map((c) => [c.after.id, c.after]));
       const actor = actorOf(identity);
       await this.commit(
         current,
-        records.map((r) => (r.id === id ? after : r)),
-        { upsert: [after] },
+        records.map((r) => byId.get(r.id) ?? r),
+        { upsert: changed.map((c) => c.after) },
         actor,
-        (next) => [
-          dnsEvent(
-            'record_updated',
-            {
-              zone: next.name,
-              recordId: id,
-              before: recordObject(before, current.defaultTtl),
-              after: recordObject(after, next.defaultTtl),
-              ...(next.serial !== null ? { serial: next.serial } : {}),
-            },
-            actor,
+        (next) =>
+          changed.map((c) =>
+            dnsEvent(
+              'record_updated',
+              {
+                zone: next.name,
+                recordId: c.after.id,
+                before: recordObject(c.before, current.defaultTtl),
+                after: recordObject(c.after, next.defaultTtl),
+                ...(next.serial !== null ? { serial: next.serial } : {}),
+              },
+              actor,
+            ),
           ),
-        ],
       );
       return after;
     });

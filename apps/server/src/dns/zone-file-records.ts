@@ -16,6 +16,11 @@ import type { ParsedLine } from './bulk-parse.js';
  * - owner names become relative to the zone (`@`, `www`); targets stay absolute;
  * - a TXT's character-strings are joined into one value (the serializer splits it again at 255
  *   bytes); a TTL equal to `defaultTtl` is left out so the record follows the zone's TTL.
+ * - RRsets (RFC 2181 §5, rrset.ts) are as BIND read them: duplicate lines of the file come out
+ *   once, and an RRset whose lines have different TTLs comes out with the TTL of its first line
+ *   ("TTL set to prior TTL"), as named would serve it. A record clashing with one already in the
+ *   zone (a duplicate, another TTL than its RRset's) is refused by the record service, one job
+ *   error per record.
  */
 
 export interface ZoneFileRecords {

@@ -7,6 +7,7 @@ import { AppError } from '../http/app-error.js';
 import type { DnsBackend } from './dns-backend.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { dnsEvent, type DnsEvent } from './dns-events.js';
+import { defaultTtlSplit } from './rrset.js';
 import {
   actorOf,
   assertCreateZone,
@@ -242,6 +243,10 @@ export class ZoneService {
         version: before.version + 1,
         updatedAt: new Date().toISOString(),
       };
+      // Records without a TTL follow the default: it must not split an RRset in two TTLs.
+      const split = defaultTtlSplit(next.name, records, before.defaultTtl, next.defaultTtl);
+      if (split)
+        throw new AppError('INVALID_RECORD', { conflict: 'rrset_ttl' }, { message: split });
       const applied = await this.apply(next, records);
       const actor = actorOf(identity);
       await this.storeOrUndo(next.name, () =>
