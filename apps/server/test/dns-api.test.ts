@@ -294,6 +294,29 @@ describe('DNS over REST with a real named', () => {
     expect(
       ((await api('/api/forwarders')).body as { forwarders: unknown[] }).forwarders,
     ).toHaveLength(1);
+    // Refused before named sees them: a forwarder that is our own named (a loop), and a second
+    // one with the same name or the same address.
+    for (const address of ['127.0.0.1', '::1', '0.0.0.0']) {
+      const self = await api('/api/forwarders', {
+        method: 'POST',
+        body: { name: `self ${address}`, address, port: dnsPort },
+      });
+      expect(self).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
+      expect(JSON.stringify(self.body)).toContain("this server's own named");
+    }
+    const sameName = await api('/api/forwarders', {
+      method: 'POST',
+      body: { name: 'Upstream', address: '192.0.2.53' },
+    });
+    expect(sameName).toMatchObject({ status: 409, body: { code: 'CONFLICT' } });
+    const sameAddress = await api('/api/forwarders', {
+      method: 'POST',
+      body: { name: 'another', address: '127.0.0.1', port: 5399 },
+    });
+    expect(sameAddress).toMatchObject({ status: 409, body: { code: 'CONFLICT' } });
+    expect(
+      ((await api('/api/forwarders')).body as { forwarders: unknown[] }).forwarders,
+    ).toHaveLength(1);
     const forwardZone = await api('/api/zones', {
       method: 'POST',
       body: { name: 'corp.test', type: 'forward', forwarders: ['127.0.0.1#5399'] },

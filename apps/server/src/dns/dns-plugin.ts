@@ -66,13 +66,18 @@ async function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promi
     options.catalogZone,
   );
   const jobs = new BulkJobs(app.db, outbox, app.log);
+  const settings = new DnsSettingsService(app.db, backend, outbox, options.dnsEnv);
   app.decorate('dns', {
     backend,
     store,
     zones,
     records: new RecordService(store, zones, outbox),
-    forwarders: new ForwarderService(app.db, backend, outbox),
-    settings: new DnsSettingsService(app.db, backend, outbox, options.dnsEnv),
+    forwarders: new ForwarderService(app.db, backend, outbox, async () => {
+      const managed = app.bind.managed;
+      // The server's own listener, and the network's (on any of this host's addresses).
+      return managed ? [managed.ports.dns, (await settings.effective()).listen.port] : [];
+    }),
+    settings,
     rpz: new RpzService(app.db, backend, outbox),
     jobs,
     replication: {
