@@ -135,6 +135,11 @@ describe('zones at or above a public suffix, and forward zones', () => {
     // A grant covers that name only: not its parent, not other zones.
     const parent = await createZone(op, { name: 'uk', type: 'primary' });
     expect(parent.status).toBe(403);
-    expect(parent.body).toMatchObject({ code: 'FORBIDDEN' });
+    expect(parent.body).toMatchObject({
+      code: 'FORBIDDEN',
+      message:
+        'uk is outside your zone grants (lab.example, org.uk): an admin can create it or grant it to you',
+      details: { zone: 'uk', grants: ['lab.example', 'org.uk'] },
+    });
   });
 });

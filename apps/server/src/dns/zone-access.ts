@@ -85,7 +85,17 @@ export function assertWriteZone(identity: Identity, zone: string, type?: ZoneKin
 
 /** For a new zone: the name must lie within the operator's grants, and not be an elevated zone. */
 export function assertCreateZone(identity: Identity, zone: string, type: ZoneKind): void {
-  if (!canReadZone(identity, zone)) throw new AppError('FORBIDDEN');
+  if (!canReadZone(identity, zone)) {
+    // The role may create zones; this name is not among the user's grants (their own list).
+    const grants = identity.zones ?? [];
+    throw new AppError(
+      'FORBIDDEN',
+      { zone: normal(zone), grants },
+      {
+        message: `${normal(zone)} is outside your zone grants (${grants.join(', ') || 'none'}): an admin can create it or grant it to you`,
+      },
+    );
+  }
   assertMayWrite(identity, zone, type);
 }
 
