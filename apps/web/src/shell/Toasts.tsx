@@ -1,7 +1,6 @@
 /**
- * Toasts, and the rule for which events raise one: every high or critical event, plus changes
- * to zones and records made by someone else (so a viewer notices the edits of an admin), of a
- * category the user's notification preferences leave at `toast` (Account page).
+ * Toasts for the live events that raise one (toast-rule.ts), of a category the user's
+ * notification preferences leave at `toast` (Account page).
  */
 import type { ReactNode } from 'react';
 import type { EventFrameUnion } from '@hdns/client';
@@ -9,17 +8,8 @@ import { useRealtimeEvent } from '@hdns/react';
 import { useSignedIn } from '../auth/auth-context';
 import { actorOf, describeEvent } from '../realtime/describe-event';
 import { notificationModeOf } from './notification-preferences';
+import { raisesToast } from './toast-rule';
 import { dismissToast, showToast, useToasts, type ToastLevel } from './toast-store';
-
-const LIVE_CHANGES = new Set([
-  'zone_created',
-  'zone_updated',
-  'zone_deleted',
-  'record_created',
-  'record_updated',
-  'record_deleted',
-  'rpz_update',
-]);
 
 function levelOf(e: EventFrameUnion): ToastLevel {
   if (e.event === 'admin_broadcast')
@@ -47,10 +37,8 @@ function groupOf(e: EventFrameUnion): { group?: string } {
 export function EventToasts(): null {
   const me = useSignedIn();
   useRealtimeEvent('*', (e: EventFrameUnion) => {
+    if (!raisesToast(e, me.id) || notificationModeOf(e.category) !== 'toast') return;
     const byOther = e.meta.actor != null && e.meta.actor.id !== me.id;
-    const urgent = e.priority === 'high' || e.priority === 'critical';
-    if (!urgent && !(byOther && LIVE_CHANGES.has(e.event))) return;
-    if (notificationModeOf(e.category) !== 'toast') return;
     const actor = actorOf(e.meta);
     showToast({
       level: levelOf(e),
