@@ -95,6 +95,14 @@ describe('describeEvent: threat_detected', () => {
     ).toBe('Blocked a1.example.com (malware) for 192.0.2.7');
   });
 
+  it('says what a rule that does not block did (a redirect is not a block)', () => {
+    const hit = (action: 'redirect' | 'passthru' | 'drop') =>
+      describeEvent({ event: 'threat_detected', meta, data: { ...base, action, rule: 'r' } });
+    expect(hit('redirect')).toBe('Redirected a1.example.com (custom) for 192.0.2.7');
+    expect(hit('passthru')).toBe('Let through a1.example.com (custom) for 192.0.2.7');
+    expect(hit('drop')).toBe('Dropped a1.example.com (custom) for 192.0.2.7');
+  });
+
   it('describes a detection as what the detector saw, not as a block', () => {
     const detection = {
       kind: 'nxdomain_flood' as const,

@@ -14,6 +14,16 @@ export type EventLike = {
 const ip = (v: string | null | undefined): string =>
   v == null ? '' : isRedacted(v) ? '(redacted)' : v;
 
+/** What a response-policy action did to the query: only some of them block it. */
+const RPZ_VERB: Record<EventDataOf<'threat_detected'>['action'], string> = {
+  nxdomain: 'Blocked',
+  nodata: 'Blocked',
+  drop: 'Dropped',
+  passthru: 'Let through',
+  redirect: 'Redirected',
+  tcp_only: 'Sent to TCP',
+};
+
 export function describeEvent(e: EventLike): string {
   switch (e.event) {
     case 'zone_created':
@@ -47,7 +57,7 @@ export function describeEvent(e: EventLike): string {
     case 'threat_detected':
       return e.data.detection
         ? describeDetection(e.data, e.data.detection)
-        : `Blocked ${e.data.qname} (${e.data.category}) for ${ip(e.data.clientIp)}`;
+        : `${RPZ_VERB[e.data.action]} ${e.data.qname} (${e.data.category}) for ${ip(e.data.clientIp)}`;
     case 'rpz_update':
       return e.data.action === 'bulk'
         ? `${e.data.count ?? 'Many'} RPZ rules changed`
