@@ -6,6 +6,7 @@ import { AppError, isAppError } from './app-error.js';
 import { safeError } from './safe-error.js';
 import { isDatabaseUnavailable } from '../lib/database-unavailable.js';
 import { isStorageFull } from '../lib/storage-full.js';
+import { plainIssueMessage } from './plain-issue.js';
 
 interface ValidationIssue {
   path: string;
@@ -17,6 +18,8 @@ interface FastifyValidationEntry {
   instancePath?: string;
   message?: string;
   keyword?: string;
+  /** The issue's own fields (fastify-type-provider-zod: maximum, origin, expected …). */
+  params?: Record<string, unknown>;
 }
 
 function hasFastifyValidation(
@@ -55,7 +58,11 @@ const FRAMEWORK_ERRORS: Readonly<Record<string, ErrorCode>> = {
 function zodIssues(err: z.ZodError): ValidationIssue[] {
   return err.issues.map((issue) => ({
     path: `/${issue.path.map(String).join('/')}`,
-    message: issue.message,
+    message: plainIssueMessage(
+      issue.code,
+      issue as unknown as Record<string, unknown>,
+      issue.message,
+    ),
     keyword: issue.code,
   }));
 }
@@ -70,7 +77,7 @@ export function toAppError(err: Error): AppError {
   if (hasFastifyValidation(err)) {
     const issues: ValidationIssue[] = err.validation.map((v) => ({
       path: v.instancePath || '/',
-      message: v.message ?? 'invalid',
+      message: plainIssueMessage(v.keyword, v.params ?? {}, v.message ?? 'invalid'),
       ...(v.keyword ? { keyword: v.keyword } : {}),
     }));
     return new AppError('VALIDATION_ERROR', { in: err.validationContext ?? 'request', issues });
