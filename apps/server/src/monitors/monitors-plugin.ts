@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { Counter } from 'prom-client';
 import type { ManagedBind } from '../bind/managed-bind.js';
 import type { DetectionConfig, MonitorSettings } from '../config.js';
 import { createDnsMetrics } from '../metrics/dns-metrics.js';
@@ -87,6 +88,11 @@ function monitorsPlugin(
     return Promise.resolve();
   }
   const dnsMetrics = createDnsMetrics(app.metrics);
+  const ownProbeQueries = new Counter({
+    name: 'hdns_dns_own_probe_queries_total',
+    help: "The server's own probes of its named seen in the query facts (not counted as traffic)",
+    registers: [app.metrics],
+  });
   const publishDetection = (e: DetectorEvent): void => {
     const opts = { source: 'monitor:detection' };
     if (e.type === 'threat_detected') {
@@ -134,6 +140,7 @@ function monitorsPlugin(
       { onQuery: (facts) => app.queryStore.offer(facts) },
       { onQuery: (f) => dnsMetrics.observe(f), onUpstream: (u) => dnsMetrics.observeUpstream(u) },
       { onQuery: (f) => detectors.recordFacts(f), onUpstream: (u) => detectors.recordUpstream(u) },
+      { onOwnProbe: () => ownProbeQueries.inc() },
     ],
   };
   const hostConfig: MonitorsConfigInput = {

@@ -3,6 +3,7 @@ import { queryEventData } from '../queries/query-event.js';
 import { queryLogFacts } from '../queries/query-log-facts.js';
 import { QueryMerger, type EmitKind } from '../queries/query-merger.js';
 import { LogTailer } from './log-tailer.js';
+import { ownProbes, type OwnProbeCheck } from './own-probes.js';
 import {
   publishSafely,
   silentLogger,
@@ -34,6 +35,11 @@ import { RateSampler } from './rate-sampler.js';
  * (default [1, 60]: a live rate and a minute of top lists; the catalogue keeps one latest value
  * per windowSec). `blocked` counts RPZ hits, fed by the rpz stream through `recordBlocked()`
  * (the query log itself has no block flag).
+ *
+ * The server's own probes of its named (own-probes.ts: loopback client, registered port and
+ * name) are not user traffic: dropped on arrival, before the statistics, the sinks and the live
+ * events, and only counted (`counters.ownProbes`, each sink's `onOwnProbe`). Beside dnstap a
+ * probe's log line is dropped uncounted: its dnstap facts count it.
  */
 
 export interface QueryStreamOptions {
@@ -60,6 +66,8 @@ export interface QueryStreamOptions {
   samplingQuietSec?: number;
   /** Publishes in flight past this are dropped (a slow event log must not grow memory). */
   maxInFlight?: number;
+  /** Which queries are the server's own probes; default: the process-wide registry. */
+  ownProbes?: OwnProbeCheck;
   logger?: MonitorLogger;
   now?: () => number;
 }
@@ -79,7 +87,8 @@ export class QueryStream {
   private parsedThisSec = 0;
   private samplingAnnounced = false;
   /** Counters for tests and metrics. */
-  readonly counters = { lines: 0, queries: 0, published: 0, dropped: 0 };
+  readonly counters = { lines: 0, queries: 0, published: 0, dropped: 0, ownProbes: 0 };
+  private readonly ownProbes: OwnProbeCheck;
 
   constructor(
     private readonly hub: EventPublisher,
@@ -96,6 +105,7 @@ export class QueryStream {
     });
     this.sampler = new RateSampler(opts.maxEventsPerSec ?? 200, this.now);
     this.sinks = opts.sinks ?? [];
+    this.ownProbes = opts.ownProbes ?? ownProbes;
     this.merger = opts.merge
       ? new QueryMerger({
           holdMs: opts.merge.holdMs,
@@ -148,14 +158,15 @@ export class QueryStream {
     }
     const q = parseQueryLine(line);
     if (q === null) return;
-    if (this.merger) this.merger.logged(queryLogFacts(q));
-    else this.handleFacts(queryLogFacts(q), weight);
+    const facts = queryLogFacts(q);
+    if (!this.merger) this.handleFacts(facts, weight);
+    else if (!this.isOwnProbe(facts)) this.merger.logged(facts);
   }
 
   /** A query's dnstap facts: joined with its log line when both are read, else handled alone. */
   handleAnswer(facts: QueryFacts): void {
-    if (this.merger) this.merger.answer(facts);
-    else this.handleFacts(facts);
+    if (!this.merger) this.handleFacts(facts);
+    else if (!this.droppedOwnProbe(facts)) this.merger.answer(facts);
   }
 
   /**
@@ -163,8 +174,21 @@ export class QueryStream {
    * sinks see every query; the live event is rate-limited and sampled.
    */
   handleFacts(facts: QueryFacts, weight = 1): void {
+    if (this.droppedOwnProbe(facts)) return;
     this.record(facts, weight);
     this.publish(facts, 'complete', null);
+  }
+
+  private isOwnProbe(facts: QueryFacts): boolean {
+    return this.ownProbes.isOwn(facts.clientIp, facts.clientPort, facts.qname);
+  }
+
+  /** True (and counted) when `facts` are one of the server's own probes. */
+  private droppedOwnProbe(facts: QueryFacts): boolean {
+    if (!this.isOwnProbe(facts)) return false;
+    this.counters.ownProbes++;
+    for (const sink of this.sinks) sink.onOwnProbe?.(facts);
+    return true;
   }
 
   /** Statistics and sinks: once per query. */

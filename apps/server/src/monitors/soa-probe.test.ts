@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import dnsPacket from 'dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ownProbes } from './own-probes.js';
 import { probeSoa, soaReadingOf } from './soa-probe.js';
 
 const soa = (name: string, serial: number): dnsPacket.Answer => ({
@@ -105,6 +106,29 @@ describe('probeSoa over UDP', () => {
     });
     expect(asked!.questions).toMatchObject([{ type: 'SOA', name: 'a.test' }]);
     expect(asked!.flags! & dnsPacket.RECURSION_DESIRED).toBe(0);
+  });
+
+  it('registers its port as one of our own probes (loopback target), so the stream drops it', async () => {
+    ownProbes.clear();
+    let from = -1;
+    const port = await listen((q, answer) => {
+      answer(
+        dnsPacket.encode({
+          type: 'response',
+          id: q.id,
+          flags: dnsPacket.AUTHORITATIVE_ANSWER,
+          questions: q.questions,
+          answers: [soa('a.test', 7)],
+        }),
+      );
+    });
+    server!.prependListener('message', (_msg, rinfo) => (from = rinfo.port));
+    await probeSoa({ address: '127.0.0.1', port }, 'a.test', 2000);
+    expect(from).toBeGreaterThan(0);
+    // Closed, but within the grace period: its log line may still be on its way.
+    expect(ownProbes.isOwn('127.0.0.1', from, 'a.test')).toBe(true);
+    expect(ownProbes.isOwn('127.0.0.1', from, 'b.test')).toBe(false);
+    ownProbes.clear();
   });
 
   it('is silent when nothing answers', async () => {

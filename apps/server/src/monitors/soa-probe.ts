@@ -3,6 +3,7 @@ import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import dnsPacket from 'dns-packet';
 import { rcodeOfFlags, type ProbeTarget } from './dns-probe.js';
+import { isLoopback, trackOwnProbe } from './own-probes.js';
 
 /**
  * One non-recursive SOA query over UDP, as a secondary's refresh does: which serial of `zone`
@@ -15,6 +16,9 @@ import { rcodeOfFlags, type ProbeTarget } from './dns-probe.js';
  *   resolver answering from cache, a parent's referral). The server is up, the zone is not;
  * - `silent`: no usable answer (timeout, socket error, a garbled or foreign reply).
  * An SOA fits in any UDP answer, so truncation is not handled.
+ *
+ * A probe of a loopback address (our own named) registers its socket in own-probes.ts, so the
+ * query stream does not count it as user traffic.
  */
 
 export type SoaReading =
@@ -57,6 +61,7 @@ export const probeSoa: SoaProbe = (target, zone, timeoutMs) =>
       return;
     }
     const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+    if (isLoopback(target.address)) trackOwnProbe(socket, zone);
     const id = randomInt(0, 65536);
     let done = false;
     const finish = (reading: SoaReading): void => {

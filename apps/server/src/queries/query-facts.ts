@@ -32,4 +32,6 @@ export interface UpstreamFacts {
 export interface QuerySink {
   onQuery?(facts: QueryFacts): void;
   onUpstream?(upstream: UpstreamFacts): void;
+  /** One of the server's own probes of its named, left out of everything else (own-probes.ts). */
+  onOwnProbe?(facts: QueryFacts): void;
 }
