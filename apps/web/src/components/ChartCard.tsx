@@ -21,6 +21,8 @@ export interface ChartCardProps {
   series: readonly ChartSeries[];
   label: string;
   formatValue: (v: number) => string;
+  /** The y axis' labels, if shorter than formatValue's. */
+  formatTick?: (v: number) => string;
   /** Shown under the chart while nothing has arrived; null for nothing. */
   waiting: ReactNode;
 }
@@ -44,6 +46,7 @@ export function ChartCard(props: ChartCardProps): ReactNode {
         label={props.label}
         minSpanSec={60}
         formatValue={props.formatValue}
+        formatTick={props.formatTick}
       />
       {props.buffer.length === 0 && props.waiting !== null && (
         <p className="muted small">{props.waiting}</p>

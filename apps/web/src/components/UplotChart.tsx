@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, type ReactNode } from 'react';
 import uPlot from 'uplot';
+import { AXIS_FONT, axisWidth, measureText, tickSpace } from './chart-axes';
 import type { SeriesBuffer } from './series-buffer';
 
 /** Canvas cannot read CSS variables: a grey that works on light and dark backgrounds. */
@@ -21,6 +22,7 @@ export function UplotChart({
   height = 160,
   yRange,
   formatValue = (v) => String(v),
+  formatTick = formatValue,
   label,
   minSpanSec,
 }: {
@@ -30,6 +32,8 @@ export function UplotChart({
   /** Fixed y range (e.g. [0, 100] for percentages); default: auto. */
   yRange?: [number, number];
   formatValue?: (v: number) => string;
+  /** Labels of the y axis (shorter, e.g. "1.2 k"); default formatValue. */
+  formatTick?: (v: number) => string;
   /** Accessible name of the chart (canvas content is not readable by screen readers). */
   label: string;
   /** Shortest time window shown, ending at the newest point (a live chart fills it leftwards). */
@@ -52,16 +56,22 @@ export function UplotChart({
       axes: [
         {
           stroke: AXIS,
+          font: AXIS_FONT,
           grid: { stroke: 'rgba(128,128,128,0.15)' },
           // One row of clock times: uPlot's default adds a date row whose labels collide on
           // narrow live windows.
           values: (_u, ticks) => ticks.map((t) => clockTime(t)),
+          // Ticks at least one label (plus a gap) apart: uPlot's default 50 px is narrower
+          // than "22:44:20", so neighbours ran together on some widths.
+          space: (_u, _i, min, max) => tickSpace([clockLabel(min), clockLabel(max)], measureText),
         },
         {
           stroke: AXIS,
+          font: AXIS_FONT,
           grid: { stroke: 'rgba(128,128,128,0.15)' },
-          size: 60,
-          values: (_u, ticks) => ticks.map((v) => formatValue(v)),
+          // As wide as the longest label shown (uPlot recomputes it as the ticks change).
+          size: (_u, values) => axisWidth(values ?? [], measureText),
+          values: (_u, ticks) => ticks.map((v) => formatTick(v)),
         },
       ],
       series: [
@@ -124,4 +134,9 @@ const CLOCK = new Intl.DateTimeFormat(undefined, {
 
 function clockTime(sec: number): string {
   return CLOCK.format(new Date(sec * 1000));
+}
+
+/** A label as wide as the axis' labels, for any scale bound (even one not set yet). */
+function clockLabel(sec: number): string {
+  return clockTime(Number.isFinite(sec) ? sec : Date.now() / 1000);
 }

@@ -1,11 +1,13 @@
 /**
  * BIND's state from bind_status: running, version, uptime, zones, rcodes, and where the query
- * facts come from (dnstap, the text query log, or none) and why.
+ * facts come from (dnstap, the text query log, or none) and why. The zone count and the request
+ * rate are named's own figures, labelled as such (figure-labels.ts).
  */
 import type { ReactNode } from 'react';
 import { useSeededLatest } from '../../realtime/use-seeded-latest';
 import { Empty, Loading } from '../../components/StateViews';
 import { formatDuration, formatNumber, formatTime } from '../../format';
+import { BIND_RATE_NOTE, ZONES_NOTE } from './figure-labels';
 
 const SOURCE_LABEL = {
   dnstap: 'dnstap (answers, response codes, latency)',
@@ -39,10 +41,20 @@ export function BindStatusCard(): ReactNode {
           <dd>{d.managed ? 'managed by this server' : 'external'}</dd>
           <dt>Uptime</dt>
           <dd>{d.uptimeSec === null ? '—' : formatDuration(d.uptimeSec)}</dd>
-          <dt>Zones loaded</dt>
-          <dd>{formatNumber(d.zonesLoaded)}</dd>
-          <dt>Queries/s</dt>
-          <dd>{formatNumber(d.qps, 1)}</dd>
+          <dt>Zones in named</dt>
+          <dd data-testid="bind-zones">
+            {formatNumber(d.zonesLoaded)}{' '}
+            <span className="muted small" title={ZONES_NOTE}>
+              incl. internal
+            </span>
+          </dd>
+          <dt>Requests/s</dt>
+          <dd data-testid="bind-qps">
+            {formatNumber(d.qps, 1)}{' '}
+            <span className="muted small" title={BIND_RATE_NOTE}>
+              named, 10 s avg
+            </span>
+          </dd>
           <dt>RPZ rewrites</dt>
           <dd>{formatNumber(d.rpzRewrites)}</dd>
           <dt>Responses</dt>

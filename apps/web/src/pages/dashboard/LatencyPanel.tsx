@@ -4,6 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import { ChartCard } from '../../components/ChartCard';
+import { compactMs } from '../../components/chart-axes';
 import { useSeries } from '../../components/use-series';
 import { formatNumber } from '../../format';
 import { useMetricsHistory } from './metrics-history';
@@ -37,6 +38,7 @@ export function LatencyPanel(): ReactNode {
       series={SERIES}
       label="Response time p50 and p99 over time"
       formatValue={ms}
+      formatTick={compactMs}
       waiting="Response times come from dnstap; waiting for the first answered queries…"
     />
   );

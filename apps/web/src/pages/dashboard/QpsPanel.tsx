@@ -1,8 +1,14 @@
-/** Queries per second, live (query_stats), as a uPlot line chart with the current value. */
+/**
+ * Queries per second, live (query_stats), as a uPlot line chart with the current value: the
+ * queries this server saw in the last second, with the 60 s average beside it (named's own
+ * counter, in the BIND card, is another measure: see figure-labels.ts).
+ */
 import type { ReactNode } from 'react';
 import { ChartCard } from '../../components/ChartCard';
+import { compactNumber } from '../../components/chart-axes';
 import { useSeries } from '../../components/use-series';
 import { formatNumber } from '../../format';
+import { qpsCaption } from './figure-labels';
 import { useMetricsHistory } from './metrics-history';
 
 const SERIES = [
@@ -15,14 +21,23 @@ export function QpsPanel(): ReactNode {
   useSeries(history.qps);
   const qps = history.qps.last(0);
   const latest = history.latestOfChartWindow();
+  const rate = (v: number) => formatNumber(v, 1);
+  const caption = qpsCaption(latest, history.longestWindow(), rate);
   return (
     <ChartCard
       id="qps"
       title="Queries per second"
       span="span-3"
       figure={
-        <span className="big-number" data-testid="qps-value">
-          {qps === undefined ? '—' : formatNumber(qps, 1)}
+        <span className="figure" title="Queries this server saw, from dnstap or named's query log">
+          {caption && (
+            <span className="muted small" data-testid="qps-caption">
+              {caption}
+            </span>
+          )}
+          <span className="big-number" data-testid="qps-value">
+            {qps === undefined ? '—' : rate(qps)}
+          </span>
         </span>
       }
       notice={
@@ -31,7 +46,8 @@ export function QpsPanel(): ReactNode {
       buffer={history.qps}
       series={SERIES}
       label="Queries per second over time"
-      formatValue={(v) => formatNumber(v, 1)}
+      formatValue={rate}
+      formatTick={compactNumber}
       waiting={latest ? null : 'Waiting for the first statistics from the server…'}
     />
   );
