@@ -37,3 +37,14 @@ export function formatDuration(sec: number): string {
 export function formatNumber(n: number, digits = 0): string {
   return n.toLocaleString(undefined, { maximumFractionDigits: digits });
 }
+
+/**
+ * A query's dnstap latency, to the millisecond: 0 means under one (an answer from the cache or a
+ * zone); from 10 s on in seconds ("12.5 s"), so the query log's narrow column never wraps.
+ */
+export function formatLatency(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  if (ms < 1) return '<1 ms';
+  if (Math.round(ms) < 10_000) return `${formatNumber(ms, 0)} ms`;
+  return `${formatNumber(ms / 1000, ms < 100_000 ? 1 : 0)} s`;
+}

@@ -1,17 +1,25 @@
-/** Which events a rule looks at: types, priority, severity, zones, nodes and a data test. */
-import type { ReactNode } from 'react';
+/**
+ * Which events a rule looks at: types, priority, severity, zones, nodes and a data test. With no
+ * event type filter a warning says the rule sees every event, and a box must be ticked to save.
+ */
+import { useId, type ReactNode } from 'react';
 import { EVENT_TYPES, PRIORITIES, type EventType, type Priority } from '@hdns/protocol';
-import { ALERT_SEVERITIES, type AlertSeverity } from '@hdns/protocol/rest';
+import { ALERT_SEVERITIES, type AlertRule, type AlertSeverity } from '@hdns/protocol/rest';
 import { Field } from '../../components/Field';
-import type { RuleDraft } from './rule-draft';
+import { everyEventWarning, MATCH_EVERYTHING_LABEL, type RuleDraft } from './rule-draft';
 
 export function MatchFields({
   draft: d,
   set,
+  rule,
 }: {
   draft: RuleDraft;
   set: (patch: Partial<RuleDraft>) => void;
+  /** The rule being edited: its hidden filters (categories, sources) count. */
+  rule?: AlertRule;
 }): ReactNode {
+  const warningId = useId();
+  const warning = everyEventWarning(d, rule);
   return (
     <fieldset className="form subform">
       <legend>Which events</legend>
@@ -59,6 +67,22 @@ export function MatchFields({
           </select>
         </Field>
       </div>
+      {warning && (
+        <div className="match-all">
+          <p id={warningId} className="form-warning">
+            {warning}
+          </p>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={d.matchEverything}
+              aria-describedby={warningId}
+              onChange={(e) => set({ matchEverything: e.target.checked })}
+            />
+            {MATCH_EVERYTHING_LABEL}
+          </label>
+        </div>
+      )}
       <div className="form-row">
         <Field label="Zones (comma-separated)" className="grow">
           <input value={d.zones} onChange={(e) => set({ zones: e.target.value })} />

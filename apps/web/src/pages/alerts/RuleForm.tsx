@@ -75,7 +75,7 @@ export function RuleForm({
           Enabled
         </label>
       </div>
-      <MatchFields draft={draft} set={set} />
+      <MatchFields draft={draft} set={set} rule={rule} />
       <ConditionFields draft={draft} set={set} />
       <div className="form-row">
         <Field label="Channels">

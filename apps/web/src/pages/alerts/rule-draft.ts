@@ -28,6 +28,8 @@ export interface RuleDraft {
   nodes: string;
   /** `field=v1,v2; field2=v3` */
   where: string;
+  /** Confirmed: no event type (or category) filter, the rule looks at every kind of event. */
+  matchEverything: boolean;
   kind: ConditionKind;
   count: string;
   windowSec: string;
@@ -55,6 +57,7 @@ export function emptyDraft(firstChannel: string | undefined): RuleDraft {
     zones: '',
     nodes: '',
     where: '',
+    matchEverything: false,
     kind: 'none',
     count: '',
     windowSec: '60',
@@ -119,6 +122,8 @@ export function draftFromRule(rule: AlertRule): RuleDraft {
     zones: (m.zones ?? []).join(', '),
     nodes: (m.nodes ?? []).join(', '),
     where: formatWhere(m.where),
+    // Saved that way (here after the confirmation, or with the CLI/REST): the warning still shows.
+    matchEverything: !m.types && !m.categories,
     kind: t?.kind ?? 'none',
     ...(t?.kind === 'count' ? { count: String(t.count), windowSec: String(t.windowSec) } : {}),
     ...(t?.kind === 'ratio'
@@ -185,8 +190,39 @@ export function thresholdOf(d: RuleDraft): AlertThresholdInput | null {
   }
 }
 
+/** No event type and no category filter (`base` keeps the categories the form hides). */
+export function matchesEveryType(d: RuleDraft, base?: AlertRule): boolean {
+  return d.types.length === 0 && !base?.match.categories;
+}
+
+/**
+ * What the form says beside the filters when the rule has no event type filter: every event
+ * (queries included: one event per DNS query) goes through it. Undefined when a type is chosen.
+ */
+export function everyEventWarning(d: RuleDraft, base?: AlertRule): string | undefined {
+  if (!matchesEveryType(d, base)) return undefined;
+  const narrowed =
+    d.minPriority !== '' ||
+    d.minSeverity !== '' ||
+    splitList(d.zones).length > 0 ||
+    splitList(d.nodes).length > 0 ||
+    d.where.trim() !== '' ||
+    base?.match.sources !== undefined;
+  const sent = d.kind === 'none' ? ', each one sent to the rule’s channels' : '';
+  return narrowed
+    ? `No event type filter: this rule matches every kind of event that passes the other filters, possibly including the live query log (one event per DNS query)${sent}.`
+    : `No filter: this rule matches every event, including the live query log (one event per DNS query)${sent}.`;
+}
+
+export const MATCH_EVERYTHING_LABEL = 'Match every event type';
+
 /** The full body (create, or every field of a PATCH); `base` keeps what the form hides. */
 export function ruleBody(d: RuleDraft, base?: AlertRule): Required<AlertRuleInput> {
+  if (matchesEveryType(d, base) && !d.matchEverything) {
+    throw new DraftError(
+      `Event types: choose at least one, or tick "${MATCH_EVERYTHING_LABEL}" to send every event, the live query log included`,
+    );
+  }
   const zones = splitList(d.zones);
   const nodes = splitList(d.nodes);
   const where = parseWhere(d.where, 'Data test');

@@ -10,17 +10,11 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { Link } from 'react-router';
 import { Sensitive } from '../../components/Sensitive';
 import { Empty } from '../../components/StateViews';
-import { formatNumber, formatTime, isRedacted } from '../../format';
+import { formatLatency, formatNumber, formatTime, isRedacted } from '../../format';
 import type { QueryRow } from './query-buffer';
 import { RcodeBadge } from '../../components/RcodeBadge';
 
 const ROW_HEIGHT = 34;
-
-/** dnstap times to the millisecond: 0 means under one (an answer from the cache or a zone). */
-function formatLatency(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  return ms < 1 ? '<1 ms' : `${formatNumber(ms, 0)} ms`;
-}
 
 /** The client address, linked to its client page when this reader may see it. */
 function ClientCell({ ip }: { ip: string }): ReactNode {
@@ -145,7 +139,16 @@ export function QueryLogList({
                 <span role="cell" className="qlog-result">
                   <ResultCell r={r} />
                 </span>
-                <span role="cell" className="num" data-testid="query-latency">
+                <span
+                  role="cell"
+                  className="num"
+                  data-testid="query-latency"
+                  title={
+                    (r.latencyMs ?? 0) >= 10_000
+                      ? `${formatNumber(r.latencyMs ?? 0, 0)} ms`
+                      : undefined
+                  }
+                >
                   {formatLatency(r.latencyMs)}
                 </span>
                 <span role="cell" className="muted small">

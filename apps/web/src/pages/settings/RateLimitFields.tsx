@@ -24,8 +24,16 @@ export function RateLimitFields({ form }: { form: SettingsFormState }): ReactNod
           checked={rl.enabled}
           onChange={(enabled) => set({ enabled })}
         />
+        <SettingsCheck
+          form={form}
+          field="rateLimit/logOnly"
+          label="Log only (drop nothing)"
+          checked={rl.logOnly}
+          onChange={(logOnly) => set({ logOnly })}
+        />
       </div>
-      <div className="form-row">
+      {/* Top-aligned: the Slip hint hangs below its input instead of lifting it out of line. */}
+      <div className="form-row top">
         <SettingsField
           form={form}
           field="rateLimit/responsesPerSecond"
@@ -64,13 +72,6 @@ export function RateLimitFields({ form }: { form: SettingsFormState }): ReactNod
             onChange={(e) => set({ slip: e.target.value })}
           />
         </SettingsField>
-        <SettingsCheck
-          form={form}
-          field="rateLimit/logOnly"
-          label="Log only (drop nothing)"
-          checked={rl.logOnly}
-          onChange={(logOnly) => set({ logOnly })}
-        />
       </div>
       <SettingsField
         form={form}

@@ -163,8 +163,8 @@ export function ZoneRecordsPage(): ReactNode {
         <Link to="/zones">← Zones</Link>
       </p>
       <div className="page-head">
-        <h1 id="zone-title" className="mono">
-          {zoneName}
+        <h1 id="zone-title">
+          <span className="mono">{zoneName}</span>
         </h1>
         {writable && z && editor.mode === 'none' && (
           <div className="toolbar">
