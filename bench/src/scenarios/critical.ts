@@ -1,5 +1,6 @@
 import type { BenchConfig } from '../config.js';
 import type { ClientPool } from '../load/pool.js';
+import { sampleTcpQueues } from '../load/tcp-queues.js';
 import type { ServerHandle } from '../servers/handle.js';
 import { sleep } from '../shared.js';
 import type { Variant } from '../variants.js';
@@ -10,7 +11,9 @@ import { assertClean, withSetup, type Figures } from './common.js';
  * normal rate the whole rig sustains: the publisher keeps pace (≥ 95 % of the plan), ≥ 99 % of
  * deliveries arrive within 0.5 s of drain and the normal p99 stays under 500 ms. Measured runs
  * then publish at that rate plus one critical event per second (ours: priority 'critical';
- * peers: just another emit).
+ * peers: just another emit). Each run also reports what the kernel held per client socket
+ * meanwhile (median and largest of samples every 0.5 s, `tcp-queues.ts`): a critical frame
+ * written at that moment waits behind it, wherever it was queued in the server.
  */
 async function step(
   server: ServerHandle,
@@ -21,7 +24,9 @@ async function step(
   payloadBytes: number,
 ): Promise<{ ok: boolean; figures: Figures }> {
   await pool.reset();
+  const queues = sampleTcpQueues(server.port);
   const r = await server.run({ rate, critPerSec, payloadBytes, durationMs, drainMs: 500 });
+  const held = await queues();
   const report = await pool.report();
   assertClean(report, `critical ${server.kind}`);
   const expected = r.published * pool.clients;
@@ -41,6 +46,10 @@ async function step(
       criticalP99Ms: report.critical.quantile(0.99),
       criticalMaxMs: report.critical.max,
       criticalSamples: report.critical.count,
+      clientRecvQueueKB: held?.clientRecvKB ?? Number.NaN,
+      clientRecvQueueMaxKB: held?.clientRecvMaxKB ?? Number.NaN,
+      serverSendQueueKB: held?.serverSendKB ?? Number.NaN,
+      serverSendQueueMaxKB: held?.serverSendMaxKB ?? Number.NaN,
     },
   };
 }
