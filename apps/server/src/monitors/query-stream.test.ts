@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { eventSpec } from '@hdns/protocol';
 import type { QueryFacts } from '../queries/query-facts.js';
 import { answeredQuery } from '../queries/query-facts-fixture.js';
-import type { EventPublisher } from './monitor-types.js';
+import { publishRecorder } from './publish-recorder-fixture.js';
 import { OwnProbeRegistry } from './own-probes.js';
 import { QueryStream } from './query-stream.js';
 
-/** Records what the stream publishes, checked against the catalogue as the hub would. */
+/** The stream's live query events. */
 function recorder() {
-  const events: { type: string; data: unknown }[] = [];
-  const hub: EventPublisher = {
-    publish: (type, data) => {
-      eventSpec(type).schema.parse(data);
-      events.push({ type, data });
-      return Promise.resolve({} as never);
-    },
-  };
-  const queryLogs = () =>
-    events.filter((e) => e.type === 'dns_query_log').map((e) => e.data as QueryFacts);
-  return { hub, queryLogs };
+  const r = publishRecorder();
+  return { hub: r.hub, queryLogs: () => r.of<QueryFacts>('dns_query_log') };
 }
 
 const NOW = Date.UTC(2025, 0, 1);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventSpec } from '@hdns/protocol';
 import { ReplicationReadings } from '../dns/replication-readings.js';
-import type { EventPublisher } from './monitor-types.js';
+import { publishRecorder as recorder } from './publish-recorder-fixture.js';
 import {
   SecondaryMonitor,
   servedDrifts,
@@ -12,22 +11,6 @@ import {
   type ZoneSyncEvent,
 } from './secondary-monitor.js';
 import type { SoaReading } from './soa-probe.js';
-
-/** Records what the monitor publishes, checked against the catalogue as the hub would. */
-function recorder() {
-  const events: { type: string; data: unknown }[] = [];
-  const hub: EventPublisher = {
-    publish: (type, data) => {
-      eventSpec(type).schema.parse(data);
-      events.push({ type, data });
-      return Promise.resolve({} as never);
-    },
-  };
-  const take = () => events.splice(0);
-  const of = <T>(type: string, list = events) =>
-    list.filter((e) => e.type === type).map((e) => e.data as T);
-  return { hub, events, take, of };
-}
 
 const OURS = { address: '127.0.0.1', port: 5300 };
 
