@@ -179,6 +179,18 @@ describe('QueryPairer', () => {
     expect(facts.map((f) => f.latencyMs)).toEqual([null, 12]);
   });
 
+  it("by default pairs a response that comes after named's 30 s resolver timeout", () => {
+    // The query merger joins dnstap facts to the logged query by latency: a SERVFAIL after a
+    // long recursion must keep its query (and so its latency), or one query is stored twice.
+    const { pairer, facts, advance } = setup();
+    pairer.push(cq(3, 40000, 5_000));
+    advance(31_000);
+    pairer.sweep();
+    pairer.push(cr(3, 40000, 36_000));
+    expect(pairer.counters.timedOut).toBe(0);
+    expect(facts.map((f) => f.latencyMs)).toEqual([31_000]);
+  });
+
   it('evicts the oldest pending queries beyond the bound', () => {
     const { pairer } = setup({ maxPending: 3 });
     for (let id = 1; id <= 5; id++) pairer.push(cq(id));

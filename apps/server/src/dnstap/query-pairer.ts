@@ -1,5 +1,6 @@
 import type { QueryTransport } from '@hdns/protocol/rest';
 import type { QueryFacts, UpstreamFacts } from '../queries/query-facts.js';
+import { COMPLETE_WITHIN_MS } from '../queries/query-merger.js';
 import { MessageType, SocketProtocol, type DnstapMessage } from './dnstap-message.js';
 import {
   headerRcode,
@@ -15,7 +16,7 @@ import {
  * carries no query time and no query message, so latency and the query's own flags need the
  * CLIENT_QUERY, matched by (client address, client port, DNS id, transport). A response whose
  * query was not seen (`dnstap { client response; }`, or a frame lost) still yields facts, with
- * latency null. A query whose response never comes is dropped after `timeoutMs` (by arrival
+ * latency null. A query whose response never comes is dropped after `clientTimeoutMs` (by arrival
  * time here, since frames arrive up to ~2 s late) and counted. At most `maxPending` queries wait;
  * beyond that the oldest go (counted), so memory stays bounded whatever named sends.
  *
@@ -53,8 +54,15 @@ export interface QueryPairerOptions {
   onUpstream?(facts: UpstreamFacts): void;
   /** The response-policy zone names, asked per response (cheap: a list kept by the caller). */
   rpzZones(): readonly string[];
-  /** Default 10 s. */
+  /** How long an upstream query waits for its response before it is a failure; default 10 s. */
   timeoutMs?: number;
+  /**
+   * How long a client query waits for its response; default `timeoutMs` when that is given,
+   * else COMPLETE_WITHIN_MS (35 s): named answers SERVFAIL only after its resolver timeout (up
+   * to 30 s), and a response whose query was dropped comes with latency null, which the query
+   * merger can no longer join to its logged query (one query would be stored twice).
+   */
+  clientTimeoutMs?: number;
   /** Default 100,000 (client and upstream queries each). */
   maxPending?: number;
   /** Sweep interval of start()'s timer (default 1 s). */
@@ -143,6 +151,7 @@ export class QueryPairer {
   private readonly overflow = new Map<string, PendingClient>();
   private readonly upstreams = new Map<string, PendingUpstream>();
   private readonly timeoutMs: number;
+  private readonly clientTimeoutMs: number;
   private readonly maxPending: number;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
@@ -152,6 +161,7 @@ export class QueryPairer {
 
   constructor(private readonly options: QueryPairerOptions) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.clientTimeoutMs = options.clientTimeoutMs ?? options.timeoutMs ?? COMPLETE_WITHIN_MS;
     this.maxPending = options.maxPending ?? 100_000;
     this.now = options.now ?? Date.now;
   }
@@ -188,19 +198,20 @@ export class QueryPairer {
     else if (isUpstreamResponse(t)) this.upstreamResponse(m);
   }
 
-  /** Drops queries older than the timeout; upstream ones are reported as failures. */
+  /** Drops queries older than their timeout; upstream ones are reported as failures. */
   sweep(nowMs = this.now()): void {
-    const limit = nowMs - this.timeoutMs;
+    const clientLimit = nowMs - this.clientTimeoutMs;
     for (const [key, p] of this.clients) {
-      if (p.arrivedMs > limit) break;
+      if (p.arrivedMs > clientLimit) break;
       this.clients.delete(key);
       this.counters.timedOut++;
     }
     for (const [key, p] of this.overflow) {
-      if (p.arrivedMs > limit) break;
+      if (p.arrivedMs > clientLimit) break;
       this.overflow.delete(key);
       this.counters.timedOut++;
     }
+    const limit = nowMs - this.timeoutMs;
     for (const [key, p] of this.upstreams) {
       if (p.arrivedMs > limit) break;
       this.upstreams.delete(key);
