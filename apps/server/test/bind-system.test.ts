@@ -62,6 +62,8 @@ beforeAll(async () => {
       `  managed-keys-directory "${dir}";`,
       `  listen-on port ${dnsPort} { 127.0.0.1; }; listen-on-v6 { none; };`,
       '  dnssec-validation no; recursion no;',
+      // The operator relaxes host-name checks: the server must not refuse what named serves.
+      '  check-names primary ignore;',
       // The operator's dnstap to the server's socket (README, system mode).
       '  dnstap { auth; client; };',
       `  dnstap-output unix "${dir}/run/dnstap.sock";`,
@@ -140,6 +142,13 @@ describe('system mode (an existing named fed through an include file)', () => {
       status: 'NOERROR',
       answers: ['192.0.2.44'],
     });
+    // check-names is the operator's named.conf's to decide here (it says ignore).
+    const underscore = await api('/api/zones/sys.test/records', {
+      method: 'POST',
+      body: { name: 'under_score', type: 'A', value: '192.0.2.45', ttl: 300 },
+    });
+    expect(underscore.status, JSON.stringify(underscore.body)).toBe(201);
+    expect(await dig(dnsPort, 'under_score.sys.test')).toMatchObject({ answers: ['192.0.2.45'] });
   });
 
   it("receives the system named's answers over dnstap on HDNS_BIND_SYSTEM_DNSTAP_SOCKET", async () => {

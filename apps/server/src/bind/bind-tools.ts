@@ -40,6 +40,9 @@ export interface CheckResult {
   message: string;
 }
 
+/** named-checkzone's `-k`: what a host name that breaks check-names does to the check. */
+export type CheckNames = 'fail' | 'warn' | 'ignore';
+
 const SERVER_FAILURE = /^rndc: '[^']+' failed: /m;
 
 export class BindTools {
@@ -54,12 +57,13 @@ export class BindTools {
    * `checkNames` must be what named.conf gives the zone: named-checkzone only warns about a
    * host name such as `under_score` by default, while named's default for a primary zone is
    * `check-names primary fail` and it refuses to load the file, so a check without `-k fail`
-   * passed files named then would not serve. Policy zones are configured `check-names ignore`.
+   * passed files named then would not serve. Policy zones are configured `check-names ignore`;
+   * in system mode the operator's named.conf decides, so `warn` keeps named-checkzone's default.
    */
   async checkZone(
     zone: string,
     file: string,
-    checkNames: 'fail' | 'ignore' = 'fail',
+    checkNames: CheckNames = 'fail',
   ): Promise<CheckResult> {
     const r = await runTool(
       this.opts.binaries.namedCheckzone,

@@ -117,6 +117,8 @@ export function createSystemBind(opts: SystemBindOptions): SystemBind {
   const writer = new ZoneWriter({
     tools,
     layout,
+    // The operator's named.conf decides check-names; a zone it refuses fails at reload.
+    checkNames: 'warn',
     ...(opts.confirmTimeoutMs !== undefined ? { confirmTimeoutMs: opts.confirmTimeoutMs } : {}),
     ...(opts.zoneLocks ? { zoneLocks: opts.zoneLocks } : {}),
     renderConfig: (state) => renderIncludedZones(state.zones, layout),

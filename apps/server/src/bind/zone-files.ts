@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../http/app-error.js';
 import { ZONE_FILE_PREFIX, type BindLayout } from './bind-layout.js';
-import { tidyCheckMessage, type BindTools } from './bind-tools.js';
+import { tidyCheckMessage, type BindTools, type CheckNames } from './bind-tools.js';
 import type { RpzRuleSpec } from '../dns/dns-specs.js';
 import { renderRpzZone } from './rpz-zone-serializer.js';
 import { nextSerial } from '../lib/serial.js';
@@ -25,6 +25,8 @@ export class ZoneFiles {
     private readonly tools: BindTools,
     private readonly layout: BindLayout,
     private readonly rpzZone: string,
+    /** For the zones named.conf gives no check-names of its own (see BindTools.checkZone). */
+    private readonly checkNames: CheckNames = 'fail',
   ) {}
 
   staged(file: string): StagedFile {
@@ -50,7 +52,7 @@ export class ZoneFiles {
     zone: string,
     text: string,
     restoreSerial?: number,
-    checkNames: 'fail' | 'ignore' = 'fail',
+    checkNames: CheckNames = this.checkNames,
   ): Promise<StagedFile> {
     const file = this.staged(this.layout.zoneFile(zone));
     const reuse =
@@ -79,7 +81,7 @@ export class ZoneFiles {
       await this.writeZone(zone, text);
       return true;
     }
-    const check = await this.tools.checkZone(zone, file.file);
+    const check = await this.tools.checkZone(zone, file.file, this.checkNames);
     if (!check.ok) throw new AppError('ZONE_CHECK_FAILED', { zone, message: check.message });
     return false;
   }

@@ -9,7 +9,7 @@ import type {
 } from '../dns/dns-specs.js';
 import { CatalogFile } from './catalog-file.js';
 import type { BindLayout } from './bind-layout.js';
-import type { BindTools } from './bind-tools.js';
+import type { BindTools, CheckNames } from './bind-tools.js';
 import { KeyedMutex } from '../lib/keyed-mutex.js';
 import { ensureKeyDirectory, removeSigningState } from './dnssec-files.js';
 import { NamedConfWriter, type BindConfigState } from './named-conf-writer.js';
@@ -70,6 +70,12 @@ export interface ZoneWriterOptions {
   rpzZone?: string | null;
   /** Serve the allowlist and feed policy zones (managed mode: its named.conf lists them). */
   policyZones?: boolean;
+  /**
+   * named-checkzone's check-names for our zones: `fail` (default) is named's own default for a
+   * primary zone, which the managed named.conf keeps; system mode passes `warn`, since the
+   * operator's named.conf may relax it and zones that named serves must not be refused here.
+   */
+  checkNames?: CheckNames;
   /** How long to wait for BIND to load a new serial; default 3000 ms. */
   confirmTimeoutMs?: number;
   pollIntervalMs?: number;
@@ -109,7 +115,12 @@ export class ZoneWriter {
   constructor(private readonly opts: ZoneWriterOptions) {
     this.zoneLocks = opts.zoneLocks ?? new KeyedMutex();
     this.rpzZone = opts.rpzZone === null ? null : normalizeZoneName(opts.rpzZone ?? RPZ_ZONE_NAME);
-    this.files = new ZoneFiles(opts.tools, opts.layout, this.rpzZone ?? RPZ_ZONE_NAME);
+    this.files = new ZoneFiles(
+      opts.tools,
+      opts.layout,
+      this.rpzZone ?? RPZ_ZONE_NAME,
+      opts.checkNames ?? 'fail',
+    );
     this.conf = new NamedConfWriter(this.files, opts.tools, opts.renderConfig);
     this.loads = new ZoneLoads(opts.tools, opts.layout, {
       confirmTimeoutMs: opts.confirmTimeoutMs ?? 3000,
