@@ -1,4 +1,4 @@
-import { DEFAULT_RNDC_KEY_NAME } from './bind/bind-layout.js';
+import { BIND_LISTEN_ADDRESS, DEFAULT_RNDC_KEY_NAME } from './bind/bind-layout.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { LoggerOptions } from 'pino';
@@ -193,6 +193,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       dnsEnv: config.dns,
       catalogZone,
       reservedKeyNames: [DEFAULT_RNDC_KEY_NAME],
+      ownDnsListener: () => {
+        const managed = app.bind.managed;
+        return managed ? { address: BIND_LISTEN_ADDRESS, port: managed.ports.dns } : null;
+      },
     });
     await app.register(feeds, { settings: config.feeds, dir: feedsDir(config.dataDir) });
     await app.register(alerting, { settings: config.alerting });

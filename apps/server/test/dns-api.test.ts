@@ -296,7 +296,7 @@ describe('DNS over REST with a real named', () => {
     ).toHaveLength(1);
     // Refused before named sees them: a forwarder that is our own named (a loop), and a second
     // one with the same name or the same address.
-    for (const address of ['127.0.0.1', '::1', '0.0.0.0']) {
+    for (const address of ['127.0.0.1', '0.0.0.0', '::ffff:127.0.0.1']) {
       const self = await api('/api/forwarders', {
         method: 'POST',
         body: { name: `self ${address}`, address, port: dnsPort },
@@ -311,9 +311,17 @@ describe('DNS over REST with a real named', () => {
     expect(sameName).toMatchObject({ status: 409, body: { code: 'CONFLICT' } });
     const sameAddress = await api('/api/forwarders', {
       method: 'POST',
-      body: { name: 'another', address: '127.0.0.1', port: 5399 },
+      body: { name: 'another', address: '::ffff:127.0.0.1', port: 5399 },
     });
     expect(sameAddress).toMatchObject({ status: 409, body: { code: 'CONFLICT' } });
+    // A local resolver beside named (systemd-resolved's stub) is not our named.
+    const stub = await api('/api/forwarders', {
+      method: 'POST',
+      body: { name: 'stub', address: '127.0.0.53', port: 53 },
+    });
+    expect(stub.status, JSON.stringify(stub.body)).toBe(201);
+    const stubId = (stub.body as { id: string }).id;
+    expect((await api(`/api/forwarders/${stubId}`, { method: 'DELETE' })).status).toBe(204);
     expect(
       ((await api('/api/forwarders')).body as { forwarders: unknown[] }).forwarders,
     ).toHaveLength(1);

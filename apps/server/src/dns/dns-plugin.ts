@@ -7,6 +7,7 @@ import type { DnsBackend } from './dns-backend.js';
 import { DnsSettingsService } from './dns-settings-service.js';
 import { customDnssecPolicyNames, type EnvDnsSettings } from './dns-settings-store.js';
 import { ForwarderService } from './forwarder-service.js';
+import type { DnsListener } from './own-address.js';
 import { ReplicationReadings } from './replication-readings.js';
 import { ReplicationService } from './replication-service.js';
 import { RecordService } from './record-service.js';
@@ -48,6 +49,8 @@ export interface DnsPluginOptions {
   catalogZone: string | null;
   /** TSIG key names named.conf defines already (the rndc key): refused for new keys. */
   reservedKeyNames: readonly string[];
+  /** The managed named's own DNS listener (its probes' address); null without a managed named. */
+  ownDnsListener?: () => DnsListener | null;
 }
 
 /** The DNS services over the app's database; their events go through the outbox. */
@@ -73,9 +76,14 @@ async function dnsPlugin(app: FastifyInstance, options: DnsPluginOptions): Promi
     zones,
     records: new RecordService(store, zones, outbox),
     forwarders: new ForwarderService(app.db, backend, outbox, async () => {
-      const managed = app.bind.managed;
-      // The server's own listener, and the network's (on any of this host's addresses).
-      return managed ? [managed.ports.dns, (await settings.effective()).listen.port] : [];
+      const own = options.ownDnsListener?.() ?? null;
+      if (!own) return [];
+      // As named.conf says (bind/named-options.ts): the server's own listener, then the
+      // network's where the settings configure one.
+      const { listen } = await settings.effective();
+      const at = (list: readonly string[], any: string) =>
+        list.map((a) => ({ address: a === 'any' ? any : a, port: listen.port }));
+      return [own, ...at(listen.ipv4, 'any4'), ...at(listen.ipv6, 'any6')];
     }),
     settings,
     rpz: new RpzService(app.db, backend, outbox),

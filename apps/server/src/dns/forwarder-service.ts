@@ -8,7 +8,7 @@ import { KeyedMutex } from '../lib/keyed-mutex.js';
 import type { DnsBackend } from './dns-backend.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { dnsEvent } from './dns-events.js';
-import { isOwnAddress } from './own-address.js';
+import { canonicalAddress, isOwnListener, type DnsListener } from './own-address.js';
 import { actorOf } from './zone-access.js';
 import { stale } from './zone-service.js';
 
@@ -69,8 +69,9 @@ export class ForwarderService {
     private readonly db: Db,
     private readonly backend: DnsBackend,
     private readonly outbox: Outbox,
-    /** The ports our own named answers DNS on (empty without a managed named). */
-    private readonly ownDnsPorts: () => Promise<readonly number[]> = () => Promise.resolve([]),
+    /** Where our own named answers DNS (empty without a managed named). */
+    private readonly ownListeners: () => Promise<readonly DnsListener[]> = () =>
+      Promise.resolve([]),
   ) {}
 
   async list(): Promise<Forwarder[]> {
@@ -189,33 +190,40 @@ export class ForwarderService {
   }
 
   /**
-   * Refuses what named would accept but an admin never means: a forwarder that is our own named
-   * (every query it cannot answer goes round until the client gives up: the QA loop turned one
-   * query into ten log rows, each a 10 s SERVFAIL), and two forwarders of the same name (the
-   * dashboard's health cards could not be told apart) or the same address and port. Only the
-   * forwarders this change adds or edits are judged, so a list stored before these rules can
-   * still be edited.
+   * Refuses what named would accept but an admin never means: an enabled forwarder that is our
+   * own named (every query it cannot answer goes round until the client gives up: one query
+   * became ten log rows, each a 10 s SERVFAIL), and two forwarders of the same name (the
+   * dashboard's health cards could not be told apart) or the same address and port. Only what
+   * a change adds or edits is judged (a new forwarder; an edited one's changed name, address,
+   * port, or its enabling), so a list stored before these rules can still be edited.
    */
   private async assertSound(before: readonly Forwarder[], after: readonly Forwarder[]) {
-    const unchanged = new Set(before.map((f) => `${f.id}@${f.version}`));
-    const changed = after.filter((f) => !unchanged.has(`${f.id}@${f.version}`));
-    if (changed.length === 0) return;
-    const ports = await this.ownDnsPorts();
-    for (const f of changed) {
-      if (ports.includes(f.port) && isOwnAddress(f.address)) {
-        throw new AppError('VALIDATION_ERROR', {
-          message: `${f.address}#${f.port} is this server's own named: forwarding to it would send every query it cannot answer back to itself`,
-        });
+    const old = new Map(before.map((f) => [f.id, f]));
+    const target = (f: Forwarder) => `${canonicalAddress(f.address)}#${f.port}`;
+    const name = (f: Forwarder) => f.name.trim().toLowerCase();
+    let listeners: readonly DnsListener[] | undefined;
+    for (const f of after) {
+      const was = old.get(f.id);
+      if (was && was.version === f.version) continue;
+      const moved = !was || target(was) !== target(f);
+      if (f.enabled && (moved || !was.enabled)) {
+        listeners ??= await this.ownListeners();
+        if (isOwnListener(f.address, f.port, listeners)) {
+          throw new AppError('VALIDATION_ERROR', {
+            message: `${f.address}#${f.port} is this server's own named: forwarding to it would send every query it cannot answer back to itself`,
+          });
+        }
       }
+      const renamed = !was || name(was) !== name(f);
       for (const other of after) {
         if (other.id === f.id) continue;
-        if (other.name.trim().toLowerCase() === f.name.trim().toLowerCase()) {
+        if (renamed && name(other) === name(f)) {
           throw new AppError('CONFLICT', {
             message: `a forwarder named "${other.name}" already exists`,
             existing: other.id,
           });
         }
-        if (other.address === f.address && other.port === f.port) {
+        if (moved && target(other) === target(f)) {
           throw new AppError('CONFLICT', {
             message: `forwarder "${other.name}" already uses ${f.address}#${f.port}`,
             existing: other.id,

@@ -1,26 +1,60 @@
 import { networkInterfaces } from 'node:os';
-import { BlockList, isIP } from 'node:net';
-
-/** Loopback and unspecified addresses: every one of them reaches this host. */
-const local = new BlockList();
-local.addSubnet('127.0.0.0', 8, 'ipv4');
-local.addAddress('0.0.0.0', 'ipv4');
-local.addAddress('::1', 'ipv6');
-local.addAddress('::', 'ipv6');
+import { isIP } from 'node:net';
 
 /**
- * True when `address` (an IP literal) reaches this host: loopback, unspecified, or one of its
- * interfaces' addresses (read at each call: interfaces come and go). An IPv4-mapped IPv6
- * address is judged by its IPv4 part.
+ * Where our own named answers DNS: an address (`any4` / `any6`: every address of the host's
+ * interfaces of that family, as named's `listen-on { any; }`) and a port.
  */
-export function isOwnAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  const a = mapped ?? address;
-  const family = isIP(a);
-  if (family === 0) return false;
-  if (local.check(a, family === 4 ? 'ipv4' : 'ipv6')) return true;
-  const wanted = family === 6 ? a.toLowerCase() : a;
-  return Object.values(networkInterfaces()).some((list) =>
-    (list ?? []).some((i) => (family === 6 ? i.address.toLowerCase() : i.address) === wanted),
-  );
+export interface DnsListener {
+  address: string;
+  port: number;
+}
+
+/**
+ * An address literal in one spelling: IPv4-mapped IPv6 as IPv4, IPv6 canonical (RFC 5952),
+ * and the unspecified addresses as the loopback they reach (a packet to 0.0.0.0 or `::` is
+ * delivered to this host).
+ */
+export function canonicalAddress(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address.trim())?.[1];
+  const a = mapped ?? address.trim();
+  if (isIP(a) === 6) {
+    let c: string;
+    try {
+      c = new URL(`http://[${a}]/`).hostname.slice(1, -1);
+    } catch {
+      c = a.toLowerCase();
+    }
+    return c === '::' ? '::1' : c;
+  }
+  return a === '0.0.0.0' ? '127.0.0.1' : a;
+}
+
+function interfaceAddresses(family: 4 | 6): Set<string> {
+  const out = new Set<string>();
+  for (const list of Object.values(networkInterfaces())) {
+    for (const i of list ?? []) {
+      if ((i.family === 'IPv4' ? 4 : 6) === family) out.add(canonicalAddress(i.address));
+    }
+  }
+  return out;
+}
+
+/** True when `address#port` is one of `listeners`: a forwarder there would be our own named. */
+export function isOwnListener(
+  address: string,
+  port: number,
+  listeners: readonly DnsListener[],
+): boolean {
+  const a = canonicalAddress(address);
+  const ip = isIP(a);
+  if (ip === 0) return false;
+  const family = ip === 4 ? 4 : 6;
+  return listeners.some((l) => {
+    if (l.port !== port) return false;
+    if (l.address === 'any4' || l.address === 'any6') {
+      return (l.address === 'any4') === (family === 4) && interfaceAddresses(family).has(a);
+    }
+    return canonicalAddress(l.address) === a;
+  });
 }
