@@ -1,5 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
+import { canonicalIp } from '../lib/ip-text.js';
 
 /**
  * Where our own named answers DNS: an address (`any4` / `any6`: every address of the host's
@@ -16,18 +17,9 @@ export interface DnsListener {
  * delivered to this host).
  */
 export function canonicalAddress(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address.trim())?.[1];
-  const a = mapped ?? address.trim();
-  if (isIP(a) === 6) {
-    let c: string;
-    try {
-      c = new URL(`http://[${a}]/`).hostname.slice(1, -1);
-    } catch {
-      c = a.toLowerCase();
-    }
-    return c === '::' ? '::1' : c;
-  }
-  return a === '0.0.0.0' ? '127.0.0.1' : a;
+  if (isIP(address.trim()) === 0) return address.trim();
+  const a = canonicalIp(address);
+  return a === '0.0.0.0' ? '127.0.0.1' : a === '::' ? '::1' : a;
 }
 
 function interfaceAddresses(family: 4 | 6): Set<string> {

@@ -1,4 +1,5 @@
 import { AppError } from '../http/app-error.js';
+import { canonicalIp } from '../lib/ip-text.js';
 import { canonicalOwner, presentValue } from './record-input.js';
 import { recordObject, type DnsRecord } from './zone-store.js';
 
@@ -37,15 +38,6 @@ function rrsetLabel(r: Pick<DnsRecord, 'name' | 'type'>, zone: string): string {
   return `${canonicalOwner(r.name, zone)} ${r.type}`;
 }
 
-/** An IPv6 address in its canonical text (RFC 5952), so `2001:DB8:0::1` equals `2001:db8::1`. */
-function canonicalIpv6(value: string): string {
-  try {
-    return new URL(`http://[${value.trim()}]/`).hostname.slice(1, -1);
-  } catch {
-    return value.trim().toLowerCase();
-  }
-}
-
 /** A target name (CNAME, NS, PTR, MX, SRV) as named reads it: absolute, case-insensitive. */
 function canonicalTarget(value: string, zone: string): string {
   const v = value.trim();
@@ -64,7 +56,7 @@ export function rdataKey(
     case 'A':
       return r.value.trim();
     case 'AAAA':
-      return canonicalIpv6(r.value);
+      return canonicalIp(r.value);
     case 'CNAME':
     case 'NS':
     case 'PTR':

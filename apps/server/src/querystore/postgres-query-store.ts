@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { ClientSummary, QueryPage, QuerySearch } from '@hdns/protocol/rest';
 import type { QueryFacts } from '../queries/query-facts.js';
-import { addressBytes, addressText } from './address-bytes.js';
+import { addressBytes, addressText } from '../lib/ip-text.js';
 import { ClientSummaryBuilder, type SummaryGroup } from './client-summary.js';
 import { encodeCursor } from './query-cursor.js';
 import {

@@ -1,6 +1,7 @@
 import type { QueryRecord, QuerySearch } from '@hdns/protocol/rest';
 import type { QueryFacts } from '../queries/query-facts.js';
-import { addressBytes, addressRange, addressText } from './address-bytes.js';
+import { addressBytes, addressText } from '../lib/ip-text.js';
+import { addressRange } from './address-bytes.js';
 import { decodeCursor, type CursorPosition } from './query-cursor.js';
 import { reverseName, suffixRange } from './reversed-name.js';
 

@@ -4,7 +4,7 @@ import { SqliteDriver, type SqliteDatabase, type SqliteStatement } from '@hdns/h
 import type { ClientSummary, QueryPage, QuerySearch } from '@hdns/protocol/rest';
 import type { QueryFacts } from '../queries/query-facts.js';
 import { ensurePrivateFile, tightenSqliteFiles } from '../storage/private-files.js';
-import { addressBytes, addressText } from './address-bytes.js';
+import { addressBytes, addressText } from '../lib/ip-text.js';
 import { ClientSummaryBuilder, type SummaryGroup } from './client-summary.js';
 import { encodeCursor } from './query-cursor.js';
 import {
